@@ -1,0 +1,36 @@
+import type { Candidate, Evaluation } from './types.ts';
+import type { StopReason } from './budget.ts';
+
+/** Events a run emits, named noun-verb. */
+export interface RunEvents {
+  'run-started': { runId: string; resumed: boolean; evaluations: number };
+  'candidate-recorded': { candidate: Candidate; evaluation: Evaluation; bestScore: number | undefined };
+  'best-improved': { candidate: Candidate; score: number };
+  'proposal-failed': { operator: string; reason: string };
+  'duplicate-dropped': { operator: string };
+  'run-stopping': { reason: StopReason | 'interrupted' | 'operators-exhausted' };
+  'run-finished': { runId: string; reason: string };
+}
+
+type Listener<T> = (payload: T) => void;
+
+/** A small typed event emitter with no I/O. */
+export class Emitter<Events extends object> {
+  private listeners = new Map<keyof Events, Set<Listener<never>>>();
+
+  on<K extends keyof Events>(name: K, listener: Listener<Events[K]>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(name, set);
+    }
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  emit<K extends keyof Events>(name: K, payload: Events[K]): void {
+    const set = this.listeners.get(name);
+    if (!set) return;
+    for (const listener of set) (listener as Listener<Events[K]>)(payload);
+  }
+}
