@@ -1,9 +1,9 @@
 import type { Candidate, Evaluation } from './types.ts';
-import type { StopReason } from './budget.ts';
+import type { Budget, StopReason } from './budget.ts';
 
 /** Events a run emits, named noun-verb. */
 export interface RunEvents {
-  'run-started': { runId: string; resumed: boolean; evaluations: number };
+  'run-started': { runId: string; resumed: boolean; evaluations: number; elapsedMs: number; budget: Budget };
   'candidate-recorded': { candidate: Candidate; evaluation: Evaluation; bestScore: number | undefined };
   'best-improved': { candidate: Candidate; score: number };
   'proposal-failed': { operator: string; reason: string };

@@ -4,15 +4,23 @@
 import { register } from 'node:module';
 import { register as registerTsx } from 'tsx/esm/api';
 
-let registered = false;
+let aliasRegistered = false;
+let tsxRegistered = false;
 
-export function registerRuntime() {
-  if (registered) return;
-  registered = true;
-  registerTsx();
+/** Resolves the bare specifier `ouroboros` to the running engine, wherever the importer lives. */
+export function registerAlias() {
+  if (aliasRegistered) return;
+  aliasRegistered = true;
   register('./alias-hook.js', import.meta.url, {
     data: { indexUrl: new URL('../index.ts', import.meta.url).href },
   });
 }
 
-registerRuntime();
+/** tsx for every later import, plus the alias: what the CLI and evaluator workers need. */
+export function registerRuntime() {
+  if (!tsxRegistered) {
+    tsxRegistered = true;
+    registerTsx();
+  }
+  registerAlias();
+}

@@ -1,0 +1,40 @@
+import { parseDuration, type Budget } from '../core/budget.ts';
+import { OuroError } from '../core/errors.ts';
+
+/**
+ * Parses `--budget`: comma-separated limits. A bare integer counts evaluations, a duration
+ * (`90s`, `2m`, `1h`) limits wall time, and `target=2.63` stops at a score.
+ *
+ * @example parseBudget('5000,10m') // { evaluations: 5000, wallTimeMs: 600000 }
+ */
+export function parseBudget(text: string): Budget {
+  const budget: Budget = {};
+  for (const part of text.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+    if (part.startsWith('target=')) {
+      const target = Number(part.slice('target='.length));
+      if (!Number.isFinite(target)) throw invalid(part, 'target needs a number, as in target=2.63');
+      budget.targetScore = target;
+    } else if (/^\d+$/.test(part)) {
+      const evaluations = Number(part);
+      if (evaluations < 1) throw invalid(part, 'the evaluation count must be at least 1');
+      budget.evaluations = evaluations;
+    } else {
+      const ms = parseDuration(part);
+      if (ms === undefined || ms <= 0) throw invalid(part, 'expected an evaluation count (2000), a duration (90s, 2m, 1h) or target=<score>');
+      budget.wallTimeMs = ms;
+    }
+  }
+  return budget;
+}
+
+function invalid(part: string, why: string): OuroError {
+  return new OuroError('option-invalid', `option --budget: "${part}": ${why}`, { field: 'budget' });
+}
+
+export function parseInteger(name: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new OuroError('option-invalid', `option --${name}: "${text}" is not an integer >= ${min}`, { field: name });
+  }
+  return value;
+}

@@ -1,0 +1,172 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { Emitter, type RunEvents } from '../../core/events.ts';
+import { DEFAULT_DB, evolve, resume, type RunResult } from '../../engine/evolve.ts';
+import type { LoadedExperiment } from '../../engine/load-experiment.ts';
+import { parseBudget, parseInteger } from '../budget-flag.ts';
+import { emit, formatScore } from '../output.ts';
+import { showProgress } from '../progress.ts';
+import { optionValues } from '../experiment-options.ts';
+import { formatDuration } from '../../core/budget.ts';
+
+export interface RunFlags {
+  seed?: string;
+  budget?: string;
+  concurrency?: string;
+  db: string;
+  json?: boolean;
+  [option: string]: unknown;
+}
+
+/** `ouro run <dir>`: the experiment is loaded before parsing, so its own options are flags too. */
+export function registerRun(program: Command, experiment: LoadedExperiment | undefined): Command {
+  return program
+    .command('run')
+    .description('evolve an experiment folder')
+    .argument('<dir>', 'experiment folder holding ouro.config.ts')
+    .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
+    .option('--budget <limits>', 'evaluations (2000), wall time (90s, 2m), target=<score>, comma-separated')
+    .option('--concurrency <n>', 'evaluations in parallel (default: the experiment setting, else the core count)')
+    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--json', 'print one JSON object at the end instead of text')
+    .action(async (dir: string, flags: RunFlags) => {
+      const stop = interruptHandler();
+      const events = new Emitter<RunEvents>();
+      const budget = flags.budget ? parseBudget(flags.budget) : undefined;
+      const finishProgress = flags.json ? () => {} : showProgress(events);
+      try {
+        const result = await evolve(experiment ?? dir, {
+          db: flags.db,
+          seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
+          budget,
+          concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
+          options: experiment ? optionValues(experiment, flags) : {},
+          signal: stop.graceful,
+          abandonSignal: stop.abandon,
+          events,
+        });
+        finishProgress();
+        report(result, flags, experiment);
+      } finally {
+        finishProgress();
+        stop.dispose();
+      }
+    });
+}
+
+export function registerResume(program: Command): Command {
+  return program
+    .command('resume')
+    .description('continue a stopped or crashed run with its archive and RNG state')
+    .argument('<run>', 'run id (see ouro ls)')
+    .option('--budget <limits>', 'new limits for the whole run, as for ouro run')
+    .option('--concurrency <n>', 'evaluations in parallel')
+    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--json', 'print one JSON object at the end instead of text')
+    .action(async (runId: string, flags: RunFlags) => {
+      const stop = interruptHandler();
+      const events = new Emitter<RunEvents>();
+      const budget = flags.budget ? parseBudget(flags.budget) : undefined;
+      const finishProgress = flags.json ? () => {} : showProgress(events);
+      try {
+        const result = await resume(runId, {
+          db: flags.db,
+          budget,
+          concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
+          signal: stop.graceful,
+          abandonSignal: stop.abandon,
+          events,
+        });
+        finishProgress();
+        report(result, flags, undefined);
+      } finally {
+        finishProgress();
+        stop.dispose();
+      }
+    });
+}
+
+function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment | undefined): void {
+  const bestDir = result.bestGenome ? writeBest(result) : undefined;
+  const json = {
+    runId: result.runId,
+    bestScore: result.bestScore ?? null,
+    bestCandidate: result.bestCandidate ?? null,
+    evaluations: result.evaluations,
+    elapsedMs: Math.round(result.elapsedMs),
+    stopReason: result.stopReason,
+    bestPath: bestDir ?? null,
+  };
+  emit(Boolean(flags.json), json, () => {
+    const known = experiment?.config.bestKnown;
+    const db = flags.db === DEFAULT_DB ? '' : ` --db ${flags.db}`;
+    const lines = [
+      '',
+      `run ${result.runId} ${result.stopReason === 'interrupted' ? 'stopped' : 'finished'} (${describeEnd(result.stopReason)}): ${result.evaluations.toLocaleString('en-US')} evaluations in ${formatDuration(result.elapsedMs)}`,
+      `best score: ${formatScore(result.bestScore)} (candidate ${result.bestCandidate ?? '-'})`,
+    ];
+    if (known && result.bestScore !== undefined) {
+      lines.push(`best known: ${known.score} (${known.source}); this run reached ${((result.bestScore / known.score) * 100).toFixed(1)}% of it`);
+    }
+    if (bestDir) {
+      for (const file of Object.keys(result.bestGenome ?? {})) lines.push(`best program: ${join(bestDir, file)}`);
+    }
+    lines.push(
+      'look at the run:',
+      `  npx ouro best ${result.runId}${db}        the best program and its evaluation`,
+      `  npx ouro show ${result.bestCandidate ?? result.runId + '-0'}${db}    a candidate: genome, evaluation, diff against its parent`,
+      `  npx ouro ls${db}                       every run in the database`,
+      '  npx ouro ui                       the dashboard (arrives with a later release)',
+      `  npx ouro resume ${result.runId} --budget <more>${db}   to continue it`,
+    );
+    return lines.join('\n');
+  });
+}
+
+function describeEnd(reason: string): string {
+  const reasons: Record<string, string> = {
+    evaluations: 'evaluation budget reached',
+    'wall-time': 'wall-time budget reached',
+    'target-score': 'target score reached',
+    interrupted: 'interrupted; resumable',
+    'operators-exhausted': 'operators produced no new candidate 1,000 times in a row',
+  };
+  return reasons[reason] ?? reason;
+}
+
+/** Writes the best genome beside the database, under runs/<id>/best/, and returns that folder. */
+function writeBest(result: RunResult): string {
+  const folder = join(dirname(result.store), 'runs', result.runId, 'best');
+  for (const [file, text] of Object.entries(result.bestGenome ?? {})) {
+    const path = join(folder, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+  return relative(process.cwd(), folder) || '.';
+}
+
+/** First Ctrl-C: finish in-flight evaluations. Second: abandon them (they rerun on resume). */
+function interruptHandler() {
+  const graceful = new AbortController();
+  const abandon = new AbortController();
+  const onSignal = () => {
+    if (!graceful.signal.aborted) {
+      process.stderr.write('\nstopping: finishing the evaluations in flight (Ctrl-C again to abandon them; the run stays resumable)\n');
+      graceful.abort();
+    } else if (!abandon.signal.aborted) {
+      process.stderr.write('\nabandoning the evaluations in flight; they will rerun on resume\n');
+      abandon.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    graceful: graceful.signal,
+    abandon: abandon.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

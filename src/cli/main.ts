@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { loadExperiment, type LoadedExperiment } from '../engine/load-experiment.ts';
+import { registerInit } from './commands/init.ts';
+import { registerInspect } from './commands/inspect.ts';
+import { registerResume, registerRun } from './commands/run.ts';
+import { addExperimentOptions } from './experiment-options.ts';
+import { reportError } from './output.ts';
+
+/** Builds and runs the `ouro` command line; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const experiment = await experimentForRun(argv);
+    const program = new Command('ouro')
+      .description('Ouroboros: self-evolving programs, prompts and agents')
+      .exitOverride()
+      .showHelpAfterError();
+    const run = registerRun(program, experiment);
+    if (experiment) addExperimentOptions(run, experiment);
+    registerResume(program);
+    registerInspect(program);
+    registerInit(program);
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    return reportError(error, json);
+  }
+}
+
+/** `ouro run <dir>` loads the experiment first so that its own options become flags (and show in --help). */
+async function experimentForRun(argv: string[]): Promise<LoadedExperiment | undefined> {
+  const at = argv.indexOf('run');
+  if (at === -1 || argv.slice(0, at).some((arg) => !arg.startsWith('-'))) return undefined;
+  const valued = new Set(['--seed', '--budget', '--concurrency', '--db']);
+  for (let index = at + 1; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (valued.has(arg)) index++;
+    else if (!arg.startsWith('-')) return loadExperiment(arg);
+  }
+  return undefined;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,228 @@
+// Evaluation in a pool of worker processes: evaluators never run in the engine's process.
+import { resolve } from 'node:path';
+import { OuroError } from '../core/errors.ts';
+import type { Evaluation, Genome } from '../core/types.ts';
+import { checkEvaluatorFile, checkPoolOptions } from './pool-options.ts';
+import { CAN_READ_RESIDENT_MEMORY } from './process-end.ts';
+import { WorkerProcess, type WorkerSettings } from './worker-process.ts';
+
+export interface PoolOptions {
+  /** Absolute path to the user's evaluate.ts (or .js). */
+  evaluatorFile: string;
+  /** Absolute path of the experiment folder, passed as `context.experimentDir`. */
+  experimentDir: string;
+  /** Experiment options, passed as `context.options`; must be JSON. */
+  options: Record<string, unknown>;
+  /** Number of worker processes. */
+  concurrency: number;
+  /** Per candidate, all stages included. The worker is killed when it is exceeded. */
+  timeoutMs: number;
+  /** Per worker: the V8 heap limit, and (plus RUNTIME_ALLOWANCE_MB) its resident memory limit. */
+  memoryMb: number;
+  /**
+   * A worker is replaced after this many evaluations that called `importGenome`, the ones that
+   * grow its module cache for good (Node cannot unload modules). Default 500.
+   */
+  maxEvaluationsPerWorker?: number;
+}
+
+const MEMORY_POLL_MS = 150;
+const DEFAULT_MAX_EVALUATIONS = 500;
+const MIN_LOAD_TIMEOUT_MS = 30_000;
+/** Consecutive replacement workers that may fail to load before the pool gives up. */
+const RESTART_ATTEMPTS = 3;
+
+interface QueuedEvaluation {
+  candidateId: string;
+  genome: Genome;
+  resolve: (evaluation: Evaluation) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Evaluates candidates in worker processes, one candidate per worker at a time. Every candidate
+ * fault (a throw, a bad result, a crash, a timeout, too much memory) becomes an Evaluation, and
+ * the worker is replaced if it died.
+ * @example
+ * const pool = await EvaluatorPool.start({
+ *   evaluatorFile: '/experiments/packing/evaluate.ts', experimentDir: '/experiments/packing',
+ *   options: {}, concurrency: 2, timeoutMs: 10_000, memoryMb: 512,
+ * });
+ * const evaluation = await pool.evaluate('run-1', { 'pack.js': 'export const pack = () => []' });
+ * await pool.close();
+ */
+export class EvaluatorPool {
+  readonly size: number;
+  private readonly settings: WorkerSettings;
+  private readonly maxEvaluations: number;
+  /** Every worker process that has not exited yet, starting ones included. */
+  private readonly processes = new Set<WorkerProcess>();
+  private readonly idle: WorkerProcess[] = [];
+  private readonly queue: QueuedEvaluation[] = [];
+  private readonly memoryTimer: NodeJS.Timeout | undefined;
+  private started = false;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Workers past maxEvaluationsPerWorker; they go on evaluating until a replacement is ready. */
+  private readonly retiring = new Set<WorkerProcess>();
+  /** Retiring workers whose replacement is ready, to be killed when their evaluation ends. */
+  private readonly dismissed = new Set<WorkerProcess>();
+  private restartFailures = 0;
+  private failure: OuroError | undefined;
+
+  private constructor(options: PoolOptions, evaluatorFile: string) {
+    this.size = options.concurrency;
+    this.maxEvaluations = options.maxEvaluationsPerWorker ?? DEFAULT_MAX_EVALUATIONS;
+    const { experimentDir, options: experimentOptions, timeoutMs, memoryMb } = options;
+    const loadTimeoutMs = Math.max(MIN_LOAD_TIMEOUT_MS, timeoutMs);
+    this.settings = { evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs };
+    if (CAN_READ_RESIDENT_MEMORY) {
+      this.memoryTimer = setInterval(() => {
+        for (const worker of this.processes) void worker.checkMemory();
+      }, MEMORY_POLL_MS).unref();
+    }
+  }
+
+  /** Starts the workers and waits until each has loaded the evaluator. Rejects with an OuroError naming the file. */
+  static async start(options: PoolOptions): Promise<EvaluatorPool> {
+    checkPoolOptions(options);
+    const evaluatorFile = resolve(options.evaluatorFile);
+    await checkEvaluatorFile(evaluatorFile);
+    const pool = new EvaluatorPool(options, evaluatorFile);
+    const workers = Array.from({ length: pool.size }, () => pool.spawn());
+    const results = await Promise.allSettled(workers.map((worker) => worker.ready));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed !== undefined) {
+      await pool.close();
+      throw failed.reason;
+    }
+    pool.started = true;
+    for (const worker of workers) pool.offer(worker);
+    return pool;
+  }
+
+  /**
+   * Evaluates one candidate, waiting for a free worker if all are busy. Never rejects for a
+   * candidate's fault; rejects only when the pool is closed or the evaluator can no longer load.
+   */
+  evaluate(candidateId: string, genome: Genome): Promise<Evaluation> {
+    if (this.closed) return Promise.reject(new Error('the evaluator pool is closed'));
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ candidateId, genome, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Kills every worker and its process group. Evaluations still queued or running are rejected. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    clearInterval(this.memoryTimer);
+    this.rejectQueued(new Error('evaluation abandoned: the evaluator pool was closed'));
+    const workers = [...this.processes];
+    for (const worker of workers) worker.kill('closed');
+    await Promise.all(workers.map((worker) => worker.exited));
+  }
+
+  private spawn(): WorkerProcess {
+    const worker = new WorkerProcess(this.settings);
+    this.processes.add(worker);
+    worker.onExit = () => {
+      this.processes.delete(worker);
+      this.retiring.delete(worker);
+      this.dismissed.delete(worker);
+      const index = this.idle.indexOf(worker);
+      if (index >= 0) this.idle.splice(index, 1);
+      this.replenish();
+    };
+    return worker;
+  }
+
+  /** Starts replacements until `size` workers are alive again. */
+  private replenish(): void {
+    if (!this.started || this.closed || this.failure !== undefined) return;
+    let alive = 0;
+    for (const worker of this.processes) if (worker.alive && !this.retiring.has(worker)) alive++;
+    for (; alive < this.size; alive++) {
+      let worker: WorkerProcess;
+      try {
+        worker = this.spawn();
+      } catch (error) {
+        this.fail(new OuroError('evaluator-invalid', `could not start an evaluator process: ${String(error)}`, {
+          file: this.settings.evaluatorFile,
+          cause: error,
+          retryable: true,
+        }));
+        return;
+      }
+      worker.ready.then(
+        () => {
+          this.restartFailures = 0;
+          this.dismissOne();
+          this.offer(worker);
+        },
+        (error: OuroError) => {
+          if (this.closed) return;
+          this.restartFailures++;
+          if (this.restartFailures >= RESTART_ATTEMPTS) this.fail(error);
+        },
+      );
+    }
+  }
+
+  private offer(worker: WorkerProcess): void {
+    if (!worker.idle) return;
+    this.idle.push(worker);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop();
+      if (worker === undefined) return;
+      if (!worker.idle) continue; // it died while idle; its exit handler starts a replacement
+      const job = this.queue.shift()!;
+      worker.evaluate(job.candidateId, job.genome).then((evaluation) => {
+        job.resolve(evaluation);
+        this.release(worker);
+      }, job.reject);
+    }
+  }
+
+  private release(worker: WorkerProcess): void {
+    if (this.closed) return;
+    if (this.dismissed.has(worker)) worker.kill('retired');
+    else if (worker.imports >= this.maxEvaluations && !this.retiring.has(worker)) {
+      // Its replacement starts now, while it goes on working, so that recycling costs no idle time.
+      this.retiring.add(worker);
+      this.replenish();
+    }
+    if (worker.idle) this.offer(worker);
+    else this.replenish(); // killed for a timeout or memory: replace it without waiting for its exit
+  }
+
+  /** A replacement is ready: the oldest retiring worker goes now if idle, else when its evaluation ends. */
+  private dismissOne(): void {
+    for (const worker of this.retiring) {
+      if (this.dismissed.has(worker)) continue;
+      if (worker.idle) worker.kill('retired');
+      else this.dismissed.add(worker);
+      return;
+    }
+  }
+
+  /** The evaluator no longer loads (it was edited or deleted mid-run): nothing more can be evaluated. */
+  private fail(error: OuroError): void {
+    this.failure = error;
+    this.rejectQueued(error);
+  }
+
+  private rejectQueued(error: Error): void {
+    for (const job of this.queue.splice(0)) job.reject(error);
+  }
+}

@@ -1,0 +1,105 @@
+// The worker process: loads the evaluator once, then evaluates candidates one at a time.
+// Started by worker-entry.js, which registers the TypeScript runtime first.
+import type { EvaluateContext, Stage } from '../core/evaluator.ts';
+import { EvaluatorLoadError, loadEvaluator } from './evaluator-module.ts';
+import { GenomeScratch, prepareScratchRoot } from './genome-scratch.ts';
+import type { EvaluateMessage, InitMessage, Outcome, ParentMessage, WorkerMessage } from './protocol.ts';
+import { checkResult, describeThrown } from './result.ts';
+
+if (process.send === undefined) throw new Error('worker.ts must be started by EvaluatorPool, with an IPC channel');
+
+let settings: InitMessage | undefined;
+let stages: Stage[] = [];
+let current: number | undefined;
+
+function send(message: WorkerMessage, then?: () => void): void {
+  process.send!(message, undefined, undefined, then);
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'init') void initialise(message);
+  else void evaluate(message);
+});
+
+// The parent is gone: nobody will read our results, and nobody else would end us.
+process.on('disconnect', () => process.exit(0));
+
+// A candidate's stray timer or forgotten promise failed. Blame the candidate being evaluated,
+// then exit: the process state is no longer trustworthy, and the pool starts a fresh worker.
+process.on('uncaughtException', (error) => {
+  if (current === undefined) {
+    process.stderr.write(`uncaught exception in an idle evaluator process: ${describeThrown(error)}\n`);
+    process.exit(70);
+  }
+  const outcome: Outcome = { status: 'error', error: `uncaught exception: ${describeThrown(error)}` };
+  send({ type: 'result', id: current, stage: '', outcome, imported: true, exiting: true }, () => process.exit(70));
+  current = undefined;
+});
+
+async function initialise(message: InitMessage): Promise<void> {
+  // Options are shared by every candidate this worker evaluates; one must not change what the next sees.
+  settings = { ...message, options: deepFreeze(message.options) };
+  try {
+    await prepareScratchRoot(message.scratchRoot);
+    stages = await loadEvaluator(message.evaluatorFile);
+  } catch (error) {
+    const text = error instanceof EvaluatorLoadError ? error.message : `evaluator ${message.evaluatorFile}: ${describeThrown(error)}`;
+    send({ type: 'load-failed', message: text });
+    return;
+  }
+  send({ type: 'ready', stages: stages.map((stage) => stage.name) });
+}
+
+async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<void> {
+  const { options, experimentDir, scratchRoot } = settings!;
+  current = id;
+  const scratch = new GenomeScratch(genome, scratchRoot);
+  try {
+    for (let index = 0; index < stages.length; index++) {
+      const stage = stages[index]!;
+      if (index > 0) send({ type: 'stage', id, index });
+      const context: EvaluateContext = { candidateId, options, experimentDir, stage: stage.name, importGenome: scratch.importGenome };
+      const outcome = await runStage(stage, genome, context);
+      const last = index === stages.length - 1;
+      if (outcome.status !== 'ok' || last || outcome.result.score < stage.threshold) {
+        if (current !== id) return; // an uncaught exception already answered for this evaluation
+        current = undefined;
+        reply({ type: 'result', id, stage: stage.name, outcome, imported: scratch.used });
+        return;
+      }
+    }
+  } finally {
+    await scratch.remove().catch(() => undefined);
+  }
+}
+
+async function runStage(stage: Stage, genome: EvaluateMessage['genome'], context: EvaluateContext): Promise<Outcome> {
+  let value: unknown;
+  try {
+    value = await stage.evaluate(genome, context);
+  } catch (error) {
+    return { status: 'error', error: describeThrown(error) };
+  }
+  const check = checkResult(value);
+  return check.ok ? { status: 'ok', result: check.result } : { status: 'invalid', error: check.error };
+}
+
+function reply(message: WorkerMessage & { type: 'result' }): void {
+  try {
+    send(message);
+  } catch (error) {
+    // Something the result check let through (a throwing toJSON, say) broke serialisation.
+    const outcome: Outcome = { status: 'invalid', error: `result cannot be sent as JSON: ${describeThrown(error)}` };
+    send({ ...message, outcome });
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+send({ type: 'online' });

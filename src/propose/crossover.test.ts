@@ -1,0 +1,87 @@
+import { parse } from '@babel/parser';
+import { describe, expect, it } from 'vitest';
+import { checkFrozen } from '../core/genome.ts';
+import type { Genome } from '../core/types.ts';
+import { crossover } from './crossover.ts';
+import { contextFor, runOperatorConformance, SAMPLE, SAMPLE_VARIANT } from './operator.conformance.ts';
+
+runOperatorConformance(() => crossover());
+
+const block = (code: string, frozen = 'export const frozen = 1;'): string =>
+  `${frozen}\n// EVOLVE-BLOCK-START\n${code}\n// EVOLVE-BLOCK-END\n`;
+
+async function children(first: Genome, second: Genome, seeds: number): Promise<Array<{ genome: Genome; description: string }>> {
+  const results = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const result = await crossover().propose(contextFor([first, second], seed));
+    if ('failure' in result) throw new Error(result.failure);
+    results.push(result);
+  }
+  return results;
+}
+
+describe('crossover', () => {
+  it("keeps the first parent's frozen text and takes new code from the second parent", async () => {
+    const first = { 'pack.js': SAMPLE };
+    const second = { 'pack.js': SAMPLE_VARIANT.replace('// helper outside', '// another helper outside') };
+    for (const { genome, description } of await children(first, second, 60)) {
+      expect(checkFrozen(first, genome)).toBeUndefined();
+      expect(genome['pack.js']).not.toBe(SAMPLE);
+      const donor = / <- (.*)$/.exec(description)![1]!;
+      if (!donor.endsWith('...')) expect(SAMPLE_VARIANT.replace(/\s+/g, ' ')).toContain(donor);
+    }
+  });
+
+  it('prefers a node of the same type', async () => {
+    const first = { 'a.js': block('export const a = 1 + 2;') };
+    const second = { 'a.js': block('export const a = 3 * 4;') };
+    const allowed = ['3 * 4', '3 + 2', '4 + 2', '1 + 3', '1 + 4'].map((init) => block(`export const a = ${init};`));
+    const seen = new Set<string>();
+    for (const { genome } of await children(first, second, 40)) {
+      expect(allowed).toContain(genome['a.js']);
+      seen.add(genome['a.js']!);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('parenthesises an expression whose new position would regroup it', async () => {
+    const first = { 'a.js': block('export const a = (b, c) => b * c;') };
+    const second = { 'a.js': block('export const a = () => 1 + 2;') };
+    let wrapped = 0;
+    for (const { genome } of await children(first, second, 40)) {
+      const text = genome['a.js']!;
+      const program = parse(text, { sourceType: 'module' }).program;
+      const arrow = (program.body[1] as any).declaration.declarations[0].init;
+      if (arrow.body.type === 'BinaryExpression' && arrow.body.operator === '+') continue;
+      expect(arrow.body).toMatchObject({ type: 'BinaryExpression', operator: '*' });
+      if (text.includes('(1 + 2)')) wrapped++;
+    }
+    expect(wrapped).toBeGreaterThan(0);
+  });
+
+  it('re-indents a statement taken from a different depth', async () => {
+    const first = { 'a.js': block('export function f(a) {\n  if (a) {\n    for (const k of a) {\n      a.x = k;\n    }\n  }\n  return a;\n}') };
+    const second = { 'a.js': block('export function f(a) {\n  for (const k of a) {\n    a.y = k;\n  }\n  return a;\n}') };
+    const expected = '  if (a) {\n    for (const k of a) {\n      a.y = k;\n    }\n  }';
+    const texts = (await children(first, second, 60)).map(({ genome }) => genome['a.js']!);
+    expect(texts.filter((text) => text.includes(expected)).length).toBeGreaterThan(0);
+  });
+
+  it('fails cleanly on identical parents and on a second parent without the file', async () => {
+    const genome = { 'pack.js': SAMPLE };
+    expect(await crossover().propose(contextFor([genome, genome], 1))).toEqual({
+      failure: 'crossover: the parents have identical EVOLVE blocks',
+    });
+    expect(await crossover().propose(contextFor([genome, { 'other.js': SAMPLE_VARIANT }], 1))).toEqual({
+      failure: 'crossover: parent 2 has no EVOLVE block in a file of parent 1',
+    });
+    expect(await crossover().propose(contextFor([genome], 1))).toEqual({ failure: 'crossover needs two parents' });
+  });
+
+  it('fails when the second parent has no node of the same category with different text', async () => {
+    const first = { 'a.js': block('export const a = 1;') };
+    const second = { 'a.js': block('export const a = 1;\n', 'export const frozen = 1; // other frozen text') };
+    const result = await crossover().propose(contextFor([first, second], 1));
+    expect(result).toEqual({ failure: expect.stringContaining('crossover:') });
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { OuroError } from '../core/errors.ts';
+import { createOperators, EMBEDDED_OPERATORS } from './index.ts';
+
+describe('createOperators', () => {
+  it('builds all six embedded operators by default, in order', () => {
+    expect(EMBEDDED_OPERATORS).toEqual([
+      'perturb-number',
+      'swap-operator',
+      'duplicate-statement',
+      'delete-statement',
+      'swap-statements',
+      'crossover',
+    ]);
+    const operators = createOperators();
+    expect(operators.map(({ name }) => name)).toEqual(EMBEDDED_OPERATORS);
+    expect(operators.map(({ arity }) => arity)).toEqual([1, 1, 1, 1, 1, 2]);
+  });
+
+  it('builds the named operators only', () => {
+    expect(createOperators(['crossover', 'perturb-number']).map(({ name }) => name)).toEqual(['crossover', 'perturb-number']);
+  });
+
+  it('rejects an unknown name with a config error that lists the valid ones', () => {
+    let caught: unknown;
+    try {
+      createOperators(['perturb-number', 'mutate-everything']);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(OuroError);
+    expect(caught).toMatchObject({ code: 'config-invalid', field: 'operators' });
+    const message = (caught as Error).message;
+    expect(message).toContain('"mutate-everything"');
+    for (const name of EMBEDDED_OPERATORS) expect(message).toContain(name);
+  });
+
+  it('does not accept inherited object keys as operator names', () => {
+    expect(() => createOperators(['toString'])).toThrow(OuroError);
+  });
+});

@@ -1,0 +1,44 @@
+import { OuroError } from '../core/errors.ts';
+import type { Operator } from '../core/operator.ts';
+import { crossover } from './crossover.ts';
+import { deleteStatement } from './delete-statement.ts';
+import { duplicateStatement } from './duplicate-statement.ts';
+import { perturbNumber } from './perturb-number.ts';
+import { swapOperator } from './swap-operator.ts';
+import { swapStatements } from './swap-statements.ts';
+
+const FACTORIES = {
+  'perturb-number': () => perturbNumber(),
+  'swap-operator': () => swapOperator(),
+  'duplicate-statement': () => duplicateStatement(),
+  'delete-statement': () => deleteStatement(),
+  'swap-statements': () => swapStatements(),
+  crossover: () => crossover(),
+} satisfies Record<string, () => Operator>;
+
+/** Names of the operators that need no LLM, as used in config files. */
+export const EMBEDDED_OPERATORS: readonly string[] = Object.freeze(Object.keys(FACTORIES));
+
+/**
+ * Builds embedded operators by name, all of them by default.
+ * Throws `config-invalid` on field `operators` for a name it does not know.
+ *
+ * @example
+ * const operators = createOperators(['perturb-number', 'crossover']);
+ */
+export function createOperators(names: readonly string[] = EMBEDDED_OPERATORS): Operator[] {
+  return names.map((name) => {
+    if (!Object.hasOwn(FACTORIES, name)) {
+      throw new OuroError(
+        'config-invalid',
+        `operators: unknown operator "${name}"; the embedded operators are ${EMBEDDED_OPERATORS.join(', ')}`,
+        { field: 'operators' },
+      );
+    }
+    return FACTORIES[name as keyof typeof FACTORIES]();
+  });
+}
+
+export { OperatorBandit, improvementReward, type ArmStats, type OperatorBanditOptions } from './bandit.ts';
+export { crossover, deleteStatement, duplicateStatement, perturbNumber, swapOperator, swapStatements };
+export type { PerturbNumberOptions } from './perturb-number.ts';

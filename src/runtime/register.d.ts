@@ -1,0 +1,2 @@
+export declare function registerAlias(): void;
+export declare function registerRuntime(): void;

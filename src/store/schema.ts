@@ -1,0 +1,78 @@
+/** Schema version 1. Every table is append-only: triggers refuse UPDATE and DELETE. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  experiment TEXT NOT NULL,
+  experiment_dir TEXT NOT NULL,
+  config TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  kind TEXT NOT NULL,
+  data TEXT,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_events_run ON run_events(run_id, id);
+CREATE TABLE IF NOT EXISTS candidates (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  seq INTEGER NOT NULL,
+  parent_ids TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  island INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  description TEXT NOT NULL,
+  diff TEXT NOT NULL,
+  genome TEXT NOT NULL,
+  genome_hash TEXT NOT NULL,
+  rng_state TEXT NOT NULL,
+  reward REAL NOT NULL,
+  elapsed_ms INTEGER NOT NULL,
+  log_order INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (run_id, seq),
+  UNIQUE (run_id, genome_hash)
+);
+CREATE TABLE IF NOT EXISTS proposal_failures (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  log_order INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  rng_state TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS proposal_failures_run ON proposal_failures(run_id, log_order);
+CREATE TABLE IF NOT EXISTS candidate_parents (
+  parent_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  PRIMARY KEY (parent_id, child_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evaluations (
+  candidate_id TEXT PRIMARY KEY REFERENCES candidates(id),
+  run_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  score REAL,
+  metrics TEXT NOT NULL,
+  features TEXT NOT NULL,
+  instances TEXT NOT NULL,
+  feedback TEXT NOT NULL,
+  artifacts TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  error TEXT,
+  duration_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evaluations_best ON evaluations(run_id, score DESC);
+`;
+
+const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures'];
+
+export const TRIGGERS = APPEND_ONLY.flatMap((table) => [
+  `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+  `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+]).join('\n');

@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { Candidate, Evaluation } from '../core/types.ts';
+import { SqliteStore } from './sqlite.ts';
+
+function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'ouro-store-')), 'ouro.db');
+}
+
+function candidate(runId: string, seq: number, parentIds: string[] = []): Candidate {
+  return {
+    id: `${runId}-${seq}`, runId, seq, parentIds, generation: parentIds.length > 0 ? 1 : 0, island: 0,
+    genome: { 'a.js': `// v${seq}\n` }, origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: `step ${seq}`, diff: '' },
+    createdAt: 1000 + seq,
+  };
+}
+
+function evaluation(id: string, score: number | undefined): Evaluation {
+  return {
+    candidateId: id, status: score === undefined ? 'error' : 'ok', ...(score === undefined ? { error: 'boom' } : { score }),
+    metrics: { m: 1 }, features: { length: 10 }, instances: {}, feedback: 'fine', artifacts: { a: [1, 2] }, stage: 'final', durationMs: 1.5,
+  };
+}
+
+function seedRun(store: SqliteStore, runId = 'r1'): void {
+  store.createRun({ id: runId, experiment: 'demo', experimentDir: '/x', config: { name: 'demo' }, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+  store.appendRunEvent(runId, 'started');
+}
+
+let order = 0;
+const state = (hash: string) => ({ rngState: [1, 2, 3, 4] as [number, number, number, number], reward: 1, elapsedMs: 5, genomeHash: hash, logOrder: order++ });
+
+describe('SqliteStore', () => {
+  it('commits candidates with their evaluations and replays them in commit order without genomes', () => {
+    const store = new SqliteStore(tempDb());
+    seedRun(store);
+    store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0'));
+    store.commitCandidate(candidate('r1', 2, ['r1-0']), evaluation('r1-2', 3), state('h2'));
+    store.recordProposalFailure('r1', { operator: 'swap-operator', kind: 'failed', reason: 'no site', rngState: [5, 6, 7, 8], logOrder: order++ });
+    store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', undefined), state('h1'));
+    const log = [...store.replay('r1')];
+    expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : row.failure.reason))).toEqual([0, 2, 'no site', 1]);
+    const rows = log.flatMap((row) => (row.kind === 'candidate' ? [row] : []));
+    expect(rows[2]?.evaluation).toMatchObject({ status: 'error', error: 'boom' });
+    expect(rows[2]?.evaluation.score).toBeUndefined();
+    expect('genome' in (rows[0]?.candidate ?? {})).toBe(false);
+    expect(store.bestCandidate('r1')?.candidate.id).toBe('r1-2');
+    expect(store.getGenome('r1-2')).toEqual({ 'a.js': '// v2\n' });
+    expect(store.childrenOf('r1-0')).toEqual(['r1-1', 'r1-2']);
+    expect(store.listRuns()).toEqual([{ id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 3, evaluations: 3, createdAt: 1 }]);
+    store.appendRunEvent('r1', 'finished');
+    expect(store.getRun('r1')?.status).toBe('finished');
+    store.close();
+  });
+
+  it('keeps tables append-only and a commit atomic', () => {
+    const path = tempDb();
+    const store = new SqliteStore(path);
+    seedRun(store);
+    store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0'));
+    // The same genome hash twice violates a constraint: neither the candidate nor its evaluation lands.
+    expect(() => store.commitCandidate(candidate('r1', 1), evaluation('r1-1', 2), state('h0'))).toThrow();
+    expect(store.getCandidate('r1-1')).toBeUndefined();
+    store.close();
+    const raw = new Database(path);
+    expect(() => raw.prepare("UPDATE evaluations SET score = 99 WHERE candidate_id = 'r1-0'").run()).toThrow(/append-only/);
+    expect(() => raw.prepare("DELETE FROM candidates").run()).toThrow(/append-only/);
+    expect((raw.prepare('SELECT count(*) AS n FROM evaluations').get() as { n: number }).n).toBe(1);
+    raw.close();
+  });
+
+  it('names the file when the database is locked by another process', () => {
+    const path = tempDb();
+    new SqliteStore(path).close();
+    const holder = new Database(path);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      expect(() => new SqliteStore(path, { busyTimeoutMs: 100 })).toThrow(new RegExp(`database ${path} is locked`));
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
+  it('names the file when it is not a database', () => {
+    const path = tempDb();
+    writeFileSync(path, 'this is not sqlite, just text that is long enough to have a header'.repeat(20));
+    expect(() => new SqliteStore(path)).toThrow(new RegExp(`${path} is not an Ouroboros database`));
+  });
+
+  it('opens read-only for inspection and refuses writes with a clear message', () => {
+    const path = tempDb();
+    const writer = new SqliteStore(path);
+    seedRun(writer);
+    writer.close();
+    const reader = new SqliteStore(path, { readonly: true });
+    expect(reader.getRun('r1')?.experiment).toBe('demo');
+    expect(() => reader.appendRunEvent('r1', 'stopped')).toThrow(new RegExp(`database ${path} is read-only`));
+    reader.close();
+  });
+
+  it('returns nothing for unknown ids', () => {
+    const store = new SqliteStore(tempDb());
+    expect(store.getRun('nope')).toBeUndefined();
+    expect(store.getCandidate('nope-1')).toBeUndefined();
+    store.close();
+  });
+});

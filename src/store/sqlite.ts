@@ -1,0 +1,252 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { OuroError } from '../core/errors.ts';
+import type { Candidate, Evaluation, Genome } from '../core/types.ts';
+import { SCHEMA, TRIGGERS } from './schema.ts';
+import type {
+  CandidateRecord, CommitState, NewRun, ProposalFailure, ReplayRow, RunEventKind, RunRecord, RunStatus, RunSummary, Store,
+} from './store.ts';
+import { candidateFromRow, evaluationFromRow, type CandidateRow, type EvaluationRow, type FailureRow } from './rows.ts';
+
+export interface SqliteOptions {
+  /** Open for reading only: `ls`, `show` and `best` work on a database they cannot write. */
+  readonly?: boolean;
+  /** How long to wait for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+const STATUS_BY_EVENT: Record<string, RunStatus> = {
+  started: 'crashed-or-running',
+  resumed: 'crashed-or-running',
+  stopped: 'stopped',
+  finished: 'finished',
+};
+
+/** Translates SQLite's failure codes into errors that name the database file. */
+function storeError(path: string, error: unknown): OuroError {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message;
+  if (code.startsWith('SQLITE_READONLY') || /readonly|read-only/i.test(message)) {
+    return new OuroError('store-readonly', `database ${path} is read-only: ${message}. Use --db to choose a writable file.`, { file: path, cause: error });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new OuroError('store-locked', `database ${path} is locked by another process (${message}); wait for it to finish or use --db`, { file: path, retryable: true, cause: error });
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new OuroError('store-corrupt', `${path} is not an Ouroboros database or is damaged: ${message}`, { file: path, cause: error });
+  }
+  return new OuroError('store-open', `cannot open database ${path}: ${message}`, { file: path, cause: error });
+}
+
+export class SqliteStore implements Store {
+  readonly location: string;
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string, options: SqliteOptions = {}) {
+    this.location = resolve(path);
+    try {
+      if (!options.readonly) mkdirSync(dirname(this.location), { recursive: true });
+      this.db = new Database(this.location, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      if (!options.readonly) {
+        this.db.pragma('journal_mode = WAL');
+        // NORMAL keeps every commit across a process crash or kill -9; only an OS crash can lose the last ones.
+        this.db.pragma('synchronous = NORMAL');
+        this.db.pragma('foreign_keys = ON');
+        // Take the write lock once at open so a read-only or locked file fails now, not mid-run.
+        this.db.exec('BEGIN IMMEDIATE');
+        this.db.exec(SCHEMA);
+        this.db.exec(TRIGGERS);
+        this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
+        this.db.exec('COMMIT');
+      } else {
+        this.db.prepare('SELECT count(*) FROM runs').get();
+      }
+    } catch (error) {
+      if (error instanceof OuroError) throw error;
+      throw storeError(this.location, error);
+    }
+    try {
+      this.statements = this.prepare();
+    } catch (error) {
+      throw new OuroError('store-corrupt', `${this.location} has tables from another version of Ouroboros: ${(error as Error).message}`, { file: this.location, cause: error });
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertRun: db.prepare('INSERT INTO runs (id, experiment, experiment_dir, config, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+      lastEvent: db.prepare('SELECT kind FROM run_events WHERE run_id = ? ORDER BY id DESC LIMIT 1'),
+      insertEvent: db.prepare('INSERT INTO run_events (run_id, kind, data, at) VALUES (?, ?, ?, ?)'),
+      listRuns: db.prepare(`SELECT r.id, r.experiment, r.created_at,
+          (SELECT count(*) FROM candidates c WHERE c.run_id = r.id) AS evaluations,
+          (SELECT max(score) FROM evaluations e WHERE e.run_id = r.id AND e.status = 'ok') AS best_score,
+          (SELECT kind FROM run_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
+        FROM runs r ORDER BY r.created_at, r.id`),
+      insertCandidate: db.prepare(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description,
+          diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
+        VALUES (@id, @run_id, @seq, @parent_ids, @generation, @island, @operator, @description,
+          @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at)`),
+      insertFailure: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, reason, rng_state, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      failures: db.prepare('SELECT * FROM proposal_failures WHERE run_id = ? ORDER BY log_order, id'),
+      insertParent: db.prepare('INSERT INTO candidate_parents (parent_id, child_id) VALUES (?, ?)'),
+      insertEvaluation: db.prepare(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
+          feedback, artifacts, stage, error, duration_ms)
+        VALUES (@candidate_id, @run_id, @status, @score, @metrics, @features, @instances, @feedback, @artifacts, @stage, @error, @duration_ms)`),
+      replay: db.prepare(`SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
+          c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
+        FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.log_order, c.rowid`),
+      getCandidate: db.prepare('SELECT * FROM candidates WHERE id = ?'),
+      getEvaluation: db.prepare('SELECT * FROM evaluations WHERE candidate_id = ?'),
+      getGenome: db.prepare('SELECT genome FROM candidates WHERE id = ?'),
+      best: db.prepare(`SELECT candidate_id FROM evaluations WHERE run_id = ? AND status = 'ok'
+        ORDER BY score DESC, candidate_id LIMIT 1`),
+      children: db.prepare('SELECT child_id FROM candidate_parents WHERE parent_id = ? ORDER BY child_id'),
+    };
+  }
+
+  private write<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw storeError(this.location, error);
+    }
+  }
+
+  createRun(run: NewRun): void {
+    this.write(() => this.statements.insertRun.run(
+      run.id, run.experiment, run.experimentDir, JSON.stringify(run.config), JSON.stringify(run.settings), run.createdAt,
+    ));
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const row = this.statements.getRun.get(id) as Record<string, string | number> | undefined;
+    if (!row) return undefined;
+    const last = this.statements.lastEvent.get(id) as { kind: string } | undefined;
+    return {
+      id: row.id as string,
+      experiment: row.experiment as string,
+      experimentDir: row.experiment_dir as string,
+      config: JSON.parse(row.config as string),
+      settings: JSON.parse(row.settings as string),
+      createdAt: row.created_at as number,
+      status: STATUS_BY_EVENT[last?.kind ?? 'started'] ?? 'crashed-or-running',
+    };
+  }
+
+  listRuns(): RunSummary[] {
+    const rows = this.statements.listRuns.all() as Array<Record<string, string | number | null>>;
+    return rows.map((row) => ({
+      id: row.id as string,
+      experiment: row.experiment as string,
+      status: STATUS_BY_EVENT[(row.last_event as string | null) ?? 'started'] ?? 'crashed-or-running',
+      bestScore: row.best_score as number | null,
+      evaluations: row.evaluations as number,
+      createdAt: row.created_at as number,
+    }));
+  }
+
+  appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {
+    this.write(() => this.statements.insertEvent.run(runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()));
+  }
+
+  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState): void {
+    const commit = this.db.transaction(() => {
+      this.statements.insertCandidate.run({
+        id: candidate.id,
+        run_id: candidate.runId,
+        seq: candidate.seq,
+        parent_ids: JSON.stringify(candidate.parentIds),
+        generation: candidate.generation,
+        island: candidate.island,
+        operator: candidate.origin.operator,
+        description: candidate.origin.description,
+        diff: candidate.origin.diff,
+        genome: JSON.stringify(candidate.genome),
+        genome_hash: state.genomeHash,
+        rng_state: JSON.stringify(state.rngState),
+        reward: state.reward,
+        elapsed_ms: Math.round(state.elapsedMs),
+        log_order: state.logOrder,
+        created_at: candidate.createdAt,
+      });
+      for (const parentId of candidate.parentIds) this.statements.insertParent.run(parentId, candidate.id);
+      this.statements.insertEvaluation.run({
+        candidate_id: candidate.id,
+        run_id: candidate.runId,
+        status: evaluation.status,
+        score: evaluation.score ?? null,
+        metrics: JSON.stringify(evaluation.metrics),
+        features: JSON.stringify(evaluation.features),
+        instances: JSON.stringify(evaluation.instances),
+        feedback: evaluation.feedback,
+        artifacts: JSON.stringify(evaluation.artifacts),
+        stage: evaluation.stage,
+        error: evaluation.error ?? null,
+        duration_ms: evaluation.durationMs,
+      });
+    });
+    this.write(() => commit.immediate());
+  }
+
+  recordProposalFailure(runId: string, failure: ProposalFailure): void {
+    this.write(() => this.statements.insertFailure.run(
+      runId, failure.logOrder, failure.operator, failure.kind, failure.reason, JSON.stringify(failure.rngState), Date.now(),
+    ));
+  }
+
+  /** Merges the candidate and failure logs by log order; both are read lazily. */
+  *replay(runId: string): Iterable<ReplayRow> {
+    const candidates = (this.statements.replay.iterate(runId) as IterableIterator<CandidateRow & EvaluationRow>);
+    const failures = (this.statements.failures.all(runId) as FailureRow[]).values();
+    let nextCandidate = candidates.next();
+    let nextFailure = failures.next();
+    while (!nextCandidate.done || !nextFailure.done) {
+      if (!nextFailure.done && (nextCandidate.done || nextFailure.value.log_order < nextCandidate.value.log_order)) {
+        const row = nextFailure.value;
+        yield { kind: 'failure', failure: { operator: row.operator, kind: row.kind, reason: row.reason, rngState: JSON.parse(row.rng_state), logOrder: row.log_order } };
+        nextFailure = failures.next();
+        continue;
+      }
+      const row = nextCandidate.value as CandidateRow & EvaluationRow;
+      const { genome: _genome, ...candidate } = candidateFromRow({ ...row, genome: '{}' });
+      yield {
+        kind: 'candidate',
+        candidate,
+        evaluation: evaluationFromRow(row),
+        state: { rngState: JSON.parse(row.rng_state), reward: row.reward, elapsedMs: row.elapsed_ms, genomeHash: row.genome_hash, logOrder: row.log_order },
+      };
+      nextCandidate = candidates.next();
+    }
+  }
+
+  getCandidate(id: string): CandidateRecord | undefined {
+    const row = this.statements.getCandidate.get(id) as CandidateRow | undefined;
+    if (!row) return undefined;
+    const evaluation = this.statements.getEvaluation.get(id) as EvaluationRow;
+    return { candidate: candidateFromRow(row), evaluation: evaluationFromRow(evaluation) };
+  }
+
+  getGenome(id: string): Genome | undefined {
+    const row = this.statements.getGenome.get(id) as { genome: string } | undefined;
+    return row ? (JSON.parse(row.genome) as Genome) : undefined;
+  }
+
+  bestCandidate(runId: string): CandidateRecord | undefined {
+    const row = this.statements.best.get(runId) as { candidate_id: string } | undefined;
+    return row ? this.getCandidate(row.candidate_id) : undefined;
+  }
+
+  childrenOf(id: string): string[] {
+    return (this.statements.children.all(id) as Array<{ child_id: string }>).map((row) => row.child_id);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,90 @@
+import type { RngState } from '../core/rng.ts';
+import type { Candidate, Evaluation, Genome } from '../core/types.ts';
+
+export interface NewRun {
+  id: string;
+  experiment: string;
+  /** Absolute path of the experiment folder, so `ouro resume` finds it again. */
+  experimentDir: string;
+  /** The validated config as JSON (the `options` schema is not serialisable and is left out). */
+  config: unknown;
+  /** The experiment's option values and the CLI overrides the run was started with. */
+  settings: RunSettings;
+  createdAt: number;
+}
+
+export interface RunSettings {
+  seed: number;
+  options: Record<string, unknown>;
+  budget: { evaluations?: number; wallTimeMs?: number; targetScore?: number };
+  concurrency: number;
+}
+
+export interface RunRecord extends NewRun {
+  status: RunStatus;
+}
+
+export type RunStatus = 'running' | 'stopped' | 'finished' | 'crashed-or-running';
+
+export interface RunSummary {
+  id: string;
+  experiment: string;
+  status: RunStatus;
+  bestScore: number | null;
+  evaluations: number;
+  createdAt: number;
+}
+
+/** What a commit stores beside the candidate: enough to rebuild the run from the store alone. */
+export interface CommitState {
+  /** RNG state right after this candidate was proposed. */
+  rngState: RngState;
+  /** The bandit reward this candidate earned its operator. */
+  reward: number;
+  /** Wall time the run had used, over all its sessions, when this was committed. */
+  elapsedMs: number;
+  genomeHash: string;
+  /** Position in the run's log of candidates and failed proposals, which replay follows. */
+  logOrder: number;
+}
+
+/** A proposal that produced no evaluated child: the operator failed or repeated a genome. */
+export interface ProposalFailure {
+  operator: string;
+  kind: 'failed' | 'duplicate';
+  reason: string;
+  rngState: RngState;
+  logOrder: number;
+}
+
+/** One entry of a run's log as replayed on resume: a committed candidate (without its genome) or a failure. */
+export type ReplayRow =
+  | { kind: 'candidate'; candidate: Omit<Candidate, 'genome'>; evaluation: Evaluation; state: CommitState }
+  | { kind: 'failure'; failure: ProposalFailure };
+
+export interface CandidateRecord {
+  candidate: Candidate;
+  evaluation: Evaluation;
+}
+
+export type RunEventKind = 'started' | 'resumed' | 'stopped' | 'finished';
+
+/** Persistence behind one contract; SQLite now, PostgreSQL later. Tables are append-only. */
+export interface Store {
+  readonly location: string;
+  createRun(run: NewRun): void;
+  getRun(id: string): RunRecord | undefined;
+  listRuns(): RunSummary[];
+  appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void;
+  /** Commits a candidate and its evaluation in one transaction. */
+  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState): void;
+  /** Records a failed or duplicate proposal, so resume replays the bandit and RNG exactly. */
+  recordProposalFailure(runId: string, failure: ProposalFailure): void;
+  /** The run's log in order: committed candidates (without genomes) and failed proposals. */
+  replay(runId: string): Iterable<ReplayRow>;
+  getCandidate(id: string): CandidateRecord | undefined;
+  getGenome(id: string): Genome | undefined;
+  bestCandidate(runId: string): CandidateRecord | undefined;
+  childrenOf(id: string): string[];
+  close(): void;
+}
