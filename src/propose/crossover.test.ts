@@ -51,7 +51,8 @@ describe('crossover', () => {
     for (const { genome } of await children(first, second, 40)) {
       const text = genome['a.js']!;
       const program = parse(text, { sourceType: 'module' }).program;
-      const arrow = (program.body[1] as any).declaration.declarations[0].init;
+      type Exported = { declaration: { declarations: Array<{ init: { body: { type: string; operator?: string } } }> } };
+      const arrow = (program.body[1] as unknown as Exported).declaration.declarations[0]!.init;
       if (arrow.body.type === 'BinaryExpression' && arrow.body.operator === '+') continue;
       expect(arrow.body).toMatchObject({ type: 'BinaryExpression', operator: '*' });
       if (text.includes('(1 + 2)')) wrapped++;

@@ -1,5 +1,6 @@
 import type { Operator, ProposalResult } from '../core/operator.ts';
 import type { Rng } from '../core/rng.ts';
+import type { Genome } from '../core/types.ts';
 import { excerpt, firstCharFrom, glues, lastCharBefore, location, noSite } from './common.ts';
 import { analyzeFile, analyzeGenome, type FileAnalysis, type SyntaxSite } from './sites.ts';
 import { needsParentheses } from './slots.ts';
@@ -45,6 +46,7 @@ export function crossover(): Operator {
       for (const { file, analysis } of files) {
         const donorText = second.genome[file];
         const donor = donorText === undefined ? undefined : analyzeFile(file, donorText);
+        if (donor !== undefined && 'error' in donor) errors.push(`parent 2 ${file}: ${donor.error}`);
         if (donor === undefined || 'error' in donor || donor.syntax.length === 0) continue;
         if (sameRegions(analysis, donor)) identical++;
         else pairings.push({ file, analysis, donor });
@@ -58,7 +60,7 @@ export function crossover(): Operator {
   };
 }
 
-function exchange(rng: Rng, genome: Record<string, string>, pairings: readonly Pairing[]): ProposalResult {
+function exchange(rng: Rng, genome: Genome, pairings: readonly Pairing[]): ProposalResult {
   const internal: Array<[Pairing, SyntaxSite]> = [];
   const leaves: Array<[Pairing, SyntaxSite]> = [];
   for (const pairing of pairings) {

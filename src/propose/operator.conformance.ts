@@ -4,9 +4,9 @@ import { checkFrozen, findRegions } from '../core/genome.ts';
 import type { Operator, ParentView, ProposalContext, ProposalResult } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
-import { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT } from './samples.ts';
+import { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT, SAMPLE_ZOO } from './samples.ts';
 
-export { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT };
+export { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT, SAMPLE_ZOO };
 
 /** A genome no operator can change: its only EVOLVE block holds comments. */
 export const INERT: Genome = {
@@ -62,6 +62,7 @@ export function runOperatorConformance(factory: () => Operator, options: Conform
       { 'spread.ts': SAMPLE_TS, ...TEXT_FILES },
       { 'spread.ts': SAMPLE_TS.replace('radius = 0.5', 'radius = 0.75').replace('value * 1.5 - 0.25', 'value * 2 + 0.1'), ...TEXT_FILES },
     ],
+    ['a file using many syntax forms', { 'zoo.js': SAMPLE_ZOO }, { 'zoo.js': SAMPLE_ZOO.replace(/2/g, '7') }],
   ];
   const run = (parents: readonly Genome[], seed: number): Promise<ProposalResult> =>
     operator.propose(contextFor(parents, seed));

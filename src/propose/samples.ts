@@ -49,3 +49,35 @@ export const scale = (value: number): number => Math.max(value * 1.5 - 0.25, 0);
 // EVOLVE-BLOCK-END
 export const tail = 7 * 6;
 `;
+
+/** Many syntax forms in one block: labels, generators, classes, destructuring, odd literals. */
+export const SAMPLE_ZOO = `import { readFileSync as read } from 'node:fs';
+const LIMIT = 10;
+// EVOLVE-BLOCK-START
+export async function* walk(items, { depth = 2, skip = [] } = {}) {
+  outer: for (const [index, item] of items.entries()) {
+    if (skip.includes(index)) continue outer;
+    switch (typeof item) {
+      case 'number':
+        yield item * 2 - -1;
+        break;
+      default:
+        yield await Promise.resolve(item ?? depth);
+    }
+  }
+  const total = items.reduce((sum, value) => sum + (value > 0 ? value : -value), 0);
+  let label = \`total \${total / 2 + 1}\`;
+  label += total >= LIMIT || (total < 3 && depth !== 1) ? '!' : '?';
+  try { JSON.parse(label); } catch { label = label.slice(0, -1) } finally { label ||= 'x'; }
+  const point = { x: 1.5, y: -0.25, ['z' + 1]: 2, 3: 'three', method() { return this.x * 2; } };
+  class Box extends Array { #size = 4; static count = 0; get size() { return this.#size + Box.count; } }
+  new Box(3).size;
+  const fn = (a, b = 1) => ({ a: a ** 2, b: b / 3 });
+  void fn(Math.max(point.x, 0.5), Math.min(1, 2)).a;
+  for (let i = 0, j = 10; i < j; i++, j--) if (i % 3 === 0) continue; else label += i;
+  do { label = label.trim() } while (label.length > 100)
+  return [label, 0x1F, 1e-9, 1_000, 5..toString(), read];
+}
+// EVOLVE-BLOCK-END
+export default LIMIT + 1;
+`;

@@ -247,6 +247,16 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (!this.db.readonly) {
+      // Leave the file in rollback-journal mode, so that it can be read where nothing can be written
+      // (WAL readers need a -shm file beside it). The next writer switches WAL back on.
+      try {
+        this.db.pragma('journal_mode = DELETE');
+      } catch {
+        // Another connection still has it open: it stays in WAL mode, which is just as safe.
+      }
+    }
+    this.db.close();
   }
 }

@@ -1,11 +1,11 @@
 // Per-proposal cost of each embedded operator; not a test (tests never assert wall-clock time).
-// Run: npx tsx src/propose/micro-benchmark.ts [iterations]
-import type { ProposalContext } from '../core/operator.ts';
-import { Rng } from '../core/rng.ts';
-import type { Genome } from '../core/types.ts';
-import { createOperators } from './index.ts';
-import { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT } from './samples.ts';
-import { analyzeFile } from './sites.ts';
+// Run: npx tsx bench/operators.ts [iterations]
+import type { ProposalContext } from '../src/core/operator.ts';
+import { Rng } from '../src/core/rng.ts';
+import type { Genome } from '../src/core/types.ts';
+import { createOperators } from '../src/propose/index.ts';
+import { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT } from '../src/propose/samples.ts';
+import { analyzeFile } from '../src/propose/sites.ts';
 
 /** The sample's function repeated under new names inside its one block: about 3 KB. */
 function enlarged(text: string, copies: number): string {

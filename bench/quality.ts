@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Emitter, type RunEvents } from '../src/core/events.ts';
+import { evolve } from '../src/engine/evolve.ts';
+import { loadExperiment } from '../src/engine/load-experiment.ts';
+import { bestFit, excess, firstFit, type Instances } from '../examples/bin-packing/packing.ts';
+import { readInstancesFile } from '../examples/bin-packing/instances-file.ts';
+import { weibullInstances } from '../examples/bin-packing/weibull.ts';
+import { tempDb } from './fixtures.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** FunSearch's own Weibull 5k set, kept beside the project (never copied into it). */
+export const FUNSEARCH_FILE = resolve(ROOT, '../shared/data/binpacking-weibull-5k.json');
+
+export interface QualityRow {
+  example: string;
+  checkpoints: Record<number, number | undefined>;
+  baselines: Record<string, number>;
+  note: string;
+}
+
+/** Best score after each checkpoint of one seeded run. */
+async function bestAt(dir: string, checkpoints: number[], options: Record<string, unknown>): Promise<Record<number, number | undefined>> {
+  const events = new Emitter<RunEvents>();
+  const reached: Record<number, number | undefined> = {};
+  let count = 0;
+  events.on('candidate-recorded', (event) => {
+    count++;
+    if (checkpoints.includes(count)) reached[count] = event.bestScore;
+  });
+  const total = Math.max(...checkpoints);
+  await evolve(dir, { db: tempDb(), seed: 1, budget: { evaluations: total, wallTimeMs: undefined }, options, events });
+  return reached;
+}
+
+export async function measureQuality(checkpoints: number[]): Promise<QualityRow[]> {
+  const rows: QualityRow[] = [];
+  const circle = resolve(ROOT, 'examples/circle-packing');
+  const loaded = await loadExperiment(circle);
+  const initial = await bestAt(circle, [1], {});
+  rows.push({
+    example: 'circle-packing (sum of radii, higher is better)',
+    checkpoints: await bestAt(circle, checkpoints, {}),
+    baselines: { 'initial program': initial[1] as number, 'best known (AlphaEvolve)': loaded.config.bestKnown?.score ?? NaN },
+    note: 'dgm archive, embedded operators, seed 1',
+  });
+
+  const haveFile = existsSync(FUNSEARCH_FILE);
+  const instances: Instances = haveFile ? readInstancesFile(FUNSEARCH_FILE) : weibullInstances({ seed: 2023 });
+  rows.push({
+    example: `bin-packing (score = -excess, on ${haveFile ? "FunSearch's Weibull 5k file" : 'generated Weibull instances'})`,
+    checkpoints: await bestAt(resolve(ROOT, 'examples/bin-packing'), checkpoints, haveFile ? { instances: FUNSEARCH_FILE } : {}),
+    baselines: {
+      'first fit': -excess(instances, firstFit),
+      'best fit (initial genome)': -excess(instances, bestFit),
+      'FunSearch (published)': -0.0068,
+    },
+    note: 'dgm archive, embedded operators, seed 1',
+  });
+  return rows;
+}
