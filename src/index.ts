@@ -1,9 +1,40 @@
+import type { EvolveOptions, RunResult } from './engine/evolve.ts';
+import type { LoadedExperiment } from './engine/load-experiment.ts';
+
 export { defineExperiment, experimentSchema } from './core/experiment.ts';
 export type { ExperimentInput, ExperimentConfig, ArchiveConfig } from './core/experiment.ts';
 export type { Genome, Candidate, Evaluation, EvaluationStatus, Origin, ArchiveEntry } from './core/types.ts';
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
-export type { Archive } from './core/archive.ts';
+export type { Archive, FeatureAxis } from './core/archive.ts';
 export type { Operator, Proposal, ProposalContext, ProposalResult } from './core/operator.ts';
 export type { Budget } from './core/budget.ts';
+export type { RunEvents } from './core/events.ts';
+export { Emitter } from './core/events.ts';
 export { Rng } from './core/rng.ts';
 export { OuroError } from './core/errors.ts';
+export type { EvolveOptions, RunResult };
+
+// The engine is loaded on first use, so that an ouro.config.ts importing `defineExperiment`
+// from here stays light to load.
+
+/**
+ * Runs an experiment folder (or an experiment already loaded) until its budget is spent.
+ *
+ * @example
+ * const result = await evolve('examples/circle-packing', { seed: 1, budget: { evaluations: 500 } });
+ * console.log(result.bestScore, result.bestCandidate);
+ */
+export async function evolve(experiment: string | LoadedExperiment, options?: EvolveOptions): Promise<RunResult> {
+  return (await import('./engine/evolve.ts')).evolve(experiment, options);
+}
+
+/** Continues a stopped or crashed run from the store, with its archive and RNG state. */
+export async function resume(runId: string, options?: Omit<EvolveOptions, 'seed' | 'options'>): Promise<RunResult> {
+  return (await import('./engine/evolve.ts')).resume(runId, options);
+}
+
+/** The built-in strategies, by the names used in configs. */
+export async function builtins(): Promise<{ archives: string[]; operators: readonly string[] }> {
+  const { EMBEDDED_OPERATORS } = await import('./propose/index.ts');
+  return { archives: ['dgm', 'map-elites', 'greedy'], operators: EMBEDDED_OPERATORS };
+}

@@ -124,6 +124,6 @@ describe('dgm archive', () => {
   });
 
   it('refuses a lambda that is not positive', () => {
-    expect(() => new DgmArchive({ lambda: 0 })).toThrow(/lambda must be a positive number/);
+    expect(() => new DgmArchive({ lambda: 0 })).toThrow(/archive\.lambda: must be a positive number/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Archive } from '../core/archive.ts';
+import { OuroError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ArchiveEntry } from '../core/types.ts';
 import { FenwickTree } from './fenwick-tree.ts';
@@ -59,7 +60,9 @@ export class DgmArchive implements Archive {
 
   constructor(options: DgmOptions) {
     if (!(options.lambda > 0) || !Number.isFinite(options.lambda)) {
-      throw new RangeError(`dgm archive: lambda must be a positive number, got ${options.lambda}`);
+      throw new OuroError('config-invalid', `archive.lambda: must be a positive number, got ${options.lambda}`, {
+        field: 'archive.lambda',
+      });
     }
     this.lambda = options.lambda;
   }

@@ -56,6 +56,6 @@ describe('greedy archive', () => {
   });
 
   it('refuses a k that is not a positive integer', () => {
-    expect(() => new GreedyArchive({ k: 0 })).toThrow(/k must be a positive integer/);
+    expect(() => new GreedyArchive({ k: 0 })).toThrow(/archive\.k: must be a positive integer/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Archive } from '../core/archive.ts';
+import { OuroError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ArchiveEntry } from '../core/types.ts';
 import { compareEntries, Leaderboard } from './ranking.ts';
@@ -26,7 +27,9 @@ export class GreedyArchive implements Archive {
   private readonly leaderboard: Leaderboard;
 
   constructor(options: GreedyOptions) {
-    if (!Number.isInteger(options.k) || options.k < 1) throw new RangeError(`greedy archive: k must be a positive integer, got ${options.k}`);
+    if (!Number.isInteger(options.k) || options.k < 1) {
+      throw new OuroError('config-invalid', `archive.k: must be a positive integer, got ${options.k}`, { field: 'archive.k' });
+    }
     this.k = options.k;
     // The top min(k, 64) of everything offered are all among the kept top k, so the board
     // never names an evicted entry.
