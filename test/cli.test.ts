@@ -113,23 +113,28 @@ describe('ouro CLI', () => {
     expect(json(ls)).toHaveLength(1);
   });
 
+  it('stops cleanly on Ctrl-C (SIGINT), records the run as stopped, and resumes', async () => {
+    const db = tempDb();
+    const child = spawn(process.execPath, [BIN, 'run', writeTinyExperiment(), '--seed', '2', '--budget', '100000', '--db', db, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    await waitForCandidates(db, 10);
+    child.kill('SIGINT');
+    const code = await new Promise((done) => child.once('exit', done));
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+    expect(result.stopReason).toBe('interrupted');
+    expect(json(ouro(['ls', '--db', db, '--json']))[0]).toMatchObject({ id: result.runId, status: 'stopped', evaluations: result.evaluations });
+    const resumed = ouro(['resume', result.runId, '--budget', String(result.evaluations + 5), '--db', db, '--json']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(json(resumed).evaluations).toBe(result.evaluations + 5);
+  });
+
   it('survives kill -9 mid-run: committed candidates intact, resume continues without loss', async () => {
     const db = tempDb();
     const dir = writeTinyExperiment();
     const child = spawn(process.execPath, [BIN, 'run', dir, '--seed', '9', '--budget', '100000', '--db', db, '--json'], { stdio: 'ignore' });
-    // Wait until a good number of candidates are committed, then kill without warning.
-    let committed = 0;
-    for (let attempt = 0; attempt < 600 && committed < 30; attempt++) {
-      await new Promise((done) => setTimeout(done, 100));
-      if (!existsSync(db)) continue;
-      try {
-        const reader = new Database(db, { readonly: true });
-        committed = (reader.prepare('SELECT count(*) AS n FROM candidates').get() as { n: number }).n;
-        reader.close();
-      } catch {
-        // The schema may not exist yet.
-      }
-    }
+    const committed = await waitForCandidates(db, 30);
     child.kill('SIGKILL');
     await new Promise((done) => child.once('exit', done));
     expect(committed).toBeGreaterThanOrEqual(30);
@@ -169,3 +174,20 @@ describe('ouro CLI', () => {
     expect(again.stderr).toContain('already exists');
   });
 });
+
+/** Polls the database until at least `count` candidates are committed; returns how many there are. */
+async function waitForCandidates(db: string, count: number): Promise<number> {
+  let committed = 0;
+  for (let attempt = 0; attempt < 600 && committed < count; attempt++) {
+    await new Promise((done) => setTimeout(done, 100));
+    if (!existsSync(db)) continue;
+    try {
+      const reader = new Database(db, { readonly: true });
+      committed = (reader.prepare('SELECT count(*) AS n FROM candidates').get() as { n: number }).n;
+      reader.close();
+    } catch {
+      // The schema may not exist yet.
+    }
+  }
+  return committed;
+}

@@ -46,6 +46,7 @@ export function showProgress(events: Emitter<RunEvents>): () => void {
       budget = event.budget;
       evaluations = event.evaluations;
       elapsedBeforeMs = event.elapsedMs;
+      best = event.bestScore;
       const interactive = Boolean(process.stderr.isTTY);
       if (interactive) {
         bar = new cliProgress.SingleBar({

@@ -3,7 +3,7 @@ import type { Budget, StopReason } from './budget.ts';
 
 /** Events a run emits, named noun-verb. */
 export interface RunEvents {
-  'run-started': { runId: string; resumed: boolean; evaluations: number; elapsedMs: number; budget: Budget };
+  'run-started': { runId: string; resumed: boolean; evaluations: number; elapsedMs: number; budget: Budget; bestScore: number | undefined };
   'candidate-recorded': { candidate: Candidate; evaluation: Evaluation; bestScore: number | undefined };
   'best-improved': { candidate: Candidate; score: number };
   'proposal-failed': { operator: string; reason: string };

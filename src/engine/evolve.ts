@@ -107,7 +107,7 @@ async function runSession(
   if (resumed && state.evaluations > 0 && !state.best) {
     throw new OuroError('initial-failed', `run ${runId} has no scored candidate: its initial genome failed, so it cannot continue`, { candidate: `${runId}-0` });
   }
-  events.emit('run-started', { runId, resumed, evaluations: state.evaluations, elapsedMs: state.elapsedBeforeMs, budget: settings.budget });
+  events.emit('run-started', { runId, resumed, evaluations: state.evaluations, elapsedMs: state.elapsedBeforeMs, budget: settings.budget, bestScore: state.best?.score });
 
   const pool = await EvaluatorPool.start({
     evaluatorFile: loaded.evaluatorFile,

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Emitter, type RunEvents } from '../../core/events.ts';
 import { DEFAULT_DB, evolve, resume, type RunResult } from '../../engine/evolve.ts';
@@ -96,7 +96,7 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
     evaluations: result.evaluations,
     elapsedMs: Math.round(result.elapsedMs),
     stopReason: result.stopReason,
-    bestPath: bestDir ?? null,
+    bestPath: bestDir ? resolve(bestDir) : null,
   };
   emit(Boolean(flags.json), json, () => {
     const known = experiment?.config.bestKnown;
