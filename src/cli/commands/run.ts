@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Emitter, type RunEvents } from '../../core/events.ts';
-import { DEFAULT_DB, evolve, resume, type RunResult } from '../../engine/evolve.ts';
+import { DEFAULT_DB, evolve, resume, type EvolveOptions, type RunResult } from '../../engine/evolve.ts';
 import type { LoadedExperiment } from '../../engine/load-experiment.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { emit, formatScore } from '../output.ts';
@@ -19,72 +19,60 @@ export interface RunFlags {
   [option: string]: unknown;
 }
 
-/** `ouro run <dir>`: the experiment is loaded before parsing, so its own options are flags too. */
-export function registerRun(program: Command, experiment: LoadedExperiment | undefined): Command {
-  return program
-    .command('run')
-    .description('evolve an experiment folder')
-    .argument('<dir>', 'experiment folder holding ouro.config.ts')
-    .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
+/** What `run` and `resume` share: flag parsing, Ctrl-C handling, the progress line and the report. */
+async function session(
+  flags: RunFlags,
+  experiment: LoadedExperiment | undefined,
+  start: (common: Omit<EvolveOptions, 'seed' | 'options'>) => Promise<RunResult>,
+): Promise<void> {
+  const stop = interruptHandler();
+  const events = new Emitter<RunEvents>();
+  const finishProgress = flags.json ? () => {} : showProgress(events);
+  try {
+    const result = await start({
+      db: flags.db,
+      budget: flags.budget ? parseBudget(flags.budget) : undefined,
+      concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
+      signal: stop.graceful,
+      abandonSignal: stop.abandon,
+      events,
+    });
+    finishProgress();
+    report(result, flags, experiment);
+  } finally {
+    finishProgress();
+    stop.dispose();
+  }
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
     .option('--budget <limits>', 'evaluations (2000), wall time (90s, 2m), target=<score>, comma-separated')
     .option('--concurrency <n>', 'evaluations in parallel (default: the experiment setting, else the core count)')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
-    .option('--json', 'print one JSON object at the end instead of text')
-    .action(async (dir: string, flags: RunFlags) => {
-      const stop = interruptHandler();
-      const events = new Emitter<RunEvents>();
-      const budget = flags.budget ? parseBudget(flags.budget) : undefined;
-      const finishProgress = flags.json ? () => {} : showProgress(events);
-      try {
-        const result = await evolve(experiment ?? dir, {
-          db: flags.db,
-          seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
-          budget,
-          concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
-          options: experiment ? optionValues(experiment, flags) : {},
-          signal: stop.graceful,
-          abandonSignal: stop.abandon,
-          events,
-        });
-        finishProgress();
-        report(result, flags, experiment);
-      } finally {
-        finishProgress();
-        stop.dispose();
-      }
-    });
+    .option('--json', 'print one JSON object at the end instead of text');
+}
+
+/** `ouro run <dir>`: the experiment is loaded before parsing, so its own options are flags too. */
+export function registerRun(program: Command, experiment: LoadedExperiment | undefined): Command {
+  return withCommonOptions(program
+    .command('run')
+    .description('evolve an experiment folder')
+    .argument('<dir>', 'experiment folder holding ouro.config.ts')
+    .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit'))
+    .action((dir: string, flags: RunFlags) => session(flags, experiment, (common) => evolve(experiment ?? dir, {
+      ...common,
+      seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
+      options: experiment ? optionValues(experiment, flags) : {},
+    })));
 }
 
 export function registerResume(program: Command): Command {
-  return program
+  return withCommonOptions(program
     .command('resume')
-    .description('continue a stopped or crashed run with its archive and RNG state')
-    .argument('<run>', 'run id (see ouro ls)')
-    .option('--budget <limits>', 'new limits for the whole run, as for ouro run')
-    .option('--concurrency <n>', 'evaluations in parallel')
-    .option('--db <file>', 'SQLite database', DEFAULT_DB)
-    .option('--json', 'print one JSON object at the end instead of text')
-    .action(async (runId: string, flags: RunFlags) => {
-      const stop = interruptHandler();
-      const events = new Emitter<RunEvents>();
-      const budget = flags.budget ? parseBudget(flags.budget) : undefined;
-      const finishProgress = flags.json ? () => {} : showProgress(events);
-      try {
-        const result = await resume(runId, {
-          db: flags.db,
-          budget,
-          concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
-          signal: stop.graceful,
-          abandonSignal: stop.abandon,
-          events,
-        });
-        finishProgress();
-        report(result, flags, undefined);
-      } finally {
-        finishProgress();
-        stop.dispose();
-      }
-    });
+    .description('continue a stopped or crashed run with its archive and RNG state; --budget sets new limits for the whole run')
+    .argument('<run>', 'run id (see ouro ls)'))
+    .action((runId: string, flags: RunFlags) => session(flags, undefined, (common) => resume(runId, common)));
 }
 
 function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment | undefined): void {
