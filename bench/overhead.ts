@@ -5,7 +5,8 @@ import { Rng } from '../src/core/rng.ts';
 import { createArchive } from '../src/archive/index.ts';
 import { EvaluatorPool } from '../src/evaluate/pool.ts';
 import { evolve } from '../src/engine/evolve.ts';
-import { proposeChild } from '../src/engine/pipeline.ts';
+import { evaluateAndCommit, proposeChild } from '../src/engine/pipeline.ts';
+import type { Genome } from '../src/core/types.ts';
 import { RunState } from '../src/engine/state.ts';
 import { createOperators, EMBEDDED_OPERATORS, OperatorBandit } from '../src/propose/index.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
@@ -53,6 +54,7 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
   const first = await pool.evaluate('b-0', genome);
   store.commitCandidate(initial, first, { rngState: state.rng.state(), reward: 0, elapsedMs: 0, genomeHash: 'h0', logOrder: 0 });
   state.apply(initial, first, 0, 'h0');
+  state.remember(initial.id, { genome, feedback: '' });
   state.nextLogOrder = 1;
   const totals = { propose: 0, evaluate: 0, commit: 0 };
   let children = 0;
@@ -67,12 +69,16 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
     totals.propose += performance.now() - mark;
     if (outcome.kind !== 'child') continue;
     mark = performance.now();
-    const evaluation = await pool.evaluate(outcome.child.candidate.id, outcome.child.candidate.genome);
-    totals.evaluate += performance.now() - mark;
-    mark = performance.now();
-    store.commitCandidate(outcome.child.candidate, evaluation, { rngState: outcome.child.rngState, reward: 0, elapsedMs: 0, genomeHash: outcome.child.genomeHash, logOrder: state.nextLogOrder++ });
-    state.apply(outcome.child.candidate, evaluation, 0, outcome.child.genomeHash);
-    totals.commit += performance.now() - mark;
+    let evaluateMs = 0;
+    const timedEvaluate = async (id: string, genome: Genome) => {
+      const started = performance.now();
+      const evaluation = await pool.evaluate(id, genome);
+      evaluateMs = performance.now() - started;
+      return evaluation;
+    };
+    await evaluateAndCommit(state, store, timedEvaluate, outcome.child, () => 0);
+    totals.evaluate += evaluateMs;
+    totals.commit += performance.now() - mark - evaluateMs;
     children++;
   }
   await pool.close();
@@ -80,7 +86,7 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
   return {
     'propose (select, operator, diff, hash) ms': totals.propose / children,
     'evaluate (IPC round trip to a worker) ms': totals.evaluate / children,
-    'commit (SQLite transaction, archive, bandit) ms': totals.commit / children,
+    'commit (SQLite transaction, archive, bandit, diff features) ms': totals.commit / children,
   };
 }
 

@@ -1,5 +1,5 @@
 // The scratch folder behind `context.importGenome`: one per evaluation, written on first use.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Genome } from '../core/types.ts';
@@ -13,8 +13,15 @@ export async function prepareScratchRoot(root: string): Promise<void> {
   await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
 }
 
+/** Candidate folders made by this worker so far: names stay unique without asking the file system. */
+let made = 0;
+
+/**
+ * One candidate's files. Folders are not removed one by one: the pool removes the worker's whole
+ * scratch root when it retires or replaces the worker, which halves the file-system work per
+ * candidate (a recycled worker holds at most `maxEvaluationsPerWorker` of them).
+ */
 export class GenomeScratch {
-  private directory: string | undefined;
   private written: Promise<string> | undefined;
 
   constructor(
@@ -41,14 +48,10 @@ export class GenomeScratch {
     return (await import(pathToFileURL(join(directory, chosen)).href)) as T;
   };
 
-  async remove(): Promise<void> {
-    if (this.directory !== undefined) await rm(this.directory, { recursive: true, force: true });
-  }
-
   private async write(): Promise<string> {
     // Every evaluation gets a fresh folder, so its modules get fresh URLs that the module cache has not seen.
-    const directory = await mkdtemp(join(this.root, 'ouro-candidate-'));
-    this.directory = directory;
+    const directory = join(this.root, `ouro-candidate-${++made}`);
+    await mkdir(directory);
     const files = Object.entries(this.genome).map(([name, text]) => {
       const path = resolve(directory, name);
       if (!path.startsWith(directory + sep)) {

@@ -68,8 +68,11 @@ async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<v
         return;
       }
     }
-  } finally {
-    await scratch.remove().catch(() => undefined);
+  } catch (error) {
+    if (current === id) {
+      current = undefined;
+      reply({ type: 'result', id, stage: '', outcome: { status: 'error', error: describeThrown(error) }, imported: scratch.used });
+    }
   }
 }
 
