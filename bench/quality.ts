@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Emitter, type RunEvents } from '../src/core/events.ts';
 import { evolve } from '../src/engine/evolve.ts';
-import { loadExperiment } from '../src/engine/load-experiment.ts';
+import { checkExperiment, loadExperiment, type LoadedExperiment } from '../src/engine/load-experiment.ts';
+import type { ArchiveConfig } from '../src/core/experiment.ts';
 import { bestFit, excess, firstFit, type Instances } from '../examples/bin-packing/packing.ts';
 import { readInstancesFile } from '../examples/bin-packing/instances-file.ts';
 import { weibullInstances } from '../examples/bin-packing/weibull.ts';
@@ -20,7 +21,7 @@ export interface QualityRow {
 }
 
 /** Best score after each checkpoint of one seeded run. */
-async function bestAt(dir: string, checkpoints: number[], options: Record<string, unknown>): Promise<Record<number, number | undefined>> {
+async function bestAt(experiment: LoadedExperiment, checkpoints: number[], options: Record<string, unknown>): Promise<Record<number, number | undefined>> {
   const events = new Emitter<RunEvents>();
   const reached: Record<number, number | undefined> = {};
   let count = 0;
@@ -29,33 +30,46 @@ async function bestAt(dir: string, checkpoints: number[], options: Record<string
     if (checkpoints.includes(count)) reached[count] = event.bestScore;
   });
   const total = Math.max(...checkpoints);
-  await evolve(dir, { db: tempDb(), seed: 1, budget: { evaluations: total, wallTimeMs: undefined }, options, events });
+  await evolve(experiment, { db: tempDb(), seed: 1, budget: { evaluations: total, wallTimeMs: undefined }, options, events });
   return reached;
+}
+
+/** The experiment with another archive, everything else as configured. */
+function withArchive(experiment: LoadedExperiment, archive: ArchiveConfig): LoadedExperiment {
+  const { options: _schema, ...config } = experiment.config;
+  return checkExperiment(experiment.dir, experiment.configFile, { ...config, archive, options: experiment.optionsSchema });
 }
 
 export async function measureQuality(checkpoints: number[]): Promise<QualityRow[]> {
   const rows: QualityRow[] = [];
-  const circle = resolve(ROOT, 'examples/circle-packing');
-  const loaded = await loadExperiment(circle);
+  const circle = await loadExperiment(resolve(ROOT, 'examples/circle-packing'));
   const initial = await bestAt(circle, [1], {});
+  const circleBaselines = { 'initial program': initial[1] as number, 'best known (AlphaEvolve)': circle.config.bestKnown?.score ?? NaN };
   rows.push({
     example: 'circle-packing (sum of radii, higher is better)',
     checkpoints: await bestAt(circle, checkpoints, {}),
-    baselines: { 'initial program': initial[1] as number, 'best known (AlphaEvolve)': loaded.config.bestKnown?.score ?? NaN },
-    note: 'dgm archive, embedded operators, seed 1',
+    baselines: circleBaselines,
+    note: `${circle.config.archive.kind} archive as configured, embedded operators, seed 1`,
+  });
+  rows.push({
+    example: 'circle-packing with the dgm archive instead',
+    checkpoints: await bestAt(withArchive(circle, { kind: 'dgm', lambda: 10 }), checkpoints, {}),
+    baselines: circleBaselines,
+    note: 'dgm archive (lambda 10), embedded operators, seed 1',
   });
 
   const haveFile = existsSync(FUNSEARCH_FILE);
   const instances: Instances = haveFile ? readInstancesFile(FUNSEARCH_FILE) : weibullInstances({ seed: 2023 });
+  const bins = await loadExperiment(resolve(ROOT, 'examples/bin-packing'));
   rows.push({
     example: `bin-packing (score = -excess, on ${haveFile ? "FunSearch's Weibull 5k file" : 'generated Weibull instances'})`,
-    checkpoints: await bestAt(resolve(ROOT, 'examples/bin-packing'), checkpoints, haveFile ? { instances: FUNSEARCH_FILE } : {}),
+    checkpoints: await bestAt(bins, checkpoints, haveFile ? { instances: FUNSEARCH_FILE } : {}),
     baselines: {
       'first fit': -excess(instances, firstFit),
       'best fit (initial genome)': -excess(instances, bestFit),
       'FunSearch (published)': -0.0068,
     },
-    note: 'dgm archive, embedded operators, seed 1',
+    note: `${bins.config.archive.kind} archive as configured, embedded operators, seed 1`,
   });
   return rows;
 }

@@ -61,8 +61,8 @@ if (wants('quality')) {
   replaceSection('quality', [
     `Command: \`npm run bench -- quality\` on ${machine}.`,
     '',
-    '| example | best after 2,000 | best after 20,000 | baselines |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${row.example} | ${fixed(row.checkpoints[2_000], 6)} | ${fixed(row.checkpoints[20_000], 6)} | ${Object.entries(row.baselines).map(([name, value]) => `${name}: ${value.toFixed(6)}`).join('; ')} |`),
+    '| example | setup | best after 2,000 | best after 20,000 | baselines |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.example} | ${row.note} | ${fixed(row.checkpoints[2_000], 6)} | ${fixed(row.checkpoints[20_000], 6)} | ${Object.entries(row.baselines).map(([name, value]) => `${name}: ${value.toFixed(6)}`).join('; ')} |`),
   ].join('\n'));
 }

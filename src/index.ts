@@ -2,6 +2,8 @@ import type { EvolveOptions, RunResult } from './engine/evolve.ts';
 import type { LoadedExperiment } from './engine/load-experiment.ts';
 
 export { defineExperiment, experimentSchema } from './core/experiment.ts';
+/** zod, for an experiment's `options` schema: the same copy the engine validates with. */
+export { z } from 'zod';
 export type { ExperimentInput, ExperimentConfig, ArchiveConfig } from './core/experiment.ts';
 export type { Genome, Candidate, Evaluation, EvaluationStatus, Origin, ArchiveEntry } from './core/types.ts';
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,6 +66,25 @@ describe('ouro CLI', () => {
     const help = ouro(['run', 'examples/bin-packing', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--instances <value>');
+  });
+
+  it('passes an experiment option from its flag to the evaluator, and names a bad value', () => {
+    const dir = writeTinyExperiment({
+      evaluator: 'export default async (genome, context) => ({ score: context.options.bonus ?? 0, metrics: { bonus: context.options.bonus ?? -1 } });\n',
+      config: "options: z.object({ bonus: z.number().min(0).optional().describe('added to every score') }),",
+    });
+    const config = join(dir, 'ouro.config.ts');
+    writeFileSync(config, `import { z } from 'ouroboros';\n${readFileSync(config, 'utf8')}`);
+    const db = tempDb();
+    const help = ouro(['run', dir, '--help']);
+    expect(help.stdout).toContain('--bonus <n>');
+    expect(help.stdout).toContain('added to every score');
+    const run = ouro(['run', dir, '--bonus', '7', '--budget', '2', '--db', db, '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(json(run).bestScore).toBe(7);
+    const bad = ouro(['run', dir, '--bonus', '-3', '--budget', '2', '--db', db]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('option --bonus');
   });
 
   it('names unknown runs and candidates', () => {

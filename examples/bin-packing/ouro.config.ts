@@ -1,5 +1,4 @@
-import { defineExperiment } from 'ouroboros';
-import { z } from 'zod';
+import { defineExperiment, z } from 'ouroboros';
 
 export default defineExperiment({
   name: 'bin-packing',

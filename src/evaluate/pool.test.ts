@@ -163,6 +163,32 @@ describe('evaluation protocol', () => {
     expect(second!.metrics.start!).toBeLessThan(first!.metrics.end!);
   });
 
+  it('never runs more than `concurrency` evaluations at once, spare worker included', async () => {
+    const pool = await startPool(await writeEvaluator(RUNNER), { concurrency: 1 });
+    const sleeper = candidate(
+      '() => new Promise((done) => { const start = Date.now(); setTimeout(() => done({ score: 1, metrics: { start, end: Date.now() } }), 150); })',
+    );
+    // Give the spare time to load, so that it could take work if the pool let it.
+    await new Promise((wake) => setTimeout(wake, 1500));
+    const results = await Promise.all([1, 2, 3].map((index) => pool.evaluate(`sleep-${index}`, sleeper)));
+    const spans = results.map((result) => [result.metrics.start!, result.metrics.end!] as const).sort((a, b) => a[0] - b[0]);
+    for (let index = 1; index < spans.length; index++) expect(spans[index]![0]).toBeGreaterThanOrEqual(spans[index - 1]![1]);
+  });
+
+  it('hands the next candidate to a worker loaded before the timeout (the spare)', async () => {
+    const pool = await startPool(await writeEvaluator(RUNNER), { concurrency: 1, timeoutMs: 500 });
+    const born = candidate('() => ({ score: 1, metrics: { pid: process.pid, bornAt: Date.now() - process.uptime() * 1000 } })');
+    await pool.evaluate('first', born);
+    await new Promise((wake) => setTimeout(wake, 1500)); // the spare loads meanwhile
+    const hangStarted = Date.now();
+    const hung = await pool.evaluate('hangs', candidate('() => { while (true) {} }'));
+    expect(hung.status).toBe('timeout');
+    const next = await pool.evaluate('next', born);
+    expect(next.status).toBe('ok');
+    // Served by a process that was already running before the hang began, not a fresh replacement.
+    expect(next.metrics.bornAt!).toBeLessThan(hangStarted);
+  });
+
   it('recycles a worker after maxEvaluationsPerWorker imports, and removes scratch folders', async () => {
     const pool = await startPool(await writeEvaluator(RUNNER), { maxEvaluationsPerWorker: 2 });
     const reporter = candidate('() => ({ score: 1, metrics: { pid: process.pid }, artifacts: { url: import.meta.url } })');

@@ -29,6 +29,12 @@ export interface PoolOptions {
 const MEMORY_POLL_MS = 150;
 const DEFAULT_MAX_EVALUATIONS = 500;
 const MIN_LOAD_TIMEOUT_MS = 30_000;
+/**
+ * Workers kept loaded beyond `concurrency`, idle until one is killed (a timeout, a crash, too much
+ * memory): the spare takes the next candidate at once instead of waiting a second or more for a
+ * fresh process to load the runtime and the evaluator.
+ */
+const SPARE_WORKERS = 1;
 /** Consecutive replacement workers that may fail to load before the pool gives up. */
 const RESTART_ATTEMPTS = 3;
 
@@ -68,6 +74,8 @@ export class EvaluatorPool {
   /** Retiring workers whose replacement is ready, to be killed when their evaluation ends. */
   private readonly dismissed = new Set<WorkerProcess>();
   private restartFailures = 0;
+  /** Evaluations running now; never more than `size`, spares included. */
+  private busy = 0;
   private failure: OuroError | undefined;
 
   private constructor(options: PoolOptions, evaluatorFile: string) {
@@ -98,6 +106,7 @@ export class EvaluatorPool {
     }
     pool.started = true;
     for (const worker of workers) pool.offer(worker);
+    pool.replenish(); // the spare loads in the background
     return pool;
   }
 
@@ -143,12 +152,12 @@ export class EvaluatorPool {
     return worker;
   }
 
-  /** Starts replacements until `size` workers are alive again. */
+  /** Starts replacements until `size` workers and the spare are alive again. */
   private replenish(): void {
     if (!this.started || this.closed || this.failure !== undefined) return;
     let alive = 0;
     for (const worker of this.processes) if (worker.alive && !this.retiring.has(worker)) alive++;
-    for (; alive < this.size; alive++) {
+    for (; alive < this.size + SPARE_WORKERS; alive++) {
       let worker: WorkerProcess;
       try {
         worker = this.spawn();
@@ -182,15 +191,20 @@ export class EvaluatorPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && this.busy < this.size) {
       const worker = this.idle.pop();
       if (worker === undefined) return;
       if (!worker.idle) continue; // it died while idle; its exit handler starts a replacement
       const job = this.queue.shift()!;
+      this.busy++;
       worker.evaluate(job.candidateId, job.genome).then((evaluation) => {
+        this.busy--;
         job.resolve(evaluation);
         this.release(worker);
-      }, job.reject);
+      }, (error: Error) => {
+        this.busy--;
+        job.reject(error);
+      });
     }
   }
 
@@ -204,6 +218,7 @@ export class EvaluatorPool {
     }
     if (worker.idle) this.offer(worker);
     else this.replenish(); // killed for a timeout or memory: replace it without waiting for its exit
+    this.dispatch(); // a slot is free: the spare, if idle, takes the next candidate now
   }
 
   /** A replacement is ready: the oldest retiring worker goes now if idle, else when its evaluation ends. */
