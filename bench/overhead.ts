@@ -5,7 +5,7 @@ import { Rng } from '../src/core/rng.ts';
 import { createArchive } from '../src/archive/index.ts';
 import { EvaluatorPool } from '../src/evaluate/pool.ts';
 import { evolve } from '../src/engine/evolve.ts';
-import { evaluateAndCommit, proposeChild } from '../src/engine/pipeline.ts';
+import { evaluateAndCommit, proposeChild, recordFailure } from '../src/engine/pipeline.ts';
 import type { Genome } from '../src/core/types.ts';
 import { RunState } from '../src/engine/state.ts';
 import { createOperators, EMBEDDED_OPERATORS, OperatorBandit } from '../src/propose/index.ts';
@@ -66,8 +66,12 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
     }
     let mark = performance.now();
     const outcome = await proposeChild(state, operators);
+    if (outcome.kind !== 'child') {
+      recordFailure(state, store, outcome);
+      totals.propose += performance.now() - mark;
+      continue;
+    }
     totals.propose += performance.now() - mark;
-    if (outcome.kind !== 'child') continue;
     mark = performance.now();
     let evaluateMs = 0;
     const timedEvaluate = async (id: string, genome: Genome) => {
