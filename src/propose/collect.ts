@@ -3,7 +3,7 @@ import type { Node } from '@babel/types';
 import type { FileAnalysis, StatementSite } from './sites.ts';
 import { bindingNames } from './statements.ts';
 import { findToken, operatorClass } from './tokens.ts';
-import { slotOf } from './slots.ts';
+import { LEAF_TYPES, slotOf } from './slots.ts';
 import { regionHolding } from './source.ts';
 
 // Type positions are not walked: their numbers and operators are types, not behaviour.
@@ -27,16 +27,6 @@ const FUNCTION_TYPES = new Set([
   'ObjectMethod',
   'ClassMethod',
   'ClassPrivateMethod',
-]);
-const LEAF_TYPES = new Set([
-  'Identifier',
-  'StringLiteral',
-  'NumericLiteral',
-  'BigIntLiteral',
-  'BooleanLiteral',
-  'NullLiteral',
-  'RegExpLiteral',
-  'ThisExpression',
 ]);
 const TERMINATORS = new Set(['ReturnStatement', 'ThrowStatement', 'BreakStatement', 'ContinueStatement']);
 // Flags: inside a binding pattern, or inside JSX markup (outside `{...}` containers).

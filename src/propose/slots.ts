@@ -84,7 +84,8 @@ export function slotOf(parent: Node, key: string): Slot | undefined {
   }
 }
 
-const PRIMARY = new Set([
+/** Nodes with no child expressions: crossover rarely targets them, and they never need parentheses. */
+export const LEAF_TYPES: ReadonlySet<string> = new Set([
   'Identifier',
   'StringLiteral',
   'NumericLiteral',
@@ -92,8 +93,12 @@ const PRIMARY = new Set([
   'BooleanLiteral',
   'NullLiteral',
   'RegExpLiteral',
-  'TemplateLiteral',
   'ThisExpression',
+]);
+
+const PRIMARY = new Set([
+  ...LEAF_TYPES,
+  'TemplateLiteral',
   'ArrayExpression',
   'ObjectExpression',
   'FunctionExpression',
