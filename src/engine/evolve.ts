@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { parseDuration, type Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import { Emitter, type RunEvents } from '../core/events.ts';
-import type { ArchiveConfig, ExperimentConfig } from '../core/experiment.ts';
+import type { ArchiveConfig } from '../core/experiment.ts';
 import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
@@ -14,7 +15,6 @@ import { evaluateAndCommit } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
 import { openStore } from './open-store.ts';
-import { availableParallelism } from 'node:os';
 
 export interface EvolveOptions {
   /** A database path (default `.ouro/ouro.db`) or an open store. */
@@ -198,4 +198,3 @@ function newRunId(): string {
   return `r${randomBytes(4).toString('hex')}`;
 }
 
-export type { ExperimentConfig };
