@@ -73,6 +73,28 @@ describe('evolve', () => {
     });
   }
 
+  it('records the cascade stage each evaluation stopped at', async () => {
+    const db = tempDb();
+    const evaluator = `const solve = async (context) => (await context.importGenome('solve.js')).solve();
+export const stages = [{
+  name: 'quick',
+  threshold: -13,
+  evaluate: async (genome, context) => { const [a] = await solve(context); return { score: -((a - 3) ** 2) - 10 }; },
+}];
+export default async function evaluate(genome, context) {
+  const [a, b, c] = await solve(context);
+  return { score: -((a - 3) ** 2 + (b + 2) ** 2 + (c - 0.5) ** 2) };
+}
+`;
+    const result = await evolve(writeTinyExperiment({ evaluator }), { db, seed: 1, budget: { evaluations: 40 } });
+    const store = new SqliteStore(db, { readonly: true });
+    const stages = [...store.replay(result.runId)].flatMap((row) => (row.kind === 'candidate' ? [row.evaluation.stage] : []));
+    store.close();
+    // The initial a = 1 scores -14 in the quick stage, below its threshold: it stops there.
+    expect(stages[0]).toBe('quick');
+    expect(new Set(stages)).toEqual(new Set(['quick', 'final']));
+  });
+
   it('stops at a target score', async () => {
     const result = await evolve(writeTinyExperiment(), { db: tempDb(), seed: 2, budget: { evaluations: 5000, targetScore: -12 } });
     expect(result.stopReason).toBe('target-score');
