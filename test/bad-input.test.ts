@@ -94,17 +94,19 @@ function misbehaving(body: string): string {
 `;
 }
 
-const cases: Array<[string, string, string, RegExp]> = [
-  ['throws', "throw new Error('evaluator exploded');", 'error', /evaluator exploded/],
-  ['hangs', 'while (true) {}', 'timeout', /1000 ?ms|timed? ?out|time limit/i],
-  ['allocates without bound', 'const hoard = []; while (true) hoard.push(new Array(1e6).fill(Math.random()));', 'error', /memory limit/i],
-  ['returns NaN', 'return { score: NaN };', 'invalid', /score is NaN/],
-  ['returns a string', "return 'great';", 'invalid', /string/],
-  ['returns nothing', 'return;', 'invalid', /nothing|undefined/],
+// Only the hanging case needs a short time limit; the others get a long one, so that a loaded
+// machine cannot turn a slow allocation into a timeout.
+const cases: Array<[string, string, string, RegExp, number]> = [
+  ['throws', "throw new Error('evaluator exploded');", 'error', /evaluator exploded/, 30_000],
+  ['hangs', 'while (true) {}', 'timeout', /1000 ?ms|timed? ?out|time limit/i, 1000],
+  ['allocates without bound', 'const hoard = []; while (true) hoard.push(new Array(1e6).fill(Math.random()));', 'error', /memory limit/i, 30_000],
+  ['returns NaN', 'return { score: NaN };', 'invalid', /score is NaN/, 30_000],
+  ['returns a string', "return 'great';", 'invalid', /string/, 30_000],
+  ['returns nothing', 'return;', 'invalid', /nothing|undefined/, 30_000],
 ];
 
 describe('a misbehaving evaluator marks the candidate and the run goes on', () => {
-  for (const [what, body, status, message] of cases) {
+  for (const [what, body, status, message, timeoutMs] of cases) {
     it(`${what} -> ${status}`, async () => {
       const db = tempDb();
       const dir = writeTinyExperiment({
@@ -113,7 +115,7 @@ describe('a misbehaving evaluator marks the candidate and the run goes on', () =
       });
       writeFileSync(join(dir, 'ouro.config.ts'), `export default {
   name: 'misbehaving', genome: ['solve.js'], evaluator: 'evaluate.js', operators: ['perturb-number'],
-  evaluation: { timeoutMs: 1000, memoryMb: 128, concurrency: 1 },
+  evaluation: { timeoutMs: ${timeoutMs}, memoryMb: 128, concurrency: 1 },
 };
 `);
       const result = await evolve(dir, { db, seed: 1, budget: { evaluations: 3 } });

@@ -14,7 +14,8 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
   beforeAll(async () => {
     const file = await writeEvaluator(RUNNER);
     experimentDir = join(file, '..');
-    pool = await startPool(file, { concurrency: 2, timeoutMs: 1_500 });
+    // Long enough that a loaded machine cannot turn a quick memory blow-up into a timeout.
+    pool = await startPool(file, { concurrency: 2, timeoutMs: 4_000 });
   });
 
   /** Evaluates a probe on each of the two workers; returns their pids. */
@@ -47,7 +48,7 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
         };`,
     };
     const evaluation = await pool.evaluate('hangs', genome);
-    expect(evaluation).toMatchObject({ status: 'timeout', error: 'timed out after 1500 ms' });
+    expect(evaluation).toMatchObject({ status: 'timeout', error: 'timed out after 4000 ms' });
     expect(evaluation).not.toHaveProperty('score');
     const pids: number[] = JSON.parse(await readFile(join(experimentDir, 'hang.pids'), 'utf8'));
     await until(() => pids.every((pid) => !isAlive(pid)));
