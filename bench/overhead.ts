@@ -67,7 +67,7 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
     let mark = performance.now();
     const outcome = await proposeChild(state, operators);
     if (outcome.kind !== 'child') {
-      recordFailure(state, store, outcome);
+      recordFailure(state, outcome);
       totals.propose += performance.now() - mark;
       continue;
     }

@@ -15,8 +15,8 @@ function tempDb(): string {
 function history(db: string, runId: string): string[] {
   const store = new SqliteStore(db, { readonly: true });
   try {
-    return [...store.replay(runId)].map((row) => row.kind === 'failure'
-      ? `failed ${row.failure.operator} ${row.failure.reason}`
+    return [...store.replay(runId)].map((row) => row.kind === 'failures'
+      ? `failed ${row.failures.count} ${row.failures.operator} ${row.failures.reason}`
       : `${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.status} ${row.evaluation.score}`);
   } finally {
     store.close();
@@ -147,5 +147,11 @@ export default async function evaluate(genome, context) {
     expect(result.stopReason).toBe('operators-exhausted');
     expect(result.evaluations).toBe(2);
     expect(duplicates).toBe(1000);
+    // Failed proposals are stored as counted batches, the trailing ones written when the session ends.
+    const store = new SqliteStore(db, { readonly: true });
+    const batches = [...store.replay(result.runId)].flatMap((row) => (row.kind === 'failures' ? [row.failures] : []));
+    store.close();
+    expect(batches.filter((batch) => batch.kind === 'duplicate').reduce((sum, batch) => sum + batch.count, 0)).toBe(1000);
+    expect(batches.length).toBeLessThan(10);
   });
 });

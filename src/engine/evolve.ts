@@ -11,7 +11,7 @@ import { EvaluatorPool } from '../evaluate/pool.ts';
 import { createOperators, EMBEDDED_OPERATORS, OperatorBandit } from '../propose/index.ts';
 import type { RunSettings, Store } from '../store/store.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
-import { evaluateAndCommit } from './pipeline.ts';
+import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
 import { openStore } from './open-store.ts';
@@ -130,6 +130,7 @@ async function runSession(
   try {
     if (state.evaluations === 0) await evaluateInitial(state, store, loaded.genome, pool, session.elapsedMs, events);
     end = await session.run();
+    flushFailures(state, store);
   } finally {
     await pool.close();
   }

@@ -53,12 +53,14 @@ export async function proposeChild(state: RunState, operators: ReadonlyMap<strin
   return { kind: 'child', child: { candidate, parentScore: primary.entry.score, genomeHash, rngState: state.rng.state() } };
 }
 
-/** Logs a proposal that yields no evaluation, and charges its operator a zero reward. */
-export function recordFailure(state: RunState, store: Store, outcome: { kind: 'failed' | 'duplicate'; operator: string; reason: string }): void {
-  store.recordProposalFailure(state.runId, {
-    operator: outcome.operator, kind: outcome.kind, reason: outcome.reason, rngState: state.rng.state(), logOrder: state.nextLogOrder++,
-  });
-  state.applyFailure(outcome.operator);
+/** Counts a proposal that yields no evaluation and charges its operator a zero reward; written with the next commit. */
+export function recordFailure(state: RunState, outcome: { kind: 'failed' | 'duplicate'; operator: string; reason: string }): void {
+  state.noteFailure(outcome.operator, outcome.kind, outcome.reason);
+}
+
+/** Writes failed proposals that no commit followed, so that a resumed run does not redo them. */
+export function flushFailures(state: RunState, store: Store): void {
+  store.recordFailedProposals(state.runId, state.takeFailures());
 }
 
 /** Steps 6-9: evaluate, commit candidate and evaluation in one transaction, update archive and bandit. */
@@ -73,9 +75,10 @@ export async function evaluateAndCommit(
   const raw = await evaluate(candidate.id, candidate.genome);
   const evaluation: Evaluation = { ...raw, features: { ...genomeFeatures(candidate.genome), ...raw.features } };
   const reward = improvementReward(child.parentScore, evaluation.score);
+  const failures = state.takeFailures();
   store.commitCandidate(candidate, evaluation, {
     rngState: child.rngState, reward, elapsedMs: elapsedMs(), genomeHash: child.genomeHash, logOrder: state.nextLogOrder++,
-  });
+  }, failures);
   state.remember(candidate.id, { genome: candidate.genome, feedback: evaluation.feedback });
   const improved = state.apply(candidate, evaluation, reward, child.genomeHash);
   return { evaluation, improved };

@@ -139,7 +139,7 @@ export class Session {
       this.changed();
     }
     if (outcome.kind !== 'child') {
-      recordFailure(this.options.state, this.options.store, outcome);
+      recordFailure(this.options.state, outcome);
       this.failures++;
       if (this.failures >= (this.options.maxConsecutiveFailures ?? 1000)) this.exhausted = true;
       if (outcome.kind === 'failed') events.emit('proposal-failed', { operator: outcome.operator, reason: outcome.reason });

@@ -4,7 +4,7 @@ import { normalizeGenome } from '../core/genome.ts';
 import { Rng } from '../core/rng.ts';
 import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.ts';
 import type { OperatorBandit } from '../propose/index.ts';
-import type { Store } from '../store/store.ts';
+import type { FailedProposals, Store } from '../store/store.ts';
 import { Lru } from './lru.ts';
 
 export interface ParentData {
@@ -23,6 +23,8 @@ export class RunState {
   elapsedBeforeMs = 0;
   best: { id: string; score: number } | undefined;
   private readonly parents = new Lru<string, ParentData>(256);
+  /** Failed proposals not yet written: they go to the store with the next commit. */
+  private pendingFailures = new Map<string, Omit<FailedProposals, 'logOrder'>>();
 
   constructor(
     readonly runId: string,
@@ -61,9 +63,22 @@ export class RunState {
     return false;
   }
 
-  /** A failed or duplicate proposal earns its operator nothing. */
-  applyFailure(operator: string): void {
+  /** A failed or duplicate proposal earns its operator nothing; it is counted for the next write. */
+  noteFailure(operator: string, kind: 'failed' | 'duplicate', reason: string): void {
     this.bandit.update(operator, 0);
+    const key = `${operator}\0${kind}`;
+    const batch = this.pendingFailures.get(key) ?? { operator, kind, count: 0, reason, rngState: this.rng.state() };
+    batch.count++;
+    batch.reason = reason;
+    batch.rngState = this.rng.state();
+    this.pendingFailures.set(key, batch);
+  }
+
+  /** The failed proposals counted since the last write, each batch with its place in the log. */
+  takeFailures(): FailedProposals[] {
+    const batches = [...this.pendingFailures.values()].map((batch) => ({ ...batch, logOrder: this.nextLogOrder++ }));
+    this.pendingFailures = new Map();
+    return batches;
   }
 
   remember(id: string, data: ParentData): void {
@@ -74,10 +89,10 @@ export class RunState {
   replay(): number {
     for (const row of this.store.replay(this.runId)) {
       // The RNG continues from the last logged step; with concurrency 1 that is exactly where the run stood.
-      if (row.kind === 'failure') {
-        this.applyFailure(row.failure.operator);
-        this.rng = new Rng(row.failure.rngState);
-        this.nextLogOrder = row.failure.logOrder + 1;
+      if (row.kind === 'failures') {
+        for (let index = 0; index < row.failures.count; index++) this.bandit.update(row.failures.operator, 0);
+        this.rng = new Rng(row.failures.rngState);
+        this.nextLogOrder = row.failures.logOrder + 1;
         continue;
       }
       this.apply(row.candidate, row.evaluation, row.state.reward, row.state.genomeHash);

@@ -23,6 +23,7 @@ export interface FailureRow {
   log_order: number;
   operator: string;
   kind: 'failed' | 'duplicate';
+  count: number;
   reason: string;
   rng_state: string;
 }

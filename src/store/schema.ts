@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS proposal_failures (
   log_order INTEGER NOT NULL,
   operator TEXT NOT NULL,
   kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
   reason TEXT NOT NULL,
   rng_state TEXT NOT NULL,
   created_at INTEGER NOT NULL

@@ -39,10 +39,10 @@ describe('SqliteStore', () => {
     seedRun(store);
     store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0'));
     store.commitCandidate(candidate('r1', 2, ['r1-0']), evaluation('r1-2', 3), state('h2'));
-    store.recordProposalFailure('r1', { operator: 'swap-operator', kind: 'failed', reason: 'no site', rngState: [5, 6, 7, 8], logOrder: order++ });
+    store.recordFailedProposals('r1', [{ operator: 'swap-operator', kind: 'failed', count: 3, reason: 'no site', rngState: [5, 6, 7, 8], logOrder: order++ }]);
     store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', undefined), state('h1'));
     const log = [...store.replay('r1')];
-    expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : row.failure.reason))).toEqual([0, 2, 'no site', 1]);
+    expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : `${row.failures.count}x ${row.failures.reason}`))).toEqual([0, 2, '3x no site', 1]);
     const rows = log.flatMap((row) => (row.kind === 'candidate' ? [row] : []));
     expect(rows[2]?.evaluation).toMatchObject({ status: 'error', error: 'boom' });
     expect(rows[2]?.evaluation.score).toBeUndefined();

@@ -5,7 +5,7 @@ import { OuroError } from '../core/errors.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { SCHEMA, TRIGGERS } from './schema.ts';
 import type {
-  CandidateRecord, CommitState, NewRun, ProposalFailure, ReplayRow, RunEventKind, RunRecord, RunStatus, RunSummary, Store,
+  CandidateRecord, CommitState, FailedProposals, NewRun, ReplayRow, RunEventKind, RunRecord, RunStatus, RunSummary, Store,
 } from './store.ts';
 import { candidateFromRow, evaluationFromRow, type CandidateRow, type EvaluationRow, type FailureRow } from './rows.ts';
 
@@ -91,8 +91,8 @@ export class SqliteStore implements Store {
           diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
         VALUES (@id, @run_id, @seq, @parent_ids, @generation, @island, @operator, @description,
           @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at)`),
-      insertFailure: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, reason, rng_state, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertFailures: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       failures: db.prepare('SELECT * FROM proposal_failures WHERE run_id = ? ORDER BY log_order, id'),
       insertParent: db.prepare('INSERT INTO candidate_parents (parent_id, child_id) VALUES (?, ?)'),
       insertEvaluation: db.prepare(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
@@ -155,8 +155,9 @@ export class SqliteStore implements Store {
     this.write(() => this.statements.insertEvent.run(runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()));
   }
 
-  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState): void {
+  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures: readonly FailedProposals[] = []): void {
     const commit = this.db.transaction(() => {
+      this.insertFailures(candidate.runId, failures);
       this.statements.insertCandidate.run({
         id: candidate.id,
         run_id: candidate.runId,
@@ -194,10 +195,18 @@ export class SqliteStore implements Store {
     this.write(() => commit.immediate());
   }
 
-  recordProposalFailure(runId: string, failure: ProposalFailure): void {
-    this.write(() => this.statements.insertFailure.run(
-      runId, failure.logOrder, failure.operator, failure.kind, failure.reason, JSON.stringify(failure.rngState), Date.now(),
-    ));
+  recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {
+    if (failures.length === 0) return;
+    this.write(() => this.db.transaction(() => this.insertFailures(runId, failures)).immediate());
+  }
+
+  private insertFailures(runId: string, failures: readonly FailedProposals[]): void {
+    const now = Date.now();
+    for (const batch of failures) {
+      this.statements.insertFailures.run(
+        runId, batch.logOrder, batch.operator, batch.kind, batch.count, batch.reason, JSON.stringify(batch.rngState), now,
+      );
+    }
   }
 
   /** Merges the candidate and failure logs by log order; both are read lazily. */
@@ -209,7 +218,10 @@ export class SqliteStore implements Store {
     while (!nextCandidate.done || !nextFailure.done) {
       if (!nextFailure.done && (nextCandidate.done || nextFailure.value.log_order < nextCandidate.value.log_order)) {
         const row = nextFailure.value;
-        yield { kind: 'failure', failure: { operator: row.operator, kind: row.kind, reason: row.reason, rngState: JSON.parse(row.rng_state), logOrder: row.log_order } };
+        yield {
+          kind: 'failures',
+          failures: { operator: row.operator, kind: row.kind, count: row.count, reason: row.reason, rngState: JSON.parse(row.rng_state), logOrder: row.log_order },
+        };
         nextFailure = failures.next();
         continue;
       }

@@ -48,11 +48,17 @@ export interface CommitState {
   logOrder: number;
 }
 
-/** A proposal that produced no evaluated child: the operator failed or repeated a genome. */
-export interface ProposalFailure {
+/**
+ * Proposals by one operator that produced no evaluated child (the operator failed, or repeated a
+ * genome), counted together: they cost no evaluation, and the bandit only needs their number.
+ */
+export interface FailedProposals {
   operator: string;
   kind: 'failed' | 'duplicate';
+  count: number;
+  /** The reason the last of them gave. */
   reason: string;
+  /** RNG state right after the last of them. */
   rngState: RngState;
   logOrder: number;
 }
@@ -60,7 +66,7 @@ export interface ProposalFailure {
 /** One entry of a run's log as replayed on resume: a committed candidate (without its genome) or a failure. */
 export type ReplayRow =
   | { kind: 'candidate'; candidate: Omit<Candidate, 'genome'>; evaluation: Evaluation; state: CommitState }
-  | { kind: 'failure'; failure: ProposalFailure };
+  | { kind: 'failures'; failures: FailedProposals };
 
 export interface CandidateRecord {
   candidate: Candidate;
@@ -76,10 +82,10 @@ export interface Store {
   getRun(id: string): RunRecord | undefined;
   listRuns(): RunSummary[];
   appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void;
-  /** Commits a candidate and its evaluation in one transaction. */
-  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState): void;
-  /** Records a failed or duplicate proposal, so resume replays the bandit and RNG exactly. */
-  recordProposalFailure(runId: string, failure: ProposalFailure): void;
+  /** Commits a candidate, its evaluation and the failed proposals before it, in one transaction. */
+  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures?: readonly FailedProposals[]): void;
+  /** Records failed proposals that no commit followed (at the end of a session). */
+  recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void;
   /** The run's log in order: committed candidates (without genomes) and failed proposals. */
   replay(runId: string): Iterable<ReplayRow>;
   getCandidate(id: string): CandidateRecord | undefined;
