@@ -143,7 +143,7 @@ export default async function evaluate(genome, context) {
     let duplicates = 0;
     events.on('duplicate-dropped', () => duplicates++);
     const db = tempDb();
-    const result = await evolve(writeTinyExperiment({ genome, config: "operators: ['swap-operator']," }), { db, seed: 1, budget: { evaluations: 100 }, events });
+    const result = await evolve(writeTinyExperiment({ genome, config: "operators: ['swap-operator'], proposal: { maxConsecutiveFailures: 1000 }," }), { db, seed: 1, budget: { evaluations: 100 }, events });
     expect(result.stopReason).toBe('operators-exhausted');
     expect(result.evaluations).toBe(2);
     expect(duplicates).toBe(1000);

@@ -61,7 +61,13 @@ export const experimentSchema = z.object({
   proposal: z.object({
     /** Proposals in parallel (embedded operators are quick; LLM ones are not). */
     concurrency: z.number().int().positive().default(1),
-  }).strict().default({ concurrency: 1 }),
+    /**
+     * The run stops when this many proposals in a row fail or repeat a genome already seen.
+     * Embedded proposals cost well under a millisecond, and an archive that keeps choosing the
+     * same few elites repeats itself often, so the default is generous.
+     */
+    maxConsecutiveFailures: z.number().int().positive().default(10_000),
+  }).strict().default({ concurrency: 1, maxConsecutiveFailures: 10_000 }),
   /** The best published score, drawn as a reference line and printed beside results. */
   bestKnown: z.object({ score: z.number(), source: z.string() }).optional(),
   /** The experiment's own options, accepted by `ouro run` as flags. */

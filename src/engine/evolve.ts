@@ -123,6 +123,7 @@ async function runSession(
     budget: settings.budget,
     evaluationConcurrency: settings.concurrency,
     proposalConcurrency: config.proposal.concurrency,
+    maxConsecutiveFailures: config.proposal.maxConsecutiveFailures,
     signal: options.signal,
     abandonSignal: options.abandonSignal,
   });

@@ -21,7 +21,7 @@ export interface SessionOptions {
   /** Hard stop: stop waiting for in-flight evaluations; they are not committed and rerun on resume. */
   abandonSignal?: AbortSignal;
   /** Consecutive failed or duplicate proposals after which the run gives up. */
-  maxConsecutiveFailures?: number;
+  maxConsecutiveFailures: number;
 }
 
 /**
@@ -141,7 +141,7 @@ export class Session {
     if (outcome.kind !== 'child') {
       recordFailure(this.options.state, outcome);
       this.failures++;
-      if (this.failures >= (this.options.maxConsecutiveFailures ?? 1000)) this.exhausted = true;
+      if (this.failures >= this.options.maxConsecutiveFailures) this.exhausted = true;
       if (outcome.kind === 'failed') events.emit('proposal-failed', { operator: outcome.operator, reason: outcome.reason });
       else events.emit('duplicate-dropped', { operator: outcome.operator });
       return;

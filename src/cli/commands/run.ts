@@ -118,7 +118,7 @@ function describeEnd(reason: string): string {
     'wall-time': 'wall-time budget reached',
     'target-score': 'target score reached',
     interrupted: 'interrupted; resumable',
-    'operators-exhausted': 'operators produced no new candidate 1,000 times in a row',
+    'operators-exhausted': 'the operators produced no new candidate proposal.maxConsecutiveFailures times in a row',
   };
   return reasons[reason] ?? reason;
 }
