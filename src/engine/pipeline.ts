@@ -1,5 +1,6 @@
 import { checkFrozen, diffGenomes, genomeFeatures } from '../core/genome.ts';
 import { isProposalFailure, type Operator } from '../core/operator.ts';
+import type { RngState } from '../core/rng.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { improvementReward } from '../propose/index.ts';
 import type { Store } from '../store/store.ts';
@@ -15,7 +16,7 @@ export interface PendingChild {
   candidate: Candidate;
   parentScore: number | undefined;
   genomeHash: string;
-  rngState: ReturnType<RunState['rng']['state']>;
+  rngState: RngState;
 }
 
 export type ProposeOutcome =
