@@ -32,8 +32,47 @@ const archiveConfig = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const priceConfig = z.object({
+  /** US dollars per million input tokens. */
+  input: z.number().min(0),
+  /** US dollars per million output tokens. */
+  output: z.number().min(0),
+}).strict();
+
+const modelObject = z.object({
+  /** `openai:gpt-4.1-mini`, `anthropic:claude-sonnet-4-5` or `compat:http://127.0.0.1:11434/v1#qwen2.5-coder`. */
+  id: z.string().min(1),
+  /** Environment variable holding the key; the provider's usual one by default. */
+  apiKeyEnv: z.string().min(1).optional(),
+  /** Prompt plus reply, in tokens; prompts are trimmed to fit. */
+  contextWindow: z.number().int().positive().optional(),
+  /** Per-call cap on reply tokens. */
+  maxOutputTokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  /** Overrides the built-in price table for this model. */
+  price: priceConfig.optional(),
+}).strict();
+
+/** A model as named in a config: the id string alone, or an object with settings. */
+export const modelConfigSchema = z.union([z.string().min(1).transform((id) => ({ id })), modelObject]);
+
+const llmConfig = z.object({
+  /** Wall-clock limit of one attempt of one call. */
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** Attempts per call, the first included, on 429, 5xx, timeouts and dropped connections. */
+  attempts: z.number().int().min(1).max(10).default(3),
+  /** Default per-call cap on reply tokens. */
+  maxOutputTokens: z.number().int().positive().default(4096),
+  /** Price overrides by model id (`openai:gpt-4.1-mini`), US dollars per million tokens. */
+  prices: z.record(z.string(), priceConfig).default({}),
+}).strict();
+
 const budgetConfig = z.object({
   evaluations: z.number().int().positive().optional(),
+  /** Input plus output tokens over all model calls. */
+  tokens: z.number().int().positive().optional(),
+  /** US dollars over all model calls, from the price table. */
+  costUsd: z.number().positive().optional(),
   /** Milliseconds, or a string such as `90s`, `2m`. */
   wallTime: z.union([z.number().positive(), z.string()]).optional(),
   targetScore: z.number().optional(),
@@ -48,8 +87,40 @@ export const experimentSchema = z.object({
   evaluator: z.string().min(1).default('evaluate.ts'),
   budget: budgetConfig.default({}),
   archive: archiveConfig.default({ kind: 'dgm', lambda: 10 }),
-  /** Embedded operator names; all of them when omitted. */
+  /**
+   * Operator names. When omitted: every embedded operator, plus every LLM operator when a model
+   * is configured.
+   */
   operators: z.array(z.string().min(1)).min(1).optional(),
+  /** Models for LLM operators; `--model` on the command line replaces them. */
+  models: z.array(modelConfigSchema).optional(),
+  llm: llmConfig.default({ timeoutMs: 120_000, attempts: 3, maxOutputTokens: 4096, prices: {} }),
+  /** Folder of prompt templates that override the built-in ones (`<operator>.md`). */
+  prompts: z.string().min(1).default('prompts'),
+  novelty: z.object({
+    /** Token n-gram Jaccard similarity at or above which a proposal counts as a near-duplicate. */
+    threshold: z.number().gt(0).max(1).default(0.95),
+    ngram: z.number().int().min(1).max(8).default(3),
+    /** How many recent candidates a proposal is compared with, besides its parents. */
+    window: z.number().int().min(0).default(64),
+    /**
+     * Which proposals the near-duplicate check applies to. Embedded operators change one token
+     * by design, so by default only LLM proposals are checked; exact duplicates always are.
+     */
+    scope: z.enum(['llm', 'all']).default('llm'),
+  }).strict().default({ threshold: 0.95, ngram: 3, window: 64, scope: 'llm' }),
+  lessons: z.object({
+    /** A meta step writes lessons every this many evaluations; 0 turns lessons off. */
+    every: z.number().int().min(0).default(200),
+    /** At most this many lessons are kept and shown. */
+    max: z.number().int().min(1).max(10).default(3),
+  }).strict().default({ every: 200, max: 3 }),
+  bandit: z.object({
+    /**
+     * Cost in US dollars that halves a proposal's reward: reward = improved / (1 + cost / costScale).
+     */
+    costScale: z.number().positive().default(0.01),
+  }).strict().default({ costScale: 0.01 }),
   evaluation: z.object({
     /** Per-candidate wall-clock limit, all stages included. */
     timeoutMs: z.number().int().positive().default(10_000),
@@ -80,6 +151,9 @@ export type ExperimentInput = z.input<typeof experimentSchema>;
 export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type ArchiveConfig = z.output<typeof archiveConfig>;
 export type FeatureAxisConfig = z.output<typeof featureAxis>;
+export type ModelConfig = z.output<typeof modelObject>;
+export type PriceConfig = z.output<typeof priceConfig>;
+export type LlmConfig = z.output<typeof llmConfig>;
 
 /**
  * Declares an experiment in `ouro.config.ts`. It returns the config as written, typed;

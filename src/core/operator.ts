@@ -1,25 +1,47 @@
-import type { ArchiveEntry, Genome } from './types.ts';
+import type { ModelHandle } from './model.ts';
+import type { ArchiveEntry, EvaluationStatus, Genome } from './types.ts';
 import type { Rng } from './rng.ts';
 
+/** What the evaluator said about a parent, for operators that read it (reflection, repair). */
+export interface ParentEvaluation {
+  status: EvaluationStatus;
+  score?: number;
+  error?: string;
+  metrics: Record<string, number>;
+  instances: Record<string, number>;
+  artifacts: Record<string, unknown>;
+}
+
 export interface ParentView {
+  /** For a parent taken from the failures (by `llm-fix`), `score` is NaN. */
   entry: ArchiveEntry;
   genome: Genome;
   /** The evaluator's feedback on this parent, for operators that read it. */
   feedback: string;
+  evaluation?: ParentEvaluation;
 }
 
 export interface ProposalContext {
   /** The first parent is the primary one: the child's diff is taken against it. */
   parents: ParentView[];
+  /** Top and diverse candidates from the archive, shown to LLM operators (empty for embedded ones). */
   inspirations: ParentView[];
   rng: Rng;
   signal?: AbortSignal;
+  /** The model chosen for this proposal; set only for operators with `usesModel`. */
+  model?: ModelHandle;
+  /** The run's current lessons, newest last. */
+  lessons?: readonly string[];
+  /** The experiment's `description`: what the genome is for and how it is scored. */
+  description?: string;
 }
 
 export interface Proposal {
   genome: Genome;
   /** One line that says what changed, such as `perturb 0.5 -> 0.4731 (pack.js:12)`. */
   description: string;
+  /** Why the change should help, as the model stated it. */
+  rationale?: string;
 }
 
 export interface ProposalFailure {
@@ -34,6 +56,10 @@ export interface Operator {
   readonly name: string;
   /** How many parents it reads: 1 for mutations, 2 for crossover. */
   readonly arity: 1 | 2;
+  /** True for operators that call a model: the engine then picks one and hands it over. */
+  readonly usesModel?: boolean;
+  /** Where its parent comes from: the archive (default) or recent failed candidates (repair). */
+  readonly parentSource?: 'archive' | 'failures';
   propose(context: ProposalContext): Promise<ProposalResult>;
 }
 

@@ -11,6 +11,12 @@ export interface Origin {
   description: string;
   /** Unified diff against the first parent (empty for the initial candidate). */
   diff: string;
+  /** The model that wrote it, as `provider:model`, for LLM operators. */
+  model?: string;
+  /** Why the model expected the change to help. */
+  rationale?: string;
+  /** The proposal id its model calls were recorded under. */
+  proposal?: string;
 }
 
 export interface Candidate {

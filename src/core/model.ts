@@ -1,0 +1,84 @@
+/**
+ * What an LLM operator sees of a model: one call in, one reply out. The llm/ layer implements it
+ * with retries, pricing, the ledger and recording; operators and tests depend only on this.
+ */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  /** The operator making the call, for the ledger. */
+  operator: string;
+  /** Per-call cap on output tokens; the model's default when omitted. */
+  maxOutputTokens?: number;
+  signal?: AbortSignal;
+  /** Set by the engine, not by operators: the proposal this call belongs to, for the record. */
+  proposal?: string;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface Completion {
+  text: string;
+  /** `length` means the reply hit the output-token cap and is probably cut short. */
+  finishReason: 'stop' | 'length' | 'other';
+  usage: TokenUsage;
+  /** Money the call cost in US dollars, from the price table (0 when the model has no price). */
+  costUsd: number;
+  latencyMs: number;
+  /** The model that answered, as `provider:model`. */
+  model: string;
+}
+
+export interface ModelHandle {
+  /** `provider:model`, such as `openai:gpt-4.1-mini`. */
+  readonly id: string;
+  /** Context window in tokens, used to trim prompts before a call. */
+  readonly contextWindow: number;
+  /**
+   * One exchange. Throws `ModelCallError` when the call fails after its retries, when it is
+   * refused because a token or money budget is spent, or when the signal aborts it.
+   */
+  complete(request: CompletionRequest): Promise<Completion>;
+}
+
+export type ModelCallFailure = 'http' | 'timeout' | 'network' | 'budget' | 'aborted' | 'replay-missing' | 'bad-reply';
+
+/** A model call that produced no usable reply; operators turn it into a failed proposal. */
+export class ModelCallError extends Error {
+  constructor(
+    readonly kind: ModelCallFailure,
+    message: string,
+    readonly model: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ModelCallError';
+  }
+}
+
+/** One exchange with a model as the run's database keeps it; replay serves these back. */
+export interface LlmExchange {
+  /** `provider:model`. */
+  model: string;
+  operator: string;
+  proposal?: string;
+  request: { messages: ChatMessage[]; maxOutputTokens?: number };
+  /** The reply text, or null when the call failed. */
+  reply: string | null;
+  finishReason: Completion['finishReason'] | null;
+  /** Why the call failed, when it did. */
+  error?: { kind: ModelCallFailure; message: string; status?: number };
+  usage: TokenUsage;
+  costUsd: number;
+  /** From the first attempt to the final answer, retries and backoff included. */
+  latencyMs: number;
+  attempts: number;
+  startedAt: number;
+}
