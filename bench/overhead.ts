@@ -5,9 +5,10 @@ import { Rng } from '../src/core/rng.ts';
 import { createArchive } from '../src/archive/index.ts';
 import { EvaluatorPool } from '../src/evaluate/pool.ts';
 import { evolve } from '../src/engine/evolve.ts';
-import { evaluateAndCommit, proposeChild, recordFailure } from '../src/engine/pipeline.ts';
+import { evaluateAndCommit, proposeChild, recordFailure, type ProposeDeps } from '../src/engine/pipeline.ts';
 import type { Genome } from '../src/core/types.ts';
-import { RunState } from '../src/engine/state.ts';
+import { parentEvaluation, RunState } from '../src/engine/state.ts';
+import { NoveltyFilter } from '../src/propose/novelty.ts';
 import { createOperators, EMBEDDED_OPERATORS, OperatorBandit } from '../src/propose/index.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { median, noOpExperiment, tempDb } from './fixtures.ts';
@@ -47,14 +48,18 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
   const genome = { 'solve.js': readFileSync(join(dir, 'solve.js'), 'utf8') };
   store.createRun({ id: 'b', experiment: 'no-op', experimentDir: dir, config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 0 });
   const archive = createArchive({ kind: 'dgm', lambda: 10 }, { features: [] });
-  const state = new RunState('b', archive, new OperatorBandit([...EMBEDDED_OPERATORS]), Rng.fromSeed(1), store);
+  const state = new RunState('b', archive, new OperatorBandit([...EMBEDDED_OPERATORS]), undefined, Rng.fromSeed(1), store);
   const operators = new Map(createOperators().map((operator) => [operator.name, operator]));
+  let proposals = 0;
+  const deps: ProposeDeps = {
+    operators, novelty: new NoveltyFilter(), noveltyScope: 'llm', inspirations: 3, costScale: 0.01, nextProposalId: () => `p${++proposals}`,
+  };
   const pool = await EvaluatorPool.start({ evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 5000, memoryMb: 256 });
   const initial = { id: 'b-0', runId: 'b', seq: 0, parentIds: [], generation: 0, island: 0, genome, origin: { operator: 'initial', description: '', diff: '' }, createdAt: 0 };
   const first = await pool.evaluate('b-0', genome);
   store.commitCandidate(initial, first, { rngState: state.rng.state(), reward: 0, elapsedMs: 0, genomeHash: 'h0', logOrder: 0 });
   state.apply(initial, first, 0, 'h0');
-  state.remember(initial.id, { genome, feedback: '' });
+  state.remember(initial.id, { genome, feedback: '', evaluation: parentEvaluation(first) });
   state.nextLogOrder = 1;
   const totals = { propose: 0, evaluate: 0, commit: 0 };
   let children = 0;
@@ -65,7 +70,7 @@ async function measurePhases(dir: string): Promise<Record<string, number>> {
       children = 0;
     }
     let mark = performance.now();
-    const outcome = await proposeChild(state, operators);
+    const outcome = await proposeChild(state, deps);
     if (outcome.kind !== 'child') {
       recordFailure(state, outcome);
       totals.propose += performance.now() - mark;

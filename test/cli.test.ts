@@ -92,7 +92,7 @@ describe('ouro CLI', () => {
     ouro(['run', writeTinyExperiment(), '--budget', '3', '--db', db, '--json']);
     const show = ouro(['show', 'rnope-4', '--db', db]);
     expect(show.status).toBe(1);
-    expect(show.stderr).toContain('no candidate rnope-4');
+    expect(show.stderr).toContain('no run or candidate rnope-4');
     const resume = ouro(['resume', 'rnope', '--db', db, '--json']);
     expect(resume.status).toBe(1);
     expect(json(resume).error).toMatchObject({ code: 'run-unknown' });

@@ -9,6 +9,13 @@ describe('parseBudget', () => {
     expect(parseBudget('1h')).toEqual({ wallTimeMs: 3_600_000 });
   });
 
+  it('reads token and money caps', () => {
+    expect(parseBudget('tokens=200000,$2.5')).toEqual({ tokens: 200_000, costUsd: 2.5 });
+    expect(parseBudget('cost=5,100')).toEqual({ costUsd: 5, evaluations: 100 });
+    expect(() => parseBudget('tokens=lots')).toThrow('tokens needs a whole number');
+    expect(() => parseBudget('$-1')).toThrow('positive number of US dollars');
+  });
+
   it('names the part it cannot read', () => {
     expect(() => parseBudget('lots')).toThrow('option --budget: "lots"');
     expect(() => parseBudget('0')).toThrow('at least 1');

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { loadExperiment, type LoadedExperiment } from '../engine/load-experiment.ts';
 import { registerInit } from './commands/init.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerModels } from './commands/models.ts';
 import { registerResume, registerRun } from './commands/run.ts';
 import { addExperimentOptions } from './experiment-options.ts';
 import { reportError } from './output.ts';
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     registerResume(program);
     registerInspect(program);
     registerInit(program);
+    registerModels(program);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
 async function experimentForRun(argv: string[]): Promise<LoadedExperiment | undefined> {
   const at = argv.indexOf('run');
   if (at === -1 || argv.slice(0, at).some((arg) => !arg.startsWith('-'))) return undefined;
-  const valued = new Set(['--seed', '--budget', '--concurrency', '--db']);
+  const valued = new Set(['--seed', '--budget', '--concurrency', '--db', '--model', '--replay']);
   for (let index = at + 1; index < argv.length; index++) {
     const arg = argv[index] as string;
     if (valued.has(arg)) index++;

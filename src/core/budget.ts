@@ -6,15 +6,22 @@ export interface Budget {
   wallTimeMs?: number;
   /** Stop as soon as a candidate scores at least this much. */
   targetScore?: number;
+  /** Input plus output tokens over every model call. */
+  tokens?: number;
+  /** US dollars over every model call. */
+  costUsd?: number;
 }
 
 export interface BudgetUsage {
   evaluations: number;
   wallTimeMs: number;
   bestScore: number | undefined;
+  /** Model spend so far; absent counts as nothing spent. */
+  tokens?: number;
+  costUsd?: number;
 }
 
-export type StopReason = 'evaluations' | 'wall-time' | 'target-score';
+export type StopReason = 'evaluations' | 'wall-time' | 'target-score' | 'tokens' | 'cost';
 
 /** Which limit, if any, the usage has reached. */
 export function budgetReached(budget: Budget, usage: BudgetUsage): StopReason | null {
@@ -23,6 +30,13 @@ export function budgetReached(budget: Budget, usage: BudgetUsage): StopReason | 
   }
   if (budget.evaluations !== undefined && usage.evaluations >= budget.evaluations) return 'evaluations';
   if (budget.wallTimeMs !== undefined && usage.wallTimeMs >= budget.wallTimeMs) return 'wall-time';
+  return spendReached(budget, usage);
+}
+
+/** Which model-spend limit, if any, is used up; model calls are refused from then on. */
+export function spendReached(budget: Budget, usage: { tokens?: number; costUsd?: number }): 'tokens' | 'cost' | null {
+  if (budget.tokens !== undefined && (usage.tokens ?? 0) >= budget.tokens) return 'tokens';
+  if (budget.costUsd !== undefined && (usage.costUsd ?? 0) >= budget.costUsd) return 'cost';
   return null;
 }
 
@@ -34,6 +48,12 @@ export function describeBudgetLeft(budget: Budget, usage: BudgetUsage): string {
   }
   if (budget.wallTimeMs !== undefined) {
     parts.push(formatDuration(Math.max(0, budget.wallTimeMs - usage.wallTimeMs)));
+  }
+  if (budget.tokens !== undefined) {
+    parts.push(`${Math.max(0, budget.tokens - (usage.tokens ?? 0)).toLocaleString('en-US')} tokens`);
+  }
+  if (budget.costUsd !== undefined) {
+    parts.push(`$${Math.max(0, budget.costUsd - (usage.costUsd ?? 0)).toFixed(2)}`);
   }
   return parts.length > 0 ? parts.join(', ') : 'unbounded';
 }

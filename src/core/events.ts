@@ -1,14 +1,23 @@
+import type { LlmExchange } from './model.ts';
 import type { Candidate, Evaluation } from './types.ts';
 import type { Budget, StopReason } from './budget.ts';
 
 /** Events a run emits, named noun-verb. */
 export interface RunEvents {
-  'run-started': { runId: string; resumed: boolean; evaluations: number; elapsedMs: number; budget: Budget; bestScore: number | undefined };
+  'run-started': {
+    runId: string; resumed: boolean; evaluations: number; elapsedMs: number; budget: Budget; bestScore: number | undefined;
+    /** Model spend by earlier sessions of the run. */
+    spend: { tokens: number; costUsd: number };
+  };
   'candidate-recorded': { candidate: Candidate; evaluation: Evaluation; bestScore: number | undefined };
   'best-improved': { candidate: Candidate; score: number };
   'proposal-failed': { operator: string; reason: string };
-  'duplicate-dropped': { operator: string };
-  'run-stopping': { reason: StopReason | 'interrupted' | 'operators-exhausted' };
+  'duplicate-dropped': { operator: string; reason: string };
+  'run-stopping': { reason: StopReason | 'interrupted' | 'operators-exhausted' | 'model-failures' };
+  /** Something the user should read once, such as which operators the run uses and why. */
+  notice: { message: string };
+  'model-called': { exchange: LlmExchange };
+  'lessons-learned': { lessons: string[]; source: string; evaluations: number };
   'run-finished': { runId: string; reason: string };
 }
 

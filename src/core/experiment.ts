@@ -98,8 +98,13 @@ export const experimentSchema = z.object({
   /** Folder of prompt templates that override the built-in ones (`<operator>.md`). */
   prompts: z.string().min(1).default('prompts'),
   novelty: z.object({
-    /** Token n-gram Jaccard similarity at or above which a proposal counts as a near-duplicate. */
-    threshold: z.number().gt(0).max(1).default(0.95),
+    /**
+     * Token n-gram Jaccard similarity at or above which a proposal counts as a near-duplicate.
+     * Changing one token changes about n of the region's n-grams: in a 300-token EVOLVE region a
+     * one-number edit scores about 0.98, so 0.99 lets small real edits through and stops
+     * rewordings, comment-only and whitespace-only changes.
+     */
+    threshold: z.number().gt(0).max(1).default(0.99),
     ngram: z.number().int().min(1).max(8).default(3),
     /** How many recent candidates a proposal is compared with, besides its parents. */
     window: z.number().int().min(0).default(64),
@@ -108,7 +113,7 @@ export const experimentSchema = z.object({
      * by design, so by default only LLM proposals are checked; exact duplicates always are.
      */
     scope: z.enum(['llm', 'all']).default('llm'),
-  }).strict().default({ threshold: 0.95, ngram: 3, window: 64, scope: 'llm' }),
+  }).strict().default({ threshold: 0.99, ngram: 3, window: 64, scope: 'llm' }),
   lessons: z.object({
     /** A meta step writes lessons every this many evaluations; 0 turns lessons off. */
     every: z.number().int().min(0).default(200),
@@ -138,7 +143,13 @@ export const experimentSchema = z.object({
      * same few elites repeats itself often, so the default is generous.
      */
     maxConsecutiveFailures: z.number().int().positive().default(10_000),
-  }).strict().default({ concurrency: 1, maxConsecutiveFailures: 10_000 }),
+    /**
+     * The run stops when this many LLM proposals in a row fail or repeat a genome: each one costs
+     * a model call, and a streak this long means the model or its server is not working for this
+     * experiment. Embedded proposals in between neither count nor reset the streak.
+     */
+    maxConsecutiveModelFailures: z.number().int().positive().default(50),
+  }).strict().default({ concurrency: 1, maxConsecutiveFailures: 10_000, maxConsecutiveModelFailures: 50 }),
   /** The best published score, drawn as a reference line and printed beside results. */
   bestKnown: z.object({ score: z.number(), source: z.string() }).optional(),
   /** The experiment's own options, accepted by `ouro run` as flags. */

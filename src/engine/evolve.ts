@@ -8,9 +8,13 @@ import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
 import { EvaluatorPool } from '../evaluate/pool.ts';
-import { createOperators, EMBEDDED_OPERATORS, OperatorBandit } from '../propose/index.ts';
+import { OperatorBandit } from '../propose/index.ts';
+import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
+import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
+import { modelConfigs, setupModels } from './models.ts';
+import { chooseOperators } from './operators.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
@@ -26,6 +30,15 @@ export interface EvolveOptions {
   concurrency?: number;
   /** Values for the experiment's own options. */
   options?: Record<string, unknown>;
+  /** Model ids (`openai:gpt-4.1-mini`, `compat:<url>#<model>`) that replace the config's models. */
+  models?: string[];
+  /**
+   * Re-run a recorded run: its stored config, seed and settings, with every model reply served
+   * from its database instead of the network.
+   */
+  replay?: string;
+  /** Probe each model over HTTP before the run starts (default true). */
+  probeModels?: boolean;
   /** Graceful stop: in-flight evaluations finish and are committed. */
   signal?: AbortSignal;
   /** Hard stop: in-flight evaluations are abandoned and rerun on resume. */
@@ -42,6 +55,8 @@ export interface RunResult {
   elapsedMs: number;
   stopReason: SessionEnd;
   store: string;
+  /** Model spend over every session of the run. */
+  spend: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
 }
 
 export const DEFAULT_DB = '.ouro/ouro.db';
@@ -54,20 +69,34 @@ export const DEFAULT_DB = '.ouro/ouro.db';
  * console.log(result.bestScore);
  */
 export async function evolve(experiment: string | LoadedExperiment, options: EvolveOptions = {}): Promise<RunResult> {
-  const loaded = typeof experiment === 'string' ? await loadExperiment(experiment) : experiment;
-  const settings: RunSettings = {
-    seed: options.seed ?? randomBytes(4).readUInt32LE(0) % 1_000_000,
-    options: parseExperimentOptions(loaded, options.options ?? {}),
-    budget: { ...configBudget(loaded), ...options.budget },
-    concurrency: options.concurrency ?? loaded.config.evaluation.concurrency ?? availableParallelism(),
-  };
+  let loaded = typeof experiment === 'string' ? await loadExperiment(experiment) : experiment;
   const { store, owned } = openStore(options.db ?? DEFAULT_DB);
   try {
+    let settings: RunSettings;
+    if (options.replay) {
+      const source = store.getRun(options.replay);
+      if (!source) throw new OuroError('run-unknown', `--replay: no run ${options.replay} in ${store.location} (see \`ouro ls\`)`, { field: 'replay' });
+      // The recorded run's config, seed and settings, so that the same prompts come up in the same order.
+      loaded = checkExperiment(loaded.dir, loaded.configFile, { ...(source.config as object), options: loaded.optionsSchema });
+      settings = { ...source.settings, budget: { ...source.settings.budget, ...options.budget }, replayOf: options.replay };
+      delete settings.models;
+      if (source.settings.models) settings.models = source.settings.models;
+    } else {
+      settings = {
+        seed: options.seed ?? randomBytes(4).readUInt32LE(0) % 1_000_000,
+        options: parseExperimentOptions(loaded, options.options ?? {}),
+        budget: { ...configBudget(loaded), ...options.budget },
+        concurrency: options.concurrency ?? loaded.config.evaluation.concurrency ?? availableParallelism(),
+        ...(options.models && options.models.length > 0 ? { models: options.models } : {}),
+      };
+    }
     const runId = newRunId();
+    // Models and operators are checked before the run is created, so a bad setup leaves no empty run behind.
+    const parts = await prepare(loaded, store, runId, settings, options);
     const { options: _schema, ...config } = loaded.config;
     store.createRun({ id: runId, experiment: loaded.config.name, experimentDir: loaded.dir, config, settings, createdAt: Date.now() });
-    store.appendRunEvent(runId, 'started', { seed: settings.seed });
-    return await runSession(loaded, store, runId, settings, false, options);
+    store.appendRunEvent(runId, 'started', { seed: settings.seed, ...(settings.replayOf ? { replayOf: settings.replayOf } : {}) });
+    return await runSession(loaded, store, runId, settings, false, options, parts);
   } finally {
     if (owned) store.close();
   }
@@ -87,27 +116,53 @@ export async function resume(runId: string, options: Omit<EvolveOptions, 'seed' 
       budget: { ...run.settings.budget, ...options.budget },
       concurrency: options.concurrency ?? run.settings.concurrency,
     };
+    const parts = await prepare(loaded, store, runId, settings, options);
     store.appendRunEvent(runId, 'resumed', { budget: settings.budget });
-    return await runSession(loaded, store, runId, settings, true, options);
+    return await runSession(loaded, store, runId, settings, true, options, parts);
   } finally {
     if (owned) store.close();
   }
 }
 
+async function prepare(loaded: LoadedExperiment, store: Store, runId: string, settings: RunSettings, options: EvolveOptions) {
+  const { config } = loaded;
+  const models = await setupModels({
+    runId, store, budget: settings.budget, llm: config.llm,
+    configs: modelConfigs(config.models, settings.models),
+    ...(settings.replayOf ? { replayOf: settings.replayOf } : {}),
+    probe: options.probeModels ?? true,
+    onExchange: (exchange) => options.events?.emit('model-called', { exchange }),
+  });
+  return { models, choice: chooseOperators(config, loaded.dir, models !== undefined) };
+}
+
 async function runSession(
   loaded: LoadedExperiment, store: Store, runId: string, settings: RunSettings, resumed: boolean, options: EvolveOptions,
+  { models, choice }: Awaited<ReturnType<typeof prepare>>,
 ): Promise<RunResult> {
   const { config } = loaded;
   const events = options.events ?? new Emitter<RunEvents>();
-  const operatorNames = config.operators ?? [...EMBEDDED_OPERATORS];
-  const operators = new Map(createOperators(operatorNames).map((operator) => [operator.name, operator]));
+  if (choice.notice && !resumed) events.emit('notice', { message: choice.notice });
+  const operators = new Map(choice.operators.map((operator) => [operator.name, operator]));
+  const usesModels = choice.operators.some((operator) => operator.usesModel);
   const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, loaded.genome) });
-  const state = new RunState(runId, archive, new OperatorBandit(operatorNames), Rng.fromSeed(settings.seed), store);
-  if (resumed) state.replay();
+  const modelBandit = models && usesModels ? new OperatorBandit(models.ids) : undefined;
+  const state = new RunState(runId, archive, new OperatorBandit([...operators.keys()]), modelBandit, Rng.fromSeed(settings.seed), store);
+  const novelty = new NoveltyFilter({ ngram: config.novelty.ngram, threshold: config.novelty.threshold, window: config.novelty.window });
+  if (resumed) {
+    state.replay();
+    state.lessons = store.lessons(runId).at(-1)?.lessons ?? [];
+    for (const { id } of store.recentCandidates(runId, config.novelty.window)) {
+      const genome = store.getGenome(id);
+      if (genome) novelty.remember(id, genome);
+    }
+  }
   if (resumed && state.evaluations > 0 && !state.best) {
     throw new OuroError('initial-failed', `run ${runId} has no scored candidate: its initial genome failed, so it cannot continue`, { candidate: `${runId}-0` });
   }
-  events.emit('run-started', { runId, resumed, evaluations: state.evaluations, elapsedMs: state.elapsedBeforeMs, budget: settings.budget, bestScore: state.best?.score });
+  events.emit('run-started', { runId, resumed, evaluations: state.evaluations, elapsedMs: state.elapsedBeforeMs, budget: settings.budget, bestScore: state.best?.score,
+    spend: { tokens: models?.ledger.totals().tokens ?? 0, costUsd: models?.ledger.totals().costUsd ?? 0 },
+  });
 
   const pool = await EvaluatorPool.start({
     evaluatorFile: loaded.evaluatorFile,
@@ -117,19 +172,32 @@ async function runSession(
     timeoutMs: config.evaluation.timeoutMs,
     memoryMb: config.evaluation.memoryMb,
   });
+  let proposals = 0;
+  const sessionTag = Date.now().toString(36);
   const session = new Session({
-    state, store, events, operators,
+    state, store, events,
+    deps: {
+      operators, novelty, noveltyScope: config.novelty.scope, inspirations: 3, costScale: config.bandit.costScale,
+      ...(models ? { models } : {}),
+      ...(config.description ? { description: config.description } : {}),
+      nextProposalId: () => `${sessionTag}.${++proposals}`,
+    },
+    lessons: lessonsStep({ state, store, events, every: config.lessons.every, max: config.lessons.max, models: usesModels ? models : undefined, description: config.description }),
     evaluate: (id, genome) => pool.evaluate(id, genome),
     budget: settings.budget,
     evaluationConcurrency: settings.concurrency,
     proposalConcurrency: config.proposal.concurrency,
     maxConsecutiveFailures: config.proposal.maxConsecutiveFailures,
+    maxConsecutiveModelFailures: config.proposal.maxConsecutiveModelFailures,
     signal: options.signal,
     abandonSignal: options.abandonSignal,
   });
   let end: SessionEnd;
   try {
-    if (state.evaluations === 0) await evaluateInitial(state, store, loaded.genome, pool, session.elapsedMs, events);
+    if (state.evaluations === 0) {
+      await evaluateInitial(state, store, loaded.genome, pool, session.elapsedMs, events);
+      novelty.remember(`${runId}-0`, loaded.genome);
+    }
     end = await session.run();
     flushFailures(state, store);
   } finally {
@@ -138,7 +206,9 @@ async function runSession(
   store.appendRunEvent(runId, end === 'interrupted' ? 'stopped' : 'finished', { reason: end, evaluations: state.evaluations });
   events.emit('run-finished', { runId, reason: end });
   const best = state.best ? store.getCandidate(state.best.id) : undefined;
+  const totals = models?.ledger.totals();
   return {
+    spend: { calls: totals?.calls ?? 0, inputTokens: totals?.inputTokens ?? 0, outputTokens: totals?.outputTokens ?? 0, costUsd: totals?.costUsd ?? 0 },
     runId,
     bestScore: state.best?.score,
     bestCandidate: state.best?.id,
@@ -159,7 +229,7 @@ async function evaluateInitial(
     createdAt: Date.now(),
   };
   state.nextSeq = 1;
-  const child = { candidate, parentScore: undefined, genomeHash: hashGenome(genome), rngState: state.rng.state() };
+  const child = { candidate, parentScore: undefined, genomeHash: hashGenome(genome), rngState: state.rng.state(), costUsd: 0 };
   const { evaluation } = await evaluateAndCommit(state, store, (id, g) => pool.evaluate(id, g), child, elapsedMs);
   events.emit('candidate-recorded', { candidate, evaluation, bestScore: state.best?.score });
   if (evaluation.status !== 'ok') {
@@ -172,7 +242,7 @@ async function evaluateInitial(
 }
 
 function configBudget(loaded: LoadedExperiment): Budget {
-  const { evaluations, wallTime, targetScore } = loaded.config.budget;
+  const { evaluations, wallTime, targetScore, tokens, costUsd } = loaded.config.budget;
   let wallTimeMs: number | undefined;
   if (typeof wallTime === 'string') {
     wallTimeMs = parseDuration(wallTime);
@@ -182,7 +252,7 @@ function configBudget(loaded: LoadedExperiment): Budget {
   } else {
     wallTimeMs = wallTime;
   }
-  return strip({ evaluations, wallTimeMs, targetScore });
+  return strip({ evaluations, wallTimeMs, targetScore, tokens, costUsd });
 }
 
 function strip(budget: Budget): Budget {

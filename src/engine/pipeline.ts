@@ -1,14 +1,32 @@
 import { checkFrozen, diffGenomes, genomeFeatures } from '../core/genome.ts';
-import { isProposalFailure, type Operator } from '../core/operator.ts';
+import { isProposalFailure, type Operator, type ParentView } from '../core/operator.ts';
 import type { RngState } from '../core/rng.ts';
-import type { Candidate, Evaluation, Genome } from '../core/types.ts';
+import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.ts';
 import { improvementReward } from '../propose/index.ts';
+import type { NoveltyFilter } from '../propose/novelty.ts';
 import type { Store } from '../store/store.ts';
+import type { RunModels } from './models.ts';
 import type { RunState } from './state.ts';
-import { hashGenome } from './state.ts';
+import { hashGenome, parentEvaluation } from './state.ts';
 
 export interface Evaluate {
   (candidateId: string, genome: Genome): Promise<Evaluation>;
+}
+
+/** What proposing needs besides the run's state. */
+export interface ProposeDeps {
+  operators: ReadonlyMap<string, Operator>;
+  models?: RunModels;
+  novelty: NoveltyFilter;
+  /** Near-duplicate checks apply to LLM proposals only, or to all. */
+  noveltyScope: 'llm' | 'all';
+  description?: string;
+  /** Inspirations shown to LLM operators. */
+  inspirations: number;
+  /** Cost in US dollars that halves a reward. */
+  costScale: number;
+  /** A fresh id for each proposal, under which its model calls are recorded. */
+  nextProposalId: () => string;
 }
 
 /** A child ready for evaluation. */
@@ -17,26 +35,55 @@ export interface PendingChild {
   parentScore: number | undefined;
   genomeHash: string;
   rngState: RngState;
+  /** What the proposal's model calls cost, in US dollars. */
+  costUsd: number;
 }
 
 export type ProposeOutcome =
   | { kind: 'child'; child: PendingChild }
-  | { kind: 'failed' | 'duplicate'; operator: string; reason: string };
+  | { kind: 'failed' | 'duplicate'; operator: string; model?: string; reason: string };
 
-/** Steps 1-5 of the loop: choose an operator and parents, propose, reject illegal and duplicate children. */
-export async function proposeChild(state: RunState, operators: ReadonlyMap<string, Operator>, signal?: AbortSignal): Promise<ProposeOutcome> {
+/** Steps 1-5 of the loop: choose an operator (and model) and parents, propose, reject illegal and duplicate children. */
+export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: AbortSignal): Promise<ProposeOutcome> {
   const name = state.bandit.choose(state.rng);
-  const operator = operators.get(name) as Operator;
-  const parents = state.archive.selectParents(state.rng, operator.arity);
-  const views = parents.map((entry) => ({ entry, ...state.parent(entry) }));
+  const operator = deps.operators.get(name) as Operator;
+  const modelId = operator.usesModel && deps.models && state.modelBandit ? state.modelBandit.choose(state.rng) : undefined;
+  const fail = (kind: 'failed' | 'duplicate', reason: string): ProposeOutcome => ({ kind, operator: name, ...(modelId ? { model: modelId } : {}), reason });
+
+  const parents = operator.parentSource === 'failures'
+    ? pickFailed(state, operator.arity)
+    : state.archive.selectParents(state.rng, operator.arity);
+  const views: ParentView[] = parents.map((entry) => ({ entry, ...state.parent(entry) }));
   const primary = views[0];
-  if (!primary) return { kind: 'failed', operator: name, reason: 'the archive is empty' };
-  const result = await operator.propose({ parents: views, inspirations: [], rng: state.rng, signal });
-  if (isProposalFailure(result)) return { kind: 'failed', operator: name, reason: result.failure };
+  if (!primary) return fail('failed', operator.parentSource === 'failures' ? 'no failed candidate to repair yet' : 'the archive is empty');
+
+  let inspirations: ParentView[] = [];
+  if (operator.usesModel && deps.inspirations > 0) {
+    const exclude = new Set(parents.map((entry) => entry.id));
+    inspirations = state.archive.inspirations(state.rng, deps.inspirations, exclude).map((entry) => ({ entry, ...state.parent(entry) }));
+  }
+  const proposal = modelId ? deps.nextProposalId() : undefined;
+  const bound = modelId && proposal ? deps.models?.bind(modelId, proposal) : undefined;
+  const result = await operator.propose({
+    parents: views,
+    inspirations,
+    rng: state.rng,
+    signal,
+    ...(bound ? { model: bound.handle } : {}),
+    lessons: state.lessons,
+    ...(deps.description ? { description: deps.description } : {}),
+  });
+  if (isProposalFailure(result)) return fail('failed', result.failure);
   const illegal = checkFrozen(primary.genome, result.genome);
-  if (illegal) return { kind: 'failed', operator: name, reason: illegal };
+  if (illegal) return fail('failed', illegal);
   const genomeHash = hashGenome(result.genome);
-  if (state.seen.has(genomeHash)) return { kind: 'duplicate', operator: name, reason: 'genome already evaluated in this run' };
+  if (state.seen.has(genomeHash)) return fail('duplicate', 'genome already evaluated in this run');
+  if (deps.noveltyScope === 'all' || operator.usesModel) {
+    const near = deps.novelty.nearest(result.genome, views.map((view) => ({ id: view.entry.id, genome: view.genome })));
+    if (near && near.similarity >= deps.novelty.threshold) {
+      return fail('duplicate', `near-duplicate of ${near.id} (token ${deps.novelty.ngram}-gram similarity ${near.similarity.toFixed(3)})`);
+    }
+  }
   // Claim the hash now so a concurrent proposal of the same genome is also dropped.
   state.seen.add(genomeHash);
   const seq = state.nextSeq++;
@@ -48,15 +95,33 @@ export async function proposeChild(state: RunState, operators: ReadonlyMap<strin
     generation: Math.max(...parents.map((entry) => entry.generation)) + 1,
     island: primary.entry.island,
     genome: result.genome,
-    origin: { operator: name, description: result.description, diff: diffGenomes(primary.genome, result.genome) },
+    origin: {
+      operator: name,
+      description: result.description,
+      diff: diffGenomes(primary.genome, result.genome),
+      ...(modelId ? { model: modelId } : {}),
+      ...(result.rationale ? { rationale: result.rationale } : {}),
+      ...(proposal ? { proposal } : {}),
+    },
     createdAt: Date.now(),
   };
-  return { kind: 'child', child: { candidate, parentScore: primary.entry.score, genomeHash, rngState: state.rng.state() } };
+  const parentScore = Number.isFinite(primary.entry.score) ? primary.entry.score : undefined;
+  return {
+    kind: 'child',
+    child: { candidate, parentScore, genomeHash, rngState: state.rng.state(), costUsd: bound?.spentUsd() ?? 0 },
+  };
+}
+
+/** Recent failed candidates, for operators that repair them. */
+function pickFailed(state: RunState, count: number): ArchiveEntry[] {
+  const pool = state.failedEntries;
+  if (pool.length === 0) return [];
+  return Array.from({ length: Math.min(count, pool.length) }, () => state.rng.pick(pool));
 }
 
 /** Counts a proposal that yields no evaluation and charges its operator a zero reward; written with the next commit. */
-export function recordFailure(state: RunState, outcome: { kind: 'failed' | 'duplicate'; operator: string; reason: string }): void {
-  state.noteFailure(outcome.operator, outcome.kind, outcome.reason);
+export function recordFailure(state: RunState, outcome: { kind: 'failed' | 'duplicate'; operator: string; model?: string; reason: string }): void {
+  state.noteFailure(outcome.operator, outcome.kind, outcome.reason, outcome.model);
 }
 
 /** Writes failed proposals that no commit followed, so that a resumed run does not redo them. */
@@ -64,23 +129,32 @@ export function flushFailures(state: RunState, store: Store): void {
   store.recordFailedProposals(state.runId, state.takeFailures());
 }
 
-/** Steps 6-9: evaluate, commit candidate and evaluation in one transaction, update archive and bandit. */
+/**
+ * The bandits' reward: 1 for a child that beats its parent, discounted by what its model calls
+ * cost, so that a free embedded mutation and a paid LLM one are compared per dollar.
+ */
+export function costAwareReward(parentScore: number | undefined, childScore: number | undefined, costUsd: number, costScale: number): number {
+  return improvementReward(parentScore, childScore) / (1 + costUsd / costScale);
+}
+
+/** Steps 6-9: evaluate, commit candidate and evaluation in one transaction, update archive and bandits. */
 export async function evaluateAndCommit(
   state: RunState,
   store: Store,
   evaluate: Evaluate,
   child: PendingChild,
   elapsedMs: () => number,
+  costScale = 0.01,
 ): Promise<{ evaluation: Evaluation; improved: boolean }> {
   const { candidate } = child;
   const raw = await evaluate(candidate.id, candidate.genome);
   const evaluation: Evaluation = { ...raw, features: { ...genomeFeatures(candidate.genome), ...raw.features } };
-  const reward = improvementReward(child.parentScore, evaluation.score);
+  const reward = costAwareReward(child.parentScore, evaluation.score, child.costUsd, costScale);
   const failures = state.takeFailures();
   store.commitCandidate(candidate, evaluation, {
     rngState: child.rngState, reward, elapsedMs: elapsedMs(), genomeHash: child.genomeHash, logOrder: state.nextLogOrder++,
   }, failures);
-  state.remember(candidate.id, { genome: candidate.genome, feedback: evaluation.feedback });
+  state.remember(candidate.id, { genome: candidate.genome, feedback: evaluation.feedback, evaluation: parentEvaluation(evaluation) });
   const improved = state.apply(candidate, evaluation, reward, child.genomeHash);
   return { evaluation, improved };
 }

@@ -1,16 +1,15 @@
 import { budgetReached, type Budget, type StopReason } from '../core/budget.ts';
 import type { Emitter, RunEvents } from '../core/events.ts';
-import type { Operator } from '../core/operator.ts';
 import type { Store } from '../store/store.ts';
-import { evaluateAndCommit, proposeChild, recordFailure, type Evaluate, type PendingChild } from './pipeline.ts';
+import { evaluateAndCommit, proposeChild, recordFailure, type Evaluate, type PendingChild, type ProposeDeps } from './pipeline.ts';
 import type { RunState } from './state.ts';
 
-export type SessionEnd = StopReason | 'interrupted' | 'operators-exhausted';
+export type SessionEnd = StopReason | 'interrupted' | 'operators-exhausted' | 'model-failures';
 
 export interface SessionOptions {
   state: RunState;
   store: Store;
-  operators: ReadonlyMap<string, Operator>;
+  deps: ProposeDeps;
   evaluate: Evaluate;
   budget: Budget;
   evaluationConcurrency: number;
@@ -22,6 +21,10 @@ export interface SessionOptions {
   abandonSignal?: AbortSignal;
   /** Consecutive failed or duplicate proposals after which the run gives up. */
   maxConsecutiveFailures: number;
+  /** Consecutive failed or duplicate LLM proposals after which the run stops. */
+  maxConsecutiveModelFailures: number;
+  /** The lessons step, run after a commit when it returns true for the evaluation count. */
+  lessons?: { due: (evaluations: number) => boolean; learn: (signal?: AbortSignal) => Promise<void> };
 }
 
 /**
@@ -34,7 +37,9 @@ export class Session {
   private proposing = 0;
   private evaluating = 0;
   private failures = 0;
+  private modelFailures = 0;
   private exhausted = false;
+  private modelsFailing = false;
   private readonly inFlight = new Set<Promise<void>>();
   private waiters: Array<() => void> = [];
   private fatal: { error: unknown } | undefined;
@@ -47,10 +52,14 @@ export class Session {
     const { state, budget, signal } = this.options;
     if (signal?.aborted) return 'interrupted';
     if (this.exhausted) return 'operators-exhausted';
+    if (this.modelsFailing) return 'model-failures';
+    const spend = this.options.deps.models?.ledger.totals();
     const reached = budgetReached(budget, {
       evaluations: state.evaluations + this.evaluating,
       wallTimeMs: this.elapsedMs(),
       bestScore: state.best?.score,
+      tokens: spend?.tokens,
+      costUsd: spend?.costUsd,
     });
     return reached;
   }
@@ -129,11 +138,11 @@ export class Session {
   }
 
   private async pipeline(): Promise<void> {
-    const { state, operators, events, signal } = this.options;
+    const { state, deps, events, signal } = this.options;
     this.proposing++;
     let outcome;
     try {
-      outcome = await proposeChild(state, operators, signal);
+      outcome = await proposeChild(state, deps, signal);
     } finally {
       this.proposing--;
       this.changed();
@@ -142,24 +151,29 @@ export class Session {
       recordFailure(this.options.state, outcome);
       this.failures++;
       if (this.failures >= this.options.maxConsecutiveFailures) this.exhausted = true;
+      if (outcome.model !== undefined && ++this.modelFailures >= this.options.maxConsecutiveModelFailures) this.modelsFailing = true;
       if (outcome.kind === 'failed') events.emit('proposal-failed', { operator: outcome.operator, reason: outcome.reason });
-      else events.emit('duplicate-dropped', { operator: outcome.operator });
+      else events.emit('duplicate-dropped', { operator: outcome.operator, reason: outcome.reason });
       return;
     }
     this.failures = 0;
+    if (outcome.child.candidate.origin.model !== undefined) this.modelFailures = 0;
     // A proposal that finishes after the budget filled or a stop arrived is dropped, not evaluated.
     if (this.stopReason()) return;
     this.evaluating++;
     this.changed();
     try {
-      await this.evaluateChild(outcome.child);
+      const committed = await this.evaluateChild(outcome.child);
+      // The lessons step runs inside the pipeline, so with concurrency 1 the next prompt always sees it.
+      const { lessons } = this.options;
+      if (committed && lessons?.due(state.evaluations)) await lessons.learn(signal);
     } finally {
       this.evaluating--;
     }
   }
 
-  private async evaluateChild(child: PendingChild): Promise<void> {
-    const { state, store, evaluate, events, abandonSignal } = this.options;
+  private async evaluateChild(child: PendingChild): Promise<boolean> {
+    const { state, store, evaluate, events, abandonSignal, deps } = this.options;
     const guarded: Evaluate = async (id, genome) => {
       const result = await evaluate(id, genome);
       // A result that arrives after the user abandoned in-flight work is not committed.
@@ -167,11 +181,14 @@ export class Session {
       return result;
     };
     try {
-      const { evaluation, improved } = await evaluateAndCommit(state, store, guarded, child, this.elapsedMs);
+      const { evaluation, improved } = await evaluateAndCommit(state, store, guarded, child, this.elapsedMs, deps.costScale);
+      deps.novelty.remember(child.candidate.id, child.candidate.genome);
       events.emit('candidate-recorded', { candidate: child.candidate, evaluation, bestScore: state.best?.score });
       if (improved && evaluation.score !== undefined) events.emit('best-improved', { candidate: child.candidate, score: evaluation.score });
+      return true;
     } catch (error) {
       if (!(error instanceof AbandonedError)) throw error;
+      return false;
     }
   }
 }

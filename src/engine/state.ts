@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Archive } from '../core/archive.ts';
 import { normalizeGenome } from '../core/genome.ts';
+import type { ParentEvaluation } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.ts';
 import type { OperatorBandit } from '../propose/index.ts';
@@ -10,6 +11,33 @@ import { Lru } from './lru.ts';
 export interface ParentData {
   genome: Genome;
   feedback: string;
+  evaluation: ParentEvaluation;
+}
+
+/** What the lessons step reads about one committed child. */
+export interface OutcomeRecord {
+  operator: string;
+  model?: string;
+  description: string;
+  diff: string;
+  parentScore?: number;
+  score?: number;
+  status: Evaluation['status'];
+  error?: string;
+}
+
+const RECENT_FAILURES = 32;
+const OUTCOME_WINDOW = 2000;
+
+export function parentEvaluation(evaluation: Evaluation): ParentEvaluation {
+  return {
+    status: evaluation.status,
+    ...(evaluation.score === undefined ? {} : { score: evaluation.score }),
+    ...(evaluation.error === undefined ? {} : { error: evaluation.error }),
+    metrics: evaluation.metrics,
+    instances: evaluation.instances,
+    artifacts: evaluation.artifacts,
+  };
 }
 
 /** Everything a run holds in memory; all of it can be rebuilt from the store. */
@@ -22,7 +50,14 @@ export class RunState {
   /** Wall time used by earlier sessions of this run. */
   elapsedBeforeMs = 0;
   best: { id: string; score: number } | undefined;
+  /** Lessons shown in prompts: the latest set the run wrote. */
+  lessons: string[] = [];
+  /** Children committed since the run began (the last few thousand), for the lessons step. */
+  readonly outcomes: OutcomeRecord[] = [];
+  /** Recent children whose evaluation errored or timed out: parents for the repair operator. */
+  readonly failedEntries: ArchiveEntry[] = [];
   private readonly parents = new Lru<string, ParentData>(256);
+  private readonly scores = new Map<string, number>();
   /** Failed proposals not yet written: they go to the store with the next commit. */
   private pendingFailures = new Map<string, Omit<FailedProposals, 'logOrder'>>();
 
@@ -30,6 +65,8 @@ export class RunState {
     readonly runId: string,
     readonly archive: Archive,
     readonly bandit: OperatorBandit,
+    /** Chooses the model for LLM operators; undefined when the run has no model. */
+    readonly modelBandit: OperatorBandit | undefined,
     public rng: Rng,
     private readonly store: Store,
   ) {}
@@ -40,7 +77,7 @@ export class RunState {
     if (cached) return cached;
     const record = this.store.getCandidate(entry.id);
     if (!record) throw new Error(`archive names candidate ${entry.id}, which the store does not have`);
-    const data = { genome: record.candidate.genome, feedback: record.evaluation.feedback };
+    const data = { genome: record.candidate.genome, feedback: record.evaluation.feedback, evaluation: parentEvaluation(record.evaluation) };
     this.parents.set(entry.id, data);
     return data;
   }
@@ -53,8 +90,15 @@ export class RunState {
     if (candidate.parentIds.length > 0) {
       this.archive.recordChild(candidate.parentIds);
       this.bandit.update(candidate.origin.operator, reward);
+      if (candidate.origin.model) this.modelBandit?.update(candidate.origin.model, reward);
+      this.noteOutcome(candidate, evaluation);
+    }
+    if (evaluation.status === 'error' || evaluation.status === 'timeout') {
+      this.failedEntries.push({ ...entryOf(candidate, evaluation), score: Number.NaN });
+      if (this.failedEntries.length > RECENT_FAILURES) this.failedEntries.shift();
     }
     if (evaluation.status !== 'ok' || evaluation.score === undefined) return false;
+    this.scores.set(candidate.id, evaluation.score);
     this.archive.add(entryOf(candidate, evaluation));
     if (this.best === undefined || evaluation.score > this.best.score) {
       this.best = { id: candidate.id, score: evaluation.score };
@@ -63,11 +107,27 @@ export class RunState {
     return false;
   }
 
-  /** A failed or duplicate proposal earns its operator nothing; it is counted for the next write. */
-  noteFailure(operator: string, kind: 'failed' | 'duplicate', reason: string): void {
+  private noteOutcome(candidate: Omit<Candidate, 'genome'>, evaluation: Evaluation): void {
+    const parentScore = this.scores.get(candidate.parentIds[0] as string);
+    this.outcomes.push({
+      operator: candidate.origin.operator,
+      ...(candidate.origin.model ? { model: candidate.origin.model } : {}),
+      description: candidate.origin.description,
+      diff: candidate.origin.diff,
+      ...(parentScore === undefined ? {} : { parentScore }),
+      ...(evaluation.score === undefined ? {} : { score: evaluation.score }),
+      status: evaluation.status,
+      ...(evaluation.error === undefined ? {} : { error: evaluation.error }),
+    });
+    if (this.outcomes.length > OUTCOME_WINDOW) this.outcomes.splice(0, this.outcomes.length - OUTCOME_WINDOW);
+  }
+
+  /** A failed or duplicate proposal earns its operator (and model) nothing; it is counted for the next write. */
+  noteFailure(operator: string, kind: 'failed' | 'duplicate', reason: string, model?: string): void {
     this.bandit.update(operator, 0);
-    const key = `${operator}\0${kind}`;
-    const batch = this.pendingFailures.get(key) ?? { operator, kind, count: 0, reason, rngState: this.rng.state() };
+    if (model) this.modelBandit?.update(model, 0);
+    const key = `${operator}\0${model ?? ''}\0${kind}`;
+    const batch = this.pendingFailures.get(key) ?? { operator, ...(model ? { model } : {}), kind, count: 0, reason, rngState: this.rng.state() };
     batch.count++;
     batch.reason = reason;
     batch.rngState = this.rng.state();
@@ -90,7 +150,10 @@ export class RunState {
     for (const row of this.store.replay(this.runId)) {
       // The RNG continues from the last logged step; with concurrency 1 that is exactly where the run stood.
       if (row.kind === 'failures') {
-        for (let index = 0; index < row.failures.count; index++) this.bandit.update(row.failures.operator, 0);
+        for (let index = 0; index < row.failures.count; index++) {
+          this.bandit.update(row.failures.operator, 0);
+          if (row.failures.model) this.modelBandit?.update(row.failures.model, 0);
+        }
         this.rng = new Rng(row.failures.rngState);
         this.nextLogOrder = row.failures.logOrder + 1;
         continue;

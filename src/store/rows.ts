@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { LlmExchange, ModelCallFailure } from '../core/model.ts';
 import type { Candidate, Evaluation, EvaluationStatus } from '../core/types.ts';
 
 export interface CandidateRow {
@@ -17,11 +19,15 @@ export interface CandidateRow {
   elapsed_ms: number;
   log_order: number;
   created_at: number;
+  model: string | null;
+  rationale: string | null;
+  proposal: string | null;
 }
 
 export interface FailureRow {
   log_order: number;
   operator: string;
+  model: string | null;
   kind: 'failed' | 'duplicate';
   count: number;
   reason: string;
@@ -51,7 +57,14 @@ export function candidateFromRow(row: CandidateRow): Candidate {
     generation: row.generation,
     island: row.island,
     genome: JSON.parse(row.genome),
-    origin: { operator: row.operator, description: row.description, diff: row.diff },
+    origin: {
+      operator: row.operator,
+      description: row.description,
+      diff: row.diff,
+      ...(row.model ? { model: row.model } : {}),
+      ...(row.rationale ? { rationale: row.rationale } : {}),
+      ...(row.proposal ? { proposal: row.proposal } : {}),
+    },
     createdAt: row.created_at,
   };
 }
@@ -69,5 +82,71 @@ export function evaluationFromRow(row: EvaluationRow): Evaluation {
     stage: row.stage,
     ...(row.error === null ? {} : { error: row.error }),
     durationMs: row.duration_ms,
+  };
+}
+
+export interface LlmCallRow {
+  run_id: string;
+  proposal: string | null;
+  operator: string;
+  model: string;
+  request: string;
+  prompt_hash: string;
+  reply: string | null;
+  finish_reason: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+  error_status: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  attempts: number;
+  started_at: number;
+}
+
+/** A short hash of the request, so the dashboard and replay can find identical prompts. */
+export function promptHash(model: string, request: LlmExchange['request']): string {
+  return createHash('sha1').update(model).update('\0').update(JSON.stringify(request)).digest('hex');
+}
+
+export function exchangeToRow(runId: string, exchange: LlmExchange): LlmCallRow {
+  return {
+    run_id: runId,
+    proposal: exchange.proposal ?? null,
+    operator: exchange.operator,
+    model: exchange.model,
+    request: JSON.stringify(exchange.request),
+    prompt_hash: promptHash(exchange.model, exchange.request),
+    reply: exchange.reply,
+    finish_reason: exchange.finishReason,
+    error_kind: exchange.error?.kind ?? null,
+    error_message: exchange.error?.message ?? null,
+    error_status: exchange.error?.status ?? null,
+    input_tokens: exchange.usage.inputTokens,
+    output_tokens: exchange.usage.outputTokens,
+    cost_usd: exchange.costUsd,
+    latency_ms: exchange.latencyMs,
+    attempts: exchange.attempts,
+    started_at: exchange.startedAt,
+  };
+}
+
+export function exchangeFromRow(row: LlmCallRow): LlmExchange {
+  return {
+    model: row.model,
+    operator: row.operator,
+    ...(row.proposal === null ? {} : { proposal: row.proposal }),
+    request: JSON.parse(row.request) as LlmExchange['request'],
+    reply: row.reply,
+    finishReason: row.finish_reason as LlmExchange['finishReason'],
+    ...(row.error_kind === null
+      ? {}
+      : { error: { kind: row.error_kind as ModelCallFailure, message: row.error_message ?? '', ...(row.error_status === null ? {} : { status: row.error_status }) } }),
+    usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens },
+    costUsd: row.cost_usd,
+    latencyMs: row.latency_ms,
+    attempts: row.attempts,
+    startedAt: row.started_at,
   };
 }

@@ -1,4 +1,4 @@
-/** Schema version 1. Every table is append-only: triggers refuse UPDATE and DELETE. */
+/** The version-1 tables. Every table is append-only: triggers refuse UPDATE and DELETE. */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -71,7 +71,56 @@ CREATE TABLE IF NOT EXISTS evaluations (
 CREATE INDEX IF NOT EXISTS evaluations_best ON evaluations(run_id, score DESC);
 `;
 
-const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures'];
+/**
+ * Changes after version 1, applied in order to any database whose `meta.schema` is older. Columns
+ * are only ever added, so a database written by an older version keeps every row it had.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 2,
+    sql: `
+ALTER TABLE candidates ADD COLUMN model TEXT;
+ALTER TABLE candidates ADD COLUMN rationale TEXT;
+ALTER TABLE candidates ADD COLUMN proposal TEXT;
+ALTER TABLE proposal_failures ADD COLUMN model TEXT;
+CREATE TABLE IF NOT EXISTS llm_calls (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  proposal TEXT,
+  operator TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request TEXT NOT NULL,
+  prompt_hash TEXT NOT NULL,
+  reply TEXT,
+  finish_reason TEXT,
+  error_kind TEXT,
+  error_message TEXT,
+  error_status INTEGER,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms REAL NOT NULL,
+  attempts INTEGER NOT NULL,
+  started_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS llm_calls_run ON llm_calls(run_id, id);
+CREATE INDEX IF NOT EXISTS llm_calls_proposal ON llm_calls(run_id, proposal);
+CREATE TABLE IF NOT EXISTS lessons (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  evaluations INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  lessons TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lessons_run ON lessons(run_id, id);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = 2;
+
+const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons'];
 
 export const TRIGGERS = APPEND_ONLY.flatMap((table) => [
   `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,

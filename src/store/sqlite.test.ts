@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Evaluation } from '../core/types.ts';
+import type { LlmExchange } from '../core/model.ts';
+import { SCHEMA } from './schema.ts';
 import { SqliteStore } from './sqlite.ts';
 
 function tempDb(): string {
@@ -107,5 +109,58 @@ describe('SqliteStore', () => {
     expect(store.getRun('nope')).toBeUndefined();
     expect(store.getCandidate('nope-1')).toBeUndefined();
     store.close();
+  });
+
+  it('records model exchanges and lessons, append-only, and returns them in order', () => {
+    const path = tempDb();
+    const store = new SqliteStore(path);
+    seedRun(store);
+    const exchange: LlmExchange = {
+      model: 'compat:qwen', operator: 'llm-diff', proposal: 'p1', request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 64 },
+      reply: 'ok', finishReason: 'stop', usage: { inputTokens: 12, outputTokens: 3 }, costUsd: 0.002, latencyMs: 41, attempts: 2, startedAt: 5,
+    };
+    const failed: LlmExchange = {
+      ...exchange, proposal: undefined, reply: null, finishReason: null, error: { kind: 'http', message: 'HTTP 500', status: 500 },
+      usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, attempts: 3,
+    };
+    store.recordLlmCall('r1', exchange);
+    store.recordLlmCall('r1', failed);
+    const calls = store.llmCalls('r1');
+    expect(calls[0]).toEqual(exchange);
+    expect(calls[1]).toMatchObject({ reply: null, error: { kind: 'http', status: 500 }, attempts: 3 });
+    expect(calls[1]?.proposal).toBeUndefined();
+    store.recordLessons('r1', { evaluations: 200, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 });
+    expect(store.lessons('r1')).toEqual([{ evaluations: 200, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 }]);
+    store.close();
+    const raw = new Database(path);
+    expect(() => raw.prepare('UPDATE llm_calls SET cost_usd = 0').run()).toThrow(/append-only/);
+    expect(() => raw.prepare('DELETE FROM lessons').run()).toThrow(/append-only/);
+    raw.close();
+  });
+
+  it('upgrades a version-1 database in place and keeps its rows', () => {
+    const path = tempDb();
+    const old = new Database(path);
+    old.exec(SCHEMA);
+    old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '1')").run();
+    old.prepare("INSERT INTO runs VALUES ('r0', 'demo', '/x', '{}', '{\"seed\":1,\"options\":{},\"budget\":{},\"concurrency\":1}', 1)").run();
+    old.close();
+    const store = new SqliteStore(path);
+    expect(store.getRun('r0')?.experiment).toBe('demo');
+    store.commitCandidate(candidate('r0', 0), evaluation('r0-0', 1), state('h0'));
+    expect(store.getCandidate('r0-0')?.candidate.origin.model).toBeUndefined();
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '2' });
+    raw.close();
+  });
+
+  it('refuses a database written by a newer version, naming the file', () => {
+    const path = tempDb();
+    new SqliteStore(path).close();
+    const raw = new Database(path);
+    raw.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
+    raw.close();
+    expect(() => new SqliteStore(path)).toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*schema 99`));
   });
 });

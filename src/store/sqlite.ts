@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OuroError } from '../core/errors.ts';
+import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
-import { SCHEMA, TRIGGERS } from './schema.ts';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION, TRIGGERS } from './schema.ts';
 import type {
-  CandidateRecord, CommitState, FailedProposals, NewRun, ReplayRow, RunEventKind, RunRecord, RunStatus, RunSummary, Store,
+  CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunStatus, RunSummary, Store,
 } from './store.ts';
-import { candidateFromRow, evaluationFromRow, type CandidateRow, type EvaluationRow, type FailureRow } from './rows.ts';
+import {
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+} from './rows.ts';
 
 export interface SqliteOptions {
   /** Open for reading only: `ls`, `show` and `best` work on a database they cannot write. */
@@ -58,8 +61,8 @@ export class SqliteStore implements Store {
         // Take the write lock once at open so a read-only or locked file fails now, not mid-run.
         this.db.exec('BEGIN IMMEDIATE');
         this.db.exec(SCHEMA);
+        this.migrate();
         this.db.exec(TRIGGERS);
-        this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
         this.db.exec('COMMIT');
       } else {
         this.db.prepare('SELECT count(*) FROM runs').get();
@@ -72,6 +75,20 @@ export class SqliteStore implements Store {
       this.statements = this.prepare();
     } catch (error) {
       throw new OuroError('store-corrupt', `${this.location} has tables from another version of Ouroboros: ${(error as Error).message}`, { file: this.location, cause: error });
+    }
+  }
+
+  /** Brings an older database up to this version; a newer one is refused rather than misread. */
+  private migrate(): void {
+    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
+    const version = Number((this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string }).value);
+    if (version > SCHEMA_VERSION) {
+      throw new OuroError('store-version', `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads up to ${SCHEMA_VERSION}); upgrade, or use --db for another file`, { file: this.location });
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= version) continue;
+      this.db.exec(migration.sql);
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)").run(String(migration.version));
     }
   }
 
@@ -88,24 +105,33 @@ export class SqliteStore implements Store {
           (SELECT kind FROM run_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
         FROM runs r ORDER BY r.created_at, r.id`),
       insertCandidate: db.prepare(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description,
-          diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
+          diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
         VALUES (@id, @run_id, @seq, @parent_ids, @generation, @island, @operator, @description,
-          @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at)`),
-      insertFailures: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+          @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at, @model, @rationale, @proposal)`),
+      insertFailures: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertCall: db.prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason,
+          error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
+        VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason,
+          @error_kind, @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at)`),
+      calls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? ORDER BY id'),
+      proposalCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? AND proposal = ? ORDER BY id'),
+      insertLessons: db.prepare('INSERT INTO lessons (run_id, evaluations, source, lessons, created_at) VALUES (?, ?, ?, ?, ?)'),
+      lessons: db.prepare('SELECT * FROM lessons WHERE run_id = ? ORDER BY id'),
       failures: db.prepare('SELECT * FROM proposal_failures WHERE run_id = ? ORDER BY log_order, id'),
       insertParent: db.prepare('INSERT INTO candidate_parents (parent_id, child_id) VALUES (?, ?)'),
       insertEvaluation: db.prepare(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
           feedback, artifacts, stage, error, duration_ms)
         VALUES (@candidate_id, @run_id, @status, @score, @metrics, @features, @instances, @feedback, @artifacts, @stage, @error, @duration_ms)`),
       replay: db.prepare(`SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
-          c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
+          c.model, c.rationale, c.proposal, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
         FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.log_order, c.rowid`),
       getCandidate: db.prepare('SELECT * FROM candidates WHERE id = ?'),
       getEvaluation: db.prepare('SELECT * FROM evaluations WHERE candidate_id = ?'),
       getGenome: db.prepare('SELECT genome FROM candidates WHERE id = ?'),
       best: db.prepare(`SELECT candidate_id FROM evaluations WHERE run_id = ? AND status = 'ok'
         ORDER BY score DESC, candidate_id LIMIT 1`),
+      recent: db.prepare('SELECT id FROM candidates WHERE run_id = ? ORDER BY seq DESC LIMIT ?'),
       children: db.prepare('SELECT child_id FROM candidate_parents WHERE parent_id = ? ORDER BY child_id'),
     };
   }
@@ -175,6 +201,9 @@ export class SqliteStore implements Store {
         elapsed_ms: Math.round(state.elapsedMs),
         log_order: state.logOrder,
         created_at: candidate.createdAt,
+        model: candidate.origin.model ?? null,
+        rationale: candidate.origin.rationale ?? null,
+        proposal: candidate.origin.proposal ?? null,
       });
       for (const parentId of candidate.parentIds) this.statements.insertParent.run(parentId, candidate.id);
       this.statements.insertEvaluation.run({
@@ -204,7 +233,7 @@ export class SqliteStore implements Store {
     const now = Date.now();
     for (const batch of failures) {
       this.statements.insertFailures.run(
-        runId, batch.logOrder, batch.operator, batch.kind, batch.count, batch.reason, JSON.stringify(batch.rngState), now,
+        runId, batch.logOrder, batch.operator, batch.kind, batch.count, batch.reason, JSON.stringify(batch.rngState), now, batch.model ?? null,
       );
     }
   }
@@ -220,7 +249,10 @@ export class SqliteStore implements Store {
         const row = nextFailure.value;
         yield {
           kind: 'failures',
-          failures: { operator: row.operator, kind: row.kind, count: row.count, reason: row.reason, rngState: JSON.parse(row.rng_state), logOrder: row.log_order },
+          failures: {
+            operator: row.operator, ...(row.model ? { model: row.model } : {}), kind: row.kind, count: row.count, reason: row.reason,
+            rngState: JSON.parse(row.rng_state), logOrder: row.log_order,
+          },
         };
         nextFailure = failures.next();
         continue;
@@ -235,6 +267,24 @@ export class SqliteStore implements Store {
       };
       nextCandidate = candidates.next();
     }
+  }
+
+  recordLlmCall(runId: string, exchange: LlmExchange): void {
+    this.write(() => this.statements.insertCall.run(exchangeToRow(runId, exchange)));
+  }
+
+  llmCalls(runId: string, proposal?: string): LlmExchange[] {
+    const rows = proposal === undefined ? this.statements.calls.all(runId) : this.statements.proposalCalls.all(runId, proposal);
+    return (rows as LlmCallRow[]).map(exchangeFromRow);
+  }
+
+  recordLessons(runId: string, record: LessonRecord): void {
+    this.write(() => this.statements.insertLessons.run(runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt));
+  }
+
+  lessons(runId: string): LessonRecord[] {
+    const rows = this.statements.lessons.all(runId) as Array<{ evaluations: number; source: string; lessons: string; created_at: number }>;
+    return rows.map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[], createdAt: row.created_at }));
   }
 
   getCandidate(id: string): CandidateRecord | undefined {
@@ -252,6 +302,10 @@ export class SqliteStore implements Store {
   bestCandidate(runId: string): CandidateRecord | undefined {
     const row = this.statements.best.get(runId) as { candidate_id: string } | undefined;
     return row ? this.getCandidate(row.candidate_id) : undefined;
+  }
+
+  recentCandidates(runId: string, count: number): Array<{ id: string }> {
+    return this.statements.recent.all(runId, count) as Array<{ id: string }>;
   }
 
   childrenOf(id: string): string[] {

@@ -1,3 +1,4 @@
+import type { LlmExchange } from '../core/model.ts';
 import type { RngState } from '../core/rng.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 
@@ -16,8 +17,12 @@ export interface NewRun {
 export interface RunSettings {
   seed: number;
   options: Record<string, unknown>;
-  budget: { evaluations?: number; wallTimeMs?: number; targetScore?: number };
+  budget: { evaluations?: number; wallTimeMs?: number; targetScore?: number; tokens?: number; costUsd?: number };
   concurrency: number;
+  /** Model ids given with `--model`, which replace the config's models. */
+  models?: string[];
+  /** The run whose recorded model replies this run serves instead of calling a model. */
+  replayOf?: string;
 }
 
 export interface RunRecord extends NewRun {
@@ -54,6 +59,8 @@ export interface CommitState {
  */
 export interface FailedProposals {
   operator: string;
+  /** The model the operator used, for LLM operators. */
+  model?: string;
   kind: 'failed' | 'duplicate';
   count: number;
   /** The reason the last of them gave. */
@@ -75,6 +82,16 @@ export interface CandidateRecord {
 
 export type RunEventKind = 'started' | 'resumed' | 'stopped' | 'finished';
 
+/** Lessons written by one meta step. */
+export interface LessonRecord {
+  /** Evaluations the run had when they were written. */
+  evaluations: number;
+  /** `llm:<model>` or `stats`. */
+  source: string;
+  lessons: string[];
+  createdAt: number;
+}
+
 /** Persistence behind one contract; SQLite now, PostgreSQL later. Tables are append-only. */
 export interface Store {
   readonly location: string;
@@ -88,9 +105,18 @@ export interface Store {
   recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void;
   /** The run's log in order: committed candidates (without genomes) and failed proposals. */
   replay(runId: string): Iterable<ReplayRow>;
+  /** Writes one model exchange at once, so that money spent survives a crash. */
+  recordLlmCall(runId: string, exchange: LlmExchange): void;
+  /** The run's model exchanges in the order they finished; only one proposal's when given. */
+  llmCalls(runId: string, proposal?: string): LlmExchange[];
+  recordLessons(runId: string, record: LessonRecord): void;
+  /** Every set of lessons the run wrote, oldest first. */
+  lessons(runId: string): LessonRecord[];
   getCandidate(id: string): CandidateRecord | undefined;
   getGenome(id: string): Genome | undefined;
   bestCandidate(runId: string): CandidateRecord | undefined;
+  /** Ids of the run's last `count` candidates, newest first. */
+  recentCandidates(runId: string, count: number): Array<{ id: string }>;
   childrenOf(id: string): string[];
   close(): void;
 }

@@ -2,12 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
+import type { LlmExchange } from '../../core/model.ts';
+import { Ledger } from '../../llm/index.ts';
 import type { CandidateRecord, Store } from '../../store/store.ts';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
 import { openStore } from '../../engine/open-store.ts';
-import { emit, formatScore, table } from '../output.ts';
+import { emit, formatScore, formatUsd, table } from '../output.ts';
 
-interface Flags { db: string; json?: boolean; out?: string }
+interface Flags { db: string; json?: boolean; out?: string; lessons?: boolean; calls?: boolean }
 
 function withStore<T>(flags: Flags, work: (store: Store) => T): T {
   const { store } = openStore(flags.db, true);
@@ -48,16 +50,31 @@ export function registerInspect(program: Command): void {
       ].join('\n'));
     }));
 
-  program.command('show').description('a candidate: genome, evaluation, and diff against its parent')
-    .argument('<candidate>', 'candidate id, such as r1a2b3c4-17')
+  program.command('show').description('a run (spend, lessons) or a candidate (genome, evaluation, diff against its parent, model calls)')
+    .argument('<id>', 'run id, such as r1a2b3c4, or candidate id, such as r1a2b3c4-17')
+    .option('--lessons', 'every set of lessons the run wrote')
+    .option('--calls', "a candidate's model calls in full: prompt and reply")
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action((id: string, flags: Flags) => withStore(flags, (store) => {
+      if (store.getRun(id)) {
+        showRun(id, store, flags);
+        return;
+      }
       const record = store.getCandidate(id);
       if (!record) {
-        throw new OuroError('candidate-unknown', `no candidate ${id} in ${store.location}: ids look like <run>-<n>, as printed by \`ouro run\` and \`ouro best\``, { candidate: id });
+        throw new OuroError('candidate-unknown', `no run or candidate ${id} in ${store.location}: ids look like <run> or <run>-<n>, as printed by \`ouro run\` and \`ouro best\``, { candidate: id });
       }
-      emit(Boolean(flags.json), { ...describe(record), children: store.childrenOf(id) }, () => showCandidate(record, store, true));
+      if (flags.lessons) {
+        showRun(record.candidate.runId, store, flags);
+        return;
+      }
+      const proposal = record.candidate.origin.proposal;
+      const calls = proposal ? store.llmCalls(record.candidate.runId, proposal) : [];
+      emit(Boolean(flags.json), { ...describe(record), children: store.childrenOf(id), calls }, () => [
+        showCandidate(record, store, true),
+        ...showCalls(calls, Boolean(flags.calls)),
+      ].join('\n'));
     }));
 }
 
@@ -77,7 +94,8 @@ function writeGenome(out: string, record: CandidateRecord): string[] {
 function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store, withDiff: boolean): string {
   const lines = [
     `candidate ${candidate.id}  (run ${candidate.runId}, generation ${candidate.generation}, island ${candidate.island})`,
-    `origin:    ${candidate.origin.operator}: ${candidate.origin.description}`,
+    `origin:    ${candidate.origin.operator}: ${candidate.origin.description}${candidate.origin.model ? ` (model ${candidate.origin.model})` : ''}`,
+    ...(candidate.origin.rationale ? [`rationale: ${candidate.origin.rationale}`] : []),
     `parents:   ${candidate.parentIds.join(', ') || '-'}`,
     `children:  ${store.childrenOf(candidate.id).join(', ') || '-'}`,
     `status:    ${evaluation.status}${evaluation.error ? ` (${evaluation.error})` : ''}, stage ${evaluation.stage}, ${evaluation.durationMs.toFixed(1)} ms`,
@@ -89,4 +107,51 @@ function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store,
   for (const [file, text] of Object.entries(candidate.genome)) lines.push('', `--- ${file}`, text.trimEnd());
   if (withDiff) lines.push('', candidate.origin.diff ? `--- diff against ${candidate.parentIds[0]}\n${candidate.origin.diff.trimEnd()}` : '(no parent: this is the initial genome)');
   return lines.join('\n');
+}
+
+/** A run: its lessons with `--lessons`, otherwise what it spent on models and its latest lessons. */
+function showRun(runId: string, store: Store, flags: Flags): void {
+  const lessons = store.lessons(runId);
+  if (flags.lessons) {
+    emit(Boolean(flags.json), lessons, () => lessons.length === 0
+      ? `run ${runId} has no lessons yet: they are written every lessons.every evaluations (200 by default)`
+      : lessons.map((set) => [`after ${set.evaluations.toLocaleString('en-US')} evaluations (${set.source}):`, ...set.lessons.map((lesson, index) => `  ${index + 1}. ${lesson}`)].join('\n')).join('\n\n'));
+    return;
+  }
+  const ledger = Ledger.from(store.llmCalls(runId));
+  const best = store.bestCandidate(runId);
+  const summary = store.listRuns().find((run) => run.id === runId);
+  const json = { run: summary, best: best?.candidate.id ?? null, spend: ledger.totals(), byModel: Object.fromEntries(ledger.byModel()), byOperator: Object.fromEntries(ledger.byOperator()), lessons: lessons.at(-1) ?? null };
+  emit(Boolean(flags.json), json, () => {
+    const totals = ledger.totals();
+    const lines = [
+      `run ${runId}  ${summary?.experiment ?? ''}  ${summary?.status ?? ''}`,
+      `evaluations: ${summary?.evaluations ?? 0}, best ${formatScore(summary?.bestScore)} (candidate ${best?.candidate.id ?? '-'})`,
+      totals.calls === 0 ? 'model calls: none' : `model calls: ${totals.calls} (${totals.failedCalls} failed), ${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out, ${formatUsd(totals.costUsd)}`,
+    ];
+    if (totals.calls > 0) {
+      lines.push(table([
+        ['model / operator', 'calls', 'failed', 'tokens in', 'tokens out', 'cost', 'mean latency'],
+        ...[...ledger.byModel(), ...ledger.byOperator()].map(([name, row]) => [
+          name, String(row.calls), String(row.failedCalls), row.inputTokens.toLocaleString('en-US'), row.outputTokens.toLocaleString('en-US'),
+          formatUsd(row.costUsd), `${Math.round(row.latencyMs / Math.max(1, row.calls))} ms`,
+        ]),
+      ]));
+    }
+    const latest = lessons.at(-1);
+    if (latest) lines.push(`lessons after ${latest.evaluations} evaluations (${latest.source}):`, ...latest.lessons.map((lesson, index) => `  ${index + 1}. ${lesson}`));
+    return lines.join('\n');
+  });
+}
+
+function showCalls(calls: readonly LlmExchange[], full: boolean): string[] {
+  if (calls.length === 0) return [];
+  const lines = ['', `model calls (${calls.length})${full ? '' : '; --calls prints prompts and replies'}:`];
+  for (const call of calls) {
+    lines.push(`  ${call.model} for ${call.operator}: ${call.error ? `failed (${call.error.kind}: ${call.error.message})` : call.finishReason}, ${call.usage.inputTokens} tokens in, ${call.usage.outputTokens} out, ${formatUsd(call.costUsd)}, ${Math.round(call.latencyMs)} ms, ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}`);
+    if (!full) continue;
+    for (const message of call.request.messages) lines.push(`--- ${message.role}`, message.content.trimEnd());
+    lines.push('--- reply', call.reply?.trimEnd() ?? '(none)');
+  }
+  return lines;
 }

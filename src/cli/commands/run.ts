@@ -5,13 +5,17 @@ import { Emitter, type RunEvents } from '../../core/events.ts';
 import { DEFAULT_DB, evolve, resume, type EvolveOptions, type RunResult } from '../../engine/evolve.ts';
 import type { LoadedExperiment } from '../../engine/load-experiment.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
-import { emit, formatScore } from '../output.ts';
+import { emit, formatScore, formatUsd } from '../output.ts';
 import { showProgress } from '../progress.ts';
 import { optionValues } from '../experiment-options.ts';
 import { formatDuration } from '../../core/budget.ts';
+import { OuroError } from '../../core/errors.ts';
+import { openStore } from '../../engine/open-store.ts';
 
 export interface RunFlags {
   seed?: string;
+  model?: string[];
+  replay?: string;
   budget?: string;
   concurrency?: string;
   db: string;
@@ -27,6 +31,9 @@ async function session(
 ): Promise<void> {
   const stop = interruptHandler();
   const events = new Emitter<RunEvents>();
+  events.on('notice', ({ message }) => {
+    if (!flags.json) process.stderr.write(`${message}\n`);
+  });
   const finishProgress = flags.json ? () => {} : showProgress(events);
   try {
     const result = await start({
@@ -53,18 +60,30 @@ function withCommonOptions(command: Command): Command {
     .option('--json', 'print one JSON object at the end instead of text');
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** `ouro run <dir>`: the experiment is loaded before parsing, so its own options are flags too. */
 export function registerRun(program: Command, experiment: LoadedExperiment | undefined): Command {
   return withCommonOptions(program
     .command('run')
     .description('evolve an experiment folder')
-    .argument('<dir>', 'experiment folder holding ouro.config.ts')
-    .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit'))
-    .action((dir: string, flags: RunFlags) => session(flags, experiment, (common) => evolve(experiment ?? dir, {
-      ...common,
-      seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
-      options: experiment ? optionValues(experiment, flags) : {},
-    })));
+    .argument('[dir]', 'experiment folder holding ouro.config.ts (with --replay: the recorded run\'s folder by default)')
+    .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
+    .option('--model <id>', 'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder', collect)
+    .option('--replay <run>', 'rerun a recorded run with its model replies served from the database, without a network'))
+    .action((dir: string | undefined, flags: RunFlags) => session(flags, experiment, (common) => {
+      const target = experiment ?? dir ?? (flags.replay ? recordedDir(flags.db, flags.replay) : undefined);
+      if (target === undefined) throw new OuroError('option-invalid', 'ouro run needs an experiment folder, such as `ouro run examples/circle-packing`', { field: 'dir' });
+      return evolve(target, {
+        ...common,
+        seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
+        options: experiment ? optionValues(experiment, flags) : {},
+        ...(flags.model ? { models: flags.model } : {}),
+        ...(flags.replay ? { replay: flags.replay } : {}),
+      });
+    }));
 }
 
 export function registerResume(program: Command): Command {
@@ -73,6 +92,18 @@ export function registerResume(program: Command): Command {
     .description('continue a stopped or crashed run with its archive and RNG state; --budget sets new limits for the whole run')
     .argument('<run>', 'run id (see ouro ls)'))
     .action((runId: string, flags: RunFlags) => session(flags, undefined, (common) => resume(runId, common)));
+}
+
+/** The folder a recorded run was started from. */
+function recordedDir(db: string, runId: string): string {
+  const { store } = openStore(db, true);
+  try {
+    const run = store.getRun(runId);
+    if (!run) throw new OuroError('run-unknown', `--replay: no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'replay' });
+    return run.experimentDir;
+  } finally {
+    store.close();
+  }
 }
 
 function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment | undefined): void {
@@ -85,6 +116,7 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
     elapsedMs: Math.round(result.elapsedMs),
     stopReason: result.stopReason,
     bestPath: bestDir ? resolve(bestDir) : null,
+    spend: result.spend,
   };
   emit(Boolean(flags.json), json, () => {
     const known = experiment?.config.bestKnown;
@@ -94,6 +126,10 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
       `run ${result.runId} ${result.stopReason === 'interrupted' ? 'stopped' : 'finished'} (${describeEnd(result.stopReason)}): ${result.evaluations.toLocaleString('en-US')} evaluations in ${formatDuration(result.elapsedMs)}`,
       `best score: ${formatScore(result.bestScore)} (candidate ${result.bestCandidate ?? '-'})`,
     ];
+    if (result.spend.calls > 0) {
+      const { calls, inputTokens, outputTokens, costUsd } = result.spend;
+      lines.push(`model calls: ${calls.toLocaleString('en-US')}, ${inputTokens.toLocaleString('en-US')} tokens in, ${outputTokens.toLocaleString('en-US')} out, ${formatUsd(costUsd)} (\`ouro show ${result.runId}\` breaks it down)`);
+    }
     if (known && result.bestScore !== undefined) {
       lines.push(`best known: ${known.score} (${known.source}); this run reached ${((result.bestScore / known.score) * 100).toFixed(1)}% of it`);
     }
@@ -117,8 +153,11 @@ function describeEnd(reason: string): string {
     evaluations: 'evaluation budget reached',
     'wall-time': 'wall-time budget reached',
     'target-score': 'target score reached',
+    tokens: 'token budget spent',
+    cost: 'money budget spent',
     interrupted: 'interrupted; resumable',
     'operators-exhausted': 'the operators produced no new candidate proposal.maxConsecutiveFailures times in a row',
+    'model-failures': 'proposal.maxConsecutiveModelFailures LLM proposals in a row failed; `ouro show <run>` lists the calls, and the run is resumable',
   };
   return reasons[reason] ?? reason;
 }

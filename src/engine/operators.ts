@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OuroError } from '../core/errors.ts';
+import type { ExperimentConfig } from '../core/experiment.ts';
+import type { Operator } from '../core/operator.ts';
+import { createOperators, EMBEDDED_OPERATORS } from '../propose/index.ts';
+import { createLlmOperators, LLM_OPERATORS } from '../propose/llm/index.ts';
+
+export interface OperatorChoice {
+  operators: Operator[];
+  /** Said once at the start of a run, such as why no LLM operator takes part. */
+  notice?: string;
+}
+
+/**
+ * The run's operators. Without a model the embedded ones run and the run says so once; with one,
+ * every operator takes part unless the config names them. A config that names an LLM operator
+ * while no model is configured fails here, before anything is evaluated.
+ */
+export function chooseOperators(config: ExperimentConfig, experimentDir: string, hasModels: boolean): OperatorChoice {
+  const templatesDir = resolve(experimentDir, config.prompts);
+  const llmOptions = { templatesDir: existsSync(templatesDir) ? templatesDir : undefined, maxOutputTokens: config.llm.maxOutputTokens };
+  if (!config.operators) {
+    if (!hasModels) {
+      return {
+        operators: createOperators(EMBEDDED_OPERATORS),
+        notice: 'no model configured: evolving with the embedded operators only (see "Use a real model" in the README)',
+      };
+    }
+    return { operators: [...createOperators(EMBEDDED_OPERATORS), ...createLlmOperators(LLM_OPERATORS, llmOptions)] };
+  }
+  const unknown = config.operators.find((name) => !EMBEDDED_OPERATORS.includes(name) && !LLM_OPERATORS.includes(name));
+  if (unknown !== undefined) {
+    throw new OuroError(
+      'config-invalid',
+      `operators: unknown operator "${unknown}"; the embedded operators are ${EMBEDDED_OPERATORS.join(', ')}, and the LLM operators ${LLM_OPERATORS.join(', ')}`,
+      { field: 'operators' },
+    );
+  }
+  const llmNames = config.operators.filter((name) => LLM_OPERATORS.includes(name));
+  if (llmNames.length > 0 && !hasModels) {
+    throw new OuroError(
+      'model-missing',
+      `operators names ${llmNames.join(', ')}, but no model is configured: add models: ['compat:http://127.0.0.1:11434/v1#qwen2.5-coder'] (or another) to the config, or pass --model`,
+      { field: 'operators' },
+    );
+  }
+  // Keep the config's order: the bandit breaks ties by position.
+  const operators = config.operators.map((name) => (LLM_OPERATORS.includes(name) ? createLlmOperators([name], llmOptions) : createOperators([name]))[0] as Operator);
+  return { operators };
+}
