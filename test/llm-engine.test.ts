@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evolve } from '../src/engine/evolve.ts';
+import { evolve, resume } from '../src/engine/evolve.ts';
+import { nudgeNumberResponder } from '../src/testing/responders.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer, type ScriptStep } from '../src/testing/scripted-llm-server.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
@@ -120,5 +121,50 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     expect(spent).toBeGreaterThanOrEqual(1000);
     expect(spent).toBeLessThan(1000 + 350);
     expect(server.requests.length).toBe(Math.ceil(1000 / 350));
+  });
+
+  it('replays a recorded run exactly, also when the replay is stopped and resumed half-way', async () => {
+    const nudge = nudgeNumberResponder({ scale: 0.2 });
+    server = await startScriptedLlmServer({
+      respond: (request) => {
+        const prompt = request.messages.map((message) => message.content).join('\n');
+        return { text: prompt.includes('EVOLVE-BLOCK-START') ? nudge(prompt) : '1. Larger values of b helped.\n2. Keep c small.' };
+      },
+    });
+    // One parent at a time, so the same prompt comes up again and again and replay must serve its replies in order.
+    const dir = writeTinyExperiment({ config: "operators: ['llm-diff', 'perturb-number', 'llm-reflect'],\n  archive: { kind: 'greedy', k: 1 },\n  lessons: { every: 0 }," });
+    const db = tempDb();
+    const recorded = await evolve(dir, { db, seed: 4, concurrency: 1, budget: { evaluations: 30 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    await server.close();
+    server = undefined;
+
+    // Stopping at several points makes it likely that a prompt straddles the stop.
+    const replays: string[] = [];
+    for (const stopAt of [8, 12, 16, 20]) {
+      const first = await evolve(dir, { db, replay: recorded.runId, budget: { evaluations: stopAt } });
+      expect(first.evaluations).toBe(stopAt);
+      const resumed = await resume(first.runId, { db, budget: { evaluations: 30 } });
+      expect(resumed.evaluations).toBe(30);
+      replays.push(first.runId);
+    }
+
+    const store = new SqliteStore(db, { readonly: true });
+    try {
+      const log = (runId: string) => [...store.replay(runId)].map((row) => (row.kind === 'candidate'
+        ? [row.candidate.seq, row.candidate.origin.operator, row.candidate.origin.model ?? '-', row.state.genomeHash, row.evaluation.score, row.state.reward]
+        : [row.failures.operator, row.failures.kind, row.failures.count]));
+      const original = log(recorded.runId);
+      expect(original.filter((row) => row[2] !== '-').length).toBeGreaterThanOrEqual(3);
+      // Failed proposals are batched per write, so compare candidates in order and failure totals.
+      const candidates = (rows: unknown[][]) => rows.filter((row) => row.length === 6);
+      const failed = (rows: unknown[][]) => rows.filter((row) => row.length === 3).reduce((sum, row) => sum + (row[2] as number), 0);
+      for (const runId of replays) {
+        expect(candidates(log(runId))).toEqual(candidates(original));
+        expect(failed(log(runId))).toBe(failed(original));
+        expect(store.llmCalls(runId).length).toBe(store.llmCalls(recorded.runId).length);
+      }
+    } finally {
+      store.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { spendReached, type Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import type { LlmConfig, ModelConfig } from '../core/experiment.ts';
 import type { CompletionRequest, LlmExchange, ModelHandle } from '../core/model.ts';
-import { createModel, createReplayModels, Ledger, probeModel, resolveModel, type ResolvedModel } from '../llm/index.ts';
+import { createModel, createReplayModels, Ledger, probeModel, replayKey, resolveModel, type ResolvedModel } from '../llm/index.ts';
 import type { Store } from '../store/store.ts';
 
 /** The models a run may call, with the ledger every call is booked in. */
@@ -63,7 +63,7 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
   };
 
   if (setup.replayOf) {
-    const recorded = store.llmCalls(setup.replayOf);
+    const recorded = unserved(store.llmCalls(setup.replayOf), store.llmCalls(runId));
     const ids = [...new Set(recorded.map((exchange) => exchange.model))];
     if (setup.configs.length > 0) ids.unshift(...setup.configs.map((config) => config.id).filter((id) => !ids.includes(id)));
     if (ids.length === 0) return undefined;
@@ -77,6 +77,25 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
   if (setup.probe !== false) await ensureReachable(resolved);
   const handles = new Map(resolved.map((model) => [model.spec.id, createModel(model, { admit, onExchange })]));
   return wrap(resolved.map((model) => model.spec.id), handles, ledger);
+}
+
+/**
+ * The recorded exchanges a replaying run has not served yet. A replay that is resumed has already
+ * been served its first replies (its own log says which), and must go on from there.
+ */
+function unserved(recorded: readonly LlmExchange[], served: readonly LlmExchange[]): LlmExchange[] {
+  const pending = new Map<string, number>();
+  for (const exchange of served) {
+    const key = replayKey(exchange.model, exchange.request);
+    pending.set(key, (pending.get(key) ?? 0) + 1);
+  }
+  return recorded.filter((exchange) => {
+    const key = replayKey(exchange.model, exchange.request);
+    const count = pending.get(key) ?? 0;
+    if (count === 0) return true;
+    pending.set(key, count - 1);
+    return false;
+  });
 }
 
 async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> {

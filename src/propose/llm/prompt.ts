@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../../core/model.ts';
 import type { ProposalContext, ProposalFailure } from '../../core/operator.ts';
 import { cut, renderSections, type SectionOptions, type Sections } from './sections.ts';
-import { measureTemplate, renderTemplate, type OperatorTemplateName, type Placeholder, type Templates, type Values } from './templates.ts';
+import { measureTemplate, renderTemplate, type OperatorTemplateName, type Placeholder, type Template, type Templates, type Values } from './templates.ts';
 
 export interface PromptRequest extends SectionOptions {
   templates: Templates;
@@ -89,7 +89,7 @@ export async function buildPrompt(request: PromptRequest): Promise<BuiltPrompt |
 }
 
 function trimToFit(
-  pair: readonly [Templates['system'], Templates['system']],
+  pair: readonly [Template, Template],
   sections: Sections,
   limit: number,
   overhead: number,
@@ -162,7 +162,7 @@ function valuesOf(sections: Sections): Values {
   return { ...sections, inspirations: sections.inspirations.join('\n\n') };
 }
 
-function render(pair: readonly [Templates['system'], Templates['system']], sections: Sections): ChatMessage[] {
+function render(pair: readonly [Template, Template], sections: Sections): ChatMessage[] {
   const values = valuesOf(sections);
   const [system, user] = pair.map((template) => renderTemplate(template, values)) as [string, string];
   return system === '' ? [{ role: 'user', content: user }] : [{ role: 'system', content: system }, { role: 'user', content: user }];

@@ -73,6 +73,15 @@ describe('applySearchReplace', () => {
     });
   });
 
+  it('treats unchanged lines at the edges of a block as context, so a quoted marker line is no edit', () => {
+    const anchored = block('// EVOLVE-BLOCK-START\nexport function solve() {', '// EVOLVE-BLOCK-START\n// a new first line\nexport function solve() {');
+    const result = applied(applySearchReplace(genome, anchored));
+    expect(result.genome['solve.js']).toBe(TINY_GENOME.replace('export function', '// a new first line\nexport function'));
+    expect(result.applied[0]).toMatchObject({ method: 'exact', line: 3 });
+    const loose = block('  return [a,b,c];\n}\n// EVOLVE-BLOCK-END', '  return [c, b, a];\n}\n// EVOLVE-BLOCK-END');
+    expect(applied(applySearchReplace(genome, loose)).genome['solve.js']).toBe(TINY_GENOME.replace('[a, b, c]', '[c, b, a]'));
+  });
+
   it('refuses a REPLACE text that moves a marker', () => {
     const result = applySearchReplace(genome, block('  const a = 1;', '  const a = 1;\n// EVOLVE-BLOCK-END'));
     expect(result).toEqual({ failure: expect.stringContaining('contains an EVOLVE marker') });

@@ -2,13 +2,14 @@ import { checkFrozen, EVOLVE_END, EVOLVE_START, findRegions, type Region } from 
 import type { Genome } from '../../core/types.ts';
 import { looksLikePath, parseEditBlocks, type EditBlock } from './edit-blocks.ts';
 import { findMatches, REPORT_FLOOR, type LineMatch, type MatchMethod } from './match.ts';
+import { planEdit, type PlannedEdit } from './plan-edit.ts';
 
 export interface AppliedEdit {
   file: string;
   method: MatchMethod;
   /** 1 for exact and whitespace matches. */
   similarity: number;
-  /** 1-based first line of the replaced text, before the edit. */
+  /** 1-based first line the edit changes (unchanged context lines of the block aside), before it. */
   line: number;
 }
 
@@ -30,10 +31,13 @@ const METHOD_RANK: Record<MatchMethod, number> = { exact: 3, whitespace: 2, fuzz
  * that names the block, the file and the line.
  *
  * Each block is located by an exact line-for-line match, else by a match ignoring whitespace,
- * else by the most similar window of lines at or above `fuzzyFloor`. A match must lie wholly
- * inside an EVOLVE region. A text found several times is ambiguous and refused, with one
- * exception: when exactly one of the places is inside an EVOLVE region, that one is the only
- * legal target and is taken. Position never breaks a tie.
+ * else by the most similar window of lines at or above `fuzzyFloor`. What the block changes must
+ * lie wholly inside an EVOLVE region; lines it quotes unchanged at its edges are context and may
+ * sit outside (a marker line, say). A text found several times is ambiguous and refused, with one
+ * exception: when exactly one of the places gives an edit inside an EVOLVE region, that one is
+ * the only legal target and is taken. Position never breaks a tie. A block that names no file
+ * goes to the only file, else to the file where it matches best (exact before whitespace before
+ * fuzzy); two files matching equally well are ambiguous.
  *
  * @example
  * const result = applySearchReplace({ 'solve.js': TINY_GENOME }, reply);
@@ -55,15 +59,12 @@ export function applyEditBlocks(genome: Genome, blocks: readonly EditBlock[], op
     const target = chooseFile(child, block, fuzzyFloor);
     if ('failure' in target) return target;
     const { file, located } = target;
-    const matched = located.lines.slice(located.match.start, located.match.end);
-    let replacement = adjustReplacement(block, matched, located.method);
-    // Replies arrive with \n line ends; a file written with \r\n keeps its own.
-    if (matched.length > 0 && matched.every((line) => line.endsWith('\r'))) replacement = replacement.map((line) => `${line}\r`);
-    if (replacement.some((line) => line.includes(EVOLVE_START) || line.includes(EVOLVE_END))) {
+    const { lines, edit } = located;
+    if (edit.lines.some((line) => line.includes(EVOLVE_START) || line.includes(EVOLVE_END))) {
       return { failure: `block ${block.index}'s REPLACE text in ${file} contains an EVOLVE marker; markers may not move` };
     }
-    child[file] = splice(located.lines, located.match, replacement);
-    applied.push({ file, method: located.method, similarity: located.match.similarity, line: located.match.start + 1 });
+    child[file] = [...lines.slice(0, edit.start), ...edit.lines, ...lines.slice(edit.end)].join('\n');
+    applied.push({ file, method: located.method, similarity: located.match.similarity, line: edit.start + 1 });
   }
   if (Object.keys(genome).every((file) => genome[file] === child[file])) {
     return { failure: `the reply's ${blocks.length === 1 ? 'block changes' : `${blocks.length} blocks change`} nothing` };
@@ -77,6 +78,7 @@ interface Located {
   lines: string[];
   match: LineMatch;
   method: MatchMethod;
+  edit: PlannedEdit;
 }
 
 type Attempt = { located: Located } | { failure: string; found: boolean; best: number };
@@ -139,28 +141,35 @@ function locate(block: EditBlock, file: string, text: string, floor: number): At
     const end = start + (lines[line] as string).length;
     return regions.some((region) => region.start <= start && end < region.end);
   };
-  const legal = result.matches.filter((match) => {
-    for (let line = match.start; line < match.end; line++) if (!inside(line)) return false;
-    return true;
-  });
+  /** The first line the edit touches outside every region, or -1 when it stays inside one. */
+  const outside = (edit: PlannedEdit): number => {
+    if (edit.start === edit.end) {
+      if (edit.lines.length === 0) return -1;
+      const offset = starts[edit.start] ?? text.length;
+      return regions.some((region) => region.start <= offset && offset <= region.end) ? -1 : edit.start;
+    }
+    for (let line = edit.start; line < edit.end; line++) if (!inside(line)) return line;
+    return -1;
+  };
+  const planned = result.matches.map((match) => ({ match, edit: planEdit(block, lines, match, result.method) }));
+  const legal = planned.filter(({ edit }) => outside(edit) === -1);
   if (legal.length === 0) {
-    const match = result.matches[0] as LineMatch;
-    let line = match.start;
-    while (line < match.end && inside(line)) line++;
+    const line = outside((planned[0] as (typeof planned)[number]).edit);
     return { failure: `block ${block.index} edits ${file}:${line + 1}, outside every EVOLVE region`, found: true, best: result.best };
   }
-  const chosen = legal[0] as LineMatch;
+  const chosen = legal[0] as (typeof legal)[number];
   if (result.method !== 'fuzzy' && legal.length > 1) {
-    const where = legal.map((match) => match.start + 1).join(', ');
+    const where = legal.map(({ match }) => match.start + 1).join(', ');
     const failure = `block ${block.index}: SEARCH text matches ${file} ${legal.length} times (lines ${where}); include more lines to make it unique`;
     return { failure, found: true, best: 1 };
   }
-  const rival = legal.find((match) => (match.end <= chosen.start || match.start >= chosen.end) && match.similarity >= chosen.similarity - TIE_MARGIN);
+  const best = chosen.match;
+  const rival = legal.find(({ match }) => (match.end <= best.start || match.start >= best.end) && match.similarity >= best.similarity - TIE_MARGIN)?.match;
   if (rival !== undefined) {
-    const failure = `block ${block.index}: SEARCH text is about equally close to ${file}:${chosen.start + 1} (${chosen.similarity.toFixed(2)}) and ${file}:${rival.start + 1} (${rival.similarity.toFixed(2)})`;
+    const failure = `block ${block.index}: SEARCH text is about equally close to ${file}:${best.start + 1} (${best.similarity.toFixed(2)}) and ${file}:${rival.start + 1} (${rival.similarity.toFixed(2)})`;
     return { failure, found: true, best: result.best };
   }
-  return { located: { lines, match: chosen, method: result.method } };
+  return { located: { lines, match: best, method: result.method, edit: chosen.edit } };
 }
 
 function bestText(best: number, floor: number): string {
@@ -175,42 +184,4 @@ function lineStarts(lines: readonly string[]): number[] {
     offset += line.length + 1;
   }
   return starts;
-}
-
-/** Replaces lines [start, end); an empty replacement removes the lines with their line breaks. */
-function splice(lines: readonly string[], match: LineMatch, replacement: readonly string[]): string {
-  return [...lines.slice(0, match.start), ...replacement, ...lines.slice(match.end)].join('\n');
-}
-
-/**
- * For a loose match, carries over what the model got wrong about the file: blank lines it
- * trimmed from the SEARCH edges are trimmed from the REPLACE edges too, and an indentation
- * shift between the SEARCH text and the matched lines is applied to the REPLACE lines.
- */
-function adjustReplacement(block: EditBlock, matched: readonly string[], method: MatchMethod): string[] {
-  let replace = [...block.replace];
-  if (method === 'exact') return replace;
-  const blank = (line: string): boolean => line.trim() === '';
-  for (let index = 0; index < block.search.length && blank(block.search[index] as string) && replace.length > 0 && blank(replace[0] as string); index++) {
-    replace = replace.slice(1);
-  }
-  for (let index = block.search.length - 1; index >= 0 && blank(block.search[index] as string) && replace.length > 0 && blank(replace[replace.length - 1] as string); index--) {
-    replace = replace.slice(0, -1);
-  }
-  const from = indentOf(block.search.find((line) => !blank(line)));
-  const to = indentOf(matched.find((line) => !blank(line)));
-  if (from === to) return replace;
-  if (to.endsWith(from)) {
-    const extra = to.slice(0, to.length - from.length);
-    return replace.map((line) => (blank(line) ? line : extra + line));
-  }
-  if (from.endsWith(to)) {
-    const excess = from.slice(0, from.length - to.length);
-    if (replace.every((line) => blank(line) || line.startsWith(excess))) return replace.map((line) => (blank(line) ? line : line.slice(excess.length)));
-  }
-  return replace;
-}
-
-function indentOf(line: string | undefined): string {
-  return line === undefined ? '' : (/^[ \t]*/.exec(line) as RegExpExecArray)[0];
 }

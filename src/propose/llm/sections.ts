@@ -21,7 +21,11 @@ export type Sections = Record<Exclude<Placeholder, 'inspirations'>, string> & { 
 const LANGUAGES: Record<string, string> = { js: 'js', mjs: 'js', cjs: 'js', jsx: 'jsx', ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', py: 'python', md: 'markdown', json: 'json', txt: 'text' };
 
 export function renderSections(context: ProposalContext, format: string, options: SectionOptions = {}): Sections {
-  const settings = { ...SECTION_DEFAULTS, ...options };
+  const settings = {
+    artifactsChars: options.artifactsChars ?? SECTION_DEFAULTS.artifactsChars,
+    instancesShown: options.instancesShown ?? SECTION_DEFAULTS.instancesShown,
+    errorChars: options.errorChars ?? SECTION_DEFAULTS.errorChars,
+  };
   const [parent, second] = context.parents;
   const evaluation = parent?.evaluation;
   return {
