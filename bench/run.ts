@@ -1,7 +1,8 @@
-// npm run bench [-- overhead scale quality]: measures and rewrites the figures in BENCHMARKS.md.
+// npm run bench [-- overhead scale quality llm]: measures and rewrites the figures in BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { measureEngineLatency, measureLlmThroughput } from './llm.ts';
 import { median, measureOverhead } from './overhead.ts';
 import { measureQuality } from './quality.ts';
 import { measureScale } from './scale.ts';
@@ -64,5 +65,31 @@ if (wants('quality')) {
     '| example | setup | best after 2,000 | best after 20,000 | baselines |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row.example} | ${row.note} | ${fixed(row.checkpoints[2_000], 6)} | ${fixed(row.checkpoints[20_000], 6)} | ${Object.entries(row.baselines).map(([name, value]) => `${name}: ${value.toFixed(6)}`).join('; ')} |`),
+  ].join('\n'));
+}
+
+if (wants('llm')) {
+  const latencyMs = 500;
+  const concurrencies = [1, 4, 16];
+  const throughput = await measureLlmThroughput(latencyMs, concurrencies, 20, 3);
+  const latency = await measureEngineLatency(1000);
+  const base = median(throughput.proposalsPerSecond['1'] ?? []);
+  replaceSection('llm', [
+    `Command: \`npm run bench -- llm\` on ${machine}.`,
+    `circle-packing with \`llm-diff\` only, against the scripted OpenAI-compatible server on 127.0.0.1 answering every call after ${latencyMs} ms with one SEARCH/REPLACE edit; 2 evaluation workers; 20 s runs, 3 runs each.`,
+    '',
+    '| concurrent proposals | proposals/s (median of 3) | speed-up over 1 | ideal | evaluations/s | runs |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...concurrencies.map((concurrency) => {
+      const rates = throughput.proposalsPerSecond[concurrency] ?? [];
+      const ideal = concurrency * (1000 / latencyMs);
+      return `| ${concurrency} | ${fixed(median(rates), 2)} | ${fixed(median(rates) / base, 2)}x | ${fixed(ideal, 1)}/s | ${fixed(median(throughput.evaluationsPerSecond[concurrency] ?? []), 2)} | ${rates.map((rate) => fixed(rate, 2)).join(', ')} |`;
+    }),
+    '',
+    `The engine's own time per LLM proposal, network excluded (${latency.proposals.toLocaleString('en-US')} proposals on circle-packing after 50 to warm up): parents and inspirations, prompt building with token estimates, applying the reply, the novelty check, recording the exchange and committing the child.`,
+    '',
+    '| p50 ms | p95 ms | max ms |',
+    '| --- | --- | --- |',
+    `| ${fixed(latency.p50, 2)} | ${fixed(latency.p95, 2)} | ${fixed(latency.max, 2)} |`,
   ].join('\n'));
 }

@@ -118,4 +118,25 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
     expect(result.spend.costUsd).toBeCloseTo(0.032, 10);
     expect(server.requests.length).toBe(4);
   });
+
+  it('models check says which models are configured, whether each answers, and what one call costs', async () => {
+    server = await startScriptedLlmServer({ respond: () => ({ text: 'OK', usage: { inputTokens: 1000, outputTokens: 1000 } }) });
+    const dir = circlePackingCopy();
+    writeFileSync(join(dir, 'ouro.config.ts'), readFileSync(join(dir, 'ouro.config.ts'), 'utf8')
+      .replace("lessons: { every: 10, max: 3 },", `lessons: { every: 10, max: 3 },
+  models: [{ id: 'compat:${server.compatBaseURL}#good', price: { input: 1, output: 3 } }, 'compat:http://127.0.0.1:9/v1#down', 'openai:gpt-4.1-mini'],`));
+    const check = await ouro(['models', 'check', dir, '--json']);
+    expect(check.status).toBe(1);
+    const rows = lastJson(check.stdout) as Array<{ id: string; configured: boolean; answered: boolean; costUsd?: number; error?: string; reply?: string }>;
+    expect(rows.map((row) => [row.id.split('#').at(-1), row.configured, row.answered])).toEqual([
+      ['good', true, true], ['down', true, false], ['openai:gpt-4.1-mini', false, false],
+    ]);
+    expect(rows[0]?.costUsd).toBeCloseTo(0.004, 10);
+    expect(rows[0]?.reply).toBe('OK');
+    expect(rows[1]?.error).toMatch(/127\.0\.0\.1:9/);
+    expect(rows[2]?.error).toMatch(/OPENAI_API_KEY/);
+    const text = await ouro(['models', 'check', '--model', `compat:${server.compatBaseURL}#good`]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/#good\s+set\s+yes/);
+  });
 });

@@ -23,7 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     registerInit(program);
     registerModels(program);
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that finished but found a problem (a model that does not answer) sets the code itself.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     return reportError(error, json);

@@ -41,6 +41,8 @@ export interface ModelHandle {
   readonly id: string;
   /** Context window in tokens, used to trim prompts before a call. */
   readonly contextWindow: number;
+  /** The reply cap this model is configured with; operators reserve that much of the window. */
+  readonly maxOutputTokens?: number;
   /**
    * One exchange. Throws `ModelCallError` when the call fails after its retries, when it is
    * refused because a token or money budget is spent, or when the signal aborts it.

@@ -28,6 +28,8 @@ export interface ModelSetup {
   /** Check at start that every model answers HTTP; off in tests of the offline paths. */
   probe?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** The HTTP client the providers use; a benchmark wraps it to time the network apart. */
+  fetch?: typeof fetch;
   /** Told about every exchange once it is recorded (the progress line shows spend). */
   onExchange?: (exchange: LlmExchange) => void;
 }
@@ -68,14 +70,19 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
     if (setup.configs.length > 0) ids.unshift(...setup.configs.map((config) => config.id).filter((id) => !ids.includes(id)));
     if (ids.length === 0) return undefined;
     const replay = createReplayModels(recorded, { onExchange, admit });
-    const handles = new Map(ids.map((id) => [id, replay(id)]));
+    // The same window and reply cap as when the run was recorded, so the same prompts are built.
+    const handles = new Map(ids.map((id) => {
+      const resolved = resolveModel(setup.configs.find((config) => config.id === id) ?? { id }, setup.llm, setup.env ?? process.env);
+      const handle: ModelHandle = { ...replay(id, resolved.contextWindow), maxOutputTokens: resolved.maxOutputTokens };
+      return [id, handle];
+    }));
     return wrap(ids, handles, ledger);
   }
 
   if (setup.configs.length === 0) return undefined;
   const resolved: ResolvedModel[] = setup.configs.map((config) => resolveModel(config, setup.llm, setup.env ?? process.env));
   if (setup.probe !== false) await ensureReachable(resolved);
-  const handles = new Map(resolved.map((model) => [model.spec.id, createModel(model, { admit, onExchange })]));
+  const handles = new Map(resolved.map((model) => [model.spec.id, createModel(model, { admit, onExchange, ...(setup.fetch ? { fetch: setup.fetch } : {}) })]));
   return wrap(resolved.map((model) => model.spec.id), handles, ledger);
 }
 
@@ -121,6 +128,7 @@ function wrap(ids: readonly string[], handles: ReadonlyMap<string, ModelHandle>,
       const handle: ModelHandle = {
         id: model.id,
         contextWindow: model.contextWindow,
+        ...(model.maxOutputTokens === undefined ? {} : { maxOutputTokens: model.maxOutputTokens }),
         async complete(request: CompletionRequest) {
           // A call that fails reports no usage, so only completed calls add to the proposal's cost.
           const completion = await model.complete({ ...request, proposal });

@@ -143,5 +143,5 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
     }
   }
 
-  return { id: resolved.id, contextWindow: resolved.contextWindow, complete };
+  return { id: resolved.id, contextWindow: resolved.contextWindow, maxOutputTokens: resolved.maxOutputTokens, complete };
 }

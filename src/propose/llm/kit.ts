@@ -43,7 +43,7 @@ export async function askModel(
 ): Promise<Answer | ProposalFailure> {
   const model: ModelHandle | undefined = context.model;
   if (model === undefined) return { failure: 'no model' };
-  const maxOutputTokens = options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const maxOutputTokens = model.maxOutputTokens ?? options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const prompt = await buildPrompt({ ...options, operator, context, format, contextWindow: model.contextWindow, maxOutputTokens });
   if ('failure' in prompt) return prompt;
   try {
