@@ -137,6 +137,6 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
     expect(rows[2]?.error).toMatch(/OPENAI_API_KEY/);
     const text = await ouro(['models', 'check', '--model', `compat:${server.compatBaseURL}#good`]);
     expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/#good\s+set\s+yes/);
+    expect(text.stdout).toMatch(/#good\s+not needed\s+yes/);
   });
 });

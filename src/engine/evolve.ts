@@ -143,6 +143,8 @@ async function runSession(
   const { config } = loaded;
   const events = options.events ?? new Emitter<RunEvents>();
   if (choice.notice && !resumed) events.emit('notice', { message: choice.notice });
+  for (const message of models?.notices ?? []) events.emit('notice', { message });
+  if (settings.replayOf && !resumed) events.emit('notice', { message: `replaying run ${settings.replayOf}: model replies come from the database, not the network` });
   const operators = new Map(choice.operators.map((operator) => [operator.name, operator]));
   const usesModels = choice.operators.some((operator) => operator.usesModel);
   const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, loaded.genome) });

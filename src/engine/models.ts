@@ -10,6 +10,8 @@ export interface RunModels {
   /** Model ids in the order they were configured. */
   readonly ids: readonly string[];
   readonly ledger: Ledger;
+  /** Things the user should know before the run, such as a money cap that cannot see a model. */
+  readonly notices: readonly string[];
   /**
    * The model for one proposal: its calls are tagged with the proposal id, and `spentUsd()` says
    * what they cost, for the bandits' cost-aware reward.
@@ -76,14 +78,18 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
       const handle: ModelHandle = { ...replay(id, resolved.contextWindow), maxOutputTokens: resolved.maxOutputTokens };
       return [id, handle];
     }));
-    return wrap(ids, handles, ledger);
+    return wrap(ids, handles, ledger, []);
   }
 
   if (setup.configs.length === 0) return undefined;
   const resolved: ResolvedModel[] = setup.configs.map((config) => resolveModel(config, setup.llm, setup.env ?? process.env));
   if (setup.probe !== false) await ensureReachable(resolved);
   const handles = new Map(resolved.map((model) => [model.spec.id, createModel(model, { admit, onExchange, ...(setup.fetch ? { fetch: setup.fetch } : {}) })]));
-  return wrap(resolved.map((model) => model.spec.id), handles, ledger);
+  const unpriced = resolved.filter((model) => !model.priceKnown && !model.id.startsWith('compat:')).map((model) => model.id);
+  const notices = budget.costUsd !== undefined && unpriced.length > 0
+    ? [`no price known for ${unpriced.join(', ')}: the money budget counts its calls as free; give a price in llm.prices`]
+    : [];
+  return wrap(resolved.map((model) => model.spec.id), handles, ledger, notices);
 }
 
 /**
@@ -117,10 +123,11 @@ async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> 
   );
 }
 
-function wrap(ids: readonly string[], handles: ReadonlyMap<string, ModelHandle>, ledger: Ledger): RunModels {
+function wrap(ids: readonly string[], handles: ReadonlyMap<string, ModelHandle>, ledger: Ledger, notices: readonly string[]): RunModels {
   return {
     ids,
     ledger,
+    notices,
     bind(id, proposal) {
       const model = handles.get(id);
       if (!model) throw new Error(`model ${id} is not set up for this run`);

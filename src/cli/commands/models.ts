@@ -27,13 +27,16 @@ export function registerModels(program: Command): void {
         );
       }
       const llm = experiment?.config.llm ?? { timeoutMs: 30_000, attempts: 1, maxOutputTokens: 16, prices: {} };
-      const results: ModelCheck[] = [];
-      for (const config of configs) results.push(await checkModel(resolveModel(config, llm)));
+      const results: Array<ModelCheck & { keyRequired: boolean }> = [];
+      for (const config of configs) {
+        const resolved = resolveModel(config, llm);
+        results.push({ ...(await checkModel(resolved)), keyRequired: resolved.keyRequired });
+      }
       emit(Boolean(flags.json), results, () => table([
         ['model', 'key', 'answers', 'latency', 'tokens in/out', 'one call', 'note'],
         ...results.map((result) => [
           result.id,
-          result.configured ? 'set' : 'missing',
+          result.keyRequired ? (result.configured ? 'set' : 'missing') : 'not needed',
           result.answered ? 'yes' : 'no',
           result.latencyMs === undefined ? '-' : `${Math.round(result.latencyMs)} ms`,
           result.usage ? `${result.usage.inputTokens}/${result.usage.outputTokens}` : '-',
