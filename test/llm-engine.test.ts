@@ -167,4 +167,33 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
       store.close();
     }
   });
+
+  it('rejects a near-duplicate by embedding cosine before evaluating it, and books the embedding calls', async () => {
+    server = await startScriptedLlmServer({
+      script: [
+        { text: edit('  const b = 0.5;', '  const b = 0.6;', 'nudge b') },
+        { text: edit('  const a = 1;\n  const b = 0.5;\n  const c = 2.5;\n  return [a, b, c];', '  const values = [3, -2, 0.5].map((value) => value * 0.9);\n  return values;', 'aim straight at the target') },
+      ],
+    });
+    const dir = writeTinyExperiment({
+      config: `operators: ['llm-diff'],
+  lessons: { every: 0 },
+  novelty: { threshold: 1, embeddings: 'compat:${server.compatBaseURL}#embedder', embeddingThreshold: 0.9 },`,
+    });
+    const db = tempDb();
+    const result = await evolve(dir, { db, seed: 1, concurrency: 1, budget: { evaluations: 2 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    expect(result.evaluations).toBe(2);
+    const store = new SqliteStore(db, { readonly: true });
+    try {
+      const failures = [...store.replay(result.runId)].flatMap((row) => (row.kind === 'failures' ? [row.failures] : []));
+      expect(failures).toEqual([expect.objectContaining({ kind: 'duplicate', count: 1, reason: expect.stringMatching(/near-duplicate of r\w+-0 \(embedding cosine 0\.9\d+\)/) })]);
+      expect(store.getCandidate(`${result.runId}-1`)?.candidate.origin.rationale).toBe('aim straight at the target');
+      const embeddingCalls = store.llmCalls(result.runId).filter((call) => call.operator === 'novelty');
+      // The initial genome, the rejected child and the accepted one: three texts, each embedded once.
+      expect(embeddingCalls.length).toBe(3);
+      expect(embeddingCalls.every((call) => call.usage.inputTokens > 0 && call.model.endsWith('#embedder'))).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -113,7 +113,14 @@ export const experimentSchema = z.object({
      * by design, so by default only LLM proposals are checked; exact duplicates always are.
      */
     scope: z.enum(['llm', 'all']).default('llm'),
-  }).strict().default({ threshold: 0.99, ngram: 3, window: 64, scope: 'llm' }),
+    /**
+     * An embedding model (`openai:text-embedding-3-small`, `compat:<url>#nomic-embed-text`): when
+     * set, a proposal is also a near-duplicate when its EVOLVE text's embedding has a cosine of at
+     * least `embeddingThreshold` with a recent candidate's. Embeddings are cached in the database.
+     */
+    embeddings: z.string().min(1).optional(),
+    embeddingThreshold: z.number().gt(0).max(1).default(0.99),
+  }).strict().default({ threshold: 0.99, ngram: 3, window: 64, scope: 'llm', embeddingThreshold: 0.99 }),
   lessons: z.object({
     /** A meta step writes lessons every this many evaluations; 0 turns lessons off. */
     every: z.number().int().min(0).default(200),

@@ -11,6 +11,7 @@ import { EvaluatorPool } from '../evaluate/pool.ts';
 import { OperatorBandit } from '../propose/index.ts';
 import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
+import { EmbeddingNovelty } from './embedding-novelty.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
 import { modelConfigs, setupModels } from './models.ts';
@@ -151,12 +152,24 @@ async function runSession(
   const modelBandit = models && usesModels ? new OperatorBandit(models.ids) : undefined;
   const state = new RunState(runId, archive, new OperatorBandit([...operators.keys()]), modelBandit, Rng.fromSeed(settings.seed), store);
   const novelty = new NoveltyFilter({ ngram: config.novelty.ngram, threshold: config.novelty.threshold, window: config.novelty.window });
+  const embeddings = config.novelty.embeddings && models
+    ? new EmbeddingNovelty({
+      model: config.novelty.embeddings, threshold: config.novelty.embeddingThreshold, window: config.novelty.window,
+      store, llm: config.llm, onExchange: models.book, admit: models.admit, offline: settings.replayOf !== undefined,
+    })
+    : undefined;
+  if (config.novelty.embeddings && !models && !resumed) {
+    events.emit('notice', { message: `novelty.embeddings (${config.novelty.embeddings}) is not used: the run has no model, so no LLM proposal needs checking` });
+  }
   if (resumed) {
     state.replay();
     state.lessons = store.lessons(runId).at(-1)?.lessons ?? [];
-    for (const { id } of store.recentCandidates(runId, config.novelty.window)) {
+    // Oldest first, so that the window ends with the newest candidate, as it did before the stop.
+    for (const { id } of store.recentCandidates(runId, config.novelty.window).reverse()) {
       const genome = store.getGenome(id);
-      if (genome) novelty.remember(id, genome);
+      if (!genome) continue;
+      novelty.remember(id, genome);
+      await embeddings?.rememberGenome(id, genome, true);
     }
   }
   if (resumed && state.evaluations > 0 && !state.best) {
@@ -179,7 +192,7 @@ async function runSession(
   const session = new Session({
     state, store, events,
     deps: {
-      operators, novelty, noveltyScope: config.novelty.scope, inspirations: 3, costScale: config.bandit.costScale,
+      operators, novelty, ...(embeddings ? { embeddings } : {}), noveltyScope: config.novelty.scope, inspirations: 3, costScale: config.bandit.costScale,
       ...(models ? { models } : {}),
       ...(config.description ? { description: config.description } : {}),
       nextProposalId: () => `${sessionTag}.${++proposals}`,
@@ -199,6 +212,7 @@ async function runSession(
     if (state.evaluations === 0) {
       await evaluateInitial(state, store, loaded.genome, pool, session.elapsedMs, events);
       novelty.remember(`${runId}-0`, loaded.genome);
+      await embeddings?.rememberGenome(`${runId}-0`, loaded.genome);
     }
     end = await session.run();
     flushFailures(state, store);

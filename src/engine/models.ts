@@ -12,6 +12,10 @@ export interface RunModels {
   readonly ledger: Ledger;
   /** Things the user should know before the run, such as a money cap that cannot see a model. */
   readonly notices: readonly string[];
+  /** Books an exchange made outside a model handle (embeddings), in the store and the ledger. */
+  readonly book: (exchange: LlmExchange) => void;
+  /** Why no call may start now, or null. */
+  readonly admit: () => string | null;
   /**
    * The model for one proposal: its calls are tagged with the proposal id, and `spentUsd()` says
    * what they cost, for the bandits' cost-aware reward.
@@ -68,8 +72,10 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
 
   if (setup.replayOf) {
     const recorded = unserved(store.llmCalls(setup.replayOf), store.llmCalls(runId));
-    const ids = [...new Set(recorded.map((exchange) => exchange.model))];
-    if (setup.configs.length > 0) ids.unshift(...setup.configs.map((config) => config.id).filter((id) => !ids.includes(id)));
+    // The recorded run's models, in its order, so that the model bandit has the same arms.
+    const ids = setup.configs.length > 0
+      ? setup.configs.map((config) => config.id)
+      : [...new Set(recorded.filter((exchange) => exchange.operator !== 'novelty').map((exchange) => exchange.model))];
     if (ids.length === 0) return undefined;
     const replay = createReplayModels(recorded, { onExchange, admit });
     // The same window and reply cap as when the run was recorded, so the same prompts are built.
@@ -78,7 +84,7 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
       const handle: ModelHandle = { ...replay(id, resolved.contextWindow), maxOutputTokens: resolved.maxOutputTokens };
       return [id, handle];
     }));
-    return wrap(ids, handles, ledger, []);
+    return wrap(ids, handles, ledger, [], onExchange, admit);
   }
 
   if (setup.configs.length === 0) return undefined;
@@ -89,7 +95,7 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
   const notices = budget.costUsd !== undefined && unpriced.length > 0
     ? [`no price known for ${unpriced.join(', ')}: the money budget counts its calls as free; give a price in llm.prices`]
     : [];
-  return wrap(resolved.map((model) => model.spec.id), handles, ledger, notices);
+  return wrap(resolved.map((model) => model.spec.id), handles, ledger, notices, onExchange, admit);
 }
 
 /**
@@ -123,11 +129,16 @@ async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> 
   );
 }
 
-function wrap(ids: readonly string[], handles: ReadonlyMap<string, ModelHandle>, ledger: Ledger, notices: readonly string[]): RunModels {
+function wrap(
+  ids: readonly string[], handles: ReadonlyMap<string, ModelHandle>, ledger: Ledger, notices: readonly string[],
+  book: (exchange: LlmExchange) => void, admit: () => string | null,
+): RunModels {
   return {
     ids,
     ledger,
     notices,
+    book,
+    admit,
     bind(id, proposal) {
       const model = handles.get(id);
       if (!model) throw new Error(`model ${id} is not set up for this run`);

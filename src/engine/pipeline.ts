@@ -5,6 +5,7 @@ import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.
 import { improvementReward } from '../propose/index.ts';
 import type { NoveltyFilter } from '../propose/novelty.ts';
 import type { Store } from '../store/store.ts';
+import type { EmbeddingNovelty } from './embedding-novelty.ts';
 import type { RunModels } from './models.ts';
 import type { RunState } from './state.ts';
 import { hashGenome, parentEvaluation } from './state.ts';
@@ -18,6 +19,8 @@ export interface ProposeDeps {
   operators: ReadonlyMap<string, Operator>;
   models?: RunModels;
   novelty: NoveltyFilter;
+  /** Near-duplicates by embedding cosine, when the experiment names an embedding model. */
+  embeddings?: EmbeddingNovelty;
   /** Near-duplicate checks apply to LLM proposals only, or to all. */
   noveltyScope: 'llm' | 'all';
   description?: string;
@@ -78,14 +81,15 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   if (illegal) return fail('failed', illegal);
   const genomeHash = hashGenome(result.genome);
   if (state.seen.has(genomeHash)) return fail('duplicate', 'genome already evaluated in this run');
-  if (deps.noveltyScope === 'all' || operator.usesModel) {
-    const near = deps.novelty.nearest(result.genome, views.map((view) => ({ id: view.entry.id, genome: view.genome })));
-    if (near && near.similarity >= deps.novelty.threshold) {
-      return fail('duplicate', `near-duplicate of ${near.id} (token ${deps.novelty.ngram}-gram similarity ${near.similarity.toFixed(3)})`);
-    }
-  }
   // Claim the hash now so a concurrent proposal of the same genome is also dropped.
   state.seen.add(genomeHash);
+  if (deps.noveltyScope === 'all' || operator.usesModel) {
+    const near = await nearDuplicate(deps, result.genome, genomeHash, views);
+    if (near) {
+      state.seen.delete(genomeHash);
+      return fail('duplicate', near);
+    }
+  }
   const seq = state.nextSeq++;
   const candidate: Candidate = {
     id: `${state.runId}-${seq}`,
@@ -110,6 +114,22 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
     kind: 'child',
     child: { candidate, parentScore, genomeHash, rngState: state.rng.state(), costUsd: bound?.spentUsd() ?? 0 },
   };
+}
+
+/** Why a genome counts as a near-duplicate of a parent or a recent candidate, or undefined. */
+async function nearDuplicate(deps: ProposeDeps, genome: Genome, genomeHash: string, views: readonly ParentView[]): Promise<string | undefined> {
+  const parents = views.map((view) => ({ id: view.entry.id, genome: view.genome }));
+  const near = deps.novelty.nearest(genome, parents);
+  if (near && near.similarity >= deps.novelty.threshold) {
+    return `near-duplicate of ${near.id} (token ${deps.novelty.ngram}-gram similarity ${near.similarity.toFixed(3)})`;
+  }
+  if (!deps.embeddings) return undefined;
+  const close = await deps.embeddings.nearest(genome, genomeHash, parents);
+  if (close && close.similarity >= deps.embeddings.threshold) {
+    deps.embeddings.forget(genomeHash);
+    return `near-duplicate of ${close.id} (embedding cosine ${close.similarity.toFixed(4)})`;
+  }
+  return undefined;
 }
 
 /** Recent failed candidates, for operators that repair them. */

@@ -183,10 +183,12 @@ export class Session {
     try {
       const { evaluation, improved } = await evaluateAndCommit(state, store, guarded, child, this.elapsedMs, deps.costScale);
       deps.novelty.remember(child.candidate.id, child.candidate.genome);
+      deps.embeddings?.remember(child.candidate.id, child.genomeHash);
       events.emit('candidate-recorded', { candidate: child.candidate, evaluation, bestScore: state.best?.score });
       if (improved && evaluation.score !== undefined) events.emit('best-improved', { candidate: child.candidate, score: evaluation.score });
       return true;
     } catch (error) {
+      deps.embeddings?.forget(child.genomeHash);
       if (!(error instanceof AbandonedError)) throw error;
       return false;
     }

@@ -22,11 +22,17 @@ describe('createEmbedder', () => {
     );
     for (const embed of [compat, openai]) {
       if (!embed) throw new Error('expected an embedder');
-      const vectors = await embed(['const a = 1;', 'const b = 2;']);
+      const { vectors, tokens } = await embed(['const a = 1;', 'const b = 2;']);
+      expect(tokens).toBeGreaterThan(0);
       expect(vectors).toHaveLength(2);
       expect(vectors[0]).toHaveLength(EMBEDDING_DIMENSION);
       expect(vectors[0]?.[3]).toBeCloseTo(scriptedEmbedding('const a = 1;')[3] ?? Number.NaN, 9);
-      expect(await embed([])).toEqual([]);
+      expect(await embed([])).toEqual({ vectors: [], tokens: 0 });
+      // Texts that share most tokens are close; unrelated ones are not.
+      const close = (await embed(['const rows = [[5, 0.1, 0.1, 0.9]];', 'const rows = [[5, 0.12, 0.1, 0.9]];'])).vectors;
+      const far = (await embed(['const rows = [[5, 0.1, 0.1, 0.9]];', 'return items.map((item) => item.weight);'])).vectors;
+      expect(cosine(close[0] as number[], close[1] as number[])).toBeGreaterThan(0.8);
+      expect(cosine(far[0] as number[], far[1] as number[])).toBeLessThan(0.5);
     }
   });
 

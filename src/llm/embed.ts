@@ -2,7 +2,8 @@ import { embedMany } from 'ai';
 import { embeddingModel, requireKey, type FetchFunction } from './providers.ts';
 import type { ResolvedModel } from './spec.ts';
 
-export type Embedder = (texts: string[]) => Promise<number[][]>;
+/** Vectors for the texts, in order, and the input tokens the provider charged for them. */
+export type Embedder = (texts: string[]) => Promise<{ vectors: number[][]; tokens: number }>;
 
 const DEFAULT_OPENAI_EMBEDDING = 'text-embedding-3-small';
 
@@ -13,7 +14,7 @@ const DEFAULT_OPENAI_EMBEDDING = 'text-embedding-3-small';
  *
  * @example
  * const embed = createEmbedder(resolved);
- * const [left, right] = embed ? await embed(['let a = 1;', 'let b = 1;']) : [];
+ * const [left, right] = embed ? (await embed(['let a = 1;', 'let b = 1;'])).vectors : [];
  * if (left && right) console.log(cosine(left, right));
  */
 export function createEmbedder(
@@ -27,14 +28,14 @@ export function createEmbedder(
   const model = embeddingModel(resolved, name, options.fetch);
   if (!model) return undefined;
   return async (texts) => {
-    if (texts.length === 0) return [];
+    if (texts.length === 0) return { vectors: [], tokens: 0 };
     const result = await embedMany({
       model,
       values: texts,
       maxRetries: resolved.attempts - 1,
       abortSignal: AbortSignal.timeout(resolved.timeoutMs),
     });
-    return result.embeddings;
+    return { vectors: result.embeddings, tokens: result.usage?.tokens ?? 0 };
   };
 }
 

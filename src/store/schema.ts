@@ -114,13 +114,21 @@ CREATE TABLE IF NOT EXISTS lessons (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lessons_run ON lessons(run_id, id);
+CREATE TABLE IF NOT EXISTS embeddings (
+  model TEXT NOT NULL,
+  text_hash TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  tokens INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (model, text_hash)
+) WITHOUT ROWID;
 `,
   },
 ];
 
 export const SCHEMA_VERSION = 2;
 
-const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons'];
+const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings'];
 
 export const TRIGGERS = APPEND_ONLY.flatMap((table) => [
   `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,

@@ -118,6 +118,8 @@ export class SqliteStore implements Store {
       proposalCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? AND proposal = ? ORDER BY id'),
       insertLessons: db.prepare('INSERT INTO lessons (run_id, evaluations, source, lessons, created_at) VALUES (?, ?, ?, ?, ?)'),
       lessons: db.prepare('SELECT * FROM lessons WHERE run_id = ? ORDER BY id'),
+      getEmbedding: db.prepare('SELECT vector FROM embeddings WHERE model = ? AND text_hash = ?'),
+      putEmbedding: db.prepare('INSERT OR IGNORE INTO embeddings (model, text_hash, vector, tokens, created_at) VALUES (?, ?, ?, ?, ?)'),
       failures: db.prepare('SELECT * FROM proposal_failures WHERE run_id = ? ORDER BY log_order, id'),
       insertParent: db.prepare('INSERT INTO candidate_parents (parent_id, child_id) VALUES (?, ?)'),
       insertEvaluation: db.prepare(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
@@ -285,6 +287,18 @@ export class SqliteStore implements Store {
   lessons(runId: string): LessonRecord[] {
     const rows = this.statements.lessons.all(runId) as Array<{ evaluations: number; source: string; lessons: string; created_at: number }>;
     return rows.map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[], createdAt: row.created_at }));
+  }
+
+  getEmbedding(model: string, textHash: string): Float32Array | undefined {
+    const row = this.statements.getEmbedding.get(model, textHash) as { vector: Buffer } | undefined;
+    if (!row) return undefined;
+    // Copy into an aligned buffer: the driver's Buffer may sit at any offset of a shared pool.
+    const bytes = new Uint8Array(row.vector);
+    return new Float32Array(bytes.buffer, 0, bytes.byteLength / 4);
+  }
+
+  putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void {
+    this.write(() => this.statements.putEmbedding.run(model, textHash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), tokens, Date.now()));
   }
 
   getCandidate(id: string): CandidateRecord | undefined {

@@ -110,6 +110,10 @@ export interface Store {
   /** The run's model exchanges in the order they finished; only one proposal's when given. */
   llmCalls(runId: string, proposal?: string): LlmExchange[];
   recordLessons(runId: string, record: LessonRecord): void;
+  /** A cached embedding of a text (by hash) under an embedding model, shared by every run. */
+  getEmbedding(model: string, textHash: string): Float32Array | undefined;
+  /** Caches an embedding; a second write of the same key is ignored. */
+  putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void;
   /** Every set of lessons the run wrote, oldest first. */
   lessons(runId: string): LessonRecord[];
   getCandidate(id: string): CandidateRecord | undefined;

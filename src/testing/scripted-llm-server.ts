@@ -63,10 +63,22 @@ export const EMBEDDING_DIMENSION = 64;
 
 /** A deterministic unit vector for a text, the same on every run. */
 export function scriptedEmbedding(text: string): number[] {
-  const bytes = createHash('sha512').update(text).digest();
-  const vector = Array.from(bytes.subarray(0, EMBEDDING_DIMENSION), (byte) => byte / 127.5 - 1);
-  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
-  return vector.map((value) => value / norm);
+  // Feature hashing of the text's tokens and token pairs: like a real embedding, texts that share
+  // most of their tokens point in nearly the same direction, and unrelated texts do not.
+  const vector = new Array<number>(EMBEDDING_DIMENSION).fill(0);
+  const tokens = text.match(/[A-Za-z_$][\w$]*|\d+(?:\.\d+)?|\S/g) ?? [];
+  const add = (feature: string) => {
+    const bytes = createHash('sha1').update(feature).digest();
+    const slot = (bytes[0] as number) % EMBEDDING_DIMENSION;
+    vector[slot] = (vector[slot] as number) + (((bytes[1] as number) & 1) === 0 ? 1 : -1);
+  };
+  tokens.forEach((token, index) => {
+    add(token);
+    if (index > 0) add(`${tokens[index - 1]} ${token}`);
+  });
+  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
+  // An empty text gets a fixed unit vector rather than zeros.
+  return norm === 0 ? vector.map((_, index) => (index === 0 ? 1 : 0)) : vector.map((value) => value / norm);
 }
 
 function textOf(content: unknown): string {
