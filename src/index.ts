@@ -4,11 +4,13 @@ import type { LoadedExperiment } from './engine/load-experiment.ts';
 export { defineExperiment, experimentSchema } from './core/experiment.ts';
 /** zod, for an experiment's `options` schema: the same copy the engine validates with. */
 export { z } from 'zod';
-export type { ExperimentInput, ExperimentConfig, ArchiveConfig } from './core/experiment.ts';
+export type { ExperimentInput, ExperimentConfig, ArchiveConfig, ModelConfig, PriceConfig } from './core/experiment.ts';
 export type { Genome, Candidate, Evaluation, EvaluationStatus, Origin, ArchiveEntry } from './core/types.ts';
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
 export type { Archive, FeatureAxis } from './core/archive.ts';
-export type { Operator, Proposal, ProposalContext, ProposalResult } from './core/operator.ts';
+export type { Operator, Proposal, ProposalContext, ProposalResult, ParentView, ParentEvaluation } from './core/operator.ts';
+export type { ModelHandle, CompletionRequest, Completion, ChatMessage, TokenUsage, LlmExchange } from './core/model.ts';
+export { ModelCallError } from './core/model.ts';
 export type { Budget } from './core/budget.ts';
 export type { RunEvents } from './core/events.ts';
 export { Emitter } from './core/events.ts';
@@ -36,7 +38,8 @@ export async function resume(runId: string, options?: Omit<EvolveOptions, 'seed'
 }
 
 /** The built-in strategies, by the names used in configs. */
-export async function builtins(): Promise<{ archives: string[]; operators: readonly string[] }> {
+export async function builtins(): Promise<{ archives: string[]; operators: readonly string[]; llmOperators: readonly string[] }> {
   const { EMBEDDED_OPERATORS } = await import('./propose/index.ts');
-  return { archives: ['dgm', 'map-elites', 'greedy'], operators: EMBEDDED_OPERATORS };
+  const { LLM_OPERATORS } = await import('./propose/llm/index.ts');
+  return { archives: ['dgm', 'map-elites', 'greedy'], operators: EMBEDDED_OPERATORS, llmOperators: LLM_OPERATORS };
 }

@@ -18,6 +18,10 @@ describe('the public API', () => {
   it('defineExperiment returns the config it is given and names the built-ins', async () => {
     const config = { name: 'x', genome: ['a.js'] };
     expect(defineExperiment(config)).toBe(config);
-    expect(await builtins()).toEqual({ archives: ['dgm', 'map-elites', 'greedy'], operators: expect.arrayContaining(['perturb-number', 'crossover']) });
+    expect(await builtins()).toEqual({
+      archives: ['dgm', 'map-elites', 'greedy'],
+      operators: expect.arrayContaining(['perturb-number', 'crossover']),
+      llmOperators: ['llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix'],
+    });
   });
 });

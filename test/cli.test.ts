@@ -87,6 +87,19 @@ describe('ouro CLI', () => {
     expect(bad.stderr).toContain('option --bonus');
   });
 
+  it('resolves ouroboros/testing from an experiment anywhere on disk, in the config and in the evaluator', () => {
+    const dir = writeTinyExperiment({
+      evaluator: `import { TINY_GENOME } from 'ouroboros/testing';
+export default async function evaluate(genome) {
+  return { score: genome['solve.js'] === TINY_GENOME ? 1 : 0 };
+}
+`,
+    });
+    const run = ouro(['run', dir, '--seed', '1', '--budget', '3', '--db', tempDb(), '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(json(run).bestScore).toBe(1);
+  });
+
   it('names unknown runs and candidates', () => {
     const db = tempDb();
     ouro(['run', writeTinyExperiment(), '--budget', '3', '--db', db, '--json']);

@@ -7,5 +7,6 @@ export function initialize(data) {
 
 export async function resolve(specifier, context, nextResolve) {
   if (specifier === 'ouroboros') return nextResolve(indexUrl, context);
+  if (specifier === 'ouroboros/testing') return nextResolve(new URL('./testing/index.ts', indexUrl).href, context);
   return nextResolve(specifier, context);
 }
