@@ -123,6 +123,22 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     expect(server.requests.length).toBe(Math.ceil(1000 / 350));
   });
 
+  it('with 4 proposals in flight, overshoots the token cap by at most the 3 other calls in flight', async () => {
+    const usage = { inputTokens: 300, outputTokens: 50 };
+    let n = 0;
+    server = await startScriptedLlmServer({ latencyMs: 60, respond: () => ({ text: edit('  const a = 1;', `  const a = ${1 + ++n / 1000};`), usage }) });
+    const dir = writeTinyExperiment({ config: "operators: ['llm-diff'],\n  lessons: { every: 0 },\n  proposal: { concurrency: 4 }," });
+    const result = await evolve(dir, {
+      db: tempDb(), seed: 3, concurrency: 2, budget: { evaluations: 500, tokens: 2000 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+    });
+    expect(result.stopReason).toBe('tokens');
+    const spent = result.spend.inputTokens + result.spend.outputTokens;
+    expect(spent).toBeGreaterThanOrEqual(2000);
+    expect(spent).toBeLessThanOrEqual(2000 + 4 * 350);
+    expect(server.requests.length).toBe(result.spend.calls);
+  });
+
   it('replays a recorded run exactly, also when the replay is stopped and resumed half-way', async () => {
     const nudge = nudgeNumberResponder({ scale: 0.2 });
     server = await startScriptedLlmServer({

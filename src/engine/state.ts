@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Archive } from '../core/archive.ts';
 import { normalizeGenome } from '../core/genome.ts';
 import type { ParentEvaluation } from '../core/operator.ts';
+import type { Outcome } from '../memory/index.ts';
 import { Rng } from '../core/rng.ts';
 import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.ts';
 import type { OperatorBandit } from '../propose/index.ts';
@@ -12,18 +13,6 @@ export interface ParentData {
   genome: Genome;
   feedback: string;
   evaluation: ParentEvaluation;
-}
-
-/** What the lessons step reads about one committed child. */
-export interface OutcomeRecord {
-  operator: string;
-  model?: string;
-  description: string;
-  diff: string;
-  parentScore?: number;
-  score?: number;
-  status: Evaluation['status'];
-  error?: string;
 }
 
 const RECENT_FAILURES = 32;
@@ -53,7 +42,7 @@ export class RunState {
   /** Lessons shown in prompts: the latest set the run wrote. */
   lessons: string[] = [];
   /** Children committed since the run began (the last few thousand), for the lessons step. */
-  readonly outcomes: OutcomeRecord[] = [];
+  readonly outcomes: Outcome[] = [];
   /** Recent children whose evaluation errored or timed out: parents for the repair operator. */
   readonly failedEntries: ArchiveEntry[] = [];
   private readonly parents = new Lru<string, ParentData>(256);
