@@ -94,7 +94,7 @@ function writeGenome(out: string, record: CandidateRecord): string[] {
 function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store, withDiff: boolean): string {
   const lines = [
     `candidate ${candidate.id}  (run ${candidate.runId}, generation ${candidate.generation}, island ${candidate.island})`,
-    `origin:    ${candidate.origin.operator}: ${candidate.origin.description}${candidate.origin.model ? ` (model ${candidate.origin.model})` : ''}`,
+    `origin:    ${originLine(candidate.origin)}`,
     ...(candidate.origin.rationale ? [`rationale: ${candidate.origin.rationale}`] : []),
     `parents:   ${candidate.parentIds.join(', ') || '-'}`,
     `children:  ${store.childrenOf(candidate.id).join(', ') || '-'}`,
@@ -154,4 +154,10 @@ function showCalls(calls: readonly LlmExchange[], full: boolean): string[] {
     lines.push('--- reply', call.reply?.trimEnd() ?? '(none)');
   }
   return lines;
+}
+
+/** `operator: description (model M)`, without repeating an operator name the description starts with. */
+function originLine(origin: CandidateRecord['candidate']['origin']): string {
+  const text = origin.description.startsWith(origin.operator) ? origin.description : `${origin.operator}: ${origin.description}`;
+  return origin.model ? `${text} (model ${origin.model})` : text;
 }

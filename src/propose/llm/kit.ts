@@ -90,7 +90,7 @@ export function applyReply(operator: string, genome: Genome, answer: Answer, opt
   const rationale = extractRationale(completion.text);
   return {
     genome: result.genome,
-    description: describeEdits(operator, result.applied, completion.model),
+    description: describeEdits(operator, result.applied),
     ...(rationale === undefined ? {} : { rationale }),
   };
 }

@@ -50,7 +50,7 @@ function applyRewrite(genome: Genome, answer: Answer, labels: readonly string[])
   const rationale = extractRationale(completion.text);
   return {
     genome: child.genome,
-    description: `llm-rewrite: ${changed} of ${labels.length} region${labels.length === 1 ? '' : 's'} rewritten by ${completion.model}`,
+    description: `llm-rewrite: ${changed} of ${labels.length} region${labels.length === 1 ? '' : 's'} rewritten`,
     ...(rationale === undefined ? {} : { rationale }),
   };
 }

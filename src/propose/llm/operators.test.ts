@@ -40,7 +40,7 @@ describe('llm-diff', () => {
     const { model, result } = run(llmDiff({ templates, maxOutputTokens: 2_000 }), [`Rationale: a should be 3.\n\n${EDIT}`]);
     const proposal = child(await result);
     expect(proposal.genome['solve.js']).toBe(TINY_GENOME.replace('const a = 1;', 'const a = 3;'));
-    expect(proposal.description).toBe('llm-diff: 1 block (1 exact) by compat:qwen');
+    expect(proposal.description).toBe('llm-diff: 1 block (1 exact) at solve.js:4');
     expect(proposal.rationale).toBe('a should be 3.');
     expect(model.requests).toHaveLength(1);
     expect(model.requests[0]).toMatchObject({ operator: 'llm-diff', maxOutputTokens: 2_000 });
@@ -50,7 +50,7 @@ describe('llm-diff', () => {
   it('says how each block matched', async () => {
     const fuzzy = 'solve.js\n<<<<<<< SEARCH\n  const b = 0.50;\n  const c = 2.5;\n  return [a, b, c];\n=======\n  const b = -2;\n  const c = 2.5;\n  return [a, b, c];\n>>>>>>> REPLACE\n';
     const proposal = child(await run(llmDiff({ templates }), [EDIT + fuzzy]).result);
-    expect(proposal.description).toMatch(/^llm-diff: 2 blocks \(1 exact, 1 fuzzy 0\.9\d\) by compat:qwen$/);
+    expect(proposal.description).toMatch(/^llm-diff: 2 blocks \(1 exact, 1 fuzzy 0\.9\d\) at solve\.js:\d+, solve\.js:\d+$/);
     expect(checkFrozen(genome, proposal.genome)).toBeUndefined();
   });
 
@@ -90,7 +90,7 @@ describe('llm-rewrite', () => {
   it('splices the new text of every region', async () => {
     const proposal = child(await run(llmRewrite({ templates }), [`Rationale: return the target.\n\n${region(body)}`]).result);
     expect(proposal.genome['solve.js']).toBe(`// fixed header\n// EVOLVE-BLOCK-START\n${body}\n// EVOLVE-BLOCK-END\n`);
-    expect(proposal.description).toBe('llm-rewrite: 1 of 1 region rewritten by compat:qwen');
+    expect(proposal.description).toBe('llm-rewrite: 1 of 1 region rewritten');
     expect(proposal.rationale).toBe('return the target.');
   });
 
@@ -142,7 +142,7 @@ describe('llm-fix', () => {
   it('repairs a failed parent, showing its error', async () => {
     const broken = view(genome, { status: 'error', score: undefined, error: 'ReferenceError: d is not defined' });
     const { model, result } = run(llmFix({ templates }), [EDIT], [broken]);
-    expect(child(await result).description).toBe('llm-fix: 1 block (1 exact) by compat:qwen');
+    expect(child(await result).description).toMatch(/^llm-fix: 1 block \(1 exact\) at solve\.js:\d+$/);
     expect(model.requests[0]?.messages[1]?.content).toContain('error: ReferenceError: d is not defined');
     expect(llmFix({ templates }).parentSource).toBe('failures');
   });

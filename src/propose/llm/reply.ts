@@ -51,8 +51,11 @@ function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 3)}...`;
 }
 
-/** `llm-diff: 2 blocks (1 exact, 1 fuzzy 0.94) by compat:qwen` */
-export function describeEdits(operator: string, applied: readonly AppliedEdit[], model: string): string {
+/**
+ * `llm-diff: 2 blocks (1 exact, 1 fuzzy 0.94) at pack.js:12, pack.js:30`. The model is not
+ * repeated here: the candidate's origin records it.
+ */
+export function describeEdits(operator: string, applied: readonly AppliedEdit[]): string {
   const exact = applied.filter((edit) => edit.method === 'exact').length;
   const whitespace = applied.filter((edit) => edit.method === 'whitespace').length;
   const fuzzy = applied.filter((edit) => edit.method === 'fuzzy').map((edit) => edit.similarity);
@@ -61,5 +64,7 @@ export function describeEdits(operator: string, applied: readonly AppliedEdit[],
   if (whitespace > 0) parts.push(`${whitespace} whitespace`);
   if (fuzzy.length === 1) parts.push(`1 fuzzy ${(fuzzy[0] as number).toFixed(2)}`);
   else if (fuzzy.length > 1) parts.push(`${fuzzy.length} fuzzy ${Math.min(...fuzzy).toFixed(2)}-${Math.max(...fuzzy).toFixed(2)}`);
-  return `${operator}: ${applied.length} block${applied.length === 1 ? '' : 's'} (${parts.join(', ')}) by ${model}`;
+  const sites = applied.map((edit) => `${edit.file}:${edit.line}`);
+  const where = sites.length <= 3 ? sites.join(', ') : `${sites.slice(0, 3).join(', ')} and ${sites.length - 3} more`;
+  return `${operator}: ${applied.length} block${applied.length === 1 ? '' : 's'} (${parts.join(', ')}) at ${where}`;
 }
