@@ -1,8 +1,10 @@
-// npm run bench [-- overhead scale quality llm]: measures and rewrites the figures in BENCHMARKS.md.
+// npm run bench [-- overhead scale quality llm sandbox]: measures and rewrites the figures in BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { measureEngineLatency, measureLlmThroughput } from './llm.ts';
+import { measureIsolate } from './sandbox-isolate.ts';
+import { measureProcess } from './sandbox-process.ts';
 import { median, measureOverhead } from './overhead.ts';
 import { measureQuality } from './quality.ts';
 import { measureScale } from './scale.ts';
@@ -91,5 +93,24 @@ if (wants('llm')) {
     '| p50 ms | p95 ms | max ms |',
     '| --- | --- | --- |',
     `| ${fixed(latency.p50, 2)} | ${fixed(latency.p95, 2)} | ${fixed(latency.max, 2)} |`,
+  ].join('\n'));
+}
+
+if (wants('sandbox')) {
+  const isolate = await measureIsolate(5000);
+  const processes = await measureProcess(60);
+  replaceSection('sandbox', [
+    `Command: \`npm run bench -- sandbox\` on ${machine}.`,
+    'A trivial candidate in each tier: `export function f(x) { return x + 1 }` in the isolate, `process.stdout.write(\'1\')` as a Node program in the process tier.',
+    '',
+    '| path | median ms | p95 ms |',
+    '| --- | --- | --- |',
+    `| plain in-process function call | ${fixed(isolate.inProcessCallMsMedian, 5)} | - |`,
+    `| isolate tier: one call, warm | ${fixed(isolate.warmCallMsMedian, 4)} | ${fixed(isolate.warmCallMsP95, 4)} |`,
+    `| isolate tier: load a candidate into a fresh context (warm isolate) | ${fixed(isolate.loadPerCandidateMsMedian, 3)} | - |`,
+    `| isolate tier: first load (isolate created) | ${fixed(isolate.coldLoadMs, 2)} | - |`,
+    `| bare \`spawn\` of the Node program, no sandbox | ${fixed(processes.bareSpawnMsMedian, 1)} | - |`,
+    `| process tier, \`--unsafe\` (no bubblewrap) | ${fixed(processes.unsafeMsMedian, 1)} | - |`,
+    `| process tier, fresh bubblewrap sandbox per evaluation | ${fixed(processes.freshMsMedian, 1)} | ${fixed(processes.freshMsP95, 1)} |`,
   ].join('\n'));
 }

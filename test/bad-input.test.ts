@@ -86,8 +86,7 @@ describe('bad configs and files get errors that name the field or file', () => {
 /** An evaluator that scores the initial genome and misbehaves on every child. */
 function misbehaving(body: string): string {
   return `export default async function evaluate(genome, context) {
-  const { solve } = await context.importGenome('solve.js');
-  const [a, b, c] = solve();
+  const [a, b, c] = await (await context.isolate('solve.js')).call('solve');
   if (a === 1 && b === 0.5 && c === 2.5) return { score: -14.25 };
   ${body}
 }

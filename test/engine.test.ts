@@ -75,7 +75,7 @@ describe('evolve', () => {
 
   it('records the cascade stage each evaluation stopped at', async () => {
     const db = tempDb();
-    const evaluator = `const solve = async (context) => (await context.importGenome('solve.js')).solve();
+    const evaluator = `const solve = async (context) => (await context.isolate('solve.js')).call('solve');
 export const stages = [{
   name: 'quick',
   threshold: -13,

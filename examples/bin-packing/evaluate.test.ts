@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EvaluateContext, Genome } from 'ouroboros';
+import type { Genome } from 'ouroboros';
+import { testContext } from 'ouroboros/testing';
 import evaluate, { DEFAULT_SEED, loadInstances } from './evaluate.ts';
 import { type PriorityFunction, bestFit, packInstances } from './packing.ts';
 import { weibullInstances } from './weibull.ts';
 
 const scratchFolders: string[] = [];
+const contexts: Array<{ dispose(): void }> = [];
 afterAll(() => {
   for (const folder of scratchFolders) rmSync(folder, { recursive: true, force: true });
+  for (const context of contexts) context.dispose();
 });
 
 function scratch(): string {
@@ -19,20 +21,11 @@ function scratch(): string {
   return folder;
 }
 
-/** Does what the engine's importGenome does: the genome's files in a fresh folder, imported. */
-function contextFor(genome: Genome, options: Record<string, unknown> = {}): EvaluateContext {
-  return {
-    candidateId: 'test-1',
-    options,
-    experimentDir: import.meta.dirname,
-    stage: 'default',
-    async importGenome<T>(file = 'priority.js'): Promise<T> {
-      const folder = scratch();
-      writeFileSync(join(folder, 'package.json'), '{ "type": "module" }');
-      for (const [name, text] of Object.entries(genome)) writeFileSync(join(folder, name), text);
-      return (await import(pathToFileURL(join(folder, file)).href)) as T;
-    },
-  };
+/** The context a run's worker gives the evaluator: the real isolate, with the example's 1 s limit. */
+function contextFor(genome: Genome, options: Record<string, unknown> = {}) {
+  const context = testContext(genome, { experimentDir: import.meta.dirname, options, timeoutMs: 5_000, memoryMb: 256 });
+  contexts.push(context);
+  return context;
 }
 
 const initialText = readFileSync(new URL('./priority.js', import.meta.url), 'utf8');
@@ -86,7 +79,15 @@ describe('bin-packing evaluate', () => {
 
   it('reports a broken priority function with the instance and item', async () => {
     const genome = { 'priority.js': 'export function priority(item, bins) { return bins.map(() => NaN); }' };
-    await expect(evaluate(genome, contextFor(genome))).rejects.toThrow(/^instance weibull_0: priority\[0\] is NaN for item \d+/);
+    await expect(evaluate(genome, contextFor(genome))).rejects.toThrow(/instance weibull_0: priority\[0\] is NaN for item \d+/);
+  });
+
+  it('counts the bins itself: a harness that lies about its choices gets an error, not a score', async () => {
+    // A genome that rewrites the shared Array prototype cannot reach the evaluator's realm, and
+    // choices that break the packing rules fail the replay.
+    const genome = { 'priority.js': `Array.prototype.push = function () { return this.length; };
+export function priority(item, bins) { return Array.from(bins, (_, index) => -index); }` };
+    await expect(evaluate(genome, contextFor(genome))).rejects.toThrow(/no choice for every item/);
   });
 
   it('generates the default instances once per worker', () => {

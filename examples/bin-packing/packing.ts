@@ -63,12 +63,15 @@ export function l1Bound(items: ArrayLike<number>, capacity: number): number {
 
 /**
  * Packs `items` online and returns the number of bins used. Throws when `priority` answers
- * anything but one finite number per feasible bin, naming the item and the fault.
+ * anything but one finite number per feasible bin, naming the item and the fault. `onChoice`
+ * hears, for each item, the position of the chosen bin among those offered (the last: a new bin).
  *
  * @example
  * packOnline([60, 50, 40], 100, bestFit); // 2
  */
-export function packOnline(items: ArrayLike<number>, capacity: number, priority: PriorityFunction): number {
+export function packOnline(
+  items: ArrayLike<number>, capacity: number, priority: PriorityFunction, onChoice?: (offered: number) => void,
+): number {
   const count = items.length;
   // Room left in each bin opened so far; no run can open more bins than it has items.
   const remaining = new Float64ArrayConstructor(count);
@@ -96,6 +99,7 @@ export function packOnline(items: ArrayLike<number>, capacity: number, priority:
     for (let index = 0; index < feasibleCount; index++) bins[index] = remaining[feasible[index] as number] as number;
     bins[feasibleCount] = capacity;
     const best = choose(priority(item, bins), offered, itemIndex, item);
+    onChoice?.(best);
     let chosen: number;
     if (best === feasibleCount) {
       chosen = binCount++;
@@ -112,6 +116,11 @@ export function packOnline(items: ArrayLike<number>, capacity: number, priority:
 
 /** Packs every instance and sums up as FunSearch does. */
 export function packInstances(instances: Instances, priority: PriorityFunction): PackingSummary {
+  return packInstancesWith(instances, () => priority);
+}
+
+/** Like `packInstances`, with a priority function of its own for each instance. */
+export function packInstancesWith(instances: Instances, priorityFor: (id: string) => PriorityFunction): PackingSummary {
   const perInstance: Record<string, InstanceResult> = {};
   let totalBins = 0;
   let totalL1 = 0;
@@ -121,7 +130,7 @@ export function packInstances(instances: Instances, priority: PriorityFunction):
     const { items, capacity } = instances[id] as Instance;
     let bins: number;
     try {
-      bins = packOnline(items, capacity, priority);
+      bins = packOnline(items, capacity, priorityFor(id));
     } catch (error) {
       throw new Error(`instance ${id}: ${(error as Error).message}`, { cause: error });
     }
@@ -186,4 +195,23 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return 'a string';
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+}
+
+/**
+ * A priority function that replays recorded choices (as `onChoice` heard them): for each item it
+ * gives the recorded position 1 and every other bin 0. A choice out of range, or too few of
+ * them, throws, so a replay can only ever produce a packing the rules allow.
+ */
+export function replayChoices(choices: readonly unknown[]): PriorityFunction {
+  let next = 0;
+  return (_item, bins) => {
+    const choice = choices[next];
+    if (typeof choice !== 'number' || !Number.isInteger(choice) || choice < 0 || choice >= bins.length) {
+      throw new Error(`choice ${next} is ${JSON.stringify(choice)}, expected a whole number below ${bins.length}`);
+    }
+    next++;
+    const priorities = new Float64ArrayConstructor(bins.length);
+    priorities[choice] = 1;
+    return priorities;
+  };
 }

@@ -1,37 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { EvaluateContext, Genome } from 'ouroboros';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { testContext } from 'ouroboros/testing';
 import { checkPacking, readCircles } from './check.ts';
 import evaluate from './evaluate.ts';
 
-const scratchFolders: string[] = [];
-afterAll(() => {
-  for (const folder of scratchFolders) rmSync(folder, { recursive: true, force: true });
-});
-
-/** Does what the engine's importGenome does: the genome's files in a fresh folder, imported. */
-function contextFor(genome: Genome): EvaluateContext {
-  return {
-    candidateId: 'test-1',
-    options: {},
-    experimentDir: import.meta.dirname,
-    stage: 'default',
-    async importGenome<T>(file = 'pack.js'): Promise<T> {
-      const folder = mkdtempSync(join(tmpdir(), 'circle-packing-test-'));
-      scratchFolders.push(folder);
-      writeFileSync(join(folder, 'package.json'), '{ "type": "module" }');
-      for (const [name, text] of Object.entries(genome)) writeFileSync(join(folder, name), text);
-      return (await import(pathToFileURL(join(folder, file)).href)) as T;
-    },
-  };
-}
-
+/** Evaluates one program as a run would: pack.js loaded into an isolate, scored here. */
 async function evaluateProgram(text: string) {
   const genome = { 'pack.js': text };
-  return evaluate(genome, contextFor(genome));
+  const context = testContext(genome, { experimentDir: import.meta.dirname });
+  try {
+    return await evaluate(genome, context);
+  } finally {
+    context.dispose();
+  }
 }
 
 const initialText = readFileSync(new URL('./pack.js', import.meta.url), 'utf8');
@@ -75,14 +56,16 @@ describe('circle-packing evaluate', () => {
     );
   });
 
-  it('still sees an overlap when the candidate replaces Math.sqrt', async () => {
+  it('still sees an overlap when the candidate replaces Math.sqrt: its Math is not the checker\'s', async () => {
     const originalSquareRoot = Math.sqrt;
-    try {
-      const program = gridProgram('Math.sqrt = () => 10; circles[17] = [circles[3][0], circles[3][1] + 0.05, 0.05];');
-      await expect(evaluateProgram(program)).rejects.toThrow(/circles 3 and 17 overlap by 0\.05/);
-    } finally {
-      Math.sqrt = originalSquareRoot;
-    }
+    const program = gridProgram('Math.sqrt = () => 10; circles[17] = [circles[3][0], circles[3][1] + 0.05, 0.05];');
+    await expect(evaluateProgram(program)).rejects.toThrow(/circles 3 and 17 overlap by 0\.05/);
+    expect(Math.sqrt).toBe(originalSquareRoot);
+  });
+
+  it('cannot reach the evaluator\'s process, file system or network from pack.js', async () => {
+    await expect(evaluateProgram(gridProgram('process.exit(1);'))).rejects.toThrow(/process is not defined/);
+    await expect(evaluateProgram(`import { readFileSync } from 'node:fs';\nexport function pack() { return readFileSync('/etc/passwd', 'utf8'); }`)).rejects.toThrow(/node:fs/);
   });
 
   it('names what is missing when pack is not exported', async () => {

@@ -2,15 +2,15 @@ import type { EvaluateContext, EvaluationResult, Genome } from 'ouroboros';
 import { BEST_KNOWN_SUM, CIRCLE_COUNT, checkPacking, readCircles } from './check.ts';
 
 /**
- * Runs the candidate's pack(26) and scores the circles it returns by the sum of radii, which
- * is recomputed here: nothing else the program returns or exports is read. An invalid packing
+ * Runs the candidate's pack(26) in an isolate and scores the circles it returns by the sum of
+ * radii, which is recomputed here, in the evaluator's own realm: the candidate can neither see
+ * nor patch this code, and nothing else it returns or exports is read. An invalid packing
  * throws, so the run records status `error` with the reason instead of a silent zero.
  */
 export default async function evaluate(_genome: Genome, context: EvaluateContext): Promise<EvaluationResult> {
-  const program = await context.importGenome<{ pack?: unknown }>('pack.js');
-  const pack = program.pack;
-  if (typeof pack !== 'function') throw new Error('pack.js must export a function named pack');
-  const circles = readCircles(pack(CIRCLE_COUNT), CIRCLE_COUNT);
+  const program = await context.isolate('pack.js');
+  if (!program.exports.includes('pack')) throw new Error('pack.js must export a function named pack');
+  const circles = readCircles(await program.call('pack', CIRCLE_COUNT), CIRCLE_COUNT);
   const { sumRadii, minRadius, maxRadius, spread } = checkPacking(circles);
   const gap = BEST_KNOWN_SUM - sumRadii;
   return {

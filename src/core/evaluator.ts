@@ -1,3 +1,4 @@
+import type { CandidateModule, ProcessRunOptions, ProcessRunResult } from './sandbox.ts';
 import type { Genome } from './types.ts';
 
 /** What an evaluator returns. Only `score` is required; higher is better. */
@@ -27,6 +28,21 @@ export interface EvaluateContext {
    * (the first genome file by default), returning its exports.
    */
   importGenome<T = Record<string, unknown>>(file?: string): Promise<T>;
+  /**
+   * Loads a genome file (JavaScript or TypeScript; the first genome file by default) into an
+   * isolate with the experiment's memory and time limits. Its imports may name other genome
+   * files only. Call its exports with JSON-able data; results come back as copies.
+   *
+   * `files` adds modules of the evaluator's own (a harness that imports the genome and loops
+   * over many inputs inside the isolate, say); the entry may be one of them. They share the
+   * candidate's realm, so treat what they return as the candidate's word: check it.
+   */
+  isolate(file?: string, options?: { files?: Record<string, string> }): Promise<CandidateModule>;
+  /**
+   * Runs a program under bubblewrap in a private scratch directory that holds the genome's files
+   * (plus `options.files`): no network, a scrubbed environment, resource caps and a timeout.
+   */
+  run(command: string[], options?: Omit<ProcessRunOptions, 'command'>): Promise<ProcessRunResult>;
 }
 
 export type EvaluateFunction = (

@@ -15,7 +15,7 @@ export interface RunEvents {
   'duplicate-dropped': { operator: string; reason: string };
   'run-stopping': { reason: StopReason | 'interrupted' | 'operators-exhausted' | 'model-failures' };
   /** Something the user should read once, such as which operators the run uses and why. */
-  notice: { message: string };
+  notice: { message: string; /** Printed even with --json: the user must see it. */ warning?: boolean };
   'model-called': { exchange: LlmExchange };
   'lessons-learned': { lessons: string[]; source: string; evaluations: number };
   'run-finished': { runId: string; reason: string };

@@ -40,6 +40,11 @@ export interface EvolveOptions {
   replay?: string;
   /** Probe each model over HTTP before the run starts (default true). */
   probeModels?: boolean;
+  /**
+   * Run candidates without isolation where the sandbox needs what this machine lacks, and let
+   * evaluators use `importGenome`. Never stored with the run: each session must ask again.
+   */
+  unsafe?: boolean;
   /** Graceful stop: in-flight evaluations finish and are committed. */
   signal?: AbortSignal;
   /** Hard stop: in-flight evaluations are abandoned and rerun on resume. */
@@ -143,6 +148,9 @@ async function runSession(
 ): Promise<RunResult> {
   const { config } = loaded;
   const events = options.events ?? new Emitter<RunEvents>();
+  if (options.unsafe) {
+    events.emit('notice', { message: 'ouro: --unsafe: candidate code may run without isolation in this run (importGenome is allowed, and the process tier runs without bubblewrap where it is missing)', warning: true });
+  }
   if (choice.notice && !resumed) events.emit('notice', { message: choice.notice });
   for (const message of models?.notices ?? []) events.emit('notice', { message });
   if (settings.replayOf && !resumed) events.emit('notice', { message: `replaying run ${settings.replayOf}: model replies come from the database, not the network` });
@@ -186,6 +194,7 @@ async function runSession(
     concurrency: settings.concurrency,
     timeoutMs: config.evaluation.timeoutMs,
     memoryMb: config.evaluation.memoryMb,
+    unsafe: options.unsafe ?? false,
   });
   let proposals = 0;
   const sessionTag = Date.now().toString(36);

@@ -26,8 +26,13 @@ export async function writeEvaluator(source: string, name = 'evaluate.ts'): Prom
   return join(folder, name);
 }
 
+/**
+ * A pool for these tests. They run candidates inside the worker on purpose (`importGenome`, so
+ * `unsafe`): what they test is the pool's own limits, the line of defence behind the sandbox.
+ */
 export async function startPool(evaluatorFile: string, overrides: Partial<PoolOptions> = {}): Promise<EvaluatorPool> {
   const pool = await EvaluatorPool.start({
+    unsafe: true,
     evaluatorFile,
     experimentDir: join(evaluatorFile, '..'),
     options: { answer: 42 },

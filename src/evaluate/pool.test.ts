@@ -137,6 +137,18 @@ describe('evaluation protocol', () => {
     expect(await pool.evaluate('slow', {})).toMatchObject({ status: 'timeout', stage: 'final' });
   });
 
+  it('refuses importGenome without --unsafe, naming the sandboxed ways instead', async () => {
+    const file = await writeEvaluator(`export default async function evaluate(genome, context) {
+  await context.importGenome('pack.js');
+  return { score: 1 };
+}
+`);
+    const pool = await startPool(file, { unsafe: false });
+    const evaluation = await pool.evaluate('refused', { 'pack.js': 'export const pack = () => [];' });
+    expect(evaluation.status).toBe('error');
+    expect(evaluation.error).toMatch(/importGenome runs candidate code inside the evaluator's own process.*context\.isolate.*--unsafe/s);
+  });
+
   it('imports a TypeScript genome file with importGenome and scores its exported function', async () => {
     const file = await writeEvaluator(`
       import type { EvaluateContext, Genome } from 'ouroboros';

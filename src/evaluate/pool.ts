@@ -24,6 +24,8 @@ export interface PoolOptions {
    * grow its module cache for good (Node cannot unload modules). Default 500.
    */
   maxEvaluationsPerWorker?: number;
+  /** Allow `importGenome` and run the process tier without bubblewrap (`--unsafe`). Default false. */
+  unsafe?: boolean;
 }
 
 const MEMORY_POLL_MS = 150;
@@ -83,7 +85,7 @@ export class EvaluatorPool {
     this.maxEvaluations = options.maxEvaluationsPerWorker ?? DEFAULT_MAX_EVALUATIONS;
     const { experimentDir, options: experimentOptions, timeoutMs, memoryMb } = options;
     const loadTimeoutMs = Math.max(MIN_LOAD_TIMEOUT_MS, timeoutMs);
-    this.settings = { evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs };
+    this.settings = { evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs, unsafe: options.unsafe ?? false };
     if (CAN_READ_RESIDENT_MEMORY) {
       this.memoryTimer = setInterval(() => {
         for (const worker of this.processes) void worker.checkMemory();

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
-const HEAP_EXHAUSTED = /JavaScript heap out of memory|Reached heap limit|Allocation failed/;
+// V8's own messages, and isolated-vm's when an isolate's heap fills past what it can report
+// (V8 then aborts the whole process holding the isolate).
+const HEAP_EXHAUSTED = /JavaScript heap out of memory|Reached heap limit|Allocation failed|is_heap_oom = 1/;
 
 /** Whether resident memory can be read, which needs Linux's /proc. */
 export const CAN_READ_RESIDENT_MEMORY = existsSync('/proc/self/status');

@@ -10,6 +10,8 @@ export interface InitMessage {
   options: Record<string, unknown>;
   /** Folder the worker may fill with candidate scratch folders; the parent removes it when the worker dies. */
   scratchRoot: string;
+  /** Limits of the sandbox tiers, and whether isolation may be skipped (`--unsafe`). */
+  sandbox: { memoryMb: number; timeoutMs: number; unsafe: boolean };
 }
 
 /** Parent -> worker: evaluate one candidate. `id` tells replies to stale jobs apart. */

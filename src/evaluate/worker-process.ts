@@ -21,6 +21,7 @@ export interface WorkerSettings {
   timeoutMs: number;
   memoryMb: number;
   loadTimeoutMs: number;
+  unsafe: boolean;
 }
 
 /**
@@ -186,9 +187,11 @@ export class WorkerProcess {
   }
 
   private initialise(): void {
-    const { evaluatorFile, experimentDir, options } = this.settings;
+    const { evaluatorFile, experimentDir, options, memoryMb, timeoutMs, unsafe } = this.settings;
+    // The isolate's heap comes out of the worker's memory allowance: half of it, at least 8 MB.
+    const sandbox = { memoryMb: Math.max(8, Math.floor(memoryMb / 2)), timeoutMs, unsafe };
     try {
-      this.child.send({ type: 'init', evaluatorFile, experimentDir, options, scratchRoot: this.scratchRoot });
+      this.child.send({ type: 'init', evaluatorFile, experimentDir, options, scratchRoot: this.scratchRoot, sandbox });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `experiment options cannot be sent to the evaluator as JSON: ${reason}`;

@@ -1,6 +1,8 @@
 // The worker process: loads the evaluator once, then evaluates candidates one at a time.
 // Started by worker-entry.js, which registers the TypeScript runtime first.
 import type { EvaluateContext, Stage } from '../core/evaluator.ts';
+import { SandboxError } from '../core/sandbox.ts';
+import { CandidateSandbox, IMPORT_REFUSED } from './candidate-sandbox.ts';
 import { EvaluatorLoadError, loadEvaluator } from './evaluator-module.ts';
 import { GenomeScratch, prepareScratchRoot } from './genome-scratch.ts';
 import type { EvaluateMessage, InitMessage, Outcome, ParentMessage, WorkerMessage } from './protocol.ts';
@@ -9,6 +11,7 @@ import { checkResult, describeThrown } from './result.ts';
 if (process.send === undefined) throw new Error('worker.ts must be started by EvaluatorPool, with an IPC channel');
 
 let settings: InitMessage | undefined;
+let sandbox: CandidateSandbox | undefined;
 let stages: Stage[] = [];
 let current: number | undefined;
 
@@ -39,6 +42,7 @@ process.on('uncaughtException', (error) => {
 async function initialise(message: InitMessage): Promise<void> {
   // Options are shared by every candidate this worker evaluates; one must not change what the next sees.
   settings = { ...message, options: deepFreeze(message.options) };
+  sandbox = new CandidateSandbox(message.sandbox);
   try {
     await prepareScratchRoot(message.scratchRoot);
     stages = await loadEvaluator(message.evaluatorFile);
@@ -58,7 +62,12 @@ async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<v
     for (let index = 0; index < stages.length; index++) {
       const stage = stages[index]!;
       if (index > 0) send({ type: 'stage', id, index });
-      const context: EvaluateContext = { candidateId, options, experimentDir, stage: stage.name, importGenome: scratch.importGenome };
+      const context: EvaluateContext = {
+        candidateId, options, experimentDir, stage: stage.name,
+        importGenome: settings!.sandbox.unsafe ? scratch.importGenome : refuseImport,
+        isolate: sandbox!.isolateFor(genome),
+        run: sandbox!.runFor(genome),
+      };
       const outcome = await runStage(stage, genome, context);
       const last = index === stages.length - 1;
       if (outcome.status !== 'ok' || last || outcome.result.score < stage.threshold) {
@@ -74,6 +83,10 @@ async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<v
       reply({ type: 'result', id, stage: '', outcome: { status: 'error', error: describeThrown(error) }, imported: scratch.used });
     }
   }
+}
+
+async function refuseImport<T>(): Promise<T> {
+  throw new SandboxError('refused', IMPORT_REFUSED);
 }
 
 async function runStage(stage: Stage, genome: EvaluateMessage['genome'], context: EvaluateContext): Promise<Outcome> {

@@ -5,3 +5,4 @@ export {
   type ScriptedLlmServer, type ScriptedLlmServerOptions, type ScriptStep, type ScriptedRequest, type ScriptedUsage,
 } from './scripted-llm-server.ts';
 export { nudgeNumberResponder, firstEvolveBlock } from './responders.ts';
+export { testContext, type TestContextOptions } from './context.ts';

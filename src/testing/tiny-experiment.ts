@@ -26,8 +26,8 @@ export function solve() {
 `;
 
 export const TINY_EVALUATOR = `export default async function evaluate(genome, context) {
-  const { solve } = await context.importGenome('solve.js');
-  const [a, b, c] = solve();
+  const program = await context.isolate('solve.js');
+  const [a, b, c] = await program.call('solve');
   const distance = (a - 3) ** 2 + (b + 2) ** 2 + (c - 0.5) ** 2;
   if (!Number.isFinite(distance)) throw new Error('solve() returned ' + JSON.stringify([a, b, c]));
   return { score: -distance, metrics: { distance }, features: { spread: Math.abs(a - c) }, feedback: 'distance ' + distance };

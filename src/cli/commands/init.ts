@@ -35,13 +35,17 @@ const samples = Array.from({ length: 21 }, (_, index) => {
   return { x, y: 0.8 * x * x - 0.3 };
 });
 
-/** Higher is better: the negated mean squared error. A throw marks the candidate as an error. */
+/**
+ * Higher is better: the negated mean squared error. The candidate runs in an isolate and is
+ * called with plain data; the error is computed here. A throw marks the candidate as an error.
+ */
 export default async function evaluate(_genome: Genome, context: EvaluateContext): Promise<EvaluationResult> {
-  const { model } = await context.importGenome<{ model: (x: number) => number }>('model.js');
-  if (typeof model !== 'function') throw new Error('model.js must export a function named model');
+  const program = await context.isolate('model.js');
+  if (!program.exports.includes('model')) throw new Error('model.js must export a function named model');
   let squared = 0;
   for (const { x, y } of samples) {
-    const predicted = model(x);
+    const predicted = await program.call('model', x);
+    if (typeof predicted !== 'number') throw new Error(\`model(\${x}) returned \${JSON.stringify(predicted)}, not a number\`);
     if (!Number.isFinite(predicted)) throw new Error(\`model(\${x}) returned \${predicted}\`);
     squared += (predicted - y) ** 2;
   }

@@ -16,6 +16,7 @@ export interface RunFlags {
   seed?: string;
   model?: string[];
   replay?: string;
+  unsafe?: boolean;
   budget?: string;
   concurrency?: string;
   db: string;
@@ -31,8 +32,8 @@ async function session(
 ): Promise<void> {
   const stop = interruptHandler();
   const events = new Emitter<RunEvents>();
-  events.on('notice', ({ message }) => {
-    if (!flags.json) process.stderr.write(`${message}\n`);
+  events.on('notice', ({ message, warning }) => {
+    if (!flags.json || warning) process.stderr.write(`${message}\n`);
   });
   const finishProgress = flags.json ? () => {} : showProgress(events);
   try {
@@ -40,6 +41,7 @@ async function session(
       db: flags.db,
       budget: flags.budget ? parseBudget(flags.budget) : undefined,
       concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
+      ...(flags.unsafe ? { unsafe: true } : {}),
       signal: stop.graceful,
       abandonSignal: stop.abandon,
       events,
@@ -57,6 +59,7 @@ function withCommonOptions(command: Command): Command {
     .option('--budget <limits>', 'evaluations (2000), wall time (90s, 2m), target=<score>, comma-separated')
     .option('--concurrency <n>', 'evaluations in parallel (default: the experiment setting, else the core count)')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
     .option('--json', 'print one JSON object at the end instead of text');
 }
 
