@@ -14,7 +14,7 @@ import type { RunSettings, Store } from '../store/store.ts';
 import { EmbeddingNovelty } from './embedding-novelty.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
-import { modelConfigs, setupModels } from './models.ts';
+import { modelConfigs, setupModels, type RunModels } from './models.ts';
 import { chooseOperators } from './operators.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
@@ -195,6 +195,7 @@ async function runSession(
     timeoutMs: config.evaluation.timeoutMs,
     memoryMb: config.evaluation.memoryMb,
     unsafe: options.unsafe ?? false,
+    ...(models ? { models: brokerModels(models) } : {}),
   });
   let proposals = 0;
   const sessionTag = Date.now().toString(36);
@@ -264,6 +265,11 @@ async function evaluateInitial(
       { candidate: candidate.id },
     );
   }
+}
+
+/** The run's models as the evaluator pool's broker offers them to agents; their calls are booked under proposal `broker`. */
+function brokerModels(models: RunModels) {
+  return { handles: new Map(models.ids.map((id) => [id, models.bind(id, 'broker').handle])), defaultModel: models.ids[0] as string };
 }
 
 function configBudget(loaded: LoadedExperiment): Budget {

@@ -13,6 +13,8 @@ export interface SandboxSettings {
   timeoutMs: number;
   /** Run without isolation where isolation is missing, and allow `importGenome` (`--unsafe`). */
   unsafe: boolean;
+  /** The run's model broker, bound into every process-tier sandbox when the run has models. */
+  brokerSocket?: string;
 }
 
 export class CandidateSandbox {
@@ -45,6 +47,7 @@ export class CandidateSandbox {
       command,
       files: { ...genome, ...options.files },
       unsafe: this.settings.unsafe,
+      ...(this.settings.brokerSocket ? { brokerSocket: this.settings.brokerSocket } : {}),
     });
   }
 

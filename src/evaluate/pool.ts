@@ -1,7 +1,11 @@
 // Evaluation in a pool of worker processes: evaluators never run in the engine's process.
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { OuroError } from '../core/errors.ts';
+import type { ModelHandle } from '../core/model.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
+import { startModelBroker, type ModelBroker } from '../sandbox/broker.ts';
 import { checkEvaluatorFile, checkPoolOptions } from './pool-options.ts';
 import { CAN_READ_RESIDENT_MEMORY } from './process-end.ts';
 import { WorkerProcess, type WorkerSettings } from './worker-process.ts';
@@ -26,6 +30,12 @@ export interface PoolOptions {
   maxEvaluationsPerWorker?: number;
   /** Allow `importGenome` and run the process tier without bubblewrap (`--unsafe`). Default false. */
   unsafe?: boolean;
+  /**
+   * The run's models, offered to process-tier candidates (agents) through a model broker on a
+   * Unix socket bound into their sandboxes: calls go through these handles, so the run's budget
+   * and ledger apply, and no key or provider URL enters the sandbox.
+   */
+  models?: { handles: ReadonlyMap<string, ModelHandle>; defaultModel: string };
 }
 
 const MEMORY_POLL_MS = 150;
@@ -80,12 +90,15 @@ export class EvaluatorPool {
   private busy = 0;
   private failure: OuroError | undefined;
 
-  private constructor(options: PoolOptions, evaluatorFile: string) {
+  private constructor(options: PoolOptions, evaluatorFile: string, private readonly broker: ModelBroker | undefined) {
     this.size = options.concurrency;
     this.maxEvaluations = options.maxEvaluationsPerWorker ?? DEFAULT_MAX_EVALUATIONS;
     const { experimentDir, options: experimentOptions, timeoutMs, memoryMb } = options;
     const loadTimeoutMs = Math.max(MIN_LOAD_TIMEOUT_MS, timeoutMs);
-    this.settings = { evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs, unsafe: options.unsafe ?? false };
+    this.settings = {
+      evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs, unsafe: options.unsafe ?? false,
+      ...(broker ? { brokerSocket: broker.socketPath } : {}),
+    };
     if (CAN_READ_RESIDENT_MEMORY) {
       this.memoryTimer = setInterval(() => {
         for (const worker of this.processes) void worker.checkMemory();
@@ -98,7 +111,14 @@ export class EvaluatorPool {
     checkPoolOptions(options);
     const evaluatorFile = resolve(options.evaluatorFile);
     await checkEvaluatorFile(evaluatorFile);
-    const pool = new EvaluatorPool(options, evaluatorFile);
+    const broker = options.models
+      ? await startModelBroker({
+        socketPath: join(await mkdtemp(join(tmpdir(), 'ouro-broker-')), 'broker.sock'),
+        models: options.models.handles,
+        defaultModel: options.models.defaultModel,
+      })
+      : undefined;
+    const pool = new EvaluatorPool(options, evaluatorFile, broker);
     const workers = Array.from({ length: pool.size }, () => pool.spawn());
     const results = await Promise.allSettled(workers.map((worker) => worker.ready));
     const failed = results.find((result) => result.status === 'rejected');
@@ -138,6 +158,10 @@ export class EvaluatorPool {
     const workers = [...this.processes];
     for (const worker of workers) worker.kill('closed');
     await Promise.all(workers.map((worker) => worker.exited));
+    if (this.broker) {
+      await this.broker.close();
+      await rm(dirname(this.broker.socketPath), { recursive: true, force: true });
+    }
   }
 
   private spawn(): WorkerProcess {

@@ -11,7 +11,7 @@ export interface InitMessage {
   /** Folder the worker may fill with candidate scratch folders; the parent removes it when the worker dies. */
   scratchRoot: string;
   /** Limits of the sandbox tiers, and whether isolation may be skipped (`--unsafe`). */
-  sandbox: { memoryMb: number; timeoutMs: number; unsafe: boolean };
+  sandbox: { memoryMb: number; timeoutMs: number; unsafe: boolean; brokerSocket?: string };
 }
 
 /** Parent -> worker: evaluate one candidate. `id` tells replies to stale jobs apart. */

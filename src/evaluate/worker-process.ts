@@ -22,6 +22,7 @@ export interface WorkerSettings {
   memoryMb: number;
   loadTimeoutMs: number;
   unsafe: boolean;
+  brokerSocket?: string;
 }
 
 /**
@@ -187,9 +188,9 @@ export class WorkerProcess {
   }
 
   private initialise(): void {
-    const { evaluatorFile, experimentDir, options, memoryMb, timeoutMs, unsafe } = this.settings;
+    const { evaluatorFile, experimentDir, options, memoryMb, timeoutMs, unsafe, brokerSocket } = this.settings;
     // The isolate's heap comes out of the worker's memory allowance: half of it, at least 8 MB.
-    const sandbox = { memoryMb: Math.max(8, Math.floor(memoryMb / 2)), timeoutMs, unsafe };
+    const sandbox = { memoryMb: Math.max(8, Math.floor(memoryMb / 2)), timeoutMs, unsafe, ...(brokerSocket ? { brokerSocket } : {}) };
     try {
       this.child.send({ type: 'init', evaluatorFile, experimentDir, options, scratchRoot: this.scratchRoot, sandbox });
     } catch (error) {
