@@ -15,7 +15,8 @@ export default defineExperiment({
   // About 20 times best fit's time: room for a worker's first evaluation (it also reads the
   // instances and starts the isolate) and for rules that do more per bin, while quadratic work
   // per item is cut off.
-  evaluation: { timeoutMs: 2_000, memoryMb: 256 },
+  // A packing never uses fewer bins than the lower bound L1, so -excess is never above 0.
+  evaluation: { timeoutMs: 2_000, memoryMb: 256, scoreRange: { max: 0 } },
   options: z.object({
     instances: z.string().optional().describe('JSON file of instances in the FunSearch format (see ../shared/data/README.md)'),
   }),

@@ -140,6 +140,11 @@ export const experimentSchema = z.object({
     memoryMb: z.number().int().min(32).default(512),
     /** Evaluations in parallel; defaults to the number of cores. */
     concurrency: z.number().int().positive().optional(),
+    /**
+     * The scores that can be real. A score outside is recorded as `invalid`: a candidate that
+     * found a way to forge its score, or an evaluator bug, never enters the archive.
+     */
+    scoreRange: z.object({ min: z.number().optional(), max: z.number().optional() }).strict().optional(),
   }).strict().default({ timeoutMs: 10_000, memoryMb: 512 }),
   proposal: z.object({
     /** Proposals in parallel (embedded operators are quick; LLM ones are not). */

@@ -196,6 +196,7 @@ async function runSession(
     memoryMb: config.evaluation.memoryMb,
     unsafe: options.unsafe ?? false,
     ...(models ? { models: brokerModels(models) } : {}),
+    ...(config.evaluation.scoreRange ? { scoreRange: config.evaluation.scoreRange } : {}),
   });
   let proposals = 0;
   const sessionTag = Date.now().toString(36);

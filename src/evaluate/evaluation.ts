@@ -6,16 +6,29 @@ import { checkResult } from './result.ts';
 /** What the worker reported, or what the parent saw happen to it. */
 export type Ending = Outcome | { status: 'timeout'; error: string };
 
-export function toEvaluation(candidateId: string, ending: Ending, stage: string, durationMs: number): Evaluation {
+/** Scores a run accepts; anything outside is `invalid`, so a forged or broken score never enters the archive. */
+export interface ScoreRange {
+  min?: number;
+  max?: number;
+}
+
+export function toEvaluation(candidateId: string, ending: Ending, stage: string, durationMs: number, range: ScoreRange = {}): Evaluation {
   let failure: { status: EvaluationStatus; error: string };
   if (ending.status === 'ok') {
     // Candidate code runs in the worker and could send anything, so the result is checked again here.
     const check = checkResult(ending.result);
-    if (check.ok) return { candidateId, status: 'ok', ...check.result, stage, durationMs };
-    failure = { status: 'invalid', error: check.error };
+    const outside = check.ok ? outOfRange(check.result.score, range) : undefined;
+    if (check.ok && outside === undefined) return { candidateId, status: 'ok', ...check.result, stage, durationMs };
+    failure = { status: 'invalid', error: check.ok ? (outside as string) : check.error };
   } else {
     failure = ending;
   }
   const empty = { metrics: {}, features: {}, instances: {}, feedback: '', artifacts: {} };
   return { candidateId, status: failure.status, ...empty, stage, error: failure.error, durationMs };
+}
+
+function outOfRange(score: number, range: ScoreRange): string | undefined {
+  if (range.max !== undefined && score > range.max) return `score ${score} is above evaluation.scoreRange.max (${range.max})`;
+  if (range.min !== undefined && score < range.min) return `score ${score} is below evaluation.scoreRange.min (${range.min})`;
+  return undefined;
 }

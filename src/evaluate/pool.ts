@@ -6,6 +6,7 @@ import { OuroError } from '../core/errors.ts';
 import type { ModelHandle } from '../core/model.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 import { startModelBroker, type ModelBroker } from '../sandbox/broker.ts';
+import type { ScoreRange } from './evaluation.ts';
 import { checkEvaluatorFile, checkPoolOptions } from './pool-options.ts';
 import { CAN_READ_RESIDENT_MEMORY } from './process-end.ts';
 import { WorkerProcess, type WorkerSettings } from './worker-process.ts';
@@ -36,6 +37,8 @@ export interface PoolOptions {
    * and ledger apply, and no key or provider URL enters the sandbox.
    */
   models?: { handles: ReadonlyMap<string, ModelHandle>; defaultModel: string };
+  /** Scores outside this range are recorded as `invalid`. */
+  scoreRange?: ScoreRange;
 }
 
 const MEMORY_POLL_MS = 150;
@@ -98,6 +101,7 @@ export class EvaluatorPool {
     this.settings = {
       evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs, unsafe: options.unsafe ?? false,
       ...(broker ? { brokerSocket: broker.socketPath } : {}),
+      ...(options.scoreRange ? { scoreRange: options.scoreRange } : {}),
     };
     if (CAN_READ_RESIDENT_MEMORY) {
       this.memoryTimer = setInterval(() => {

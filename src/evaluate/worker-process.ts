@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { OuroError } from '../core/errors.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 import { FINAL_STAGE } from './evaluator-module.ts';
-import { toEvaluation, type Ending } from './evaluation.ts';
+import { toEvaluation, type Ending, type ScoreRange } from './evaluation.ts';
 import { describeProcessEnd, killGroup, readResidentMb } from './process-end.ts';
 import type { WorkerMessage } from './protocol.ts';
 
@@ -23,6 +23,7 @@ export interface WorkerSettings {
   loadTimeoutMs: number;
   unsafe: boolean;
   brokerSocket?: string;
+  scoreRange?: ScoreRange;
 }
 
 /**
@@ -207,7 +208,7 @@ export class WorkerProcess {
     this.job = undefined;
     clearTimeout(job.timer);
     const stageName = stage ?? this.stageNames[job.stageIndex] ?? FINAL_STAGE;
-    job.resolve(toEvaluation(job.candidateId, ending, stageName, performance.now() - job.startedAt));
+    job.resolve(toEvaluation(job.candidateId, ending, stageName, performance.now() - job.startedAt, this.settings.scoreRange));
   }
 
   private timeOut(): void {
