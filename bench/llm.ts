@@ -33,13 +33,15 @@ function circlePacking(proposalConcurrency: number): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'ouro-bench-llm-')), 'circle-packing');
   cpSync(join(ROOT, 'examples/circle-packing'), dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  const config = readFileSync(join(dir, 'ouro.config.ts'), 'utf8').replace(
-    "evaluation: { timeoutMs: 250, memoryMb: 256 },",
-    `evaluation: { timeoutMs: 5000, memoryMb: 256 },
+  const original = readFileSync(join(dir, 'ouro.config.ts'), 'utf8');
+  const config = original.replace(
+    "evaluation: { timeoutMs: 250, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },",
+    `evaluation: { timeoutMs: 5000, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },
   operators: ['llm-diff'],
   proposal: { concurrency: ${proposalConcurrency} },
   lessons: { every: 0 },`,
   );
+  if (config === original) throw new Error('bench/llm.ts: the circle-packing config changed; update the line this benchmark replaces');
   writeFileSync(join(dir, 'ouro.config.ts'), config);
   return dir;
 }

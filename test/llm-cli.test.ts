@@ -31,7 +31,7 @@ function circlePackingCopy(): string {
   // Outside this repository the folder needs its own module type, as `ouro init` writes it.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const config = readFileSync(join(dir, 'ouro.config.ts'), 'utf8')
-    .replace("evaluation: { timeoutMs: 250, memoryMb: 256 },", `evaluation: { timeoutMs: 10_000, memoryMb: 256 },
+    .replace("evaluation: { timeoutMs: 250, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },", `evaluation: { timeoutMs: 10_000, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },
   operators: ['llm-diff', 'llm-reflect', 'perturb-number'],
   lessons: { every: 10, max: 3 },`);
   expect(config).toContain("operators: ['llm-diff'");
