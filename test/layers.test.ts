@@ -56,4 +56,20 @@ describe('DESIGN layering', () => {
       imports(file).filter((specifier) => { const landing = target(file, specifier); return landing !== undefined && landing !== 'core'; }).map((specifier) => `${relative(SRC, file)} imports ${specifier}`));
     expect(offenders).toEqual([]);
   });
+
+  it('only evaluate/ reaches the sandbox, and the infrastructure layers import nothing above them', () => {
+    const offenders: string[] = [];
+    for (const file of sources(SRC)) {
+      const from = relative(SRC, file).split(/[\\/]/)[0] as string;
+      for (const specifier of imports(file)) {
+        const landing = target(file, specifier);
+        if (landing === 'sandbox' && from !== 'sandbox' && from !== 'evaluate') offenders.push(`${relative(SRC, file)} imports ${specifier}`);
+        if (['llm', 'store', 'sandbox'].includes(from) && landing !== undefined && !['core', from].includes(landing)) {
+          offenders.push(`${relative(SRC, file)} imports ${specifier}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
 });
+
