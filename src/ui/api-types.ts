@@ -1,0 +1,123 @@
+/**
+ * The dashboard's JSON API under `/api`: what each endpoint returns. The server (src/ui/server)
+ * and the front end (src/ui/web) both import these types, and the README documents them.
+ *
+ * Series are columnar (one array per field) so that a run of 100,000 candidates stays a few
+ * megabytes of JSON and charts can use the arrays directly.
+ */
+
+/** GET /api/runs */
+export interface RunRow {
+  id: string;
+  experiment: string;
+  status: string;
+  bestScore: number | null;
+  evaluations: number;
+  /** US dollars spent on model calls. */
+  costUsd: number;
+  tokens: number;
+  createdAt: number;
+}
+
+/** GET /api/runs/:run  (404 { error } for an unknown run) */
+export interface RunOverview {
+  run: RunRow;
+  bestCandidate: string | null;
+  bestKnown: { score: number; source: string } | null;
+  targetScore: number | null;
+  /** Every evaluation in commit order. `score` is null unless status is ok. */
+  evaluations: {
+    seq: number[];
+    score: Array<number | null>;
+    status: string[];
+    island: number[];
+    operator: string[];
+    /** Milliseconds since the run started (elapsed over all sessions). */
+    elapsedMs: number[];
+  };
+  /** Best score so far after each evaluation (null until the first ok one). */
+  bestSoFar: Array<number | null>;
+  /** Spend over time, one point per model call, cumulative. */
+  spend: { elapsedMs: number[]; costUsd: number[]; tokens: number[] };
+  /** Operator statistics: pulls (children proposed, failures included), mean reward, cost. */
+  operators: Array<{ name: string; children: number; failed: number; improved: number; meanReward: number; costUsd: number }>;
+  models: Array<{ name: string; calls: number; failedCalls: number; tokens: number; costUsd: number; meanLatencyMs: number }>;
+  lessons: Array<{ evaluations: number; source: string; lessons: string[] }>;
+  /** The MAP-Elites axes when the run's archive has them, else null. */
+  archive: { kind: string; islands: number; features: Array<{ name: string; min: number; max: number; bins: number }> } | null;
+}
+
+/** GET /api/runs/:run/lineage?top=K  (default K = 20; nodes are the ancestors of the top K, plus the root) */
+export interface Lineage {
+  nodes: Array<{ id: string; seq: number; score: number | null; status: string; generation: number; island: number; operator: string; onBestPath: boolean }>;
+  /** parent -> child */
+  edges: Array<{ source: string; target: string }>;
+  /** Candidate ids from the root to the best, in order. */
+  bestPath: string[];
+  /** How the nodes were chosen, such as `ancestors of the top 20 of 100,000 candidates`. */
+  selection: string;
+  totalCandidates: number;
+}
+
+/** GET /api/runs/:run/grid  (404 when the run's archive is not map-elites) */
+export interface Grid {
+  features: Array<{ name: string; min: number; max: number; bins: number }>;
+  islands: number;
+  /** One entry per occupied cell: the best ok candidate whose features fall in it, per island. */
+  cells: Array<{ island: number; x: number; y: number; score: number; candidate: string }>;
+}
+
+/** GET /api/candidates/:id  (404 { error } for an unknown candidate) */
+export interface CandidateDetail {
+  id: string;
+  runId: string;
+  seq: number;
+  generation: number;
+  island: number;
+  parents: string[];
+  children: string[];
+  genome: Record<string, string>;
+  /** The parent's genome, for a side-by-side diff (null for the initial candidate). */
+  parentGenome: Record<string, string> | null;
+  diff: string;
+  origin: { operator: string; description: string; model: string | null; rationale: string | null };
+  evaluation: {
+    status: string;
+    score: number | null;
+    metrics: Record<string, number>;
+    features: Record<string, number>;
+    instances: Record<string, number>;
+    feedback: string;
+    artifacts: Record<string, unknown>;
+    stage: string;
+    error: string | null;
+    durationMs: number;
+  };
+  /** The model exchanges of the proposal that made it. */
+  calls: Array<{
+    model: string; operator: string; messages: Array<{ role: string; content: string }>; reply: string | null;
+    inputTokens: number; outputTokens: number; costUsd: number; latencyMs: number; error: string | null;
+  }>;
+}
+
+/**
+ * GET /api/runs/:run/events: Server-Sent Events. Each `candidate` event carries one newly
+ * committed candidate as soon as the server sees it (it polls the store), so charts and the
+ * lineage can grow without a reload.
+ */
+export interface CandidateEvent {
+  id: string;
+  seq: number;
+  score: number | null;
+  status: string;
+  island: number;
+  operator: string;
+  elapsedMs: number;
+  parents: string[];
+  generation: number;
+}
+
+/** Every error response: `{ error: "no run r123 in .ouro/ouro.db" }` with status 404 or 400. */
+export interface ApiError {
+  error: string;
+}
