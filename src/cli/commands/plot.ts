@@ -1,0 +1,32 @@
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { openStore } from '../../engine/open-store.ts';
+import { writePlots } from '../../plot/index.ts';
+import { emit } from '../output.ts';
+
+interface Flags { db: string; out?: string; json?: boolean }
+
+/** `ouro plot <run>`: the run's figures as SVG and PNG, for a paper or a pull request. */
+export function registerPlot(program: Command): Command {
+  return program.command('plot').description('write SVG and PNG plots of a run: score curve, lineage tree, MAP-Elites grid')
+    .argument('<run>', 'run id, such as r1a2b3c4 (see `ouro ls`)')
+    .option('--out <dir>', 'folder for the plots (default: runs/<run>/plots beside the database)')
+    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--json', 'print JSON')
+    .action((runId: string, flags: Flags) => {
+      const { store } = openStore(flags.db, true);
+      try {
+        const outDir = flags.out ?? join(dirname(store.location), 'runs', runId, 'plots');
+        const result = writePlots(store, runId, outDir);
+        const show = (path: string) => relative(process.cwd(), path) || '.';
+        const absolute = result.written.map((plot) => ({ name: plot.name, svg: resolve(plot.svg), png: resolve(plot.png) }));
+        emit(Boolean(flags.json), { run: runId, outDir: resolve(outDir), written: absolute, skipped: result.skipped }, () => [
+          ...result.written.flatMap((plot) => [`wrote ${show(plot.svg)}`, `wrote ${show(plot.png)}`]),
+          ...result.skipped.map((plot) => `skipped ${plot.name}: ${plot.reason}`),
+        ].join('\n'));
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,68 @@
+import type { EvaluationStatus } from '../core/types.ts';
+import type { RunRecord, Store } from '../store/store.ts';
+
+/** One committed candidate, as the plots see it: no genome, diff or feedback. */
+export interface PlotCandidate {
+  id: string;
+  seq: number;
+  parentIds: string[];
+  generation: number;
+  island: number;
+  status: EvaluationStatus;
+  /** Present only when status is `ok`. */
+  score?: number;
+  features: Record<string, number>;
+}
+
+/** What a plot reads: the run, its store, and its candidates read once and shared by every plot. */
+export interface PlotContext {
+  readonly store: Store;
+  readonly run: RunRecord;
+  /** The run's committed candidates in commit order; read from the store on first use. */
+  candidates(): readonly PlotCandidate[];
+}
+
+/** An SVG document, or why the plot does not apply to this run (a grid for a run without one). */
+export type PlotOutput = { svg: string } | { skipped: string };
+
+/**
+ * A figure of a run, written as `<name>.svg` and `<name>.png`.
+ *
+ * @example
+ * const failures: Plot = {
+ *   name: 'failures',
+ *   description: 'evaluations by status',
+ *   render(context) {
+ *     const counts = new Map<string, number>();
+ *     for (const candidate of context.candidates()) counts.set(candidate.status, (counts.get(candidate.status) ?? 0) + 1);
+ *     return { svg: renderChart({ xAxis: { type: 'category', data: [...counts.keys()] }, yAxis: {}, series: [{ type: 'bar', data: [...counts.values()] }] }, 640, 400) };
+ *   },
+ * };
+ * defaultPlots.register(failures);
+ */
+export interface Plot {
+  /** File name without extension; kebab-case. */
+  readonly name: string;
+  readonly description: string;
+  render(context: PlotContext): PlotOutput;
+}
+
+/** The plots `ouro plot` writes, in order. Later parts (the soup) register their own here. */
+export class PlotRegistry {
+  private readonly plots = new Map<string, Plot>();
+
+  register(plot: Plot): this {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(plot.name)) throw new Error(`plot name ${JSON.stringify(plot.name)} is not kebab-case`);
+    if (this.plots.has(plot.name)) throw new Error(`a plot named ${plot.name} is already registered`);
+    this.plots.set(plot.name, plot);
+    return this;
+  }
+
+  get(name: string): Plot | undefined {
+    return this.plots.get(name);
+  }
+
+  list(): Plot[] {
+    return [...this.plots.values()];
+  }
+}
