@@ -11,12 +11,14 @@ import { optionValues } from '../experiment-options.ts';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import { openStore } from '../../engine/open-store.ts';
+import { startUiServer, type UiServer } from '../../ui/server.ts';
 
 export interface RunFlags {
   seed?: string;
   model?: string[];
   replay?: string;
   unsafe?: boolean;
+  ui?: boolean;
   budget?: string;
   concurrency?: string;
   db: string;
@@ -35,6 +37,19 @@ async function session(
   events.on('notice', ({ message, warning }) => {
     if (!flags.json || warning) process.stderr.write(`${message}\n`);
   });
+  // The dashboard starts once the run exists in the database, and reads it while the run writes.
+  let dashboard: Promise<UiServer | undefined> = Promise.resolve(undefined);
+  if (flags.ui) {
+    events.on('run-started', ({ runId }) => {
+      dashboard = startUiServer({ db: flags.db }).then((server) => {
+        process.stderr.write(`dashboard: ${server.url.replace(/\/$/, '')}/#/run/${runId}\n`);
+        return server;
+      }, (error: unknown) => {
+        process.stderr.write(`dashboard did not start: ${(error as Error).message}\n`);
+        return undefined;
+      });
+    });
+  }
   const finishProgress = flags.json ? () => {} : showProgress(events);
   try {
     const result = await start({
@@ -51,6 +66,7 @@ async function session(
   } finally {
     finishProgress();
     stop.dispose();
+    await (await dashboard)?.close();
   }
 }
 
@@ -59,6 +75,7 @@ function withCommonOptions(command: Command): Command {
     .option('--budget <limits>', 'evaluations (2000), wall time (90s, 2m), target=<score>, comma-separated')
     .option('--concurrency <n>', 'evaluations in parallel (default: the experiment setting, else the core count)')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--ui', 'serve the dashboard on 127.0.0.1 while the run goes (prints its URL)')
     .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
     .option('--json', 'print one JSON object at the end instead of text');
 }
@@ -144,7 +161,8 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
       `  npx ouro best ${result.runId}${db}        the best program and its evaluation`,
       `  npx ouro show ${result.bestCandidate ?? result.runId + '-0'}${db}    a candidate: genome, evaluation, diff against its parent`,
       `  npx ouro ls${db}                       every run in the database`,
-      '  npx ouro ui                       the dashboard (arrives with a later release)',
+      `  npx ouro ui${db}                       the dashboard`,
+      `  npx ouro plot ${result.runId}${db}              the score curve, lineage and grid as SVG and PNG`,
       `  npx ouro resume ${result.runId} --budget <more>${db}   to continue it`,
     );
     return lines.join('\n');

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { startUiServer } from '../../ui/server.ts';
+import { parseInteger } from '../budget-flag.ts';
+
+interface UiFlags { port: string; db: string; host: string }
+
+/** `ouro ui`: serves the dashboard over a run database until Ctrl-C. */
+export function registerUi(program: Command): Command {
+  return program.command('ui')
+    .description('serve the dashboard (runs, lineage, candidates, MAP-Elites grid, live updates) from a run database')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '4177')
+    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--host <address>', 'address to listen on; anything but loopback exposes the dashboard, which has no login', '127.0.0.1')
+    .action(async (flags: UiFlags) => {
+      const server = await startUiServer({ db: flags.db, port: parseInteger('port', flags.port, 0), host: flags.host });
+      process.stdout.write(`dashboard at ${server.url}  (reading ${flags.db}; Ctrl-C to stop)\n`);
+      await untilInterrupted();
+      await server.close();
+    });
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
