@@ -1,9 +1,11 @@
-// npm run bench [-- overhead scale quality llm sandbox]: measures and rewrites the figures in BENCHMARKS.md.
+// npm run bench [-- overhead scale quality llm sandbox ui]: measures and rewrites the figures in BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { measureEngineLatency, measureLlmThroughput } from './llm.ts';
 import { measureIsolate } from './sandbox-isolate.ts';
+import { measureUiApi } from './ui-api.ts';
+import { measurePage } from './ui-page.ts';
 import { measureProcess } from './sandbox-process.ts';
 import { median, measureOverhead } from './overhead.ts';
 import { measureQuality } from './quality.ts';
@@ -112,5 +114,23 @@ if (wants('sandbox')) {
     `| bare \`spawn\` of the Node program, no sandbox | ${fixed(processes.bareSpawnMsMedian, 1)} | - |`,
     `| process tier, \`--unsafe\` (no bubblewrap) | ${fixed(processes.unsafeMsMedian, 1)} | - |`,
     `| process tier, fresh bubblewrap sandbox per evaluation | ${fixed(processes.freshMsMedian, 1)} | ${fixed(processes.freshMsP95, 1)} |`,
+  ].join('\n'));
+}
+
+if (wants('ui')) {
+  const api = await measureUiApi(100_000);
+  const page = await measurePage(api.db, api.runId);
+  replaceSection('ui', [
+    `Command: \`npm run bench -- ui\` on ${machine}.`,
+    `A run of ${api.candidates.toLocaleString('en-US')} candidates (no-op evaluator, map-elites with 4 islands), served by \`ouro ui\`; each API figure is the median of 5 rounds on a freshly started server, request to last byte.`,
+    '',
+    '| measurement | ms | target |',
+    '| --- | --- | --- |',
+    `| GET /api/runs/:run (overview), first request | ${fixed(api.overviewMs, 0)} | 1,000 |`,
+    `| GET /api/runs/:run (overview), repeat request | ${fixed(api.overviewWarmMs, 0)} | - |`,
+    `| GET /api/runs/:run/lineage (top 20) | ${fixed(api.lineageMs, 0)} | 1,000 |`,
+    `| GET /api/runs/:run/grid | ${fixed(api.gridMs, 0)} | - |`,
+    `| GET /api/candidates/:id | ${fixed(api.candidateMs, 0)} | - |`,
+    `| overview interactive in headless chromium (median of 3) | ${fixed(page.overviewInteractiveMs, 0)} | 3,000 |`,
   ].join('\n'));
 }
