@@ -12,6 +12,7 @@ import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import { openStore } from '../../engine/open-store.ts';
 import { startUiServer, type UiServer } from '../../ui/server.ts';
+import { ensureFrontEnd } from './ui.ts';
 
 export interface RunFlags {
   seed?: string;
@@ -32,6 +33,7 @@ async function session(
   experiment: LoadedExperiment | undefined,
   start: (common: Omit<EvolveOptions, 'seed' | 'options'>) => Promise<RunResult>,
 ): Promise<void> {
+  if (flags.ui) await ensureFrontEnd();
   const stop = interruptHandler();
   const events = new Emitter<RunEvents>();
   events.on('notice', ({ message, warning }) => {

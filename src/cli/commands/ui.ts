@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
 import { startUiServer } from '../../ui/server.ts';
+import { buildFrontEnd, frontEndStale } from '../../ui/web/build.ts';
 import { parseInteger } from '../budget-flag.ts';
 
 interface UiFlags { port: string; db: string; host: string }
@@ -13,6 +14,7 @@ export function registerUi(program: Command): Command {
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--host <address>', 'address to listen on; anything but loopback exposes the dashboard, which has no login', '127.0.0.1')
     .action(async (flags: UiFlags) => {
+      await ensureFrontEnd();
       const server = await startUiServer({ db: flags.db, port: parseInteger('port', flags.port, 0), host: flags.host });
       process.stdout.write(`dashboard at ${server.url}  (reading ${flags.db}; Ctrl-C to stop)\n`);
       await untilInterrupted();
@@ -30,4 +32,11 @@ function untilInterrupted(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** Builds the dashboard's front end with Vite the first time (and after its sources change). */
+export async function ensureFrontEnd(): Promise<void> {
+  if (!frontEndStale()) return;
+  process.stderr.write('building the dashboard front end (Vite, once)...\n');
+  await buildFrontEnd();
 }
