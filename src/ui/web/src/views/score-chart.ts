@@ -4,13 +4,7 @@ import { BEST_COLOR, TARGET_COLOR, islandColor, statusColor } from '../colors.ts
 import { formatScore } from '../format.ts';
 
 /** The evaluations behind the score chart, in commit order; live events append to it. */
-export interface ScoreData {
-  seq: number[];
-  score: Array<number | null>;
-  status: string[];
-  island: number[];
-  operator: string[];
-  elapsedMs: number[];
+export interface ScoreData extends Pick<RunOverview['evaluations'], 'seq' | 'score' | 'status' | 'island' | 'operator' | 'elapsedMs'> {
   islands: number;
   target: number | null;
   bestKnown: { score: number; source: string } | null;
