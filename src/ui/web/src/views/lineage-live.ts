@@ -19,7 +19,7 @@ export function followLive(cy: Core, lineage: Lineage, context: ViewContext, col
   lineage.bestPath.forEach((id, index) => { if (index > 0) firstParent.set(id, lineage.bestPath[index - 1] as string); });
   let best = lineage.nodes.reduce((most, node) => (node.status === 'ok' && node.score !== null ? Math.max(most, node.score) : most), -Infinity);
   let moved = false;
-  cy.on('dragpan scrollzoom pinchzoom', () => { moved = true; });
+  cy.on('dragpan scrollzoom pinchzoom focused', () => { moved = true; });
   cy.on('fit-requested', () => { moved = false; });
   let outside = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -69,12 +69,29 @@ export async function showLineage(context: ViewContext, runId: string): Promise<
   }
   const refreshHeader = header ? headerRefresher(runId, header.update, context.current) : () => {};
   const grow = followLive(cy, lineage, context, colors, hidden);
+  if (best) focusWhenTiny(cy, best);
   onEvent = (event) => {
     refreshHeader();
     grow(event);
   };
   live.ready();
   markReady('lineage');
+}
+
+/** Zoom at which node labels stay readable. */
+const READABLE_ZOOM = 0.6;
+
+/**
+ * A deep lineage (hundreds of generations) fitted whole is a hairline. Then the view opens on the
+ * best candidate at a readable zoom instead; the Fit button still shows the whole tree.
+ */
+function focusWhenTiny(cy: Core, best: string): void {
+  if (cy.zoom() >= READABLE_ZOOM) return;
+  const node = cy.getElementById(best);
+  cy.zoom({ level: READABLE_ZOOM, position: node.position() });
+  cy.center(node);
+  // Counts as the user's own framing: live updates stop re-fitting the whole tree.
+  cy.emit('focused');
 }
 
 function legend(): HTMLElement {
