@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { OuroError } from '../../core/errors.ts';
 import { startUiServer } from '../../ui/server.ts';
 import { buildFrontEnd, frontEndStale } from '../../ui/web/build.ts';
 import { parseInteger } from '../budget-flag.ts';
@@ -38,5 +39,14 @@ function untilInterrupted(): Promise<void> {
 export async function ensureFrontEnd(): Promise<void> {
   if (!frontEndStale()) return;
   process.stderr.write('building the dashboard front end (Vite, once)...\n');
-  await buildFrontEnd();
+  try {
+    await buildFrontEnd();
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    throw new OuroError(
+      'option-invalid',
+      `the dashboard's front end is not built and could not be built (${reason}): run \`npm install\` with dev dependencies, then \`npm run build:ui\``,
+      { field: 'ui', cause: error },
+    );
+  }
 }
