@@ -3,19 +3,13 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OuroError } from '../core/errors.ts';
 import { SCHEMA_VERSION } from './schema.ts';
-import type { CandidateRow, EvaluationRow, LlmCallRow } from './rows.ts';
+import { runStatusOf, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
+import type { RunSummary } from './store.ts';
 
-/** A run as the dashboard lists it. */
-export interface RunListing {
-  id: string;
-  experiment: string;
-  /** `crashed-or-running`, `stopped` or `finished`, from the run's last event. */
-  status: string;
-  bestScore: number | null;
-  evaluations: number;
+/** A run as the dashboard lists it: the store's summary plus what its model calls spent. */
+export interface RunListing extends RunSummary {
   costUsd: number;
   tokens: number;
-  createdAt: number;
 }
 
 /** Every committed candidate of a run with its evaluation's outcome, one array per field, in commit order. */
@@ -72,7 +66,6 @@ export interface CommitRow extends Omit<LineageRow, 'parentIds'> {
   elapsedMs: number;
 }
 
-const STATUS_BY_EVENT: Record<string, string> = { started: 'crashed-or-running', resumed: 'crashed-or-running', stopped: 'stopped', finished: 'finished' };
 
 const RUN_LISTING = `SELECT r.id, r.experiment, r.created_at,
     (SELECT count(*) FROM candidates c WHERE c.run_id = r.id) AS evaluations,
@@ -299,7 +292,7 @@ function listing(row: Record<string, unknown>): RunListing {
   return {
     id: row.id as string,
     experiment: row.experiment as string,
-    status: STATUS_BY_EVENT[(row.last_event as string | null) ?? 'started'] ?? 'crashed-or-running',
+    status: runStatusOf(row.last_event as string | null),
     bestScore: row.best_score as number | null,
     evaluations: row.evaluations as number,
     costUsd: row.cost_usd as number,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LlmExchange, ModelCallFailure } from '../core/model.ts';
 import type { Candidate, Evaluation, EvaluationStatus } from '../core/types.ts';
+import type { RunStatus } from './store.ts';
 
 export interface CandidateRow {
   id: string;
@@ -149,4 +150,16 @@ export function exchangeFromRow(row: LlmCallRow): LlmExchange {
     attempts: row.attempts,
     startedAt: row.started_at,
   };
+}
+
+const STATUS_BY_EVENT: Record<string, RunStatus> = {
+  started: 'crashed-or-running',
+  resumed: 'crashed-or-running',
+  stopped: 'stopped',
+  finished: 'finished',
+};
+
+/** A run's status from the kind of its last event (none yet counts as started). */
+export function runStatusOf(lastEvent: string | null | undefined): RunStatus {
+  return STATUS_BY_EVENT[lastEvent ?? 'started'] ?? 'crashed-or-running';
 }

@@ -6,10 +6,10 @@ import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION, TRIGGERS } from './schema.ts';
 import type {
-  CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunStatus, RunSummary, Store,
+  CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
 } from './store.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
 } from './rows.ts';
 
 export interface SqliteOptions {
@@ -18,13 +18,6 @@ export interface SqliteOptions {
   /** How long to wait for another process's write lock before failing. */
   busyTimeoutMs?: number;
 }
-
-const STATUS_BY_EVENT: Record<string, RunStatus> = {
-  started: 'crashed-or-running',
-  resumed: 'crashed-or-running',
-  stopped: 'stopped',
-  finished: 'finished',
-};
 
 /** Translates SQLite's failure codes into errors that name the database file. */
 function storeError(path: string, error: unknown): OuroError {
@@ -163,7 +156,7 @@ export class SqliteStore implements Store {
       config: JSON.parse(row.config as string),
       settings: JSON.parse(row.settings as string),
       createdAt: row.created_at as number,
-      status: STATUS_BY_EVENT[last?.kind ?? 'started'] ?? 'crashed-or-running',
+      status: runStatusOf(last?.kind),
     };
   }
 
@@ -172,7 +165,7 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({
       id: row.id as string,
       experiment: row.experiment as string,
-      status: STATUS_BY_EVENT[(row.last_event as string | null) ?? 'started'] ?? 'crashed-or-running',
+      status: runStatusOf(row.last_event as string | null),
       bestScore: row.best_score as number | null,
       evaluations: row.evaluations as number,
       createdAt: row.created_at as number,
