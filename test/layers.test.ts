@@ -64,7 +64,7 @@ describe('DESIGN layering', () => {
       for (const specifier of imports(file)) {
         const landing = target(file, specifier);
         if (landing === 'sandbox' && from !== 'sandbox' && from !== 'evaluate') offenders.push(`${relative(SRC, file)} imports ${specifier}`);
-        if (['llm', 'store', 'sandbox'].includes(from) && landing !== undefined && !['core', from].includes(landing)) {
+        if (['llm', 'store', 'sandbox', 'soup'].includes(from) && landing !== undefined && !['core', 'runtime', from].includes(landing)) {
           offenders.push(`${relative(SRC, file)} imports ${specifier}`);
         }
       }

@@ -4,6 +4,7 @@ import { registerInit } from './commands/init.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerModels } from './commands/models.ts';
 import { registerPlot } from './commands/plot.ts';
+import { registerSoup } from './commands/soup.ts';
 import { registerUi } from './commands/ui.ts';
 import { registerResume, registerRun } from './commands/run.ts';
 import { addExperimentOptions } from './experiment-options.ts';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     registerModels(program);
     registerPlot(program);
     registerUi(program);
+    registerSoup(program);
     await program.parseAsync(argv, { from: 'user' });
     // A command that finished but found a problem (a model that does not answer) sets the code itself.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -18,7 +18,8 @@ export type OuroErrorCode =
   | 'candidate-unknown'
   | 'run-finished'
   | 'operators-exhausted'
-  | 'option-invalid';
+  | 'option-invalid'
+  | 'soup-mismatch';
 
 export interface OuroErrorDetails {
   /** The config field or CLI option at fault. */

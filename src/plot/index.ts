@@ -1,24 +1,27 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OuroError } from '../core/errors.ts';
+import type { SoupStore } from '../store/soup.ts';
 import type { Store } from '../store/store.ts';
 import { gridPlot } from './grid.ts';
 import { lineagePlot } from './lineage.ts';
-import { PlotRegistry, type Plot } from './plot.ts';
+import { PlotRegistry, type Plot, type PlotContext, type SoupPlotContext } from './plot.ts';
 import { svgToPng, type PngOptions } from './render.ts';
 import { plotContext } from './run-data.ts';
 import { scorePlot } from './score.ts';
+import { soupPlotContext, soupPlots } from './soup.ts';
 
-export type { Plot, PlotCandidate, PlotContext, PlotOutput } from './plot.ts';
+export type { Plot, PlotCandidate, PlotContext, PlotOutput, SoupPlotContext } from './plot.ts';
 export { PlotRegistry } from './plot.ts';
 export { renderChart, svgToPng } from './render.ts';
+export { soupPlotContext, soupPlots } from './soup.ts';
 
 /** The plots `ouro plot` writes: the score curve, the lineage tree and the MAP-Elites grid. */
 export const defaultPlots = new PlotRegistry().register(scorePlot).register(lineagePlot).register(gridPlot);
 
-export interface WritePlotsOptions extends PngOptions {
-  /** Which plots to write; every one in `defaultPlots` by default. */
-  plots?: readonly Plot[];
+export interface WritePlotsOptions<C = PlotContext> extends PngOptions {
+  /** Which plots to write; every one of the run kind's registry by default. */
+  plots?: readonly Plot<C>[];
 }
 
 export interface WrittenPlot {
@@ -44,10 +47,29 @@ export interface PlotsResult {
 export function writePlots(store: Store, runId: string, outDir: string, options: WritePlotsOptions = {}): PlotsResult {
   const run = store.getRun(runId);
   if (!run) throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
-  const context = plotContext(store, run);
+  return writeFigures(plotContext(store, run), options.plots ?? defaultPlots.list(), outDir, options);
+}
+
+/**
+ * Writes the figures of a soup run (`soup-entropy`, `soup-top-programs`, `soup-bytes`) the same
+ * way: an SVG and a PNG each, and the reason for any plot the run has too few rows for.
+ *
+ * @example
+ * const store = new SqliteStore('.ouro/ouro.db', { readonly: true });
+ * const soups = store.soups();
+ * if (soups) writeSoupPlots(soups, 's1a2b3c4', '.ouro/runs/s1a2b3c4/plots');
+ */
+export function writeSoupPlots(soups: SoupStore, runId: string, outDir: string, options: WritePlotsOptions<SoupPlotContext> = {}): PlotsResult {
+  const run = soups.getSoupRun(runId);
+  if (!run) throw new OuroError('run-unknown', `no soup run ${runId} (see \`ouro soup ls\`)`, { field: 'run' });
+  return writeFigures(soupPlotContext(soups, run), options.plots ?? soupPlots.list(), outDir, options);
+}
+
+/** Renders each plot against one context and writes what it draws; the loop every kind of run shares. */
+function writeFigures<C>(context: C, plots: readonly Plot<C>[], outDir: string, png: PngOptions): PlotsResult {
   const result: PlotsResult = { written: [], skipped: [] };
   mkdirSync(outDir, { recursive: true });
-  for (const plot of options.plots ?? defaultPlots.list()) {
+  for (const plot of plots) {
     const output = plot.render(context);
     if ('skipped' in output) {
       result.skipped.push({ name: plot.name, reason: output.skipped });
@@ -56,7 +78,7 @@ export function writePlots(store: Store, runId: string, outDir: string, options:
     const svgPath = join(outDir, `${plot.name}.svg`);
     const pngPath = join(outDir, `${plot.name}.png`);
     writeFileSync(svgPath, output.svg);
-    writeFileSync(pngPath, svgToPng(output.svg, options));
+    writeFileSync(pngPath, svgToPng(output.svg, png));
     result.written.push({ name: plot.name, svg: svgPath, png: pngPath });
   }
   return result;

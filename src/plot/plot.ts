@@ -1,4 +1,5 @@
 import type { EvaluationStatus } from '../core/types.ts';
+import type { SoupMetrics, SoupRunRecord, SoupStore } from '../store/soup.ts';
 import type { RunRecord, Store } from '../store/store.ts';
 
 /** One committed candidate, as the plots see it: no genome, diff or feedback. */
@@ -22,11 +23,20 @@ export interface PlotContext {
   candidates(): readonly PlotCandidate[];
 }
 
+/** What a soup plot reads: the soup run, its store, and its metrics rows read once and shared. */
+export interface SoupPlotContext {
+  readonly soups: SoupStore;
+  readonly run: SoupRunRecord;
+  /** The run's metrics rows, oldest first; read from the store on first use. */
+  metrics(): readonly SoupMetrics[];
+}
+
 /** An SVG document, or why the plot does not apply to this run (a grid for a run without one). */
 export type PlotOutput = { svg: string } | { skipped: string };
 
 /**
- * A figure of a run, written as `<name>.svg` and `<name>.png`.
+ * A figure of a run, written as `<name>.svg` and `<name>.png`. `C` is what it draws from: an
+ * evolution run's {@link PlotContext} by default, or a soup run's {@link SoupPlotContext}.
  *
  * @example
  * const failures: Plot = {
@@ -40,29 +50,29 @@ export type PlotOutput = { svg: string } | { skipped: string };
  * };
  * defaultPlots.register(failures);
  */
-export interface Plot {
+export interface Plot<C = PlotContext> {
   /** File name without extension; kebab-case. */
   readonly name: string;
   readonly description: string;
-  render(context: PlotContext): PlotOutput;
+  render(context: C): PlotOutput;
 }
 
-/** The plots `ouro plot` writes, in order. Later parts (the soup) register their own here. */
-export class PlotRegistry {
-  private readonly plots = new Map<string, Plot>();
+/** Plots of one kind of run, in the order `ouro plot` writes them; names are unique and kebab-case. */
+export class PlotRegistry<C = PlotContext> {
+  private readonly plots = new Map<string, Plot<C>>();
 
-  register(plot: Plot): this {
+  register(plot: Plot<C>): this {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(plot.name)) throw new Error(`plot name ${JSON.stringify(plot.name)} is not kebab-case`);
     if (this.plots.has(plot.name)) throw new Error(`a plot named ${plot.name} is already registered`);
     this.plots.set(plot.name, plot);
     return this;
   }
 
-  get(name: string): Plot | undefined {
+  get(name: string): Plot<C> | undefined {
     return this.plots.get(name);
   }
 
-  list(): Plot[] {
+  list(): Plot<C>[] {
     return [...this.plots.values()];
   }
 }

@@ -23,8 +23,10 @@
  *   `maxSteps` steps have been taken.
  */
 
-export const TAPE_LENGTH = 128;
-export const PROGRAM_LENGTH = 64;
+import { PROGRAM_BYTES, TAPE_BYTES, type Substrate } from "./substrate.ts";
+
+export const TAPE_LENGTH = TAPE_BYTES;
+export const PROGRAM_LENGTH = PROGRAM_BYTES;
 export const DEFAULT_MAX_STEPS = 8192;
 
 export const OP_HEAD0_LEFT = 0x3c; // '<'
@@ -145,4 +147,21 @@ export function fromBffText(text: string): Uint8Array {
     else throw new Error(`fromBffText: not a BFF instruction or space at ${i}: ${JSON.stringify(c)}`);
   }
   return out;
+}
+
+/** BFF as a soup substrate (the paper's `bff_noheads`). */
+export const bffSubstrate: Substrate = {
+  name: "bff",
+  description: "Brainfuck with two heads on a self-modifying 128-byte tape (the paper's bff_noheads)",
+  runTape,
+  toText: toBffText,
+  knownReplicator: padProgram(fromBffText("[[{.>]-]]-]>.{[[")),
+};
+
+/** A program of 64 bytes: `bytes` followed by zeros (no-ops). */
+export function padProgram(bytes: Uint8Array): Uint8Array {
+  if (bytes.length > PROGRAM_LENGTH) throw new RangeError(`a program is at most ${PROGRAM_LENGTH} bytes, got ${bytes.length}`);
+  const program = new Uint8Array(PROGRAM_LENGTH);
+  program.set(bytes);
+  return program;
 }

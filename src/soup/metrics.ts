@@ -80,11 +80,17 @@ export interface ProgramCount {
  * first appearance in the soup, so the result is deterministic.
  */
 export function topPrograms(soup: Uint8Array, k: number, programLength = 64): ProgramCount[] {
+  return programCensus(soup, k, programLength).top;
+}
+
+/** The number of distinct programs and the k most common ones, from one count of the soup. */
+export function programCensus(soup: Uint8Array, k: number, programLength = 64): { distinct: number; top: ProgramCount[] } {
   const counts = countPrograms(soup, programLength);
   const entries = [...counts.entries()]; // Map iteration order = first appearance
   entries.sort((a, b) => b[1] - a[1]); // stable sort keeps first-appearance order on ties
-  return entries.slice(0, Math.max(0, k)).map(([key, count]) => ({
+  const top = entries.slice(0, Math.max(0, k)).map(([key, count]) => ({
     program: new Uint8Array(Buffer.from(key, "latin1")),
     count,
   }));
+  return { distinct: counts.size, top };
 }

@@ -19,10 +19,12 @@
  *   of the branches' final tapes. It is not compared with P.
  * - Noise is uniform random bytes, four per `rng.uint32()` draw; the branches draw from the one
  *   `rng` in turn, so branches are independent and the score is deterministic for an RNG state.
- * - Each run uses `runTape` with the default 8,192-step limit; no mutation is applied.
+ * - Each run uses the substrate's `runTape` (BFF unless given) with the default 8,192-step
+ *   limit; no mutation is applied.
  */
 import type { Rng } from "../core/rng.ts";
-import { PROGRAM_LENGTH, runTape, TAPE_LENGTH } from "./bff.ts";
+import { bffSubstrate, DEFAULT_MAX_STEPS, PROGRAM_LENGTH, TAPE_LENGTH } from "./bff.ts";
+import type { Substrate } from "./substrate.ts";
 import { fillRandomBytes } from "./soup.ts";
 
 export const REPLICATOR_THRESHOLD = 5;
@@ -51,7 +53,9 @@ export function replicatorScore(
   program: Uint8Array,
   rng: Rng,
   options: ReplicatorOptions = DEFAULT_REPLICATOR_OPTIONS,
+  substrate: Substrate = bffSubstrate,
 ): ReplicatorScore {
+  const runTape = (tape: Uint8Array) => substrate.runTape(tape, DEFAULT_MAX_STEPS);
   if (program.length !== PROGRAM_LENGTH) {
     throw new RangeError(`program must be ${PROGRAM_LENGTH} bytes long, got ${program.length}`);
   }

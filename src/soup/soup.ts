@@ -1,5 +1,5 @@
 /**
- * The BFF soup from issue 7: N programs of 64 bytes in one flat `Uint8Array`, and the epoch
+ * The soup from issue 7: N programs of 64 bytes in one flat `Uint8Array`, and the epoch
  * that pairs them up, mutates the pair's tape and runs it.
  *
  * Choices made where the issue leaves room (each one written down here):
@@ -20,12 +20,17 @@
  *   geometric distribution is memoryless, so both are correct). p = 0 mutates nothing and
  *   draws nothing; p = 1 mutates every byte. A mutated byte is `rng.uint32() & 0xff`, so it
  *   may by chance equal the old byte (as "replaced by a uniform random byte" implies).
- * - Mutation is applied to the assembled tape just before it runs, then the tape runs with
- *   `runTape` (8,192 steps at most) and the halves are copied back to A and B.
+ * - Mutation is applied before the tape runs (to the programs in the soup, in tape order, which
+ *   is the same thing), then the tape runs with the substrate's `runTape` (8,192 steps at most)
+ *   and the halves are copied back to A and B.
+ * - An epoch is split in two: `pairAndMutate` (serial, every random draw) and `runPairs`
+ *   (parallel, no randomness). So a soup's history depends only on its seed, never on how many
+ *   worker threads ran the pairs.
  * - `epoch` allocates nothing: the permutation and the tape are preallocated per soup.
  */
 import { Rng } from "../core/rng.ts";
-import { DEFAULT_MAX_STEPS, PROGRAM_LENGTH, runTape, TAPE_LENGTH } from "./bff.ts";
+import { bffSubstrate, DEFAULT_MAX_STEPS, PROGRAM_LENGTH, TAPE_LENGTH } from "./bff.ts";
+import type { Substrate } from "./substrate.ts";
 
 export const MIN_SOUP_SIZE = 2;
 export const MAX_SOUP_SIZE = 2 ** 22;
@@ -55,38 +60,54 @@ export function validateMutation(mutation: number): void {
   }
 }
 
+export interface SoupOptions {
+  /** The language the tapes run in; BFF by default. */
+  substrate?: Substrate;
+  /** Keep the bytes in a SharedArrayBuffer, so worker threads can run pairs in place. */
+  shared?: boolean;
+}
+
 export class Soup {
   /** All programs, program i in bytes [64 i, 64 i + 64). */
   readonly bytes: Uint8Array;
   /** Number of programs N. */
   readonly size: number;
-  private readonly perm: Uint32Array;
+  readonly substrate: Substrate;
+  /** This epoch's pairing: pair k is (perm[2k], perm[2k + 1]). Shared with workers when the bytes are. */
+  readonly perm: Uint32Array;
   private readonly tape: Uint8Array;
 
-  private constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+  private constructor(bytes: Uint8Array, options: SoupOptions) {
     this.size = bytes.length / PROGRAM_LENGTH;
-    this.perm = new Uint32Array(this.size);
+    this.substrate = options.substrate ?? bffSubstrate;
+    if (options.shared) {
+      this.bytes = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      this.bytes.set(bytes);
+      this.perm = new Uint32Array(new SharedArrayBuffer(this.size * 4));
+    } else {
+      this.bytes = bytes;
+      this.perm = new Uint32Array(this.size);
+    }
     this.tape = new Uint8Array(TAPE_LENGTH);
   }
 
   /** A soup of `size` programs of uniform random bytes drawn from `Rng.fromSeed(seed)`. */
-  static random(size: number, seed: number): Soup {
+  static random(size: number, seed: number, options: SoupOptions = {}): Soup {
     validateSoupSize(size);
     const bytes = new Uint8Array(size * PROGRAM_LENGTH);
     fillRandomBytes(bytes, Rng.fromSeed(seed));
-    return new Soup(bytes);
+    return new Soup(bytes, options);
   }
 
   /** A soup holding a copy of `bytes`, whose length must be 64 × an allowed size. */
-  static fromBytes(bytes: Uint8Array): Soup {
+  static fromBytes(bytes: Uint8Array, options: SoupOptions = {}): Soup {
     if (bytes.length % PROGRAM_LENGTH !== 0) {
       throw new RangeError(
         `soup bytes must be a multiple of ${PROGRAM_LENGTH} long (one program is ${PROGRAM_LENGTH} bytes), got ${bytes.length}`,
       );
     }
     validateSoupSize(bytes.length / PROGRAM_LENGTH);
-    return new Soup(bytes.slice());
+    return new Soup(bytes.slice(), options);
   }
 
   /** A view (not a copy) of program i. */
@@ -102,10 +123,21 @@ export class Soup {
    * Allocates nothing.
    */
   epoch(rng: Rng, mutation: number = DEFAULT_MUTATION, maxSteps: number = DEFAULT_MAX_STEPS): EpochResult {
+    this.pairAndMutate(rng, mutation);
+    const half = this.size >>> 1;
+    return { interactions: half, steps: this.runPairs(0, half, maxSteps) };
+  }
+
+  /**
+   * The serial half of an epoch, and the only part that draws random numbers: shuffles the
+   * pairing into `perm` and mutates the soup in place, visiting the bytes in tape order (pair 0's
+   * A then B, then pair 1's, ...). Mutating a program in the soup before its pair runs is the same
+   * as mutating its half of the tape, because every program is in exactly one pair.
+   */
+  pairAndMutate(rng: Rng, mutation: number): void {
     validateMutation(mutation);
     const n = this.size;
     const perm = this.perm;
-    const tape = this.tape;
     const soup = this.bytes;
 
     for (let i = 0; i < n; i++) perm[i] = i;
@@ -116,40 +148,50 @@ export class Soup {
       perm[j] = t;
     }
 
-    const mutate = mutation > 0;
+    if (mutation <= 0) return;
     const everyByte = mutation >= 1;
-    const logKeep = mutate && !everyByte ? Math.log1p(-mutation) : 0;
-    // Position in the current tape of the next byte to mutate (may lie beyond this tape).
-    let next = mutate ? (everyByte ? 0 : geometricGap(rng, logKeep)) : Infinity;
-
-    let steps = 0;
-    const half = n >>> 1;
-    for (let k = 0; k < half; k++) {
-      const a = perm[2 * k]! * PROGRAM_LENGTH;
-      const b = perm[2 * k + 1]! * PROGRAM_LENGTH;
-      // Plain loops rather than set(subarray(...)): subarray would allocate a view per pair.
-      for (let i = 0; i < PROGRAM_LENGTH; i++) {
-        tape[i] = soup[a + i]!;
-        tape[PROGRAM_LENGTH + i] = soup[b + i]!;
-      }
-
-      if (mutate) {
-        while (next < TAPE_LENGTH) {
-          tape[next] = rng.uint32() & 0xff;
-          next += 1 + (everyByte ? 0 : geometricGap(rng, logKeep));
-        }
-        next -= TAPE_LENGTH;
-      }
-
-      steps += runTape(tape, maxSteps);
-
-      for (let i = 0; i < PROGRAM_LENGTH; i++) {
-        soup[a + i] = tape[i]!;
-        soup[b + i] = tape[PROGRAM_LENGTH + i]!;
-      }
+    const logKeep = everyByte ? 0 : Math.log1p(-mutation);
+    const total = n * PROGRAM_LENGTH;
+    // Position in the epoch's stream of tape bytes of the next byte to mutate.
+    let next = everyByte ? 0 : geometricGap(rng, logKeep);
+    while (next < total) {
+      const program = perm[Math.floor(next / PROGRAM_LENGTH)]!;
+      soup[program * PROGRAM_LENGTH + (next % PROGRAM_LENGTH)] = rng.uint32() & 0xff;
+      next += 1 + (everyByte ? 0 : geometricGap(rng, logKeep));
     }
-    return { interactions: half, steps };
   }
+
+  /**
+   * The parallel half of an epoch: runs pairs [from, to) of the current pairing and writes the
+   * tapes back; returns the steps taken. Pairs touch disjoint programs, so disjoint ranges can
+   * run at once on worker threads that share the soup's memory.
+   */
+  runPairs(from: number, to: number, maxSteps: number = DEFAULT_MAX_STEPS): number {
+    return runPairs(this.bytes, this.perm, this.tape, this.substrate, from, to, maxSteps);
+  }
+}
+
+/** Runs pairs [from, to) of `perm` over `soup` with `substrate`, through the scratch `tape`. */
+export function runPairs(
+  soup: Uint8Array, perm: Uint32Array, tape: Uint8Array, substrate: Substrate, from: number, to: number, maxSteps: number,
+): number {
+  const run = substrate.runTape;
+  let steps = 0;
+  for (let k = from; k < to; k++) {
+    const a = perm[2 * k]! * PROGRAM_LENGTH;
+    const b = perm[2 * k + 1]! * PROGRAM_LENGTH;
+    // Plain loops rather than set(subarray(...)): subarray would allocate a view per pair.
+    for (let i = 0; i < PROGRAM_LENGTH; i++) {
+      tape[i] = soup[a + i]!;
+      tape[PROGRAM_LENGTH + i] = soup[b + i]!;
+    }
+    steps += run(tape, maxSteps);
+    for (let i = 0; i < PROGRAM_LENGTH; i++) {
+      soup[a + i] = tape[i]!;
+      soup[b + i] = tape[PROGRAM_LENGTH + i]!;
+    }
+  }
+  return steps;
 }
 
 /**

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Evaluation } from '../core/types.ts';
 import type { LlmExchange } from '../core/model.ts';
-import { SCHEMA } from './schema.ts';
+import { MIGRATIONS, SCHEMA } from './schema.ts';
 import { SqliteStore } from './sqlite.ts';
 
 function tempDb(): string {
@@ -149,10 +149,23 @@ describe('SqliteStore', () => {
     expect(store.getRun('r0')?.experiment).toBe('demo');
     store.commitCandidate(candidate('r0', 0), evaluation('r0-0', 1), state('h0'));
     expect(store.getCandidate('r0-0')?.candidate.origin.model).toBeUndefined();
+    expect(store.soups()?.listSoupRuns()).toEqual([]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '2' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '3' });
     raw.close();
+  });
+
+  it('reads a version-2 database read-only as one without soup runs', () => {
+    const path = tempDb();
+    const old = new Database(path);
+    old.exec(SCHEMA);
+    old.exec(MIGRATIONS.find((migration) => migration.version === 2)!.sql);
+    old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '2')").run();
+    old.close();
+    const store = new SqliteStore(path, { readonly: true });
+    expect(store.soups()).toBeUndefined();
+    store.close();
   });
 
   it('refuses a database written by a newer version, naming the file', () => {

@@ -5,6 +5,8 @@ import { OuroError } from '../core/errors.ts';
 import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION, TRIGGERS } from './schema.ts';
+import type { SoupStore } from './soup.ts';
+import { SqliteSoupStore } from './soup-sqlite.ts';
 import type {
   CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
 } from './store.ts';
@@ -129,6 +131,20 @@ export class SqliteStore implements Store {
       recent: db.prepare('SELECT id FROM candidates WHERE run_id = ? ORDER BY seq DESC LIMIT ?'),
       children: db.prepare('SELECT child_id FROM candidate_parents WHERE parent_id = ? ORDER BY child_id'),
     };
+  }
+
+  private soupStore?: SoupStore | null;
+
+  /**
+   * The soup runs of this database. Undefined when the file opened read-only predates the soup
+   * tables (schema 3), so that it simply has no soup runs.
+   */
+  soups(): SoupStore | undefined {
+    if (this.soupStore === undefined) {
+      const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'soup_runs'").get();
+      this.soupStore = present ? new SqliteSoupStore(this.db, (work) => this.write(work)) : null;
+    }
+    return this.soupStore ?? undefined;
   }
 
   private write<T>(work: () => T): T {

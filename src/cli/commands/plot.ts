@@ -1,16 +1,21 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
 import { openStore } from '../../engine/open-store.ts';
-import { writePlots } from '../../plot/index.ts';
+import { writePlots, writeSoupPlots, type PlotsResult } from '../../plot/index.ts';
+import { SqliteStore } from '../../store/sqlite.ts';
+import type { Store } from '../../store/store.ts';
 import { emit } from '../output.ts';
 
 interface Flags { db: string; out?: string; json?: boolean }
 
 /** `ouro plot <run>`: the run's figures as SVG and PNG, for a paper or a pull request. */
 export function registerPlot(program: Command): Command {
-  return program.command('plot').description('write SVG and PNG plots of a run: score curve, lineage tree, MAP-Elites grid')
-    .argument('<run>', 'run id, such as r1a2b3c4 (see `ouro ls`)')
+  return program.command('plot')
+    .description('write SVG and PNG plots of a run: score curve, lineage tree, MAP-Elites grid; '
+      + 'for a soup run (s...), entropy, most abundant programs and byte frequencies over epochs')
+    .argument('<run>', 'run id, such as r1a2b3c4 (see `ouro ls`) or soup run s1a2b3c4 (see `ouro soup ls`)')
     .option('--out <dir>', 'folder for the plots (default: runs/<run>/plots beside the database)')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--json', 'print JSON')
@@ -18,10 +23,10 @@ export function registerPlot(program: Command): Command {
       const { store } = openStore(flags.db, true);
       try {
         const outDir = flags.out ?? join(dirname(store.location), 'runs', runId, 'plots');
-        const result = writePlots(store, runId, outDir);
+        const { kind, result } = writeAny(store, runId, outDir);
         const show = (path: string) => relative(process.cwd(), path) || '.';
         const absolute = result.written.map((plot) => ({ name: plot.name, svg: resolve(plot.svg), png: resolve(plot.png) }));
-        emit(Boolean(flags.json), { run: runId, outDir: resolve(outDir), written: absolute, skipped: result.skipped }, () => [
+        emit(Boolean(flags.json), { run: runId, kind, outDir: resolve(outDir), written: absolute, skipped: result.skipped }, () => [
           ...result.written.flatMap((plot) => [`wrote ${show(plot.svg)}`, `wrote ${show(plot.png)}`]),
           ...result.skipped.map((plot) => `skipped ${plot.name}: ${plot.reason}`),
         ].join('\n'));
@@ -29,4 +34,17 @@ export function registerPlot(program: Command): Command {
         store.close();
       }
     });
+}
+
+/**
+ * Soup plots when the id names a soup run, else the evolution plots. An unknown id gets the
+ * error of the kind it looks like: soup ids start with `s`, evolution ids with `r`.
+ */
+function writeAny(store: Store, runId: string, outDir: string): { kind: 'soup' | 'evolution'; result: PlotsResult } {
+  const soups = store instanceof SqliteStore ? store.soups() : undefined;
+  if (soups?.getSoupRun(runId)) return { kind: 'soup', result: writeSoupPlots(soups, runId, outDir) };
+  if (runId.startsWith('s') && !store.getRun(runId)) {
+    throw new OuroError('run-unknown', `no soup run ${runId} in ${store.location} (see \`ouro soup ls\`)`, { field: 'run' });
+  }
+  return { kind: 'evolution', result: writePlots(store, runId, outDir) };
 }
