@@ -94,6 +94,20 @@ describe('runSoup', () => {
     expect(result.highOrderEntropy).toBeGreaterThan(3);
   });
 
+  it('lets one seeded BFF replicator take over a random soup (seed 1 of 4,096 programs)', async () => {
+    // With one replicator in program 0, it spreads in 3 of seeds 1–12 at this size (1, 3 and 10),
+    // close to the paper's 22%; in the others its partners overwrite it early.
+    const db = tempDb();
+    const { bffSubstrate } = await import('../src/soup/bff.ts');
+    const result = await runSoup({ db, size: 4096, seed: 1, epochs: 100, metricsEvery: 50, seedPrograms: [bffSubstrate.knownReplicator!] });
+    const bytes = Buffer.from(withSoups(db, (soups) => soups.soupSnapshot(result.runId)!.bytes));
+    const needle = Buffer.from('[[{.>]-]]-]>.{[[', 'latin1');
+    let copies = 0;
+    for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) copies++;
+    expect(copies).toBeGreaterThan(400);
+    expect(result.topReplicatorScore).toBeGreaterThanOrEqual(5);
+  }, 60_000);
+
   it('runs the SUBLEQ substrate, whose known replicator fills a soup without mutation', async () => {
     // Takeover is a matter of luck (a partner's code can overwrite the replicator before it copies
     // itself): with these settings it happens for seeds 3, 5, 6 and 7 of 1–8; seed 3 keeps it intact.
