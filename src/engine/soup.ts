@@ -93,8 +93,10 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
     return { interactionsPerSecond: seconds > 0 ? sessionInteractions / seconds : 0, stepsPerSecond: seconds > 0 ? sessionSteps / seconds : 0 };
   };
 
-  let last = soups.soupMetrics(run.id).at(-1);
-  let transitionEpoch = soups.soupMetrics(run.id).find((row) => row.highOrderEntropy > TRANSITION_ENTROPY)?.epoch ?? null;
+  // Rows past the snapshot (written before a crash) are measured again, with the same values.
+  const recorded = soups.soupMetrics(run.id).filter((row) => row.epoch <= epoch);
+  let last = recorded.at(-1);
+  let transitionEpoch = recorded.find((row) => row.highOrderEntropy > TRANSITION_ENTROPY)?.epoch ?? null;
   const measure = (): SoupMetrics => {
     const measured = measureSoup(soup, TOP_PROGRAMS, run.seed ^ epoch);
     const row: SoupMetrics = {
