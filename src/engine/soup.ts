@@ -65,6 +65,7 @@ export interface SoupRunResult extends SoupSessionRate {
  * so a resumed run continues exactly as the uninterrupted one would have, on any number of threads.
  */
 export async function runSoup(options: SoupRunOptions): Promise<SoupRunResult> {
+  if (typeof options.db === 'string') requireSqlite(options.db);
   const owned = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? new SqliteStore(options.db) : options.db;
   try {
@@ -168,6 +169,13 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
     topReplicatorScore: final.topReplicatorScore,
     elapsedMs: elapsed(),
   };
+}
+
+/** Soup runs live in SQLite only for now: a server URL gets a clear refusal instead of a file named after it. */
+export function requireSqlite(db: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
+    throw new OuroError('option-invalid', `--db: soup runs are stored in SQLite files only for now, not ${db.replace(/\/\/[^@/]*@/, '//')}`, { field: 'db' });
+  }
 }
 
 interface StartPoint {

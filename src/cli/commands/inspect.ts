@@ -22,7 +22,7 @@ function withStore<T>(flags: Flags, work: (store: Store) => T): T {
 
 export function registerInspect(program: Command): void {
   program.command('ls').description('list runs')
-    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print a JSON array')
     .action((flags: Flags) => withStore(flags, (store) => {
       const runs = store.listRuns();
@@ -37,7 +37,7 @@ export function registerInspect(program: Command): void {
   program.command('best').description('the best candidate of a run; --out writes its genome files')
     .argument('<run>', 'run id')
     .option('--out <dir>', 'write the best genome files into this folder')
-    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action((runId: string, flags: Flags) => withStore(flags, (store) => {
       if (!store.getRun(runId)) throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
@@ -54,7 +54,7 @@ export function registerInspect(program: Command): void {
     .argument('<id>', 'run id, such as r1a2b3c4, or candidate id, such as r1a2b3c4-17')
     .option('--lessons', 'every set of lessons the run wrote')
     .option('--calls', "a candidate's model calls in full: prompt and reply")
-    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action((id: string, flags: Flags) => withStore(flags, (store) => {
       if (store.getRun(id)) {

@@ -1,4 +1,4 @@
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
@@ -7,6 +7,7 @@ import { writePlots, writeSoupPlots, type PlotsResult } from '../../plot/index.t
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
 import { emit } from '../output.ts';
+import { runFolder } from '../runs-folder.ts';
 
 interface Flags { db: string; out?: string; json?: boolean }
 
@@ -17,12 +18,12 @@ export function registerPlot(program: Command): Command {
       + 'for a soup run (s...), entropy, most abundant programs and byte frequencies over epochs')
     .argument('<run>', 'run id, such as r1a2b3c4 (see `ouro ls`) or soup run s1a2b3c4 (see `ouro soup ls`)')
     .option('--out <dir>', 'folder for the plots (default: runs/<run>/plots beside the database)')
-    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action((runId: string, flags: Flags) => {
       const { store } = openStore(flags.db, true);
       try {
-        const outDir = flags.out ?? join(dirname(store.location), 'runs', runId, 'plots');
+        const outDir = flags.out ?? join(runFolder(store.location, runId), 'plots');
         const { kind, result } = writeAny(store, runId, outDir);
         const show = (path: string) => relative(process.cwd(), path) || '.';
         const absolute = result.written.map((plot) => ({ name: plot.name, svg: resolve(plot.svg), png: resolve(plot.png) }));

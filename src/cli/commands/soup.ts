@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
-import { MAX_EPOCHS, runSoup, type SoupRunOptions, type SoupRunResult } from '../../engine/soup.ts';
+import { MAX_EPOCHS, requireSqlite, runSoup, type SoupRunOptions, type SoupRunResult } from '../../engine/soup.ts';
 import { fromHex } from '../../soup/hex.ts';
 import { SUBSTRATES, substrateByName } from '../../soup/substrates.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
@@ -89,6 +89,7 @@ export function registerSoup(program: Command): Command {
 }
 
 function withSoups(db: string, work: (soups: SoupStore) => void): void {
+  requireSqlite(db);
   const store = new SqliteStore(db, { readonly: true });
   try {
     const soups = store.soups();

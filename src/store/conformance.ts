@@ -1,0 +1,244 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LlmExchange } from '../core/model.ts';
+import type { Candidate, Evaluation } from '../core/types.ts';
+import type { CommitState, FailedProposals, Store } from './store.ts';
+
+export interface StoreBackend {
+  /** A fresh, empty store of its own for one test. */
+  open(): Store | Promise<Store>;
+  /** Runs one statement on the store's database through a connection of its own, past the store. */
+  raw(store: Store, sql: string): unknown | Promise<unknown>;
+}
+
+/**
+ * Registers the tests every `Store` must pass, so that SQLite and PostgreSQL behave alike.
+ *
+ * @example
+ * storeConformance('SqliteStore', { open: () => new SqliteStore(tempFile()), raw: (store, sql) => new Database(store.location).exec(sql) });
+ */
+export function storeConformance(name: string, backend: StoreBackend): void {
+  describe(`${name} (store conformance)`, () => {
+    const opened: Store[] = [];
+    const open = async (): Promise<Store> => {
+      const store = await backend.open();
+      opened.push(store);
+      return store;
+    };
+    afterEach(() => {
+      for (const store of opened.splice(0)) store.close();
+    });
+
+    it('creates runs, lists them in creation order and derives the status from the last event', async () => {
+      const store = await open();
+      seedRun(store, 'r2', 20);
+      seedRun(store, 'r1', 10);
+      expect(store.getRun('r1')).toEqual({
+        id: 'r1', experiment: 'demo', experimentDir: '/experiments/demo', config: { name: 'demo', nested: [1, 'two'] },
+        settings: { seed: 1, options: { size: 3 }, budget: { evaluations: 5 }, concurrency: 2 }, createdAt: 10, status: 'crashed-or-running',
+      });
+      store.appendRunEvent('r1', 'stopped', { reason: 'signal' });
+      expect(store.getRun('r1')?.status).toBe('stopped');
+      store.appendRunEvent('r1', 'resumed');
+      expect(store.getRun('r1')?.status).toBe('crashed-or-running');
+      store.appendRunEvent('r1', 'finished');
+      expect(store.listRuns()).toEqual([
+        { id: 'r1', experiment: 'demo', status: 'finished', bestScore: null, evaluations: 0, createdAt: 10 },
+        { id: 'r2', experiment: 'demo', status: 'crashed-or-running', bestScore: null, evaluations: 0, createdAt: 20 },
+      ]);
+    });
+
+    it('returns nothing for unknown ids', async () => {
+      const store = await open();
+      expect(store.getRun('nope')).toBeUndefined();
+      expect(store.getCandidate('nope')).toBeUndefined();
+      expect(store.getGenome('nope')).toBeUndefined();
+      expect(store.bestCandidate('nope')).toBeUndefined();
+      expect(store.recentCandidates('nope', 3)).toEqual([]);
+      expect(store.childrenOf('nope')).toEqual([]);
+      expect([...store.replay('nope')]).toEqual([]);
+      expect(store.llmCalls('nope')).toEqual([]);
+      expect(store.lessons('nope')).toEqual([]);
+      expect(store.getEmbedding('model', 'nope')).toBeUndefined();
+    });
+
+    it('replays commits and failed proposals merged by log order, without genomes', async () => {
+      const store = await open();
+      seedRun(store);
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      store.commitCandidate(candidate('r1', 2, ['r1-0']), evaluation('r1-2', 3), state('h2', 2), [failures('before two', 1)]);
+      store.recordFailedProposals('r1', [failures('at the end of a session', 3), { ...failures('duplicate', 4), kind: 'duplicate', model: 'compat:m' }]);
+      store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', undefined), state('h1', 5));
+      store.recordFailedProposals('r1', []);
+      const log = [...store.replay('r1')];
+      expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : row.failures.reason)))
+        .toEqual([0, 'before two', 2, 'at the end of a session', 'duplicate', 1]);
+      const [first, beforeTwo] = log;
+      expect(first).toEqual({
+        kind: 'candidate',
+        candidate: {
+          id: 'r1-0', runId: 'r1', seq: 0, parentIds: [], generation: 0, island: 0,
+          origin: { operator: 'initial', description: 'step 0', diff: '' }, createdAt: 1000,
+        },
+        evaluation: evaluation('r1-0', 1),
+        state: state('h0', 0),
+      });
+      expect(beforeTwo).toEqual({ kind: 'failures', failures: failures('before two', 1) });
+      expect(log[4]).toEqual({ kind: 'failures', failures: { ...failures('duplicate', 4), kind: 'duplicate', model: 'compat:m' } });
+      const errored = log[5];
+      expect(errored?.kind === 'candidate' && errored.evaluation).toEqual(evaluation('r1-1', undefined));
+      expect(store.listRuns()[0]).toMatchObject({ bestScore: 3, evaluations: 3 });
+    });
+
+    it('reads candidates, genomes, the best, the most recent and the children', async () => {
+      const store = await open();
+      seedRun(store);
+      const child = candidate('r1', 1, ['r1-0']);
+      child.origin = { ...child.origin, model: 'compat:m', rationale: 'because', proposal: 'p1' };
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      store.commitCandidate(child, evaluation('r1-1', 5), state('h1', 1));
+      store.commitCandidate(candidate('r1', 2, ['r1-0', 'r1-1']), evaluation('r1-2', undefined), state('h2', 2));
+      store.commitCandidate(candidate('r1', 3, ['r1-0']), evaluation('r1-3', 5), state('h3', 3));
+      expect(store.getCandidate('r1-1')).toEqual({ candidate: child, evaluation: evaluation('r1-1', 5) });
+      expect(store.getGenome('r1-2')).toEqual({ 'a.js': '// v2\n' });
+      // The best among status ok; a tie goes to the smaller id.
+      expect(store.bestCandidate('r1')?.candidate.id).toBe('r1-1');
+      expect(store.recentCandidates('r1', 2)).toEqual([{ id: 'r1-3' }, { id: 'r1-2' }]);
+      expect(store.childrenOf('r1-0')).toEqual(['r1-1', 'r1-2', 'r1-3']);
+      expect(store.childrenOf('r1-1')).toEqual(['r1-2']);
+    });
+
+    it('refuses a second candidate with the same genome hash in a run, and lands none of that commit', async () => {
+      const store = await open();
+      seedRun(store);
+      seedRun(store, 'r2', 2);
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      expect(() => store.commitCandidate(candidate('r1', 1), evaluation('r1-1', 2), state('h0', 2), [failures('lost', 1)])).toThrow();
+      expect(store.getCandidate('r1-1')).toBeUndefined();
+      expect([...store.replay('r1')]).toHaveLength(1);
+      // Another run may hold the same genome.
+      store.commitCandidate(candidate('r2', 0), evaluation('r2-0', 1), state('h0', 0));
+      expect(store.getCandidate('r2-0')).toBeDefined();
+    });
+
+    it('rolls back a commit that fails midway, after its failures, candidate and a parent were written', async () => {
+      const store = await open();
+      seedRun(store);
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      // The second parent row repeats the first and breaks the parents' primary key.
+      expect(() => store.commitCandidate(candidate('r1', 1, ['r1-0', 'r1-0']), evaluation('r1-1', 2), state('h1', 2), [failures('lost', 1)])).toThrow();
+      expect(store.getCandidate('r1-1')).toBeUndefined();
+      expect(store.getGenome('r1-1')).toBeUndefined();
+      expect(store.childrenOf('r1-0')).toEqual([]);
+      expect([...store.replay('r1')].map((row) => row.kind)).toEqual(['candidate']);
+      expect(store.listRuns()[0]).toMatchObject({ evaluations: 1 });
+      // The store is still usable after the rollback.
+      store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', 2), state('h1', 2));
+      expect(store.childrenOf('r1-0')).toEqual(['r1-1']);
+    });
+
+    it('round-trips model exchanges, all of a run or one proposal, in the order they were recorded', async () => {
+      const store = await open();
+      seedRun(store);
+      const exchange: LlmExchange = {
+        model: 'compat:qwen', operator: 'llm-diff', proposal: 'p1', request: { messages: [{ role: 'user', content: 'improve ✓' }], maxOutputTokens: 64 },
+        reply: 'ok', finishReason: 'stop', usage: { inputTokens: 12, outputTokens: 3 }, costUsd: 0.002, latencyMs: 41.5, attempts: 2, startedAt: 1_700_000_000_123,
+      };
+      const { proposal: _proposal, ...withoutProposal } = exchange;
+      const failed: LlmExchange = {
+        ...withoutProposal, reply: null, finishReason: null, error: { kind: 'http', message: 'HTTP 500', status: 500 },
+        usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, attempts: 3,
+      };
+      const second = { ...exchange, reply: 'again', startedAt: 1_700_000_000_456 };
+      store.recordLlmCall('r1', exchange);
+      store.recordLlmCall('r1', failed);
+      store.recordLlmCall('r1', second);
+      expect(store.llmCalls('r1')).toEqual([exchange, failed, second]);
+      expect(store.llmCalls('r1', 'p1')).toEqual([exchange, second]);
+      expect(store.llmCalls('r1', 'p2')).toEqual([]);
+    });
+
+    it('keeps every set of lessons, oldest first', async () => {
+      const store = await open();
+      seedRun(store);
+      store.recordLessons('r1', { evaluations: 100, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 });
+      store.recordLessons('r1', { evaluations: 200, source: 'llm:compat:m', lessons: ['a', 'b'], createdAt: 10 });
+      expect(store.lessons('r1')).toEqual([
+        { evaluations: 100, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 },
+        { evaluations: 200, source: 'llm:compat:m', lessons: ['a', 'b'], createdAt: 10 },
+      ]);
+    });
+
+    it('caches embeddings by model and text hash, keeping the first write', async () => {
+      const store = await open();
+      const vector = new Float32Array([0.25, -1.5, 3.125, Math.fround(1 / 3)]);
+      // A view at an odd offset of a larger buffer, as drivers and slices hand them out.
+      const padded = new Uint8Array(vector.byteLength + 4);
+      padded.set(new Uint8Array(vector.buffer), 4);
+      store.putEmbedding('model-a', 'h1', new Float32Array(padded.buffer, 4, 4), 7);
+      store.putEmbedding('model-a', 'h1', new Float32Array([9, 9, 9, 9]), 7);
+      store.putEmbedding('model-b', 'h1', new Float32Array([1]), 1);
+      expect([...store.getEmbedding('model-a', 'h1')!]).toEqual([...vector]);
+      expect(store.getEmbedding('model-a', 'h1')).toBeInstanceOf(Float32Array);
+      expect([...store.getEmbedding('model-b', 'h1')!]).toEqual([1]);
+      expect(store.getEmbedding('model-b', 'h2')).toBeUndefined();
+    });
+
+    it('refuses UPDATE and DELETE on its tables, even through a connection of its own', async () => {
+      const store = await open();
+      seedRun(store);
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      store.recordLlmCall('r1', {
+        model: 'm', operator: 'o', request: { messages: [] }, reply: 'r', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 },
+        costUsd: 1, latencyMs: 1, attempts: 1, startedAt: 1,
+      });
+      store.recordLessons('r1', { evaluations: 1, source: 'stats', lessons: ['x'], createdAt: 1 });
+      store.putEmbedding('m', 'h', new Float32Array([1]), 1);
+      for (const sql of [
+        "UPDATE evaluations SET score = 99 WHERE candidate_id = 'r1-0'",
+        'DELETE FROM candidates',
+        "UPDATE runs SET experiment = 'other'",
+        'DELETE FROM run_events',
+        'UPDATE llm_calls SET cost_usd = 0',
+        'DELETE FROM lessons',
+        'DELETE FROM embeddings',
+      ]) {
+        await expect(Promise.resolve().then(() => backend.raw(store, sql)), sql).rejects.toThrow(/append-only/);
+      }
+      expect(store.getCandidate('r1-0')?.evaluation.score).toBe(1);
+      expect(store.getRun('r1')?.experiment).toBe('demo');
+      expect(store.llmCalls('r1')[0]?.costUsd).toBe(1);
+      expect(store.lessons('r1')).toHaveLength(1);
+    });
+  });
+}
+
+function seedRun(store: Store, runId = 'r1', createdAt = 1): void {
+  store.createRun({
+    id: runId, experiment: 'demo', experimentDir: '/experiments/demo', config: { name: 'demo', nested: [1, 'two'] },
+    settings: { seed: 1, options: { size: 3 }, budget: { evaluations: 5 }, concurrency: 2 }, createdAt,
+  });
+  store.appendRunEvent(runId, 'started', { seed: 1 });
+}
+
+function candidate(runId: string, seq: number, parentIds: string[] = []): Candidate {
+  return {
+    id: `${runId}-${seq}`, runId, seq, parentIds, generation: parentIds.length > 0 ? 1 : 0, island: 0,
+    genome: { 'a.js': `// v${seq}\n` }, origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: `step ${seq}`, diff: '' },
+    createdAt: 1000 + seq,
+  };
+}
+
+function evaluation(id: string, score: number | undefined): Evaluation {
+  return {
+    candidateId: id, status: score === undefined ? 'error' : 'ok', ...(score === undefined ? { error: 'boom' } : { score }),
+    metrics: { m: 1.25 }, features: { length: 10 }, instances: { a: 0.5 }, feedback: 'fine', artifacts: { a: [1, 2] }, stage: 'final', durationMs: 1.5,
+  };
+}
+
+function state(genomeHash: string, logOrder: number): CommitState {
+  return { rngState: [1, 2, 3, 4], reward: 0.75, elapsedMs: 5, genomeHash, logOrder };
+}
+
+function failures(reason: string, logOrder: number): FailedProposals {
+  return { operator: 'swap-operator', kind: 'failed', count: 3, reason, rngState: [5, 6, 7, 8], logOrder };
+}

@@ -1,0 +1,156 @@
+/**
+ * The PostgreSQL tables: SQLite's schema version 2 (schema.ts with its migration 2) in native types.
+ * The soup tables (SQLite's version 3) are left out: soups are a SqliteStore-only feature for now.
+ */
+export const POSTGRES_SCHEMA_VERSION = 2;
+
+/** Any number: two controllers opening one database at once create the schema one after the other. */
+export const SCHEMA_LOCK_KEY = 0x6f75726f; // 'ouro'
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  experiment TEXT NOT NULL,
+  experiment_dir TEXT NOT NULL,
+  config TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_events (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  kind TEXT NOT NULL,
+  data TEXT,
+  at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_events_run ON run_events(run_id, id);
+CREATE TABLE IF NOT EXISTS candidates (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  seq INTEGER NOT NULL,
+  parent_ids TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  island INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  description TEXT NOT NULL,
+  diff TEXT NOT NULL,
+  genome TEXT NOT NULL,
+  genome_hash TEXT NOT NULL,
+  rng_state TEXT NOT NULL,
+  reward DOUBLE PRECISION NOT NULL,
+  elapsed_ms BIGINT NOT NULL,
+  log_order INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  model TEXT,
+  rationale TEXT,
+  proposal TEXT,
+  UNIQUE (run_id, seq),
+  UNIQUE (run_id, genome_hash)
+);
+CREATE INDEX IF NOT EXISTS candidates_log ON candidates(run_id, log_order);
+CREATE TABLE IF NOT EXISTS proposal_failures (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  log_order INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  rng_state TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  model TEXT
+);
+CREATE INDEX IF NOT EXISTS proposal_failures_run ON proposal_failures(run_id, log_order);
+CREATE TABLE IF NOT EXISTS candidate_parents (
+  parent_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  PRIMARY KEY (parent_id, child_id)
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+  candidate_id TEXT PRIMARY KEY REFERENCES candidates(id),
+  run_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  score DOUBLE PRECISION,
+  metrics TEXT NOT NULL,
+  features TEXT NOT NULL,
+  instances TEXT NOT NULL,
+  feedback TEXT NOT NULL,
+  artifacts TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  error TEXT,
+  duration_ms DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evaluations_best ON evaluations(run_id, score DESC);
+CREATE TABLE IF NOT EXISTS llm_calls (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  proposal TEXT,
+  operator TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request TEXT NOT NULL,
+  prompt_hash TEXT NOT NULL,
+  reply TEXT,
+  finish_reason TEXT,
+  error_kind TEXT,
+  error_message TEXT,
+  error_status INTEGER,
+  input_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  cost_usd DOUBLE PRECISION NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  attempts INTEGER NOT NULL,
+  started_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS llm_calls_run ON llm_calls(run_id, id);
+CREATE INDEX IF NOT EXISTS llm_calls_proposal ON llm_calls(run_id, proposal);
+CREATE TABLE IF NOT EXISTS lessons (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  evaluations INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  lessons TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lessons_run ON lessons(run_id, id);
+CREATE TABLE IF NOT EXISTS embeddings (
+  model TEXT NOT NULL,
+  text_hash TEXT NOT NULL,
+  vector BYTEA NOT NULL,
+  tokens INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (model, text_hash)
+);
+`;
+
+const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings'];
+
+// Statement-level triggers refuse even an UPDATE or DELETE that matches no row, and TRUNCATE too.
+// CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or newer.
+const TRIGGERS = `
+CREATE OR REPLACE FUNCTION ouro_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'OUAPP';
+END $$;
+${APPEND_ONLY.map((table) => `CREATE OR REPLACE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${table}
+  FOR EACH STATEMENT EXECUTE FUNCTION ouro_append_only();`).join('\n')}
+`;
+
+export const CREATE_META = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);';
+
+/** Refuses, with SQLSTATE OUVER and the version as message, a database from a newer Ouroboros. */
+export const CHECK_VERSION = `
+DO $$
+DECLARE found INTEGER;
+BEGIN
+  SELECT value::integer INTO found FROM meta WHERE key = 'schema';
+  IF found > ${POSTGRES_SCHEMA_VERSION} THEN
+    RAISE EXCEPTION '%', found USING ERRCODE = 'OUVER';
+  END IF;
+END $$;
+`;
+
+/** Every statement is idempotent, so a second controller's open changes nothing. */
+export const CREATE_SCHEMA = `${TABLES}
+${TRIGGERS}
+INSERT INTO meta (key, value) VALUES ('schema', '${POSTGRES_SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
+`;

@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evolve, resume } from '../engine/evolve.ts';
+import { openStore } from '../engine/open-store.ts';
+import { writeTinyExperiment } from '../testing/tiny-experiment.ts';
+import { CHECK_VERSION, CREATE_META, CREATE_SCHEMA, SCHEMA_LOCK_KEY } from './postgres-schema.ts';
+import { testPostgres } from './postgres-testing.ts';
+import { PostgresStore, redactUrl } from './postgres.ts';
+import { SqliteStore } from './sqlite.ts';
+import type { Store } from './store.ts';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../bin/ouro.js', import.meta.url));
+
+/** The committed history of a run, in replay order: what must be identical across stores and resumes. */
+function history(store: Store, runId: string): string[] {
+  return [...store.replay(runId)].map((row) => row.kind === 'failures'
+    ? `failed ${row.failures.count} ${row.failures.operator} ${row.failures.reason}`
+    : `${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.status} ${row.evaluation.score}`);
+}
+
+describe('PostgresStore without a server', () => {
+  it('fails fast with store-open and the URL without its password when nothing listens', () => {
+    const started = Date.now();
+    expect(() => new PostgresStore('postgres://ouro:secret@127.0.0.1:1/ouro')).toThrow(expect.objectContaining({
+      code: 'store-open',
+      message: expect.stringMatching(/^cannot connect to PostgreSQL database postgres:\/\/ouro@127\.0\.0\.1:1\/ouro: .*ECONNREFUSED/),
+    }));
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('sends postgres URLs to PostgreSQL and anything else to SQLite', () => {
+    expect(() => openStore('postgresql://ouro:secret@127.0.0.1:1/ouro')).toThrow(/postgresql:\/\/ouro@127\.0\.0\.1:1\/ouro/);
+    const { store } = openStore(join(mkdtempSync(join(tmpdir(), 'ouro-open-')), 'ouro.db'));
+    expect(store).toBeInstanceOf(SqliteStore);
+    store.close();
+  });
+
+  it('removes only the password from a URL', () => {
+    expect(redactUrl('postgres://ouro:p%40ss@db.example:5432/ouro?sslmode=require')).toBe('postgres://ouro@db.example:5432/ouro?sslmode=require');
+    expect(redactUrl('postgres://ouro@db.example/ouro')).toBe('postgres://ouro@db.example/ouro');
+  });
+});
+
+const postgres = await testPostgres();
+
+describe.skipIf(postgres.unavailable !== undefined)(postgres.unavailable ? `PostgresStore: skipped: ${postgres.unavailable}` : 'PostgresStore', () => {
+  afterAll(() => postgres.dropDatabases());
+
+  it('names a missing database', async () => {
+    const url = (await postgres.createDatabase()).replace(/ouro_test_\w+/, 'ouro_test_missing');
+    expect(() => new PostgresStore(url)).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('"ouro_test_missing" does not exist') }));
+  });
+
+  it('opens read-only without creating tables, and refuses writes', async () => {
+    const url = await postgres.createDatabase();
+    expect(() => new PostgresStore(url, { readonly: true })).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('has no Ouroboros tables') }));
+    const writer = new PostgresStore(url);
+    writer.createRun({ id: 'r1', experiment: 'demo', experimentDir: '/x', config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+    writer.close();
+    const reader = new PostgresStore(url, { readonly: true });
+    expect(reader.getRun('r1')?.experiment).toBe('demo');
+    expect(() => reader.appendRunEvent('r1', 'stopped')).toThrow(expect.objectContaining({ code: 'store-readonly' }));
+    reader.close();
+  });
+
+  it('refuses a database written by a newer version', async () => {
+    const url = await postgres.createDatabase();
+    new PostgresStore(url).close();
+    await postgres.execute(url, "UPDATE meta SET value = '99' WHERE key = 'schema'");
+    for (const readonly of [false, true]) {
+      expect(() => new PostgresStore(url, { readonly })).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }));
+    }
+  });
+
+  it('lets several controllers create the schema at once', async () => {
+    const url = await postgres.createDatabase();
+    const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: url }));
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      // What each PostgresStore does on open; without the advisory lock, concurrent CREATEs collide.
+      await Promise.all(clients.map((client) => client.query(`BEGIN; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY}); ${CREATE_META} ${CHECK_VERSION} ${CREATE_SCHEMA} COMMIT;`)));
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    const first = new PostgresStore(url);
+    const second = new PostgresStore(url);
+    first.createRun({ id: 'r1', experiment: 'demo', experimentDir: '/x', config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+    expect(second.listRuns().map((summary) => summary.id)).toEqual(['r1']);
+    first.close();
+    second.close();
+    expect(() => first.listRuns()).toThrow(/is closed/);
+  });
+
+  it('runs and resumes an evolution exactly like SQLite does, and the CLI lists it', async () => {
+    const dir = writeTinyExperiment();
+    const url = await postgres.createDatabase();
+    const sqlite = join(mkdtempSync(join(tmpdir(), 'ouro-pg-e2e-')), 'ouro.db');
+    const uninterrupted = await evolve(dir, { db: sqlite, seed: 11, budget: { evaluations: 30 } });
+    const firstHalf = await evolve(dir, { db: url, seed: 11, budget: { evaluations: 12 } });
+    expect(firstHalf.evaluations).toBe(12);
+    expect(firstHalf.store).toBe(url);
+    const resumed = await resume(firstHalf.runId, { db: url, budget: { evaluations: 30 } });
+    expect(resumed.evaluations).toBe(30);
+    expect(resumed.bestScore).toBe(uninterrupted.bestScore);
+
+    const store = new PostgresStore(url, { readonly: true });
+    const reference = new SqliteStore(sqlite, { readonly: true });
+    try {
+      expect(history(store, firstHalf.runId)).toEqual(history(reference, uninterrupted.runId));
+      expect(store.listRuns()).toEqual([expect.objectContaining({ id: firstHalf.runId, evaluations: 30, status: 'finished', bestScore: resumed.bestScore })]);
+      const ids = store.recentCandidates(firstHalf.runId, 100).map((row) => row.id);
+      expect(ids).toHaveLength(30);
+      for (const id of ids) expect(store.getGenome(id)?.['solve.js']).toContain('EVOLVE-BLOCK-START');
+    } finally {
+      store.close();
+      reference.close();
+    }
+
+    // The CLI opens the same URL, prints the run and exits: a closed store leaves nothing running.
+    const { stdout } = await run(process.execPath, [CLI, 'ls', '--db', url, '--json'], { timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ id: firstHalf.runId, evaluations: 30 })]);
+  });
+});

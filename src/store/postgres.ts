@@ -1,0 +1,351 @@
+import { fileURLToPath } from 'node:url';
+import { createSyncFn } from 'synckit';
+import { OuroError } from '../core/errors.ts';
+import type { LlmExchange } from '../core/model.ts';
+import type { Candidate, Evaluation, Genome } from '../core/types.ts';
+import { CHECK_VERSION, CREATE_META, CREATE_SCHEMA, POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY } from './postgres-schema.ts';
+import {
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+} from './rows.ts';
+import type {
+  CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
+} from './store.ts';
+
+export interface PostgresOptions {
+  /** Open without creating the schema; the connection refuses writes. */
+  readonly?: boolean;
+  /** How long to wait for the server before failing (default 3 s). */
+  connectTimeoutMs?: number;
+}
+
+interface Statement {
+  text: string;
+  values?: unknown[];
+}
+
+interface WorkerError { message: string; code: string | null; detail: string | null; constraint: string | null }
+type WorkerReply = { error: WorkerError } | { handle: number } | { rows: unknown[][] } | Record<string, never>;
+type WorkerRequest =
+  | { op: 'open'; url: string; readonly: boolean; connectTimeoutMs: number }
+  | { op: 'run'; handle: number; statements: Statement[]; transaction: boolean }
+  | { op: 'close'; handle: number };
+
+// synckit runs the worker once per process (it caches by path) and shares it between stores: each
+// store is one pool in it, ended by close(). synckit gives no handle to terminate the thread, but it
+// unrefs it, so an idle worker never keeps the process alive. The timeout is a last resort against
+// a hang: the worker's own connection timeout answers far sooner.
+// The thread starts with the first PostgresStore, so that SQLite users never pay for it.
+type Call = (request: WorkerRequest) => WorkerReply;
+let worker: Call | undefined;
+function call(request: WorkerRequest): WorkerReply {
+  worker ??= createSyncFn<(request: WorkerRequest) => Promise<WorkerReply>>(
+    fileURLToPath(new URL('./postgres-worker.js', import.meta.url)), { timeout: 120_000 },
+  );
+  return worker(request);
+}
+
+/** True for `postgres://` and `postgresql://` URLs, which openStore sends here. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The URL with any password removed, fit for messages and `store.location`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1@');
+  }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '3D000', '28000', '28P01', '57P03']);
+
+/** Translates the server's SQLSTATE (or the socket's error code) into errors that name the database. */
+function storeError(location: string, error: WorkerError): OuroError {
+  const cause = Object.assign(new Error(error.message), error);
+  const code = error.code ?? '';
+  if (code === '25006') {
+    return new OuroError('store-readonly', `database ${location} is read-only: ${error.message}`, { file: location, cause });
+  }
+  if (code === '40001' || code === '40P01' || code === '55P03') {
+    return new OuroError('store-locked', `database ${location} is busy (${error.message}); try again`, { file: location, retryable: true, cause });
+  }
+  if (CONNECTION_CODES.has(code) || (error.code === null && /timeout|terminated|connect/i.test(error.message))) {
+    return new OuroError('store-open', `cannot connect to PostgreSQL database ${location}: ${error.message || code}`, { file: location, cause });
+  }
+  if (code === 'OUVER') {
+    return new OuroError('store-version', `${location} was written by a newer Ouroboros (schema ${error.message}; this one reads up to ${POSTGRES_SCHEMA_VERSION}); upgrade, or use --db for another database`, { file: location, cause });
+  }
+  if (code === '42P01') {
+    return new OuroError('store-open', `${location} has no Ouroboros tables (${error.message}): start a run into it with \`ouro run <experiment> --db <url>\``, { file: location, cause });
+  }
+  return new OuroError('store-open', `database ${location}: ${error.message}`, { file: location, cause });
+}
+
+const REPLAY_CANDIDATES = `SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
+    c.model, c.rationale, c.proposal, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
+  FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = $1 ORDER BY c.log_order, c.seq`;
+
+const LIST_RUNS = `SELECT r.id, r.experiment, r.created_at,
+    (SELECT count(*) FROM candidates c WHERE c.run_id = r.id) AS evaluations,
+    (SELECT max(score) FROM evaluations e WHERE e.run_id = r.id AND e.status = 'ok') AS best_score,
+    (SELECT kind FROM run_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
+  FROM runs r ORDER BY r.created_at, r.id`;
+
+/**
+ * The shared store for several controllers: PostgreSQL behind the same synchronous contract as
+ * SQLite. Each call waits for a worker thread that runs `pg`, so a commit is durable when it returns.
+ *
+ * @example
+ * const store = new PostgresStore('postgres://ouro@db.example:5432/ouro');
+ * for (const run of store.listRuns()) console.log(run.id, run.bestScore);
+ * store.close();
+ */
+export class PostgresStore implements Store {
+  readonly location: string;
+  private handle: number | undefined;
+
+  constructor(url: string, options: PostgresOptions = {}) {
+    this.location = redactUrl(url);
+    const reply = this.send({ op: 'open', url, readonly: options.readonly ?? false, connectTimeoutMs: options.connectTimeoutMs ?? 3000 });
+    this.handle = (reply as { handle: number }).handle;
+    try {
+      if (options.readonly) {
+        this.batch([{ text: "SELECT value FROM meta WHERE key = 'schema'" }, { text: CHECK_VERSION }]);
+      } else {
+        // The advisory lock ends with the transaction, so two controllers opening at once take turns.
+        this.transaction([{ text: `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})` }, { text: CREATE_META }, { text: CHECK_VERSION }, { text: CREATE_SCHEMA }]);
+      }
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  private send(request: WorkerRequest): WorkerReply {
+    let reply: WorkerReply;
+    try {
+      reply = call(request);
+    } catch (error) {
+      throw new OuroError('store-open', `PostgreSQL database ${this.location} did not answer: ${(error as Error).message}`, { file: this.location, cause: error });
+    }
+    if ('error' in reply) throw storeError(this.location, reply.error);
+    return reply;
+  }
+
+  private statements(statements: Statement[], transaction: boolean): unknown[][] {
+    if (this.handle === undefined) throw new OuroError('store-open', `database ${this.location} is closed`, { file: this.location });
+    return (this.send({ op: 'run', handle: this.handle, statements, transaction }) as { rows: unknown[][] }).rows;
+  }
+
+  /** One statement; its rows. */
+  private query<T>(text: string, values: unknown[] = []): T[] {
+    return (this.statements([{ text, values }], false)[0] ?? []) as T[];
+  }
+
+  /** Several statements in one round trip to the worker, each on its own (reads); each one's rows. */
+  private batch(statements: Statement[]): unknown[][] {
+    return this.statements(statements, false);
+  }
+
+  /** Several statements in one transaction and one round trip to the worker; each one's rows. */
+  private transaction(statements: Statement[]): unknown[][] {
+    return this.statements(statements, true);
+  }
+
+  createRun(run: NewRun): void {
+    this.query('INSERT INTO runs (id, experiment, experiment_dir, config, settings, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      run.id, run.experiment, run.experimentDir, JSON.stringify(run.config), JSON.stringify(run.settings), run.createdAt,
+    ]);
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const [runs, events] = this.batch([
+      { text: 'SELECT * FROM runs WHERE id = $1', values: [id] },
+      { text: 'SELECT kind FROM run_events WHERE run_id = $1 ORDER BY id DESC LIMIT 1', values: [id] },
+    ]) as [Array<Record<string, string | number>>, Array<{ kind: string }>];
+    const row = runs[0];
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      experiment: row.experiment as string,
+      experimentDir: row.experiment_dir as string,
+      config: JSON.parse(row.config as string),
+      settings: JSON.parse(row.settings as string),
+      createdAt: row.created_at as number,
+      status: runStatusOf(events[0]?.kind),
+    };
+  }
+
+  listRuns(): RunSummary[] {
+    return this.query<Record<string, string | number | null>>(LIST_RUNS).map((row) => ({
+      id: row.id as string,
+      experiment: row.experiment as string,
+      status: runStatusOf(row.last_event as string | null),
+      bestScore: row.best_score as number | null,
+      evaluations: row.evaluations as number,
+      createdAt: row.created_at as number,
+    }));
+  }
+
+  appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {
+    this.query('INSERT INTO run_events (run_id, kind, data, at) VALUES ($1, $2, $3, $4)', [runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()]);
+  }
+
+  commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures: readonly FailedProposals[] = []): void {
+    this.transaction([
+      ...failureStatements(candidate.runId, failures),
+      {
+        text: `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
+            rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+        values: [
+          candidate.id, candidate.runId, candidate.seq, JSON.stringify(candidate.parentIds), candidate.generation, candidate.island,
+          candidate.origin.operator, candidate.origin.description, candidate.origin.diff, JSON.stringify(candidate.genome), state.genomeHash,
+          JSON.stringify(state.rngState), state.reward, Math.round(state.elapsedMs), state.logOrder, candidate.createdAt,
+          candidate.origin.model ?? null, candidate.origin.rationale ?? null, candidate.origin.proposal ?? null,
+        ],
+      },
+      ...(candidate.parentIds.length === 0 ? [] : [{
+        text: 'INSERT INTO candidate_parents (parent_id, child_id) SELECT parent, $2 FROM unnest($1::text[]) AS parent',
+        values: [candidate.parentIds, candidate.id],
+      }]),
+      {
+        text: `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, error, duration_ms)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        values: [
+          candidate.id, candidate.runId, evaluation.status, evaluation.score ?? null, JSON.stringify(evaluation.metrics),
+          JSON.stringify(evaluation.features), JSON.stringify(evaluation.instances), evaluation.feedback, JSON.stringify(evaluation.artifacts),
+          evaluation.stage, evaluation.error ?? null, evaluation.durationMs,
+        ],
+      },
+    ]);
+  }
+
+  recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {
+    if (failures.length > 0) this.transaction(failureStatements(runId, failures));
+  }
+
+  /** Merges the candidate and failure logs by log order, as SqliteStore does; both are read in one round trip. */
+  replay(runId: string): Iterable<ReplayRow> {
+    const [candidates, failures] = this.batch([
+      { text: REPLAY_CANDIDATES, values: [runId] },
+      { text: 'SELECT * FROM proposal_failures WHERE run_id = $1 ORDER BY log_order, id', values: [runId] },
+    ]) as [Array<CandidateRow & EvaluationRow>, FailureRow[]];
+    const log: ReplayRow[] = [];
+    let next = 0;
+    for (const row of candidates) {
+      while (next < failures.length && failures[next]!.log_order < row.log_order) log.push(failureRow(failures[next++]!));
+      const { genome: _genome, ...candidate } = candidateFromRow({ ...row, genome: '{}' });
+      log.push({
+        kind: 'candidate',
+        candidate,
+        evaluation: evaluationFromRow(row),
+        state: { rngState: JSON.parse(row.rng_state), reward: row.reward, elapsedMs: row.elapsed_ms, genomeHash: row.genome_hash, logOrder: row.log_order },
+      });
+    }
+    while (next < failures.length) log.push(failureRow(failures[next++]!));
+    return log;
+  }
+
+  recordLlmCall(runId: string, exchange: LlmExchange): void {
+    const row = exchangeToRow(runId, exchange);
+    this.query(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
+        error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`, [
+      row.run_id, row.proposal, row.operator, row.model, row.request, row.prompt_hash, row.reply, row.finish_reason, row.error_kind,
+      row.error_message, row.error_status, row.input_tokens, row.output_tokens, row.cost_usd, row.latency_ms, row.attempts, row.started_at,
+    ]);
+  }
+
+  llmCalls(runId: string, proposal?: string): LlmExchange[] {
+    const rows = proposal === undefined
+      ? this.query<LlmCallRow>('SELECT * FROM llm_calls WHERE run_id = $1 ORDER BY id', [runId])
+      : this.query<LlmCallRow>('SELECT * FROM llm_calls WHERE run_id = $1 AND proposal = $2 ORDER BY id', [runId, proposal]);
+    return rows.map(exchangeFromRow);
+  }
+
+  recordLessons(runId: string, record: LessonRecord): void {
+    this.query('INSERT INTO lessons (run_id, evaluations, source, lessons, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt,
+    ]);
+  }
+
+  lessons(runId: string): LessonRecord[] {
+    const rows = this.query<{ evaluations: number; source: string; lessons: string; created_at: number }>('SELECT * FROM lessons WHERE run_id = $1 ORDER BY id', [runId]);
+    return rows.map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[], createdAt: row.created_at }));
+  }
+
+  getEmbedding(model: string, textHash: string): Float32Array | undefined {
+    const row = this.query<{ vector: Uint8Array }>('SELECT vector FROM embeddings WHERE model = $1 AND text_hash = $2', [model, textHash])[0];
+    if (!row) return undefined;
+    // Copy into an aligned buffer of its own: the bytes may sit at any offset of a larger one.
+    const bytes = new Uint8Array(row.vector);
+    return new Float32Array(bytes.buffer, 0, bytes.byteLength / 4);
+  }
+
+  putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void {
+    this.query('INSERT INTO embeddings (model, text_hash, vector, tokens, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+      model, textHash, new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), tokens, Date.now(),
+    ]);
+  }
+
+  getCandidate(id: string): CandidateRecord | undefined {
+    const [candidates, evaluations] = this.batch([
+      { text: 'SELECT * FROM candidates WHERE id = $1', values: [id] },
+      { text: 'SELECT * FROM evaluations WHERE candidate_id = $1', values: [id] },
+    ]) as [CandidateRow[], EvaluationRow[]];
+    const candidate = candidates[0];
+    const evaluation = evaluations[0];
+    if (!candidate || !evaluation) return undefined;
+    return { candidate: candidateFromRow(candidate), evaluation: evaluationFromRow(evaluation) };
+  }
+
+  getGenome(id: string): Genome | undefined {
+    const row = this.query<{ genome: string }>('SELECT genome FROM candidates WHERE id = $1', [id])[0];
+    return row ? (JSON.parse(row.genome) as Genome) : undefined;
+  }
+
+  bestCandidate(runId: string): CandidateRecord | undefined {
+    const row = this.query<{ candidate_id: string }>(`SELECT candidate_id FROM evaluations WHERE run_id = $1 AND status = 'ok'
+      ORDER BY score DESC, candidate_id LIMIT 1`, [runId])[0];
+    return row ? this.getCandidate(row.candidate_id) : undefined;
+  }
+
+  recentCandidates(runId: string, count: number): Array<{ id: string }> {
+    return this.query<{ id: string }>('SELECT id FROM candidates WHERE run_id = $1 ORDER BY seq DESC LIMIT $2', [runId, count]);
+  }
+
+  childrenOf(id: string): string[] {
+    return this.query<{ child_id: string }>('SELECT child_id FROM candidate_parents WHERE parent_id = $1 ORDER BY child_id', [id]).map((row) => row.child_id);
+  }
+
+  close(): void {
+    if (this.handle === undefined) return;
+    const handle = this.handle;
+    this.handle = undefined;
+    this.send({ op: 'close', handle });
+  }
+}
+
+function failureStatements(runId: string, failures: readonly FailedProposals[]): Statement[] {
+  const now = Date.now();
+  return failures.map((batch) => ({
+    text: `INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    values: [runId, batch.logOrder, batch.operator, batch.kind, batch.count, batch.reason, JSON.stringify(batch.rngState), now, batch.model ?? null],
+  }));
+}
+
+function failureRow(row: FailureRow): ReplayRow {
+  return {
+    kind: 'failures',
+    failures: {
+      operator: row.operator, ...(row.model ? { model: row.model } : {}), kind: row.kind, count: row.count, reason: row.reason,
+      rngState: JSON.parse(row.rng_state), logOrder: row.log_order,
+    },
+  };
+}
