@@ -7,6 +7,8 @@ import { registerPlot } from './commands/plot.ts';
 import { registerSoup } from './commands/soup.ts';
 import { registerUi } from './commands/ui.ts';
 import { registerResume, registerRun } from './commands/run.ts';
+import { registerFleet } from './commands/fleet.ts';
+import { registerWorker } from './commands/worker.ts';
 import { addExperimentOptions } from './experiment-options.ts';
 import { reportError } from './output.ts';
 
@@ -28,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     registerPlot(program);
     registerUi(program);
     registerSoup(program);
+    registerWorker(program);
+    registerFleet(program);
     await program.parseAsync(argv, { from: 'user' });
     // A command that finished but found a problem (a model that does not answer) sets the code itself.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -41,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
 async function experimentForRun(argv: string[]): Promise<LoadedExperiment | undefined> {
   const at = argv.indexOf('run');
   if (at === -1 || argv.slice(0, at).some((arg) => !arg.startsWith('-'))) return undefined;
-  const valued = new Set(['--seed', '--budget', '--concurrency', '--db', '--model', '--replay']);
+  const valued = new Set(['--seed', '--budget', '--concurrency', '--db', '--model', '--replay', '--fleet']);
   for (let index = at + 1; index < argv.length; index++) {
     const arg = argv[index] as string;
     if (valued.has(arg)) index++;

@@ -19,7 +19,11 @@ export type OuroErrorCode =
   | 'run-finished'
   | 'operators-exhausted'
   | 'option-invalid'
-  | 'soup-mismatch';
+  | 'soup-mismatch'
+  | 'fleet-unreachable'
+  | 'fleet-version'
+  | 'fleet-bundle'
+  | 'fleet-unsupported';
 
 export interface OuroErrorDetails {
   /** The config field or CLI option at fault. */

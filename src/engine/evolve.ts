@@ -7,7 +7,7 @@ import type { ArchiveConfig } from '../core/experiment.ts';
 import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
-import { EvaluatorPool } from '../evaluate/pool.ts';
+import { EvaluatorPool, type PoolOptions } from '../evaluate/pool.ts';
 import { OperatorBandit } from '../propose/index.ts';
 import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
@@ -20,6 +20,9 @@ import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
 import { openStore } from './open-store.ts';
+
+/** What evaluates candidates: the local pool, or anything with the same two methods. */
+export type Evaluators = Pick<EvaluatorPool, 'evaluate' | 'close'>;
 
 export interface EvolveOptions {
   /** A database path (default `.ouro/ouro.db`) or an open store. */
@@ -45,6 +48,12 @@ export interface EvolveOptions {
    * evaluators use `importGenome`. Never stored with the run: each session must ask again.
    */
   unsafe?: boolean;
+  /**
+   * Starts what evaluates this session's candidates, in place of the local worker-process pool:
+   * the fleet (`fleetEvaluators(url)` from src/fleet) passes one. Like `unsafe`, a choice of this
+   * session only. Injected rather than imported, so the engine never depends on an entry point.
+   */
+  evaluators?: (options: PoolOptions, notice: (message: string, warning?: boolean) => void) => Promise<Evaluators>;
   /** Graceful stop: in-flight evaluations finish and are committed. */
   signal?: AbortSignal;
   /** Hard stop: in-flight evaluations are abandoned and rerun on resume. */
@@ -187,7 +196,7 @@ async function runSession(
     spend: { tokens: models?.ledger.totals().tokens ?? 0, costUsd: models?.ledger.totals().costUsd ?? 0 },
   });
 
-  const pool = await EvaluatorPool.start({
+  const poolOptions: PoolOptions = {
     evaluatorFile: loaded.evaluatorFile,
     experimentDir: loaded.dir,
     options: settings.options,
@@ -197,7 +206,10 @@ async function runSession(
     unsafe: options.unsafe ?? false,
     ...(models ? { models: brokerModels(models) } : {}),
     ...(config.evaluation.scoreRange ? { scoreRange: config.evaluation.scoreRange } : {}),
-  });
+  };
+  const pool: Evaluators = options.evaluators
+    ? await options.evaluators(poolOptions, (message, warning) => events.emit('notice', { message, warning }))
+    : await EvaluatorPool.start(poolOptions);
   let proposals = 0;
   const sessionTag = Date.now().toString(36);
   const session = new Session({
@@ -248,7 +260,7 @@ async function runSession(
 }
 
 async function evaluateInitial(
-  state: RunState, store: Store, genome: Genome, pool: EvaluatorPool, elapsedMs: () => number, events: Emitter<RunEvents>,
+  state: RunState, store: Store, genome: Genome, pool: Pick<Evaluators, 'evaluate'>, elapsedMs: () => number, events: Emitter<RunEvents>,
 ): Promise<void> {
   const candidate: Candidate = {
     id: `${state.runId}-0`, runId: state.runId, seq: 0, parentIds: [], generation: 0, island: 0, genome,

@@ -13,6 +13,7 @@ import { OuroError } from '../../core/errors.ts';
 import { openStore } from '../../engine/open-store.ts';
 import { startUiServer, type UiServer } from '../../ui/server.ts';
 import { ensureFrontEnd } from './ui.ts';
+import { runFolder } from '../runs-folder.ts';
 
 export interface RunFlags {
   seed?: string;
@@ -23,6 +24,7 @@ export interface RunFlags {
   budget?: string;
   concurrency?: string;
   db: string;
+  fleet?: string;
   json?: boolean;
   [option: string]: unknown;
 }
@@ -59,6 +61,8 @@ async function session(
       budget: flags.budget ? parseBudget(flags.budget) : undefined,
       concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
       ...(flags.unsafe ? { unsafe: true } : {}),
+      // Loaded only for a fleet run, so local runs never load BullMQ.
+      ...(flags.fleet ? { evaluators: lazyFleet(flags.fleet) } : {}),
       signal: stop.graceful,
       abandonSignal: stop.abandon,
       events,
@@ -76,9 +80,10 @@ function withCommonOptions(command: Command): Command {
   return command
     .option('--budget <limits>', 'evaluations (2000), wall time (90s, 2m), target=<score>, comma-separated')
     .option('--concurrency <n>', 'evaluations in parallel (default: the experiment setting, else the core count)')
-    .option('--db <file>', 'SQLite database', DEFAULT_DB)
+    .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--ui', 'serve the dashboard on 127.0.0.1 while the run goes (prints its URL)')
     .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
+    .option('--fleet <redis-url>', 'evaluate on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis instead of in local processes')
     .option('--json', 'print one JSON object at the end instead of text');
 }
 
@@ -187,7 +192,7 @@ function describeEnd(reason: string): string {
 
 /** Writes the best genome beside the database, under runs/<id>/best/, and returns that folder. */
 function writeBest(result: RunResult): string {
-  const folder = join(dirname(result.store), 'runs', result.runId, 'best');
+  const folder = join(runFolder(result.store, result.runId), 'best');
   for (const [file, text] of Object.entries(result.bestGenome ?? {})) {
     const path = join(folder, file);
     mkdirSync(dirname(path), { recursive: true });
@@ -219,4 +224,9 @@ function interruptHandler() {
       process.off('SIGTERM', onSignal);
     },
   };
+}
+
+/** The fleet's evaluators for `--fleet <url>`, imported on first use. */
+function lazyFleet(url: string): NonNullable<EvolveOptions['evaluators']> {
+  return async (options, notice) => (await import('../../fleet/evaluator.ts')).fleetEvaluators(url)(options, notice);
 }

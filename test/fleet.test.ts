@@ -1,0 +1,149 @@
+// The fleet against a real redis-server and real worker processes: the normal path and bad input.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OuroError } from '../src/core/errors.ts';
+import { evolve } from '../src/engine/evolve.ts';
+import { collectBundle } from '../src/fleet/bundle.ts';
+import { bullConnection, EVALUATE_QUEUE, PREFIX } from '../src/fleet/connection.ts';
+import { FleetEvaluator } from '../src/fleet/evaluator.ts';
+import { findRedisServer, spawnWorker, startLocalFleet, type LocalFleet } from '../src/fleet/local-fleet.ts';
+import { fleetStatus } from '../src/fleet/status.ts';
+import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
+import { fleetEvaluators } from '../src/fleet/evaluator.ts';
+
+const missing = findRedisServer() === undefined;
+if (missing && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error('redis-server not found (apt-get install redis-server), and OURO_REQUIRE_SERVICES=1');
+const SKIP = missing ? ' (skipped: redis-server not found (apt-get install redis-server))' : '';
+
+/** Seq, status and error of every candidate of a run, by seq. */
+function candidates(db: string, runId: string): { seq: number; status: string; stage: string; error: string | null }[] {
+  const database = new Database(db, { readonly: true });
+  try {
+    return database.prepare('SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq')
+      .all(runId) as { seq: number; status: string; stage: string; error: string | null }[];
+  } finally {
+    database.close();
+  }
+}
+
+/** Worker lines arrive through a pipe, after the controller may already hold the result. */
+async function settled<T>(read: () => T, wanted: (value: T) => boolean, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (!wanted(read()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return read();
+}
+
+describe.skipIf(missing)(`fleet${SKIP}`, () => {
+  let fleet: LocalFleet;
+  const temp = mkdtempSync(join(tmpdir(), 'ouro-fleet-'));
+
+  beforeAll(async () => {
+    fleet = await startLocalFleet({ workers: 2, cacheDir: join(temp, 'cache') });
+  });
+  afterAll(async () => {
+    await fleet?.close();
+  });
+
+  it('runs a budget on two workers: every seq once, each evaluated on a worker', async () => {
+    const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'run-')) });
+    const db = join(temp, 'happy.db');
+    const result = await evolve(dir, { db, evaluators: fleetEvaluators(fleet.url), seed: 1, concurrency: 2, budget: { evaluations: 12 } });
+    expect(result.evaluations).toBe(12);
+    const rows = candidates(db, result.runId);
+    expect(rows.map((row) => row.seq)).toEqual([...Array(12).keys()]);
+    // Mutants may fail their evaluation; none may fail for the fleet's sake.
+    expect(rows.filter((row) => row.stage === 'fleet')).toEqual([]);
+    expect(rows[0]?.status).toBe('ok');
+    const done = await settled(() => fleet.lines.filter((line) => line.includes(`done ${result.runId}-`)), (lines) => lines.length >= 12);
+    expect(done).toHaveLength(12);
+
+    const status = await fleetStatus(fleet.url);
+    expect(status.workers).toHaveLength(2);
+    expect(status.workers.every((worker) => worker.heartbeatAgeMs < 10_000)).toBe(true);
+    expect(status.queues[0]?.counts.completed).toBeGreaterThanOrEqual(12);
+  });
+
+  it('runs a job once however often it is asked for, and a second controller reads its stored result', async () => {
+    const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'idem-')) });
+    const genome = { 'solve.js': 'export function solve() { return [3, -2, 0.25]; }\n' };
+    const poolOptions = { evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 5000, memoryMb: 128 };
+    const first = await FleetEvaluator.start({ ...poolOptions, url: fleet.url });
+    const [a, b] = await Promise.all([first.evaluate('ridem-7', genome), first.evaluate('ridem-7', genome)]);
+    await first.close();
+    expect(a).toBe(b);
+    expect(a.status).toBe('ok');
+    const second = await FleetEvaluator.start({ ...poolOptions, url: fleet.url });
+    const again = await second.evaluate('ridem-7', genome);
+    // Another genome for the same seq (a resumed controller proposing differently) is a new job.
+    const other = await second.evaluate('ridem-7', { 'solve.js': 'export function solve() { return [3, -2, 0.5]; }\n' });
+    await second.close();
+    expect(again).toEqual(a);
+    expect(other.score).toBeCloseTo(0);
+    expect(await settled(() => fleet.lines.filter((line) => line.includes('done ridem-7 ')), (lines) => lines.length >= 2)).toHaveLength(2);
+  });
+
+  it('says within seconds that a Redis URL does not answer', async () => {
+    const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'unreachable-')) });
+    const started = Date.now();
+    const error = await evolve(dir, { db: join(temp, 'unreachable.db'), evaluators: fleetEvaluators('redis://127.0.0.1:1'), budget: { evaluations: 3 } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OuroError);
+    expect((error as OuroError).code).toBe('fleet-unreachable');
+    expect((error as OuroError).message).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const notUrl = await FleetEvaluator.start({ evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 1000, memoryMb: 64, url: 'http://example.com' }).catch((caught: unknown) => caught);
+    expect((notUrl as OuroError).code).toBe('fleet-unreachable');
+  });
+
+  it('refuses a job payload that fails validation, with the reason', async () => {
+    const queue = new Queue(EVALUATE_QUEUE, { connection: bullConnection(fleet.url), prefix: PREFIX });
+    try {
+      const job = await queue.add('evaluate', { version: '0.1.0', bundle: 'not-a-hash', candidateId: 'x-1' }, { jobId: 'bad-payload-1' });
+      const deadline = Date.now() + 15_000;
+      while (await job.getState() !== 'failed' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const failed = await queue.getJob('bad-payload-1');
+      expect(failed?.failedReason).toMatch(/^invalid evaluate job: .*bundle/s);
+      expect(failed?.attemptsMade).toBe(1);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('caps an experiment bundle with a clear error', async () => {
+    const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'big-')) });
+    writeFileSync(join(dir, 'data.bin'), Buffer.alloc(4096));
+    const error = await collectBundle(dir, 2048).catch((caught: unknown) => caught);
+    expect((error as OuroError).code).toBe('fleet-bundle');
+    expect((error as OuroError).message).toMatch(/data\.bin/);
+  });
+
+  it('stops the run with a clear error when a worker runs another Ouroboros version', async () => {
+    // Database 1 of the same server: a fleet of its own, with only the mismatched worker.
+    const url = `${fleet.url}/1`;
+    const stranger = spawnWorker(url, { cacheDir: join(temp, 'cache'), env: { OURO_VERSION_OVERRIDE: '9.9.9' } });
+    try {
+      await stranger.ready;
+      const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'version-')) });
+      const error = await evolve(dir, { db: join(temp, 'version.db'), evaluators: fleetEvaluators(url), budget: { evaluations: 3 } }).catch((caught: unknown) => caught);
+      expect((error as OuroError).code).toBe('fleet-version');
+      expect((error as OuroError).message).toMatch(/runs Ouroboros 9\.9\.9, the controller 0\.1\.0/);
+    } finally {
+      stranger.child.kill('SIGKILL');
+      await stranger.exited;
+    }
+  });
+
+  it('says that --roles propose is not supported yet', async () => {
+    const child = spawn(process.execPath, ['bin/ouro.js', 'worker', '--fleet', fleet.url, '--roles', 'evaluate,propose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--roles propose is not supported yet/);
+  });
+});
