@@ -11,6 +11,7 @@ import { median, measureOverhead } from './overhead.ts';
 import { measureQuality } from './quality.ts';
 import { measureScale } from './scale.ts';
 import { measureSoupSpeed } from './soup.ts';
+import { measureFleet } from './fleet.ts';
 import { runTransitionJobs, transitionReport, type TransitionJob } from './soup-transitions.ts';
 
 const FILE = resolve(import.meta.dirname, '../BENCHMARKS.md');
@@ -183,4 +184,21 @@ if (wants('soup-transitions')) {
   const results = await runTransitionJobs(jobs, availableParallelism(), (result, done) =>
     console.log(`[${done}/${jobs.length}] ${result.arm} seed ${result.seed}: ${result.seeded ? `replicator share ${result.replicatorShare}` : `transition ${result.transitionEpoch ?? '-'}`} (${fixed(result.seconds)} s)`));
   replaceSection('soup-transitions', transitionReport(results, machine, (Date.now() - started) / 60_000));
+}
+
+if (wants('fleet')) {
+  const fleet = await measureFleet(200);
+  const rates = (row: { local: Record<string, number>; fleet: Record<string, number> }) =>
+    [row.local['1'], row.local['2'], row.fleet['1'], row.fleet['2'], row.fleet['4']].map((rate) => fixed(rate)).join(' | ');
+  replaceSection('fleet', [
+    `Command: \`npm run bench -- fleet\` on ${machine}.`,
+    `${fleet.evaluations} evaluations a run, rate measured after the first 20 (workers loaded, bundle fetched). Local: \`evolve\` with its own worker-process pool at concurrency 1 and 2. Fleet: a private redis-server, N \`ouro worker\` processes (concurrency 1 each), the controller at concurrency 2N, SQLite store.`,
+    '',
+    '| evaluator | local c=1 | local c=2 | fleet, 1 worker | fleet, 2 workers | fleet, 4 workers |',
+    '| --- | --- | --- | --- | --- | --- |',
+    `| burns 20 ms of CPU (evaluations/s) | ${rates(fleet.burn)} |`,
+    `| sleeps 20 ms (evaluations/s) | ${rates(fleet.sleep)} |`,
+    '',
+    `Overhead per job (no-op evaluator, one worker, one job at a time): fleet ${fixed(fleet.noOp.fleetMsPerJob, 2)} ms against local ${fixed(fleet.noOp.localMsPerJob, 2)} ms, so ${fixed(fleet.overheadMsPerJob, 2)} ms a job on loopback (target: under 5 ms).`,
+  ].join('\n'));
 }
