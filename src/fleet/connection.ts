@@ -71,7 +71,7 @@ export class FleetRedis {
       await withTimeout(client.connect().then(() => client.ping()), PROBE_TIMEOUT_MS + 500);
     } catch (error) {
       client.disconnect();
-      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${(error as Error).message}. Is redis-server running there, and reachable from this machine?`, { field, retryable: true, cause: error });
+      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${(error as Error).message.replace(/\.$/, '')}. Is redis-server running there, and reachable from this machine?`, { field, retryable: true, cause: error });
     }
     return new FleetRedis(client, url);
   }
