@@ -43,3 +43,28 @@ export function thinPoints(points: readonly Point[], viewport: Viewport, limit: 
 function clampIndex(value: number, count: number): number {
   return Math.min(count - 1, Math.max(0, Math.floor(value)));
 }
+
+/**
+ * At most about `limit` points of a line, in order: the points are cut into runs and each run
+ * keeps its lowest and highest point, so spikes survive where every n-th point would miss them.
+ */
+export function thinLine(points: readonly Point[], limit: number): Point[] {
+  if (points.length <= limit) return [...points];
+  const runs = Math.max(1, Math.floor(limit / 2));
+  const kept: Point[] = [];
+  for (let run = 0; run < runs; run++) {
+    const from = Math.floor((run * points.length) / runs);
+    const to = Math.floor(((run + 1) * points.length) / runs);
+    let low = from;
+    let high = from;
+    for (let index = from; index < to; index++) {
+      if ((points[index] as Point)[1] < (points[low] as Point)[1]) low = index;
+      if ((points[index] as Point)[1] > (points[high] as Point)[1]) high = index;
+    }
+    for (const index of low === high ? [low] : [Math.min(low, high), Math.max(low, high)]) kept.push(points[index] as Point);
+  }
+  // The last point ends the curve where the run ended.
+  const last = points.at(-1) as Point;
+  if (kept.at(-1) !== last) kept.push(last);
+  return kept;
+}

@@ -3,7 +3,7 @@ import { thinPoints, type Point } from './downsample.ts';
 import type { Plot, PlotCandidate, PlotContext, PlotOutput } from './plot.ts';
 import { niceScale, renderChart } from './render.ts';
 import { plotConfig } from './run-data.ts';
-import { FAILED, FONT_FAMILY, GRID_LINE, MUTED, TEXT, baseOption, formatNumber, paletteColor, titleOption } from './theme.ts';
+import { FAILED, FONT_FAMILY, MUTED, TEXT, baseOption, formatNumber, paletteColor, titleOption, valueAxis } from './theme.ts';
 
 const WIDTH = 880;
 const HEIGHT = 520;
@@ -95,8 +95,8 @@ function renderScore(context: PlotContext): PlotOutput {
     grid: { ...GRID, containLabel: false },
     // The line's icon is a bar, not the default circle on a line: the series draws no symbols.
     legend: { data: [...names, { name: 'best so far', icon: 'path://M0 0H30V4H0Z' }], bottom: 10, itemGap: 18, textStyle: { fontFamily: FONT_FAMILY, color: TEXT, fontSize: 12 } },
-    xAxis: axis('evaluation', x, 30),
-    yAxis: axis('score', y, 56),
+    xAxis: valueAxis('evaluation', x, 30),
+    yAxis: valueAxis('score', y, 56),
     series: [
       ...drawn.map(({ island, points }, index) => ({
         type: 'scatter' as const,
@@ -136,20 +136,6 @@ function renderScore(context: PlotContext): PlotOutput {
   return { svg: renderChart(option, WIDTH, HEIGHT) };
 }
 
-function axis(name: string, scale: { min: number; max: number; interval: number }, gap: number) {
-  return {
-    type: 'value' as const,
-    name,
-    nameLocation: 'middle' as const,
-    nameGap: gap,
-    nameTextStyle: { fontFamily: FONT_FAMILY, color: TEXT, fontSize: 13 },
-    ...scale,
-    axisLine: { show: true, lineStyle: { color: MUTED } },
-    axisTick: { show: true, lineStyle: { color: MUTED } },
-    axisLabel: { color: TEXT, fontSize: 12, formatter: (value: number) => formatNumber(value) },
-    splitLine: { show: true, lineStyle: { color: GRID_LINE } },
-  };
-}
 
 function referenceLines(bestKnown: { score: number; source: string } | undefined, target: number | undefined) {
   const lines = [

@@ -1,10 +1,10 @@
 import type { EChartsOption } from 'echarts';
 import { TRANSITION_ENTROPY } from '../store/soup.ts';
-import type { Point } from './downsample.ts';
 import type { Plot, PlotOutput, SoupPlotContext } from './plot.ts';
 import { niceScale, renderChart } from './render.ts';
-import { epochScale, soupSubtitle, thinLine, tooFewRows, transitionRow, valueAxis } from './soup-shared.ts';
-import { FONT_FAMILY, HIGHLIGHT, MUTED, PALETTE, TEXT, baseOption, formatNumber, titleOption } from './theme.ts';
+import { thinLine, type Point } from './downsample.ts';
+import { epochScale, soupSubtitle, tooFewRows, transitionRow } from './soup-shared.ts';
+import { FONT_FAMILY, HIGHLIGHT, MUTED, PALETTE, TEXT, baseOption, formatNumber, titleOption, valueAxis } from './theme.ts';
 
 const WIDTH = 880;
 const HEIGHT = 520;

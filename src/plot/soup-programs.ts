@@ -2,8 +2,8 @@ import type { EChartsOption } from 'echarts';
 import type { SoupMetrics } from '../store/soup.ts';
 import type { Plot, PlotOutput, SoupPlotContext } from './plot.ts';
 import { niceScale, renderChart } from './render.ts';
-import { programLabel, epochScale, soupSubtitle, tooFewRows, transitionRow, valueAxis } from './soup-shared.ts';
-import { FONT_FAMILY, MUTED, TEXT, baseOption, paletteColor, titleOption } from './theme.ts';
+import { programLabel, epochScale, soupSubtitle, tooFewRows, transitionRow } from './soup-shared.ts';
+import { FONT_FAMILY, MUTED, TEXT, baseOption, paletteColor, titleOption, valueAxis } from './theme.ts';
 
 const WIDTH = 880;
 const HEIGHT = 540;

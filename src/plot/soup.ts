@@ -8,7 +8,8 @@ import { soupTopProgramsPlot } from './soup-programs.ts';
 export { byteColumns, soupBytesPlot } from './soup-bytes.ts';
 export { soupEntropyPlot } from './soup-entropy.ts';
 export { leadingPrograms, soupTopProgramsPlot } from './soup-programs.ts';
-export { programLabel, thinLine } from './soup-shared.ts';
+export { thinLine } from './downsample.ts';
+export { programLabel } from './soup-shared.ts';
 
 /** A soup run's context whose metrics rows are read from the store once, on first use. */
 export function soupPlotContext(soups: SoupStore, run: SoupRunRecord): SoupPlotContext {

@@ -65,3 +65,19 @@ export function formatNumber(value: number): string {
   if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(2).replace(/\.?0+e/, 'e');
   return String(Number(value.toPrecision(4)));
 }
+
+/** A numeric ECharts axis in the figures' style, on the given bounds. */
+export function valueAxis(name: string, scale: { min: number; max: number; interval: number }, gap: number, format: (value: number) => string = formatNumber) {
+  return {
+    type: 'value' as const,
+    name,
+    nameLocation: 'middle' as const,
+    nameGap: gap,
+    nameTextStyle: { fontFamily: FONT_FAMILY, color: TEXT, fontSize: 13 },
+    ...scale,
+    axisLine: { show: true, lineStyle: { color: MUTED } },
+    axisTick: { show: true, lineStyle: { color: MUTED } },
+    axisLabel: { color: TEXT, fontSize: 12, formatter: format },
+    splitLine: { show: true, lineStyle: { color: GRID_LINE } },
+  };
+}

@@ -5,7 +5,7 @@ import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { CHECK_VERSION, CREATE_META, CREATE_SCHEMA, POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY } from './postgres-schema.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
 } from './rows.ts';
 import type {
   CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
@@ -181,14 +181,7 @@ export class PostgresStore implements Store {
   }
 
   listRuns(): RunSummary[] {
-    return this.query<Record<string, string | number | null>>(LIST_RUNS).map((row) => ({
-      id: row.id as string,
-      experiment: row.experiment as string,
-      status: runStatusOf(row.last_event as string | null),
-      bestScore: row.best_score as number | null,
-      evaluations: row.evaluations as number,
-      createdAt: row.created_at as number,
-    }));
+    return this.query<Record<string, string | number | null>>(LIST_RUNS).map(runSummaryFromRow);
   }
 
   appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LlmExchange, ModelCallFailure } from '../core/model.ts';
 import type { Candidate, Evaluation, EvaluationStatus } from '../core/types.ts';
-import type { RunStatus } from './store.ts';
+import type { RunStatus, RunSummary } from './store.ts';
 
 export interface CandidateRow {
   id: string;
@@ -162,4 +162,16 @@ const STATUS_BY_EVENT: Record<string, RunStatus> = {
 /** A run's status from the kind of its last event (none yet counts as started). */
 export function runStatusOf(lastEvent: string | null | undefined): RunStatus {
   return STATUS_BY_EVENT[lastEvent ?? 'started'] ?? 'crashed-or-running';
+}
+
+/** A row of the run list query (the same columns in SQLite and PostgreSQL) as a RunSummary. */
+export function runSummaryFromRow(row: Record<string, string | number | null>): RunSummary {
+  return {
+    id: row.id as string,
+    experiment: row.experiment as string,
+    status: runStatusOf(row.last_event as string | null),
+    bestScore: row.best_score as number | null,
+    evaluations: row.evaluations as number,
+    createdAt: row.created_at as number,
+  };
 }

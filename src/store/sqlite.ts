@@ -11,7 +11,7 @@ import type {
   CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
 } from './store.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
 } from './rows.ts';
 
 export interface SqliteOptions {
@@ -177,15 +177,7 @@ export class SqliteStore implements Store {
   }
 
   listRuns(): RunSummary[] {
-    const rows = this.statements.listRuns.all() as Array<Record<string, string | number | null>>;
-    return rows.map((row) => ({
-      id: row.id as string,
-      experiment: row.experiment as string,
-      status: runStatusOf(row.last_event as string | null),
-      bestScore: row.best_score as number | null,
-      evaluations: row.evaluations as number,
-      createdAt: row.created_at as number,
-    }));
+    return (this.statements.listRuns.all() as Array<Record<string, string | number | null>>).map(runSummaryFromRow);
   }
 
   appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {

@@ -4,6 +4,7 @@ import { OuroError } from '../../core/errors.ts';
 import { startUiServer } from '../../ui/server.ts';
 import { buildFrontEnd, frontEndStale } from '../../ui/web/build.ts';
 import { parseInteger } from '../budget-flag.ts';
+import { untilInterrupted } from '../until-interrupted.ts';
 
 interface UiFlags { port: string; db: string; host: string }
 
@@ -24,18 +25,6 @@ export function registerUi(program: Command): Command {
       await untilInterrupted();
       await server.close();
     });
-}
-
-function untilInterrupted(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** Builds the dashboard's front end with Vite the first time (and after its sources change). */

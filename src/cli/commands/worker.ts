@@ -3,6 +3,7 @@ import { OuroError } from '../../core/errors.ts';
 import { defaultCacheDir } from '../../fleet/bundle.ts';
 import { startFleetWorker } from '../../fleet/worker.ts';
 import { parseInteger } from '../budget-flag.ts';
+import { untilInterrupted } from '../until-interrupted.ts';
 
 interface WorkerFlags { fleet?: string; concurrency: string; roles: string; cache?: string; unsafe?: boolean }
 
@@ -35,16 +36,4 @@ export function registerWorker(program: Command): Command {
       process.stdout.write(`worker ${worker.id}: stopping after the jobs in hand\n`);
       await worker.close();
     });
-}
-
-function untilInterrupted(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
