@@ -5,7 +5,7 @@ import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { CHECK_VERSION, CREATE_META, CREATE_SCHEMA, POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY } from './postgres-schema.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runRecordFromRow, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
 } from './rows.ts';
 import type {
   CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
@@ -169,15 +169,7 @@ export class PostgresStore implements Store {
     ]) as [Array<Record<string, string | number>>, Array<{ kind: string }>];
     const row = runs[0];
     if (!row) return undefined;
-    return {
-      id: row.id as string,
-      experiment: row.experiment as string,
-      experimentDir: row.experiment_dir as string,
-      config: JSON.parse(row.config as string),
-      settings: JSON.parse(row.settings as string),
-      createdAt: row.created_at as number,
-      status: runStatusOf(events[0]?.kind),
-    };
+    return runRecordFromRow(row, events[0]?.kind);
   }
 
   listRuns(): RunSummary[] {

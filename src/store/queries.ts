@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OuroError } from '../core/errors.ts';
 import { SCHEMA_VERSION } from './schema.ts';
-import { runStatusOf, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
+import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
 import type { RunSummary } from './store.ts';
 
 /** A run as the dashboard lists it: the store's summary plus what its model calls spent. */
@@ -289,14 +289,5 @@ export class DashboardQueries {
 }
 
 function listing(row: Record<string, unknown>): RunListing {
-  return {
-    id: row.id as string,
-    experiment: row.experiment as string,
-    status: runStatusOf(row.last_event as string | null),
-    bestScore: row.best_score as number | null,
-    evaluations: row.evaluations as number,
-    costUsd: row.cost_usd as number,
-    tokens: row.tokens as number,
-    createdAt: row.created_at as number,
-  };
+  return { ...runSummaryFromRow(row as Record<string, string | number | null>), costUsd: row.cost_usd as number, tokens: row.tokens as number };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LlmExchange, ModelCallFailure } from '../core/model.ts';
 import type { Candidate, Evaluation, EvaluationStatus } from '../core/types.ts';
-import type { RunStatus, RunSummary } from './store.ts';
+import type { RunRecord, RunStatus, RunSummary } from './store.ts';
 
 export interface CandidateRow {
   id: string;
@@ -173,5 +173,18 @@ export function runSummaryFromRow(row: Record<string, string | number | null>): 
     bestScore: row.best_score as number | null,
     evaluations: row.evaluations as number,
     createdAt: row.created_at as number,
+  };
+}
+
+/** A `runs` row and the kind of the run's last event as a RunRecord (both stores). */
+export function runRecordFromRow(row: Record<string, string | number>, lastEvent: string | undefined): RunRecord {
+  return {
+    id: row.id as string,
+    experiment: row.experiment as string,
+    experimentDir: row.experiment_dir as string,
+    config: JSON.parse(row.config as string),
+    settings: JSON.parse(row.settings as string),
+    createdAt: row.created_at as number,
+    status: runStatusOf(lastEvent),
   };
 }

@@ -11,7 +11,7 @@ import type {
   CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
 } from './store.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runStatusOf, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runRecordFromRow, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
 } from './rows.ts';
 
 export interface SqliteOptions {
@@ -165,15 +165,7 @@ export class SqliteStore implements Store {
     const row = this.statements.getRun.get(id) as Record<string, string | number> | undefined;
     if (!row) return undefined;
     const last = this.statements.lastEvent.get(id) as { kind: string } | undefined;
-    return {
-      id: row.id as string,
-      experiment: row.experiment as string,
-      experimentDir: row.experiment_dir as string,
-      config: JSON.parse(row.config as string),
-      settings: JSON.parse(row.settings as string),
-      createdAt: row.created_at as number,
-      status: runStatusOf(last?.kind),
-    };
+    return runRecordFromRow(row, last?.kind);
   }
 
   listRuns(): RunSummary[] {
