@@ -138,12 +138,12 @@ describe.skipIf(missing)(`fleet${SKIP}`, () => {
     }
   });
 
-  it('says that --roles propose is not supported yet', async () => {
-    const child = spawn(process.execPath, ['bin/ouro.js', 'worker', '--fleet', fleet.url, '--roles', 'evaluate,propose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('refuses an unknown role, naming the roles there are', async () => {
+    const child = spawn(process.execPath, ['bin/ouro.js', 'worker', '--fleet', fleet.url, '--roles', 'evaluate,judge'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/--roles propose is not supported yet/);
+    expect(stderr).toMatch(/--roles: unknown role "judge"; the roles are evaluate, propose/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ModelHandle } from './model.ts';
+import type { LlmExchange, ModelHandle } from './model.ts';
 import type { ArchiveEntry, EvaluationStatus, Genome } from './types.ts';
 import type { Rng } from './rng.ts';
 
@@ -65,4 +65,34 @@ export interface Operator {
 
 export function isProposalFailure(result: ProposalResult): result is ProposalFailure {
   return 'failure' in result;
+}
+
+/** One proposal made elsewhere (a fleet worker): what the operator would have been handed, as data. */
+export interface RemoteProposalRequest {
+  operator: string;
+  /** The model chosen for it, for operators with `usesModel`. */
+  model?: string;
+  /** The id its model calls are recorded under. */
+  proposal?: string;
+  /** Seeds the operator's own RNG; drawn from the run's RNG, so a seeded run draws the same seeds. */
+  seed: number;
+  parents: ParentView[];
+  inspirations: ParentView[];
+  lessons: readonly string[];
+  description?: string;
+  /** What the run's token and money budgets still allow; the remote side refuses calls beyond it. */
+  allowance: { tokens?: number; costUsd?: number };
+  signal?: AbortSignal;
+}
+
+/** Proposes for some operators on another machine; the engine books the model calls it reports. */
+export interface RemoteProposals {
+  /** True for the operators that are proposed remotely. */
+  accepts(operator: Operator): boolean;
+  /**
+   * The operator's result and every model exchange made for it, failed attempts on lost workers
+   * included, so the run's ledger sees all of the spend.
+   */
+  propose(request: RemoteProposalRequest): Promise<{ result: ProposalResult; exchanges: LlmExchange[] }>;
+  close(): Promise<void>;
 }

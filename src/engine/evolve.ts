@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { parseDuration, type Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import { Emitter, type RunEvents } from '../core/events.ts';
-import type { ArchiveConfig } from '../core/experiment.ts';
+import type { ArchiveConfig, LlmConfig, ModelConfig } from '../core/experiment.ts';
+import type { RemoteProposals } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
@@ -15,7 +16,7 @@ import { EmbeddingNovelty } from './embedding-novelty.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
 import { modelConfigs, setupModels, type RunModels } from './models.ts';
-import { chooseOperators } from './operators.ts';
+import { chooseOperators, templatesDirOf } from './operators.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
@@ -54,11 +55,28 @@ export interface EvolveOptions {
    * session only. Injected rather than imported, so the engine never depends on an entry point.
    */
   evaluators?: (options: PoolOptions, notice: (message: string, warning?: boolean) => void) => Promise<Evaluators>;
+  /**
+   * Starts what proposes for the operators it accepts, in place of this process: the fleet
+   * (`fleetProposals(url)` from src/fleet) takes the model operators. Not used in replay, whose
+   * replies come from this run's database.
+   */
+  proposals?: (setup: ProposalSetup, notice: (message: string, warning?: boolean) => void) => Promise<RemoteProposals>;
   /** Graceful stop: in-flight evaluations finish and are committed. */
   signal?: AbortSignal;
   /** Hard stop: in-flight evaluations are abandoned and rerun on resume. */
   abandonSignal?: AbortSignal;
   events?: Emitter<RunEvents>;
+}
+
+/** What a remote proposer needs to know about the run. */
+export interface ProposalSetup {
+  runId: string;
+  experimentDir: string;
+  /** The experiment's prompt templates folder, when it exists. */
+  templatesDir?: string;
+  /** The run's models, as configured (keys stay with whoever calls them). */
+  models: readonly ModelConfig[];
+  llm: LlmConfig;
 }
 
 export interface RunResult {
@@ -207,9 +225,15 @@ async function runSession(
     ...(models ? { models: brokerModels(models) } : {}),
     ...(config.evaluation.scoreRange ? { scoreRange: config.evaluation.scoreRange } : {}),
   };
-  const pool: Evaluators = options.evaluators
-    ? await options.evaluators(poolOptions, (message, warning) => events.emit('notice', { message, warning }))
-    : await EvaluatorPool.start(poolOptions);
+  const notice = (message: string, warning?: boolean): void => events.emit('notice', { message, warning });
+  const pool: Evaluators = options.evaluators ? await options.evaluators(poolOptions, notice) : await EvaluatorPool.start(poolOptions);
+  let remote: RemoteProposals | undefined;
+  try {
+    remote = await startRemoteProposals(loaded, runId, settings, options, usesModels && models !== undefined, notice);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
   let proposals = 0;
   const sessionTag = Date.now().toString(36);
   const session = new Session({
@@ -219,6 +243,7 @@ async function runSession(
       ...(models ? { models } : {}),
       ...(config.description ? { description: config.description } : {}),
       nextProposalId: () => `${sessionTag}.${++proposals}`,
+      ...(remote ? { remote } : {}),
     },
     lessons: lessonsStep({ state, store, events, every: config.lessons.every, max: config.lessons.max, models: usesModels ? models : undefined, description: config.description }),
     evaluate: (id, genome) => pool.evaluate(id, genome),
@@ -240,7 +265,7 @@ async function runSession(
     end = await session.run();
     flushFailures(state, store);
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), remote?.close()]);
   }
   store.appendRunEvent(runId, end === 'interrupted' ? 'stopped' : 'finished', { reason: end, evaluations: state.evaluations });
   events.emit('run-finished', { runId, reason: end });
@@ -257,6 +282,24 @@ async function runSession(
     stopReason: end,
     store: store.location,
   };
+}
+
+/** The remote proposer the options ask for, when this session has model operators and is not a replay. */
+async function startRemoteProposals(
+  loaded: LoadedExperiment, runId: string, settings: RunSettings, options: EvolveOptions, usesModels: boolean,
+  notice: (message: string, warning?: boolean) => void,
+): Promise<RemoteProposals | undefined> {
+  if (!options.proposals || !usesModels) return undefined;
+  if (settings.replayOf) {
+    notice('replay: proposals stay in this process, where the recorded replies are');
+    return undefined;
+  }
+  const { config } = loaded;
+  const templatesDir = templatesDirOf(config, loaded.dir);
+  return await options.proposals({
+    runId, experimentDir: loaded.dir, models: modelConfigs(config.models, settings.models), llm: config.llm,
+    ...(templatesDir ? { templatesDir } : {}),
+  }, notice);
 }
 
 async function evaluateInitial(

@@ -16,6 +16,8 @@ export interface RunModels {
   readonly book: (exchange: LlmExchange) => void;
   /** Why no call may start now, or null. */
   readonly admit: () => string | null;
+  /** What the token and money budgets still allow (a limit the budget does not set is left out). */
+  readonly remaining: () => { tokens?: number; costUsd?: number };
   /**
    * The model for one proposal: its calls are tagged with the proposal id, and `spentUsd()` says
    * what they cost, for the bandits' cost-aware reward.
@@ -64,6 +66,13 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
     if (reached === 'cost') return `the money budget ($${budget.costUsd}) is spent`;
     return null;
   };
+  const remaining = (): { tokens?: number; costUsd?: number } => {
+    const totals = ledger.totals();
+    return {
+      ...(budget.tokens === undefined ? {} : { tokens: Math.max(0, budget.tokens - totals.tokens) }),
+      ...(budget.costUsd === undefined ? {} : { costUsd: Math.max(0, budget.costUsd - totals.costUsd) }),
+    };
+  };
   const onExchange = (exchange: LlmExchange): void => {
     store.recordLlmCall(runId, exchange);
     ledger.record(exchange);
@@ -84,7 +93,7 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
       const handle: ModelHandle = { ...replay(id, resolved.contextWindow), maxOutputTokens: resolved.maxOutputTokens };
       return [id, handle];
     }));
-    return wrap(ids, handles, ledger, [], onExchange, admit);
+    return wrap(ids, handles, ledger, [], onExchange, admit, remaining);
   }
 
   if (setup.configs.length === 0) return undefined;
@@ -95,7 +104,7 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
   const notices = budget.costUsd !== undefined && unpriced.length > 0
     ? [`no price known for ${unpriced.join(', ')}: the money budget counts its calls as free; give a price in llm.prices`]
     : [];
-  return wrap(resolved.map((model) => model.spec.id), handles, ledger, notices, onExchange, admit);
+  return wrap(resolved.map((model) => model.spec.id), handles, ledger, notices, onExchange, admit, remaining);
 }
 
 /**
@@ -131,7 +140,7 @@ async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> 
 
 function wrap(
   ids: readonly string[], handles: ReadonlyMap<string, ModelHandle>, ledger: Ledger, notices: readonly string[],
-  book: (exchange: LlmExchange) => void, admit: () => string | null,
+  book: (exchange: LlmExchange) => void, admit: () => string | null, remaining: RunModels['remaining'],
 ): RunModels {
   return {
     ids,
@@ -139,6 +148,7 @@ function wrap(
     notices,
     book,
     admit,
+    remaining,
     bind(id, proposal) {
       const model = handles.get(id);
       if (!model) throw new Error(`model ${id} is not set up for this run`);

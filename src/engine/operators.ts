@@ -18,8 +18,7 @@ export interface OperatorChoice {
  * while no model is configured fails here, before anything is evaluated.
  */
 export function chooseOperators(config: ExperimentConfig, experimentDir: string, hasModels: boolean): OperatorChoice {
-  const templatesDir = resolve(experimentDir, config.prompts);
-  const llmOptions = { templatesDir: existsSync(templatesDir) ? templatesDir : undefined, maxOutputTokens: config.llm.maxOutputTokens };
+  const llmOptions = { templatesDir: templatesDirOf(config, experimentDir), maxOutputTokens: config.llm.maxOutputTokens };
   if (!config.operators) {
     if (!hasModels) {
       return {
@@ -48,4 +47,10 @@ export function chooseOperators(config: ExperimentConfig, experimentDir: string,
   // Keep the config's order: the bandit breaks ties by position.
   const operators = config.operators.map((name) => (LLM_OPERATORS.includes(name) ? createLlmOperators([name], llmOptions) : createOperators([name]))[0] as Operator);
   return { operators };
+}
+
+/** The experiment's prompt templates folder, when it exists. */
+export function templatesDirOf(config: ExperimentConfig, experimentDir: string): string | undefined {
+  const templatesDir = resolve(experimentDir, config.prompts);
+  return existsSync(templatesDir) ? templatesDir : undefined;
 }

@@ -1,5 +1,5 @@
 import { checkFrozen, diffGenomes, genomeFeatures } from '../core/genome.ts';
-import { isProposalFailure, type Operator, type ParentView } from '../core/operator.ts';
+import { isProposalFailure, type Operator, type ParentView, type ProposalResult, type RemoteProposals } from '../core/operator.ts';
 import type { RngState } from '../core/rng.ts';
 import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.ts';
 import { improvementReward } from '../propose/index.ts';
@@ -30,6 +30,8 @@ export interface ProposeDeps {
   costScale: number;
   /** A fresh id for each proposal, under which its model calls are recorded. */
   nextProposalId: () => string;
+  /** Proposes elsewhere (the fleet) for the operators it accepts. */
+  remote?: RemoteProposals;
 }
 
 /** A child ready for evaluation. */
@@ -66,16 +68,35 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
     inspirations = state.archive.inspirations(state.rng, deps.inspirations, exclude).map((entry) => ({ entry, ...state.parent(entry) }));
   }
   const proposal = modelId ? deps.nextProposalId() : undefined;
-  const bound = modelId && proposal ? deps.models?.bind(modelId, proposal) : undefined;
-  const result = await operator.propose({
-    parents: views,
-    inspirations,
-    rng: state.rng,
-    signal,
-    ...(bound ? { model: bound.handle } : {}),
-    lessons: state.lessons,
-    ...(deps.description ? { description: deps.description } : {}),
-  });
+  let result: ProposalResult;
+  let costUsd = 0;
+  if (deps.remote?.accepts(operator)) {
+    const refused = modelId ? deps.models?.admit() : null;
+    if (refused) return fail('failed', `model call refused: ${refused}`);
+    const remote = await deps.remote.propose({
+      operator: name, seed: state.rng.uint32(), parents: views, inspirations, lessons: state.lessons,
+      allowance: deps.models?.remaining() ?? {}, ...(signal ? { signal } : {}),
+      ...(modelId ? { model: modelId } : {}), ...(proposal ? { proposal } : {}), ...(deps.description ? { description: deps.description } : {}),
+    });
+    // The worker's calls enter the run's store and ledger here, as if this process had made them.
+    for (const exchange of remote.exchanges) {
+      deps.models?.book(exchange);
+      costUsd += exchange.costUsd;
+    }
+    result = remote.result;
+  } else {
+    const bound = modelId && proposal ? deps.models?.bind(modelId, proposal) : undefined;
+    result = await operator.propose({
+      parents: views,
+      inspirations,
+      rng: state.rng,
+      signal,
+      ...(bound ? { model: bound.handle } : {}),
+      lessons: state.lessons,
+      ...(deps.description ? { description: deps.description } : {}),
+    });
+    costUsd = bound?.spentUsd() ?? 0;
+  }
   if (isProposalFailure(result)) return fail('failed', result.failure);
   const illegal = checkFrozen(primary.genome, result.genome);
   if (illegal) return fail('failed', illegal);
@@ -112,7 +133,7 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   const parentScore = Number.isFinite(primary.entry.score) ? primary.entry.score : undefined;
   return {
     kind: 'child',
-    child: { candidate, parentScore, genomeHash, rngState: state.rng.state(), costUsd: bound?.spentUsd() ?? 0 },
+    child: { candidate, parentScore, genomeHash, rngState: state.rng.state(), costUsd },
   };
 }
 

@@ -7,6 +7,7 @@ import { OuroError } from '../core/errors.ts';
 /** Key prefix of every fleet key, BullMQ's included. */
 export const PREFIX = 'ouro';
 export const EVALUATE_QUEUE = 'evaluate';
+export const PROPOSE_QUEUE = 'propose';
 export const WORKER_KEY = `${PREFIX}:fleet:worker:`;
 export const BUNDLE_KEY = `${PREFIX}:bundle:`;
 

@@ -65,6 +65,8 @@ export async function startLocalRedis(port?: number): Promise<LocalRedis> {
 
 export interface WorkerProcessOptions {
   concurrency?: number;
+  /** `--roles`, such as `evaluate` (default: every role). */
+  roles?: string;
   cacheDir: string;
   env?: Record<string, string>;
   /** Each line the worker prints. */
@@ -81,7 +83,8 @@ export interface SpawnedWorker {
 
 /** `node bin/ouro.js worker --fleet URL` as a child process. */
 export function spawnWorker(url: string, options: WorkerProcessOptions): SpawnedWorker {
-  const child = spawn(process.execPath, [OURO_BIN, 'worker', '--fleet', url, '--concurrency', String(options.concurrency ?? 1), '--cache', options.cacheDir], {
+  const args = [OURO_BIN, 'worker', '--fleet', url, '--concurrency', String(options.concurrency ?? 1), '--cache', options.cacheDir, ...(options.roles ? ['--roles', options.roles] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env },
   });
   const output: string[] = [];
@@ -110,6 +113,7 @@ export function spawnWorker(url: string, options: WorkerProcessOptions): Spawned
 export interface LocalFleetOptions {
   workers: number;
   concurrency?: number;
+  roles?: string;
   env?: Record<string, string>;
   /** Start a new worker whenever one exits, as a service manager would (default true). */
   respawn?: boolean;
@@ -147,6 +151,7 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
     const worker: SpawnedWorker = spawnWorker(redis.url, {
       cacheDir: options.cacheDir,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.roles ? { roles: options.roles } : {}),
       ...(options.env ? { env: options.env } : {}),
       onLine: (line) => {
         lines.push(line);

@@ -1,6 +1,7 @@
 // What travels between the controller and the workers, checked on arrival.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { ParentView, ProposalResult } from '../core/operator.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 
 export const EvaluateJob = z.object({
@@ -9,7 +10,7 @@ export const EvaluateJob = z.object({
   /** sha256 of the experiment bundle the evaluator lives in. */
   bundle: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
   /** The evaluator's path inside the bundle. */
-  evaluator: z.string().min(1).refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'a relative path inside the bundle'),
+  evaluator: relativePath(),
   options: z.record(z.string(), z.unknown()),
   timeoutMs: z.number().int().positive(),
   memoryMb: z.number().int().positive(),
@@ -71,4 +72,88 @@ export function parseEvaluation(value: unknown, candidateId: string): Evaluation
 /** The evaluation recorded when the fleet could not evaluate a candidate. */
 export function errorEvaluation(candidateId: string, error: string): Evaluation {
   return { candidateId, status: 'error', metrics: {}, features: {}, instances: {}, feedback: '', artifacts: {}, stage: 'fleet', error, durationMs: 0 };
+}
+
+const ParentViewData = z.object({
+  // A parent taken from the failures has score NaN, which JSON carries as null.
+  entry: z.object({
+    id: z.string(), seq: z.number().int(), score: z.number().nullable(), island: z.number().int(), generation: z.number().int(),
+    parentIds: z.array(z.string()), features: z.record(z.string(), z.number()),
+  }),
+  genome: z.record(z.string(), z.string()),
+  feedback: z.string(),
+  evaluation: z.object({
+    status: z.enum(['ok', 'invalid', 'error', 'timeout']), score: z.number().optional(), error: z.string().optional(),
+    metrics: z.record(z.string(), z.number()), instances: z.record(z.string(), z.number()), artifacts: z.record(z.string(), z.unknown()),
+  }).optional(),
+});
+type ParentViewData = z.infer<typeof ParentViewData>;
+
+export const ProposeJob = z.object({
+  version: z.string().min(1),
+  bundle: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest'),
+  /** The experiment's prompt templates folder inside the bundle, when it has one. */
+  prompts: relativePath().optional(),
+  operator: z.string().min(1),
+  /** Reply tokens asked for per call, as the experiment's llm.maxOutputTokens says. */
+  maxOutputTokens: z.number().int().positive(),
+  /** The model's config entry and the experiment's llm settings; the worker adds its own key from its environment. */
+  model: z.object({ config: z.object({ id: z.string().min(1) }).loose(), llm: z.record(z.string(), z.unknown()) }).optional(),
+  proposal: z.string().min(1),
+  seed: z.number().int().min(0).max(0xffffffff),
+  parents: z.array(ParentViewData).min(1),
+  inspirations: z.array(ParentViewData),
+  lessons: z.array(z.string()),
+  description: z.string().optional(),
+  allowance: z.object({ tokens: z.number().min(0).optional(), costUsd: z.number().min(0).optional() }),
+});
+export type ProposeJob = z.infer<typeof ProposeJob>;
+
+const ProposalResultData = z.union([
+  z.object({ genome: z.record(z.string(), z.string()), description: z.string(), rationale: z.string().optional() }),
+  z.object({ failure: z.string() }),
+]);
+
+/** A refused propose payload's failure reason starts with this. */
+export const INVALID_PROPOSE_PAYLOAD = 'invalid propose job:';
+
+function relativePath() {
+  return z.string().min(1).refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'a relative path inside the bundle');
+}
+
+/** A parent or inspiration as JSON carries it. */
+export function encodeView(view: ParentView): ParentViewData {
+  const { entry } = view;
+  return {
+    entry: { id: entry.id, seq: entry.seq, score: Number.isFinite(entry.score) ? entry.score : null, island: entry.island, generation: entry.generation, parentIds: entry.parentIds, features: entry.features },
+    genome: view.genome, feedback: view.feedback, ...(view.evaluation ? { evaluation: view.evaluation } : {}),
+  };
+}
+
+export function decodeView(data: ParentViewData): ParentView {
+  return { ...data, entry: { ...data.entry, score: data.entry.score ?? Number.NaN } };
+}
+
+/** Reads a worker's returned value as a ProposalResult, or says what is wrong with it. */
+export function parseProposal(value: unknown): ProposalResult | string {
+  let data = value;
+  if (typeof value === 'string') {
+    try {
+      data = JSON.parse(value);
+    } catch {
+      return 'the worker returned text that is not JSON';
+    }
+  }
+  const parsed = ProposalResultData.safeParse(data);
+  return parsed.success ? parsed.data as ProposalResult : `the worker returned an invalid proposal: ${z.prettifyError(parsed.error)}`;
+}
+
+/** Redis list where a worker appends each model exchange of a propose job as it happens. */
+export function exchangesKey(jobId: string): string {
+  return `ouro:fleet:exchanges:${jobId}`;
+}
+
+/** A propose job's id: run id plus proposal id (unique per session), so a retried job is never a second proposal. */
+export function proposeJobId(runId: string, proposal: string): string {
+  return `${runId}.p.${proposal}`.replaceAll(':', '_');
 }

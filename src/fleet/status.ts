@@ -1,6 +1,6 @@
 // What `ouro fleet status` shows: workers and their heartbeats, queue depths, jobs in flight.
 import { Queue } from 'bullmq';
-import { bullConnection, EVALUATE_QUEUE, FleetRedis, PREFIX, WORKER_KEY } from './connection.ts';
+import { bullConnection, EVALUATE_QUEUE, FleetRedis, PREFIX, PROPOSE_QUEUE, WORKER_KEY } from './connection.ts';
 import type { WorkerHeartbeat } from './worker.ts';
 
 export interface FleetStatus {
@@ -39,22 +39,30 @@ export async function listWorkers(redis: FleetRedis): Promise<WorkerHeartbeat[]>
  */
 export async function fleetStatus(url: string): Promise<FleetStatus> {
   const redis = await FleetRedis.open(url);
-  const queue = new Queue(EVALUATE_QUEUE, { connection: bullConnection(url), prefix: PREFIX });
-  queue.on('error', () => {});
+  const queues = [EVALUATE_QUEUE, PROPOSE_QUEUE].map((name) => new Queue(name, { connection: bullConnection(url), prefix: PREFIX }));
+  for (const queue of queues) queue.on('error', () => {});
   try {
     const now = Date.now();
     const workers = (await listWorkers(redis)).map((worker) => ({ ...worker, heartbeatAgeMs: now - worker.heartbeatAt }));
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
-    const active = (await queue.getJobs(['active'], 0, 199)).map((job) => ({
+    const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')));
+    const active = (await Promise.all(queues.map((queue) => queue.getJobs(['active'], 0, 199)))).flat().map((job) => ({
       job: job.id ?? '?',
-      candidate: String((job.data as { candidateId?: unknown }).candidateId ?? '?'),
+      candidate: workedOn(job.data),
       worker: job.processedBy,
       sinceMs: job.processedOn === undefined ? undefined : now - job.processedOn,
       stalled: job.stalledCounter,
     }));
-    return { url, workers, queues: [{ name: EVALUATE_QUEUE, counts }], active };
+    return { url, workers, queues: queues.map((queue, index) => ({ name: queue.name, counts: counts[index] ?? {} })), active };
   } finally {
-    await queue.close();
+    await Promise.all(queues.map((queue) => queue.close()));
     redis.close();
   }
+}
+
+/** What a job works on: the candidate an evaluation scores, or the operator of a proposal. */
+function workedOn(data: unknown): string {
+  const fields = (data ?? {}) as { candidateId?: unknown; operator?: unknown; proposal?: unknown };
+  if (fields.candidateId !== undefined) return String(fields.candidateId);
+  if (fields.operator !== undefined) return `proposal ${String(fields.proposal ?? '?')} (${String(fields.operator)})`;
+  return '?';
 }

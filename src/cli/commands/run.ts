@@ -62,7 +62,7 @@ async function session(
       concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
       ...(flags.unsafe ? { unsafe: true } : {}),
       // Loaded only for a fleet run, so local runs never load BullMQ.
-      ...(flags.fleet ? { evaluators: lazyFleet(flags.fleet) } : {}),
+      ...(flags.fleet ? lazyFleet(flags.fleet) : {}),
       signal: stop.graceful,
       abandonSignal: stop.abandon,
       events,
@@ -83,7 +83,7 @@ function withCommonOptions(command: Command): Command {
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--ui', 'serve the dashboard on 127.0.0.1 while the run goes (prints its URL)')
     .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
-    .option('--fleet <redis-url>', 'evaluate on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis instead of in local processes')
+    .option('--fleet <redis-url>', 'evaluate, and propose with model operators, on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis instead of in this process')
     .option('--json', 'print one JSON object at the end instead of text');
 }
 
@@ -226,7 +226,10 @@ function interruptHandler() {
   };
 }
 
-/** The fleet's evaluators for `--fleet <url>`, imported on first use. */
-function lazyFleet(url: string): NonNullable<EvolveOptions['evaluators']> {
-  return async (options, notice) => (await import('../../fleet/evaluator.ts')).fleetEvaluators(url)(options, notice);
+/** The fleet's evaluators and proposers for `--fleet <url>`, imported on first use. */
+function lazyFleet(url: string): Pick<EvolveOptions, 'evaluators' | 'proposals'> {
+  return {
+    evaluators: async (options, notice) => (await import('../../fleet/evaluator.ts')).fleetEvaluators(url)(options, notice),
+    proposals: async (setup, notice) => (await import('../../fleet/proposer.ts')).fleetProposals(url)(setup, notice),
+  };
 }
