@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OuroError } from '../src/core/errors.ts';
+import { Emitter, type RunEvents } from '../src/core/events.ts';
 import { evolve } from '../src/engine/evolve.ts';
 import { collectBundle } from '../src/fleet/bundle.ts';
 import { bullConnection, EVALUATE_QUEUE, PREFIX } from '../src/fleet/connection.ts';
@@ -122,19 +123,37 @@ describe.skipIf(missing)(`fleet${SKIP}`, () => {
     expect((error as OuroError).message).toMatch(/data\.bin/);
   });
 
-  it('stops the run with a clear error when a worker runs another Ouroboros version', async () => {
-    // Database 1 of the same server: a fleet of its own, with only the mismatched worker.
+  it('a worker on another Ouroboros version refuses the jobs, says so and stands down, and the run goes on without it', async () => {
+    // Database 1 of the same server: a fleet of its own, with the mismatched worker alone at first.
     const url = `${fleet.url}/1`;
-    const stranger = spawnWorker(url, { cacheDir: join(temp, 'cache'), env: { OURO_VERSION_OVERRIDE: '9.9.9' } });
+    const cacheDir = join(temp, 'cache');
+    const stranger = spawnWorker(url, { cacheDir, env: { OURO_VERSION_OVERRIDE: '9.9.9' } });
+    const notices: string[] = [];
+    const events = new Emitter<RunEvents>();
+    events.on('notice', ({ message }) => notices.push(message));
+    let matching: ReturnType<typeof spawnWorker> | undefined;
     try {
       await stranger.ready;
       const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'version-')) });
-      const error = await evolve(dir, { db: join(temp, 'version.db'), evaluators: fleetEvaluators(url), budget: { evaluations: 3 } }).catch((caught: unknown) => caught);
-      expect((error as OuroError).code).toBe('fleet-version');
-      expect((error as OuroError).message).toMatch(/runs Ouroboros 9\.9\.9, the controller 0\.1\.0/);
+      const run = evolve(dir, { db: join(temp, 'version.db'), evaluators: fleetEvaluators(url), budget: { evaluations: 3 }, events });
+      const refused = await settled(() => stranger.output.filter((line) => line.includes('refusing jobs')), (lines) => lines.length > 0, 15_000);
+      expect(refused[0]).toMatch(/worker \S+ runs Ouroboros 9\.9\.9, the controller 0\.1\.0; this worker takes no more jobs/);
+      matching = spawnWorker(url, { cacheDir });
+      const result = await run;
+      expect(result.evaluations).toBe(3);
+      expect(notices.some((notice) => /runs Ouroboros 9\.9\.9, this controller 0\.1\.0/.test(notice))).toBe(true);
+      // Every evaluation ran on the matching worker.
+      expect(stranger.output.filter((line) => line.includes(' done '))).toEqual([]);
+      const worker = matching;
+      expect(await settled(() => worker.output.filter((line) => line.includes(' done ')).length, (count) => count >= 3)).toBe(3);
+      const status = await fleetStatus(url);
+      expect(status.workers.find((worker) => worker.version === '9.9.9')?.refusing).toMatch(/restart it on 0\.1\.0/);
     } finally {
-      stranger.child.kill('SIGKILL');
-      await stranger.exited;
+      for (const worker of [stranger, matching]) {
+        if (!worker) continue;
+        worker.child.kill('SIGKILL');
+        await worker.exited;
+      }
     }
   });
 

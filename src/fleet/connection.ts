@@ -21,23 +21,28 @@ export function ouroVersion(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
-/** Host, port, credentials and database of a `redis://` URL, as BullMQ's connection options. */
-export function parseRedisUrl(url: string): { host: string; port: number; username?: string; password?: string; db: number } {
+/**
+ * Host, port, credentials and database of a `redis://` URL, as BullMQ's connection options.
+ * `rediss://` is the same over TLS, checked against the system's certificate authorities.
+ */
+export function parseRedisUrl(url: string): { host: string; port: number; username?: string; password?: string; db: number; tls?: { servername: string } } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new Error(`not a URL: ${JSON.stringify(url)} (expected redis://host:port)`);
   }
-  if (parsed.protocol !== 'redis:') throw new Error(`${JSON.stringify(url)} is not a redis:// URL (rediss:// and unix sockets are not supported yet)`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error(`${JSON.stringify(url)} is not a redis:// or rediss:// URL (unix sockets are not supported yet)`);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0) throw new Error(`${JSON.stringify(url)}: the database number must be a non-negative integer`);
+  const host = parsed.hostname || '127.0.0.1';
   return {
-    host: parsed.hostname || '127.0.0.1',
+    host,
     port: parsed.port ? Number(parsed.port) : 6379,
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     db,
+    ...(parsed.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
   };
 }
 
@@ -66,13 +71,18 @@ export class FleetRedis {
       ...options, lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 2,
       retryStrategy: (times) => Math.min(200 * times, 2000),
     });
-    // Errors also come back from the commands that hit them; without a listener ioredis logs each one.
-    client.on('error', () => {});
+    // Errors also come back from the commands that hit them; without a listener ioredis logs each
+    // one. The socket's own error (a refused TLS certificate) says more than "Connection is closed".
+    let socketError: Error | undefined;
+    client.on('error', (error: Error) => {
+      socketError ??= error;
+    });
     try {
       await withTimeout(client.connect().then(() => client.ping()), PROBE_TIMEOUT_MS + 500);
     } catch (error) {
       client.disconnect();
-      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${(error as Error).message.replace(/\.$/, '')}. Is redis-server running there, and reachable from this machine?`, { field, retryable: true, cause: error });
+      const reason = [(error as Error).message, socketError?.message].filter((text, index, all) => text && all.indexOf(text) === index).map((text) => text?.replace(/\.$/, '')).join(': ');
+      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${reason}. Is redis-server running there, and reachable from this machine?`, { field, retryable: true, cause: error });
     }
     return new FleetRedis(client, url);
   }

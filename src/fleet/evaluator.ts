@@ -48,7 +48,7 @@ export async function greetWorkers(redis: FleetRedis, url: string, role: WorkerR
   const version = ouroVersion();
   const stranger = workers.filter((worker) => worker.version !== version);
   for (const worker of stranger) {
-    notice?.(`fleet: worker ${worker.id} runs Ouroboros ${worker.version}, this controller ${version}; it will refuse jobs and stop the run`, true);
+    notice?.(`fleet: worker ${worker.id} runs Ouroboros ${worker.version}, this controller ${version}; it will refuse this run's jobs and stop taking any`, true);
   }
   if (workers.length === stranger.length) {
     notice?.(`fleet: no worker with role ${role} is connected to ${url} yet; its jobs wait in the queue until one starts (\`ouro worker --fleet ${url}\`)`, true);

@@ -2,13 +2,15 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { OuroError } from '../core/errors.ts';
 import { bundleExists, uploadBundle, type Bundle } from './bundle.ts';
-import { bullConnection, FleetRedis, PREFIX } from './connection.ts';
+import { bullConnection, FleetRedis, ouroVersion, PREFIX } from './connection.ts';
 import { VERSION_MISMATCH } from './protocol.ts';
+import { listWorkers } from './status.ts';
+import type { WorkerRole } from './worker.ts';
 
 /** What differs between evaluate and propose jobs. */
 export interface JobKind<Data, Result> {
-  /** BullMQ queue name. */
-  queue: string;
+  /** BullMQ queue name, which is also the worker role that takes these jobs. */
+  queue: WorkerRole;
   /** What a failure is about, for messages: `candidate` or `proposal`. */
   subject: (data: Data) => { candidate?: string; proposal?: string };
   /** An ordinary failure (a bundle not fetched yet, an evaluator that did not load) is tried this often. */
@@ -25,6 +27,8 @@ export interface JobKind<Data, Result> {
  * that Redis lost, with their bundle.
  */
 const RECONCILE_MS = 2000;
+/** How often a controller with jobs waiting checks that some worker can take them. */
+const WORKER_CHECK_MS = 15_000;
 /** Finished jobs stay this long, so a restarted controller that re-adds one reads its result instead of rerunning it. */
 export const KEEP_FINISHED = { age: 24 * 3600 };
 
@@ -56,6 +60,8 @@ export class FleetJobs<Data, Result> {
   private reconciling = false;
   private closed = false;
   private redisDown = false;
+  private lastWorkerCheck = Date.now();
+  private unserved = false;
 
   private constructor(
     private readonly options: FleetJobsOptions,
@@ -186,6 +192,19 @@ export class FleetJobs<Data, Result> {
     if (!(await bundleExists(redis, bundle.hash))) await uploadBundle(redis, bundle);
   }
 
+  /** Warns once while no live worker of this version takes the jobs waiting, and says when one does again. */
+  private async checkWorkers(): Promise<void> {
+    this.lastWorkerCheck = Date.now();
+    const version = ouroVersion();
+    const able = (await listWorkers(this.options.redis)).filter((worker) => worker.version === version && worker.roles.includes(this.kind.queue) && !worker.refusing);
+    if (able.length === 0 && !this.unserved) {
+      this.options.notice?.(`fleet: no worker on Ouroboros ${version} takes ${this.kind.queue} jobs, and ${this.inFlight.size} wait; start one with \`ouro worker --fleet ${this.options.url}\``, true);
+    } else if (able.length > 0 && this.unserved) {
+      this.options.notice?.(`fleet: ${able.length} worker(s) take ${this.kind.queue} jobs again`);
+    }
+    this.unserved = able.length === 0;
+  }
+
   private async reconcile(): Promise<void> {
     if (this.reconciling || this.closed) return;
     this.reconciling = true;
@@ -193,6 +212,7 @@ export class FleetJobs<Data, Result> {
       // A Redis restarted without persistence has forgotten the bundle too.
       await this.ensureBundle();
       for (const jobId of [...this.inFlight.keys()]) await this.check(jobId);
+      if (this.inFlight.size > 0 && Date.now() - this.lastWorkerCheck >= WORKER_CHECK_MS) await this.checkWorkers();
       if (this.redisDown) this.options.notice?.('fleet: Redis is reachable again');
       this.redisDown = false;
     } catch (error) {

@@ -1,5 +1,5 @@
 // What a worker's job processors share: its identity, its Redis, its cache and its jobs in hand.
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { FleetRedis } from './connection.ts';
 import { VERSION_MISMATCH } from './protocol.ts';
@@ -13,17 +13,23 @@ export interface WorkerContext {
   unsafe: boolean;
   /** Jobs in hand, for the heartbeat; `candidate` names what the job works on. */
   running: Map<string, { job: string; candidate: string; since: number }>;
+  /** Stops taking jobs for good, saying why (a controller on another version). */
+  standDown(reason: string): void;
 }
 
 /**
- * The job's payload, checked: a job from a controller on another version, or one that fails
- * validation, is failed for good (never retried) with the reason.
+ * The job's payload, checked. A job from a controller on another version goes back to the queue
+ * for a worker that matches, and this worker stops taking jobs, saying so: one stale worker in a
+ * fleet must not cost the run. A payload that fails validation is failed for good with the reason.
  */
-export function checkPayload<T extends z.ZodType>(context: WorkerContext, job: Job, schema: T, invalid: string): z.infer<T> {
+export async function checkPayload<T extends z.ZodType>(context: WorkerContext, job: Job, token: string | undefined, schema: T, invalid: string): Promise<z.infer<T>> {
   const claimed = (job.data as { version?: unknown } | undefined)?.version;
-  if (claimed !== context.version) {
-    throw new UnrecoverableError(`${VERSION_MISMATCH} worker ${context.id} runs Ouroboros ${context.version}, the controller ${String(claimed)}; run the same version on both`);
+  if (typeof claimed === 'string' && claimed !== context.version) {
+    context.standDown(`${VERSION_MISMATCH} worker ${context.id} runs Ouroboros ${context.version}, the controller ${claimed}; this worker takes no more jobs: restart it on ${claimed}`);
+    await job.moveToWait(token);
+    throw new WaitingError();
   }
+  if (claimed !== context.version) throw new UnrecoverableError(`${VERSION_MISMATCH} the job names no Ouroboros version; this worker runs ${context.version}`);
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`${invalid} ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
   return parsed.data;

@@ -16,7 +16,7 @@ interface PoolEntry {
 }
 
 /** The processor of evaluate jobs, and what closes the pools it started. */
-export function evaluateProcessor(context: WorkerContext): { process: (job: Job) => Promise<Evaluation>; close: () => Promise<void> } {
+export function evaluateProcessor(context: WorkerContext): { process: (job: Job, token?: string) => Promise<Evaluation>; close: () => Promise<void> } {
   const pools = new Map<string, PoolEntry>();
 
   const poolFor = (job: EvaluateJob, folder: string): PoolEntry => {
@@ -43,8 +43,8 @@ export function evaluateProcessor(context: WorkerContext): { process: (job: Job)
     return entry;
   };
 
-  const process = async (job: Job): Promise<Evaluation> => {
-    const data = checkPayload(context, job, EvaluateJob, INVALID_PAYLOAD);
+  const process = async (job: Job, token?: string): Promise<Evaluation> => {
+    const data = await checkPayload(context, job, token, EvaluateJob, INVALID_PAYLOAD);
     const folder = await fetchBundle(context.redis, data.bundle, context.cacheDir);
     const entry = poolFor(data, folder);
     entry.users++;

@@ -14,7 +14,7 @@ import { decodeView, exchangesKey, INVALID_PROPOSE_PAYLOAD, ProposeJob } from '.
 import { checkPayload, type WorkerContext } from './worker-context.ts';
 
 /** The processor of propose jobs. Model keys come from this worker's environment and never travel. */
-export function proposeProcessor(context: WorkerContext, env: NodeJS.ProcessEnv = process.env): (job: Job) => Promise<ProposalResult> {
+export function proposeProcessor(context: WorkerContext, env: NodeJS.ProcessEnv = process.env): (job: Job, token?: string) => Promise<ProposalResult> {
   const operators = new Map<string, Operator>();
 
   const operatorFor = (data: ProposeJob, folder: string): Operator => {
@@ -31,8 +31,8 @@ export function proposeProcessor(context: WorkerContext, env: NodeJS.ProcessEnv 
     return operator;
   };
 
-  return async (job: Job): Promise<ProposalResult> => {
-    const data = checkPayload(context, job, ProposeJob, INVALID_PROPOSE_PAYLOAD);
+  return async (job: Job, token?: string): Promise<ProposalResult> => {
+    const data = await checkPayload(context, job, token, ProposeJob, INVALID_PROPOSE_PAYLOAD);
     const folder = await fetchBundle(context.redis, data.bundle, context.cacheDir);
     const operator = operatorFor(data, folder);
     const booked: Promise<unknown>[] = [];

@@ -43,6 +43,8 @@ export interface WorkerHeartbeat {
   processed: number;
   failed: number;
   running: { job: string; candidate: string; since: number }[];
+  /** Set once the worker stopped taking jobs, with the reason (a controller on another version). */
+  refusing?: string;
 }
 
 /** A running worker; `closed` settles once it has stopped. */
@@ -60,9 +62,18 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const roles = [...new Set(options.roles ?? WORKER_ROLES)];
   const redis = await FleetRedis.open(options.url);
+  const workers: Worker[] = [];
+  let refusing: string | undefined;
   const context: WorkerContext = {
     id: `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`, version: ouroVersion(), redis,
     cacheDir: options.cacheDir, concurrency: options.concurrency, unsafe: options.unsafe ?? false, running: new Map(),
+    standDown: (reason) => {
+      if (refusing !== undefined) return;
+      refusing = reason;
+      log(`worker ${context.id}: refusing jobs: ${reason}`);
+      // Not waiting for the jobs in hand: the one that found the mismatch is among them.
+      for (const worker of workers) void worker.pause(true).catch(() => {});
+    },
   };
   const { id, version, running } = context;
   const counts = { processed: 0, failed: 0 };
@@ -71,7 +82,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const heartbeat = async (): Promise<void> => {
     const beat: WorkerHeartbeat = {
       id, host: hostname(), pid: process.pid, version, roles, concurrency: options.concurrency,
-      startedAt, heartbeatAt: Date.now(), ...counts, running: [...running.values()],
+      startedAt, heartbeatAt: Date.now(), ...counts, running: [...running.values()], ...(refusing ? { refusing } : {}),
     };
     await redis.command('SET', [WORKER_KEY + id, JSON.stringify(beat), 'EX', HEARTBEAT_TTL_SECONDS]);
   };
@@ -87,7 +98,6 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   }, HEARTBEAT_MS);
 
   const evaluator = roles.includes('evaluate') ? evaluateProcessor(context) : undefined;
-  const workers: Worker[] = [];
   const start = (queue: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker => {
     const worker = new Worker(queue, processor, {
       connection: bullConnection(options.url),

@@ -23,9 +23,10 @@ export function registerFleet(program: Command): Command {
             ...status.workers.map((worker) => [
               worker.id, worker.version, worker.roles.join(','), String(worker.concurrency), `${(worker.heartbeatAgeMs / 1000).toFixed(1)} s ago`,
               formatDuration(Date.now() - worker.startedAt), String(worker.processed), String(worker.failed),
-              worker.running.map((job) => job.candidate).join(' ') || '-',
+              worker.refusing ? 'REFUSING JOBS' : worker.running.map((job) => job.candidate).join(' ') || '-',
             ]),
           ]));
+          for (const worker of status.workers.filter((each) => each.refusing)) lines.push(`${worker.id}: ${worker.refusing}`);
         }
         lines.push('');
         for (const queue of status.queues) {
@@ -33,7 +34,7 @@ export function registerFleet(program: Command): Command {
         }
         if (status.active.length > 0) {
           lines.push('', 'jobs in flight:', table([
-            ['job', 'candidate', 'worker', 'running for', 'stalled'],
+            ['job', 'working on', 'worker', 'running for', 'stalled'],
             ...status.active.map((job) => [job.job, job.candidate, job.worker ?? '-', job.sinceMs === undefined ? '-' : `${(job.sinceMs / 1000).toFixed(1)} s`, String(job.stalled)]),
           ]));
         }
