@@ -1,8 +1,9 @@
 /**
- * The PostgreSQL tables: SQLite's schema version 2 (schema.ts with its migration 2) in native types.
+ * The PostgreSQL tables: SQLite's schema version 2 (schema.ts with its migration 2) in native types,
+ * plus `candidates.commit_id` (version 3), the commit order that SQLite's rowid gives for free.
  * The soup tables (SQLite's version 3) are left out: soups are a SqliteStore-only feature for now.
  */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 
 /** Any number: two controllers opening one database at once create the schema one after the other. */
 export const SCHEMA_LOCK_KEY = 0x6f75726f; // 'ouro'
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS candidates (
   model TEXT,
   rationale TEXT,
   proposal TEXT,
+  commit_id BIGSERIAL NOT NULL,
   UNIQUE (run_id, seq),
   UNIQUE (run_id, genome_hash)
 );
@@ -149,8 +151,36 @@ BEGIN
 END $$;
 `;
 
+/**
+ * Version 2 to 3: numbers the candidates already stored in each run's log order (what replay
+ * follows, and the order one controller committed them in), then lets new rows draw from a
+ * sequence that starts after them. The column's presence is the guard, so this runs once; the
+ * append-only trigger is lifted for the numbering alone, inside the schema transaction.
+ */
+const MIGRATE_COMMIT_ID = `
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'candidates' AND column_name = 'commit_id') THEN
+    ALTER TABLE candidates ADD COLUMN commit_id BIGINT;
+    ALTER TABLE candidates DISABLE TRIGGER candidates_append_only;
+    UPDATE candidates SET commit_id = numbered.position
+      FROM (SELECT id, row_number() OVER (ORDER BY run_id, log_order, seq) AS position FROM candidates) AS numbered
+      WHERE candidates.id = numbered.id;
+    ALTER TABLE candidates ENABLE TRIGGER candidates_append_only;
+    CREATE SEQUENCE candidates_commit_id_seq OWNED BY candidates.commit_id;
+    PERFORM setval('candidates_commit_id_seq', (SELECT coalesce(max(commit_id), 0) + 1 FROM candidates), false);
+    ALTER TABLE candidates ALTER COLUMN commit_id SET DEFAULT nextval('candidates_commit_id_seq'), ALTER COLUMN commit_id SET NOT NULL;
+  END IF;
+END $$;
+CREATE UNIQUE INDEX IF NOT EXISTS candidates_commit ON candidates(run_id, commit_id);
+CREATE INDEX IF NOT EXISTS proposal_failures_commit ON proposal_failures(run_id, id);
+`;
+
 /** Every statement is idempotent, so a second controller's open changes nothing. */
 export const CREATE_SCHEMA = `${TABLES}
 ${TRIGGERS}
-INSERT INTO meta (key, value) VALUES ('schema', '${POSTGRES_SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING;
+${MIGRATE_COMMIT_ID}
+INSERT INTO meta (key, value) VALUES ('schema', '${POSTGRES_SCHEMA_VERSION}')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE meta.value::integer < excluded.value::integer;
 `;

@@ -18,26 +18,29 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
-interface Statement {
+export interface Statement {
   text: string;
   values?: unknown[];
 }
 
-interface WorkerError { message: string; code: string | null; detail: string | null; constraint: string | null }
-type WorkerReply = { error: WorkerError } | { handle: number } | { rows: unknown[][] } | Record<string, never>;
-type WorkerRequest =
+export interface WorkerError { message: string; code: string | null; detail: string | null; constraint: string | null }
+export type WorkerReply = { error: WorkerError } | { handle: number } | { rows: unknown[][] } | Record<string, never>;
+/** What postgres-worker.js does: `snapshot` holds a read-only transaction for the `run`s up to `release`. */
+export type WorkerRequest =
   | { op: 'open'; url: string; readonly: boolean; connectTimeoutMs: number }
   | { op: 'run'; handle: number; statements: Statement[]; transaction: boolean }
+  | { op: 'snapshot'; handle: number }
+  | { op: 'release'; handle: number }
   | { op: 'close'; handle: number };
 
 // synckit runs the worker once per process (it caches by path) and shares it between stores: each
 // store is one pool in it, ended by close(). synckit gives no handle to terminate the thread, but it
 // unrefs it, so an idle worker never keeps the process alive. The timeout is a last resort against
 // a hang: the worker's own connection timeout answers far sooner.
-// The thread starts with the first PostgresStore, so that SQLite users never pay for it.
+// The thread starts with the first PostgresStore (or dashboard), so that SQLite users never pay for it.
 type Call = (request: WorkerRequest) => WorkerReply;
 let worker: Call | undefined;
-function call(request: WorkerRequest): WorkerReply {
+export function call(request: WorkerRequest): WorkerReply {
   worker ??= createSyncFn<(request: WorkerRequest) => Promise<WorkerReply>>(
     fileURLToPath(new URL('./postgres-worker.js', import.meta.url)), { timeout: 120_000 },
   );
@@ -64,7 +67,7 @@ export function redactUrl(url: string): string {
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '3D000', '28000', '28P01', '57P03']);
 
 /** Translates the server's SQLSTATE (or the socket's error code) into errors that name the database. */
-function storeError(location: string, error: WorkerError): OuroError {
+export function storeError(location: string, error: WorkerError): OuroError {
   const cause = Object.assign(new Error(error.message), error);
   const code = error.code ?? '';
   if (code === '25006') {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Candidate, Evaluation } from '../core/types.ts';
-import { DashboardQueries, emptyColumns } from './queries.ts';
+import { emptyColumns } from './queries.ts';
+import { SqliteDashboardQueries } from './queries-sqlite.ts';
 import { SqliteStore } from './sqlite.ts';
 
 function tempDb(): string {
@@ -35,11 +36,11 @@ function seededStore(db: string): SqliteStore {
   return store;
 }
 
-describe('DashboardQueries', () => {
+describe('SqliteDashboardQueries', () => {
   it('reads a run in commit order while the engine holds the file open in WAL mode', () => {
     const db = tempDb();
     const store = seededStore(db);
-    const queries = new DashboardQueries(db);
+    const queries = new SqliteDashboardQueries(db);
     expect(queries.runs()).toEqual([{ id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 4, evaluations: 3, costUsd: 0, tokens: 0, createdAt: 5 }]);
     const columns = emptyColumns();
     queries.evaluations('r1', columns);
@@ -49,12 +50,12 @@ describe('DashboardQueries', () => {
     });
     expect(queries.top('r1', 5)).toEqual(['r1-2', 'r1-0']);
     expect(queries.lineageRow('r1-1')).toEqual({ id: 'r1-1', seq: 1, parentIds: ['r1-0'], generation: 1, island: 0, operator: 'perturb-number', status: 'timeout', score: null });
-    const cursor = queries.cursors().candidates;
-    const before = queries.cursors();
+    const cursor = queries.cursors('r1').candidates;
+    const before = queries.cursors('r1');
     commit(store, 3, ['r1-2'], 6);
     store.recordFailedProposals('r1', [{ operator: 'crossover', kind: 'failed', count: 2, reason: 'one parent', rngState: [1, 2, 3, 4], logOrder: order++ }]);
     // Reads from a cursor on see only what was appended after it.
-    const after = queries.cursors();
+    const after = queries.cursors('r1');
     expect(after.candidates).toBe(before.candidates + 1);
     queries.evaluations('r1', columns, before.candidates, after.candidates);
     expect(columns.seq).toEqual([0, 2, 1, 3]);
@@ -75,7 +76,7 @@ describe('DashboardQueries', () => {
     const db = tempDb();
     seededStore(db).close();
     expect(new Database(db, { readonly: true }).pragma('journal_mode', { simple: true })).toBe('delete');
-    const queries = new DashboardQueries(db);
+    const queries = new SqliteDashboardQueries(db);
     expect(queries.candidateCount('r1')).toBe(3);
     const writer = new SqliteStore(db);
     commit(writer, 3, ['r1-2'], 6);
@@ -92,20 +93,20 @@ describe('DashboardQueries', () => {
   it('refuses, naming the file, what it cannot read as an Ouroboros database', () => {
     const folder = mkdtempSync(join(tmpdir(), 'ouro-queries-'));
     const missing = join(folder, 'missing.db');
-    expect(() => new DashboardQueries(missing)).toThrow(expect.objectContaining({ code: 'store-open', file: missing, message: expect.stringContaining(`no database at ${missing}`) }));
+    expect(() => new SqliteDashboardQueries(missing)).toThrow(expect.objectContaining({ code: 'store-open', file: missing, message: expect.stringContaining(`no database at ${missing}`) }));
     mkdirSync(join(folder, 'dir.db'));
-    expect(() => new DashboardQueries(join(folder, 'dir.db'))).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('is a folder') }));
+    expect(() => new SqliteDashboardQueries(join(folder, 'dir.db'))).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('is a folder') }));
     const text = join(folder, 'text.db');
     writeFileSync(text, 'not sqlite at all, just words\n'.repeat(200));
-    expect(() => new DashboardQueries(text)).toThrow(expect.objectContaining({ code: 'store-corrupt', file: text }));
+    expect(() => new SqliteDashboardQueries(text)).toThrow(expect.objectContaining({ code: 'store-corrupt', file: text }));
     const empty = join(folder, 'empty.db');
     writeFileSync(empty, '');
-    expect(() => new DashboardQueries(empty)).toThrow(expect.objectContaining({ code: 'store-corrupt', message: expect.stringContaining(`${empty} is not an Ouroboros database`) }));
+    expect(() => new SqliteDashboardQueries(empty)).toThrow(expect.objectContaining({ code: 'store-corrupt', message: expect.stringContaining(`${empty} is not an Ouroboros database`) }));
     const newer = tempDb();
     new SqliteStore(newer).close();
     const raw = new Database(newer);
     raw.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
     raw.close();
-    expect(() => new DashboardQueries(newer)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }));
+    expect(() => new SqliteDashboardQueries(newer)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }));
   });
 });

@@ -8,11 +8,12 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
 import { OuroError } from '../core/errors.ts';
-import { DashboardQueries } from '../store/queries.ts';
+import { redactUrl } from '../store/postgres.ts';
+import { openDashboardQueries } from '../store/queries.ts';
 import { apiRoutes } from './api/routes.ts';
 
 export interface UiServerOptions {
-  /** The run database, opened read-only. */
+  /** The run database, a SQLite file or a `postgres://` URL, opened read-only. */
   db: string;
   /** 0 (the default) picks a free port. */
   port?: number;
@@ -33,7 +34,8 @@ const WEB_ROOT = fileURLToPath(new URL('./web/dist/', import.meta.url));
 
 /**
  * Serves the dashboard: the JSON API under `/api` and the built front end at `/`. The database is
- * checked before the port is opened, so a missing or foreign file fails at startup, naming it.
+ * checked before the port is opened, so a missing or foreign database (or an unreachable server)
+ * fails at startup, naming it.
  *
  * @example
  * const server = await startUiServer({ db: '.ouro/ouro.db', port: 4173 });
@@ -41,14 +43,15 @@ const WEB_ROOT = fileURLToPath(new URL('./web/dist/', import.meta.url));
  * await server.close();
  */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const queries = new DashboardQueries(options.db);
+  const queries = openDashboardQueries(options.db);
+  const label = redactUrl(options.db);
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) {
-    process.stderr.write(`ouro ui: warning: listening on ${host}, not on loopback. The dashboard has no authentication: anyone who can reach this address can read every run in ${options.db}, with its genomes and prompts.\n`);
+    process.stderr.write(`ouro ui: warning: listening on ${host}, not on loopback. The dashboard has no authentication: anyone who can reach this address can read every run in ${label}, with its genomes and prompts.\n`);
   }
   const closing = new AbortController();
   const app = new Hono();
-  app.route('/api', apiRoutes(queries, { dbLabel: options.db, closing: closing.signal, ...(options.pollMs ? { pollMs: options.pollMs } : {}) }));
+  app.route('/api', apiRoutes(queries, { dbLabel: label, closing: closing.signal, ...(options.pollMs ? { pollMs: options.pollMs } : {}) }));
   app.get('*', staticFiles(options.webRoot ?? WEB_ROOT));
 
   let server: Server;

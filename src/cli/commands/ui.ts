@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DB } from '../../engine/evolve.ts';
 import { OuroError } from '../../core/errors.ts';
+import { redactUrl } from '../../store/postgres.ts';
 import { startUiServer } from '../../ui/server.ts';
 import { buildFrontEnd, frontEndStale } from '../../ui/web/build.ts';
 import { parseInteger } from '../budget-flag.ts';
@@ -13,15 +14,12 @@ export function registerUi(program: Command): Command {
   return program.command('ui')
     .description('serve the dashboard (runs, lineage, candidates, MAP-Elites grid, live updates) from a run database')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4177')
-    .option('--db <file>', 'SQLite database (the dashboard does not read PostgreSQL yet)', DEFAULT_DB)
+    .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--host <address>', 'address to listen on; anything but loopback exposes the dashboard, which has no login', '127.0.0.1')
     .action(async (flags: UiFlags) => {
-      if (/^postgres(ql)?:\/\//i.test(flags.db)) {
-        throw new OuroError('option-invalid', `--db: the dashboard reads SQLite files only for now, not ${flags.db.replace(/\/\/[^@/]*@/, '//')}`, { field: 'db' });
-      }
       await ensureFrontEnd();
       const server = await startUiServer({ db: flags.db, port: parseInteger('port', flags.port, 0), host: flags.host });
-      process.stdout.write(`dashboard at ${server.url}  (reading ${flags.db}; Ctrl-C to stop)\n`);
+      process.stdout.write(`dashboard at ${server.url}  (reading ${redactUrl(flags.db)}; Ctrl-C to stop)\n`);
       await untilInterrupted();
       await server.close();
     });

@@ -25,7 +25,7 @@ export class GridCache {
         if (!axes) return undefined;
         entry = { axes, cursor: 0, cells: new Map() };
       }
-      const upTo = this.queries.cursors().candidates;
+      const upTo = this.queries.cursors(runId).candidates;
       place(entry.axes, entry.cells, this.queries.scored(runId, entry.cursor, upTo));
       entry.cursor = upTo;
       this.runs.set(runId, entry);

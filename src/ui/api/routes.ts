@@ -23,7 +23,7 @@ const MAX_TOP = 100_000;
  * errors answer `{ error }` with a message that names the run, candidate or parameter.
  *
  * @example
- * const app = new Hono().route('/api', apiRoutes(new DashboardQueries('.ouro/ouro.db'), { dbLabel: '.ouro/ouro.db' }));
+ * const app = new Hono().route('/api', apiRoutes(openDashboardQueries('.ouro/ouro.db'), { dbLabel: '.ouro/ouro.db' }));
  * const runs = await (await app.request('/api/runs')).json();
  */
 export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono {
@@ -73,7 +73,7 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
     // Start after the candidate the client saw last (?after=<seq> or Last-Event-ID), else from now.
     const after = c.req.query('after') ?? c.req.header('last-event-id');
     if (after !== undefined && !/^\d+$/.test(after)) return fail(c, 400, `after must be a candidate's seq, not "${after}"`);
-    const cursor = (after === undefined ? undefined : queries.cursorOf(runId, Number(after))) ?? queries.cursors().candidates;
+    const cursor = (after === undefined ? undefined : queries.cursorOf(runId, Number(after))) ?? queries.cursors(runId).candidates;
     return candidateEvents(c, queries, runId, cursor, { pollMs: options.pollMs ?? 300, heartbeatMs: options.heartbeatMs ?? 15_000, closing });
   });
 

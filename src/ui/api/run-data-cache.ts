@@ -18,7 +18,7 @@ export class RunDataCache {
 
   /** Brings the run's rows up to date; call it inside `queries.snapshot` so that every table ends at the same commit. */
   read(runId: string): RunData {
-    const upTo = this.queries.cursors();
+    const upTo = this.queries.cursors(runId);
     const held = this.runs.get(runId);
     const data: RunData & { cursors: Cursors } = held ?? { cursors: { candidates: 0, failures: 0, calls: 0 }, columns: emptyColumns(), failures: new Map(), calls: [] };
     const from = data.cursors;

@@ -4,15 +4,17 @@ import { join } from 'node:path';
 import type { LlmExchange } from '../../core/model.ts';
 import type { Candidate, Evaluation } from '../../core/types.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
+import type { Store } from '../../store/store.ts';
 
 /**
  * A small run written straight through the store, for the API's unit tests: four candidates
  * committed out of seq order, a crossover, a failed evaluation, failed proposals, model calls
- * (one failed) and lessons. Returns the database path and the store, still open for writing.
+ * (one failed) and lessons. Returns the database (a new SQLite file unless `store` is given) and the
+ * store, still open for writing.
  */
-export function writeSampleRun(): { db: string; store: SqliteStore; now: number } {
-  const db = join(mkdtempSync(join(tmpdir(), 'ouro-ui-sample-')), 'ouro.db');
-  const store = new SqliteStore(db);
+export function writeSampleRun(given?: Store): { db: string; store: Store; now: number } {
+  const db = given?.location ?? join(mkdtempSync(join(tmpdir(), 'ouro-ui-sample-')), 'ouro.db');
+  const store = given ?? new SqliteStore(db);
   const now = Date.now();
   store.createRun({
     id: 'r1', experiment: 'demo', experimentDir: 'demo',
@@ -38,7 +40,7 @@ export function writeSampleRun(): { db: string; store: SqliteStore; now: number 
 }
 
 /** Commits candidate `r1-<seq>` of the sample run, as the engine would. */
-export function commitSample(store: SqliteStore, options: {
+export function commitSample(store: Store, options: {
   seq: number; parents: string[]; operator: string; score: number | undefined; reward: number; logOrder: number; elapsedMs: number; createdAt: number;
   extra?: Partial<Candidate['origin']>;
 }): void {

@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresStore } from './postgres.ts';
+import { testPostgres } from './postgres-testing.ts';
+import { openDashboardQueries, type DashboardQueries } from './queries.ts';
+import { SqliteStore } from './sqlite.ts';
+import type { Store } from './store.ts';
+
+/** One database kind the dashboard reads, for tests that run the same assertions on each. */
+export interface DashboardBackend {
+  name: 'SQLite' | 'PostgreSQL';
+  /** Why the tests cannot run on it here (with an install hint), or undefined. */
+  unavailable: string | undefined;
+  /** A fresh, empty database of its own: a file path or a URL. */
+  createDatabase(): Promise<string>;
+  /** A store that writes into `db`, creating the schema. */
+  openWriter(db: string): Store;
+  openQueries(db: string): DashboardQueries;
+  /** Drops what createDatabase made on a server. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * SQLite, and PostgreSQL from `testPostgres()`: unavailable (so skipped) when no server answers,
+ * and failing instead under `OURO_REQUIRE_SERVICES=1`.
+ */
+export async function dashboardBackends(): Promise<DashboardBackend[]> {
+  const postgres = await testPostgres();
+  return [
+    {
+      name: 'SQLite',
+      unavailable: undefined,
+      createDatabase: async () => join(mkdtempSync(join(tmpdir(), 'ouro-dashboard-')), 'ouro.db'),
+      openWriter: (db) => new SqliteStore(db),
+      openQueries: openDashboardQueries,
+      dispose: async () => {},
+    },
+    {
+      name: 'PostgreSQL',
+      unavailable: postgres.unavailable,
+      createDatabase: () => postgres.createDatabase(),
+      openWriter: (db) => new PostgresStore(db),
+      openQueries: openDashboardQueries,
+      dispose: () => postgres.dropDatabases(),
+    },
+  ];
+}
