@@ -157,6 +157,34 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       expect(store.llmCalls('r1', 'p2')).toEqual([]);
     });
 
+    it('round-trips token log-probabilities with their top alternatives, and leaves them out where a call recorded none', async () => {
+      const store = await open();
+      seedRun(store);
+      const base: LlmExchange = {
+        model: 'compat:qwen', operator: 'soft-self-consistency', proposal: 'p1', request: { messages: [{ role: 'user', content: 'List hidden files.' }] },
+        reply: 'ls -la', finishReason: 'stop', usage: { inputTokens: 9, outputTokens: 2 }, costUsd: 0, latencyMs: 3, attempts: 1, startedAt: 1,
+      };
+      const withTop: LlmExchange = {
+        ...base,
+        logprobs: [
+          { token: 'ls', logprob: -0.012_345_678_901_234_5, topLogprobs: [{ token: 'ls', logprob: -0.012_345_678_901_234_5 }, { token: 'dir', logprob: -4.75 }, { token: '✓ "q"', logprob: Number.NEGATIVE_INFINITY }] },
+          { token: ' -la', logprob: -0.3, topLogprobs: [] },
+          { token: '\n', logprob: 0 },
+        ],
+      };
+      const plain: LlmExchange = { ...base, reply: 'ls -a', logprobs: [{ token: 'ls', logprob: -1 }, { token: ' -a', logprob: -1.4 }] };
+      const without: LlmExchange = { ...base, reply: 'ls' };
+      const empty: LlmExchange = { ...base, reply: '', logprobs: [] };
+      for (const exchange of [withTop, plain, without, empty]) store.recordLlmCall('r1', exchange);
+      const calls = store.llmCalls('r1');
+      // toStrictEqual: a missing log-probability list must stay missing, not come back as undefined or [].
+      expect(calls).toStrictEqual([withTop, plain, without, empty]);
+      expect(calls[2]).not.toHaveProperty('logprobs');
+      expect(calls[0]?.logprobs?.[0]?.topLogprobs?.[2]?.logprob).toBe(Number.NEGATIVE_INFINITY);
+      expect(calls[0]?.logprobs?.[2]).not.toHaveProperty('topLogprobs');
+      expect(store.llmCalls('r1', 'p1').map((call) => call.logprobs?.length)).toEqual([3, 2, undefined, 0]);
+    });
+
     it('keeps every set of lessons, oldest first', async () => {
       const store = await open();
       seedRun(store);

@@ -1,9 +1,16 @@
 /**
  * The PostgreSQL tables: SQLite's schema version 2 (schema.ts with its migration 2) in native types,
- * plus `candidates.commit_id` (version 3), the commit order that SQLite's rowid gives for free.
+ * plus `candidates.commit_id` (version 3), the commit order that SQLite's rowid gives for free, and
+ * `llm_calls.logprobs` (version 4, SQLite's version 4 too).
  * The soup tables (SQLite's version 3) are left out: soups are a SqliteStore-only feature for now.
  */
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
+
+/**
+ * The oldest schema the dashboard reads: it needs `candidates.commit_id` (version 3); version 4
+ * only added `llm_calls.logprobs`, which it does not show.
+ */
+export const POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
 /** Any number: two controllers opening one database at once create the schema one after the other. */
 export const SCHEMA_LOCK_KEY = 0x6f75726f; // 'ouro'
@@ -101,7 +108,8 @@ CREATE TABLE IF NOT EXISTS llm_calls (
   cost_usd DOUBLE PRECISION NOT NULL,
   latency_ms DOUBLE PRECISION NOT NULL,
   attempts INTEGER NOT NULL,
-  started_at BIGINT NOT NULL
+  started_at BIGINT NOT NULL,
+  logprobs TEXT
 );
 CREATE INDEX IF NOT EXISTS llm_calls_run ON llm_calls(run_id, id);
 CREATE INDEX IF NOT EXISTS llm_calls_proposal ON llm_calls(run_id, proposal);
@@ -177,10 +185,26 @@ CREATE UNIQUE INDEX IF NOT EXISTS candidates_commit ON candidates(run_id, commit
 CREATE INDEX IF NOT EXISTS proposal_failures_commit ON proposal_failures(run_id, id);
 `;
 
+/**
+ * Version 3 to 4: the reply's token log-probabilities (compact JSON, see rows.ts encodeLogprobs),
+ * NULL for the calls recorded before. Guarded by the column's presence like version 3, so that an
+ * open of an upgraded database takes no exclusive lock on llm_calls (a dashboard may be reading it).
+ */
+const MIGRATE_LOGPROBS = `
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'llm_calls' AND column_name = 'logprobs') THEN
+    ALTER TABLE llm_calls ADD COLUMN logprobs TEXT;
+  END IF;
+END $$;
+`;
+
 /** Every statement is idempotent, so a second controller's open changes nothing. */
 export const CREATE_SCHEMA = `${TABLES}
 ${TRIGGERS}
 ${MIGRATE_COMMIT_ID}
+${MIGRATE_LOGPROBS}
 INSERT INTO meta (key, value) VALUES ('schema', '${POSTGRES_SCHEMA_VERSION}')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE meta.value::integer < excluded.value::integer;
 `;

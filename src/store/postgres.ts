@@ -110,6 +110,8 @@ const LIST_RUNS = `SELECT r.id, r.experiment, r.created_at,
 export class PostgresStore implements Store {
   readonly location: string;
   private handle: number | undefined;
+  /** False only for a read-only open of a database from before schema 4, whose calls have no log-probabilities. */
+  private readonly logprobsColumn: boolean = true;
 
   constructor(url: string, options: PostgresOptions = {}) {
     this.location = redactUrl(url);
@@ -117,7 +119,8 @@ export class PostgresStore implements Store {
     this.handle = (reply as { handle: number }).handle;
     try {
       if (options.readonly) {
-        this.batch([{ text: "SELECT value FROM meta WHERE key = 'schema'" }, { text: CHECK_VERSION }]);
+        const [meta] = this.batch([{ text: "SELECT value FROM meta WHERE key = 'schema'" }, { text: CHECK_VERSION }]) as [Array<{ value: string }>];
+        this.logprobsColumn = Number(meta[0]?.value) >= 4;
       } else {
         // The advisory lock ends with the transaction, so two controllers opening at once take turns.
         this.transaction([{ text: `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})` }, { text: CREATE_META }, { text: CHECK_VERSION }, { text: CREATE_SCHEMA }]);
@@ -241,11 +244,14 @@ export class PostgresStore implements Store {
 
   recordLlmCall(runId: string, exchange: LlmExchange): void {
     const row = exchangeToRow(runId, exchange);
+    // Without the column (a read-only store on an old database) the server still answers that the store is read-only.
+    const logprobs = this.logprobsColumn ? { column: ', logprobs', value: ', $18', values: [row.logprobs ?? null] } : { column: '', value: '', values: [] };
     this.query(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
-        error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`, [
+        error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at${logprobs.column})
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17${logprobs.value})`, [
       row.run_id, row.proposal, row.operator, row.model, row.request, row.prompt_hash, row.reply, row.finish_reason, row.error_kind,
       row.error_message, row.error_status, row.input_tokens, row.output_tokens, row.cost_usd, row.latency_ms, row.attempts, row.started_at,
+      ...logprobs.values,
     ]);
   }
 

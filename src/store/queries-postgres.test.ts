@@ -82,7 +82,7 @@ describe.skipIf(postgres.unavailable !== undefined)(postgres.unavailable ? `Post
     expect((await postgres.execute(url, 'SELECT id, commit_id FROM candidates ORDER BY commit_id')).rows).toEqual(before);
     commit(again, 'a', 3, 3);
     again.close();
-    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '3' }]);
+    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '4' }]);
     const queries = openDashboardQueries(url);
     try {
       const columns = emptyColumns();

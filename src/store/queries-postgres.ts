@@ -1,5 +1,5 @@
 import { OuroError } from '../core/errors.ts';
-import { POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
+import { POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION, POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
 import { call, redactUrl, storeError, type Statement, type WorkerReply, type WorkerRequest } from './postgres.ts';
 import type { CallSummary, CommitRow, Cursors, DashboardQueries, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
 import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
@@ -100,7 +100,7 @@ export class PostgresDashboardQueries implements DashboardQueries {
       if (version > POSTGRES_SCHEMA_VERSION) {
         throw new OuroError('store-version', `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads ${POSTGRES_SCHEMA_VERSION}); upgrade to view it`, { file: this.location });
       }
-      if (version < POSTGRES_SCHEMA_VERSION) {
+      if (version < POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION) {
         throw new OuroError('store-version', `${this.location} was written by an older Ouroboros (schema ${version}); \`ouro resume <run> --db <url>\` on one of its runs upgrades it`, { file: this.location });
       }
     } catch (error) {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { OuroError } from '../core/errors.ts';
-import { SCHEMA_VERSION } from './schema.ts';
+import { DASHBOARD_MIN_SCHEMA_VERSION, SCHEMA_VERSION } from './schema.ts';
 import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
 import type { CallSummary, CommitRow, Cursors, DashboardQueries, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
 
@@ -89,7 +89,7 @@ export class SqliteDashboardQueries implements DashboardQueries {
       db = new Database(this.location, { readonly: true, fileMustExist: true });
       db.pragma('busy_timeout = 5000');
       const version = Number(db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() ?? 1);
-      if (version !== SCHEMA_VERSION) {
+      if (version < DASHBOARD_MIN_SCHEMA_VERSION || version > SCHEMA_VERSION) {
         throw new OuroError('store-version', version > SCHEMA_VERSION
           ? `${path} was written by a newer Ouroboros (schema ${version}; this one reads ${SCHEMA_VERSION}); upgrade to view it`
           : `${path} was written by an older Ouroboros (schema ${version}); \`ouro resume\` on one of its runs upgrades it`, { file: path });

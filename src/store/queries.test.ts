@@ -90,6 +90,30 @@ describe('SqliteDashboardQueries', () => {
     queries.close();
   });
 
+  it('opens a version-3 file, whose calls have no log-probabilities, without upgrading it, and refuses version 2', () => {
+    const db = tempDb();
+    const store = seededStore(db);
+    store.recordLlmCall('r1', {
+      model: 'compat:m', operator: 'llm-diff', proposal: 'p1', request: { messages: [{ role: 'user', content: 'improve' }] }, reply: 'done',
+      finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0.25, latencyMs: 9, attempts: 1, startedAt: 1, logprobs: [{ token: 'done', logprob: -0.1 }],
+    });
+    store.close();
+    const raw = new Database(db);
+    raw.exec("ALTER TABLE llm_calls DROP COLUMN logprobs; UPDATE meta SET value = '3' WHERE key = 'schema'");
+    raw.close();
+    const queries = new SqliteDashboardQueries(db);
+    expect(queries.run('r1')).toMatchObject({ evaluations: 3, costUsd: 0.25, tokens: 5 });
+    expect(queries.proposalCalls('r1', 'p1')).toEqual([expect.objectContaining({ reply: 'done', input_tokens: 3 })]);
+    queries.close();
+    const check = new Database(db, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('3');
+    check.close();
+    const older = new Database(db);
+    older.prepare("UPDATE meta SET value = '2' WHERE key = 'schema'").run();
+    older.close();
+    expect(() => new SqliteDashboardQueries(db)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('older Ouroboros (schema 2)') }));
+  });
+
   it('refuses, naming the file, what it cannot read as an Ouroboros database', () => {
     const folder = mkdtempSync(join(tmpdir(), 'ouro-queries-'));
     const missing = join(folder, 'missing.db');

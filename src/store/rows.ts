@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LlmExchange, ModelCallFailure } from '../core/model.ts';
+import type { LlmExchange, ModelCallFailure, TokenLogprob } from '../core/model.ts';
 import type { Candidate, Evaluation, EvaluationStatus } from '../core/types.ts';
 import type { RunRecord, RunStatus, RunSummary } from './store.ts';
 
@@ -104,6 +104,42 @@ export interface LlmCallRow {
   latency_ms: number;
   attempts: number;
   started_at: number;
+  /**
+   * The reply's token log-probabilities as `encodeLogprobs` writes them, or null when the call
+   * recorded none. Absent from rows of a database from before the column (added in schema 4 of
+   * both SQLite and PostgreSQL) that is read without being upgraded.
+   */
+  logprobs?: string | null;
+}
+
+/**
+ * One token as stored: `[token, logprob]`, or `[token, logprob, [[token, logprob], ...]]` when the
+ * top alternatives were recorded (an empty list stays an empty list). Tuples rather than objects
+ * keep a reply with twenty alternatives per token a fraction of the size.
+ */
+type StoredToken = [string, number | null] | [string, number | null, Array<[string, number | null]>];
+
+/** JSON has no -Infinity (a token the model gave probability 0): it is stored as null and read back as -Infinity. */
+const storedLogprob = (logprob: number): number | null => (Number.isFinite(logprob) ? logprob : null);
+const readLogprob = (logprob: number | null): number => logprob ?? Number.NEGATIVE_INFINITY;
+
+/** Token log-probabilities as compact JSON text for the `llm_calls.logprobs` column; null when there are none. */
+export function encodeLogprobs(logprobs: readonly TokenLogprob[] | undefined): string | null {
+  if (logprobs === undefined) return null;
+  const tokens = logprobs.map((token): StoredToken => (token.topLogprobs === undefined
+    ? [token.token, storedLogprob(token.logprob)]
+    : [token.token, storedLogprob(token.logprob), token.topLogprobs.map((alternative): [string, number | null] => [alternative.token, storedLogprob(alternative.logprob)])]));
+  return JSON.stringify(tokens);
+}
+
+/** The inverse of `encodeLogprobs`: undefined for a NULL (or missing) column. */
+export function decodeLogprobs(text: string | null | undefined): TokenLogprob[] | undefined {
+  if (text === null || text === undefined) return undefined;
+  return (JSON.parse(text) as StoredToken[]).map(([token, logprob, top]) => ({
+    token,
+    logprob: readLogprob(logprob),
+    ...(top === undefined ? {} : { topLogprobs: top.map(([alternative, alternativeLogprob]) => ({ token: alternative, logprob: readLogprob(alternativeLogprob) })) }),
+  }));
 }
 
 /** A short hash of the request, so the dashboard and replay can find identical prompts. */
@@ -130,10 +166,12 @@ export function exchangeToRow(runId: string, exchange: LlmExchange): LlmCallRow 
     latency_ms: exchange.latencyMs,
     attempts: exchange.attempts,
     started_at: exchange.startedAt,
+    logprobs: encodeLogprobs(exchange.logprobs),
   };
 }
 
 export function exchangeFromRow(row: LlmCallRow): LlmExchange {
+  const logprobs = decodeLogprobs(row.logprobs);
   return {
     model: row.model,
     operator: row.operator,
@@ -145,6 +183,7 @@ export function exchangeFromRow(row: LlmCallRow): LlmExchange {
       ? {}
       : { error: { kind: row.error_kind as ModelCallFailure, message: row.error_message ?? '', ...(row.error_status === null ? {} : { status: row.error_status }) } }),
     usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens },
+    ...(logprobs === undefined ? {} : { logprobs }),
     costUsd: row.cost_usd,
     latencyMs: row.latency_ms,
     attempts: row.attempts,

@@ -71,11 +71,26 @@ CREATE TABLE IF NOT EXISTS evaluations (
 CREATE INDEX IF NOT EXISTS evaluations_best ON evaluations(run_id, score DESC);
 `;
 
+/** A column a migration adds; it is added only where the table lacks it, so the step can run twice. */
+export interface AddedColumn {
+  table: string;
+  name: string;
+  /** The column's type and constraints, as in `ALTER TABLE ... ADD COLUMN name <definition>`. */
+  definition: string;
+}
+
+export interface Migration {
+  version: number;
+  /** Statements run after `columns` are added. */
+  sql: string;
+  columns?: readonly AddedColumn[];
+}
+
 /**
  * Changes after version 1, applied in order to any database whose `meta.schema` is older. Columns
  * are only ever added, so a database written by an older version keeps every row it had.
  */
-export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     sql: `
@@ -171,9 +186,22 @@ CREATE TABLE IF NOT EXISTS soup_snapshots (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // The reply's token log-probabilities, compact JSON (see rows.ts encodeLogprobs); NULL when
+    // the call recorded none, as every call before this version did.
+    version: 4,
+    sql: '',
+    columns: [{ table: 'llm_calls', name: 'logprobs', definition: 'TEXT' }],
+  },
 ];
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/**
+ * The oldest schema the dashboard reads. Version 4 only added `llm_calls.logprobs`, which the
+ * dashboard does not show, so a version-3 file opens without being upgraded (the dashboard never writes).
+ */
+export const DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
 const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings', 'soup_runs', 'soup_events', 'soup_metrics', 'soup_snapshots'];
 

@@ -32,6 +32,27 @@ function seedRun(store: SqliteStore, runId = 'r1'): void {
   store.appendRunEvent(runId, 'started');
 }
 
+/** A call as a version-3 database holds it: no log-probabilities. */
+const OLD_CALL: LlmExchange = {
+  model: 'compat:m', operator: 'llm-diff', proposal: 'p0', request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 32 },
+  reply: 'old', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 1 }, costUsd: 0.5, latencyMs: 12, attempts: 1, startedAt: 7,
+};
+
+/** A database as version 3 wrote it, with one run and OLD_CALL, written with that version's columns. */
+function versionThreeDb(): string {
+  const path = tempDb();
+  const old = new Database(path);
+  old.exec(SCHEMA);
+  for (const migration of MIGRATIONS.filter((step) => step.version <= 3)) old.exec(migration.sql);
+  old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '3')").run();
+  old.prepare("INSERT INTO runs VALUES ('r0', 'demo', '/x', '{}', '{\"seed\":1,\"options\":{},\"budget\":{},\"concurrency\":1}', 1)").run();
+  old.prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
+      error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
+    VALUES ('r0', 'p0', 'llm-diff', 'compat:m', ?, 'h', 'old', 'stop', NULL, NULL, NULL, 4, 1, 0.5, 12, 1, 7)`).run(JSON.stringify(OLD_CALL.request));
+  old.close();
+  return path;
+}
+
 let order = 0;
 const state = (hash: string) => ({ rngState: [1, 2, 3, 4] as [number, number, number, number], reward: 1, elapsedMs: 5, genomeHash: hash, logOrder: order++ });
 
@@ -152,8 +173,45 @@ describe('SqliteStore', () => {
     expect(store.soups()?.listSoupRuns()).toEqual([]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '3' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '4' });
     raw.close();
+  });
+
+  it('reads a version-3 database read-only, then upgrades it to store log-probabilities, keeping its calls as they were', () => {
+    const path = versionThreeDb();
+    const reader = new SqliteStore(path, { readonly: true });
+    expect(reader.llmCalls('r0')).toStrictEqual([OLD_CALL]);
+    expect(() => reader.recordLlmCall('r0', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(expect.objectContaining({ code: 'store-readonly' }));
+    reader.close();
+
+    const store = new SqliteStore(path);
+    const withLogprobs: LlmExchange = { ...OLD_CALL, reply: 'new', logprobs: [{ token: 'new', logprob: -0.25, topLogprobs: [{ token: 'new', logprob: -0.25 }, { token: 'old', logprob: -2 }] }] };
+    store.recordLlmCall('r0', withLogprobs);
+    expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, withLogprobs]);
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '4' });
+    expect(raw.prepare('SELECT logprobs FROM llm_calls ORDER BY id').pluck().all()).toEqual([null, '[["new",-0.25,[["new",-0.25],["old",-2]]]]']);
+    raw.close();
+    // A second open finds nothing to do and reads the same.
+    const again = new SqliteStore(path, { readonly: true });
+    expect(again.llmCalls('r0')).toStrictEqual([OLD_CALL, withLogprobs]);
+    again.close();
+  });
+
+  it('upgrades to version 4 where llm_calls already has the logprobs column', () => {
+    const path = versionThreeDb();
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE llm_calls ADD COLUMN logprobs TEXT');
+    raw.close();
+    const store = new SqliteStore(path);
+    const call: LlmExchange = { ...OLD_CALL, logprobs: [{ token: 'ok', logprob: -0.5 }] };
+    store.recordLlmCall('r0', call);
+    expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, call]);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('4');
+    check.close();
   });
 
   it('reads a version-2 database read-only as one without soup runs', () => {

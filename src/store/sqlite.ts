@@ -82,13 +82,23 @@ export class SqliteStore implements Store {
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= version) continue;
-      this.db.exec(migration.sql);
+      for (const column of migration.columns ?? []) {
+        if (!this.hasColumn(column.table, column.name)) this.db.exec(`ALTER TABLE ${column.table} ADD COLUMN ${column.name} ${column.definition}`);
+      }
+      if (migration.sql) this.db.exec(migration.sql);
       this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)").run(String(migration.version));
     }
   }
 
+  private hasColumn(table: string, column: string): boolean {
+    return (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((row) => row.name === column);
+  }
+
   private prepare() {
     const db = this.db;
+    // A writable store has just migrated; a read-only one may hold an older file, whose calls it
+    // reads without log-probabilities (and to which it cannot write anyway).
+    const logprobs = this.hasColumn('llm_calls', 'logprobs');
     return {
       insertRun: db.prepare('INSERT INTO runs (id, experiment, experiment_dir, config, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
@@ -106,9 +116,9 @@ export class SqliteStore implements Store {
       insertFailures: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertCall: db.prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason,
-          error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
+          error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at${logprobs ? ', logprobs' : ''})
         VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason,
-          @error_kind, @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at)`),
+          @error_kind, @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at${logprobs ? ', @logprobs' : ''})`),
       calls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? ORDER BY id'),
       proposalCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? AND proposal = ? ORDER BY id'),
       insertLessons: db.prepare('INSERT INTO lessons (run_id, evaluations, source, lessons, created_at) VALUES (?, ?, ?, ?, ?)'),
