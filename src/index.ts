@@ -9,7 +9,7 @@ export type { Genome, Candidate, Evaluation, EvaluationStatus, Origin, ArchiveEn
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
 export type { Archive, FeatureAxis } from './core/archive.ts';
 export type { Operator, Proposal, ProposalContext, ProposalResult, ParentView, ParentEvaluation } from './core/operator.ts';
-export type { ModelHandle, CompletionRequest, Completion, ChatMessage, TokenUsage, LlmExchange } from './core/model.ts';
+export type { ModelHandle, CompletionRequest, Completion, ChatMessage, TokenUsage, TokenLogprob, LlmExchange } from './core/model.ts';
 export { ModelCallError } from './core/model.ts';
 export type { Budget } from './core/budget.ts';
 export type { RunEvents } from './core/events.ts';
@@ -17,6 +17,10 @@ export { Emitter } from './core/events.ts';
 export { Rng } from './core/rng.ts';
 export { OuroError } from './core/errors.ts';
 export type { EvolveOptions, RunResult };
+/** Test-time methods: self-consistency (fixed, ESC, ASC, DSC), USC, soft SC, self-certainty, best-of-N, self-refine, self-debug. */
+export * from './infer/index.ts';
+export { createNodeTestRunner, type NodeTestRunnerOptions, type NodeTestReport } from './evaluate/code-test-runner.ts';
+export { bestOfNOperator, type BestOfNOperatorOptions } from './engine/best-of-n-operator.ts';
 
 // The engine is loaded on first use, so that an ouro.config.ts importing `defineExperiment`
 // from here stays light to load.

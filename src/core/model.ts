@@ -17,11 +17,27 @@ export interface CompletionRequest {
   signal?: AbortSignal;
   /** Set by the engine, not by operators: the proposal this call belongs to, for the record. */
   proposal?: string;
+  /** Sampling temperature for this call; the model's configured one when omitted. */
+  temperature?: number;
+  /**
+   * Ask for the log-probability of each reply token. Providers that cannot return them (Anthropic)
+   * leave `Completion.logprobs` unset rather than failing the call.
+   */
+  logprobs?: boolean;
+  /** With `logprobs`, how many of the most likely alternatives to return at each position (OpenAI allows up to 20). */
+  topLogprobs?: number;
 }
 
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+}
+
+/** One reply token with its natural-log probability, and the most likely alternatives when asked for. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  topLogprobs?: Array<{ token: string; logprob: number }>;
 }
 
 export interface Completion {
@@ -34,6 +50,8 @@ export interface Completion {
   latencyMs: number;
   /** The model that answered, as `provider:model`. */
   model: string;
+  /** Per-token log-probabilities, present only when asked for and the provider returned them. */
+  logprobs?: TokenLogprob[];
 }
 
 export interface ModelHandle {
@@ -43,6 +61,11 @@ export interface ModelHandle {
   readonly contextWindow: number;
   /** The reply cap this model is configured with; operators reserve that much of the window. */
   readonly maxOutputTokens?: number;
+  /**
+   * False when the provider is known not to return token log-probabilities (Anthropic); unset
+   * when unknown, in which case a caller that needs them checks `Completion.logprobs`.
+   */
+  readonly logprobs?: boolean;
   /**
    * One exchange. Throws `ModelCallError` when the call fails after its retries, when it is
    * refused because a token or money budget is spent, or when the signal aborts it.
@@ -78,6 +101,8 @@ export interface LlmExchange {
   /** Why the call failed, when it did. */
   error?: { kind: ModelCallFailure; message: string; status?: number };
   usage: TokenUsage;
+  /** Token log-probabilities of the reply, when the call asked for them and got them. */
+  logprobs?: TokenLogprob[];
   costUsd: number;
   /** From the first attempt to the final answer, retries and backoff included. */
   latencyMs: number;

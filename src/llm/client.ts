@@ -6,10 +6,11 @@ import {
   type CompletionRequest,
   type LlmExchange,
   type ModelHandle,
+  type TokenLogprob,
   type TokenUsage,
 } from '../core/model.ts';
 import { costOf } from './prices.ts';
-import { languageModel, requireKey, type FetchFunction } from './providers.ts';
+import { languageModel, logprobOptions, logprobsFromMetadata, providerReturnsLogprobs, requireKey, type FetchFunction } from './providers.ts';
 import { classifyFailure, retryDelay, type AttemptFailure, type RetryOptions } from './retry.ts';
 import { baseUrlOf, type ResolvedModel } from './spec.ts';
 
@@ -26,7 +27,7 @@ export interface ModelOptions {
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
 type AttemptOutcome =
-  | { ok: true; text: string; finishReason: Completion['finishReason']; usage: TokenUsage }
+  | { ok: true; text: string; finishReason: Completion['finishReason']; usage: TokenUsage; logprobs?: TokenLogprob[] }
   | { ok: false; failure: AttemptFailure };
 
 function finishReasonOf(reason: string): Completion['finishReason'] {
@@ -69,7 +70,7 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
     const maxOutputTokens = request.maxOutputTokens ?? resolved.maxOutputTokens;
     let attempts = 0;
 
-    const record = (outcome: Pick<LlmExchange, 'reply' | 'finishReason' | 'usage' | 'error'>): number => {
+    const record = (outcome: Pick<LlmExchange, 'reply' | 'finishReason' | 'usage' | 'error' | 'logprobs'>): number => {
       const latencyMs = Math.round(performance.now() - clock);
       options.onExchange?.({
         model: resolved.id,
@@ -80,6 +81,7 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
         finishReason: outcome.finishReason,
         ...(outcome.error === undefined ? {} : { error: outcome.error }),
         usage: outcome.usage,
+        ...(outcome.logprobs === undefined ? {} : { logprobs: outcome.logprobs }),
         costUsd: costOf(outcome.usage, resolved.price),
         latencyMs,
         attempts,
@@ -105,9 +107,12 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
       attempts += 1;
       const outcome = await attempt(request, maxOutputTokens);
       if (outcome.ok) {
-        const { text, finishReason, usage } = outcome;
-        const latencyMs = record({ reply: text, finishReason, usage });
-        return { text, finishReason, usage, costUsd: costOf(usage, resolved.price), latencyMs, model: resolved.id };
+        const { text, finishReason, usage, logprobs } = outcome;
+        const latencyMs = record({ reply: text, finishReason, usage, ...(logprobs === undefined ? {} : { logprobs }) });
+        return {
+          text, finishReason, usage, costUsd: costOf(usage, resolved.price), latencyMs, model: resolved.id,
+          ...(logprobs === undefined ? {} : { logprobs }),
+        };
       }
       if (!outcome.failure.retryable || attempts >= resolved.attempts) throw finalError(outcome.failure);
       try {
@@ -121,21 +126,26 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
   /** One HTTP exchange under its own timeout; never throws. */
   async function attempt(request: CompletionRequest, maxOutputTokens: number): Promise<AttemptOutcome> {
     const timeout = AbortSignal.timeout(resolved.timeoutMs);
+    const temperature = request.temperature ?? resolved.temperature;
+    const wantsLogprobs = request.logprobs === true && providerReturnsLogprobs(resolved);
     try {
       const result = await generateText({
         model,
         messages: request.messages,
         allowSystemInMessages: true,
         maxOutputTokens,
-        ...(resolved.temperature === undefined ? {} : { temperature: resolved.temperature }),
+        ...(temperature === undefined ? {} : { temperature }),
+        ...(wantsLogprobs ? { providerOptions: logprobOptions(resolved, request.topLogprobs) } : {}),
         maxRetries: 0,
         abortSignal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
       });
+      const logprobs = wantsLogprobs ? logprobsFromMetadata(result.providerMetadata) : undefined;
       return {
         ok: true,
         text: result.text,
         finishReason: finishReasonOf(result.finishReason),
         usage: { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 },
+        ...(logprobs === undefined ? {} : { logprobs }),
       };
     } catch (error) {
       const state = { aborted: request.signal?.aborted === true, timedOut: timeout.aborted, timeoutMs: resolved.timeoutMs };
@@ -143,5 +153,11 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
     }
   }
 
-  return { id: resolved.id, contextWindow: resolved.contextWindow, maxOutputTokens: resolved.maxOutputTokens, complete };
+  return {
+    id: resolved.id,
+    contextWindow: resolved.contextWindow,
+    maxOutputTokens: resolved.maxOutputTokens,
+    ...(providerReturnsLogprobs(resolved) ? {} : { logprobs: false }),
+    complete,
+  };
 }

@@ -79,6 +79,7 @@ export function createReplayModels(
         costUsd: recorded.costUsd,
         latencyMs: recorded.latencyMs,
         model: modelId,
+        ...(recorded.logprobs === undefined ? {} : { logprobs: recorded.logprobs.map((token) => ({ ...token })) }),
       };
     },
   });

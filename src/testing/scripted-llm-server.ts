@@ -22,6 +22,19 @@ export interface ScriptStep {
   /** Reported usage; by default about four characters per token of prompt and reply. */
   usage?: ScriptedUsage;
   finishReason?: 'stop' | 'length';
+  /**
+   * Token log-probabilities of the reply, sent in OpenAI's chat format (`choices[].logprobs.content`)
+   * when the request asks for them with `logprobs: true`. Leave them out to play a server that
+   * does not return log-probabilities.
+   */
+  logprobs?: ScriptedLogprob[];
+}
+
+/** One reply token's log-probability, with its most likely alternatives. */
+export interface ScriptedLogprob {
+  token: string;
+  logprob: number;
+  topLogprobs?: Array<{ token: string; logprob: number }>;
 }
 
 /** A chat request as the server understood it. */
@@ -31,6 +44,10 @@ export interface ScriptedRequest {
   messages: ChatMessage[];
   maxTokens?: number;
   stream: boolean;
+  temperature?: number;
+  /** True when the request asked for token log-probabilities. */
+  logprobs: boolean;
+  topLogprobs?: number;
   /** Arrival time, in epoch milliseconds. */
   at: number;
 }
@@ -112,25 +129,47 @@ function errorBody(protocol: ScriptedRequest['protocol'], status: number, messag
   return { error: { message, type: 'scripted_error', code: String(status) } };
 }
 
-function openaiReply(request: ScriptedRequest, text: string, finish: string, usage: ScriptedUsage): Body {
+/** OpenAI's chat `logprobs` object: each token with its UTF-8 bytes and its top alternatives. */
+function openaiLogprobs(tokens: ScriptedLogprob[]): Body {
+  const entry = (token: string, logprob: number) => ({ token, logprob, bytes: [...Buffer.from(token, 'utf8')] });
+  return {
+    content: tokens.map((token) => ({
+      ...entry(token.token, token.logprob),
+      top_logprobs: (token.topLogprobs ?? []).map((alternative) => entry(alternative.token, alternative.logprob)),
+    })),
+    refusal: null,
+  };
+}
+
+function openaiReply(request: ScriptedRequest, text: string, finish: string, usage: ScriptedUsage, logprobs?: ScriptedLogprob[]): Body {
   return {
     id: 'chatcmpl-scripted',
     object: 'chat.completion',
     created: Math.floor(request.at / 1000),
     model: request.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finish }],
+    choices: [{
+      index: 0, message: { role: 'assistant', content: text }, finish_reason: finish,
+      ...(logprobs === undefined ? {} : { logprobs: openaiLogprobs(logprobs) }),
+    }],
     usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens },
   };
 }
 
-function openaiStream(response: ServerResponse, request: ScriptedRequest, text: string, finish: string, usage: ScriptedUsage): void {
+function openaiStream(response: ServerResponse, request: ScriptedRequest, text: string, finish: string, usage: ScriptedUsage, logprobs?: ScriptedLogprob[]): void {
   if (response.destroyed) return;
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const base = { id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: Math.floor(request.at / 1000), model: request.model };
   const send = (chunk: Body): boolean => response.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
   send({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-  for (let start = 0; start < text.length; start += 16) {
-    send({ choices: [{ index: 0, delta: { content: text.slice(start, start + 16) }, finish_reason: null }] });
+  if (logprobs !== undefined) {
+    // One chunk per token, each carrying that token's log-probability, as OpenAI streams them.
+    for (const token of logprobs) {
+      send({ choices: [{ index: 0, delta: { content: token.token }, logprobs: openaiLogprobs([token]), finish_reason: null }] });
+    }
+  } else {
+    for (let start = 0; start < text.length; start += 16) {
+      send({ choices: [{ index: 0, delta: { content: text.slice(start, start + 16) }, finish_reason: null }] });
+    }
   }
   send({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
   send({ choices: [], usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens } });
@@ -203,6 +242,9 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
       messages: chatMessages(protocol, body),
       ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
       stream: body.stream === true,
+      ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+      logprobs: body.logprobs === true,
+      ...(typeof body.top_logprobs === 'number' ? { topLogprobs: body.top_logprobs } : {}),
       at: Date.now(),
     };
     requests.push(request);
@@ -225,9 +267,10 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
     usage.inputTokens += reported.inputTokens;
     usage.outputTokens += reported.outputTokens;
     const finish = step.finishReason ?? 'stop';
+    const logprobs = request.logprobs ? step.logprobs : undefined;
     if (protocol === 'anthropic') sendJson(response, 200, anthropicReply(request, text, finish, reported), headers);
-    else if (request.stream) openaiStream(response, request, text, finish, reported);
-    else sendJson(response, 200, openaiReply(request, text, finish, reported), headers);
+    else if (request.stream) openaiStream(response, request, text, finish, reported, logprobs);
+    else sendJson(response, 200, openaiReply(request, text, finish, reported, logprobs), headers);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
