@@ -212,4 +212,29 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
       store.close();
     }
   });
+
+  it('with proposal.bestOfN 3, draws three proposals per child and keeps the one least like its parent', async () => {
+    server = await startScriptedLlmServer({
+      script: [
+        { text: edit('  const a = 1;', '  const a = 2;') },
+        { text: edit('  const a = 1;\n  const b = 0.5;\n  const c = 2.5;', '  const a = 3;\n  const b = -2;\n  const c = 0.5;', 'set all three') },
+        { text: edit('  const b = 0.5;', '  const b = 0.25;') },
+      ],
+    });
+    const dir = writeTinyExperiment({ config: "operators: ['llm-diff'],\n  lessons: { every: 0 },\n  proposal: { bestOfN: 3 }," });
+    const db = tempDb();
+    const result = await evolve(dir, { db, seed: 1, concurrency: 1, budget: { evaluations: 2 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    expect(result.evaluations).toBe(2);
+    expect(server.requests).toHaveLength(3);
+    const store = new SqliteStore(db, { readonly: true });
+    try {
+      const child = store.getCandidate(`${result.runId}-1`)?.candidate;
+      expect(child?.genome['solve.js']).toContain('const a = 3;\n  const b = -2;\n  const c = 0.5;');
+      expect(child?.origin.description).toMatch(/best of 3/);
+      expect(child?.origin.operator).toBe('llm-diff');
+      expect(store.llmCalls(result.runId).filter((call) => call.proposal === child?.origin.proposal)).toHaveLength(3);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -161,7 +161,13 @@ export const experimentSchema = z.object({
      * experiment. Embedded proposals in between neither count nor reset the streak.
      */
     maxConsecutiveModelFailures: z.number().int().positive().default(50),
-  }).strict().default({ concurrency: 1, maxConsecutiveFailures: 10_000, maxConsecutiveModelFailures: 50 }),
+    /**
+     * Each LLM child is the best of this many proposals (infer's bestOfN): the one least like its
+     * parents and the recent candidates (token n-gram similarity), never a genome already seen.
+     * It spends that many model calls per child to buy diversity before paying for an evaluation.
+     */
+    bestOfN: z.number().int().min(1).max(16).default(1),
+  }).strict().default({ concurrency: 1, maxConsecutiveFailures: 10_000, maxConsecutiveModelFailures: 50, bestOfN: 1 }),
   /** The best published score, drawn as a reference line and printed beside results. */
   bestKnown: z.object({ score: z.number(), source: z.string() }).optional(),
   /** The experiment's own options, accepted by `ouro run` as flags. */

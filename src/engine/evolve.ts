@@ -16,7 +16,7 @@ import { EmbeddingNovelty } from './embedding-novelty.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
 import { modelConfigs, setupModels, type RunModels } from './models.ts';
-import { chooseOperators, templatesDirOf } from './operators.ts';
+import { chooseOperators, mostNovelOfN, templatesDirOf } from './operators.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
@@ -187,6 +187,11 @@ async function runSession(
   const modelBandit = models && usesModels ? new OperatorBandit(models.ids) : undefined;
   const state = new RunState(runId, archive, new OperatorBandit([...operators.keys()]), modelBandit, Rng.fromSeed(settings.seed), store);
   const novelty = new NoveltyFilter({ ngram: config.novelty.ngram, threshold: config.novelty.threshold, window: config.novelty.window });
+  if (config.proposal.bestOfN > 1) {
+    for (const [name, operator] of operators) {
+      if (operator.usesModel) operators.set(name, mostNovelOfN(operator, config.proposal.bestOfN, novelty, (genome) => state.seen.has(hashGenome(genome))));
+    }
+  }
   const embeddings = config.novelty.embeddings && models
     ? new EmbeddingNovelty({
       model: config.novelty.embeddings, threshold: config.novelty.embeddingThreshold, window: config.novelty.window,
@@ -295,6 +300,7 @@ async function startRemoteProposals(
     return undefined;
   }
   const { config } = loaded;
+  if (config.proposal.bestOfN > 1) notice(`proposal.bestOfN (${config.proposal.bestOfN}) applies to proposals made in this process; fleet workers propose one child per job`, true);
   const templatesDir = templatesDirOf(config, loaded.dir);
   return await options.proposals({
     runId, experimentDir: loaded.dir, models: modelConfigs(config.models, settings.models), llm: config.llm,

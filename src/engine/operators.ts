@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { OuroError } from '../core/errors.ts';
 import type { ExperimentConfig } from '../core/experiment.ts';
 import type { Operator } from '../core/operator.ts';
+import type { Genome } from '../core/types.ts';
+import type { NoveltyFilter } from '../propose/novelty.ts';
+import { bestOfNOperator } from './best-of-n-operator.ts';
 import { createOperators, EMBEDDED_OPERATORS } from '../propose/index.ts';
 import { createLlmOperators, LLM_OPERATORS } from '../propose/llm/index.ts';
 
@@ -53,4 +56,20 @@ export function chooseOperators(config: ExperimentConfig, experimentDir: string,
 export function templatesDirOf(config: ExperimentConfig, experimentDir: string): string | undefined {
   const templatesDir = resolve(experimentDir, config.prompts);
   return existsSync(templatesDir) ? templatesDir : undefined;
+}
+
+/**
+ * `proposal.bestOfN`: the operator proposes `samples` times and the child is the proposal least
+ * similar to its parents and the run's recent candidates. A genome the run has seen scores lowest,
+ * so a fresh one always wins over it; the engine still drops a child that is a duplicate after all.
+ */
+export function mostNovelOfN(operator: Operator, samples: number, novelty: NoveltyFilter, seen: (genome: Genome) => boolean): Operator {
+  return bestOfNOperator(operator, {
+    samples,
+    score: (proposal, context) => {
+      if (seen(proposal.genome)) return -2;
+      const parents = context.parents.map((view) => ({ id: view.entry.id, genome: view.genome }));
+      return -(novelty.nearest(proposal.genome, parents)?.similarity ?? 0);
+    },
+  });
 }
