@@ -1,0 +1,3 @@
+export function shift(text, k) {
+  return text;
+}

@@ -1,0 +1,3 @@
+export function chunk(items, size) {
+  return [items];
+}

@@ -1,0 +1,3 @@
+export function parseCsv(text, options = {}) {
+  return text.split('\n').map((line) => line.split(','));
+}

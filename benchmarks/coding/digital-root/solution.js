@@ -1,0 +1,7 @@
+export function digitalRoot(n) {
+  return n;
+}
+
+export function persistence(n) {
+  return 0;
+}

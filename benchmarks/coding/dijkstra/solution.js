@@ -1,0 +1,7 @@
+export function shortestPath(edges, from, to) {
+  return null;
+}
+
+export function distancesFrom(edges, from) {
+  return new Map([[from, 0]]);
+}

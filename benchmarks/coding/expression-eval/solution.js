@@ -1,0 +1,3 @@
+export function evaluate(expression, variables = {}) {
+  throw new Error('not implemented');
+}

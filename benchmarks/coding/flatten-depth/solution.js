@@ -1,0 +1,3 @@
+export function flatten(items, depth = Infinity) {
+  throw new Error('not implemented');
+}

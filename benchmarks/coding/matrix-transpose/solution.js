@@ -1,0 +1,7 @@
+export function transpose(m) {
+  return m;
+}
+
+export function rotate(m) {
+  return m;
+}

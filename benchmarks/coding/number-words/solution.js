@@ -1,0 +1,3 @@
+export function toWords(n) {
+  return String(n);
+}

@@ -1,0 +1,7 @@
+export function parseQuery(text) {
+  return {};
+}
+
+export function stringifyQuery(object) {
+  return '';
+}

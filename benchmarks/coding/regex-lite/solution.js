@@ -1,0 +1,3 @@
+export function matches(pattern, text) {
+  return text.includes(pattern);
+}

@@ -1,0 +1,7 @@
+export function toCamel(text) {
+  return text;
+}
+
+export function toSnake(text) {
+  return text;
+}

@@ -1,0 +1,7 @@
+export function isValidSudoku(grid) {
+  return true;
+}
+
+export function solveSudoku(grid) {
+  return grid;
+}

@@ -1,0 +1,3 @@
+export function render(template, data) {
+  return template;
+}

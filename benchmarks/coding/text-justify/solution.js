@@ -1,0 +1,3 @@
+export function justify(text, width) {
+  return [text];
+}

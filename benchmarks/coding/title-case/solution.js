@@ -1,0 +1,3 @@
+export function titleCase(text) {
+  return text;
+}

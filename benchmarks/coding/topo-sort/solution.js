@@ -1,0 +1,3 @@
+export function topoSort(graph) {
+  return Object.keys(graph);
+}
