@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     registerSoup(program);
     registerWorker(program);
     registerFleet(program);
+    (await import('./commands/agents.ts')).registerAgents(program);
     await program.parseAsync(argv, { from: 'user' });
     // A command that finished but found a problem (a model that does not answer) sets the code itself.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

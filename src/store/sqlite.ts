@@ -5,6 +5,8 @@ import { OuroError } from '../core/errors.ts';
 import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION, TRIGGERS } from './schema.ts';
+import type { AgentStore } from './agents.ts';
+import { AGENT_TABLES, SqliteAgentStore } from './agents-sqlite.ts';
 import type { SoupStore } from './soup.ts';
 import { SqliteSoupStore } from './soup-sqlite.ts';
 import type {
@@ -155,6 +157,21 @@ export class SqliteStore implements Store {
       this.soupStore = present ? new SqliteSoupStore(this.db, (work) => this.write(work)) : null;
     }
     return this.soupStore ?? undefined;
+  }
+
+  private agentStore?: AgentStore | null;
+
+  /**
+   * The DGM runs of this database (agents that rewrite themselves). A writable store creates their
+   * tables on first use; undefined when a file opened read-only has none, so that it simply has no DGM runs.
+   */
+  agents(): AgentStore | undefined {
+    if (this.agentStore === undefined) {
+      if (!this.db.readonly) this.write(() => this.db.transaction(() => this.db.exec(AGENT_TABLES)).immediate());
+      const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dgm_agents'").get();
+      this.agentStore = present ? new SqliteAgentStore(this.db, (work) => this.write(work)) : null;
+    }
+    return this.agentStore ?? undefined;
   }
 
   private write<T>(work: () => T): T {
