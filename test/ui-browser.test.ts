@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evolve, resume } from '../src/engine/evolve.ts';
+import { SAMPLE_VIOLATIONS, writeSampleDgmRun } from '../src/store/queries-dgm-testing.ts';
+import { SqliteStore } from '../src/store/sqlite.ts';
 import { nudgeNumberResponder } from '../src/testing/responders.ts';
 import { startScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
@@ -17,7 +19,7 @@ const SHOTS = resolve(import.meta.dirname, '../test-output/ui');
 const MAP_ELITES = "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the exact answer' },";
 const FIRST_BUDGET = 60;
 
-type View = 'runs' | 'overview' | 'lineage' | 'grid' | 'candidate';
+type View = 'runs' | 'overview' | 'lineage' | 'grid' | 'candidate' | 'dgm';
 
 describe('the dashboard in a real browser', () => {
   let db: string;
@@ -234,6 +236,42 @@ describe('the dashboard in a real browser', () => {
     await page.goto(`${server.url}#/run/${greedy.runId}/grid`);
     await waitForView(page, 'grid');
     expect(await page.locator('[data-section=map-elites-grid]').innerText()).toContain('not a MAP-Elites grid');
+    await page.close();
+  });
+
+  it.skipIf(missing)(`marks the DGM agent that tried to escape the sandbox with a red badge, and shows its violations, diagnosis and diff${SKIP}`, async () => {
+    // Written after the dashboard opened the file, as a DGM run started next to a live dashboard would be.
+    const store = new SqliteStore(db);
+    try {
+      writeSampleDgmRun(store, 'dgm-ui');
+    } finally {
+      store.close();
+    }
+    const page = await open('#/', 'runs');
+    const runRow = page.locator('tr[data-dgm-run="dgm-ui"]');
+    await expect.poll(() => runRow.count()).toBe(1);
+    expect(await runRow.locator('.flag-sandbox-violation').innerText()).toBe('1 sandbox violation');
+    await runRow.locator('td').nth(1).click();
+    await waitForView(page, 'dgm');
+    expect(new URL(page.url()).hash).toMatch(/^#\/dgm\/dgm-ui/);
+
+    expect(await page.locator('.dgm-table tbody tr').count()).toBe(4);
+    const badges = page.locator('.dgm-table .badge.flag-sandbox-violation');
+    expect(await badges.count()).toBe(1);
+    const badge = page.locator('tr[data-agent="dgm-ui-2"] .badge.flag-sandbox-violation');
+    expect(await badge.isVisible()).toBe(true);
+    expect(await badge.getAttribute('title')).toBe(SAMPLE_VIOLATIONS.join('\n'));
+    expect(await badge.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(224, 49, 49)');
+    expect(await page.locator('tr[data-agent="dgm-ui-3"]').innerText()).toContain('discarded');
+
+    await page.locator('tr[data-agent="dgm-ui-2"] td').first().click();
+    const panel = page.locator('#dgm-panel[data-agent="dgm-ui-2"]');
+    await panel.waitFor({ timeout: 10_000 });
+    expect(await panel.locator('.violations li').allInnerTexts()).toEqual(SAMPLE_VIOLATIONS);
+    expect(await panel.locator('.diagnosis').innerText()).toContain('The agent runs past its time limit.');
+    expect(await panel.locator('td.code.added').allInnerTexts()).toContainEqual(expect.stringContaining('"curl"'));
+    expect(new URL(page.url()).hash).toBe('#/dgm/dgm-ui?agent=dgm-ui-2');
+    await shot(page, 'dgm');
     await page.close();
   });
 

@@ -1,7 +1,8 @@
 import { OuroError } from '../core/errors.ts';
 import { POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION, POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
 import { call, redactUrl, storeError, type Statement, type WorkerReply, type WorkerRequest } from './postgres.ts';
-import type { CallSummary, CommitRow, Cursors, DashboardQueries, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
+import type { AgentRecord } from './agents.ts';
+import type { CallSummary, CommitRow, Cursors, DashboardQueries, DgmAgentSummary, DgmRunListing, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
 import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
 
 /*
@@ -234,6 +235,23 @@ export class PostgresDashboardQueries implements DashboardQueries {
 
   commitsAfter(runId: string, cursor: number, limit = 500): CommitRow[] {
     return this.query(COMMITS_AFTER, [runId, cursor, limit]).map((row) => ({ ...lineageRow(row), cursor: row.commit_id as number, elapsedMs: row.elapsed_ms as number }));
+  }
+
+  /** DGM runs are stored in SQLite only for now: a PostgreSQL database has none. */
+  dgmRuns(): DgmRunListing[] {
+    return [];
+  }
+
+  dgmRun(_runId: string): DgmRunListing | undefined {
+    return undefined;
+  }
+
+  dgmAgents(_runId: string): DgmAgentSummary[] {
+    return [];
+  }
+
+  dgmAgent(_runId: string, _agentId: string): AgentRecord | undefined {
+    return undefined;
   }
 
   /**

@@ -117,6 +117,76 @@ export interface CandidateEvent {
   generation: number;
 }
 
+/** GET /api/dgm: the Darwin Goedel Machine runs (agents that rewrite themselves); SQLite databases only, [] elsewhere. */
+export interface DgmRunRow {
+  id: string;
+  /** The benchmark folder the agents were scored on. */
+  bench: string;
+  status: string;
+  /** Agents recorded, the initial one included. */
+  agents: number;
+  kept: number;
+  /** Best score of a kept agent: its resolved rate on the largest set it reached. */
+  bestScore: number | null;
+  tokens: number;
+  costUsd: number;
+  wallMs: number;
+  /** Agents flagged `sandbox-violation`. */
+  flagged: number;
+  createdAt: number;
+}
+
+/** Tokens, money and wall time of one phase of a child's life. */
+export interface DgmSpend {
+  tokens: number;
+  costUsd: number;
+  wallMs: number;
+}
+
+/** One agent of the archive, as GET /api/dgm/:run lists it. */
+export interface DgmAgentRow {
+  id: string;
+  seq: number;
+  parentId: string | null;
+  kept: boolean;
+  discardReason: string | null;
+  score: number | null;
+  /** Resolved rate per set reached, such as { small: 0.6, medium: 0.5 }. */
+  scores: Record<string, number>;
+  /** Tasks resolved of those graded, per set reached. */
+  tasks: Record<string, { resolved: number; total: number }>;
+  /** `sandbox-violation` when the agent tried to escape. */
+  flags: string[];
+  violations: string[];
+  tokens: number;
+  costUsd: number;
+  wallMs: number;
+  /** What the diagnosis asked this child to fix (null for the initial agent); `problem` clipped to 240 characters. */
+  diagnosis: { kind: string; taskId: string | null; problem: string } | null;
+  createdAt: number;
+}
+
+/** GET /api/dgm/:run  (404 { error } for an unknown DGM run) */
+export interface DgmArchive {
+  run: DgmRunRow;
+  /** What the run was started with. */
+  settings: { model: string; seed: number; lambda: number; thresholds: { medium: number; full: string | number }; repeats: number; budget: Record<string, number> };
+  /** Every agent in seq order. */
+  agents: DgmAgentRow[];
+}
+
+/** GET /api/dgm/:run/agents/:id  (404 { error } for an unknown agent) */
+export interface DgmAgentDetail extends Omit<DgmAgentRow, 'diagnosis'> {
+  runId: string;
+  /** The diagnosis in full. */
+  diagnosis: { kind: string; taskId: string | null; problem: string } | null;
+  /** Unified diff against the parent (empty for the initial agent or an unchanged child). */
+  diff: string;
+  phases: { diagnosis: DgmSpend; selfModification: DgmSpend; evaluation: DgmSpend };
+  /** Each graded task; `output` (the hidden tests' report) clipped to 2,000 characters. */
+  results: Array<{ taskId: string; set: string; status: string; attempts: string[]; reason: string | null; output: string }>;
+}
+
 /** Every error response: `{ error: "no run r123 in .ouro/ouro.db" }` with status 404 or 400. */
 export interface ApiError {
   error: string;

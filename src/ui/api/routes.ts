@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { DashboardQueries } from '../../store/queries.ts';
 import { candidateDetail } from './candidate.ts';
+import { dgmRoutes } from './dgm.ts';
 import { candidateEvents } from './events.ts';
 import { GridCache } from './grid.ts';
 import { runLineage } from './lineage.ts';
@@ -76,6 +77,8 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
     const cursor = (after === undefined ? undefined : queries.cursorOf(runId, Number(after))) ?? queries.cursors(runId).candidates;
     return candidateEvents(c, queries, runId, cursor, { pollMs: options.pollMs ?? 300, heartbeatMs: options.heartbeatMs ?? 15_000, closing });
   });
+
+  api.route('/dgm', dgmRoutes(queries, options.dbLabel));
 
   api.all('*', (c) => fail(c, 404, `no API endpoint ${c.req.method} ${c.req.path}: see the README's dashboard section`));
   api.onError((error, c) => c.json({ error: error.message }, 500));

@@ -1,4 +1,4 @@
-import type { ApiError, CandidateDetail, CandidateEvent, Grid, Lineage, RunOverview, RunRow } from '../../api-types.ts';
+import type { ApiError, CandidateDetail, CandidateEvent, DgmAgentDetail, DgmArchive, DgmRunRow, Grid, Lineage, RunOverview, RunRow } from '../../api-types.ts';
 
 /** A failed API call, with the server's message (`no run r123 in ...`). */
 export class ApiFailure extends Error {
@@ -35,6 +35,17 @@ export const api = {
     }
   },
   candidate: (candidateId: string) => getJson<CandidateDetail>(`/api/candidates/${encode(candidateId)}`),
+  /** DGM runs; an empty list from a server without the DGM endpoints. */
+  async dgmRuns(): Promise<DgmRunRow[]> {
+    try {
+      return await getJson<DgmRunRow[]>('/api/dgm');
+    } catch (error) {
+      if (error instanceof ApiFailure && error.status === 404) return [];
+      throw error;
+    }
+  },
+  dgmArchive: (runId: string) => getJson<DgmArchive>(`/api/dgm/${encode(runId)}`),
+  dgmAgent: (runId: string, agentId: string) => getJson<DgmAgentDetail>(`/api/dgm/${encode(runId)}/agents/${encode(agentId)}`),
 };
 
 /**

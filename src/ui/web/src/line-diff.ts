@@ -1,4 +1,4 @@
-import { diffArrays } from 'diff';
+import { diffArrays, parsePatch } from 'diff';
 
 export interface DiffLine {
   number: number;
@@ -89,4 +89,61 @@ export function countChanges(rows: DiffRow[]): { added: number; removed: number 
     if (row.right) added++;
   }
   return { added, removed };
+}
+
+/** One line of a stored unified diff, numbered in the old file, the new one, or both. */
+export interface PatchLine {
+  kind: 'hunk' | 'same' | 'added' | 'removed';
+  old: number | null;
+  new: number | null;
+  text: string;
+}
+
+/** One file's section of a unified diff: its name, whether it was created or deleted, and its lines. */
+export interface PatchFile {
+  name: string;
+  label: '' | 'new file' | 'deleted';
+  added: number;
+  removed: number;
+  lines: PatchLine[];
+}
+
+const ABSENT = '/dev/null';
+
+/**
+ * Reads a unified diff (one section per file, as the DGM stores a child against its parent) into
+ * numbered lines, with a `hunk` line at the start of each hunk.
+ */
+export function patchFiles(text: string): PatchFile[] {
+  if (text.trim() === '') return [];
+  return parsePatch(text).map((patch) => {
+    const oldName = patch.oldFileName ?? ABSENT;
+    const newName = patch.newFileName ?? ABSENT;
+    const file: PatchFile = {
+      name: (newName === ABSENT ? oldName : newName).replace(/^[ab]\//, ''),
+      label: oldName === ABSENT ? 'new file' : newName === ABSENT ? 'deleted' : '',
+      added: 0,
+      removed: 0,
+      lines: [],
+    };
+    for (const hunk of patch.hunks) {
+      let oldNumber = hunk.oldStart;
+      let newNumber = hunk.newStart;
+      file.lines.push({ kind: 'hunk', old: null, new: null, text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@` });
+      for (const line of hunk.lines) {
+        const sign = line[0];
+        const body = line.slice(1);
+        if (sign === '+') {
+          file.added++;
+          file.lines.push({ kind: 'added', old: null, new: newNumber++, text: body });
+        } else if (sign === '-') {
+          file.removed++;
+          file.lines.push({ kind: 'removed', old: oldNumber++, new: null, text: body });
+        } else if (sign === ' ') {
+          file.lines.push({ kind: 'same', old: oldNumber++, new: newNumber++, text: body });
+        }
+      }
+    }
+    return file;
+  });
 }

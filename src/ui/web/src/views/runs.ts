@@ -1,13 +1,16 @@
+import type { DgmRunRow } from '../../../api-types.ts';
 import { api } from '../api.ts';
 import { clear, empty, h, section } from '../dom.ts';
-import { formatCount, formatScore, formatTime, formatUsd } from '../format.ts';
+import { formatCount, formatDuration, formatScore, formatTime, formatUsd } from '../format.ts';
 import { markReady } from '../hooks.ts';
 import type { ViewContext } from '../view.ts';
+import { flagBadge } from './dgm-badges.ts';
 import { statusBadge } from './run-header.ts';
 
 /** `#/`: every run in the database, newest first. */
 export async function showRuns(context: ViewContext): Promise<void> {
-  const runs = await api.runs();
+  // A failing DGM listing must not hide the evolution runs.
+  const [runs, dgmRuns] = await Promise.all([api.runs(), api.dgmRuns().catch(() => [] as DgmRunRow[])]);
   if (!context.current()) return;
   clear(context.root);
   document.title = 'Runs · Ouroboros';
@@ -31,10 +34,39 @@ export async function showRuns(context: ViewContext): Promise<void> {
     return row;
   }));
   context.root.append(
-    h('header', { class: 'page-header' }, h('h1', {}, 'Runs'), h('p', { class: 'muted' }, `${sorted.length} run${sorted.length === 1 ? '' : 's'} in this database`)),
+    h('header', { class: 'page-header' }, h('h1', {}, 'Runs'), h('p', { class: 'muted' },
+      `${sorted.length} run${sorted.length === 1 ? '' : 's'}${dgmRuns.length ? ` and ${dgmRuns.length} DGM run${dgmRuns.length === 1 ? '' : 's'}` : ''} in this database`)),
     section('All runs', sorted.length
       ? h('table', { class: 'data runs-table' }, h('thead', {}, h('tr', {}, ...headers.map((header, index) => h('th', { class: index >= 3 && index <= 6 ? 'number' : null }, header)))), body)
-      : empty('No runs yet. Start one with `ouro run <experiment>`.')),
+      : empty(dgmRuns.length ? 'No evolution runs yet.' : 'No runs yet. Start one with `ouro run <experiment>`.')),
   );
+  if (dgmRuns.length) context.root.append(section('Agents (DGM)', dgmTable(dgmRuns)));
   markReady('runs');
+}
+
+/** The Darwin Goedel Machine runs: agents that rewrite their own code. */
+function dgmTable(runs: DgmRunRow[]): HTMLTableElement {
+  const sorted = [...runs].sort((a, b) => b.createdAt - a.createdAt);
+  const headers = ['Run', 'Benchmark', 'Status', 'Best score', 'Agents', 'Flagged', 'Spend', 'Tokens', 'Time', 'Started'];
+  const numeric = new Set(['Best score', 'Agents', 'Spend', 'Tokens', 'Time']);
+  const body = h('tbody', {}, ...sorted.map((run) => {
+    const href = `#/dgm/${encodeURIComponent(run.id)}`;
+    const row = h('tr', { class: 'clickable', 'data-dgm-run': run.id },
+      h('td', {}, h('a', { href, class: 'mono' }, run.id)),
+      h('td', { class: 'mono' }, run.bench),
+      h('td', {}, statusBadge(run.status)),
+      h('td', { class: 'number' }, formatScore(run.bestScore)),
+      h('td', { class: 'number', title: `${run.kept} kept of ${run.agents}` }, `${formatCount(run.kept)} / ${formatCount(run.agents)}`),
+      h('td', {}, run.flagged ? flagBadge(`${run.flagged} sandbox violation${run.flagged === 1 ? '' : 's'}`, `${run.flagged} agent(s) tried to escape the sandbox`) : h('span', { class: 'muted' }, 'none')),
+      h('td', { class: 'number' }, formatUsd(run.costUsd)),
+      h('td', { class: 'number' }, formatCount(run.tokens)),
+      h('td', { class: 'number' }, formatDuration(run.wallMs)),
+      h('td', {}, formatTime(run.createdAt)));
+    row.addEventListener('click', (event) => {
+      if ((event.target as HTMLElement).closest('a')) return;
+      location.hash = href;
+    });
+    return row;
+  }));
+  return h('table', { class: 'data dgm-runs-table' }, h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { class: numeric.has(header) ? 'number' : null }, header)))), body);
 }
