@@ -1,4 +1,4 @@
-// npm run bench [-- overhead scale quality llm sandbox ui infer]: measures and rewrites the figures in BENCHMARKS.md.
+// npm run bench [-- overhead scale quality llm sandbox ui infer agents]: measures and rewrites the figures in BENCHMARKS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { measureSoupSpeed } from './soup.ts';
 import { measureFleet } from './fleet.ts';
 import { runTransitionJobs, transitionReport, type TransitionJob } from './soup-transitions.ts';
 import { measureInfer } from './infer.ts';
+import { measureDgm, measureStop, median as medianOf } from './agents.ts';
 
 const FILE = resolve(import.meta.dirname, '../BENCHMARKS.md');
 const requested = process.argv.slice(2);
@@ -228,5 +229,78 @@ if (wants('infer')) {
     }),
     '',
     `For comparison, **the ESC paper's own figure** (Li et al., 2024) is about 80% fewer samples on GSM8K (-80.1%) at about equal accuracy, measured on real model outputs; the fixed N=40 baseline here reaches ${percent(baseAccuracy)} on the synthetic set. Our ESC, ASC and DSC rows are measured on the synthetic set above and are not a reproduction of that result.`,
+  ].join('\n'));
+}
+
+if (wants('agents')) {
+  const children = 5;
+  const started = performance.now();
+  const dgm = await measureDgm(children);
+  const stop = await measureStop(3);
+  const seconds = (performance.now() - started) / 1000;
+  const rows = dgm.children;
+  const med = (pick: (row: (typeof rows)[number]) => number) => medianOf(rows.map(pick));
+  const ms = (value: number) => Math.round(value).toLocaleString('en-US');
+  const int = (value: number) => Math.round(value).toLocaleString('en-US');
+  // The estimate for a real model, from prompt sizes (about 4 characters a token), with stated assumptions.
+  const TURNS = 10;
+  const OUT_PER_TURN = 400;
+  const HISTORY_PER_TURN = 2_000;
+  const p = dgm.prompts;
+  const perRun = (context: number) => {
+    const base = TURNS * Math.ceil((p.system + context) / 4) + TURNS * OUT_PER_TURN;
+    return { base, history: base + Math.ceil(HISTORY_PER_TURN / 4) * (TURNS * (TURNS - 1)) / 2 };
+  };
+  const task = (set: string) => perRun(p.sets[set]?.meanTaskChars ?? 0);
+  const selfModify = perRun(p.agentCode + p.problem);
+  const diagnosis = Math.ceil(p.diagnosis / 4) + 200;
+  const child = (set: string, key: 'base' | 'history') => diagnosis + selfModify[key] + (p.sets[set]?.tasks ?? 0) * task(set)[key];
+  const round = (value: number) => Math.round(value / 1000) * 1000;
+  const budgetTokens = Math.round(20 * child('small', 'history') * 1.5 / 100_000) * 100_000;
+  const stopRounds = stop.rounds.filter((entry) => entry.round > 0);
+  replaceSection('agents', [
+    `Command: \`npx tsx bench/run.ts agents\` (or \`npm run bench -- agents\`) on ${machine}; ${seconds.toFixed(1)} s for the whole section.`,
+    '',
+    `**DGM, engine overhead on scripted replies.** \`runDgm\` with the real initial agent (\`agents/initial\`, \`node agent.mjs\` in bubblewrap with its model broker) on the shipped small set (${dgm.tasks.length} tasks: ${dgm.tasks.join(', ')}), `
+      + `graded by the hidden tests in bubblewrap; the scripted OpenAI-compatible server on 127.0.0.1 answers at once (a diagnosis, a one-line self-edit with \`sed\`, and ${dgm.callsPerTask.toFixed(1)} calls per task: look at the stub, then DONE or the reference solution). `
+      + `${children} children, seed 1, concurrency 1; medians over the ${rows.length} children. Tokens are what the scripted server reports (about 4 characters a token of prompt and reply), not a real model's.`,
+    '',
+    '| per child | median ms | min-max ms | tokens (median) |',
+    '| --- | --- | --- | --- |',
+    `| diagnosis (one model call) | ${ms(med((row) => row.diagnosisMs))} | ${ms(Math.min(...rows.map((row) => row.diagnosisMs)))}-${ms(Math.max(...rows.map((row) => row.diagnosisMs)))} | ${int(med((row) => row.tokens.diagnosis))} |`,
+    `| self-modification (one sandboxed agent run on its own code) | ${ms(med((row) => row.selfModifyMs))} | ${ms(Math.min(...rows.map((row) => row.selfModifyMs)))}-${ms(Math.max(...rows.map((row) => row.selfModifyMs)))} | ${int(med((row) => row.tokens.selfModification))} |`,
+    `| evaluation (${dgm.tasks.length} tasks) | ${ms(med((row) => row.evaluationMs))} | ${ms(Math.min(...rows.map((row) => row.evaluationMs)))}-${ms(Math.max(...rows.map((row) => row.evaluationMs)))} | ${int(med((row) => row.tokens.evaluation))} |`,
+    `| of which, per task: sandboxed agent run | ${ms(med((row) => row.taskRunMs))} | - | - |`,
+    `| of which, per task: grading by the hidden tests | ${ms(med((row) => row.gradeMs))} | - | - |`,
+    `| whole child | ${ms(med((row) => row.totalMs))} | ${ms(Math.min(...rows.map((row) => row.totalMs)))}-${ms(Math.max(...rows.map((row) => row.totalMs)))} | ${int(med((row) => row.tokens.total))} |`,
+    '',
+    `**STOP, time per round on scripted replies.** \`runStop\` with the seed improver (agents/stop-seed) on its ${stop.tasks} default downstream tasks; every self-application returns a new, equivalent improver, so each round evaluates one whole meta-utility (improvers in isolates, utilities on the host); downstream calls get a reply with no program.`,
+    '',
+    '| round | ms | model calls | tokens |',
+    '| --- | --- | --- | --- |',
+    ...stop.rounds.map((entry) => `| ${entry.round === 0 ? '0 (the seed\'s own evaluation)' : entry.round} | ${ms(entry.wallMs)} | ${entry.llmCalls} | ${int(entry.tokens)} |`),
+    `| median of rounds 1-${stopRounds.length} | ${ms(medianOf(stopRounds.map((entry) => entry.wallMs)))} | - | - |`,
+    '',
+    '**The DGM on a real model.** For example:',
+    '',
+    '```',
+    `npx ouro agents run agents/initial --bench benchmarks/coding --model openai:gpt-4.1-mini --children 20 --budget tokens=${budgetTokens},4h`,
+    '```',
+    '',
+    `**Tokens per child: an ESTIMATE from prompt sizes, not a figure measured on a real model.** Measured here: the initial agent's system prompt (${int(p.system)} characters), a task's statement plus stub `
+      + `(mean ${int(p.sets.small?.meanTaskChars ?? 0)} characters on the small set, ${int(p.sets.full?.meanTaskChars ?? 0)} on the full set), the agent's own code (${int(p.agentCode)} characters), `
+      + `a diagnosis prompt (median ${int(p.diagnosis)} characters with this run's short logs; real logs are longer, up to 6,000 characters a task) and its problem statement (${int(p.problem)}). `
+      + `Assumed: about 4 characters a token, ${TURNS} turns per agent run, ${OUT_PER_TURN} output tokens a turn, and, for the second column, ${HISTORY_PER_TURN.toLocaleString('en-US')} characters of reply and tool output added to the conversation each turn (every turn resends the history).`,
+    '',
+    '| per child | prompt x turns | with the growing history |',
+    '| --- | --- | --- |',
+    `| diagnosis | ${int(round(diagnosis))} | ${int(round(diagnosis))} |`,
+    `| self-modification | ${int(round(selfModify.base))} | ${int(round(selfModify.history))} |`,
+    `| one task (small set) | ${int(round(task('small').base))} | ${int(round(task('small').history))} |`,
+    `| child stopped after the small set (${p.sets.small?.tasks} tasks) | ${int(round(child('small', 'base')))} | ${int(round(child('small', 'history')))} |`,
+    `| child that reaches the medium set (${p.sets.medium?.tasks} tasks) | ${int(round(child('medium', 'base')))} | ${int(round(child('medium', 'history')))} |`,
+    `| child that reaches the full set (${p.sets.full?.tasks} tasks) | ${int(round(child('full', 'base')))} | ${int(round(child('full', 'history')))} |`,
+    '',
+    `The budget in the command is 20 children at the small-set figure with history, plus half again for the few that go on to larger sets, rounded; the run stops cleanly when it is spent and can be resumed with a larger one.`,
   ].join('\n'));
 }

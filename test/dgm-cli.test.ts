@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,14 @@ describe('ouro agents', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/the DGM needs a model/);
     expect(result.stdout).toBe('');
+  });
+
+  it('refuses a database URL, since DGM runs live in SQLite files, and leaves no file named after it', () => {
+    const result = ouro(['agents', 'run', 'agents/initial', '--bench', 'benchmarks/coding', '--model', 'compat:http://127.0.0.1:9/v1#none', '--db', 'postgres://ouro:secret@127.0.0.1/ouro']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/--db: DGM runs are stored in SQLite files only for now, not postgres:\/\/127\.0\.0\.1\/ouro/);
+    expect(result.stderr).not.toContain('secret');
+    expect(existsSync(join(ROOT, 'postgres:'))).toBe(false);
   });
 
   it('names an agent folder without an entry point', () => {

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
+import type { LlmExchange } from '../core/model.ts';
 import type { AgentRecord, AgentStore, DgmEventKind, DgmRunRecord, DgmRunSummary, NewAgentRecord, NewDgmRun } from './agents.ts';
-import { runStatusOf } from './rows.ts';
+import { exchangeFromRow, exchangeToRow, runStatusOf, type LlmCallRow } from './rows.ts';
 
 /**
- * The DGM tables. They are created by the first writable `SqliteStore.agents()` call rather than
+ * The DGM tables. `dgm_llm_calls` has the columns of `llm_calls` (whose run_id references `runs`)
+ * and the same row mapping (`exchangeToRow`/`exchangeFromRow`). They are created by the first writable `SqliteStore.agents()` call rather than
  * by a schema migration: they are new tables only, so creating them is idempotent and leaves the
  * schema version (and every older reader) alone. Append-only, like every other table.
  */
@@ -43,7 +45,29 @@ CREATE TABLE IF NOT EXISTS dgm_agents (
   created_at INTEGER NOT NULL,
   UNIQUE (run_id, seq)
 );
-${['dgm_runs', 'dgm_events', 'dgm_agents'].flatMap((table) => [
+CREATE TABLE IF NOT EXISTS dgm_llm_calls (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES dgm_runs(id),
+  proposal TEXT,
+  operator TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request TEXT NOT NULL,
+  prompt_hash TEXT NOT NULL,
+  reply TEXT,
+  finish_reason TEXT,
+  error_kind TEXT,
+  error_message TEXT,
+  error_status INTEGER,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms REAL NOT NULL,
+  attempts INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  logprobs TEXT
+);
+CREATE INDEX IF NOT EXISTS dgm_llm_calls_run ON dgm_llm_calls(run_id, id);
+${['dgm_runs', 'dgm_events', 'dgm_agents', 'dgm_llm_calls'].flatMap((table) => [
   `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
   `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
 ]).join('\n')}
@@ -58,6 +82,7 @@ interface AgentRow {
 /** The DGM tables of a SQLite database. */
 export class SqliteAgentStore implements AgentStore {
   private readonly statements;
+  private readonly calls: { insert: Database.Statement; all: Database.Statement } | undefined;
 
   constructor(private readonly db: Database.Database, private readonly write: <T>(work: () => T) => T) {
     this.statements = {
@@ -77,6 +102,17 @@ export class SqliteAgentStore implements AgentStore {
           @diagnosis, @metrics, @violations, @flags, @rng_state, @created_at)`),
       agents: db.prepare('SELECT * FROM dgm_agents WHERE run_id = ? ORDER BY seq'),
     };
+    // A file opened read-only that predates the calls table simply has no recorded calls.
+    const calls = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dgm_llm_calls'").get() !== undefined;
+    this.calls = calls
+      ? {
+        insert: db.prepare(`INSERT INTO dgm_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
+            error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at, logprobs)
+          VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason, @error_kind,
+            @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at, @logprobs)`),
+        all: db.prepare('SELECT * FROM dgm_llm_calls WHERE run_id = ? ORDER BY id'),
+      }
+      : undefined;
   }
 
   createDgmRun(run: NewDgmRun): void {
@@ -132,6 +168,16 @@ export class SqliteAgentStore implements AgentStore {
       rng_state: JSON.stringify(agent.rngState),
       created_at: agent.createdAt,
     })).immediate());
+  }
+
+  recordDgmLlmCall(runId: string, exchange: LlmExchange): void {
+    const calls = this.calls;
+    if (!calls) throw new Error('this database has no dgm_llm_calls table: open it for writing once to add it');
+    this.write(() => calls.insert.run(exchangeToRow(runId, exchange)));
+  }
+
+  dgmLlmCalls(runId: string): LlmExchange[] {
+    return this.calls ? (this.calls.all.all(runId) as LlmCallRow[]).map(exchangeFromRow) : [];
   }
 
   agents(runId: string): AgentRecord[] {

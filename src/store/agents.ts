@@ -3,6 +3,7 @@
  * its diff, its staged scores and per-task results. Append-only like every other table.
  */
 import type { AgentRunStatus } from '../core/agent.ts';
+import type { LlmExchange } from '../core/model.ts';
 import type { Genome } from '../core/types.ts';
 import type { RngState } from '../core/rng.ts';
 import type { RunStatus } from './store.ts';
@@ -22,6 +23,8 @@ export interface DgmRunSettings {
   /** The diagnosis model, as `provider:model`. */
   model: string;
   budget: { children?: number; tokens?: number; costUsd?: number; wallTimeMs?: number };
+  /** Set on a replay: the recorded DGM run whose model replies this run is served. */
+  replayOf?: string;
 }
 
 export interface NewDgmRun {
@@ -135,4 +138,12 @@ export interface AgentStore {
   recordAgent(agent: NewAgentRecord): void;
   /** The run's agents in seq order. */
   agents(runId: string): AgentRecord[];
+  /**
+   * Appends one model exchange of the run (a diagnosis call or an agent's call through the broker)
+   * the moment it ends, in a statement of its own, so that a run killed at any point keeps every
+   * exchange already answered.
+   */
+  recordDgmLlmCall(runId: string, exchange: LlmExchange): void;
+  /** The run's exchanges in the order they were recorded. */
+  dgmLlmCalls(runId: string): LlmExchange[];
 }

@@ -11,7 +11,7 @@ import { registerAgentsStop } from './agents-stop.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
 
 interface RunFlags {
-  bench?: string; children?: string; budget?: string; model?: string[]; db: string; seed?: string; resume?: string;
+  bench?: string; children?: string; budget?: string; model?: string[]; db: string; seed?: string; resume?: string; replay?: string;
   medium?: string; full?: string; taskTimeout?: string; unsafe?: boolean; json?: boolean;
 }
 
@@ -22,7 +22,7 @@ export function registerAgents(program: Command): Command {
   const agents = program.command('agents').description('agents that rewrite their own code: the Darwin Goedel Machine on a coding benchmark');
 
   agents.command('run').description('evolve a coding agent: each child is its parent editing its own code to fix a diagnosed failure')
-    .argument('[agent-dir]', 'the initial agent\'s folder, holding agent.mjs (not needed with --resume)')
+    .argument('[agent-dir]', 'the initial agent\'s folder, holding agent.mjs (not needed with --resume or --replay)')
     .option('--bench <dir>', 'coding benchmark folder with small, medium and full sets', 'benchmarks/coding')
     .option('--children <n>', 'children to make (kept or discarded)')
     .option('--budget <limits>', 'children (a bare number), wall time (90s, 2m, 1h), tokens=<n>, $<dollars>; comma-separated')
@@ -32,6 +32,7 @@ export function registerAgents(program: Command): Command {
     .option('--task-timeout <ms>', 'wall-clock limit of the agent on one task, in milliseconds (default 120000)')
     .option('--seed <n>', 'RNG seed of parent selection and diagnosis')
     .option('--resume <run>', 'continue a DGM run from the database')
+    .option('--replay <run>', 'a new run with a recorded run\'s settings, seed and initial agent, every model reply served from its recorded exchanges (no network)')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--unsafe', 'run agents without bubblewrap where it is missing (prints a warning)')
     .option('--json', 'print one JSON object at the end')
@@ -47,9 +48,10 @@ export function registerAgents(program: Command): Command {
       try {
         const result = await startDgm({
           ...(agentDir === undefined ? {} : { agentDir }),
-          ...(flags.resume && flags.bench === 'benchmarks/coding' ? {} : { bench: flags.bench }),
+          ...((flags.resume || flags.replay) && flags.bench === 'benchmarks/coding' ? {} : { bench: flags.bench }),
           models: flags.model ?? [], db: flags.db, budget: budgetOf(flags),
           ...(flags.resume ? { resume: flags.resume } : {}),
+          ...(flags.replay ? { replay: flags.replay } : {}),
           ...(flags.seed === undefined ? {} : { seed: parseInteger('seed', flags.seed, 0) }),
           ...(flags.medium === undefined && flags.full === undefined ? {} : { thresholds: thresholdsOf(flags) }),
           ...(flags.taskTimeout === undefined ? {} : { taskTimeoutMs: parseInteger('task-timeout', flags.taskTimeout, 100) }),
@@ -78,7 +80,7 @@ export function registerAgents(program: Command): Command {
       }
       const { run, agents: records } = readRun(flags.db, runId);
       emit(Boolean(flags.json), { run: { id: run.id, status: run.status, settings: run.settings }, agents: records.map(({ results: _results, ...agent }) => agent) }, () => [
-        `DGM run ${run.id} (${run.status}) on ${run.settings.bench}, model ${run.settings.model}`,
+        `DGM run ${run.id} (${run.status}) on ${run.settings.bench}, model ${run.settings.model}${run.settings.replayOf ? `, replaying ${run.settings.replayOf}` : ''}`,
         archiveTable(records),
       ].join('\n'));
     });

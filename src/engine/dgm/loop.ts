@@ -135,10 +135,16 @@ function openRun(agents: AgentStore, options: DgmOptions): { runId: string; sett
     repeats: options.repeats ?? DGM_DEFAULTS.repeats,
     model: options.model.id,
     budget: options.budget ?? {},
+    ...(options.replayOf === undefined ? {} : { replayOf: options.replayOf }),
   };
-  const runId = `d${randomBytes(4).toString('hex')}`;
+  const runId = options.runId ?? newDgmRunId();
   agents.createDgmRun({ id: runId, initialAgent: options.agent, settings, createdAt: Date.now() });
   return { runId, settings, initial: options.agent, records: [] };
+}
+
+/** A fresh DGM run id, such as `d1a2b3c4`. */
+export function newDgmRunId(): string {
+  return `d${randomBytes(4).toString('hex')}`;
 }
 
 /** Every agent's code, rebuilt from the initial agent along its chain of diffs and checked against its hash. */

@@ -76,6 +76,10 @@ export interface DgmOptions {
   signal?: AbortSignal;
   /** Continue this DGM run from the store instead of starting a new one. */
   resume?: string;
+  /** The id a new run gets; a fresh random one by default. */
+  runId?: string;
+  /** Recorded in a new run's settings: the run whose model replies this one replays. */
+  replayOf?: string;
 }
 
 export const DGM_DEFAULTS = {

@@ -1,33 +1,40 @@
 /**
  * `ouro agents run` and `ouro agents show` as engine calls: loads the agent folder and the
- * benchmark, resolves the model the way `ouro run --model` does, wires the sandboxed agent runner
- * and runs the DGM loop.
+ * benchmark, resolves the model the way `ouro run --model` does (or serves a recorded run's
+ * replies), records every exchange, wires the sandboxed agent runner and runs the DGM loop.
  */
 import { spendReached } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
-import type { LlmExchange } from '../../core/model.ts';
+import type { LlmExchange, ModelHandle } from '../../core/model.ts';
 import { loadBenchmark } from '../../evaluate/coding/tasks.ts';
-import { createModel, Ledger, probeModel, resolveModel } from '../../llm/index.ts';
+import { createModel, createReplayModels, Ledger, probeModel, resolveModel } from '../../llm/index.ts';
 import type { AgentRecord, DgmRunRecord, DgmRunSummary } from '../../store/agents.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import { modelConfigs } from '../models.ts';
-import { runDgm, type DgmResult } from './loop.ts';
+import { callTag, committedCalls, modelIdsOf, nextSession, unserved } from './calls.ts';
+import { newDgmRunId, runDgm, type DgmResult } from './loop.ts';
 import type { DgmBudget, DgmEvent, DgmThresholds } from './options.ts';
 
 /** The LLM settings an experiment gets by default (core/experiment.ts), for the DGM's models. */
 const LLM = { timeoutMs: 120_000, attempts: 3, maxOutputTokens: 4096, prices: {} };
 
 export interface DgmCommand {
-  /** The initial agent's folder; not needed with `resume`. */
+  /** The initial agent's folder; not needed with `resume` or `replay`. */
   agentDir?: string;
-  /** The benchmark folder; with `resume`, the run's own by default. */
+  /** The benchmark folder; with `resume` or `replay`, the recorded run's by default. */
   bench?: string;
-  /** Model ids as for `ouro run --model`; the first also diagnoses. With `resume`, the run's own by default. */
+  /** Model ids as for `ouro run --model`; the first also diagnoses. With `resume`, the run's own by default; none with `replay`. */
   models: readonly string[];
   db: string;
   seed?: number;
+  /** Empty: with `resume` or `replay`, the recorded run's budget. */
   budget: DgmBudget;
   resume?: string;
+  /**
+   * Replay this recorded DGM run: a new run with its settings, seed and initial agent whose model
+   * replies all come from the recorded exchanges, with no network.
+   */
+  replay?: string;
   thresholds?: Partial<DgmThresholds>;
   taskTimeoutMs?: number;
   unsafe?: boolean;
@@ -36,51 +43,108 @@ export interface DgmCommand {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Runs or resumes a DGM run with real models and the sandboxed agent runner. */
+/**
+ * Runs, resumes or replays a DGM run with real models (or recorded replies) and the sandboxed
+ * agent runner. Every model exchange, the diagnosis' and the agents' through the broker, is
+ * appended to `dgm_llm_calls` as it ends; a resumed run books all of them against its budget.
+ */
 export async function startDgm(command: DgmCommand): Promise<DgmResult> {
-  const stored = command.resume === undefined ? undefined : readRun(command.db, command.resume).run;
-  const ids = command.models.length > 0 ? command.models : stored ? [stored.settings.model] : [];
-  if (ids.length === 0) {
+  requireSqliteFile(command.db);
+  if (command.replay !== undefined && command.resume !== undefined) {
+    throw new OuroError('option-invalid', '--replay starts a new run and cannot be combined with --resume; resume a replay by its own run id', { field: 'replay' });
+  }
+  if (command.replay !== undefined && command.models.length > 0) {
+    throw new OuroError('option-invalid', `--replay answers every model call from run ${command.replay}'s recorded replies; leave out --model`, { field: 'model' });
+  }
+  const resumed = command.resume === undefined ? undefined : readRun(command.db, command.resume);
+  const replayed = command.replay === undefined ? undefined : readRun(command.db, command.replay);
+  const base = (resumed ?? replayed)?.run;
+  const replayOf = command.replay ?? resumed?.run.settings.replayOf;
+  const source = replayed ?? (replayOf === undefined ? undefined : readRun(command.db, replayOf));
+  if (command.models.length === 0 && base === undefined) {
     throw new OuroError('model-missing', 'the DGM needs a model: its agents call one to solve tasks and to edit themselves, and the diagnosis calls one. '
       + 'Pass --model <id>, such as --model openai:gpt-4.1-mini or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder (`ouro models check` tests one).', { field: 'model' });
   }
-  const bench = command.bench ?? stored?.settings.bench;
+  const bench = command.bench ?? base?.settings.bench;
   if (bench === undefined) throw new OuroError('option-invalid', 'ouro agents run needs --bench <folder>, such as --bench benchmarks/coding', { field: 'bench' });
   const benchmark = loadBenchmark(bench);
+  const budget: DgmBudget = Object.keys(command.budget).length > 0 ? command.budget : base?.settings.budget ?? {};
   // Loaded here, not at the top: only a real run needs the sandbox runtime.
   const { createAgentRunner, loadAgentDir } = await import('../../evaluate/agents/index.ts');
-  const agent = stored ? undefined : loadAgentDir(requireAgentDir(command.agentDir));
+  const agent = base ? replayed?.run.initialAgent : loadAgentDir(requireAgentDir(command.agentDir));
 
-  const resolved = modelConfigs(undefined, ids).map((config) => resolveModel(config, LLM, command.env ?? process.env));
-  const down = (await Promise.all(resolved.map(async (model) => ({ model, probe: await probeModel(model) })))).filter((entry) => !entry.probe.reachable);
-  if (down.length > 0) {
-    throw new OuroError('model-unreachable', `no answer from ${down.map((entry) => `${entry.model.id}: ${entry.probe.detail}`).join('; ')}`, { field: 'model' });
-  }
-  // Every call, the agents' and the diagnosis', is booked in one ledger; a spent budget refuses further calls.
-  const prior = stored ? priorSpend(command.db, stored.id) : { tokens: 0, costUsd: 0 };
-  const ledger = new Ledger();
-  const admit = (): string | null => {
-    const totals = ledger.totals();
-    const reached = spendReached(command.budget, { tokens: prior.tokens + totals.tokens, costUsd: prior.costUsd + totals.costUsd });
-    return reached === null ? null : `the DGM run's ${reached === 'tokens' ? 'token' : 'money'} budget is spent`;
-  };
-  const onExchange = (exchange: LlmExchange): void => ledger.record(exchange);
-  const handles = new Map(resolved.map((model) => [model.id, createModel(model, { admit, onExchange })]));
-  const diagnosis = handles.get(resolved[0]!.id)!;
-  const runner = createAgentRunner({ models: handles, defaultModel: diagnosis.id, ...(command.unsafe ? { unsafe: true } : {}) });
+  const store = new SqliteStore(command.db);
   try {
-    return await runDgm({
-      db: command.db, benchmark, runner, model: diagnosis, budget: command.budget,
-      ...(agent ? { agent, agentDir: command.agentDir } : {}),
-      ...(command.resume ? { resume: command.resume } : {}),
-      ...(command.seed === undefined ? {} : { seed: command.seed }),
-      ...(command.thresholds ? { thresholds: command.thresholds } : {}),
-      ...(command.taskTimeoutMs === undefined ? {} : { taskTimeoutMs: command.taskTimeoutMs }),
-      ...(command.onEvent ? { onEvent: command.onEvent } : {}),
-      ...(command.signal ? { signal: command.signal } : {}),
-    });
+    const agents = store.agents();
+    if (!agents) throw new OuroError('store-version', `${store.location} has no DGM tables`, { file: store.location });
+    const runId = resumed?.run.id ?? newDgmRunId();
+    const previous = resumed ? agents.dgmLlmCalls(runId) : [];
+    const recorded = source ? committedCalls(agents.dgmLlmCalls(source.run.id), source.agents.map((record) => record.id)) : undefined;
+    const ids = command.models.length > 0 ? [...command.models] : modelIdsOf((base as DgmRunRecord).settings.model, recorded ?? previous);
+
+    // The budget sees every exchange of the run, those of abandoned children included; a run
+    // recorded before exchanges were stored falls back on its agents' metrics.
+    const ledger = Ledger.from(previous);
+    const legacy = resumed && previous.length === 0 ? priorSpend(resumed.agents) : { tokens: 0, costUsd: 0 };
+    const admit = (): string | null => {
+      const totals = ledger.totals();
+      const reached = spendReached(budget, { tokens: legacy.tokens + totals.tokens, costUsd: legacy.costUsd + totals.costUsd });
+      return reached === null ? null : `the DGM run's ${reached === 'tokens' ? 'token' : 'money'} budget is spent`;
+    };
+    const session = nextSession(previous);
+    let current: string | undefined;
+    const onExchange = (exchange: LlmExchange): void => {
+      const tagged = current === undefined ? exchange : { ...exchange, proposal: callTag(current, session) };
+      agents.recordDgmLlmCall(runId, tagged);
+      ledger.record(tagged);
+    };
+    const onEvent = (event: DgmEvent): void => {
+      if (event.type === 'run-started' && event.agents === 0) current = `${runId}-0`;
+      if (event.type === 'parent-selected') current = `${runId}-${event.seq}`;
+      command.onEvent?.(event);
+    };
+
+    const resolved = modelConfigs(undefined, ids).map((model) => resolveModel(model, LLM, command.env ?? process.env));
+    let handles: Map<string, ModelHandle>;
+    if (recorded) {
+      // A resumed replay has been served the replies of its stored agents already.
+      const served = resumed ? committedCalls(previous, resumed.agents.map((record) => record.id)) : [];
+      const replay = createReplayModels(unserved(recorded, served), { admit, onExchange });
+      // The window and reply cap the recorded run had, so that the same prompts are built.
+      handles = new Map(resolved.map((model) => [model.id, { ...replay(model.id, model.contextWindow), maxOutputTokens: model.maxOutputTokens }]));
+    } else {
+      const down = (await Promise.all(resolved.map(async (model) => ({ model, probe: await probeModel(model) })))).filter((entry) => !entry.probe.reachable);
+      if (down.length > 0) {
+        throw new OuroError('model-unreachable', `no answer from ${down.map((entry) => `${entry.model.id}: ${entry.probe.detail}`).join('; ')}`, { field: 'model' });
+      }
+      handles = new Map(resolved.map((model) => [model.id, createModel(model, { admit, onExchange })]));
+    }
+    const diagnosis = handles.get(resolved[0]!.id)!;
+    const runner = createAgentRunner({ models: handles, defaultModel: diagnosis.id, ...(command.unsafe ? { unsafe: true } : {}) });
+    const settings = replayed?.run.settings;
+    try {
+      return await runDgm({
+        db: store, benchmark, runner, model: diagnosis, budget, onEvent,
+        ...(agent ? { agent, runId, ...(settings ? {} : { agentDir: command.agentDir }) } : {}),
+        ...(settings?.agentDir === undefined ? {} : { agentDir: settings.agentDir }),
+        ...(command.resume ? { resume: command.resume } : {}),
+        ...(command.seed === undefined ? {} : { seed: command.seed }),
+        ...(command.thresholds ? { thresholds: command.thresholds } : {}),
+        ...(command.taskTimeoutMs === undefined ? {} : { taskTimeoutMs: command.taskTimeoutMs }),
+        // A replay takes the recorded run's settings, and evaluates one task at a time so that
+        // the calls come in the recorded order (the live CLI does too: concurrency 1 by default).
+        ...(settings ? {
+          replayOf: replayed!.run.id, seed: settings.seed, lambda: settings.lambda, thresholds: settings.thresholds, taskTimeoutMs: settings.taskTimeoutMs,
+          selfModifyTimeoutMs: settings.selfModifyTimeoutMs, repeats: settings.repeats, concurrency: 1,
+        } : {}),
+        ...(replayOf === undefined ? {} : { concurrency: 1 }),
+        ...(command.signal ? { signal: command.signal } : {}),
+      });
+    } finally {
+      await runner.close();
+    }
   } finally {
-    await runner.close();
+    store.close();
   }
 }
 
@@ -89,12 +153,14 @@ function requireAgentDir(dir: string | undefined): string {
   return dir;
 }
 
-function priorSpend(db: string, runId: string): { tokens: number; costUsd: number } {
-  return readRun(db, runId).agents.reduce((sum, agent) => ({ tokens: sum.tokens + agent.metrics.tokens, costUsd: sum.costUsd + agent.metrics.costUsd }), { tokens: 0, costUsd: 0 });
+/** What a run's stored agents spent, by their metrics (without the children abandoned in flight). */
+function priorSpend(agents: readonly AgentRecord[]): { tokens: number; costUsd: number } {
+  return agents.reduce((sum, agent) => ({ tokens: sum.tokens + agent.metrics.tokens, costUsd: sum.costUsd + agent.metrics.costUsd }), { tokens: 0, costUsd: 0 });
 }
 
 /** A DGM run and its agents, read from the database without writing to it. */
 export function readRun(db: string, runId: string): { run: DgmRunRecord; agents: AgentRecord[] } {
+  requireSqliteFile(db);
   const store = new SqliteStore(db, { readonly: true });
   try {
     const run = store.agents()?.getDgmRun(runId);
@@ -107,10 +173,18 @@ export function readRun(db: string, runId: string): { run: DgmRunRecord; agents:
 
 /** The DGM runs of a database, oldest first; none when it has no DGM tables. */
 export function listRuns(db: string): DgmRunSummary[] {
+  requireSqliteFile(db);
   const store = new SqliteStore(db, { readonly: true });
   try {
     return store.agents()?.listDgmRuns() ?? [];
   } finally {
     store.close();
+  }
+}
+
+/** DGM runs live in the SQLite file beside the evolution runs; a database URL gets a clear refusal, not a file named after it. */
+function requireSqliteFile(db: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
+    throw new OuroError('option-invalid', `--db: DGM runs are stored in SQLite files only for now, not ${db.replace(/\/\/[^@/]*@/, '//')}`, { field: 'db' });
   }
 }
