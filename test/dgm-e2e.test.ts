@@ -1,10 +1,11 @@
 // The whole DGM loop with real parts: the initial agent (agents/initial) runs as `node agent.mjs`
 // in bubblewrap with the model broker, the hidden tests grade it in the sandbox, and the scripted
 // OpenAI-compatible server plays the model for the diagnosis, the self-edit and the tasks.
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OuroError } from '../src/core/errors.ts';
 import type { ChatMessage } from '../src/core/model.ts';
 import { loadAgentDir } from '../src/evaluate/agents/index.ts';
 import { rebuildAgent } from '../src/engine/dgm/lineage.ts';
@@ -78,4 +79,17 @@ describe.skipIf(BWRAP_MISSING)(`the DGM loop end to end${SKIP}`, () => {
     expect(rebuilt['agent.mjs']).toBe(initial['agent.mjs']?.replace('?? 30);', '?? 12);'));
     expect(child.metrics.tokens).toBeGreaterThan(0);
   }, 120_000);
+
+  it('refuses a benchmark whose reference solution fails, naming the task, before any agent runs', async () => {
+    server = await startScriptedLlmServer({ respond: (request) => respond(request.messages) });
+    const bench = twoTaskBenchmark();
+    writeFileSync(join(bench, 'title-case', 'reference', 'solution.js'), 'export function titleCase() { return 42; }\n');
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-bad-')), 'ouro.db');
+    const error = await startDgm({
+      agentDir: join(ROOT, 'agents/initial'), bench, models: [`compat:${server.compatBaseURL}#scripted`], db, seed: 1, budget: { children: 1 },
+    }).catch((caught: unknown) => caught);
+    expect((error as OuroError).code).toBe('config-invalid');
+    expect((error as OuroError).message).toMatch(/task "title-case": its reference solution does not pass its tests/);
+    expect(server.requests).toEqual([]);
+  }, 60_000);
 });

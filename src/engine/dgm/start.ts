@@ -7,6 +7,7 @@ import { spendReached } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import type { LlmExchange, ModelHandle } from '../../core/model.ts';
 import { loadBenchmark } from '../../evaluate/coding/tasks.ts';
+import { validateBenchmark } from '../../evaluate/coding/validate.ts';
 import { createModel, createReplayModels, Ledger, probeModel, resolveModel } from '../../llm/index.ts';
 import type { AgentRecord, DgmRunRecord, DgmRunSummary } from '../../store/agents.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
@@ -72,6 +73,9 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
   // Loaded here, not at the top: only a real run needs the sandbox runtime.
   const { createAgentRunner, loadAgentDir } = await import('../../evaluate/agents/index.ts');
   const agent = base ? replayed?.run.initialAgent : loadAgentDir(requireAgentDir(command.agentDir));
+  // A task whose reference fails (or whose stub passes) would score every agent wrongly: refuse it
+  // before anything is spent. About 0.2 s a task; a resumed or replayed run was checked when it began.
+  if (!base) await validateBenchmark(benchmark, command.unsafe ? { unsafe: true } : {});
 
   const store = new SqliteStore(command.db);
   try {
