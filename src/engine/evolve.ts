@@ -92,7 +92,9 @@ export interface RunResult {
   spend: { calls: number; inputTokens: number; outputTokens: number; costUsd: number };
 }
 
-export const DEFAULT_DB = '.ouro/ouro.db';
+import { DEFAULT_DB } from './defaults.ts';
+
+export { DEFAULT_DB };
 
 /**
  * Runs an experiment: from a folder holding `ouro.config.ts`, or an experiment already loaded.

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import type { ParentView, ProposalResult } from '../core/operator.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 
+/** The job kinds a worker takes; each is also the name of its BullMQ queue. */
+export type WorkerRole = 'evaluate' | 'propose';
+export const WORKER_ROLES: readonly WorkerRole[] = ['evaluate', 'propose'];
+
 export const EvaluateJob = z.object({
   /** The controller's Ouroboros version; a worker on another version refuses the job. */
   version: z.string().min(1),

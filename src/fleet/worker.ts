@@ -6,6 +6,7 @@ import type { ProposalResult } from '../core/operator.ts';
 import type { Evaluation } from '../core/types.ts';
 import { bullConnection, EVALUATE_QUEUE, FleetRedis, ouroVersion, PREFIX, PROPOSE_QUEUE, WORKER_KEY } from './connection.ts';
 import { KEEP_FINISHED } from './jobs.ts';
+import { WORKER_ROLES, type WorkerRole } from './protocol.ts';
 import { LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } from './locks.ts';
 import type { WorkerContext } from './worker-context.ts';
 import { evaluateProcessor } from './worker-evaluate.ts';
@@ -14,8 +15,7 @@ import { proposeProcessor } from './worker-propose.ts';
 const HEARTBEAT_MS = 2000;
 const HEARTBEAT_TTL_SECONDS = 15;
 
-export type WorkerRole = 'evaluate' | 'propose';
-export const WORKER_ROLES: readonly WorkerRole[] = ['evaluate', 'propose'];
+export { WORKER_ROLES, type WorkerRole } from './protocol.ts';
 
 export interface FleetWorkerOptions {
   url: string;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
-import { runStop, SEED_IMPROVER_FILE, stopModel, type StopReport, type StopRound } from '../../engine/stop.ts';
+import type { StopReport, StopRound } from '../../engine/stop.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { emit, formatUsd, table } from '../output.ts';
 
@@ -41,6 +41,7 @@ export function registerAgentsStop(agents: Command): Command {
       if (budget.evaluations !== undefined || budget.targetScore !== undefined) {
         throw new OuroError('option-invalid', 'option --budget: STOP takes tokens=<n>, $<dollars> and durations; set the number of rounds with --rounds', { field: 'budget' });
       }
+      const { runStop, SEED_IMPROVER_FILE, stopModel } = await import('../../engine/stop.ts');
       const seedFile = resolve(flags.seedImprover ?? SEED_IMPROVER_FILE);
       const seedImprover = await readFile(seedFile, 'utf8').catch((error: unknown) => {
         throw new OuroError('config-missing', `--seed-improver: cannot read ${seedFile}: ${(error as Error).message}`, { field: 'seed-improver', file: seedFile });

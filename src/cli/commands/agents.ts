@@ -3,8 +3,7 @@ import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import type { DgmBudget, DgmEvent } from '../../engine/dgm/options.ts';
 import type { DgmResult } from '../../engine/dgm/loop.ts';
-import { listRuns, readRun, startDgm } from '../../engine/dgm/start.ts';
-import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { DEFAULT_DB } from '../../engine/defaults.ts';
 import type { AgentRecord } from '../../store/agents.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { registerAgentsStop } from './agents-stop.ts';
@@ -46,6 +45,7 @@ export function registerAgents(program: Command): Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
+        const { startDgm } = await dgm();
         const result = await startDgm({
           ...(agentDir === undefined ? {} : { agentDir }),
           ...((flags.resume || flags.replay) && flags.bench === 'benchmarks/coding' ? {} : { bench: flags.bench }),
@@ -69,7 +69,8 @@ export function registerAgents(program: Command): Command {
     .argument('[run]', 'DGM run id, such as d1a2b3c4')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--json', 'print JSON')
-    .action((runId: string | undefined, flags: { db: string; json?: boolean }) => {
+    .action(async (runId: string | undefined, flags: { db: string; json?: boolean }) => {
+      const { listRuns, readRun } = await dgm();
       if (runId === undefined) {
         const runs = listRuns(flags.db);
         emit(Boolean(flags.json), runs, () => runs.length === 0 ? 'no DGM runs in this database' : table([
@@ -150,4 +151,9 @@ function describe(result: DgmResult, db: string): string {
     `  npx ouro agents show ${result.runId}${flag}                 the archive`,
     `  npx ouro agents run --resume ${result.runId} --children <more>${flag}   to continue it`,
   ].join('\n');
+}
+
+/** The DGM and what it brings (the model layer, the sandbox runtime), loaded by the commands that use it. */
+function dgm(): Promise<typeof import('../../engine/dgm/start.ts')> {
+  return import('../../engine/dgm/start.ts');
 }

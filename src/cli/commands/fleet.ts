@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../core/budget.ts';
-import { fleetStatus } from '../../fleet/status.ts';
 import { emit, table } from '../output.ts';
 
 interface StatusFlags { fleet: string; json?: boolean }
@@ -13,6 +12,7 @@ export function registerFleet(program: Command): Command {
     .requiredOption('--fleet <redis-url>', 'the fleet\'s Redis, redis://host:6379')
     .option('--json', 'print one JSON object')
     .action(async (flags: StatusFlags) => {
+      const { fleetStatus } = await import('../../fleet/status.ts');
       const status = await fleetStatus(flags.fleet);
       emit(Boolean(flags.json), status, () => {
         const lines = [`fleet ${status.url}`, ''];

@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import type { LlmExchange } from '../../core/model.ts';
-import { Ledger } from '../../llm/index.ts';
+import { Ledger } from '../../llm/ledger.ts';
 import type { CandidateRecord, Store } from '../../store/store.ts';
-import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { DEFAULT_DB } from '../../engine/defaults.ts';
 import { openStore } from '../../engine/open-store.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
 

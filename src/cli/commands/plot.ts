@@ -1,9 +1,9 @@
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
-import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { DEFAULT_DB } from '../../engine/defaults.ts';
 import { openStore } from '../../engine/open-store.ts';
-import { writePlots, writeSoupPlots, type PlotsResult } from '../../plot/index.ts';
+import type { PlotsResult } from '../../plot/index.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
 import { emit } from '../output.ts';
@@ -20,11 +20,13 @@ export function registerPlot(program: Command): Command {
     .option('--out <dir>', 'folder for the plots (default: runs/<run>/plots beside the database)')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
-    .action((runId: string, flags: Flags) => {
+    .action(async (runId: string, flags: Flags) => {
+      // ECharts and resvg take about a second to load: only this command pays for them.
+      const plots = await import('../../plot/index.ts');
       const { store } = openStore(flags.db, true);
       try {
         const outDir = flags.out ?? join(runFolder(store.location, runId), 'plots');
-        const { kind, result } = writeAny(store, runId, outDir);
+        const { kind, result } = writeAny(plots, store, runId, outDir);
         const show = (path: string) => relative(process.cwd(), path) || '.';
         const absolute = result.written.map((plot) => ({ name: plot.name, svg: resolve(plot.svg), png: resolve(plot.png) }));
         emit(Boolean(flags.json), { run: runId, kind, outDir: resolve(outDir), written: absolute, skipped: result.skipped }, () => [
@@ -41,7 +43,8 @@ export function registerPlot(program: Command): Command {
  * Soup plots when the id names a soup run, else the evolution plots. An unknown id gets the
  * error of the kind it looks like: soup ids start with `s`, evolution ids with `r`.
  */
-function writeAny(store: Store, runId: string, outDir: string): { kind: 'soup' | 'evolution'; result: PlotsResult } {
+function writeAny(plots: typeof import('../../plot/index.ts'), store: Store, runId: string, outDir: string): { kind: 'soup' | 'evolution'; result: PlotsResult } {
+  const { writePlots, writeSoupPlots } = plots;
   const soups = store instanceof SqliteStore ? store.soups() : undefined;
   if (soups?.getSoupRun(runId)) return { kind: 'soup', result: writeSoupPlots(soups, runId, outDir) };
   if (runId.startsWith('s') && !store.getRun(runId)) {

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Emitter, type RunEvents } from '../../core/events.ts';
-import { DEFAULT_DB, evolve, resume, type EvolveOptions, type RunResult } from '../../engine/evolve.ts';
+import { DEFAULT_DB } from '../../engine/defaults.ts';
+import type { EvolveOptions, RunResult } from '../../engine/evolve.ts';
 import type { LoadedExperiment } from '../../engine/load-experiment.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { emit, formatScore, formatUsd } from '../output.ts';
@@ -11,7 +12,7 @@ import { optionValues } from '../experiment-options.ts';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import { openStore } from '../../engine/open-store.ts';
-import { startUiServer, type UiServer } from '../../ui/server.ts';
+import type { UiServer } from '../../ui/server.ts';
 import { ensureFrontEnd } from './ui.ts';
 import { runFolder } from '../runs-folder.ts';
 
@@ -45,7 +46,7 @@ async function session(
   let dashboard: Promise<UiServer | undefined> = Promise.resolve(undefined);
   if (flags.ui) {
     events.on('run-started', ({ runId }) => {
-      dashboard = startUiServer({ db: flags.db }).then((server) => {
+      dashboard = import('../../ui/server.ts').then(({ startUiServer }) => startUiServer({ db: flags.db })).then((server) => {
         process.stderr.write(`dashboard: ${server.url.replace(/\/$/, '')}/#/run/${runId}\n`);
         return server;
       }, (error: unknown) => {
@@ -100,9 +101,10 @@ export function registerRun(program: Command, experiment: LoadedExperiment | und
     .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
     .option('--model <id>', 'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder', collect)
     .option('--replay <run>', 'rerun a recorded run with its model replies served from the database, without a network'))
-    .action((dir: string | undefined, flags: RunFlags) => session(flags, experiment, (common) => {
+    .action((dir: string | undefined, flags: RunFlags) => session(flags, experiment, async (common) => {
       const target = experiment ?? dir ?? (flags.replay ? recordedDir(flags.db, flags.replay) : undefined);
       if (target === undefined) throw new OuroError('option-invalid', 'ouro run needs an experiment folder, such as `ouro run examples/circle-packing`', { field: 'dir' });
+      const { evolve } = await engine();
       return evolve(target, {
         ...common,
         seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
@@ -118,7 +120,7 @@ export function registerResume(program: Command): Command {
     .command('resume')
     .description('continue a stopped or crashed run with its archive and RNG state; --budget sets new limits for the whole run')
     .argument('<run>', 'run id (see ouro ls)'))
-    .action((runId: string, flags: RunFlags) => session(flags, undefined, (common) => resume(runId, common)));
+    .action((runId: string, flags: RunFlags) => session(flags, undefined, async (common) => (await engine()).resume(runId, common)));
 }
 
 /** The folder a recorded run was started from. */
@@ -224,6 +226,11 @@ function interruptHandler() {
       process.off('SIGTERM', onSignal);
     },
   };
+}
+
+/** The engine, loaded when a run starts rather than with every `ouro` command (`ls` and `show` do not need it). */
+function engine(): Promise<typeof import('../../engine/evolve.ts')> {
+  return import('../../engine/evolve.ts');
 }
 
 /** The fleet's evaluators and proposers for `--fleet <url>`, imported on first use. */

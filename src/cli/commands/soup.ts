@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
-import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { DEFAULT_DB } from '../../engine/defaults.ts';
 import { MAX_EPOCHS, requireSqlite, runSoup, type SoupRunOptions, type SoupRunResult } from '../../engine/soup.ts';
 import { fromHex } from '../../soup/hex.ts';
 import { SUBSTRATES, substrateByName } from '../../soup/substrates.ts';

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { DEFAULT_DB } from '../../engine/evolve.ts';
+import { DEFAULT_DB } from '../../engine/defaults.ts';
 import { OuroError } from '../../core/errors.ts';
 import { redactUrl } from '../../store/postgres.ts';
-import { startUiServer } from '../../ui/server.ts';
 import { buildFrontEnd, frontEndStale } from '../../ui/web/build.ts';
 import { parseInteger } from '../budget-flag.ts';
 import { untilInterrupted } from '../until-interrupted.ts';
@@ -18,6 +17,7 @@ export function registerUi(program: Command): Command {
     .option('--host <address>', 'address to listen on; anything but loopback exposes the dashboard, which has no login', '127.0.0.1')
     .action(async (flags: UiFlags) => {
       await ensureFrontEnd();
+      const { startUiServer } = await import('../../ui/server.ts');
       const server = await startUiServer({ db: flags.db, port: parseInteger('port', flags.port, 0), host: flags.host });
       process.stdout.write(`dashboard at ${server.url}  (reading ${redactUrl(flags.db)}; Ctrl-C to stop)\n`);
       await untilInterrupted();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import { defaultCacheDir } from '../../fleet/bundle.ts';
-import { startFleetWorker, WORKER_ROLES, type WorkerRole } from '../../fleet/worker.ts';
+import { WORKER_ROLES, type WorkerRole } from '../../fleet/protocol.ts';
 import { parseInteger } from '../budget-flag.ts';
 import { untilInterrupted } from '../until-interrupted.ts';
 
@@ -24,6 +24,8 @@ export function registerWorker(program: Command): Command {
         throw new OuroError('option-invalid', `--roles: ${unknown === undefined ? 'no role given' : `unknown role "${unknown}"`}; the roles are ${WORKER_ROLES.join(', ')}`, { field: 'roles' });
       }
       if (flags.unsafe) process.stderr.write('ouro: --unsafe: candidate code may run without isolation on this worker\n');
+      // BullMQ loads with the worker, not with every `ouro` command.
+      const { startFleetWorker } = await import('../../fleet/worker.ts');
       const worker = await startFleetWorker({
         url: flags.fleet as string,
         concurrency: parseInteger('concurrency', flags.concurrency, 1),
