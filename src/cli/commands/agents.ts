@@ -22,7 +22,7 @@ export function registerAgents(program: Command): Command {
 
   agents.command('run').description('evolve a coding agent: each child is its parent editing its own code to fix a diagnosed failure')
     .argument('[agent-dir]', 'the initial agent\'s folder, holding agent.mjs (not needed with --resume or --replay)')
-    .option('--bench <dir>', 'coding benchmark folder with small, medium and full sets', 'benchmarks/coding')
+    .option('--bench <dir>', 'coding benchmark folder: ours (task.json per task, with small, medium and full sets) or exercises in the common layout (.docs/, .meta/)', 'benchmarks/coding')
     .option('--children <n>', 'children to make (kept or discarded)')
     .option('--budget <limits>', 'children (a bare number), wall time (90s, 2m, 1h), tokens=<n>, $<dollars>; comma-separated')
     .option('--model <id>', 'the model the agents and the diagnosis call, repeatable (the first diagnoses): openai:gpt-4.1-mini, compat:http://127.0.0.1:11434/v1#qwen2.5-coder', collect)

@@ -6,7 +6,7 @@
 import { spendReached } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import type { LlmExchange, ModelHandle } from '../../core/model.ts';
-import { loadBenchmark } from '../../evaluate/coding/tasks.ts';
+import { openBenchmark } from '../../evaluate/coding/open.ts';
 import { validateBenchmark } from '../../evaluate/coding/validate.ts';
 import { createModel, createReplayModels, Ledger, probeModel, resolveModel } from '../../llm/index.ts';
 import type { AgentRecord, DgmRunRecord, DgmRunSummary } from '../../store/agents.ts';
@@ -68,7 +68,7 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
   }
   const bench = command.bench ?? base?.settings.bench;
   if (bench === undefined) throw new OuroError('option-invalid', 'ouro agents run needs --bench <folder>, such as --bench benchmarks/coding', { field: 'bench' });
-  const benchmark = loadBenchmark(bench);
+  const benchmark = openBenchmark(bench);
   const budget: DgmBudget = Object.keys(command.budget).length > 0 ? command.budget : base?.settings.budget ?? {};
   // Loaded here, not at the top: only a real run needs the sandbox runtime.
   const { createAgentRunner, loadAgentDir } = await import('../../evaluate/agents/index.ts');
