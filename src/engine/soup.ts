@@ -9,6 +9,7 @@ import type { Substrate } from '../soup/substrate.ts';
 import { substrateByName } from '../soup/substrates.ts';
 import { SoupThreads, validateWorkers } from '../soup/workers.ts';
 import { SqliteStore } from '../store/sqlite.ts';
+import { requireSqliteFile } from './open-store.ts';
 import { TRANSITION_ENTROPY, type SoupMetrics, type SoupRunRecord, type SoupRunSettings, type SoupStore } from '../store/soup.ts';
 
 export const MAX_EPOCHS = 100_000_000;
@@ -173,9 +174,7 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
 
 /** Soup runs live in SQLite only for now: a server URL gets a clear refusal instead of a file named after it. */
 export function requireSqlite(db: string): void {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
-    throw new OuroError('option-invalid', `--db: soup runs are stored in SQLite files only for now, not ${db.replace(/\/\/[^@/]*@/, '//')}`, { field: 'db' });
-  }
+  requireSqliteFile(db, 'soup runs');
 }
 
 interface StartPoint {

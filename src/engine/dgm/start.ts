@@ -12,6 +12,7 @@ import { createModel, createReplayModels, Ledger, probeModel, resolveModel } fro
 import type { AgentRecord, DgmRunRecord, DgmRunSummary } from '../../store/agents.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import { modelConfigs } from '../models.ts';
+import { requireSqliteFile } from '../open-store.ts';
 import { callTag, committedCalls, modelIdsOf, nextSession, unserved } from './calls.ts';
 import { newDgmRunId, runDgm, type DgmResult } from './loop.ts';
 import type { DgmBudget, DgmEvent, DgmThresholds } from './options.ts';
@@ -50,7 +51,7 @@ export interface DgmCommand {
  * appended to `dgm_llm_calls` as it ends; a resumed run books all of them against its budget.
  */
 export async function startDgm(command: DgmCommand): Promise<DgmResult> {
-  requireSqliteFile(command.db);
+  requireSqliteFile(command.db, 'DGM runs');
   if (command.replay !== undefined && command.resume !== undefined) {
     throw new OuroError('option-invalid', '--replay starts a new run and cannot be combined with --resume; resume a replay by its own run id', { field: 'replay' });
   }
@@ -164,7 +165,7 @@ function priorSpend(agents: readonly AgentRecord[]): { tokens: number; costUsd: 
 
 /** A DGM run and its agents, read from the database without writing to it. */
 export function readRun(db: string, runId: string): { run: DgmRunRecord; agents: AgentRecord[] } {
-  requireSqliteFile(db);
+  requireSqliteFile(db, 'DGM runs');
   const store = new SqliteStore(db, { readonly: true });
   try {
     const run = store.agents()?.getDgmRun(runId);
@@ -177,18 +178,11 @@ export function readRun(db: string, runId: string): { run: DgmRunRecord; agents:
 
 /** The DGM runs of a database, oldest first; none when it has no DGM tables. */
 export function listRuns(db: string): DgmRunSummary[] {
-  requireSqliteFile(db);
+  requireSqliteFile(db, 'DGM runs');
   const store = new SqliteStore(db, { readonly: true });
   try {
     return store.agents()?.listDgmRuns() ?? [];
   } finally {
     store.close();
-  }
-}
-
-/** DGM runs live in the SQLite file beside the evolution runs; a database URL gets a clear refusal, not a file named after it. */
-function requireSqliteFile(db: string): void {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
-    throw new OuroError('option-invalid', `--db: DGM runs are stored in SQLite files only for now, not ${db.replace(/\/\/[^@/]*@/, '//')}`, { field: 'db' });
   }
 }
