@@ -2,7 +2,7 @@ import { spendReached, type Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import type { LlmConfig, ModelConfig } from '../core/experiment.ts';
 import type { CompletionRequest, LlmExchange, ModelHandle } from '../core/model.ts';
-import { createModel, createReplayModels, Ledger, probeModel, replayKey, resolveModel, type ResolvedModel } from '../llm/index.ts';
+import { createModel, createReplayModels, Ledger, probeModel, resolveModel, unserved, type ResolvedModel } from '../llm/index.ts';
 import type { Store } from '../store/store.ts';
 
 /** The models a run may call, with the ledger every call is booked in. */
@@ -105,25 +105,6 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
     ? [`no price known for ${unpriced.join(', ')}: the money budget counts its calls as free; give a price in llm.prices`]
     : [];
   return wrap(resolved.map((model) => model.spec.id), handles, ledger, notices, onExchange, admit, remaining);
-}
-
-/**
- * The recorded exchanges a replaying run has not served yet. A replay that is resumed has already
- * been served its first replies (its own log says which), and must go on from there.
- */
-function unserved(recorded: readonly LlmExchange[], served: readonly LlmExchange[]): LlmExchange[] {
-  const pending = new Map<string, number>();
-  for (const exchange of served) {
-    const key = replayKey(exchange.model, exchange.request);
-    pending.set(key, (pending.get(key) ?? 0) + 1);
-  }
-  return recorded.filter((exchange) => {
-    const key = replayKey(exchange.model, exchange.request);
-    const count = pending.get(key) ?? 0;
-    if (count === 0) return true;
-    pending.set(key, count - 1);
-    return false;
-  });
 }
 
 async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> {

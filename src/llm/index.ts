@@ -5,7 +5,7 @@ export { Ledger, type LedgerLimits, type LedgerTotals } from './ledger.ts';
 export { costOf, FREE, LIST_PRICES, priceFor } from './prices.ts';
 export { probeModel, type ProbeOptions, type ProbeResult } from './probe.ts';
 export { requireKey, type FetchFunction } from './providers.ts';
-export { createReplayModels, replayKey, type ReplayOptions } from './replay.ts';
+export { createReplayModels, replayKey, unserved, type ReplayOptions } from './replay.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
 export {
   baseUrlOf,

@@ -84,3 +84,22 @@ export function createReplayModels(
     },
   });
 }
+
+/**
+ * The recorded exchanges a resumed replay has not been served yet: each exchange it was served
+ * (matched by prompt, the way replay matches) removes the first recorded one with that prompt.
+ */
+export function unserved(recorded: readonly LlmExchange[], served: readonly LlmExchange[]): LlmExchange[] {
+  const pending = new Map<string, number>();
+  for (const exchange of served) {
+    const key = replayKey(exchange.model, exchange.request);
+    pending.set(key, (pending.get(key) ?? 0) + 1);
+  }
+  return recorded.filter((exchange) => {
+    const key = replayKey(exchange.model, exchange.request);
+    const count = pending.get(key) ?? 0;
+    if (count === 0) return true;
+    pending.set(key, count - 1);
+    return false;
+  });
+}

@@ -40,11 +40,23 @@ export type WorkerRequest =
 // The thread starts with the first PostgresStore (or dashboard), so that SQLite users never pay for it.
 type Call = (request: WorkerRequest) => WorkerReply;
 let worker: Call | undefined;
-export function call(request: WorkerRequest): WorkerReply {
+function call(request: WorkerRequest): WorkerReply {
   worker ??= createSyncFn<(request: WorkerRequest) => Promise<WorkerReply>>(
     fileURLToPath(new URL('./postgres-worker.js', import.meta.url)), { timeout: 120_000 },
   );
   return worker(request);
+}
+
+/** One request to the worker thread, with its failures as store errors that name the database. */
+export function send(location: string, request: WorkerRequest): WorkerReply {
+  let reply: WorkerReply;
+  try {
+    reply = call(request);
+  } catch (error) {
+    throw new OuroError('store-open', `PostgreSQL database ${location} did not answer: ${(error as Error).message}`, { file: location, cause: error });
+  }
+  if ('error' in reply) throw storeError(location, reply.error);
+  return reply;
 }
 
 /** True for `postgres://` and `postgresql://` URLs, which openStore sends here. */
@@ -67,7 +79,7 @@ export function redactUrl(url: string): string {
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '3D000', '28000', '28P01', '57P03']);
 
 /** Translates the server's SQLSTATE (or the socket's error code) into errors that name the database. */
-export function storeError(location: string, error: WorkerError): OuroError {
+function storeError(location: string, error: WorkerError): OuroError {
   const cause = Object.assign(new Error(error.message), error);
   const code = error.code ?? '';
   if (code === '25006') {
@@ -132,14 +144,7 @@ export class PostgresStore implements Store {
   }
 
   private send(request: WorkerRequest): WorkerReply {
-    let reply: WorkerReply;
-    try {
-      reply = call(request);
-    } catch (error) {
-      throw new OuroError('store-open', `PostgreSQL database ${this.location} did not answer: ${(error as Error).message}`, { file: this.location, cause: error });
-    }
-    if ('error' in reply) throw storeError(this.location, reply.error);
-    return reply;
+    return send(this.location, request);
   }
 
   private statements(statements: Statement[], transaction: boolean): unknown[][] {

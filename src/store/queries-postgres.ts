@@ -1,6 +1,6 @@
 import { OuroError } from '../core/errors.ts';
 import { POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION, POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
-import { call, redactUrl, storeError, type Statement, type WorkerReply, type WorkerRequest } from './postgres.ts';
+import { redactUrl, send, type Statement, type WorkerReply, type WorkerRequest } from './postgres.ts';
 import type { AgentRecord } from './agents.ts';
 import type { CallSummary, CommitRow, Cursors, DashboardQueries, DgmAgentSummary, DgmRunListing, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
 import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
@@ -111,14 +111,7 @@ export class PostgresDashboardQueries implements DashboardQueries {
   }
 
   private send(request: WorkerRequest): WorkerReply {
-    let reply: WorkerReply;
-    try {
-      reply = call(request);
-    } catch (error) {
-      throw new OuroError('store-open', `PostgreSQL database ${this.location} did not answer: ${(error as Error).message}`, { file: this.location, cause: error });
-    }
-    if ('error' in reply) throw storeError(this.location, reply.error);
-    return reply;
+    return send(this.location, request);
   }
 
   private open(): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmExchange } from '../../core/model.ts';
-import { callTag, committedCalls, modelIdsOf, nextSession, unserved } from './calls.ts';
+import { unserved } from '../../llm/replay.ts';
+import { callTag, committedCalls, modelIdsOf, nextSession } from './calls.ts';
 
 const call = (prompt: string, proposal?: string, model = 'm'): LlmExchange => ({
   model, operator: 'agent', ...(proposal === undefined ? {} : { proposal }), request: { messages: [{ role: 'user', content: prompt }] },

@@ -9,7 +9,6 @@
  * abandoned session's exchanges still count as spent, but a replay does not serve them.
  */
 import type { LlmExchange } from '../../core/model.ts';
-import { replayKey } from '../../llm/index.ts';
 
 const TAG = /^(.*)\/(\d+)$/;
 
@@ -42,25 +41,6 @@ export function committedCalls(calls: readonly LlmExchange[], agentIds: readonly
   return calls.filter((call) => {
     const tag = parseTag(call.proposal);
     return tag !== undefined && lastSession.get(tag.agentId) === tag.session;
-  });
-}
-
-/**
- * The recorded exchanges a resumed replay has not been served yet: each exchange it was served
- * (matched by prompt, the way replay matches) removes the first recorded one with that prompt.
- */
-export function unserved(recorded: readonly LlmExchange[], served: readonly LlmExchange[]): LlmExchange[] {
-  const pending = new Map<string, number>();
-  for (const exchange of served) {
-    const key = replayKey(exchange.model, exchange.request);
-    pending.set(key, (pending.get(key) ?? 0) + 1);
-  }
-  return recorded.filter((exchange) => {
-    const key = replayKey(exchange.model, exchange.request);
-    const count = pending.get(key) ?? 0;
-    if (count === 0) return true;
-    pending.set(key, count - 1);
-    return false;
   });
 }
 

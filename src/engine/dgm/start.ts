@@ -8,12 +8,12 @@ import { OuroError } from '../../core/errors.ts';
 import type { LlmExchange, ModelHandle } from '../../core/model.ts';
 import { openBenchmark } from '../../evaluate/coding/open.ts';
 import { validateBenchmark } from '../../evaluate/coding/validate.ts';
-import { createModel, createReplayModels, Ledger, probeModel, resolveModel } from '../../llm/index.ts';
+import { createModel, createReplayModels, Ledger, probeModel, resolveModel, unserved } from '../../llm/index.ts';
 import type { AgentRecord, DgmRunRecord, DgmRunSummary } from '../../store/agents.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import { modelConfigs } from '../models.ts';
 import { requireSqliteFile } from '../open-store.ts';
-import { callTag, committedCalls, modelIdsOf, nextSession, unserved } from './calls.ts';
+import { callTag, committedCalls, modelIdsOf, nextSession } from './calls.ts';
 import { newDgmRunId, runDgm, type DgmResult } from './loop.ts';
 import type { DgmBudget, DgmEvent, DgmThresholds } from './options.ts';
 
