@@ -5,13 +5,14 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AgentRunner } from '../src/core/agent.ts';
+import type { AgentRunner } from '../src/agents/agent.ts';
 import type { ChatMessage, ModelHandle } from '../src/core/model.ts';
-import { runDgm } from '../src/engine/dgm/index.ts';
-import { runStop, SEED_IMPROVER_FILE } from '../src/engine/stop.ts';
-import { createAgentRunner, loadAgentDir } from '../src/evaluate/agents/index.ts';
-import { gradeTask } from '../src/evaluate/coding/grade.ts';
-import { loadBenchmark, tasksOf, workspaceOf } from '../src/evaluate/coding/tasks.ts';
+import { runDgm } from '../src/agents/dgm/index.ts';
+import { SEED_IMPROVER_FILE } from '../src/agents/stop/loop.ts';
+import { startStop } from '../src/agents/stop/start.ts';
+import { createAgentRunner, loadAgentDir } from '../src/agents/runtime/index.ts';
+import { gradeTask } from '../src/agents/coding-bench/grade.ts';
+import { loadBenchmark, tasksOf, workspaceOf } from '../src/agents/coding-bench/tasks.ts';
 import { createModel, resolveModel } from '../src/llm/index.ts';
 import { startScriptedLlmServer, type ScriptStep } from '../src/testing/scripted-llm-server.ts';
 
@@ -193,14 +194,16 @@ export async function measureStop(rounds: number): Promise<StopFigures> {
       return { text: 'I have no better idea.' };
     },
   });
+  const dir = mkdtempSync(join(tmpdir(), 'ouro-bench-stop-'));
   try {
-    const model = createModel(resolveModel({ id: `compat:${server.compatBaseURL}#scripted` }, LLM));
-    const report = await runStop({ model, seedImprover: seed, rounds });
+    // The path of `ouro agents stop`: every round and model call is recorded in a SQLite file.
+    const { report } = await startStop({ db: join(dir, 'ouro.db'), model: `compat:${server.compatBaseURL}#scripted`, seedImprover: seed, rounds, budget: {}, llm: LLM });
     return {
       rounds: report.rounds.map((round) => ({ round: round.round, wallMs: round.wallMs, llmCalls: round.spend.llmCalls, tokens: round.spend.tokens })),
       tasks: report.rounds[0]?.tasks.length ?? 0,
     };
   } finally {
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

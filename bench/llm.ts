@@ -107,7 +107,7 @@ export async function measureEngineLatency(proposals: number): Promise<EngineLat
     runId, store, budget: {}, llm: loaded.config.llm, configs: [{ id: `compat:${server.compatBaseURL}#bench` }], fetch: timedFetch,
   });
   if (!models) throw new Error('no model set up');
-  const archive = createArchive(loaded.config.archive, { features: loaded.config.archive.kind === 'map-elites' ? loaded.config.archive.features ?? [] : [] });
+  const archive = createArchive(loaded.config.archive, { features: [] });
   const operators = createLlmOperators(['llm-diff'], { maxOutputTokens: 1024 });
   const state = new RunState(runId, archive, new OperatorBandit(operators.map((operator) => operator.name)), new OperatorBandit(models.ids), Rng.fromSeed(1), store);
   let counter = 0;

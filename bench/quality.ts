@@ -49,7 +49,7 @@ export async function measureQuality(checkpoints: number[]): Promise<QualityRow[
     example: 'circle-packing (sum of radii, higher is better)',
     checkpoints: await bestAt(circle, checkpoints, {}),
     baselines: circleBaselines,
-    note: `${circle.config.archive.kind} archive as configured, embedded operators, seed 1`,
+    note: `${'kind' in circle.config.archive ? circle.config.archive.kind : 'custom'} archive as configured, embedded operators, seed 1`,
   });
   rows.push({
     example: 'circle-packing with the dgm archive instead',
@@ -69,7 +69,7 @@ export async function measureQuality(checkpoints: number[]): Promise<QualityRow[
       'best fit (initial genome)': -excess(instances, bestFit),
       'FunSearch (published)': -0.0068,
     },
-    note: `${bins.config.archive.kind} archive as configured, embedded operators, seed 1`,
+    note: `${'kind' in bins.config.archive ? bins.config.archive.kind : 'custom'} archive as configured, embedded operators, seed 1`,
   });
   return rows;
 }

@@ -14,6 +14,9 @@ import { measureSoupSpeed } from './soup.ts';
 import { measureFleet } from './fleet.ts';
 import { runTransitionJobs, transitionReport, type TransitionJob } from './soup-transitions.ts';
 import { measureInfer } from './infer.ts';
+import { measureInferReal } from './infer-real.ts';
+import { ESC_FILE_SHOWN, realInferReport } from './infer-report.ts';
+import { ESC_LAST_LETTERS_FILE } from './esc-samples.ts';
 import { measureDgm, measureStop, median as medianOf } from './agents.ts';
 
 const FILE = resolve(import.meta.dirname, '../BENCHMARKS.md');
@@ -209,15 +212,26 @@ if (wants('infer')) {
   const seeds = [1, 2, 3, 4, 5];
   const started = performance.now();
   const infer = await measureInfer(seeds);
+  // The real samples sit beside the repository; without them the section says so and goes on.
+  const permutations = Array.from({ length: 50 }, (_, index) => index + 1);
+  const real = existsSync(ESC_LAST_LETTERS_FILE) ? await measureInferReal(ESC_LAST_LETTERS_FILE, permutations) : undefined;
   const seconds = (performance.now() - started) / 1000;
   const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
   const fixed40 = infer.rows.find((row) => row.name === 'SC, fixed N=40');
   const baseSamples = median(fixed40?.samples ?? []);
   const baseAccuracy = median(fixed40?.accuracy ?? []);
   replaceSection('infer', [
-    `Command: \`npm run bench -- infer\` (or \`npx tsx bench/run.ts infer\`) on ${machine}; ${seconds.toFixed(1)} s for the whole section.`,
+    `Command: \`npm run bench -- infer\` (or \`npx tsx bench/run.ts infer\`) on ${machine}; ${seconds.toFixed(1)} s for the whole section (real and synthetic samples).`,
     '',
-    `**The samples are synthetic, not real model outputs.** No dataset of recorded samples ships in the shared data folder and no model is reachable here, so \`bench/data/infer-samples.json\` (${infer.questions} questions x 40 samples, ${Object.entries(infer.kinds).map(([kind, count]) => `${count} ${kind}`).join(', ')}) is drawn by the seeded script \`bench/data/generate-infer-samples.ts\` from per-question answer distributions chosen to resemble GSM8K-like behaviour: a single sample is right with probability 0.85-0.99 (easy), 0.5-0.85 (medium) or 0.1-0.5 (hard), wrong samples fall on one to four distractors with one dominant, and each sample carries a one-sample confidence tied to the question's difficulty. The figures show how the stopping rules trade samples for accuracy on such distributions; they say nothing about any particular model.`,
+    '### Real samples: GPT-3.5, from the ESC release',
+    '',
+    ...(real === undefined
+      ? [`**Real model outputs: skipped.** \`${ESC_FILE_SHOWN}\` (GPT-3.5's samples from the ESC release) is not beside the repository, so only the synthetic set below was replayed.`]
+      : realInferReport(real, permutations)),
+    '',
+    '### Synthetic samples',
+    '',
+    `**These samples are synthetic, not real model outputs.** No model is reachable here, so beside the real release above \`bench/data/infer-samples.json\` (${infer.questions} questions x 40 samples, ${Object.entries(infer.kinds).map(([kind, count]) => `${count} ${kind}`).join(', ')}) is drawn by the seeded script \`bench/data/generate-infer-samples.ts\` from per-question answer distributions chosen to resemble GSM8K-like behaviour: a single sample is right with probability 0.85-0.99 (easy), 0.5-0.85 (medium) or 0.1-0.5 (hard), wrong samples fall on one to four distractors with one dominant, and each sample carries a one-sample confidence tied to the question's difficulty. The figures show how the stopping rules trade samples for accuracy on such distributions; they say nothing about any particular model.`,
     '',
     `Each method is \`selfConsistency\` with the stated rule, replaying each question's 40 recorded samples in an order shuffled by seed (seeds ${seeds.join(', ')}); accuracy is the share of questions whose majority answer equals the gold answer. Medians over the ${seeds.length} seeds, with the range.`,
     '',

@@ -7,10 +7,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/core/rng.ts';
-import { runSoup } from '../src/engine/soup.ts';
+import { runSoup } from '../src/soup/run.ts';
 import { replicatorScore } from '../src/soup/replicator.ts';
 import { substrateByName } from '../src/soup/substrates.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
+import { SOUP_TABLES } from '../src/soup/store-sqlite.ts';
 
 export interface TransitionJob {
   arm: string;
@@ -55,7 +56,7 @@ async function runJob(job: TransitionJob): Promise<TransitionResult> {
     let share: number | undefined;
     if (job.seeded) {
       const store = new SqliteStore(db, { readonly: true });
-      share = replicatorShare(store.soups()!.soupSnapshot(result.runId)!.bytes, 256, job.seed);
+      share = replicatorShare(store.tables(SOUP_TABLES)!.soupSnapshot(result.runId)!.bytes, 256, job.seed);
       store.close();
     }
     return { ...job, transitionEpoch: result.transitionEpoch, epochsRun: result.epochs, replicatorShare: share, seconds: (performance.now() - started) / 1000 };

@@ -7,7 +7,11 @@ export { z } from 'zod';
 export type { ExperimentInput, ExperimentConfig, ArchiveConfig, ModelConfig, PriceConfig } from './core/experiment.ts';
 export type { Genome, Candidate, Evaluation, EvaluationStatus, Origin, ArchiveEntry } from './core/types.ts';
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
-export type { Archive, FeatureAxis } from './core/archive.ts';
+export type { Archive, ArchiveContext, ArchiveFactory, FeatureAxis } from './core/archive.ts';
+/** The built-in archives, for `archive: () => new GreedyArchive({ k: 5 })` or an archive of your own built on one. */
+export { DgmArchive, GreedyArchive, MapElitesArchive } from './archive/index.ts';
+/** The EVOLVE regions of a genome file, for operators written outside the engine. */
+export { findRegions, type Region } from './core/genome.ts';
 export type { Operator, Proposal, ProposalContext, ProposalResult, ParentView, ParentEvaluation } from './core/operator.ts';
 export type { ModelHandle, CompletionRequest, Completion, ChatMessage, TokenUsage, TokenLogprob, LlmExchange } from './core/model.ts';
 export { ModelCallError } from './core/model.ts';
@@ -17,10 +21,8 @@ export { Emitter } from './core/events.ts';
 export { Rng } from './core/rng.ts';
 export { OuroError } from './core/errors.ts';
 export type { EvolveOptions, RunResult };
-/** Test-time methods: self-consistency (fixed, ESC, ASC, DSC), USC, soft SC, self-certainty, best-of-N, self-refine, self-debug. */
-export * from './infer/index.ts';
-export { createNodeTestRunner, type NodeTestRunnerOptions, type NodeTestReport } from './evaluate/code-test-runner.ts';
-export { bestOfNOperator, type BestOfNOperatorOptions } from './engine/best-of-n-operator.ts';
+export { createNodeTestRunner, type NodeTestRunnerOptions, type NodeTestReport } from './sandbox/node-test-runner.ts';
+export { bestOfNOperator, type BestOfNOperatorOptions } from './engine/compose/best-of-n-operator.ts';
 
 // The engine is loaded on first use, so that an ouro.config.ts importing `defineExperiment`
 // from here stays light to load.

@@ -2,21 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentRunner } from '../src/core/agent.ts';
+import type { AgentRunner } from '../src/agents/agent.ts';
 import type { LlmConfig } from '../src/core/experiment.ts';
 import type { ModelHandle } from '../src/core/model.ts';
-import { loadAgentDir } from '../src/evaluate/agents/load-agent.ts';
-import { createAgentRunner } from '../src/evaluate/agents/runner.ts';
-import { gradeTask } from '../src/evaluate/coding/grade.ts';
-import { loadBenchmark, workspaceOf, type CodingTask } from '../src/evaluate/coding/tasks.ts';
+import { loadAgentDir } from '../src/agents/runtime/load-agent.ts';
+import { createAgentRunner } from '../src/agents/runtime/runner.ts';
+import { gradeTask } from '../src/agents/coding-bench/grade.ts';
+import { loadBenchmark, workspaceOf, type CodingTask } from '../src/agents/coding-bench/tasks.ts';
 import { createModel, Ledger, resolveModel } from '../src/llm/index.ts';
-import { findBubblewrap } from '../src/sandbox/bubblewrap.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer, type ScriptStep } from '../src/testing/scripted-llm-server.ts';
+import { probes, requireService } from './support/services.ts';
 
-const bubblewrap = findBubblewrap();
-const missing = 'missing' in bubblewrap;
-if (missing && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error(`OURO_REQUIRE_SERVICES=1 but ${bubblewrap.missing}`);
-const SKIP = missing ? ' (skipped: bubblewrap not installed (apt-get install bubblewrap))' : '';
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LLM: LlmConfig = { timeoutMs: 5_000, attempts: 1, maxOutputTokens: 512, prices: {} };
@@ -52,7 +49,7 @@ describe('the agent runtime', () => {
     clamp = loadBenchmark(join(ROOT, 'benchmarks/coding')).tasks.find((task) => task.id === 'clamp-range') as CodingTask;
   });
 
-  it(`the initial agent solves clamp-range with scripted replies, and the hidden tests pass${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('the initial agent solves clamp-range with scripted replies, and the hidden tests pass'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const solution = [
       'export function clamp(value, low, high) {',
       "  if ([value, low, high].some(Number.isNaN)) throw new TypeError('NaN');",
@@ -85,7 +82,7 @@ describe('the agent runtime', () => {
     expect(graded.status, graded.output).toBe('resolved');
   });
 
-  it(`an agent that loops forever gets timeout, with its workspace and log, and the next run works${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('an agent that loops forever gets timeout, with its workspace and log, and the next run works'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const { runner: agents } = await setup([]);
     const looping = { 'agent.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync('progress.txt', 'started');\nconsole.log('looping');\nfor (;;) {}\n" };
     const stuck = await agents.run({ agent: looping, workspace: { 'a.txt': 'a' }, problem: 'never ends', timeoutMs: 1_500 });
@@ -100,7 +97,7 @@ describe('the agent runtime', () => {
     expect(next.workspace).toEqual({ 'out.txt': 'SHOUT' });
   });
 
-  it(`an aborted run stops the agent early and ends as error with the reason${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('an aborted run stops the agent early and ends as error with the reason'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const { runner: agents } = await setup([]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 800);
@@ -111,7 +108,7 @@ describe('the agent runtime', () => {
     expect(result.durationMs).toBeLessThan(10_000);
   });
 
-  it(`a budget spent mid-task ends the run with status budget and the reason${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('a budget spent mid-task ends the run with status budget and the reason'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     // The first call spends the 100-token budget; the second is refused by the broker with 429.
     const { runner: agents, server: llm } = await setup([
       { text: '```bash\necho first > first.txt\n```', usage: { inputTokens: 150, outputTokens: 10 } },
@@ -127,7 +124,7 @@ describe('the agent runtime', () => {
     expect(result.log).toMatch(/budget is spent; stopping/);
   });
 
-  it(`a budget-refused agent that ignores the refusal is stopped and still reported as budget${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('a budget-refused agent that ignores the refusal is stopped and still reported as budget'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const { runner: agents } = await setup([], 0);
     const stubborn = {
       'agent.mjs': `import { request } from 'node:http';
@@ -142,7 +139,7 @@ setInterval(() => {}, 1000);
     expect(result.durationMs).toBeLessThan(15_000);
   });
 
-  it(`a crashing agent gets error with its exit code and log tail; symlinks, binaries and oversized files are not read back${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('a crashing agent gets error with its exit code and log tail; symlinks, binaries and oversized files are not read back'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const { runner: agents } = await setup([]);
     const messy = {
       'agent.mjs': `import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -179,7 +176,7 @@ throw new Error('agent crashed on purpose');
     await agents.close();
   });
 
-  it(`keys and provider addresses never enter the sandbox${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('keys and provider addresses never enter the sandbox'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const { runner: agents, server: llm } = await setup([]);
     process.env.OURO_TEST_AGENT_KEY = KEY;
     try {
@@ -199,7 +196,7 @@ throw new Error('agent crashed on purpose');
     }
   });
 
-  it(`network connection attempts fail inside the sandbox and are recorded as violations${SKIP}`, { timeout: 30_000, skip: missing }, async () => {
+  it(bubblewrap.title('network connection attempts fail inside the sandbox and are recorded as violations'), { timeout: 30_000, skip: bubblewrap.missing }, async () => {
     const { runner: agents, server: llm } = await setup([]);
     const port = new URL(llm.url).port;
     const escaping = {

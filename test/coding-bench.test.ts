@@ -1,16 +1,13 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OuroError } from '../src/core/errors.ts';
-import { gradeTask, gradeTasks, resolvedRate } from '../src/evaluate/coding/grade.ts';
-import { importExercises } from '../src/evaluate/coding/import.ts';
-import { loadBenchmark, type CodingTask } from '../src/evaluate/coding/tasks.ts';
-import { validateBenchmark } from '../src/evaluate/coding/validate.ts';
-import { findBubblewrap } from '../src/sandbox/bubblewrap.ts';
+import { gradeTask, gradeTasks, resolvedRate } from '../src/agents/coding-bench/grade.ts';
+import { importExercises } from '../src/agents/coding-bench/import.ts';
+import { loadBenchmark, type CodingTask } from '../src/agents/coding-bench/tasks.ts';
+import { validateBenchmark } from '../src/agents/coding-bench/validate.ts';
+import { probes, requireService } from './support/services.ts';
 
-const bubblewrap = findBubblewrap();
-const missing = 'missing' in bubblewrap;
-if (missing && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error(`OURO_REQUIRE_SERVICES=1 but ${bubblewrap.missing}`);
-const SKIP = missing ? ' (skipped: bubblewrap not installed; apt-get install bubblewrap)' : '';
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 
 const SHIPPED = resolve(import.meta.dirname, '../benchmarks/coding');
 const FIXTURES = resolve(import.meta.dirname, 'fixtures/exercises');
@@ -30,7 +27,7 @@ describe('with expect', () => { test('zero', () => expect(add(0, 0)).toBe(0)); }
   };
 }
 
-describe.skipIf(missing)(`coding benchmark grading in the process sandbox${SKIP}`, () => {
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('coding benchmark grading in the process sandbox'), () => {
   it('validates the whole shipped benchmark: every reference passes, every stub fails', async () => {
     const benchmark = loadBenchmark(SHIPPED);
     const report = await validateBenchmark(benchmark, { concurrency: 2 });

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NewAgentRecord } from '../src/store/agents.ts';
+import type { NewAgentRecord } from '../src/agents/dgm/store.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
+import { DGM_TABLES } from '../src/agents/dgm/store-sqlite.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ouro = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/ouro.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
@@ -44,7 +45,7 @@ describe('ouro agents', () => {
   it('shows a run\'s archive: ids, parents, scores per set and flags', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-cli-')), 'ouro.db');
     const store = new SqliteStore(db);
-    const agents = store.agents()!;
+    const agents = store.tables(DGM_TABLES)!;
     agents.createDgmRun({ id: 'd1', initialAgent: { 'agent.mjs': '' }, settings: { bench: 'benchmarks/coding', seed: 1, lambda: 10, thresholds: { medium: 0.4, full: 'beats-runner-up' }, taskTimeoutMs: 1, selfModifyTimeoutMs: 1, repeats: 1, model: 'openai:gpt-4.1-mini', budget: {} }, createdAt: 1 });
     agents.recordAgent(agent(0, null, { small: 0.5, medium: 0.4, full: 0.3 }));
     agents.recordAgent(agent(1, 0, { small: 0.25 }, { flags: ['sandbox-violation'] }));

@@ -7,11 +7,11 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OuroError } from '../src/core/errors.ts';
 import type { ChatMessage } from '../src/core/model.ts';
-import { loadAgentDir } from '../src/evaluate/agents/index.ts';
-import { rebuildAgent } from '../src/engine/dgm/lineage.ts';
-import { readRun, startDgm } from '../src/engine/dgm/start.ts';
+import { loadAgentDir } from '../src/agents/runtime/index.ts';
+import { rebuildAgent } from '../src/agents/dgm/lineage.ts';
+import { readRun, startDgm } from '../src/agents/dgm/start.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer, type ScriptStep } from '../src/testing/scripted-llm-server.ts';
-import { BWRAP_MISSING, SKIP } from './dgm-fixtures.ts';
+import { probes, requireService } from './support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const fence = '```';
@@ -47,7 +47,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe.skipIf(BWRAP_MISSING)(`the DGM loop end to end${SKIP}`, () => {
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop end to end'), () => {
   it('diagnoses, lets the sandboxed parent edit itself into a child, evaluates it in stages and rebuilds it from its patch', async () => {
     server = await startScriptedLlmServer({ respond: (request) => respond(request.messages) });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-e2e-')), 'ouro.db');

@@ -11,18 +11,12 @@
  * `gradeTask` in bubblewrap.
  */
 import { resolve } from 'node:path';
-import type { AgentGenome, AgentRunner, AgentRunRequest, AgentRunResult } from '../src/core/agent.ts';
+import type { AgentGenome, AgentRunner, AgentRunRequest, AgentRunResult } from '../src/agents/agent.ts';
 import type { LlmConfig } from '../src/core/experiment.ts';
 import type { ModelHandle } from '../src/core/model.ts';
 import { createModel, resolveModel } from '../src/llm/index.ts';
-import { loadBenchmark, type Benchmark } from '../src/evaluate/coding/tasks.ts';
-import { findBubblewrap } from '../src/sandbox/bubblewrap.ts';
+import { loadBenchmark, type Benchmark } from '../src/agents/coding-bench/tasks.ts';
 import type { ScriptedLlmServer, ScriptedRequest, ScriptStep } from '../src/testing/scripted-llm-server.ts';
-
-const bubblewrap = findBubblewrap();
-export const BWRAP_MISSING = 'missing' in bubblewrap;
-if (BWRAP_MISSING && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error(`OURO_REQUIRE_SERVICES=1 but ${(bubblewrap as { missing: string }).missing}`);
-export const SKIP = BWRAP_MISSING ? ' (skipped: bubblewrap not installed; apt-get install bubblewrap)' : '';
 
 export const RUN_TOKENS = 100;
 export const RUN_COST = 0.001;

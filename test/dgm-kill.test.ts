@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadAgentDir } from '../src/evaluate/agents/index.ts';
-import { rebuildAgent } from '../src/engine/dgm/lineage.ts';
-import { lineageOf } from '../src/engine/dgm/loop.ts';
-import { readRun } from '../src/engine/dgm/start.ts';
+import { loadAgentDir } from '../src/agents/runtime/index.ts';
+import { rebuildAgent } from '../src/agents/dgm/lineage.ts';
+import { lineageOf } from '../src/agents/dgm/loop.ts';
+import { readRun } from '../src/agents/dgm/start.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
-import { BWRAP_MISSING, SKIP } from './dgm-fixtures.ts';
 import { dgmResponder, ROOT, twoTaskBenchmark } from './dgm-scripted.ts';
+import { probes, requireService } from './support/services.ts';
+import { DGM_TABLES } from '../src/agents/dgm/store-sqlite.ts';
 
 let server: ScriptedLlmServer | undefined;
 const children: Array<ReturnType<typeof spawn>> = [];
@@ -52,7 +53,8 @@ function peek(db: string): { runId?: string; seqs: number[] } {
   }
 }
 
-describe.skipIf(BWRAP_MISSING)(`DGM kill -9${SKIP}`, () => {
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM kill -9'), () => {
   it('loses and duplicates no agent when the CLI is killed with SIGKILL mid-run, and resumes to its children budget', async () => {
     server = await startScriptedLlmServer({ respond: (request) => dgmResponder(request.messages) });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-kill-')), 'ouro.db');
@@ -77,8 +79,8 @@ describe.skipIf(BWRAP_MISSING)(`DGM kill -9${SKIP}`, () => {
     // Every exchange answered before the kill is stored (the one in flight at most is missing).
     const answered = server.requests.length;
     const store = new SqliteStore(db, { readonly: true });
-    const before = store.agents()!.dgmLlmCalls(runId);
-    const agentsBefore = store.agents()!.agents(runId);
+    const before = store.tables(DGM_TABLES)!.dgmLlmCalls(runId);
+    const agentsBefore = store.tables(DGM_TABLES)!.agents(runId);
     store.close();
     expect(before.length).toBeGreaterThanOrEqual(answered - 1);
     expect(before.length).toBeLessThanOrEqual(answered);
@@ -108,7 +110,7 @@ describe.skipIf(BWRAP_MISSING)(`DGM kill -9${SKIP}`, () => {
     }
     // The resumed session's exchanges are tagged as its own and stored after the first session's.
     const after = new SqliteStore(db, { readonly: true });
-    const calls = after.agents()!.dgmLlmCalls(runId);
+    const calls = after.tables(DGM_TABLES)!.dgmLlmCalls(runId);
     after.close();
     expect(calls.slice(0, before.length)).toEqual(before);
     expect(calls.slice(before.length).every((call) => call.proposal?.endsWith('/1'))).toBe(true);

@@ -5,13 +5,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readRun, startDgm } from '../src/engine/dgm/start.ts';
+import { readRun, startDgm } from '../src/agents/dgm/start.ts';
 import { replayKey } from '../src/llm/index.ts';
-import type { AgentRecord } from '../src/store/agents.ts';
+import type { AgentRecord } from '../src/agents/dgm/store.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
-import { BWRAP_MISSING, SKIP } from './dgm-fixtures.ts';
 import { dgmResponder, ROOT, twoTaskBenchmark } from './dgm-scripted.ts';
+import { probes, requireService } from './support/services.ts';
+import { DGM_TABLES } from '../src/agents/dgm/store-sqlite.ts';
 
 let server: ScriptedLlmServer | undefined;
 afterEach(async () => {
@@ -30,13 +31,14 @@ const archive = (agents: readonly AgentRecord[]) => agents.map((agent) => ({
 function calls(db: string, runId: string) {
   const store = new SqliteStore(db, { readonly: true });
   try {
-    return store.agents()!.dgmLlmCalls(runId);
+    return store.tables(DGM_TABLES)!.dgmLlmCalls(runId);
   } finally {
     store.close();
   }
 }
 
-describe.skipIf(BWRAP_MISSING)(`DGM record and replay${SKIP}`, () => {
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM record and replay'), () => {
   it('stores every exchange as it ends and replays a run, with the server gone, to the same archive', async () => {
     server = await startScriptedLlmServer({ respond: (request) => dgmResponder(request.messages) });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-replay-')), 'ouro.db');
@@ -78,7 +80,7 @@ describe.skipIf(BWRAP_MISSING)(`DGM record and replay${SKIP}`, () => {
     // (here one of 5,000 tokens, as a kill mid-child leaves), not only the stored agents' metrics.
     const metricsTokens = again.agents.reduce((sum, agent) => sum + agent.metrics.tokens, 0);
     const writable = new SqliteStore(db);
-    writable.agents()!.recordDgmLlmCall(replayed.runId, { ...served[0]!, proposal: `${replayed.runId}-3/0`, usage: { inputTokens: 4_000, outputTokens: 1_000 } });
+    writable.tables(DGM_TABLES)!.recordDgmLlmCall(replayed.runId, { ...served[0]!, proposal: `${replayed.runId}-3/0`, usage: { inputTokens: 4_000, outputTokens: 1_000 } });
     writable.close();
     const resumed = await startDgm({ resume: replayed.runId, models: [], db, budget: { children: 3, tokens: metricsTokens + 1_000 } });
     expect(resumed.stopReason).toBe('tokens');

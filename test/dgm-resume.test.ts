@@ -2,11 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gradeTask } from '../src/evaluate/coding/grade.ts';
-import { runDgm, type DgmOptions } from '../src/engine/dgm/index.ts';
+import { gradeTask } from '../src/agents/coding-bench/grade.ts';
+import { runDgm, type DgmOptions } from '../src/agents/dgm/index.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
-import { addSkillReply, BWRAP_MISSING, initialAgent, RUN_TOKENS, scriptedModel, SKIP, skillRunner, testBenchmark } from './dgm-fixtures.ts';
+import { addSkillReply, initialAgent, RUN_TOKENS, scriptedModel, skillRunner, testBenchmark } from './dgm-fixtures.ts';
+import { probes, requireService } from './support/services.ts';
+import { DGM_TABLES } from '../src/agents/dgm/store-sqlite.ts';
 
 const benchmark = testBenchmark();
 let server: ScriptedLlmServer | undefined;
@@ -28,7 +30,8 @@ async function options(overrides: Partial<DgmOptions> = {}): Promise<DgmOptions>
 const lineage = (agents: Array<{ seq: number; parentId: string | null; diff: string; diagnosis?: { problem: string } }>) =>
   agents.map((agent) => ({ seq: agent.seq, parent: agent.parentId?.split('-')[1] ?? null, problem: agent.diagnosis?.problem, diff: agent.diff }));
 
-describe.skipIf(BWRAP_MISSING)(`DGM budgets and resume${SKIP}`, () => {
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM budgets and resume'), () => {
   it('stops cleanly when the token, wall-time or children budget is spent', async () => {
     // The initial agent's 4 task runs cost 4 * RUN_TOKENS; one more token lets exactly one child start,
     // and that child stops after the small set because the budget is spent by then.
@@ -75,8 +78,8 @@ describe.skipIf(BWRAP_MISSING)(`DGM budgets and resume${SKIP}`, () => {
     expect(resumed.agents.map((agent) => agent.id)).toEqual([0, 1, 2, 3].map((seq) => `${interrupted.runId}-${seq}`));
     expect(lineage(resumed.agents)).toEqual(lineage(straight.agents));
     const store = new SqliteStore(first.db as string, { readonly: true });
-    expect(store.agents()!.agents(interrupted.runId)).toHaveLength(4);
-    expect(store.agents()!.getDgmRun(interrupted.runId)!.status).toBe('finished');
+    expect(store.tables(DGM_TABLES)!.agents(interrupted.runId)).toHaveLength(4);
+    expect(store.tables(DGM_TABLES)!.getDgmRun(interrupted.runId)!.status).toBe('finished');
     store.close();
   }, 30_000);
 });

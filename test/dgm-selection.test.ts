@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.ts';
-import { archiveOf, runnerUpScore } from '../src/engine/dgm/archive.ts';
-import type { AgentRecord } from '../src/store/agents.ts';
+import { archiveOf, runnerUpScore } from '../src/agents/dgm/archive.ts';
+import type { AgentRecord } from '../src/agents/dgm/store.ts';
 
 const ZERO = { tokens: 0, costUsd: 0, wallMs: 0 };
 

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.ts';
-import { gradeTask } from '../src/evaluate/coding/grade.ts';
-import { archiveOf, lineageOf, rebuildAgent, rebuildAll, runDgm, type DgmEvent } from '../src/engine/dgm/index.ts';
-import { evaluateStaged, type StagedEvaluationContext } from '../src/engine/dgm/evaluate.ts';
+import { gradeTask } from '../src/agents/coding-bench/grade.ts';
+import { archiveOf, lineageOf, rebuildAgent, rebuildAll, runDgm, type DgmEvent } from '../src/agents/dgm/index.ts';
+import { evaluateStaged, type StagedEvaluationContext } from '../src/agents/dgm/evaluate.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer, type ScriptStep } from '../src/testing/scripted-llm-server.ts';
-import { addSkillReply, BWRAP_MISSING, initialAgent, scriptedModel, SKIP, skillRunner, skillsOf, testBenchmark } from './dgm-fixtures.ts';
+import { addSkillReply, initialAgent, scriptedModel, skillRunner, skillsOf, testBenchmark } from './dgm-fixtures.ts';
+import { probes, requireService } from './support/services.ts';
+import { DGM_TABLES } from '../src/agents/dgm/store-sqlite.ts';
 
 const benchmark = testBenchmark();
 let server: ScriptedLlmServer | undefined;
@@ -25,7 +27,8 @@ async function model(script: ScriptStep[] = []) {
 
 const dbFile = () => join(mkdtempSync(join(tmpdir(), 'ouro-dgm-')), 'ouro.db');
 
-describe.skipIf(BWRAP_MISSING)(`the DGM loop on real tasks graded in the sandbox${SKIP}`, () => {
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop on real tasks graded in the sandbox'), () => {
   it('diagnoses an unresolved task, lets the parent edit itself into a child, and rebuilds the lineage bit for bit', async () => {
     const db = dbFile();
     const runner = skillRunner(benchmark);
@@ -73,7 +76,7 @@ describe.skipIf(BWRAP_MISSING)(`the DGM loop on real tasks graded in the sandbox
 
     // The lineage, read back from a fresh connection, rebuilds every agent bit for bit.
     const store = new SqliteStore(db, { readonly: true });
-    const stored = store.agents()!.agents(result.runId);
+    const stored = store.tables(DGM_TABLES)!.agents(result.runId);
     store.close();
     expect(stored).toEqual(result.agents);
     for (const agent of stored) {

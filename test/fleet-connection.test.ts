@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOuroError } from '../src/core/errors.ts';
 import { FleetRedis, parseRedisUrl } from '../src/fleet/connection.ts';
-import { findRedisServer, freePort } from '../src/fleet/local-fleet.ts';
+import { freePort } from '../src/fleet/local-fleet.ts';
+import { probes, requireService } from './support/services.ts';
 
 describe('fleet connection', () => {
   it('parses Redis URLs into connection options and refuses other schemes', () => {
@@ -25,10 +26,10 @@ describe('fleet connection', () => {
   });
 });
 
-const tlsMissing = findRedisServer() === undefined || spawnSync('sh', ['-c', 'command -v openssl']).status !== 0;
-if (tlsMissing && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error('redis-server or openssl not found (apt-get install redis-server openssl), and OURO_REQUIRE_SERVICES=1');
+// A server with a certificate of its own: redis-server serves TLS, openssl makes the certificate.
+const tls = await requireService('redis-server or openssl', () => probes.redis() ?? probes.openssl());
 
-describe.skipIf(tlsMissing)(`fleet over TLS${tlsMissing ? ' (skipped: redis-server or openssl not found (apt-get install redis-server openssl))' : ''}`, () => {
+describe.skipIf(tls.missing)(tls.title('fleet over TLS'), () => {
   it('reaches a TLS-only Redis through a rediss:// URL, and refuses a certificate it cannot verify', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ouro-tls-'));
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];

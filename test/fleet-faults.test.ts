@@ -8,13 +8,12 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emitter, type RunEvents } from '../src/core/events.ts';
 import { evolve, resume } from '../src/engine/evolve.ts';
-import { findRedisServer, startLocalFleet, type LocalFleet, type SpawnedWorker } from '../src/fleet/local-fleet.ts';
+import { startLocalFleet, type LocalFleet, type SpawnedWorker } from '../src/fleet/local-fleet.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 import { fleetEvaluators } from '../src/fleet/evaluator.ts';
+import { probes, requireService } from './support/services.ts';
 
-const missing = findRedisServer() === undefined;
-if (missing && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error('redis-server not found (apt-get install redis-server), and OURO_REQUIRE_SERVICES=1');
-const SKIP = missing ? ' (skipped: redis-server not found (apt-get install redis-server))' : '';
+const redis = await requireService('redis-server', probes.redis);
 
 /** Locks of 3 s, checked every 1.5 s: a dead worker's job is back in the queue within about 6 s. */
 const WORKER_ENV = { OURO_FLEET_LOCK_MS: '3000' };
@@ -49,7 +48,7 @@ function expectExactly(rows: Row[], budget: number): void {
   expect(rows.map((row) => row.seq)).toEqual([...Array(budget).keys()]);
 }
 
-describe.skipIf(missing)(`fleet faults${SKIP}`, () => {
+describe.skipIf(redis.missing)(redis.title('fleet faults'), () => {
   let fleet: LocalFleet;
   const temp = mkdtempSync(join(tmpdir(), 'ouro-fleet-faults-'));
 

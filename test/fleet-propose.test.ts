@@ -6,17 +6,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evolve, type EvolveOptions } from '../src/engine/evolve.ts';
 import { fleetEvaluators } from '../src/fleet/evaluator.ts';
-import { findRedisServer, startLocalFleet, type LocalFleet, type SpawnedWorker } from '../src/fleet/local-fleet.ts';
+import { startLocalFleet, type LocalFleet, type SpawnedWorker } from '../src/fleet/local-fleet.ts';
 import { fleetProposals } from '../src/fleet/proposer.ts';
 import { fleetStatus } from '../src/fleet/status.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { nudgeNumberResponder } from '../src/testing/responders.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
+import { probes, requireService } from './support/services.ts';
 
-const missing = findRedisServer() === undefined;
-if (missing && process.env.OURO_REQUIRE_SERVICES === '1') throw new Error('redis-server not found (apt-get install redis-server), and OURO_REQUIRE_SERVICES=1');
-const SKIP = missing ? ' (skipped: redis-server not found (apt-get install redis-server))' : '';
+const redis = await requireService('redis-server', probes.redis);
 
 const CONFIG = "operators: ['llm-diff'],\n  lessons: { every: 0 },\n  proposal: { concurrency: 2 },";
 
@@ -32,7 +31,7 @@ function fleetOptions(url: string): Pick<EvolveOptions, 'evaluators' | 'proposal
   return { evaluators: fleetEvaluators(url), proposals: fleetProposals(url) };
 }
 
-describe.skipIf(missing)(`proposals on the fleet${SKIP}`, () => {
+describe.skipIf(redis.missing)(redis.title('proposals on the fleet'), () => {
   let fleet: LocalFleet;
   let server: ScriptedLlmServer | undefined;
   const temp = mkdtempSync(join(tmpdir(), 'ouro-fleet-propose-'));

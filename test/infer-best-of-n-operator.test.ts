@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Operator, ProposalContext } from '../src/core/operator.ts';
 import { Rng } from '../src/core/rng.ts';
-import { bestOfNOperator } from '../src/engine/best-of-n-operator.ts';
+import { bestOfNOperator } from '../src/engine/compose/best-of-n-operator.ts';
 
 /** An operator that proposes the given values of `x` in turn (a failure for null). */
 function sequence(values: Array<number | null>): Operator & { calls: number } {

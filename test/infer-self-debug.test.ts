@@ -1,16 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LlmConfig } from '../src/core/experiment.ts';
-import { createNodeTestRunner } from '../src/evaluate/code-test-runner.ts';
+import { createNodeTestRunner } from '../src/sandbox/node-test-runner.ts';
 import { selfDebug, summarizeSelfDebug } from '../src/infer/self-debug.ts';
 import { createModel } from '../src/llm/client.ts';
 import { resolveModel } from '../src/llm/spec.ts';
-import { findBubblewrap } from '../src/sandbox/bubblewrap.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer, type ScriptedLlmServerOptions } from '../src/testing/scripted-llm-server.ts';
+import { probes, requireService } from './support/services.ts';
 
 // The runner is the real process tier: under bubblewrap where it works, otherwise (and then the
-// test names say so) as a plain child process with --unsafe.
-const isolated = !('missing' in findBubblewrap());
-const tier = isolated ? 'bubblewrap' : 'unsafe child process, bubblewrap unavailable';
+// test names say so) as a plain child process with --unsafe. Under OURO_REQUIRE_SERVICES=1 a
+// missing bubblewrap fails the suite instead, so CI cannot test only the unsafe fallback.
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+const isolated = !bubblewrap.missing;
+const tier = isolated ? 'bubblewrap' : `unsafe child process; ${bubblewrap.reason}`;
 const runTests = createNodeTestRunner({ timeoutMs: 5_000, unsafe: !isolated });
 
 const LLM: LlmConfig = { timeoutMs: 5_000, attempts: 1, maxOutputTokens: 512, prices: {} };

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evolve } from '../src/engine/evolve.ts';
-import { findBubblewrap } from '../src/sandbox/bubblewrap.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
+import { probes, requireService } from './support/services.ts';
 
-const bubblewrap = findBubblewrap();
-const missing = 'missing' in bubblewrap;
-const SKIP = 'skipped: bubblewrap not installed (apt-get install bubblewrap)';
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 
 /** A folder for an experiment whose genome is a program run under bubblewrap. */
 function agentExperiment(): string {
@@ -26,7 +24,7 @@ afterEach(async () => {
 });
 
 describe('the process tier in a run', () => {
-  it.skipIf(missing)(`runs a program candidate under bubblewrap; it reaches the run's model only through the broker${missing ? ` (${SKIP})` : ''}`, async () => {
+  it.skipIf(bubblewrap.missing)(bubblewrap.title("runs a program candidate under bubblewrap; it reaches the run's model only through the broker"), async () => {
     server = await startScriptedLlmServer({ respond: () => ({ text: 'forty-two', usage: { inputTokens: 20, outputTokens: 3 } }) });
     process.env.OURO_AGENT_TEST_KEY = 'sk-agent-secret-987';
     // A Node "agent" that asks the run's model a question through the broker.

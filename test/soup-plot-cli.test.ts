@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerPlot } from '../src/cli/commands/plot.ts';
 import { evolve } from '../src/engine/evolve.ts';
-import { runSoup } from '../src/engine/soup.ts';
+import { runSoup } from '../src/soup/run.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 
 /** `ouro plot ...` as the command line runs it; resolves to what it printed. */

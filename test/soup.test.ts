@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isOuroError } from '../src/core/errors.ts';
-import { runSoup } from '../src/engine/soup.ts';
+import { runSoup } from '../src/soup/run.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
-import type { SoupStore } from '../src/store/soup.ts';
+import type { SoupStore } from '../src/soup/store.ts';
+import { SOUP_TABLES } from '../src/soup/store-sqlite.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/ouro.js');
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'ouro-soup-')), 'ouro.db');
@@ -19,7 +20,7 @@ function ouro(args: string[]): SpawnSyncReturns<string> {
 function withSoups<T>(db: string, read: (soups: SoupStore) => T): T {
   const store = new SqliteStore(db, { readonly: true });
   try {
-    return read(store.soups() as SoupStore);
+    return read(store.tables(SOUP_TABLES) as SoupStore);
   } finally {
     store.close();
   }

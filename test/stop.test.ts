@@ -6,9 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { registerAgentsStop } from '../src/cli/commands/agents-stop.ts';
 import { reportError } from '../src/cli/output.ts';
 import type { ModelHandle } from '../src/core/model.ts';
-import { runStop, SEED_IMPROVER_FILE, type StopReport } from '../src/engine/stop.ts';
-import { metaUtility, sortingNetworkTask, tspTask, type StopTask } from '../src/evaluate/stop/index.ts';
-import { createModel, resolveModel } from '../src/llm/index.ts';
+import type { Budget } from '../src/core/budget.ts';
+import { runStop, SEED_IMPROVER_FILE } from '../src/agents/stop/loop.ts';
+import type { StopReport } from '../src/agents/stop/report.ts';
+import { metaUtility, sortingNetworkTask, tspTask, type StopTask } from '../src/agents/stop/index.ts';
+import { openRunModels, type RunModels } from '../src/llm/index.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer, type ScriptStep } from '../src/testing/scripted-llm-server.ts';
 
 const fence = '```';
@@ -56,14 +58,17 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function scriptedModel(selfReplies: string[] = []): Promise<ModelHandle> {
+/** The run's models, as STOP opens them, over a scripted server that answers by `responder`. */
+async function scriptedModel(selfReplies: string[] = [], budget: Pick<Budget, 'tokens' | 'costUsd'> = {}): Promise<RunModels> {
   const respond = responder(selfReplies);
   server = await startScriptedLlmServer({ respond: (request) => respond(request.messages.map((message) => message.content).join('\n')) });
-  return createModel(resolveModel({ id: `compat:${server.compatBaseURL}#scripted` }, LLM));
+  return openRunModels({ configs: [{ id: `compat:${server.compatBaseURL}#scripted` }], llm: LLM, budget, env: {} });
 }
 
-const llmOf = (model: ModelHandle) => async (prompt: string, signal: AbortSignal) =>
-  (await model.complete({ operator: 'test', messages: [{ role: 'user', content: prompt }], signal })).text;
+const llmOf = (models: RunModels) => async (prompt: string, signal: AbortSignal) => {
+  const model = models.handles.get(models.ids[0]!) as ModelHandle;
+  return (await model.complete({ operator: 'test', messages: [{ role: 'user', content: prompt }], signal })).text;
+};
 
 /** A task whose utility records, on the host, every program it scores. */
 function recorded(task: StopTask, log: unknown[]): StopTask {
@@ -114,7 +119,7 @@ describe('STOP: the improver applied to itself', () => {
   it('runs K rounds, records the meta-utility of each, keeps the best improver and writes the report', async () => {
     const model = await scriptedModel([SHARP, SEED]);
     const reportFile = join(mkdtempSync(join(tmpdir(), 'ouro-stop-')), 'run', 'report.json');
-    const report = await runStop({ model, seedImprover: SEED, rounds: 2, tasks: tasks(), improverLimits: FAST, reportFile });
+    const report = await runStop({ models: model, seedImprover: SEED, rounds: 2, tasks: tasks(), improverLimits: FAST, reportFile });
     expect(report.rounds.map((round) => round.round)).toEqual([0, 1, 2]);
     const [seed, first, second] = report.rounds as [StopReport['rounds'][number], StopReport['rounds'][number], StopReport['rounds'][number]];
     expect(seed.metaUtility).toBeGreaterThan(0);
@@ -136,7 +141,7 @@ describe('STOP: the improver applied to itself', () => {
   it('an improver that loops, throws or returns a non-string scores the floor and the loop goes on', async () => {
     const model = await scriptedModel([LOOPING, THROWING, NUMBER]);
     const report = await runStop({
-      model, seedImprover: SEED, rounds: 2, tasks: tasks(), improverLimits: FAST, roundBudget: { utilityCalls: 4, llmCalls: 3 },
+      models: model, seedImprover: SEED, rounds: 2, tasks: tasks(), improverLimits: FAST, roundBudget: { utilityCalls: 4, llmCalls: 3 },
     });
     const evaluated = report.rounds[1]!.evaluations;
     expect(evaluated.map((entry) => entry.tasks.map((task) => task.status))).toEqual([
@@ -151,16 +156,16 @@ describe('STOP: the improver applied to itself', () => {
 
   it('a self-improvement that throws is recorded and the best improver is kept', async () => {
     const model = await scriptedModel();
-    const report = await runStop({ model, seedImprover: THROWING, rounds: 1, tasks: [sortingNetworkTask()], improverLimits: FAST });
+    const report = await runStop({ models: model, seedImprover: THROWING, rounds: 1, tasks: [sortingNetworkTask()], improverLimits: FAST });
     expect(report.rounds[0]!.metaUtility).toBe(-1);
     expect(report.rounds[1]).toMatchObject({ status: 'error', source: null, metaUtility: null, accepted: false, message: expect.stringMatching(/broken/) });
     expect(report.best).toMatchObject({ round: 0, source: THROWING });
   });
 
   it('stops cleanly with the reason when the token budget is spent', async () => {
-    const model = await scriptedModel([SHARP, SHARP, SHARP]);
+    const model = await scriptedModel([SHARP, SHARP, SHARP], { tokens: 1_500 });
     // Round 0 makes 6 calls of 200 tokens; round 1 gets 2 more before the budget refuses the next.
-    const report = await runStop({ model, seedImprover: SEED, rounds: 5, tasks: tasks(), improverLimits: FAST, budget: { tokens: 1_500 } });
+    const report = await runStop({ models: model, seedImprover: SEED, rounds: 5, tasks: tasks(), improverLimits: FAST });
     expect(report.stopReason).toBe('tokens');
     expect(report.stopMessage).toMatch(/token budget \(1500\) is spent/);
     expect(report.rounds).toHaveLength(2);
@@ -189,7 +194,8 @@ describe('ouro agents stop', () => {
   it('runs with a model and writes the report', async () => {
     const model = await scriptedModel();
     const out = mkdtempSync(join(tmpdir(), 'ouro-stop-cli-'));
-    await parse(['--model', model.id, '--rounds', '1', '--out', out, '--json']);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-stop-db-')), 'ouro.db');
+    await parse(['--model', model.ids[0]!, '--rounds', '1', '--out', out, '--db', db, '--json']);
     const [run] = readdirSync(out);
     const report = JSON.parse(readFileSync(join(out, run!, 'report.json'), 'utf8')) as StopReport;
     expect(report.rounds.map((round) => round.round)).toEqual([0, 1]);

@@ -5,13 +5,14 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OuroError } from '../src/core/errors.ts';
 import { evolve, resume, type RunResult } from '../src/engine/evolve.ts';
-import { openStore } from '../src/engine/open-store.ts';
+import { openStore } from '../src/store/open.ts';
 import { dashboardBackends } from '../src/store/queries-testing.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/store.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 import type { CandidateDetail, CandidateEvent, Grid, Lineage, RunOverview, RunRow } from '../src/ui/api-types.ts';
 import { startUiServer, type UiServer } from '../src/ui/server.ts';
+import { requireService } from './support/services.ts';
 
 const ARCHIVE = "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }";
 
@@ -44,8 +45,8 @@ async function readEvents(response: Response, enough: (events: Array<{ event: st
 
 // The same run, written by the engine, read back through the dashboard from each backend.
 for (const backend of await dashboardBackends()) {
-  const title = `the dashboard API on a real run in ${backend.name}${backend.unavailable ? `: skipped: ${backend.unavailable}` : ''}`;
-  describe.skipIf(backend.unavailable !== undefined)(title, () => {
+  const service = await requireService(backend.name, backend.probe);
+  describe.skipIf(service.missing)(service.title(`the dashboard API on a real run in ${backend.name}`), () => {
     let folder: string;
     let db: string;
     let run: RunResult;

@@ -1,27 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evolve, resume } from '../src/engine/evolve.ts';
-import { SAMPLE_VIOLATIONS, writeSampleDgmRun } from '../src/store/queries-dgm-testing.ts';
+import { SAMPLE_VIOLATIONS, writeSampleDgmRun } from '../src/agents/dgm/queries-testing.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { nudgeNumberResponder } from '../src/testing/responders.ts';
 import { startScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 import { startUiServer, type UiServer } from '../src/ui/server.ts';
 import { buildFrontEnd } from '../src/ui/web/build.ts';
+import { CHROMIUM_PATH, probes, requireService } from './support/services.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-const SKIP = missing ? ' (skipped: chromium not installed (apt-get install chromium))' : '';
+const browserService = await requireService('chromium', probes.chromium);
 const SHOTS = resolve(import.meta.dirname, '../test-output/ui');
 const MAP_ELITES = "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the exact answer' },";
 const FIRST_BUDGET = 60;
 
 type View = 'runs' | 'overview' | 'lineage' | 'grid' | 'candidate' | 'dgm';
 
-describe('the dashboard in a real browser', () => {
+describe.skipIf(browserService.missing)(browserService.title('the dashboard in a real browser'), () => {
   let db: string;
   let runId: string;
   let server: UiServer;
@@ -29,13 +28,12 @@ describe('the dashboard in a real browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (missing) return;
     await buildFrontEnd();
     db = join(mkdtempSync(join(tmpdir(), 'ouro-ui-browser-')), 'ouro.db');
     const result = await evolve(writeTinyExperiment({ config: MAP_ELITES }), { db, seed: 3, budget: { evaluations: FIRST_BUDGET } });
     runId = result.runId;
     server = await startUiServer({ db, port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
     mkdirSync(SHOTS, { recursive: true });
   }, 180_000);
 
@@ -70,7 +68,7 @@ describe('the dashboard in a real browser', () => {
     });
   }
 
-  it.skipIf(missing)(`lists the run, and its row opens the run${SKIP}`, async () => {
+  it('lists the run, and its row opens the run', async () => {
     const page = await open('#/', 'runs');
     const row = page.locator(`tr[data-run="${runId}"]`);
     await expect.poll(() => row.count()).toBe(1);
@@ -83,7 +81,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`draws every evaluation in the overview's score chart, and a point opens its candidate${SKIP}`, async () => {
+  it("draws every evaluation in the overview's score chart, and a point opens its candidate", async () => {
     const page = await open(`#/run/${runId}`, 'overview');
     expect(await scorePoints(page)).toBe(FIRST_BUDGET);
     const best = await page.evaluate(() => {
@@ -116,7 +114,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`shows a lineage node's candidate and its diff when the node is clicked${SKIP}`, async () => {
+  it("shows a lineage node's candidate and its diff when the node is clicked", async () => {
     const page = await open(`#/run/${runId}/lineage`, 'lineage');
     const nodes = await page.evaluate(() => window.ouro.cy?.nodes().length ?? 0);
     expect(nodes).toBeGreaterThan(1);
@@ -141,7 +139,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`fills the MAP-Elites grid's cells, per island${SKIP}`, async () => {
+  it("fills the MAP-Elites grid's cells, per island", async () => {
     const page = await open(`#/run/${runId}/grid`, 'grid');
     const cells = await page.evaluate(() => {
       const chart = window.ouro.echarts.getInstanceByDom(document.getElementById('grid-chart') as HTMLElement);
@@ -154,7 +152,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`shows a candidate's evaluation, genome and side-by-side diff${SKIP}`, async () => {
+  it("shows a candidate's evaluation, genome and side-by-side diff", async () => {
     const best = await (await fetch(`${server.url}api/runs/${runId}`)).json() as { bestCandidate: string };
     const page = await open(`#/candidate/${best.bestCandidate}`, 'candidate');
     const text = await page.locator('main').innerText();
@@ -166,7 +164,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`adds live candidates to the open overview and lineage without a reload${SKIP}`, async () => {
+  it('adds live candidates to the open overview and lineage without a reload', async () => {
     const overview = await open(`#/run/${runId}`, 'overview');
     const lineage = await open(`#/run/${runId}/lineage?top=1000`, 'lineage');
     const lineageNodes = () => lineage.evaluate(() => window.ouro.cy?.nodes().length ?? 0);
@@ -188,7 +186,7 @@ describe('the dashboard in a real browser', () => {
     await lineage.close();
   });
 
-  it.skipIf(missing)(`shows a model run's spend, its models and each candidate's exact prompt and reply${SKIP}`, async () => {
+  it("shows a model run's spend, its models and each candidate's exact prompt and reply", async () => {
     const nudge = nudgeNumberResponder({ scale: 0.2 });
     const llm = await startScriptedLlmServer({
       respond: (request) => {
@@ -225,7 +223,7 @@ describe('the dashboard in a real browser', () => {
     }
   });
 
-  it.skipIf(missing)(`explains an unknown run and a run without a grid${SKIP}`, async () => {
+  it('explains an unknown run and a run without a grid', async () => {
     const page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.url}#/run/r-nope`);
@@ -239,7 +237,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`marks the DGM agent that tried to escape the sandbox with a red badge, and shows its violations, diagnosis and diff${SKIP}`, async () => {
+  it('marks the DGM agent that tried to escape the sandbox with a red badge, and shows its violations, diagnosis and diff', async () => {
     // Written after the dashboard opened the file, as a DGM run started next to a live dashboard would be.
     const store = new SqliteStore(db);
     try {
@@ -275,7 +273,7 @@ describe('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it.skipIf(missing)(`runs every view without a page error${SKIP}`, () => {
+  it('runs every view without a page error', () => {
     expect(pageErrors).toEqual([]);
   });
 });

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_VIOLATIONS, writeSampleDgmRun } from '../src/store/queries-dgm-testing.ts';
+import { SAMPLE_VIOLATIONS, writeSampleDgmRun } from '../src/agents/dgm/queries-testing.ts';
 import { dashboardBackends } from '../src/store/queries-testing.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { writeSampleRun } from '../src/ui/api/sample-run.ts';
 import type { DgmAgentDetail, DgmArchive, DgmRunRow, RunRow } from '../src/ui/api-types.ts';
 import { startUiServer, type UiServer } from '../src/ui/server.ts';
+import { requireService } from './support/services.ts';
 
 async function getFrom<T>(server: UiServer, path: string): Promise<{ status: number; body: T }> {
   const response = await fetch(new URL(path, server.url));
@@ -111,7 +112,8 @@ describe('the dashboard API on DGM runs in SQLite', () => {
 
 // PostgreSQL databases hold no DGM runs yet: the same routes answer an empty list, not an error.
 const postgres = (await dashboardBackends()).find((backend) => backend.name === 'PostgreSQL');
-describe.skipIf(postgres?.unavailable !== undefined)(`the dashboard API on PostgreSQL${postgres?.unavailable ? `: skipped: ${postgres.unavailable}` : ''}`, () => {
+const postgresService = await requireService('PostgreSQL', postgres!.probe);
+describe.skipIf(postgresService.missing)(postgresService.title('the dashboard API on PostgreSQL'), () => {
   it('answers no DGM runs', async () => {
     const url = await postgres!.createDatabase();
     const writer = postgres!.openWriter(url);

@@ -13,6 +13,7 @@ import { PostgresStore } from '../src/store/postgres.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 import type { CandidateEvent } from '../src/ui/api-types.ts';
 import { startUiServer, type UiServer } from '../src/ui/server.ts';
+import { probes, requireService } from './support/services.ts';
 
 const execute = promisify(execFile);
 const CLI = fileURLToPath(new URL('../bin/ouro.js', import.meta.url));
@@ -70,9 +71,10 @@ describe('ouro ui --db on an unreachable PostgreSQL server', () => {
   });
 });
 
-const postgres = await testPostgres();
+const postgresService = await requireService('PostgreSQL', probes.postgres);
+const postgres = testPostgres();
 
-describe.skipIf(postgres.unavailable !== undefined)(postgres.unavailable ? `the dashboard on PostgreSQL: skipped: ${postgres.unavailable}` : 'the dashboard on PostgreSQL', () => {
+describe.skipIf(postgresService.missing)(postgresService.title('the dashboard on PostgreSQL'), () => {
   let url: string;
   let server: UiServer;
 

@@ -89,16 +89,32 @@ export function runArchiveConformance(name: string, factory: () => Archive): voi
       expect(() => archive.recordChild(['unknown'])).not.toThrow();
     });
 
-    it('returns the requested number of parents, all from the archive', () => {
+    it('returns the requested number of distinct parents, all from the archive, fewer only when it has fewer', () => {
       const archive = factory();
       for (let seq = 0; seq < 3; seq++) archive.add(makeEntry(seq, seq));
       const rng = Rng.fromSeed(2);
-      for (const count of [1, 2, 5]) {
-        const parents = archive.selectParents(rng, count);
-        expect(parents).toHaveLength(count);
-        for (const id of ids(parents)) expect(['c-0', 'c-1', 'c-2']).toContain(id);
+      for (const count of [1, 2, 3, 5]) {
+        const parents = ids(archive.selectParents(rng, count));
+        expect(parents).toHaveLength(Math.min(count, 3));
+        expect(new Set(parents).size).toBe(parents.length);
+        for (const id of parents) expect(['c-0', 'c-1', 'c-2']).toContain(id);
       }
       expect(archive.selectParents(rng, 0)).toEqual([]);
+    });
+
+    it('never gives the same parent twice while it holds one entry or two', () => {
+      const single = factory();
+      single.add(makeEntry(0, 1));
+      // Scores far apart give one entry almost all of the weight where weights depend on scores.
+      const pair = factory();
+      pair.add(makeEntry(0, 0));
+      pair.add(makeEntry(1, 1000));
+      for (let seed = 0; seed < 200; seed++) {
+        const rng = Rng.fromSeed(seed);
+        expect(ids(single.selectParents(rng, 2))).toEqual(['c-0']);
+        expect(ids(pair.selectParents(rng, 2)).sort()).toEqual(['c-0', 'c-1']);
+        expect(ids(pair.selectParents(rng, 3)).sort()).toEqual(['c-0', 'c-1']);
+      }
     });
 
     it('rejects non-finite scores and repeated ids', () => {

@@ -123,6 +123,32 @@ describe('dgm archive', () => {
     expect(selected / 3000).toBeGreaterThan(total / 100_000 + 0.5);
   });
 
+  it('draws a second parent in proportion to weight among the others, even when the first holds almost all of it', () => {
+    const archive = new DgmArchive({ lambda: 1 });
+    for (let seq = 0; seq < 5; seq++) archive.add(makeEntry(seq, seq === 4 ? 100 : 0));
+    // Children shrink c-0..c-3 to weights in the ratio 2 : 1 : 4 : 2, far below c-4's.
+    const children = [999, 1999, 499, 999];
+    children.forEach((count, seq) => {
+      for (let child = 0; child < count; child++) archive.recordChild([`c-${seq}`]);
+    });
+    const small = [0, 1, 2, 3].map((seq) => archive.weight(`c-${seq}`)!);
+    expect(archive.weight('c-4')! / small.reduce((sum, weight) => sum + weight)).toBeGreaterThan(300);
+    const rng = Rng.fromSeed(12);
+    const seconds = new Map<string, number>();
+    const draws = 9000;
+    for (let draw = 0; draw < draws; draw++) {
+      const [first, second] = archive.selectParents(rng, 2);
+      expect(second!.id).not.toBe(first!.id);
+      if (first!.id === 'c-4') seconds.set(second!.id, (seconds.get(second!.id) ?? 0) + 1);
+    }
+    const total = [...seconds.values()].reduce((sum, count) => sum + count, 0);
+    expect(total).toBeGreaterThan(draws * 0.99);
+    const weightSum = small.reduce((sum, weight) => sum + weight);
+    small.forEach((weight, seq) => {
+      expect((seconds.get(`c-${seq}`) ?? 0) / total).toBeCloseTo(weight / weightSum, 1);
+    });
+  });
+
   it('refuses a lambda that is not positive', () => {
     expect(() => new DgmArchive({ lambda: 0 })).toThrow(/archive\.lambda: must be a positive number/);
   });

@@ -102,7 +102,7 @@ export class DgmArchive implements Archive {
     const draw = total > 0 && Number.isFinite(total)
       ? () => this.entries[this.weights.find(rng.next() * total)] as ArchiveEntry
       : () => this.entries[rng.int(size)] as ArchiveEntry;
-    return drawParents(count, size, draw);
+    return drawParents(count, size, draw, (chosenIds) => this.drawOther(rng, chosenIds));
   }
 
   inspirations(rng: Rng, count: number, exclude: ReadonlySet<string>): ArchiveEntry[] {
@@ -135,6 +135,36 @@ export class DgmArchive implements Archive {
 
   statistics(): DgmStatistics {
     return { ...this.current };
+  }
+
+  /**
+   * An entry outside `chosenIds`, in proportion to its weight; uniform among them when they all
+   * weigh 0, as a draw over the whole archive is. O(n), for the rare draw whose redraws all hit
+   * an entry that holds most of the weight.
+   */
+  private drawOther(rng: Rng, chosenIds: ReadonlySet<string>): ArchiveEntry | undefined {
+    const rest: number[] = [];
+    let total = 0;
+    for (let position = 0; position < this.entries.length; position++) {
+      if (chosenIds.has((this.entries[position] as ArchiveEntry).id)) continue;
+      rest.push(position);
+      total += this.weights.weight(position);
+    }
+    if (rest.length === 0) return undefined;
+    if (total > 0 && Number.isFinite(total)) {
+      let target = rng.next() * total;
+      // Rounding may leave the target just above 0 at the end: the last entry with weight takes it.
+      let drawn = -1;
+      for (const position of rest) {
+        const weight = this.weights.weight(position);
+        if (weight <= 0) continue;
+        drawn = position;
+        target -= weight;
+        if (target < 0) break;
+      }
+      return this.entries[drawn] as ArchiveEntry;
+    }
+    return this.entries[rng.pick(rest)] as ArchiveEntry;
   }
 
   private sigmoid(score: number): number {

@@ -58,8 +58,12 @@ export class GreedyArchive implements Archive {
   recordChild(): void {}
 
   selectParents(rng: Rng, count: number): ArchiveEntry[] {
-    if (this.heap.length === 0) return [];
-    return drawParents(count, this.heap.length, () => this.heap[rng.int(this.heap.length)] as ArchiveEntry);
+    const heap = this.heap;
+    if (heap.length === 0) return [];
+    return drawParents(count, heap.length, () => heap[rng.int(heap.length)] as ArchiveEntry, (chosenIds) => {
+      const rest = heap.filter((entry) => !chosenIds.has(entry.id));
+      return rest.length === 0 ? undefined : rng.pick(rest);
+    });
   }
 
   inspirations(rng: Rng, count: number, exclude: ReadonlySet<string>): ArchiveEntry[] {

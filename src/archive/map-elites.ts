@@ -1,8 +1,8 @@
 import type { Archive, FeatureAxis } from '../core/archive.ts';
 import { OuroError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
+import { FeatureGrid, homeIslands } from '../core/feature-grid.ts';
 import type { ArchiveEntry } from '../core/types.ts';
-import { FeatureGrid } from './feature-grid.ts';
 import { compareEntries, Leaderboard } from './ranking.ts';
 import { pickInspirations } from './sampling.ts';
 
@@ -69,12 +69,7 @@ export class MapElitesArchive implements Archive {
     this.addCalls++;
     let kept = false;
     if (Number.isFinite(entry.score) && !this.holders.has(entry.id)) {
-      const count = this.islands.length;
-      if (entry.parentIds.length === 0) {
-        for (let island = 0; island < count; island++) kept = this.place(island, entry) || kept;
-      } else {
-        kept = this.place(((Math.trunc(entry.island) % count) + count) % count, entry);
-      }
+      for (const island of homeIslands(entry.island, entry.parentIds.length === 0, this.islands.length)) kept = this.place(island, entry) || kept;
     }
     if (this.addCalls % this.options.migrationInterval === 0) this.migrate();
     this.refillLeaderboard();
@@ -87,7 +82,8 @@ export class MapElitesArchive implements Archive {
   /**
    * Picks an island uniformly among non-empty ones, then its best elite with probability
    * `exploitation`, else a uniform elite. Further parents come from islands not yet used
-   * when there are any, so crossover mixes islands.
+   * when there are any, so crossover mixes islands. Parents are distinct: fewer than `count`
+   * come back only when the archive holds fewer distinct elites.
    */
   selectParents(rng: Rng, count: number): ArchiveEntry[] {
     const chosen: ArchiveEntry[] = [];
@@ -96,12 +92,12 @@ export class MapElitesArchive implements Archive {
     const chosenIds = new Set<string>();
     for (let index = 0; index < count; index++) {
       const unused = usedIslands.size === 0 ? this.nonEmpty : this.nonEmpty.filter((island) => !usedIslands.has(island));
-      const islandIndex = rng.pick(unused.length > 0 ? unused : this.nonEmpty);
-      const island = this.islands[islandIndex] as Island;
-      let entry = rng.next() < this.options.exploitation ? (island.best as ArchiveEntry) : rng.pick(island.elites);
-      if (chosenIds.has(entry.id)) entry = this.another(rng, island, chosenIds) ?? entry;
+      const island = this.islands[rng.pick(unused.length > 0 ? unused : this.nonEmpty)] as Island;
+      let entry: ArchiveEntry | undefined = rng.next() < this.options.exploitation ? (island.best as ArchiveEntry) : rng.pick(island.elites);
+      if (chosenIds.has(entry.id)) entry = this.another(rng, island, chosenIds) ?? this.elsewhere(rng, chosenIds);
+      if (entry === undefined) break;
       chosen.push(entry);
-      usedIslands.add(islandIndex);
+      usedIslands.add(entry.island);
       chosenIds.add(entry.id);
     }
     return chosen;
@@ -142,13 +138,13 @@ export class MapElitesArchive implements Archive {
 
   /** The entry's bin on each feature axis (see `FeatureGrid.binsOf`). */
   cellOf(entry: ArchiveEntry): number[] {
-    return this.grid.binsOf(entry);
+    return this.grid.binsOf(entry.features);
   }
 
   /** Puts the entry in its cell on one island if the cell is empty or holds a lower score. */
   private place(islandIndex: number, entry: ArchiveEntry): boolean {
     const island = this.islands[islandIndex] as Island;
-    const cell = this.grid.cellOf(entry);
+    const cell = this.grid.cellOf(entry.features);
     const copy = onIsland(entry, islandIndex);
     const position = island.positions.get(cell);
     let displaced: ArchiveEntry | undefined;
@@ -200,6 +196,15 @@ export class MapElitesArchive implements Archive {
       if (!chosenIds.has(entry.id)) return entry;
     }
     return undefined;
+  }
+
+  /**
+   * A uniform elite of any island not yet chosen, for when the chosen island holds nothing else:
+   * early in a run most islands hold only the initial entry. O(occupied cells).
+   */
+  private elsewhere(rng: Rng, chosenIds: ReadonlySet<string>): ArchiveEntry | undefined {
+    const rest = this.islands.flatMap((island) => island.elites.filter((elite) => !chosenIds.has(elite.id)));
+    return rest.length === 0 ? undefined : rng.pick(rest);
   }
 
   /**

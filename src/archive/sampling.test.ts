@@ -30,10 +30,26 @@ describe('pickInspirations', () => {
 });
 
 describe('drawParents', () => {
-  it('redraws a repeat while other entries exist, and allows one when none do', () => {
+  const unused = (): never => {
+    throw new Error('drawOther called while a redraw sufficed');
+  };
+
+  it('redraws a repeat a few times before it asks for another entry', () => {
     const sequence = [entries[0]!, entries[0]!, entries[0]!, entries[1]!];
     let next = 0;
-    expect(ids(drawParents(2, 2, () => sequence[next++]!))).toEqual(['c-0', 'c-1']);
-    expect(ids(drawParents(3, 1, () => entries[0]!))).toEqual(['c-0', 'c-0', 'c-0']);
+    expect(ids(drawParents(2, 2, () => sequence[next++]!, unused))).toEqual(['c-0', 'c-1']);
+    const asked: string[][] = [];
+    const other = (chosenIds: ReadonlySet<string>) => {
+      asked.push([...chosenIds]);
+      return entries[2]!;
+    };
+    expect(ids(drawParents(2, 5, () => entries[0]!, other))).toEqual(['c-0', 'c-2']);
+    expect(asked).toEqual([['c-0']]);
+  });
+
+  it('never repeats an entry: it returns fewer when the archive has no other', () => {
+    expect(ids(drawParents(3, 1, () => entries[0]!, unused))).toEqual(['c-0']);
+    expect(ids(drawParents(3, 4, () => entries[0]!, () => undefined))).toEqual(['c-0']);
+    expect(ids(drawParents(3, 4, () => entries[0]!, () => entries[0]!))).toEqual(['c-0']);
   });
 });

@@ -48,18 +48,26 @@ export function pickInspirations(
 }
 
 /**
- * Calls `draw` `count` times. A repeated entry is redrawn a few times while other entries
- * exist, so crossover usually gets two different parents without the cost of sampling
- * without replacement.
+ * Up to `count` parents with distinct ids, fewer only when the archive keeps fewer than `count`
+ * distinct entries (`distinct`): two-parent operators need two different programs, and the store
+ * records each parent of a child once. Each parent comes from `draw`, redrawn a few times when it
+ * repeats one already chosen; that keeps a draw O(1) on large archives. When the redraws keep
+ * hitting chosen entries (one entry holds most of the weight, or the archive is tiny) `drawOther`
+ * chooses among the entries not chosen yet, which it may do in O(n).
  */
-export function drawParents(count: number, distinct: number, draw: () => ArchiveEntry): ArchiveEntry[] {
+export function drawParents(
+  count: number,
+  distinct: number,
+  draw: () => ArchiveEntry,
+  drawOther: (chosenIds: ReadonlySet<string>) => ArchiveEntry | undefined,
+): ArchiveEntry[] {
   const chosen: ArchiveEntry[] = [];
   const chosenIds = new Set<string>();
-  for (let index = 0; index < count; index++) {
-    let entry = draw();
-    for (let retry = 0; retry < 4 && chosenIds.has(entry.id) && chosenIds.size < distinct; retry++) {
-      entry = draw();
-    }
+  while (chosen.length < Math.min(count, distinct)) {
+    let entry: ArchiveEntry | undefined = draw();
+    for (let retry = 0; retry < 4 && chosenIds.has(entry.id); retry++) entry = draw();
+    if (chosenIds.has(entry.id)) entry = drawOther(chosenIds);
+    if (entry === undefined || chosenIds.has(entry.id)) break;
     chosen.push(entry);
     chosenIds.add(entry.id);
   }

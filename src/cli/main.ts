@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    return reportError(error, json);
+    return reportError(error, json, argv.find((arg) => !arg.startsWith('-')));
   }
 }
 

@@ -5,10 +5,12 @@ export type OuroErrorCode =
   | 'evaluator-invalid'
   | 'genome-missing'
   | 'genome-markers'
+  | 'genome-uneditable'
   | 'initial-failed'
   | 'store-readonly'
   | 'store-locked'
   | 'store-open'
+  | 'store-write'
   | 'store-corrupt'
   | 'store-version'
   | 'model-unreachable'
@@ -23,7 +25,23 @@ export type OuroErrorCode =
   | 'fleet-unreachable'
   | 'fleet-version'
   | 'fleet-bundle'
-  | 'fleet-unsupported';
+  | 'fleet-unsupported'
+  // A model call with no usable reply (ModelCallError): one code per ModelCallFailure, and an HTTP 429 apart.
+  | 'model-http'
+  | 'model-rate-limited'
+  | 'model-timeout'
+  | 'model-network'
+  | 'model-budget'
+  | 'model-aborted'
+  | 'model-replay-missing'
+  | 'model-bad-reply'
+  // Sandboxed candidate code with no usable result (SandboxError): one code per SandboxFailure.
+  | 'sandbox-timeout'
+  | 'sandbox-memory'
+  | 'sandbox-error'
+  | 'sandbox-invalid-result'
+  | 'sandbox-refused'
+  | 'sandbox-unavailable';
 
 export interface OuroErrorDetails {
   /** The config field or CLI option at fault. */
@@ -32,17 +50,25 @@ export interface OuroErrorDetails {
   file?: string;
   /** The candidate at fault. */
   candidate?: string;
-  retryable?: boolean;
+  /** Trying the same thing again may succeed: the fault is passing (a busy database, a dropped connection). Default false. */
+  isRetryable?: boolean;
   cause?: unknown;
 }
 
-/** Every error Ouroboros raises on purpose; the message names what is at fault. */
+/**
+ * Every error Ouroboros raises on purpose; the message names what is at fault. `ModelCallError`
+ * and `SandboxError` are members of this family. `isRetryable` is what the fleet reads to retry a
+ * job, and the CLI to say that trying again may work.
+ *
+ * @example
+ * throw new OuroError('store-locked', `database ${path} is locked by another process`, { file: path, isRetryable: true });
+ */
 export class OuroError extends Error {
   readonly code: OuroErrorCode;
   readonly field?: string;
   readonly file?: string;
   readonly candidate?: string;
-  readonly retryable: boolean;
+  readonly isRetryable: boolean;
 
   constructor(code: OuroErrorCode, message: string, details: OuroErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -51,7 +77,7 @@ export class OuroError extends Error {
     this.field = details.field;
     this.file = details.file;
     this.candidate = details.candidate;
-    this.retryable = details.retryable ?? false;
+    this.isRetryable = details.isRetryable ?? false;
   }
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { ArchiveFactory } from './archive.ts';
+import type { Operator } from './operator.ts';
 
 const featureAxis = z.object({
   name: z.string().min(1),
@@ -31,6 +33,79 @@ const archiveConfig = z.discriminatedUnion('kind', [
     exploitation: z.number().min(0).max(1).default(0.7),
   }),
 ]);
+
+const BUILT_IN_ARCHIVES = ['dgm', 'greedy', 'map-elites'];
+
+/** Why a value is neither a built-in archive config nor an archive factory: the union's message. */
+function archiveProblem(value: unknown): string {
+  const kinds = BUILT_IN_ARCHIVES.map((kind) => `'${kind}'`).join(', ');
+  const fields = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  if (typeof fields?.selectParents === 'function') {
+    return 'pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object: each session of a run (a resume too) builds its archive afresh and refills it from the store';
+  }
+  if (fields && 'kind' in fields) return `kind must be one of ${kinds} (got ${JSON.stringify(fields.kind)}), or archive must be a function that returns an Archive`;
+  return `expected { kind: ${kinds.replace(/, /g, ' | ')}, ... } or a function that returns an Archive`;
+}
+
+/**
+ * A built-in archive by its config, or a factory for an archive written in code. Not a plain
+ * union: an archive object of a built-in kind would pass as that kind's config, its own
+ * settings silently replaced by the defaults.
+ */
+const archiveField = z
+  .custom<z.input<typeof archiveConfig> | ArchiveFactory>(() => true)
+  .superRefine((value, context) => {
+    if (typeof value === 'function') return;
+    const fields = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+    if (typeof fields?.selectParents === 'function' || !fields || !BUILT_IN_ARCHIVES.includes(fields.kind as string)) {
+      context.addIssue({ code: 'custom', message: archiveProblem(value) });
+      return;
+    }
+    for (const issue of archiveConfig.safeParse(value).error?.issues ?? []) {
+      context.addIssue({ code: 'custom', message: issue.message, path: [...issue.path] });
+    }
+  })
+  .transform((value) => (typeof value === 'function' ? value : archiveConfig.parse(value)));
+
+const OPERATOR_NAME = /^[A-Za-z0-9][\w.-]*$/;
+
+/** Why a value cannot stand in `operators`, or undefined when it can: a name, or an `Operator` object. */
+export function operatorProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 0 ? undefined : 'an operator name cannot be empty';
+  if (value === null || typeof value !== 'object') {
+    return `expected an operator name or an Operator object ({ name, arity, propose }), got ${value === null ? 'null' : typeof value}`;
+  }
+  const operator = value as Record<string, unknown>;
+  if (typeof operator.name !== 'string' || !OPERATOR_NAME.test(operator.name)) {
+    return `an Operator object needs a name such as "double-number" (letters, digits, ".", "_" and "-"), got ${JSON.stringify(operator.name)}`;
+  }
+  const label = `operator "${operator.name}"`;
+  if (operator.name === 'initial') return `${label}: the name "initial" is kept for a run's initial genome`;
+  if (operator.arity !== 1 && operator.arity !== 2) return `${label}: arity must be 1 (a mutation) or 2 (a crossover), got ${JSON.stringify(operator.arity)}`;
+  if (typeof operator.propose !== 'function') return `${label}: propose must be a function (context) => Promise<{ genome, description } | { failure }>`;
+  if (operator.canEdit !== undefined && typeof operator.canEdit !== 'function') return `${label}: canEdit must be a function (file) => boolean`;
+  if (operator.languages !== undefined && !(Array.isArray(operator.languages) && operator.languages.every((language) => typeof language === 'string'))) {
+    return `${label}: languages must be an array of strings, such as ['Python']`;
+  }
+  if (operator.usesModel !== undefined && typeof operator.usesModel !== 'boolean') return `${label}: usesModel must be true or false`;
+  if (operator.parentSource !== undefined && operator.parentSource !== 'archive' && operator.parentSource !== 'failures') {
+    return `${label}: parentSource must be 'archive' or 'failures'`;
+  }
+  return undefined;
+}
+
+/** Operator names and objects, each name once: the bandit and the store tell operators apart by name. */
+const operatorsField = z
+  .array(z.custom<string | Operator>((value) => operatorProblem(value) === undefined, { error: (issue) => operatorProblem(issue.input) ?? 'not an operator' }))
+  .min(1)
+  .superRefine((entries, context) => {
+    const seen = new Set<string>();
+    entries.forEach((entry, index) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      if (seen.has(name)) context.addIssue({ code: 'custom', path: [index], message: `operator "${name}" is listed twice` });
+      seen.add(name);
+    });
+  });
 
 const priceConfig = z.object({
   /** US dollars per million input tokens. */
@@ -86,12 +161,16 @@ export const experimentSchema = z.object({
   /** The evaluator module, relative to the experiment folder. */
   evaluator: z.string().min(1).default('evaluate.ts'),
   budget: budgetConfig.default({}),
-  archive: archiveConfig.default({ kind: 'dgm', lambda: 10 }),
   /**
-   * Operator names. When omitted: every embedded operator, plus every LLM operator when a model
-   * is configured.
+   * A built-in archive by kind, or a function that returns a new `Archive` (one written in code).
+   * The function is called once per session of a run, before the run's history is replayed into it.
    */
-  operators: z.array(z.string().min(1)).min(1).optional(),
+  archive: archiveField.default({ kind: 'dgm', lambda: 10 }),
+  /**
+   * Operator names, and `Operator` objects written in code, in any mix. When omitted: every
+   * embedded operator, plus every LLM operator when a model is configured.
+   */
+  operators: operatorsField.optional(),
   /** Models for LLM operators; `--model` on the command line replaces them. */
   models: z.array(modelConfigSchema).optional(),
   llm: llmConfig.default({ timeoutMs: 120_000, attempts: 3, maxOutputTokens: 4096, prices: {} }),
@@ -193,15 +272,30 @@ export type LlmConfig = z.output<typeof llmConfig>;
  *   name: 'circle-packing',
  *   genome: ['pack.js'],
  *   budget: { evaluations: 2000 },
+ *   operators: ['perturb-number', doubleNumber], // names and Operator objects
+ *   archive: () => new GreedyArchive({ k: 5 }),  // or { kind: 'greedy', k: 5 }
  * });
  */
 export function defineExperiment<T extends ExperimentInput>(config: T): T {
   return config;
 }
 
-/** Turns zod issues into lines that name the field, such as `budget.evaluations: expected number`. */
+/** Turns zod issues into lines that name the field, such as `budget.evaluations: expected number` or `operators[2]: ...`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .map((issue) => `${issue.path.length > 0 ? fieldName(issue.path) : '(root)'}: ${issue.message}`)
     .join('\n');
+}
+
+/**
+ * A config path as it is written in the config: `archive.k`, `operators[2]`, `models[0].id`.
+ *
+ * @example
+ * fieldName(['operators', 2]); // 'operators[2]'
+ */
+export function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((name, key) => {
+    if (typeof key === 'number') return `${name}[${key}]`;
+    return name === '' ? String(key) : `${name}.${String(key)}`;
+  }, '');
 }

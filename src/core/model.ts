@@ -2,6 +2,7 @@
  * What an LLM operator sees of a model: one call in, one reply out. The llm/ layer implements it
  * with retries, pricing, the ledger and recording; operators and tests depend only on this.
  */
+import { OuroError } from './errors.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -75,15 +76,41 @@ export interface ModelHandle {
 
 export type ModelCallFailure = 'http' | 'timeout' | 'network' | 'budget' | 'aborted' | 'replay-missing' | 'bad-reply';
 
-/** A model call that produced no usable reply; operators turn it into a failed proposal. */
-export class ModelCallError extends Error {
+/** The OuroError code of a failed model call: `model-<kind>`, and `model-rate-limited` for an HTTP 429. */
+export type ModelCallErrorCode = `model-${ModelCallFailure}` | 'model-rate-limited';
+
+/**
+ * Whether another attempt at a call that failed this way may succeed: HTTP 429 and 5xx, one
+ * attempt's timeout, a dropped or refused connection. Not: other HTTP statuses, a reply that does
+ * not parse, a spent budget, a caller's abort, a reply missing from a replay. The llm retry loop
+ * and `ModelCallError.isRetryable` both follow this one rule.
+ *
+ * @example
+ * isRetryableModelFailure('http', 429) // true
+ * isRetryableModelFailure('http', 401) // false
+ */
+export function isRetryableModelFailure(kind: ModelCallFailure, status?: number): boolean {
+  if (kind === 'http') return status !== undefined && (status === 429 || status >= 500);
+  return kind === 'timeout' || kind === 'network';
+}
+
+/**
+ * A model call that produced no usable reply; operators turn it into a failed proposal. An
+ * OuroError whose code is `model-<kind>` (`model-rate-limited` for an HTTP 429).
+ *
+ * @example
+ * throw new ModelCallError('http', 'openai:gpt-4.1-mini: HTTP 429: slow down', 'openai:gpt-4.1-mini', 429);
+ */
+export class ModelCallError extends OuroError {
+  declare readonly code: ModelCallErrorCode;
+
   constructor(
     readonly kind: ModelCallFailure,
     message: string,
     readonly model: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(kind === 'http' && status === 429 ? 'model-rate-limited' : `model-${kind}`, message, { isRetryable: isRetryableModelFailure(kind, status) });
     this.name = 'ModelCallError';
   }
 }

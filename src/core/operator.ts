@@ -60,7 +60,26 @@ export interface Operator {
   readonly usesModel?: boolean;
   /** Where its parent comes from: the archive (default) or recent failed candidates (repair). */
   readonly parentSource?: 'archive' | 'failures';
+  /**
+   * Whether it can edit this genome file at all, judged by name (that is, by language). Before a
+   * run starts, the engine drops the operators that can edit none of the genome's files, and
+   * refuses to start when no operator can edit any. Left out, the operator is taken to edit any
+   * text file, as the LLM operators do.
+   */
+  readonly canEdit?: (file: string) => boolean;
+  /** The languages it edits, such as `['JavaScript', 'TypeScript']`, for messages; left out when any text will do. */
+  readonly languages?: readonly string[];
   propose(context: ProposalContext): Promise<ProposalResult>;
+}
+
+/**
+ * Whether `operator` can edit `file`: its own `canEdit`, or yes when it declares none.
+ *
+ * @example
+ * canEditFile(perturbNumber(), 'main.py'); // false
+ */
+export function canEditFile(operator: Operator, file: string): boolean {
+  return operator.canEdit === undefined ? true : operator.canEdit(file);
 }
 
 export function isProposalFailure(result: ProposalResult): result is ProposalFailure {

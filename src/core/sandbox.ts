@@ -2,6 +2,7 @@
  * What an evaluator sees of the sandbox: candidate code runs behind these interfaces, never in
  * the evaluator's own realm. `sandbox/` implements them; `evaluate/` hands them to evaluators.
  */
+import { OuroError } from './errors.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -14,9 +15,20 @@ export type SandboxFailure =
   | 'refused'        // the code asked for something the sandbox does not offer (an import, a module)
   | 'unavailable';   // the isolation this tier needs is missing on this machine
 
-export class SandboxError extends Error {
+/**
+ * Sandboxed code that produced no usable result: an OuroError whose code is `sandbox-<kind>`.
+ * Never retryable: the same code on the same machine fails the same way (a timeout or an
+ * exhausted memory limit is the candidate's result, and retrying it would make runs depend on
+ * luck), and missing isolation stays missing until someone installs it.
+ *
+ * @example
+ * throw new SandboxError('refused', `file name "${name}" must be a relative path inside the scratch folder`);
+ */
+export class SandboxError extends OuroError {
+  declare readonly code: `sandbox-${SandboxFailure}`;
+
   constructor(readonly kind: SandboxFailure, message: string) {
-    super(message);
+    super(`sandbox-${kind}`, message);
     this.name = 'SandboxError';
   }
 }

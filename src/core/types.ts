@@ -33,12 +33,9 @@ export interface Candidate {
   createdAt: number;
 }
 
-/** What an evaluator said about a candidate, after validation by the engine. */
-export interface Evaluation {
+/** What every evaluation holds, whatever its outcome. */
+interface EvaluationFields {
   candidateId: string;
-  status: EvaluationStatus;
-  /** Present only when status is `ok`. Higher is better. */
-  score?: number;
   metrics: Record<string, number>;
   features: Record<string, number>;
   /** Per-instance scores, for Pareto-style archives and feedback. */
@@ -47,10 +44,29 @@ export interface Evaluation {
   artifacts: Record<string, unknown>;
   /** The cascade stage the evaluation stopped at (the last stage run). */
   stage: string;
-  /** The error or timeout message, for any status other than `ok`. */
-  error?: string;
   durationMs: number;
 }
+
+/** A candidate the evaluator scored. Higher is better. */
+export interface ScoredEvaluation extends EvaluationFields {
+  status: 'ok';
+  score: number;
+  error?: undefined;
+}
+
+/** A candidate that was not scored: its result was malformed, its evaluation failed, or it ran out of time. */
+export interface FailedEvaluation extends EvaluationFields {
+  status: Exclude<EvaluationStatus, 'ok'>;
+  score?: undefined;
+  /** The error or timeout message. */
+  error?: string;
+}
+
+/**
+ * What an evaluator said about a candidate, after validation by the engine: a score exactly
+ * when the status is `ok`.
+ */
+export type Evaluation = ScoredEvaluation | FailedEvaluation;
 
 /** The light view of a scored candidate that archives keep in memory. */
 export interface ArchiveEntry {

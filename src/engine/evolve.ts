@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { parseDuration, type Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import { Emitter, type RunEvents } from '../core/events.ts';
-import type { ArchiveConfig, LlmConfig, ModelConfig } from '../core/experiment.ts';
+import type { Evaluators, ProposalSetup, StartEvaluators, StartProposals } from '../core/evaluators.ts';
+import type { ExperimentConfig, LlmConfig, ModelConfig } from '../core/experiment.ts';
 import type { RemoteProposals } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
@@ -12,18 +13,19 @@ import { EvaluatorPool, type PoolOptions } from '../evaluate/pool.ts';
 import { OperatorBandit } from '../propose/index.ts';
 import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
-import { EmbeddingNovelty } from './embedding-novelty.ts';
+import { EmbeddingNovelty } from './compose/embedding-novelty.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
-import { modelConfigs, setupModels, type RunModels } from './models.ts';
+import { modelConfigs, type RunModels } from '../llm/index.ts';
+import { setupModels } from './models.ts';
 import { chooseOperators, mostNovelOfN, templatesDirOf } from './operators.ts';
+import { restoreDefinedParts, storableConfig } from './defined-parts.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
-import { openStore } from './open-store.ts';
+import { openStore } from '../store/open.ts';
 
-/** What evaluates candidates: the local pool, or anything with the same two methods. */
-export type Evaluators = Pick<EvaluatorPool, 'evaluate' | 'close'>;
+export type { Evaluators, ProposalSetup } from '../core/evaluators.ts';
 
 export interface EvolveOptions {
   /** A database path (default `.ouro/ouro.db`) or an open store. */
@@ -54,13 +56,13 @@ export interface EvolveOptions {
    * the fleet (`fleetEvaluators(url)` from src/fleet) passes one. Like `unsafe`, a choice of this
    * session only. Injected rather than imported, so the engine never depends on an entry point.
    */
-  evaluators?: (options: PoolOptions, notice: (message: string, warning?: boolean) => void) => Promise<Evaluators>;
+  evaluators?: StartEvaluators;
   /**
    * Starts what proposes for the operators it accepts, in place of this process: the fleet
    * (`fleetProposals(url)` from src/fleet) takes the model operators. Not used in replay, whose
    * replies come from this run's database.
    */
-  proposals?: (setup: ProposalSetup, notice: (message: string, warning?: boolean) => void) => Promise<RemoteProposals>;
+  proposals?: StartProposals;
   /** Graceful stop: in-flight evaluations finish and are committed. */
   signal?: AbortSignal;
   /** Hard stop: in-flight evaluations are abandoned and rerun on resume. */
@@ -68,16 +70,6 @@ export interface EvolveOptions {
   events?: Emitter<RunEvents>;
 }
 
-/** What a remote proposer needs to know about the run. */
-export interface ProposalSetup {
-  runId: string;
-  experimentDir: string;
-  /** The experiment's prompt templates folder, when it exists. */
-  templatesDir?: string;
-  /** The run's models, as configured (keys stay with whoever calls them). */
-  models: readonly ModelConfig[];
-  llm: LlmConfig;
-}
 
 export interface RunResult {
   runId: string;
@@ -112,7 +104,7 @@ export async function evolve(experiment: string | LoadedExperiment, options: Evo
       const source = store.getRun(options.replay);
       if (!source) throw new OuroError('run-unknown', `--replay: no run ${options.replay} in ${store.location} (see \`ouro ls\`)`, { field: 'replay' });
       // The recorded run's config, seed and settings, so that the same prompts come up in the same order.
-      loaded = checkExperiment(loaded.dir, loaded.configFile, { ...(source.config as object), options: loaded.optionsSchema });
+      loaded = checkExperiment(loaded.dir, loaded.configFile, { ...restoreDefinedParts(source.config, loaded.config, options.replay, loaded.configFile), options: loaded.optionsSchema });
       settings = { ...source.settings, budget: { ...source.settings.budget, ...options.budget }, replayOf: options.replay };
       delete settings.models;
       if (source.settings.models) settings.models = source.settings.models;
@@ -126,9 +118,9 @@ export async function evolve(experiment: string | LoadedExperiment, options: Evo
       };
     }
     const runId = newRunId();
-    // Models and operators are checked before the run is created, so a bad setup leaves no empty run behind.
+    // Models, operators and the archive are checked before the run is created, so a bad setup leaves no empty run behind.
     const parts = await prepare(loaded, store, runId, settings, options);
-    const { options: _schema, ...config } = loaded.config;
+    const config = storableConfig(loaded.config, parts.archive);
     store.createRun({ id: runId, experiment: loaded.config.name, experimentDir: loaded.dir, config, settings, createdAt: Date.now() });
     store.appendRunEvent(runId, 'started', { seed: settings.seed, ...(settings.replayOf ? { replayOf: settings.replayOf } : {}) });
     return await runSession(loaded, store, runId, settings, false, options, parts);
@@ -145,7 +137,7 @@ export async function resume(runId: string, options: Omit<EvolveOptions, 'seed' 
     if (!run) throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
     const fromDisk = await loadExperiment(run.experimentDir);
     // The stored config decides how the run evolves, so editing the file cannot fork a resumed run.
-    const loaded = checkExperiment(fromDisk.dir, fromDisk.configFile, { ...(run.config as object), options: fromDisk.optionsSchema });
+    const loaded = checkExperiment(fromDisk.dir, fromDisk.configFile, { ...restoreDefinedParts(run.config, fromDisk.config, runId, fromDisk.configFile), options: fromDisk.optionsSchema });
     const settings: RunSettings = {
       ...run.settings,
       budget: { ...run.settings.budget, ...options.budget },
@@ -168,24 +160,25 @@ async function prepare(loaded: LoadedExperiment, store: Store, runId: string, se
     probe: options.probeModels ?? true,
     onExchange: (exchange) => options.events?.emit('model-called', { exchange }),
   });
-  return { models, choice: chooseOperators(config, loaded.dir, models !== undefined) };
+  const choice = chooseOperators(config, loaded.dir, models !== undefined, Object.keys(loaded.genome));
+  const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, loaded.genome), genome: loaded.genome });
+  return { models, choice, archive };
 }
 
 async function runSession(
   loaded: LoadedExperiment, store: Store, runId: string, settings: RunSettings, resumed: boolean, options: EvolveOptions,
-  { models, choice }: Awaited<ReturnType<typeof prepare>>,
+  { models, choice, archive }: Awaited<ReturnType<typeof prepare>>,
 ): Promise<RunResult> {
   const { config } = loaded;
   const events = options.events ?? new Emitter<RunEvents>();
   if (options.unsafe) {
     events.emit('notice', { message: 'ouro: --unsafe: candidate code may run without isolation in this run (importGenome is allowed, and the process tier runs without bubblewrap where it is missing)', warning: true });
   }
-  if (choice.notice && !resumed) events.emit('notice', { message: choice.notice });
+  if (!resumed) for (const message of choice.notices) events.emit('notice', { message });
   for (const message of models?.notices ?? []) events.emit('notice', { message });
   if (settings.replayOf && !resumed) events.emit('notice', { message: `replaying run ${settings.replayOf}: model replies come from the database, not the network` });
   const operators = new Map(choice.operators.map((operator) => [operator.name, operator]));
   const usesModels = choice.operators.some((operator) => operator.usesModel);
-  const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, loaded.genome) });
   const modelBandit = models && usesModels ? new OperatorBandit(models.ids) : undefined;
   const state = new RunState(runId, archive, new OperatorBandit([...operators.keys()]), modelBandit, Rng.fromSeed(settings.seed), store);
   const novelty = new NoveltyFilter({ ngram: config.novelty.ngram, threshold: config.novelty.threshold, window: config.novelty.window });
@@ -355,8 +348,8 @@ function strip(budget: Budget): Budget {
 }
 
 /** MAP-Elites without configured axes bins genome length from half to twice the initial genome's. */
-function defaultFeatures(archive: ArchiveConfig, genome: Genome) {
-  if (archive.kind !== 'map-elites') return [];
+function defaultFeatures(archive: ExperimentConfig['archive'], genome: Genome) {
+  if (typeof archive === 'function' || archive.kind !== 'map-elites') return [];
   const length = Object.values(genome).reduce((sum, text) => sum + text.length, 0);
   return [{ name: 'length', min: Math.floor(length / 2), max: length * 2, bins: 10 }];
 }

@@ -1,7 +1,7 @@
 import type { Emitter, RunEvents } from '../core/events.ts';
 import { llmLessons, statsLessons } from '../memory/index.ts';
 import type { Store } from '../store/store.ts';
-import type { RunModels } from './models.ts';
+import type { RunModels } from '../llm/index.ts';
 import type { RunState } from './state.ts';
 
 export interface LessonsSetup {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { z } from 'zod';
 import { OuroError } from '../core/errors.ts';
-import { describeIssues, experimentSchema, type ExperimentConfig } from '../core/experiment.ts';
+import { describeIssues, experimentSchema, fieldName, type ExperimentConfig } from '../core/experiment.ts';
 import { findRegions } from '../core/genome.ts';
 import type { Genome } from '../core/types.ts';
 import { registerAlias } from '../runtime/register.js';
@@ -52,7 +52,7 @@ export function checkExperiment(dir: string, configFile: string, raw: unknown): 
     const first = parsed.error.issues[0];
     throw new OuroError('config-invalid', `${configFile} is invalid:\n${describeIssues(parsed.error)}`, {
       file: configFile,
-      field: first?.path.join('.'),
+      field: first ? fieldName(first.path) : undefined,
     });
   }
   const config = parsed.data;

@@ -5,51 +5,70 @@ import type { ExperimentConfig } from '../core/experiment.ts';
 import type { Operator } from '../core/operator.ts';
 import type { Genome } from '../core/types.ts';
 import type { NoveltyFilter } from '../propose/novelty.ts';
-import { bestOfNOperator } from './best-of-n-operator.ts';
+import { bestOfNOperator } from './compose/best-of-n-operator.ts';
+import { checkEditable } from './edit-check.ts';
 import { createOperators, EMBEDDED_OPERATORS } from '../propose/index.ts';
 import { createLlmOperators, LLM_OPERATORS } from '../propose/llm/index.ts';
 
 export interface OperatorChoice {
   operators: Operator[];
-  /** Said once at the start of a run, such as why no LLM operator takes part. */
-  notice?: string;
+  /** Said once at the start of a run: why no LLM operator takes part, which operators cannot edit the genome. */
+  notices: string[];
 }
 
 /**
  * The run's operators. Without a model the embedded ones run and the run says so once; with one,
- * every operator takes part unless the config names them. A config that names an LLM operator
- * while no model is configured fails here, before anything is evaluated.
+ * every operator takes part unless the config names them, by name or as `Operator` objects. A
+ * config that names an LLM operator while no model is configured fails here, before anything is
+ * evaluated, and so does a genome that none of the operators can edit (see `checkEditable`).
  */
-export function chooseOperators(config: ExperimentConfig, experimentDir: string, hasModels: boolean): OperatorChoice {
+export function chooseOperators(config: ExperimentConfig, experimentDir: string, hasModels: boolean, files: readonly string[]): OperatorChoice {
   const llmOptions = { templatesDir: templatesDirOf(config, experimentDir), maxOutputTokens: config.llm.maxOutputTokens };
+  const advice = { hasModels, llmOperators: LLM_OPERATORS };
   if (!config.operators) {
     if (!hasModels) {
-      return {
-        operators: createOperators(EMBEDDED_OPERATORS),
-        notice: 'no model configured: evolving with the embedded operators only (see "Use a real model" in the README)',
-      };
+      const { operators, notices } = checkEditable(createOperators(EMBEDDED_OPERATORS), files, advice);
+      return { operators, notices: ['no model configured: evolving with the embedded operators only (see "Use a real model" in the README)', ...notices] };
     }
-    return { operators: [...createOperators(EMBEDDED_OPERATORS), ...createLlmOperators(LLM_OPERATORS, llmOptions)] };
+    return checkEditable([...createOperators(EMBEDDED_OPERATORS), ...createLlmOperators(LLM_OPERATORS, llmOptions)], files, advice);
   }
-  const unknown = config.operators.find((name) => !EMBEDDED_OPERATORS.includes(name) && !LLM_OPERATORS.includes(name));
-  if (unknown !== undefined) {
-    throw new OuroError(
-      'config-invalid',
-      `operators: unknown operator "${unknown}"; the embedded operators are ${EMBEDDED_OPERATORS.join(', ')}, and the LLM operators ${LLM_OPERATORS.join(', ')}`,
-      { field: 'operators' },
-    );
-  }
-  const llmNames = config.operators.filter((name) => LLM_OPERATORS.includes(name));
-  if (llmNames.length > 0 && !hasModels) {
+  const entries = config.operators;
+  entries.forEach((entry, index) => {
+    if (typeof entry === 'string' && !isBuiltIn(entry)) {
+      throw new OuroError(
+        'config-invalid',
+        `operators[${index}]: unknown operator "${entry}"; the embedded operators are ${EMBEDDED_OPERATORS.join(', ')}, and the LLM operators ${LLM_OPERATORS.join(', ')}`,
+        { field: `operators[${index}]` },
+      );
+    }
+    if (typeof entry !== 'string' && isBuiltIn(entry.name)) {
+      throw new OuroError('config-invalid', `operators[${index}]: an Operator object is named "${entry.name}", like a built-in operator: give it a name of its own`, {
+        field: `operators[${index}]`,
+      });
+    }
+  });
+  const needModel = entries.filter((entry) => (typeof entry === 'string' ? LLM_OPERATORS.includes(entry) : entry.usesModel === true));
+  if (needModel.length > 0 && !hasModels) {
     throw new OuroError(
       'model-missing',
-      `operators names ${llmNames.join(', ')}, but no model is configured: add models: ['compat:http://127.0.0.1:11434/v1#qwen2.5-coder'] (or another) to the config, or pass --model`,
+      `operators names ${needModel.map(nameOf).join(', ')}, but no model is configured: add models: ['compat:http://127.0.0.1:11434/v1#qwen2.5-coder'] (or another) to the config, or pass --model`,
       { field: 'operators' },
     );
   }
   // Keep the config's order: the bandit breaks ties by position.
-  const operators = config.operators.map((name) => (LLM_OPERATORS.includes(name) ? createLlmOperators([name], llmOptions) : createOperators([name]))[0] as Operator);
-  return { operators };
+  const operators = entries.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    return (LLM_OPERATORS.includes(entry) ? createLlmOperators([entry], llmOptions) : createOperators([entry]))[0] as Operator;
+  });
+  return checkEditable(operators, files, advice);
+}
+
+function isBuiltIn(name: string): boolean {
+  return EMBEDDED_OPERATORS.includes(name) || LLM_OPERATORS.includes(name);
+}
+
+function nameOf(entry: string | Operator): string {
+  return typeof entry === 'string' ? entry : entry.name;
 }
 
 /** The experiment's prompt templates folder, when it exists. */

@@ -5,8 +5,8 @@ import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.
 import { improvementReward } from '../propose/index.ts';
 import type { NoveltyFilter } from '../propose/novelty.ts';
 import type { Store } from '../store/store.ts';
-import type { EmbeddingNovelty } from './embedding-novelty.ts';
-import type { RunModels } from './models.ts';
+import type { EmbeddingNovelty } from './compose/embedding-novelty.ts';
+import type { RunModels } from '../llm/index.ts';
 import type { RunState } from './state.ts';
 import { hashGenome, parentEvaluation } from './state.ts';
 
@@ -55,12 +55,18 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   const modelId = operator.usesModel && deps.models && state.modelBandit ? state.modelBandit.choose(state.rng) : undefined;
   const fail = (kind: 'failed' | 'duplicate', reason: string): ProposeOutcome => ({ kind, operator: name, ...(modelId ? { model: modelId } : {}), reason });
 
-  const parents = operator.parentSource === 'failures'
-    ? pickFailed(state, operator.arity)
-    : state.archive.selectParents(state.rng, operator.arity);
+  const fromFailures = operator.parentSource === 'failures';
+  const parents = distinctParents(fromFailures ? pickFailed(state, operator.arity) : state.archive.selectParents(state.rng, operator.arity));
+  if (parents.length < operator.arity) {
+    // No model was called, so the model is not charged for it.
+    const source = fromFailures ? 'recent failed candidates' : 'archive';
+    const reason = parents.length === 0
+      ? (fromFailures ? 'no failed candidate to repair yet' : 'the archive is empty')
+      : `${name} needs ${operator.arity} different parents, and the ${source} holds only ${parents.length} so far`;
+    return { kind: 'failed', operator: name, reason };
+  }
   const views: ParentView[] = parents.map((entry) => ({ entry, ...state.parent(entry) }));
-  const primary = views[0];
-  if (!primary) return fail('failed', operator.parentSource === 'failures' ? 'no failed candidate to repair yet' : 'the archive is empty');
+  const primary = views[0] as ParentView;
 
   let inspirations: ParentView[] = [];
   if (operator.usesModel && deps.inspirations > 0) {
@@ -111,7 +117,7 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
       return fail('duplicate', near);
     }
   }
-  const seq = state.nextSeq++;
+  const seq = state.takeSeq();
   const candidate: Candidate = {
     id: `${state.runId}-${seq}`,
     runId: state.runId,
@@ -153,11 +159,21 @@ async function nearDuplicate(deps: ProposeDeps, genome: Genome, genomeHash: stri
   return undefined;
 }
 
-/** Recent failed candidates, for operators that repair them. */
+/** Up to `count` different recent failed candidates, for operators that repair them. */
 function pickFailed(state: RunState, count: number): ArchiveEntry[] {
-  const pool = state.failedEntries;
-  if (pool.length === 0) return [];
-  return Array.from({ length: Math.min(count, pool.length) }, () => state.rng.pick(pool));
+  const pool = [...state.failedEntries];
+  const picked: ArchiveEntry[] = [];
+  while (picked.length < count && pool.length > 0) picked.push(...pool.splice(state.rng.int(pool.length), 1));
+  return picked;
+}
+
+/**
+ * The parents with any repeated id dropped, first occurrence kept: an archive outside this
+ * package may still repeat one, and a child names each parent once.
+ */
+function distinctParents(parents: readonly ArchiveEntry[]): ArchiveEntry[] {
+  const seen = new Set<string>();
+  return parents.filter((entry) => !seen.has(entry.id) && seen.add(entry.id));
 }
 
 /** Counts a proposal that yields no evaluation and charges its operator a zero reward; written with the next commit. */

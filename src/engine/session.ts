@@ -28,7 +28,7 @@ export interface SessionOptions {
 }
 
 /**
- * One session of a run: the loop from DESIGN. Proposals and evaluations overlap, with at most
+ * One session of a run: select, propose, evaluate, record, learn. Proposals and evaluations overlap, with at most
  * `proposalConcurrency` proposals and `evaluationConcurrency` pipelines in flight. With both at 1
  * every step happens in a fixed order, so a seeded run is reproducible bit for bit.
  */

@@ -33,6 +33,8 @@ export function parentEvaluation(evaluation: Evaluation): ParentEvaluation {
 export class RunState {
   readonly seen = new Set<string>();
   nextSeq = 0;
+  /** Seqs below nextSeq that no commit holds yet, lowest first. */
+  private readonly holes: number[] = [];
   /** Next position in the run's log of commits and failed proposals. */
   nextLogOrder = 0;
   evaluations = 0;
@@ -136,6 +138,7 @@ export class RunState {
 
   /** Rebuilds the state from committed candidates; returns how many were replayed. */
   replay(): number {
+    const committed = new Set<number>();
     for (const row of this.store.replay(this.runId)) {
       // The RNG continues from the last logged step; with concurrency 1 that is exactly where the run stood.
       if (row.kind === 'failures') {
@@ -148,11 +151,20 @@ export class RunState {
         continue;
       }
       this.apply(row.candidate, row.evaluation, row.state.reward, row.state.genomeHash);
+      committed.add(row.candidate.seq);
       this.elapsedBeforeMs = Math.max(this.elapsedBeforeMs, row.state.elapsedMs);
       this.rng = new Rng(row.state.rngState);
       this.nextLogOrder = row.state.logOrder + 1;
     }
+    // Commits land out of seq order when evaluations overlap, so a session that stopped (or was
+    // killed) with proposals in flight leaves holes; the resumed run gives those seqs out first.
+    for (let seq = 1; seq < this.nextSeq; seq++) if (!committed.has(seq)) this.holes.push(seq);
     return this.evaluations;
+  }
+
+  /** The seq for the next child: a hole a stopped session left, else the next new one. */
+  takeSeq(): number {
+    return this.holes.shift() ?? this.nextSeq++;
   }
 }
 

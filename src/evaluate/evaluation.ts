@@ -2,18 +2,16 @@
 import type { Evaluation, EvaluationStatus } from '../core/types.ts';
 import type { Outcome } from './protocol.ts';
 import { checkResult } from './result.ts';
+import type { ScoreRange } from '../core/evaluators.ts';
 
 /** What the worker reported, or what the parent saw happen to it. */
 export type Ending = Outcome | { status: 'timeout'; error: string };
 
 /** Scores a run accepts; anything outside is `invalid`, so a forged or broken score never enters the archive. */
-export interface ScoreRange {
-  min?: number;
-  max?: number;
-}
+export type { ScoreRange } from '../core/evaluators.ts';
 
 export function toEvaluation(candidateId: string, ending: Ending, stage: string, durationMs: number, range: ScoreRange = {}): Evaluation {
-  let failure: { status: EvaluationStatus; error: string };
+  let failure: { status: Exclude<EvaluationStatus, 'ok'>; error: string };
   if (ending.status === 'ok') {
     // Candidate code runs in the worker and could send anything, so the result is checked again here.
     const check = checkResult(ending.result);

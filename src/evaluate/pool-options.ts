@@ -1,7 +1,9 @@
 // Checks made before any worker starts, so that bad input fails fast with a clear message.
 import { stat } from 'node:fs/promises';
 import { OuroError } from '../core/errors.ts';
-import type { PoolOptions } from './pool.ts';
+import type { PoolOptions } from '../core/evaluators.ts';
+
+export type { PoolOptions } from '../core/evaluators.ts';
 
 /** Throws an `option-invalid` OuroError naming the first bad field. */
 export function checkPoolOptions(options: PoolOptions): void {

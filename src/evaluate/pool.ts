@@ -3,43 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { OuroError } from '../core/errors.ts';
-import type { ModelHandle } from '../core/model.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 import { startModelBroker, type ModelBroker } from '../sandbox/broker.ts';
-import type { ScoreRange } from './evaluation.ts';
-import { checkEvaluatorFile, checkPoolOptions } from './pool-options.ts';
+import { checkEvaluatorFile, checkPoolOptions, type PoolOptions } from './pool-options.ts';
+
+export type { PoolOptions } from './pool-options.ts';
 import { CAN_READ_RESIDENT_MEMORY } from './process-end.ts';
 import { WorkerProcess, type WorkerSettings } from './worker-process.ts';
-
-export interface PoolOptions {
-  /** Absolute path to the user's evaluate.ts (or .js). */
-  evaluatorFile: string;
-  /** Absolute path of the experiment folder, passed as `context.experimentDir`. */
-  experimentDir: string;
-  /** Experiment options, passed as `context.options`; must be JSON. */
-  options: Record<string, unknown>;
-  /** Number of worker processes. */
-  concurrency: number;
-  /** Per candidate, all stages included. The worker is killed when it is exceeded. */
-  timeoutMs: number;
-  /** Per worker: the V8 heap limit, and (plus RUNTIME_ALLOWANCE_MB) its resident memory limit. */
-  memoryMb: number;
-  /**
-   * A worker is replaced after this many evaluations that called `importGenome`, the ones that
-   * grow its module cache for good (Node cannot unload modules). Default 500.
-   */
-  maxEvaluationsPerWorker?: number;
-  /** Allow `importGenome` and run the process tier without bubblewrap (`--unsafe`). Default false. */
-  unsafe?: boolean;
-  /**
-   * The run's models, offered to process-tier candidates (agents) through a model broker on a
-   * Unix socket bound into their sandboxes: calls go through these handles, so the run's budget
-   * and ledger apply, and no key or provider URL enters the sandbox.
-   */
-  models?: { handles: ReadonlyMap<string, ModelHandle>; defaultModel: string };
-  /** Scores outside this range are recorded as `invalid`. */
-  scoreRange?: ScoreRange;
-}
 
 const MEMORY_POLL_MS = 150;
 const DEFAULT_MAX_EVALUATIONS = 500;
@@ -195,7 +165,7 @@ export class EvaluatorPool {
         this.fail(new OuroError('evaluator-invalid', `could not start an evaluator process: ${String(error)}`, {
           file: this.settings.evaluatorFile,
           cause: error,
-          retryable: true,
+          isRetryable: true,
         }));
         return;
       }

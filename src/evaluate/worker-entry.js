@@ -1,7 +1,7 @@
 // Entry point of an evaluator worker process. Plain JavaScript because TypeScript cannot load
 // until the runtime is registered; only then can the worker (and the user's evaluate.ts) be imported.
 import { Worker } from 'node:worker_threads';
-import { registerRuntime } from '../runtime/register.js';
+import { MODULE_EXTENSION, registerRuntime } from '../runtime/register.js';
 
 registerRuntime();
 
@@ -15,4 +15,4 @@ const watchdog = new Worker(
 );
 watchdog.unref();
 
-await import('./worker.ts');
+await import(`./worker${MODULE_EXTENSION}`);

@@ -258,8 +258,8 @@ export class WorkerProcess {
     return describeProcessEnd({ code, signal, stderrTail, memoryMb: this.settings.memoryMb, residentMb });
   }
 
-  private loadError(reason: string, retryable = false): OuroError {
+  private loadError(reason: string, isRetryable = false): OuroError {
     const file = this.settings.evaluatorFile;
-    return new OuroError('evaluator-invalid', `evaluator ${file} could not be loaded: ${reason}`, { file, retryable });
+    return new OuroError('evaluator-invalid', `evaluator ${file} could not be loaded: ${reason}`, { file, isRetryable });
   }
 }

@@ -1,9 +1,9 @@
 // Experiment folders travel to workers as content-addressed bundles stored in Redis.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { OuroError } from '../core/errors.ts';
 import { BUNDLE_KEY, type FleetRedis } from './connection.ts';
 
@@ -12,14 +12,25 @@ const SKIPPED = new Set(['node_modules', '.git', '.ouro']);
 /** Bundles expire a week after their last run started; a running controller refreshes its own. */
 const BUNDLE_TTL_SECONDS = 7 * 24 * 3600;
 const COMPLETE = '.ouro-bundle-complete';
+const PACKAGE_JSON = 'package.json';
 
 export interface Bundle {
   hash: string;
+  /** The folder's files by relative path, and a `package.json` that pins its module type when it has none of its own. */
   files: Map<string, Buffer>;
+  /** The size of the folder's files on disk. */
   bytes: number;
 }
 
-/** Reads an experiment folder (without node_modules, .git, .ouro) and hashes it. */
+/**
+ * Reads an experiment folder (without node_modules, .git, .ouro) and hashes it. A folder without
+ * its own package.json takes its module type from the nearest one above it, which a worker's
+ * cache does not have: the bundle carries that type as a package.json of its own, so the unpacked
+ * copy loads `evaluate.ts` as the original does, and the type is part of the hash.
+ * @example
+ * const bundle = await collectBundle('examples/circle-packing');
+ * bundle.files.get('package.json')?.toString(); // '{"type":"module"}\n', from the project's package.json
+ */
 export async function collectBundle(dir: string, maxBytes = MAX_BUNDLE_BYTES): Promise<Bundle> {
   const files = new Map<string, Buffer>();
   const sizes: { path: string; size: number }[] = [];
@@ -43,7 +54,39 @@ export async function collectBundle(dir: string, maxBytes = MAX_BUNDLE_BYTES): P
     const largest = sizes.sort((a, b) => b.size - a.size).slice(0, 3).map(({ path, size }) => `${path} (${(size / 1e6).toFixed(1)} MB)`).join(', ');
     throw new OuroError('fleet-bundle', `${dir} holds ${(bytes / 1e6).toFixed(1)} MB besides node_modules, .git and .ouro, over the fleet's ${(maxBytes / 1e6).toFixed(0)} MB limit for experiment bundles; the largest files: ${largest}. Move data the evaluator does not read out of the folder.`, { file: dir });
   }
+  if (!files.has(PACKAGE_JSON)) files.set(PACKAGE_JSON, Buffer.from(`${JSON.stringify(await inheritedModuleType(dir))}\n`));
   return { hash: hashFiles(files), files, bytes };
+}
+
+/**
+ * The `type` field of the package.json that Node applies to files in `dir` (which has none of its
+ * own): the nearest one above the folder's real path, as Node looks it up, stopping below a
+ * node_modules folder. `{}` when there is none or it names no type, so that whatever package.json
+ * lies above a worker's cache cannot decide it either.
+ */
+async function inheritedModuleType(dir: string): Promise<{ type?: string }> {
+  let folder = dirname(await realpath(dir));
+  for (;;) {
+    if (basename(folder) === 'node_modules') return {};
+    const path = join(folder, PACKAGE_JSON);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
+      throw new OuroError('fleet-bundle', `cannot read ${path}, which sets the module type of ${dir}: ${error.message}`, { file: path, cause: error });
+    });
+    if (text !== undefined) {
+      let manifest: unknown;
+      try {
+        manifest = JSON.parse(text);
+      } catch (error) {
+        throw new OuroError('fleet-bundle', `${path}, which sets the module type of ${dir}, is not valid JSON: ${(error as Error).message}`, { file: path, cause: error });
+      }
+      const type = (manifest as { type?: unknown } | null)?.type;
+      return type === 'module' || type === 'commonjs' ? { type } : {};
+    }
+    const parent = dirname(folder);
+    if (parent === folder) return {};
+    folder = parent;
+  }
 }
 
 function hashFiles(files: ReadonlyMap<string, Buffer>): string {

@@ -82,7 +82,7 @@ export class FleetRedis {
     } catch (error) {
       client.disconnect();
       const reason = [(error as Error).message, socketError?.message].filter((text, index, all) => text && all.indexOf(text) === index).map((text) => text?.replace(/\.$/, '')).join(': ');
-      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${reason}. Is redis-server running there, and reachable from this machine?`, { field, retryable: true, cause: error });
+      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${reason}. Is redis-server running there, and reachable from this machine?`, { field, isRetryable: true, cause: error });
     }
     return new FleetRedis(client, url);
   }

@@ -2,9 +2,8 @@
 import { relative, resolve, sep } from 'node:path';
 import { OuroError } from '../core/errors.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
-import type { PoolOptions } from '../evaluate/pool.ts';
 import { checkEvaluatorFile, checkPoolOptions } from '../evaluate/pool-options.ts';
-import type { EvolveOptions } from '../engine/evolve.ts';
+import type { PoolOptions, StartEvaluators } from '../core/evaluators.ts';
 import { collectBundle, uploadBundle, type Bundle } from './bundle.ts';
 import { EVALUATE_QUEUE, FleetRedis, ouroVersion } from './connection.ts';
 import { failureMessage, FleetJobs } from './jobs.ts';
@@ -119,6 +118,6 @@ export class FleetEvaluator {
 }
 
 /** `EvolveOptions.evaluators` for a fleet on this Redis: evaluations go to `ouro worker` processes. */
-export function fleetEvaluators(url: string): NonNullable<EvolveOptions['evaluators']> {
+export function fleetEvaluators(url: string): StartEvaluators {
   return (options, notice) => FleetEvaluator.start({ ...options, url, notice });
 }

@@ -5,7 +5,8 @@ import { bundleExists, uploadBundle, type Bundle } from './bundle.ts';
 import { bullConnection, FleetRedis, ouroVersion, PREFIX } from './connection.ts';
 import { VERSION_MISMATCH } from './protocol.ts';
 import { listWorkers } from './status.ts';
-import type { WorkerRole } from './worker.ts';
+import type { WorkerRole } from './protocol.ts';
+import { KEEP_FINISHED } from './locks.ts';
 
 /** What differs between evaluate and propose jobs. */
 export interface JobKind<Data, Result> {
@@ -13,7 +14,7 @@ export interface JobKind<Data, Result> {
   queue: WorkerRole;
   /** What a failure is about, for messages: `candidate` or `proposal`. */
   subject: (data: Data) => { candidate?: string; proposal?: string };
-  /** An ordinary failure (a bundle not fetched yet, an evaluator that did not load) is tried this often. */
+  /** A failure that may pass (a bundle not fetched yet, a worker without the model's key) is tried this often; one whose error is not retryable, once. */
   attempts: number;
   /** Reads a completed job's returned value, or says what is wrong with it. */
   parse(value: unknown, data: Data): Result | string;
@@ -29,8 +30,6 @@ export interface JobKind<Data, Result> {
 const RECONCILE_MS = 2000;
 /** How often a controller with jobs waiting checks that some worker can take them. */
 const WORKER_CHECK_MS = 15_000;
-/** Finished jobs stay this long, so a restarted controller that re-adds one reads its result instead of rerunning it. */
-export const KEEP_FINISHED = { age: 24 * 3600 };
 
 interface InFlight<Data, Result> {
   data: Data;

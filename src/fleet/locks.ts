@@ -17,3 +17,6 @@
 export const LOCK_DURATION_MS = Number(process.env.OURO_FLEET_LOCK_MS) || 5000;
 export const STALLED_INTERVAL_MS = Math.max(500, Math.round(LOCK_DURATION_MS / 2));
 export const MAX_STALLED_COUNT = 2;
+
+/** Finished jobs stay this long, so a restarted controller that re-adds one reads its result instead of rerunning it. */
+export const KEEP_FINISHED = { age: 24 * 3600 };

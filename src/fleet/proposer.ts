@@ -2,7 +2,7 @@
 import { relative, resolve, sep } from 'node:path';
 import type { LlmExchange } from '../core/model.ts';
 import type { Operator, ProposalResult, RemoteProposalRequest, RemoteProposals } from '../core/operator.ts';
-import type { EvolveOptions, ProposalSetup } from '../engine/evolve.ts';
+import type { ProposalSetup, StartProposals } from '../core/evaluators.ts';
 import { PROPOSE_QUEUE, ouroVersion } from './connection.ts';
 import { greetWorkers, openFleet, type FleetSetup } from './evaluator.ts';
 import { failureMessage, FleetJobs } from './jobs.ts';
@@ -111,6 +111,6 @@ export class FleetProposer implements RemoteProposals {
 }
 
 /** `EvolveOptions.proposals` for a fleet on this Redis: model operators propose on `ouro worker` processes. */
-export function fleetProposals(url: string): NonNullable<EvolveOptions['proposals']> {
+export function fleetProposals(url: string): StartProposals {
   return (setup, notice) => FleetProposer.start({ ...setup, url, notice });
 }

@@ -161,3 +161,20 @@ export function exchangesKey(jobId: string): string {
 export function proposeJobId(runId: string, proposal: string): string {
   return `${runId}.p.${proposal}`.replaceAll(':', '_');
 }
+
+/** What a worker publishes about itself every few seconds, for `ouro fleet status` and the controller. */
+export interface WorkerHeartbeat {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  roles: WorkerRole[];
+  concurrency: number;
+  startedAt: number;
+  heartbeatAt: number;
+  processed: number;
+  failed: number;
+  running: { job: string; candidate: string; since: number }[];
+  /** Set once the worker stopped taking jobs, with the reason (a controller on another version). */
+  refusing?: string;
+}

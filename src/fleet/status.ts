@@ -1,7 +1,7 @@
 // What `ouro fleet status` shows: workers and their heartbeats, queue depths, jobs in flight.
 import { Queue } from 'bullmq';
 import { bullConnection, EVALUATE_QUEUE, FleetRedis, PREFIX, PROPOSE_QUEUE, WORKER_KEY } from './connection.ts';
-import type { WorkerHeartbeat } from './worker.ts';
+import type { WorkerHeartbeat } from './protocol.ts';
 
 export interface FleetStatus {
   url: string;

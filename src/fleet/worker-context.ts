@@ -1,6 +1,7 @@
 // What a worker's job processors share: its identity, its Redis, its cache and its jobs in hand.
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
+import { isOuroError } from '../core/errors.ts';
 import type { FleetRedis } from './connection.ts';
 import { VERSION_MISMATCH } from './protocol.ts';
 
@@ -33,4 +34,21 @@ export async function checkPayload<T extends z.ZodType>(context: WorkerContext, 
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`${invalid} ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
   return parsed.data;
+}
+
+/**
+ * What a processor's failure becomes for BullMQ. An OuroError that says trying again cannot help
+ * (an unknown operator, an evaluator that does not load) turns into an UnrecoverableError, which
+ * fails the job at once instead of spending its attempts on the same answer; its message, and so
+ * the controller's failure reason, stays the same. A retryable OuroError, and any other error,
+ * whose nature is unknown, is retried as the queue's attempts allow.
+ *
+ * @example
+ * const worker = new Worker(queue, (job, token) => process(job, token).catch((error: unknown) => { throw jobFailure(error); }));
+ */
+export function jobFailure(error: unknown): unknown {
+  if (!isOuroError(error) || error.isRetryable) return error;
+  const unrecoverable = new UnrecoverableError(error.message);
+  unrecoverable.cause = error;
+  return unrecoverable;
 }

@@ -53,7 +53,7 @@ export function evaluateProcessor(context: WorkerContext): { process: (job: Job,
       const pool = await entry.pool;
       return await pool.evaluate(data.candidateId, data.genome);
     } catch (error) {
-      // A pool that can no longer load the evaluator is dropped; the job is retried (attempts).
+      // A pool that can no longer load the evaluator is dropped; the job is retried if the error is retryable (jobFailure).
       for (const [key, value] of pools) if (value === entry) pools.delete(key);
       throw error;
     } finally {

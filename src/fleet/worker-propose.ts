@@ -1,6 +1,7 @@
 // A worker's propose jobs: the controller's operator runs here, with a model this machine calls itself.
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
+import { OuroError } from '../core/errors.ts';
 import { experimentSchema, type LlmConfig, type ModelConfig } from '../core/experiment.ts';
 import type { CompletionRequest, LlmExchange, ModelHandle } from '../core/model.ts';
 import type { Operator, ProposalResult } from '../core/operator.ts';
@@ -9,7 +10,7 @@ import { createModel, missingKey, resolveModel } from '../llm/index.ts';
 import { createOperators, EMBEDDED_OPERATORS } from '../propose/index.ts';
 import { createLlmOperators } from '../propose/llm/index.ts';
 import { fetchBundle } from './bundle.ts';
-import { KEEP_FINISHED } from './jobs.ts';
+import { KEEP_FINISHED } from './locks.ts';
 import { decodeView, exchangesKey, INVALID_PROPOSE_PAYLOAD, ProposeJob } from './protocol.ts';
 import { checkPayload, type WorkerContext } from './worker-context.ts';
 
@@ -63,7 +64,10 @@ function modelFor(data: ProposeJob, env: NodeJS.ProcessEnv, onExchange: (exchang
   const llm = experimentSchema.shape.llm.parse(data.model?.llm ?? {}) as LlmConfig;
   const resolved = resolveModel(data.model?.config as ModelConfig, llm, env);
   const missing = missingKey(resolved);
-  if (missing) throw new Error(`this worker has no ${missing} for ${resolved.id}: set it in the worker's environment, or start the worker with --roles evaluate`);
+  if (missing) {
+    // Retryable: another worker of the fleet may have the key.
+    throw new OuroError('config-missing', `this worker has no ${missing} for ${resolved.id}: set it in the worker's environment, or start the worker with --roles evaluate`, { field: 'model', isRetryable: true });
+  }
   const spent = { tokens: 0, costUsd: 0 };
   const { allowance } = data;
   const handle = createModel(resolved, {

@@ -5,17 +5,16 @@ import { Worker, type Job } from 'bullmq';
 import type { ProposalResult } from '../core/operator.ts';
 import type { Evaluation } from '../core/types.ts';
 import { bullConnection, EVALUATE_QUEUE, FleetRedis, ouroVersion, PREFIX, PROPOSE_QUEUE, WORKER_KEY } from './connection.ts';
-import { KEEP_FINISHED } from './jobs.ts';
-import { WORKER_ROLES, type WorkerRole } from './protocol.ts';
-import { LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } from './locks.ts';
-import type { WorkerContext } from './worker-context.ts';
+import { WORKER_ROLES, type WorkerHeartbeat, type WorkerRole } from './protocol.ts';
+import { KEEP_FINISHED, LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } from './locks.ts';
+import { jobFailure, type WorkerContext } from './worker-context.ts';
 import { evaluateProcessor } from './worker-evaluate.ts';
 import { proposeProcessor } from './worker-propose.ts';
 
 const HEARTBEAT_MS = 2000;
 const HEARTBEAT_TTL_SECONDS = 15;
 
-export { WORKER_ROLES, type WorkerRole } from './protocol.ts';
+export { WORKER_ROLES, type WorkerHeartbeat, type WorkerRole } from './protocol.ts';
 
 export interface FleetWorkerOptions {
   url: string;
@@ -31,21 +30,6 @@ export interface FleetWorkerOptions {
   log?: (line: string) => void;
 }
 
-export interface WorkerHeartbeat {
-  id: string;
-  host: string;
-  pid: number;
-  version: string;
-  roles: WorkerRole[];
-  concurrency: number;
-  startedAt: number;
-  heartbeatAt: number;
-  processed: number;
-  failed: number;
-  running: { job: string; candidate: string; since: number }[];
-  /** Set once the worker stopped taking jobs, with the reason (a controller on another version). */
-  refusing?: string;
-}
 
 /** A running worker; `closed` settles once it has stopped. */
 export interface FleetWorker {
@@ -98,8 +82,12 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   }, HEARTBEAT_MS);
 
   const evaluator = roles.includes('evaluate') ? evaluateProcessor(context) : undefined;
-  const start = (queue: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker => {
-    const worker = new Worker(queue, processor, {
+  const start = (queue: string, processor: (job: Job, token?: string) => Promise<unknown>, concurrency: number): Worker => {
+    // A failure that cannot pass fails the job at once; others are retried (jobFailure).
+    const retrying = (job: Job, token?: string): Promise<unknown> => processor(job, token).catch((error: unknown) => {
+      throw jobFailure(error);
+    });
+    const worker = new Worker(queue, retrying, {
       connection: bullConnection(options.url),
       prefix: PREFIX,
       name: id,

@@ -1,5 +1,7 @@
-// The test-time methods: each takes a model handle or a sampler function, an input and options,
-// and returns its answer with the samples it drew, its trace and its cost.
+// `ouroboros/infer`, the test-time methods: self-consistency (fixed, ESC, ASC, DSC), USC, soft SC,
+// self-certainty, best-of-N, self-refine, self-debug. Each takes a model handle or a sampler
+// function, an input and options, and returns its answer with the samples it drew, its trace and
+// its cost.
 export { selfConsistency, type SelfConsistencyOptions, type SelfConsistencyResult } from './self-consistency.ts';
 export { stoppingRule, type StoppingOptions, type StoppingRule, type StopCheck, type RuleState } from './stopping.ts';
 export { betaLeaderProbability, dirichletLeaderProbability } from './posterior.ts';

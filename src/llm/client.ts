@@ -11,7 +11,7 @@ import {
 } from '../core/model.ts';
 import { costOf } from './prices.ts';
 import { languageModel, logprobOptions, logprobsFromMetadata, providerReturnsLogprobs, requireKey, type FetchFunction } from './providers.ts';
-import { classifyFailure, retryDelay, type AttemptFailure, type RetryOptions } from './retry.ts';
+import { attemptFailure, classifyFailure, retryDelay, type AttemptFailure, type RetryOptions } from './retry.ts';
 import { baseUrlOf, type ResolvedModel } from './spec.ts';
 
 export interface ModelOptions {
@@ -114,11 +114,11 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
           ...(logprobs === undefined ? {} : { logprobs }),
         };
       }
-      if (!outcome.failure.retryable || attempts >= resolved.attempts) throw finalError(outcome.failure);
+      if (!outcome.failure.isRetryable || attempts >= resolved.attempts) throw finalError(outcome.failure);
       try {
         await sleep(retryDelay(attempts, outcome.failure, options.retry), undefined, request.signal ? { signal: request.signal } : {});
       } catch {
-        throw finalError({ kind: 'aborted', detail: 'the caller aborted the call while it waited to retry', retryable: false });
+        throw finalError(attemptFailure('aborted', 'the caller aborted the call while it waited to retry'));
       }
     }
   }

@@ -7,6 +7,7 @@ export { probeModel, type ProbeOptions, type ProbeResult } from './probe.ts';
 export { requireKey, type FetchFunction } from './providers.ts';
 export { createReplayModels, replayKey, unserved, type ReplayOptions } from './replay.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
+export { modelConfigs, openRunModels, type RunModels, type RunModelsOptions } from './run-models.ts';
 export {
   baseUrlOf,
   DEFAULT_BASE_URLS,

@@ -10,16 +10,16 @@ function httpError(statusCode: number | undefined, responseHeaders?: Record<stri
 
 describe('classifyFailure', () => {
   it('retries 429, 5xx, timeouts and network errors only', () => {
-    expect(classifyFailure(httpError(429), STATE)).toMatchObject({ kind: 'http', status: 429, retryable: true });
-    expect(classifyFailure(httpError(502), STATE)).toMatchObject({ kind: 'http', status: 502, retryable: true });
-    expect(classifyFailure(httpError(401), STATE)).toMatchObject({ kind: 'http', status: 401, retryable: false });
-    expect(classifyFailure(httpError(200), STATE)).toMatchObject({ kind: 'bad-reply', retryable: false });
-    expect(classifyFailure(httpError(undefined), STATE)).toMatchObject({ kind: 'network', retryable: true });
+    expect(classifyFailure(httpError(429), STATE)).toMatchObject({ kind: 'http', status: 429, isRetryable: true });
+    expect(classifyFailure(httpError(502), STATE)).toMatchObject({ kind: 'http', status: 502, isRetryable: true });
+    expect(classifyFailure(httpError(401), STATE)).toMatchObject({ kind: 'http', status: 401, isRetryable: false });
+    expect(classifyFailure(httpError(200), STATE)).toMatchObject({ kind: 'bad-reply', isRetryable: false });
+    expect(classifyFailure(httpError(undefined), STATE)).toMatchObject({ kind: 'network', isRetryable: true });
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-    expect(classifyFailure(refused, STATE)).toMatchObject({ kind: 'network', detail: 'connect ECONNREFUSED', retryable: true });
-    expect(classifyFailure(new Error('odd'), STATE)).toMatchObject({ kind: 'bad-reply', retryable: false });
-    expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true })).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true, aborted: true })).toMatchObject({ kind: 'aborted', retryable: false });
+    expect(classifyFailure(refused, STATE)).toMatchObject({ kind: 'network', detail: 'connect ECONNREFUSED', isRetryable: true });
+    expect(classifyFailure(new Error('odd'), STATE)).toMatchObject({ kind: 'bad-reply', isRetryable: false });
+    expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true })).toMatchObject({ kind: 'timeout', isRetryable: true });
+    expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true, aborted: true })).toMatchObject({ kind: 'aborted', isRetryable: false });
   });
 
   it('carries the retry-after of an HTTP error', () => {
@@ -38,7 +38,7 @@ describe('retryAfterMs', () => {
 });
 
 describe('retryDelay', () => {
-  const failure: AttemptFailure = { kind: 'http', detail: 'HTTP 500', status: 500, retryable: true };
+  const failure: AttemptFailure = { kind: 'http', detail: 'HTTP 500', status: 500, isRetryable: true };
 
   it('doubles per attempt with up to half again of jitter, under the cap', () => {
     const options = { baseDelayMs: 100, maxDelayMs: 1000 };

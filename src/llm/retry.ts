@@ -1,5 +1,5 @@
 import { APICallError } from 'ai';
-import type { ModelCallFailure } from '../core/model.ts';
+import { isRetryableModelFailure, type ModelCallFailure } from '../core/model.ts';
 
 export interface RetryOptions {
   /** Backoff before the second attempt; it doubles for each attempt after that. */
@@ -15,9 +15,21 @@ export interface AttemptFailure {
   kind: ModelCallFailure;
   detail: string;
   status?: number;
-  retryable: boolean;
+  /** As `ModelCallError.isRetryable` says for the same kind and status (`isRetryableModelFailure`). */
+  isRetryable: boolean;
   /** The wait the server asked for, in milliseconds. */
   retryAfterMs?: number;
+}
+
+/**
+ * An attempt's failure; whether it is retried follows `isRetryableModelFailure`, the rule the
+ * final `ModelCallError` follows too, so that the loop and the error never disagree.
+ *
+ * @example
+ * attemptFailure('http', 'HTTP 503: overloaded', 503).isRetryable // true
+ */
+export function attemptFailure(kind: ModelCallFailure, detail: string, status?: number): AttemptFailure {
+  return { kind, detail, ...(status === undefined ? {} : { status }), isRetryable: isRetryableModelFailure(kind, status) };
 }
 
 const NETWORK_CODES = new Set([
@@ -67,29 +79,18 @@ export function retryAfterMs(headers: Record<string, string> | undefined, now = 
  * abort.
  */
 export function classifyFailure(error: unknown, state: { aborted: boolean; timedOut: boolean; timeoutMs: number }): AttemptFailure {
-  if (state.aborted) return { kind: 'aborted', detail: 'the caller aborted the call', retryable: false };
-  if (state.timedOut) return { kind: 'timeout', detail: `no reply within ${state.timeoutMs} ms`, retryable: true };
+  if (state.aborted) return attemptFailure('aborted', 'the caller aborted the call');
+  if (state.timedOut) return attemptFailure('timeout', `no reply within ${state.timeoutMs} ms`);
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
-    if (status === undefined) {
-      return { kind: 'network', detail: rootMessage(error), retryable: true };
-    }
-    if (status >= 200 && status < 300) {
-      return { kind: 'bad-reply', detail: `unreadable reply (HTTP ${status}): ${error.message}`, status, retryable: false };
-    }
-    const retryable = status === 429 || status >= 500;
+    if (status === undefined) return attemptFailure('network', rootMessage(error));
+    if (status >= 200 && status < 300) return attemptFailure('bad-reply', `unreadable reply (HTTP ${status}): ${error.message}`, status);
     const after = retryAfterMs(error.responseHeaders);
-    return {
-      kind: 'http',
-      detail: `HTTP ${status}: ${error.message}`,
-      status,
-      retryable,
-      ...(after === undefined ? {} : { retryAfterMs: after }),
-    };
+    const failure = attemptFailure('http', `HTTP ${status}: ${error.message}`, status);
+    return after === undefined ? failure : { ...failure, retryAfterMs: after };
   }
-  const code = networkCode(error);
-  if (code !== undefined) return { kind: 'network', detail: rootMessage(error), retryable: true };
-  return { kind: 'bad-reply', detail: rootMessage(error), retryable: false };
+  if (networkCode(error) !== undefined) return attemptFailure('network', rootMessage(error));
+  return attemptFailure('bad-reply', rootMessage(error));
 }
 
 /**

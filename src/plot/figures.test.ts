@@ -5,12 +5,14 @@ import { lineagePlot } from './lineage.ts';
 import type { PlotCandidate, PlotContext, PlotOutput } from './plot.ts';
 import { scorePlot } from './score.ts';
 
-function context(candidates: PlotCandidate[], config: unknown): PlotContext {
+/** `initialGenome` is what the store answers for the run's initial candidate (the default grid axis derives from it). */
+function context(candidates: PlotCandidate[], config: unknown, initialGenome?: Record<string, string>): PlotContext {
   const run: RunRecord = {
     id: 'rtest', experiment: 'unit', experimentDir: '', config, createdAt: 0, status: 'finished',
     settings: { seed: 1, options: {}, budget: { targetScore: 10 }, concurrency: 1 },
   };
-  return { store: {} as Store, run, candidates: () => candidates };
+  const store = { getGenome: (id: string) => (id === 'rtest-0' ? initialGenome : undefined) } as unknown as Store;
+  return { store, run, candidates: () => candidates };
 }
 
 function candidate(seq: number, score: number | undefined, features: Record<string, number> = {}, island = 0): PlotCandidate {
@@ -36,7 +38,7 @@ describe('figures on unusual runs', () => {
   });
 
   it('draws a one-candidate run', () => {
-    const runContext = context([candidate(0, 1, { length: 100 })], { archive: { kind: 'map-elites', islands: 1 } });
+    const runContext = context([candidate(0, 1, { length: 100 })], { archive: { kind: 'map-elites', islands: 1 } }, { 'pack.js': 'x'.repeat(100) });
     expect(svgOf(scorePlot.render(runContext))).toContain('target 10');
     expect(svgOf(lineagePlot.render(runContext))).toContain('best: rtest-0');
     expect(svgOf(gridPlot.render(runContext)).match(/class="cell"/g)).toHaveLength(1);

@@ -1,7 +1,9 @@
 import type { FeatureAxis } from '../core/archive.ts';
-import type { PlotCandidate } from './plot.ts';
+import { OuroError } from '../core/errors.ts';
+import { FeatureGrid, gridAxes, homeIslands, storedMapElites } from '../core/feature-grid.ts';
+import type { PlotCandidate, PlotContext } from './plot.ts';
 
-/** Best score per cell of one island's grid: `scores[row * columns + column]`, NaN where empty. */
+/** Best score per cell of one island's grid, indexed by cell number (`scores[y * columns + x]`), NaN where empty. */
 export interface IslandGrid {
   island: number;
   scores: Float64Array;
@@ -11,51 +13,58 @@ export interface IslandGrid {
 }
 
 /**
- * The bin of a feature value, as the archive places it: clamped to the axis, and a missing or
- * NaN feature in the first bin.
+ * The best ok score per cell, one grid per island, placed as the archive places candidates: the
+ * cell of every axis (axes after the second fold into rows, see `FeatureGrid`), and the initial
+ * candidate on every island. A cell keeps its first best on a tie, as the archive does. Migrants
+ * are not replayed: each candidate shows on its own island.
  */
-export function binOf(axis: FeatureAxis, value: number | undefined): number {
-  if (value === undefined || Number.isNaN(value)) return 0;
-  const bin = Math.floor(((value - axis.min) / (axis.max - axis.min)) * axis.bins);
-  return Math.min(Math.max(bin, 0), axis.bins - 1);
-}
-
-/**
- * Bins every ok candidate over the first two axes (columns, rows) and keeps the best score per
- * cell, one grid per island. Axes beyond the second are left out: their cells project onto the
- * first two, where the best of them shows.
- */
-export function bestPerCell(candidates: readonly PlotCandidate[], axes: readonly FeatureAxis[], islands: number): IslandGrid[] {
-  const [columnAxis, rowAxis] = axes;
-  const columns = columnAxis?.bins ?? 1;
-  const rows = rowAxis?.bins ?? 1;
+export function bestPerCell(candidates: readonly PlotCandidate[], axes: readonly FeatureAxis[] | FeatureGrid, islands: number): IslandGrid[] {
+  const grid = axes instanceof FeatureGrid ? axes : new FeatureGrid(axes);
   const grids: IslandGrid[] = Array.from({ length: islands }, (_, island) => ({
-    island, scores: new Float64Array(columns * rows).fill(Number.NaN), ids: new Array<string | undefined>(columns * rows), filled: 0,
+    island, scores: new Float64Array(grid.cells).fill(Number.NaN), ids: new Array<string | undefined>(grid.cells), filled: 0,
   }));
   for (const candidate of candidates) {
     if (candidate.score === undefined) continue;
-    const grid = grids[candidate.island] ?? grids[0];
-    if (!grid) continue;
-    const column = columnAxis ? binOf(columnAxis, candidate.features[columnAxis.name]) : 0;
-    const row = rowAxis ? binOf(rowAxis, candidate.features[rowAxis.name]) : 0;
-    const cell = row * columns + column;
-    const current = grid.scores[cell] as number;
-    if (Number.isNaN(current)) grid.filled++;
-    if (Number.isNaN(current) || candidate.score > current) {
-      grid.scores[cell] = candidate.score;
-      grid.ids[cell] = candidate.id;
+    const cell = grid.cellOf(candidate.features);
+    for (const island of homeIslands(candidate.island, candidate.parentIds.length === 0, islands)) {
+      const target = grids[island] as IslandGrid;
+      const current = target.scores[cell] as number;
+      if (Number.isNaN(current)) target.filled++;
+      if (Number.isNaN(current) || candidate.score > current) {
+        target.scores[cell] = candidate.score;
+        target.ids[cell] = candidate.id;
+      }
     }
   }
   return grids;
 }
 
+/** A run's MAP-Elites grid as its archive laid it out, with the best ok candidate per cell and island. */
+export interface RunGrid {
+  grid: FeatureGrid;
+  islands: number;
+  cells: IslandGrid[];
+}
+
 /**
- * The axes the engine used: the config's, or its default of one axis over genome length from half
- * to twice the initial genome's (which the initial candidate's `length` feature records).
+ * Rebuilds a run's grid from the store: its configured axes, or the engine's default over the
+ * initial genome's length; undefined when the run's archive is not MAP-Elites.
+ *
+ * @example
+ * const built = runGrid(plotContext(store, run));
+ * if (built && !('skipped' in built)) console.log(built.cells[0]?.filled);
  */
-export function gridAxes(configured: readonly FeatureAxis[] | undefined, candidates: readonly PlotCandidate[]): FeatureAxis[] {
-  if (configured && configured.length > 0) return [...configured];
-  const length = candidates.find((candidate) => candidate.parentIds.length === 0)?.features.length;
-  if (length === undefined || !(length > 0)) return [];
-  return [{ name: 'length', min: Math.floor(length / 2), max: length * 2, bins: 10 }];
+export function runGrid(context: PlotContext): RunGrid | { skipped: string } | undefined {
+  const stored = storedMapElites(context.run.config);
+  if (!stored) return undefined;
+  const initial = stored.features ? undefined : context.store.getGenome(`${context.run.id}-0`);
+  if (!stored.features && !initial) return { skipped: 'the run records no feature axes and no initial genome whose length to bin by' };
+  let grid: FeatureGrid;
+  try {
+    grid = new FeatureGrid(gridAxes(stored.features, initial));
+  } catch (error) {
+    if (error instanceof OuroError) return { skipped: `the run's stored config has a malformed grid: ${error.message}` };
+    throw error;
+  }
+  return { grid, islands: stored.islands, cells: bestPerCell(context.candidates(), grid, stored.islands) };
 }

@@ -1,20 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OuroError } from '../core/errors.ts';
-import type { SoupStore } from '../store/soup.ts';
 import type { Store } from '../store/store.ts';
 import { gridPlot } from './grid.ts';
 import { lineagePlot } from './lineage.ts';
-import { PlotRegistry, type Plot, type PlotContext, type SoupPlotContext } from './plot.ts';
+import { PlotRegistry, type Plot, type PlotContext } from './plot.ts';
 import { svgToPng, type PngOptions } from './render.ts';
 import { plotContext } from './run-data.ts';
 import { scorePlot } from './score.ts';
-import { soupPlotContext, soupPlots } from './soup.ts';
 
-export type { Plot, PlotCandidate, PlotContext, PlotOutput, SoupPlotContext } from './plot.ts';
+export type { Plot, PlotCandidate, PlotContext, PlotOutput } from './plot.ts';
 export { PlotRegistry } from './plot.ts';
 export { renderChart, svgToPng } from './render.ts';
-export { soupPlotContext, soupPlots } from './soup.ts';
 
 /** The plots `ouro plot` writes: the score curve, the lineage tree and the MAP-Elites grid. */
 export const defaultPlots = new PlotRegistry().register(scorePlot).register(lineagePlot).register(gridPlot);
@@ -50,23 +47,8 @@ export function writePlots(store: Store, runId: string, outDir: string, options:
   return writeFigures(plotContext(store, run), options.plots ?? defaultPlots.list(), outDir, options);
 }
 
-/**
- * Writes the figures of a soup run (`soup-entropy`, `soup-top-programs`, `soup-bytes`) the same
- * way: an SVG and a PNG each, and the reason for any plot the run has too few rows for.
- *
- * @example
- * const store = new SqliteStore('.ouro/ouro.db', { readonly: true });
- * const soups = store.soups();
- * if (soups) writeSoupPlots(soups, 's1a2b3c4', '.ouro/runs/s1a2b3c4/plots');
- */
-export function writeSoupPlots(soups: SoupStore, runId: string, outDir: string, options: WritePlotsOptions<SoupPlotContext> = {}): PlotsResult {
-  const run = soups.getSoupRun(runId);
-  if (!run) throw new OuroError('run-unknown', `no soup run ${runId} (see \`ouro soup ls\`)`, { field: 'run' });
-  return writeFigures(soupPlotContext(soups, run), options.plots ?? soupPlots.list(), outDir, options);
-}
-
 /** Renders each plot against one context and writes what it draws; the loop every kind of run shares. */
-function writeFigures<C>(context: C, plots: readonly Plot<C>[], outDir: string, png: PngOptions): PlotsResult {
+export function writeFigures<C>(context: C, plots: readonly Plot<C>[], outDir: string, png: PngOptions): PlotsResult {
   const result: PlotsResult = { written: [], skipped: [] };
   mkdirSync(outDir, { recursive: true });
   for (const plot of plots) {

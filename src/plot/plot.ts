@@ -1,5 +1,4 @@
 import type { EvaluationStatus } from '../core/types.ts';
-import type { SoupMetrics, SoupRunRecord, SoupStore } from '../store/soup.ts';
 import type { RunRecord, Store } from '../store/store.ts';
 
 /** One committed candidate, as the plots see it: no genome, diff or feedback. */
@@ -23,20 +22,12 @@ export interface PlotContext {
   candidates(): readonly PlotCandidate[];
 }
 
-/** What a soup plot reads: the soup run, its store, and its metrics rows read once and shared. */
-export interface SoupPlotContext {
-  readonly soups: SoupStore;
-  readonly run: SoupRunRecord;
-  /** The run's metrics rows, oldest first; read from the store on first use. */
-  metrics(): readonly SoupMetrics[];
-}
-
 /** An SVG document, or why the plot does not apply to this run (a grid for a run without one). */
 export type PlotOutput = { svg: string } | { skipped: string };
 
 /**
  * A figure of a run, written as `<name>.svg` and `<name>.png`. `C` is what it draws from: an
- * evolution run's {@link PlotContext} by default, or a soup run's {@link SoupPlotContext}.
+ * evolution run's {@link PlotContext} by default, or another kind of run's context (the soup's).
  *
  * @example
  * const failures: Plot = {

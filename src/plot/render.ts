@@ -2,6 +2,9 @@ import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import { FONT_FAMILY } from './theme.ts';
 
+/** A chart's option object, for plots drawn outside this folder (the soup's). */
+export type ChartOption = echarts.EChartsOption;
+
 /** Renders an ECharts option to an SVG document without a browser. */
 export function renderChart(option: echarts.EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });

@@ -1,6 +1,6 @@
 import { isExpression, VISITOR_KEYS } from '@babel/types';
 import type { Node } from '@babel/types';
-import type { FileAnalysis, StatementSite } from './sites.ts';
+import type { FileAnalysis, StatementSite } from './site-types.ts';
 import { bindingNames } from './statements.ts';
 import { findToken, operatorClass } from './tokens.ts';
 import { LEAF_TYPES, slotOf } from './slots.ts';

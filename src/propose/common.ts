@@ -1,9 +1,12 @@
-import type { ParentView, ProposalContext, ProposalFailure, ProposalResult } from '../core/operator.ts';
+import type { Operator, ParentView, ProposalContext, ProposalFailure, ProposalResult } from '../core/operator.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
 import type { FileAnalysis } from './sites.ts';
-import { applyEdit, excerpt, lineAt, type Edit } from './source.ts';
+import { applyEdit, BABEL_LANGUAGES, excerpt, isBabelFile, lineAt, type Edit } from './source.ts';
 import { childError } from './validate.ts';
+
+/** What every embedded operator edits: spread into each, so the engine can tell before a run which files they reach. */
+export const BABEL_EDITS = { canEdit: isBabelFile, languages: BABEL_LANGUAGES } satisfies Pick<Operator, 'canEdit' | 'languages'>;
 
 export interface Located<T> {
   file: string;

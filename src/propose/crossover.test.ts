@@ -79,6 +79,12 @@ describe('crossover', () => {
     expect(await crossover().propose(contextFor([genome], 1))).toEqual({ failure: 'crossover needs two parents' });
   });
 
+  it('fails when handed the same candidate twice, even where its copies differ', async () => {
+    const context = contextFor([{ 'pack.js': SAMPLE }, { 'pack.js': SAMPLE_VARIANT }], 1);
+    const twice = { ...context, parents: [context.parents[0]!, { ...context.parents[1]!, entry: context.parents[0]!.entry }] };
+    expect(await crossover().propose(twice)).toEqual({ failure: 'crossover needs two different parents, got test-0 twice' });
+  });
+
   it('fails when the second parent has no node of the same category with different text', async () => {
     const first = { 'a.js': block('export const a = 1;') };
     const second = { 'a.js': block('export const a = 1;\n', 'export const frozen = 1; // other frozen text') };

@@ -1,7 +1,7 @@
 import type { Operator, ProposalResult } from '../core/operator.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
-import { excerpt, firstCharFrom, glues, lastCharBefore, location, noSite } from './common.ts';
+import { BABEL_EDITS, excerpt, firstCharFrom, glues, lastCharBefore, location, noSite } from './common.ts';
 import { analyzeFile, analyzeGenome, type FileAnalysis, type SyntaxSite } from './sites.ts';
 import { needsParentheses } from './slots.ts';
 import { applyEdit, indentAt, reindent, type Edit } from './source.ts';
@@ -36,9 +36,11 @@ export function crossover(): Operator {
   return {
     name: 'crossover',
     arity: 2,
+    ...BABEL_EDITS,
     async propose(context) {
       const [first, second] = context.parents;
       if (first === undefined || second === undefined) return { failure: 'crossover needs two parents' };
+      if (first.entry.id === second.entry.id) return { failure: `crossover needs two different parents, got ${first.entry.id} twice` };
       const { files, errors } = analyzeGenome(first.genome);
       if (files.length === 0) return noSite('crossover: no JavaScript or TypeScript EVOLVE block in parent 1', errors);
       const pairings: Pairing[] = [];

@@ -1,5 +1,5 @@
 import type { Operator } from '../core/operator.ts';
-import { excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
+import { BABEL_EDITS, excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
 import { analyzeGenome, type FileAnalysis, type StatementSite } from './sites.ts';
 import { regionHolding, startsLine, type Edit } from './source.ts';
 import { statementChoices, usedOutside } from './statements.ts';
@@ -18,6 +18,7 @@ export function deleteStatement(): Operator {
   return {
     name: 'delete-statement',
     arity: 1,
+    ...BABEL_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'delete-statement');
       if ('failure' in parent) return parent;

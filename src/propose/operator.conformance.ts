@@ -1,7 +1,7 @@
 import { parse, type ParserPlugin } from '@babel/parser';
 import { describe, expect, it } from 'vitest';
 import { checkFrozen, findRegions } from '../core/genome.ts';
-import type { Operator, ParentView, ProposalContext, ProposalResult } from '../core/operator.ts';
+import { canEditFile, type Operator, type ParentView, type ProposalContext, type ProposalResult } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
 import { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT, SAMPLE_ZOO } from './samples.ts';
@@ -19,13 +19,14 @@ const TEXT_FILES: Genome = {
   'config.json': '{ "// EVOLVE-BLOCK-START": 1, "rate": 0.5, "// EVOLVE-BLOCK-END": 2 }\n',
 };
 
-export function parentView(genome: Genome, score = 0): ParentView {
-  const entry = { id: 'test-0', seq: 0, score, island: 0, generation: 0, parentIds: [], features: {} };
+export function parentView(genome: Genome, score = 0, id = 'test-0'): ParentView {
+  const entry = { id, seq: 0, score, island: 0, generation: 0, parentIds: [], features: {} };
   return { entry, genome, feedback: '' };
 }
 
+/** Each parent is its own candidate (`test-0`, `test-1`), as the engine hands them over. */
 export function contextFor(parents: readonly Genome[], seed: number): ProposalContext {
-  return { parents: parents.map((genome) => parentView(genome)), inspirations: [], rng: Rng.fromSeed(seed) };
+  return { parents: parents.map((genome, index) => parentView(genome, 0, `test-${index}`)), inspirations: [], rng: Rng.fromSeed(seed) };
 }
 
 /** The parents an operator of this arity reads: the genome, then the variant for crossover. */
@@ -89,6 +90,8 @@ export function runOperatorConformance(factory: () => Operator, options: Conform
           expect(changed).toHaveLength(1);
           const file = changed[0] as string;
           expect(file).toMatch(/\.(js|ts)$/);
+          // What it declares it can edit must cover what it does edit: the engine drops operators by it.
+          expect(canEditFile(operator, file)).toBe(true);
           expect(parses(file, result.genome[file] as string)).toBe(true);
           expect(findRegions(result.genome[file] as string, file).length).toBe(findRegions(genome[file] as string, file).length);
         }
@@ -128,6 +131,12 @@ export function runOperatorConformance(factory: () => Operator, options: Conform
       const unclosed = { 'open.js': '// EVOLVE-BLOCK-START\nlet a = 1 + 2;\na = a * 3;\n' };
       const result = await run(parentsFor(operator, unclosed, unclosed), 1);
       expect(result).toEqual({ failure: expect.stringContaining('open.js') });
+    });
+
+    it('declares the languages it edits, and that it cannot edit other files', () => {
+      expect(operator.languages).toEqual(['JavaScript', 'TypeScript']);
+      for (const file of ['pack.js', 'spread.ts', 'view.tsx', 'tool.mjs']) expect(canEditFile(operator, file)).toBe(true);
+      for (const file of [...Object.keys(TEXT_FILES), 'main.py', 'kernel.c']) expect(canEditFile(operator, file)).toBe(false);
     });
 
     it('never touches files that are not JavaScript or TypeScript', async () => {

@@ -1,6 +1,6 @@
 import type { Operator } from '../core/operator.ts';
 import type { Rng } from '../core/rng.ts';
-import { excerpt, firstParent, location, noSite, pickAcross } from './common.ts';
+import { BABEL_EDITS, excerpt, firstParent, location, noSite, pickAcross } from './common.ts';
 import { analyzeGenome, type NumberSite } from './sites.ts';
 import { applyEdit } from './source.ts';
 
@@ -38,6 +38,7 @@ export function perturbNumber(options: PerturbNumberOptions = {}): Operator {
   return {
     name: 'perturb-number',
     arity: 1,
+    ...BABEL_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'perturb-number');
       if ('failure' in parent) return parent;

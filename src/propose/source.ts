@@ -17,6 +17,14 @@ export interface Edit {
 
 const EXTENSION = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 
+/** The languages the Babel-based operators parse, as named in messages. */
+export const BABEL_LANGUAGES: readonly string[] = Object.freeze(['JavaScript', 'TypeScript']);
+
+/** Whether the Babel-based operators can parse this file: JavaScript or TypeScript, by extension. */
+export function isBabelFile(file: string): boolean {
+  return EXTENSION.test(file);
+}
+
 /** The parse settings to try for a file, in order; empty for files operators must not touch. */
 export function parseSettingsFor(file: string): ParseSettings[] {
   const match = EXTENSION.exec(file);

@@ -1,5 +1,5 @@
 import type { Node } from '@babel/types';
-import type { FileAnalysis, StatementSite } from './sites.ts';
+import type { FileAnalysis, StatementSite } from './site-types.ts';
 
 /** A statement in its block, in one file. */
 export interface StatementChoice {

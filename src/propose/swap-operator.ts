@@ -2,7 +2,7 @@ import { VISITOR_KEYS } from '@babel/types';
 import type { Node } from '@babel/types';
 import type { Operator } from '../core/operator.ts';
 import { operatorClass } from './tokens.ts';
-import { firstParent, location, noSite, pickAcross } from './common.ts';
+import { BABEL_EDITS, firstParent, location, noSite, pickAcross } from './common.ts';
 import { analyzeGenome, type FileAnalysis, type OperatorSite } from './sites.ts';
 import { applyEdit, type Edit } from './source.ts';
 import { parseChild } from './validate.ts';
@@ -25,6 +25,7 @@ export function swapOperator(): Operator {
   return {
     name: 'swap-operator',
     arity: 1,
+    ...BABEL_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'swap-operator');
       if ('failure' in parent) return parent;

@@ -1,5 +1,5 @@
 import type { Operator } from '../core/operator.ts';
-import { excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
+import { BABEL_EDITS, excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
 import { analyzeGenome, type FileAnalysis, type StatementSite } from './sites.ts';
 import { regionHolding } from './source.ts';
 import { statementChoices, usedWithin } from './statements.ts';
@@ -19,6 +19,7 @@ export function swapStatements(): Operator {
   return {
     name: 'swap-statements',
     arity: 1,
+    ...BABEL_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'swap-statements');
       if ('failure' in parent) return parent;

@@ -1,12 +1,15 @@
-// Module resolution hook: `ouroboros` resolves to the engine that is running.
-let indexUrl;
+// Module resolution hook: `ouroboros` and its subpaths resolve to the engine that is running.
+/** Entry module URL by specifier, the same entries as the package's `exports`. */
+let entries = new Map();
 
-export function initialize(data) {
-  indexUrl = data.indexUrl;
+export function initialize({ rootUrl, extension }) {
+  entries = new Map([
+    ['ouroboros', new URL(`index${extension}`, rootUrl).href],
+    ['ouroboros/infer', new URL(`infer/index${extension}`, rootUrl).href],
+    ['ouroboros/testing', new URL(`testing/index${extension}`, rootUrl).href],
+  ]);
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier === 'ouroboros') return nextResolve(indexUrl, context);
-  if (specifier === 'ouroboros/testing') return nextResolve(new URL('./testing/index.ts', indexUrl).href, context);
-  return nextResolve(specifier, context);
+  return nextResolve(entries.get(specifier) ?? specifier, context);
 }

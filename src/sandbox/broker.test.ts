@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { probes, requireService } from '../../test/support/services.ts';
 import type { LlmConfig } from '../core/experiment.ts';
 import type { LlmExchange } from '../core/model.ts';
 import { createModel, Ledger, resolveModel } from '../llm/index.ts';
@@ -14,9 +15,9 @@ import { startModelBroker, type ModelBroker } from './broker.ts';
 const LLM: LlmConfig = { timeoutMs: 5_000, attempts: 1, maxOutputTokens: 256, prices: {} };
 const KEY = 'sk-secret-123';
 const TOKEN_CAP = 100;
-const BWRAP = '/usr/bin/bwrap';
-const BWRAP_MISSING = !existsSync(BWRAP);
-const SKIP_REASON = BWRAP_MISSING ? ' (skipped: bubblewrap not installed (apt-get install bubblewrap))' : '';
+// Found on PATH, where the guard looked for it.
+const BWRAP = 'bwrap';
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 
 interface Setup {
   server: ScriptedLlmServer;
@@ -113,7 +114,7 @@ describe('model broker', () => {
     expect((await stat(dirname(broker.socketPath))).mode & 0o777).toBe(0o711);
   });
 
-  it.skipIf(BWRAP_MISSING)(`serves an agent inside bubblewrap that has no key, no provider address and no network${SKIP_REASON}`, async () => {
+  it.skipIf(bubblewrap.missing)(bubblewrap.title('serves an agent inside bubblewrap that has no key, no provider address and no network'), async () => {
     const { server, broker, exchanges } = await setup([{ text: 'hello sandbox' }]);
     const output = await runInBubblewrap(broker.socketPath, server.url);
     const result = JSON.parse(output) as { status: number; reply: string; env: string; uid: number; fetch: string };

@@ -3,6 +3,7 @@
 import ivm from 'isolated-vm';
 import { SandboxError, type CandidateModule, type IsolateLimits, type JsonValue } from '../core/sandbox.ts';
 import { harnessSource, resolveImport, toIsolateSource } from './transpile.ts';
+import { parseIsolateReply, type IsolateReply } from './isolate-reply.ts';
 
 /** Longest error message kept from the isolate, in characters. */
 const MESSAGE_LIMIT = 2000;
@@ -12,7 +13,7 @@ const TIMED_OUT = 'Script execution timed out.';
 /** How long after isolated-vm's own timeout the host stops waiting for a promise. */
 const HOST_GRACE_MS = 50;
 
-type Reply = { ok: true; value: unknown } | { ok: false; kind: 'error' | 'invalid-result'; message: string };
+type Reply = IsolateReply;
 
 /** A fresh context with the harness installed: what one `load` consumes. */
 interface Prepared {
@@ -275,14 +276,9 @@ class LoadedModule implements CandidateModule {
 }
 
 function readReply(raw: unknown): Reply {
-  const reply = raw as Partial<Record<'ok' | 'value' | 'kind' | 'message', unknown>> | null;
-  if (typeof reply === 'object' && reply !== null) {
-    if (reply.ok === true) return { ok: true, value: reply.value };
-    if (reply.ok === false && (reply.kind === 'error' || reply.kind === 'invalid-result') && typeof reply.message === 'string') {
-      return { ok: false, kind: reply.kind, message: reply.message };
-    }
-  }
-  throw new SandboxError('invalid-result', 'the isolate sent a malformed reply');
+  const reply = parseIsolateReply(raw);
+  if (!reply) throw new SandboxError('invalid-result', 'the isolate sent a malformed reply');
+  return reply;
 }
 
 function readExports(reply: Reply, entry: string): string[] {

@@ -3,16 +3,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { probes, requireService } from '../../test/support/services.ts';
 import { SandboxError } from '../core/sandbox.ts';
 import { findBubblewrap } from './bubblewrap.ts';
 import { UNSAFE_WARNING, runSandboxed, type SandboxedRunOptions } from './process.ts';
 
-const SKIP_REASON = 'skipped: bubblewrap not installed (apt-get install bubblewrap)';
-const noBubblewrap = 'missing' in findBubblewrap();
-if (noBubblewrap) console.warn(SKIP_REASON);
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 /** A test that needs bubblewrap says why it was skipped in its own name. */
-const needsBubblewrap = (name: string): string => (noBubblewrap ? `${name} (${SKIP_REASON})` : name);
-const sandboxed = it.skipIf(noBubblewrap);
+const needsBubblewrap = bubblewrap.title;
+const sandboxed = it.skipIf(bubblewrap.missing);
 const MISSING_BWRAP = '/nonexistent/ouro-test/bwrap';
 
 const parents: string[] = [];

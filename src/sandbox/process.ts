@@ -1,7 +1,7 @@
 /**
  * The process tier: runs a program (Node, Python, shell) in a fresh bubblewrap sandbox under
  * prlimit, with a wall-clock timeout, capped output and a private scratch folder. See the
- * threat model in the design notes: the candidate is hostile.
+ * sandbox threat model: the candidate is hostile.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';

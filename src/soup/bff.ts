@@ -1,5 +1,5 @@
 /**
- * BFF interpreter, following issue 7 (the paper's reference language `bff_noheads`).
+ * BFF interpreter: the paper's reference language `bff_noheads`.
  *
  * A tape is 128 bytes: program A in bytes 0–63, program B in bytes 64–127. The tape is
  * both code and data, and it is modified in place while it runs.
@@ -43,16 +43,8 @@ const K_COPY_1_TO_0 = 0x2c;
 const K_LOOP_START = 0x5b;
 const K_LOOP_END = 0x5d;
 
-export const OP_HEAD0_LEFT = K_HEAD0_LEFT; // '<'
-export const OP_HEAD0_RIGHT = K_HEAD0_RIGHT; // '>'
-export const OP_HEAD1_LEFT = K_HEAD1_LEFT; // '{'
-export const OP_HEAD1_RIGHT = K_HEAD1_RIGHT; // '}'
-export const OP_INC = K_INC; // '+'
-export const OP_DEC = K_DEC; // '-'
-export const OP_COPY_0_TO_1 = K_COPY_0_TO_1; // '.'
-export const OP_COPY_1_TO_0 = K_COPY_1_TO_0; // ','
-export const OP_LOOP_START = K_LOOP_START; // '['
-export const OP_LOOP_END = K_LOOP_END; // ']'
+/** The `[` instruction's byte, for the replicator score's loop check. */
+export const OP_LOOP_START = K_LOOP_START;
 
 
 /** The ten instruction characters, in the order `< > { } + - . , [ ]`. */

@@ -1,5 +1,5 @@
 /**
- * Soup metrics from issue 7: Shannon entropy of the byte histogram, high-order entropy
+ * Soup metrics: Shannon entropy of the byte histogram, high-order entropy
  * (Shannon entropy minus brotli-compressed bits per byte), distinct and most common programs.
  */
 import { brotliCompressSync, constants as zlibConstants } from "node:zlib";

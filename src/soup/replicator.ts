@@ -1,5 +1,5 @@
 /**
- * Replicator score of a BFF program, following issue 7 (after the paper):
+ * Replicator score of a BFF program, after the paper:
  *   1. Put P in the first half of a tape and random noise in the second. Run it.
  *   2. Run `generations` (4) more generations: each time copy the second half to the first,
  *      refill the second with new noise, and run.

@@ -1,5 +1,5 @@
 /**
- * The soup from issue 7: N programs of 64 bytes in one flat `Uint8Array`, and the epoch
+ * The soup: N programs of 64 bytes in one flat `Uint8Array`, and the epoch
  * that pairs them up, mutates the pair's tape and runs it.
  *
  * Choices made where the issue leaves room (each one written down here):

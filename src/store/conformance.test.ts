@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
+import { probes, requireService } from '../../test/support/services.ts';
 import { storeConformance } from './conformance.ts';
 import { PostgresStore } from './postgres.ts';
 import { testPostgres } from './postgres-testing.ts';
@@ -20,10 +21,11 @@ storeConformance('SqliteStore', {
   },
 });
 
-const postgres = await testPostgres();
-if (postgres.unavailable) {
+const postgresService = await requireService('PostgreSQL', probes.postgres);
+const postgres = testPostgres();
+if (postgresService.missing) {
   describe('PostgresStore (store conformance)', () => {
-    it.skip(`skipped: ${postgres.unavailable}`, () => {});
+    it.skip(postgresService.title('every conformance test'), () => {});
   });
 } else {
   // Each test opens a database of its own; the URL is kept so the raw hook can reach it.

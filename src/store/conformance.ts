@@ -112,7 +112,9 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       seedRun(store);
       seedRun(store, 'r2', 2);
       store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
-      expect(() => store.commitCandidate(candidate('r1', 1), evaluation('r1-1', 2), state('h0', 2), [failures('lost', 1)])).toThrow();
+      expect(() => store.commitCandidate(candidate('r1', 1), evaluation('r1-1', 2), state('h0', 2), [failures('lost', 1)])).toThrow(
+        expect.objectContaining({ code: 'store-write', candidate: 'r1-1', message: expect.stringMatching(/^cannot write candidate r1-1\b.*genome_hash/) }),
+      );
       expect(store.getCandidate('r1-1')).toBeUndefined();
       expect([...store.replay('r1')]).toHaveLength(1);
       // Another run may hold the same genome.
@@ -120,12 +122,36 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       expect(store.getCandidate('r2-0')).toBeDefined();
     });
 
+    it('stores a parent named twice once, keeping the order of first mention', async () => {
+      const store = await open();
+      seedRun(store);
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', 2), state('h1', 1));
+      store.commitCandidate(candidate('r1', 2, ['r1-1', 'r1-0', 'r1-1', 'r1-0']), evaluation('r1-2', 3), state('h2', 2));
+      expect(store.getCandidate('r1-2')?.candidate.parentIds).toEqual(['r1-1', 'r1-0']);
+      expect(store.childrenOf('r1-0')).toEqual(['r1-1', 'r1-2']);
+      expect(store.childrenOf('r1-1')).toEqual(['r1-2']);
+      const replayed = [...store.replay('r1')].flatMap((row) => (row.kind === 'candidate' ? [row.candidate.parentIds] : []));
+      expect(replayed).toEqual([[], ['r1-0'], ['r1-1', 'r1-0']]);
+    });
+
     it('rolls back a commit that fails midway, after its failures, candidate and a parent were written', async () => {
       const store = await open();
       seedRun(store);
       store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
-      // The second parent row repeats the first and breaks the parents' primary key.
-      expect(() => store.commitCandidate(candidate('r1', 1, ['r1-0', 'r1-0']), evaluation('r1-1', 2), state('h1', 2), [failures('lost', 1)])).toThrow();
+      // A link written past the store makes the child's second parent row break the parents' primary key.
+      await backend.raw(store, "INSERT INTO candidate_parents (parent_id, child_id) VALUES ('r1-x', 'r1-1')");
+      let failure: unknown;
+      try {
+        store.commitCandidate(candidate('r1', 1, ['r1-0', 'r1-x']), evaluation('r1-1', 2), state('h1', 2), [failures('lost', 1)]);
+      } catch (error) {
+        failure = error;
+      }
+      // The error says what failed to be written, and never that the database could not be opened.
+      expect(failure).toMatchObject({ code: 'store-write', candidate: 'r1-1', file: store.location });
+      expect((failure as Error).message).toMatch(/candidate r1-1\b/);
+      expect((failure as Error).message).toMatch(/candidate_parents/);
+      expect((failure as Error).message).not.toMatch(/cannot open|cannot connect/);
       expect(store.getCandidate('r1-1')).toBeUndefined();
       expect(store.getGenome('r1-1')).toBeUndefined();
       expect(store.childrenOf('r1-0')).toEqual([]);
@@ -258,7 +284,7 @@ function candidate(runId: string, seq: number, parentIds: string[] = []): Candid
 
 function evaluation(id: string, score: number | undefined): Evaluation {
   return {
-    candidateId: id, status: score === undefined ? 'error' : 'ok', ...(score === undefined ? { error: 'boom' } : { score }),
+    candidateId: id, ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
     metrics: { m: 1.25 }, features: { length: 10 }, instances: { a: 0.5 }, feedback: 'fine', artifacts: { a: [1, 2] }, stage: 'final', durationMs: 1.5,
   };
 }

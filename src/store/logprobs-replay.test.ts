@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { probes, requireService } from '../../test/support/services.ts';
 import type { LlmConfig } from '../core/experiment.ts';
 import { setupModels } from '../engine/models.ts';
 import { selfCertaintyBestOfN } from '../infer/self-certainty.ts';
@@ -104,9 +105,10 @@ describe('replaying token log-probabilities from the database', () => {
   });
 });
 
-const postgres = await testPostgres();
+const postgresService = await requireService('PostgreSQL', probes.postgres);
+const postgres = testPostgres();
 
-describe.skipIf(postgres.unavailable !== undefined)(postgres.unavailable ? `replaying log-probabilities from PostgreSQL: skipped: ${postgres.unavailable}` : 'replaying log-probabilities from PostgreSQL', () => {
+describe.skipIf(postgresService.missing)(postgresService.title('replaying log-probabilities from PostgreSQL'), () => {
   afterAll(() => postgres.dropDatabases());
 
   it('PostgresStore: a replay without the server reaches the same soft self-consistency and self-certainty choices', async () => {

@@ -4,12 +4,7 @@ import pg from 'pg';
 /** The server tests use: `OURO_TEST_POSTGRES_URL`, else the local one with trust auth. */
 export const TEST_POSTGRES_URL = process.env.OURO_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** CI sets this, so that a missing server fails the suite instead of skipping it. */
-export const REQUIRE_SERVICES = process.env.OURO_REQUIRE_SERVICES === '1';
-
 export interface TestPostgres {
-  /** Why the tests cannot run, or undefined when the server answered. */
-  unavailable: string | undefined;
   /** A fresh database of its own on the test server; its URL. */
   createDatabase(): Promise<string>;
   /** Drops every database createDatabase made. */
@@ -34,22 +29,37 @@ async function execute(url: string, sql: string): Promise<pg.QueryResult> {
   }
 }
 
+let answered: Promise<string | undefined> | undefined;
+
 /**
- * Connects to the test server once. Tests then skip with the reason when it is unreachable, or
- * fail when `OURO_REQUIRE_SERVICES=1`.
+ * Why the test server cannot be used (with the install command), or undefined when it answers a
+ * query. Asked once per test file. It only says what is missing: test/support/services.ts
+ * `requireService` alone decides whether a suite skips or fails.
+ *
+ * @example
+ * const postgres = await requireService('PostgreSQL', postgresUnavailable);
  */
-export async function testPostgres(): Promise<TestPostgres> {
-  let unavailable: string | undefined;
-  try {
-    await execute(TEST_POSTGRES_URL, 'SELECT 1');
-  } catch (error) {
-    const where = TEST_POSTGRES_URL.replace(/\/\/([^:/@]*):[^@]*@/, '//$1@');
-    unavailable = `PostgreSQL not reachable at ${where} (${(error as Error).message}); install and start it (apt-get install postgresql) or set OURO_TEST_POSTGRES_URL`;
-    if (REQUIRE_SERVICES) throw new Error(`OURO_REQUIRE_SERVICES=1 but ${unavailable}`);
-  }
+export function postgresUnavailable(): Promise<string | undefined> {
+  answered ??= execute(TEST_POSTGRES_URL, 'SELECT 1').then(
+    () => undefined,
+    (error: Error) => {
+      const where = TEST_POSTGRES_URL.replace(/\/\/([^:/@]*):[^@]*@/, '//$1@');
+      return `no server answers at ${where} (${error.message}); apt-get install postgresql and start it, or set OURO_TEST_POSTGRES_URL`;
+    },
+  );
+  return answered;
+}
+
+/**
+ * Helpers on the test server, for suites whose guard found it (see `postgresUnavailable`).
+ *
+ * @example
+ * const server = testPostgres();
+ * const url = await server.createDatabase();
+ */
+export function testPostgres(): TestPostgres {
   const created: string[] = [];
   return {
-    unavailable,
     async createDatabase() {
       const name = `ouro_test_${randomBytes(6).toString('hex')}`;
       await execute(TEST_POSTGRES_URL, `CREATE DATABASE ${name}`);

@@ -8,12 +8,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LlmExchange } from '../core/model.ts';
 import { evolve, resume } from '../engine/evolve.ts';
-import { openStore } from '../engine/open-store.ts';
+import { openStore } from './open.ts';
+import { probes, requireService } from '../../test/support/services.ts';
 import { writeTinyExperiment } from '../testing/tiny-experiment.ts';
 import { CHECK_VERSION, CREATE_META, CREATE_SCHEMA, SCHEMA_LOCK_KEY } from './postgres-schema.ts';
 import { testPostgres } from './postgres-testing.ts';
 import { PostgresStore, redactUrl } from './postgres.ts';
-import { openDashboardQueries } from './queries.ts';
+import { openDashboardQueries } from './open.ts';
 import { SqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
@@ -56,9 +57,10 @@ describe('PostgresStore without a server', () => {
   });
 });
 
-const postgres = await testPostgres();
+const postgresService = await requireService('PostgreSQL', probes.postgres);
+const postgres = testPostgres();
 
-describe.skipIf(postgres.unavailable !== undefined)(postgres.unavailable ? `PostgresStore: skipped: ${postgres.unavailable}` : 'PostgresStore', () => {
+describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'), () => {
   afterAll(() => postgres.dropDatabases());
 
   it('names a missing database', async () => {

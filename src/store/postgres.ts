@@ -23,7 +23,13 @@ export interface Statement {
   values?: unknown[];
 }
 
-export interface WorkerError { message: string; code: string | null; detail: string | null; constraint: string | null }
+export interface WorkerError { message: string; code: string | null; detail: string | null; constraint: string | null; table?: string | null }
+
+/** What a write was storing, for the message when it fails: `candidate r-3`. */
+export interface WriteTarget {
+  what: string;
+  candidate?: string;
+}
 export type WorkerReply = { error: WorkerError } | { handle: number } | { rows: unknown[][] } | Record<string, never>;
 /** What postgres-worker.js does: `snapshot` holds a read-only transaction for the `run`s up to `release`. */
 export type WorkerRequest =
@@ -47,15 +53,15 @@ function call(request: WorkerRequest): WorkerReply {
   return worker(request);
 }
 
-/** One request to the worker thread, with its failures as store errors that name the database. */
-export function send(location: string, request: WorkerRequest): WorkerReply {
+/** One request to the worker thread, with its failures as store errors that name the database (and `target`, for a write). */
+export function send(location: string, request: WorkerRequest, target?: WriteTarget): WorkerReply {
   let reply: WorkerReply;
   try {
     reply = call(request);
   } catch (error) {
     throw new OuroError('store-open', `PostgreSQL database ${location} did not answer: ${(error as Error).message}`, { file: location, cause: error });
   }
-  if ('error' in reply) throw storeError(location, reply.error);
+  if ('error' in reply) throw storeError(location, reply.error, target);
   return reply;
 }
 
@@ -79,14 +85,22 @@ export function redactUrl(url: string): string {
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '3D000', '28000', '28P01', '57P03']);
 
 /** Translates the server's SQLSTATE (or the socket's error code) into errors that name the database. */
-function storeError(location: string, error: WorkerError): OuroError {
+function storeError(location: string, error: WorkerError, target?: WriteTarget): OuroError {
   const cause = Object.assign(new Error(error.message), error);
   const code = error.code ?? '';
+  // Classes 22 and 23: a value or a constraint refused a row, which says nothing about the connection.
+  if (code.startsWith('22') || code.startsWith('23')) {
+    const where = [error.table ? `table ${error.table}` : '', error.constraint ? `constraint ${error.constraint}` : ''].filter(Boolean).join(', ');
+    const reason = `${error.message}${where ? ` (${where})` : ''}${error.detail ? `: ${error.detail}` : ''}`;
+    return new OuroError('store-write', `cannot write ${target?.what ?? 'a row'} to database ${location}: ${reason}`, {
+      file: location, ...(target?.candidate ? { candidate: target.candidate } : {}), cause,
+    });
+  }
   if (code === '25006') {
     return new OuroError('store-readonly', `database ${location} is read-only: ${error.message}`, { file: location, cause });
   }
   if (code === '40001' || code === '40P01' || code === '55P03') {
-    return new OuroError('store-locked', `database ${location} is busy (${error.message}); try again`, { file: location, retryable: true, cause });
+    return new OuroError('store-locked', `database ${location} is busy (${error.message}); try again`, { file: location, isRetryable: true, cause });
   }
   if (CONNECTION_CODES.has(code) || (error.code === null && /timeout|terminated|connect/i.test(error.message))) {
     return new OuroError('store-open', `cannot connect to PostgreSQL database ${location}: ${error.message || code}`, { file: location, cause });
@@ -143,13 +157,13 @@ export class PostgresStore implements Store {
     }
   }
 
-  private send(request: WorkerRequest): WorkerReply {
-    return send(this.location, request);
+  private send(request: WorkerRequest, target?: WriteTarget): WorkerReply {
+    return send(this.location, request, target);
   }
 
-  private statements(statements: Statement[], transaction: boolean): unknown[][] {
+  private statements(statements: Statement[], transaction: boolean, target?: WriteTarget): unknown[][] {
     if (this.handle === undefined) throw new OuroError('store-open', `database ${this.location} is closed`, { file: this.location });
-    return (this.send({ op: 'run', handle: this.handle, statements, transaction }) as { rows: unknown[][] }).rows;
+    return (this.send({ op: 'run', handle: this.handle, statements, transaction }, target) as { rows: unknown[][] }).rows;
   }
 
   /** One statement; its rows. */
@@ -163,8 +177,8 @@ export class PostgresStore implements Store {
   }
 
   /** Several statements in one transaction and one round trip to the worker; each one's rows. */
-  private transaction(statements: Statement[]): unknown[][] {
-    return this.statements(statements, true);
+  private transaction(statements: Statement[], target?: WriteTarget): unknown[][] {
+    return this.statements(statements, true, target);
   }
 
   createRun(run: NewRun): void {
@@ -192,6 +206,8 @@ export class PostgresStore implements Store {
   }
 
   commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures: readonly FailedProposals[] = []): void {
+    // A parent named twice is one parent: its link is stored once, and the list keeps the first order.
+    const parentIds = [...new Set(candidate.parentIds)];
     this.transaction([
       ...failureStatements(candidate.runId, failures),
       {
@@ -199,15 +215,15 @@ export class PostgresStore implements Store {
             rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
         values: [
-          candidate.id, candidate.runId, candidate.seq, JSON.stringify(candidate.parentIds), candidate.generation, candidate.island,
+          candidate.id, candidate.runId, candidate.seq, JSON.stringify(parentIds), candidate.generation, candidate.island,
           candidate.origin.operator, candidate.origin.description, candidate.origin.diff, JSON.stringify(candidate.genome), state.genomeHash,
           JSON.stringify(state.rngState), state.reward, Math.round(state.elapsedMs), state.logOrder, candidate.createdAt,
           candidate.origin.model ?? null, candidate.origin.rationale ?? null, candidate.origin.proposal ?? null,
         ],
       },
-      ...(candidate.parentIds.length === 0 ? [] : [{
+      ...(parentIds.length === 0 ? [] : [{
         text: 'INSERT INTO candidate_parents (parent_id, child_id) SELECT parent, $2 FROM unnest($1::text[]) AS parent',
-        values: [candidate.parentIds, candidate.id],
+        values: [parentIds, candidate.id],
       }]),
       {
         text: `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, error, duration_ms)
@@ -218,7 +234,7 @@ export class PostgresStore implements Store {
           evaluation.stage, evaluation.error ?? null, evaluation.durationMs,
         ],
       },
-    ]);
+    ], { what: `candidate ${candidate.id}`, candidate: candidate.id });
   }
 
   recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {

@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { probes, requireService } from '../../test/support/services.ts';
 import type { Candidate, Evaluation } from '../core/types.ts';
 import { PostgresStore } from './postgres.ts';
 import { testPostgres } from './postgres-testing.ts';
-import { emptyColumns, openDashboardQueries } from './queries.ts';
+import { emptyColumns } from './queries.ts';
+import { openDashboardQueries } from './open.ts';
 import { PostgresDashboardQueries } from './queries-postgres.ts';
 
 function newRun(store: PostgresStore, id: string): void {
@@ -43,9 +45,10 @@ describe('PostgresDashboardQueries without a server', () => {
   });
 });
 
-const postgres = await testPostgres();
+const postgresService = await requireService('PostgreSQL', probes.postgres);
+const postgres = testPostgres();
 
-describe.skipIf(postgres.unavailable !== undefined)(postgres.unavailable ? `PostgresDashboardQueries: skipped: ${postgres.unavailable}` : 'PostgresDashboardQueries', () => {
+describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboardQueries'), () => {
   afterAll(() => postgres.dropDatabases());
 
   it('refuses a database without Ouroboros tables and creates none', async () => {

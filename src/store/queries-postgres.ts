@@ -1,8 +1,7 @@
 import { OuroError } from '../core/errors.ts';
 import { POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION, POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
 import { redactUrl, send, type Statement, type WorkerReply, type WorkerRequest } from './postgres.ts';
-import type { AgentRecord } from './agents.ts';
-import type { CallSummary, CommitRow, Cursors, DashboardQueries, DgmAgentSummary, DgmRunListing, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
+import type { CallSummary, CommitRow, Cursors, DashboardQueries, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
 import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
 
 /*
@@ -230,20 +229,8 @@ export class PostgresDashboardQueries implements DashboardQueries {
     return this.query(COMMITS_AFTER, [runId, cursor, limit]).map((row) => ({ ...lineageRow(row), cursor: row.commit_id as number, elapsedMs: row.elapsed_ms as number }));
   }
 
-  /** DGM runs are stored in SQLite only for now: a PostgreSQL database has none. */
-  dgmRuns(): DgmRunListing[] {
-    return [];
-  }
-
-  dgmRun(_runId: string): DgmRunListing | undefined {
-    return undefined;
-  }
-
-  dgmAgents(_runId: string): DgmAgentSummary[] {
-    return [];
-  }
-
-  dgmAgent(_runId: string, _agentId: string): AgentRecord | undefined {
+  /** Capabilities that keep their own tables (the DGM) keep them in SQLite only: none here. */
+  sqliteConnection(): undefined {
     return undefined;
   }
 

@@ -4,9 +4,7 @@ import Database from 'better-sqlite3';
 import { OuroError } from '../core/errors.ts';
 import { DASHBOARD_MIN_SCHEMA_VERSION, SCHEMA_VERSION } from './schema.ts';
 import { runSummaryFromRow, type CandidateRow, type EvaluationRow, type LlmCallRow } from './rows.ts';
-import type { AgentRecord } from './agents.ts';
-import { SqliteDgmQueries } from './queries-dgm-sqlite.ts';
-import type { CallSummary, CommitRow, Cursors, DashboardQueries, DgmAgentSummary, DgmRunListing, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
+import type { CallSummary, CommitRow, Cursors, DashboardQueries, EvaluationColumns, LineageRow, RunListing } from './queries.ts';
 
 const RUN_LISTING = `SELECT r.id, r.experiment, r.created_at,
     (SELECT count(*) FROM candidates c WHERE c.run_id = r.id) AS evaluations,
@@ -78,7 +76,6 @@ export class SqliteDashboardQueries implements DashboardQueries {
   readonly location: string;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
-  private readonly dgm: SqliteDgmQueries;
 
   /** Throws `store-open` when the file is missing or unreadable, `store-corrupt` or `store-version` when it is not a database this version reads. */
   constructor(path: string) {
@@ -98,7 +95,6 @@ export class SqliteDashboardQueries implements DashboardQueries {
           : `${path} was written by an older Ouroboros (schema ${version}); \`ouro resume\` on one of its runs upgrades it`, { file: path });
       }
       this.statements = prepare(db);
-      this.dgm = new SqliteDgmQueries(db);
       this.db = db;
     } catch (error) {
       db?.close();
@@ -221,20 +217,8 @@ export class SqliteDashboardQueries implements DashboardQueries {
     }));
   }
 
-  dgmRuns(): DgmRunListing[] {
-    return this.dgm.runs();
-  }
-
-  dgmRun(runId: string): DgmRunListing | undefined {
-    return this.dgm.run(runId);
-  }
-
-  dgmAgents(runId: string): DgmAgentSummary[] {
-    return this.dgm.agents(runId);
-  }
-
-  dgmAgent(runId: string, agentId: string): AgentRecord | undefined {
-    return this.dgm.agent(runId, agentId);
+  sqliteConnection(): Database.Database {
+    return this.db;
   }
 
   /** Runs several queries on one snapshot, so a commit in between cannot make them disagree. */

@@ -20,7 +20,7 @@ function commit(store: SqliteStore, seq: number, parents: string[], score: numbe
     origin: { operator: parents.length === 0 ? 'initial' : 'perturb-number', description: '', diff: '' }, createdAt: 1000 + seq,
   };
   const evaluation: Evaluation = {
-    candidateId: candidate.id, status: score === undefined ? 'timeout' : 'ok', ...(score === undefined ? { error: 'slow' } : { score }),
+    candidateId: candidate.id, ...(score === undefined ? { status: 'timeout' as const, error: 'slow' } : { status: 'ok' as const, score }),
     metrics: {}, features: { spread: seq }, instances: {}, feedback: '', artifacts: {}, stage: 'final', durationMs: 1,
   };
   store.commitCandidate(candidate, evaluation, { rngState: [1, 2, 3, 4], reward: score ?? 0, elapsedMs: 10 * seq, genomeHash: `h${seq}`, logOrder: order++ });

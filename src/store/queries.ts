@@ -1,7 +1,4 @@
-import { isPostgresUrl } from './postgres.ts';
-import { PostgresDashboardQueries } from './queries-postgres.ts';
-import { SqliteDashboardQueries } from './queries-sqlite.ts';
-import type { AgentRecord, DgmRunSettings, DgmRunSummary } from './agents.ts';
+import type { SqliteDatabase } from './sqlite.ts';
 import type { CandidateRow, EvaluationRow, LlmCallRow } from './rows.ts';
 import type { RunSummary } from './store.ts';
 
@@ -69,22 +66,6 @@ export interface CommitRow extends Omit<LineageRow, 'parentIds'> {
   elapsedMs: number;
 }
 
-/** A DGM run as the dashboard lists it: the store's summary plus what its agents spent. */
-export interface DgmRunListing extends DgmRunSummary {
-  tokens: number;
-  costUsd: number;
-  wallMs: number;
-  /** Agents flagged `sandbox-violation`. */
-  flagged: number;
-  settings: DgmRunSettings;
-}
-
-/** One agent of a DGM run, light: no diff, code or task logs. */
-export interface DgmAgentSummary extends Pick<AgentRecord, 'id' | 'seq' | 'parentId' | 'kept' | 'discardReason' | 'score' | 'scores' | 'diagnosis' | 'metrics' | 'violations' | 'flags' | 'createdAt'> {
-  /** Tasks resolved and graded, per set the agent reached. */
-  tasks: Record<string, { resolved: number; total: number }>;
-}
-
 /**
  * What the dashboard reads from a run database, read-only. Every `after`/`upTo` pair is a range
  * of positions from `cursors(runId)` or `cursorOf`: (after, upTo], in commit order.
@@ -122,29 +103,12 @@ export interface DashboardQueries {
   cursorOf(runId: string, seq: number): number | undefined;
   /** The run's commits after `cursor`, oldest first, at most `limit`. */
   commitsAfter(runId: string, cursor: number, limit?: number): CommitRow[];
-  /** DGM runs, oldest first. Only SQLite stores them for now: elsewhere, and in a file without the DGM tables, an empty list. */
-  dgmRuns(): DgmRunListing[];
-  dgmRun(runId: string): DgmRunListing | undefined;
-  /** The run's agents in seq order, without diffs and task logs. */
-  dgmAgents(runId: string): DgmAgentSummary[];
-  /** One agent of the run in full, or undefined. */
-  dgmAgent(runId: string, agentId: string): AgentRecord | undefined;
+  /**
+   * The read-only SQLite connection, for a capability's own dashboard queries over its tables
+   * (the DGM's); undefined on PostgreSQL, which holds no such tables.
+   */
+  sqliteConnection(): SqliteDatabase | undefined;
   /** Runs several queries on one snapshot, so a commit in between cannot make them disagree; `work` must be synchronous. */
   snapshot<T>(work: () => T): T;
   close(): void;
 }
-
-/**
- * Opens the dashboard's queries over a SQLite file or a `postgres://` URL, read-only. Throws an
- * OuroError naming the database (without its password) when it cannot be read.
- *
- * @example
- * const queries = openDashboardQueries('postgres://ouro@db.example/ouro');
- * console.log(queries.runs().map((run) => run.id));
- * queries.close();
- */
-export function openDashboardQueries(db: string): DashboardQueries {
-  return isPostgresUrl(db) ? new PostgresDashboardQueries(db) : new SqliteDashboardQueries(db);
-}
-
-export { PostgresDashboardQueries, SqliteDashboardQueries };

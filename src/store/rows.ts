@@ -71,19 +71,20 @@ export function candidateFromRow(row: CandidateRow): Candidate {
 }
 
 export function evaluationFromRow(row: EvaluationRow): Evaluation {
+  const status = row.status as EvaluationStatus;
   return {
     candidateId: row.candidate_id,
-    status: row.status as EvaluationStatus,
-    ...(row.score === null ? {} : { score: row.score }),
+    // Only an ok row carries a score; the store writes none for the others.
+    ...(status === 'ok' ? { status, score: row.score as number } : { status }),
     metrics: JSON.parse(row.metrics),
     features: JSON.parse(row.features),
     instances: JSON.parse(row.instances),
     feedback: row.feedback,
     artifacts: JSON.parse(row.artifacts),
     stage: row.stage,
-    ...(row.error === null ? {} : { error: row.error }),
+    ...(status === 'ok' || row.error === null ? {} : { error: row.error }),
     durationMs: row.duration_ms,
-  };
+  } as Evaluation;
 }
 
 export interface LlmCallRow {

@@ -140,51 +140,10 @@ CREATE TABLE IF NOT EXISTS embeddings (
 `,
   },
   {
+    // Version 3 added the soup tables. They now belong to the soup (soup/store-sqlite.ts), which
+    // creates them on first use; a file that has them from this step keeps them as they are.
     version: 3,
-    sql: `
-CREATE TABLE IF NOT EXISTS soup_runs (
-  id TEXT PRIMARY KEY,
-  substrate TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  seed INTEGER NOT NULL,
-  settings TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS soup_events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id TEXT NOT NULL REFERENCES soup_runs(id),
-  kind TEXT NOT NULL,
-  data TEXT,
-  at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS soup_events_run ON soup_events(run_id, id);
-CREATE TABLE IF NOT EXISTS soup_metrics (
-  run_id TEXT NOT NULL REFERENCES soup_runs(id),
-  epoch INTEGER NOT NULL,
-  shannon_entropy REAL NOT NULL,
-  high_order_entropy REAL NOT NULL,
-  distinct_programs INTEGER NOT NULL,
-  top_programs TEXT NOT NULL,
-  top_replicator_score INTEGER NOT NULL,
-  interactions INTEGER NOT NULL,
-  steps INTEGER NOT NULL,
-  elapsed_ms INTEGER NOT NULL,
-  histogram BLOB NOT NULL,
-  PRIMARY KEY (run_id, epoch)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS soup_snapshots (
-  run_id TEXT NOT NULL REFERENCES soup_runs(id),
-  epoch INTEGER NOT NULL,
-  substrate TEXT NOT NULL,
-  bytes BLOB NOT NULL,
-  rng_state TEXT NOT NULL,
-  interactions INTEGER NOT NULL,
-  steps INTEGER NOT NULL,
-  elapsed_ms INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (run_id, epoch)
-) WITHOUT ROWID;
-`,
+    sql: '',
   },
   {
     // The reply's token log-probabilities, compact JSON (see rows.ts encodeLogprobs); NULL when
@@ -203,9 +162,14 @@ export const SCHEMA_VERSION = 4;
  */
 export const DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
-const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings', 'soup_runs', 'soup_events', 'soup_metrics', 'soup_snapshots'];
+const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings'];
 
-export const TRIGGERS = APPEND_ONLY.flatMap((table) => [
-  `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
-  `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
-]).join('\n');
+/** Triggers that refuse UPDATE and DELETE on each table: a capability's tables use them too. */
+export function appendOnlyTriggers(tables: readonly string[]): string {
+  return tables.flatMap((table) => [
+    `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+    `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+  ]).join('\n');
+}
+
+export const TRIGGERS = appendOnlyTriggers(APPEND_ONLY);

@@ -7,6 +7,7 @@ import type { Candidate, Evaluation } from '../core/types.ts';
 import type { LlmExchange } from '../core/model.ts';
 import { MIGRATIONS, SCHEMA } from './schema.ts';
 import { SqliteStore } from './sqlite.ts';
+import { SOUP_TABLES } from '../soup/store-sqlite.ts';
 
 function tempDb(): string {
   return join(mkdtempSync(join(tmpdir(), 'ouro-store-')), 'ouro.db');
@@ -22,7 +23,7 @@ function candidate(runId: string, seq: number, parentIds: string[] = []): Candid
 
 function evaluation(id: string, score: number | undefined): Evaluation {
   return {
-    candidateId: id, status: score === undefined ? 'error' : 'ok', ...(score === undefined ? { error: 'boom' } : { score }),
+    candidateId: id, ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
     metrics: { m: 1 }, features: { length: 10 }, instances: {}, feedback: 'fine', artifacts: { a: [1, 2] }, stage: 'final', durationMs: 1.5,
   };
 }
@@ -170,7 +171,7 @@ describe('SqliteStore', () => {
     expect(store.getRun('r0')?.experiment).toBe('demo');
     store.commitCandidate(candidate('r0', 0), evaluation('r0-0', 1), state('h0'));
     expect(store.getCandidate('r0-0')?.candidate.origin.model).toBeUndefined();
-    expect(store.soups()?.listSoupRuns()).toEqual([]);
+    expect(store.tables(SOUP_TABLES)?.listSoupRuns()).toEqual([]);
     store.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '4' });
@@ -222,7 +223,7 @@ describe('SqliteStore', () => {
     old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '2')").run();
     old.close();
     const store = new SqliteStore(path, { readonly: true });
-    expect(store.soups()).toBeUndefined();
+    expect(store.tables(SOUP_TABLES)).toBeUndefined();
     store.close();
   });
 

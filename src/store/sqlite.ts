@@ -5,16 +5,25 @@ import { OuroError } from '../core/errors.ts';
 import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION, TRIGGERS } from './schema.ts';
-import type { AgentStore } from './agents.ts';
-import { AGENT_TABLES, SqliteAgentStore } from './agents-sqlite.ts';
-import type { SoupStore } from './soup.ts';
-import { SqliteSoupStore } from './soup-sqlite.ts';
 import type {
   CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
 } from './store.ts';
 import {
   candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runRecordFromRow, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
 } from './rows.ts';
+
+/** The SQLite connection a capability's tables are kept on; capabilities never import the driver. */
+export type SqliteDatabase = Database.Database;
+
+/** A capability's tables: how to create them, how to tell they exist, and its store over them. */
+export interface SqliteTables<T> {
+  /** A table every version of them has: a read-only file without it has none of them. */
+  marker: string;
+  /** Idempotent DDL (CREATE ... IF NOT EXISTS), run when the database is writable. */
+  ddl: string;
+  /** The capability's store; `write` wraps each write so that a failure names the database file. */
+  open(db: SqliteDatabase, write: <R>(work: () => R) => R): T;
+}
 
 export interface SqliteOptions {
   /** Open for reading only: `ls`, `show` and `best` work on a database they cannot write. */
@@ -31,12 +40,34 @@ function storeError(path: string, error: unknown): OuroError {
     return new OuroError('store-readonly', `database ${path} is read-only: ${message}. Use --db to choose a writable file.`, { file: path, cause: error });
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new OuroError('store-locked', `database ${path} is locked by another process (${message}); wait for it to finish or use --db`, { file: path, retryable: true, cause: error });
+    return new OuroError('store-locked', `database ${path} is locked by another process (${message}); wait for it to finish or use --db`, { file: path, isRetryable: true, cause: error });
   }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new OuroError('store-corrupt', `${path} is not an Ouroboros database or is damaged: ${message}`, { file: path, cause: error });
   }
   return new OuroError('store-open', `cannot open database ${path}: ${message}`, { file: path, cause: error });
+}
+
+/** What a failed write was storing, for its message: `candidate r-3 (table candidate_parents, parent r-1)`. */
+interface WriteTarget {
+  what: string;
+  candidate?: string;
+}
+
+/**
+ * Translates a failed write. A read-only, locked or damaged file keeps its own code; anything else
+ * (a constraint, a full disk) is `store-write`, with what was being written and SQLite's reason,
+ * which names the constraint and its columns.
+ */
+function writeError(path: string, error: unknown, target?: WriteTarget): OuroError {
+  if (error instanceof OuroError) return error;
+  const translated = storeError(path, error);
+  if (translated.code !== 'store-open') return translated;
+  const code = (error as { code?: string }).code;
+  const reason = `${(error as Error).message}${code ? ` (${code})` : ''}`;
+  return new OuroError('store-write', `cannot write ${target?.what ?? 'a row'} to database ${path}: ${reason}`, {
+    file: path, ...(target?.candidate ? { candidate: target.candidate } : {}), cause: error,
+  });
 }
 
 export class SqliteStore implements Store {
@@ -145,47 +176,38 @@ export class SqliteStore implements Store {
     };
   }
 
-  private soupStore?: SoupStore | null;
+  private readonly opened = new Map<SqliteTables<unknown>, unknown>();
 
   /**
-   * The soup runs of this database. Undefined when the file opened read-only predates the soup
-   * tables (schema 3), so that it simply has no soup runs.
+   * A capability's own tables in this database (soup runs, DGM runs), and the store it keeps over
+   * them. A writable store creates them on first use; undefined when a file opened read-only has
+   * none, so that it simply has no such runs.
+   *
+   * @example
+   * const soups = store.tables(SOUP_TABLES); // soup/store-sqlite.ts
    */
-  soups(): SoupStore | undefined {
-    if (this.soupStore === undefined) {
-      const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'soup_runs'").get();
-      this.soupStore = present ? new SqliteSoupStore(this.db, (work) => this.write(work)) : null;
+  tables<T>(spec: SqliteTables<T>): T | undefined {
+    if (!this.opened.has(spec)) {
+      if (!this.db.readonly) this.write(() => this.db.transaction(() => this.db.exec(spec.ddl)).immediate());
+      const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(spec.marker);
+      this.opened.set(spec, present ? spec.open(this.db, (work) => this.write(work)) : undefined);
     }
-    return this.soupStore ?? undefined;
+    return this.opened.get(spec) as T | undefined;
   }
 
-  private agentStore?: AgentStore | null;
-
-  /**
-   * The DGM runs of this database (agents that rewrite themselves). A writable store creates their
-   * tables on first use; undefined when a file opened read-only has none, so that it simply has no DGM runs.
-   */
-  agents(): AgentStore | undefined {
-    if (this.agentStore === undefined) {
-      if (!this.db.readonly) this.write(() => this.db.transaction(() => this.db.exec(AGENT_TABLES)).immediate());
-      const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dgm_agents'").get();
-      this.agentStore = present ? new SqliteAgentStore(this.db, (work) => this.write(work)) : null;
-    }
-    return this.agentStore ?? undefined;
-  }
-
-  private write<T>(work: () => T): T {
+  /** Runs a write; `target` says what it stores, read only when the write fails. */
+  private write<T>(work: () => T, target?: () => WriteTarget): T {
     try {
       return work();
     } catch (error) {
-      throw storeError(this.location, error);
+      throw writeError(this.location, error, target?.());
     }
   }
 
   createRun(run: NewRun): void {
     this.write(() => this.statements.insertRun.run(
       run.id, run.experiment, run.experimentDir, JSON.stringify(run.config), JSON.stringify(run.settings), run.createdAt,
-    ));
+    ), () => ({ what: `run ${run.id} (table runs)` }));
   }
 
   getRun(id: string): RunRecord | undefined {
@@ -200,17 +222,22 @@ export class SqliteStore implements Store {
   }
 
   appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {
-    this.write(() => this.statements.insertEvent.run(runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()));
+    this.write(() => this.statements.insertEvent.run(runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()), () => ({ what: `event ${kind} of run ${runId} (table run_events)` }));
   }
 
   commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures: readonly FailedProposals[] = []): void {
+    // A parent named twice is one parent: its link is stored once, and the list keeps the first order.
+    const parentIds = [...new Set(candidate.parentIds)];
+    let table = 'proposal_failures';
+    let row = '';
     const commit = this.db.transaction(() => {
       this.insertFailures(candidate.runId, failures);
+      table = 'candidates';
       this.statements.insertCandidate.run({
         id: candidate.id,
         run_id: candidate.runId,
         seq: candidate.seq,
-        parent_ids: JSON.stringify(candidate.parentIds),
+        parent_ids: JSON.stringify(parentIds),
         generation: candidate.generation,
         island: candidate.island,
         operator: candidate.origin.operator,
@@ -227,7 +254,13 @@ export class SqliteStore implements Store {
         rationale: candidate.origin.rationale ?? null,
         proposal: candidate.origin.proposal ?? null,
       });
-      for (const parentId of candidate.parentIds) this.statements.insertParent.run(parentId, candidate.id);
+      table = 'candidate_parents';
+      for (const parentId of parentIds) {
+        row = `, parent ${parentId}`;
+        this.statements.insertParent.run(parentId, candidate.id);
+      }
+      table = 'evaluations';
+      row = '';
       this.statements.insertEvaluation.run({
         candidate_id: candidate.id,
         run_id: candidate.runId,
@@ -243,12 +276,12 @@ export class SqliteStore implements Store {
         duration_ms: evaluation.durationMs,
       });
     });
-    this.write(() => commit.immediate());
+    this.write(() => commit.immediate(), () => ({ what: `candidate ${candidate.id} (table ${table}${row})`, candidate: candidate.id }));
   }
 
   recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {
     if (failures.length === 0) return;
-    this.write(() => this.db.transaction(() => this.insertFailures(runId, failures)).immediate());
+    this.write(() => this.db.transaction(() => this.insertFailures(runId, failures)).immediate(), () => ({ what: `failed proposals of run ${runId} (table proposal_failures)` }));
   }
 
   private insertFailures(runId: string, failures: readonly FailedProposals[]): void {
@@ -292,7 +325,7 @@ export class SqliteStore implements Store {
   }
 
   recordLlmCall(runId: string, exchange: LlmExchange): void {
-    this.write(() => this.statements.insertCall.run(exchangeToRow(runId, exchange)));
+    this.write(() => this.statements.insertCall.run(exchangeToRow(runId, exchange)), () => ({ what: `a model call of run ${runId} (table llm_calls)` }));
   }
 
   llmCalls(runId: string, proposal?: string): LlmExchange[] {
@@ -301,7 +334,7 @@ export class SqliteStore implements Store {
   }
 
   recordLessons(runId: string, record: LessonRecord): void {
-    this.write(() => this.statements.insertLessons.run(runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt));
+    this.write(() => this.statements.insertLessons.run(runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt), () => ({ what: `lessons of run ${runId} (table lessons)` }));
   }
 
   lessons(runId: string): LessonRecord[] {
@@ -318,7 +351,7 @@ export class SqliteStore implements Store {
   }
 
   putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void {
-    this.write(() => this.statements.putEmbedding.run(model, textHash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), tokens, Date.now()));
+    this.write(() => this.statements.putEmbedding.run(model, textHash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), tokens, Date.now()), () => ({ what: 'an embedding (table embeddings)' }));
   }
 
   getCandidate(id: string): CandidateRecord | undefined {

@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
 import { OuroError } from '../core/errors.ts';
 import { redactUrl } from '../store/postgres.ts';
-import { openDashboardQueries } from '../store/queries.ts';
+import { openDashboardQueries } from '../store/open.ts';
 import { apiRoutes } from './api/routes.ts';
 
 export interface UiServerOptions {

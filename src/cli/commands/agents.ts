@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
-import type { DgmBudget, DgmEvent } from '../../engine/dgm/options.ts';
-import type { DgmResult } from '../../engine/dgm/loop.ts';
+import type { AgentRecord, DgmBudget, DgmEvent, DgmResult } from '../../agents/index.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
-import type { AgentRecord } from '../../store/agents.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { registerAgentsStop } from './agents-stop.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
@@ -70,7 +68,7 @@ export function registerAgents(program: Command): Command {
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action(async (runId: string | undefined, flags: { db: string; json?: boolean }) => {
-      const { listRuns, readRun } = await dgm();
+      const { listDgmRuns: listRuns, readDgmRun: readRun } = await dgm();
       if (runId === undefined) {
         const runs = listRuns(flags.db);
         emit(Boolean(flags.json), runs, () => runs.length === 0 ? 'no DGM runs in this database' : table([
@@ -154,6 +152,6 @@ function describe(result: DgmResult, db: string): string {
 }
 
 /** The DGM and what it brings (the model layer, the sandbox runtime), loaded by the commands that use it. */
-function dgm(): Promise<typeof import('../../engine/dgm/start.ts')> {
-  return import('../../engine/dgm/start.ts');
+function dgm(): Promise<typeof import('../../agents/index.ts')> {
+  return import('../../agents/index.ts');
 }

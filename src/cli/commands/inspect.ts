@@ -6,7 +6,7 @@ import type { LlmExchange } from '../../core/model.ts';
 import { Ledger } from '../../llm/ledger.ts';
 import type { CandidateRecord, Store } from '../../store/store.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
-import { openStore } from '../../engine/open-store.ts';
+import { openStore } from '../../store/open.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
 
 interface Flags { db: string; json?: boolean; out?: string; lessons?: boolean; calls?: boolean }

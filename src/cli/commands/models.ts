@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import type { ModelConfig } from '../../core/experiment.ts';
 import { loadExperiment } from '../../engine/load-experiment.ts';
-import { modelConfigs } from '../../engine/models.ts';
-import { checkModel, resolveModel, type ModelCheck } from '../../llm/index.ts';
+import { checkModel, modelConfigs, resolveModel, type ModelCheck } from '../../llm/index.ts';
 import { emit, formatUsd, table } from '../output.ts';
 
 interface Flags { model?: string[]; json?: boolean }

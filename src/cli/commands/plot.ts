@@ -2,12 +2,13 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
-import { openStore } from '../../engine/open-store.ts';
+import { openStore } from '../../store/open.ts';
 import type { PlotsResult } from '../../plot/index.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
 import { emit } from '../output.ts';
 import { runFolder } from '../runs-folder.ts';
+import { SOUP_TABLES } from '../../soup/index.ts';
 
 interface Flags { db: string; out?: string; json?: boolean }
 
@@ -22,7 +23,7 @@ export function registerPlot(program: Command): Command {
     .option('--json', 'print JSON')
     .action(async (runId: string, flags: Flags) => {
       // ECharts and resvg take about a second to load: only this command pays for them.
-      const plots = await import('../../plot/index.ts');
+      const plots = { ...(await import('../../plot/index.ts')), ...(await import('../../soup/plots/index.ts')) };
       const { store } = openStore(flags.db, true);
       try {
         const outDir = flags.out ?? join(runFolder(store.location, runId), 'plots');
@@ -43,9 +44,9 @@ export function registerPlot(program: Command): Command {
  * Soup plots when the id names a soup run, else the evolution plots. An unknown id gets the
  * error of the kind it looks like: soup ids start with `s`, evolution ids with `r`.
  */
-function writeAny(plots: typeof import('../../plot/index.ts'), store: Store, runId: string, outDir: string): { kind: 'soup' | 'evolution'; result: PlotsResult } {
+function writeAny(plots: typeof import('../../plot/index.ts') & typeof import('../../soup/plots/index.ts'), store: Store, runId: string, outDir: string): { kind: 'soup' | 'evolution'; result: PlotsResult } {
   const { writePlots, writeSoupPlots } = plots;
-  const soups = store instanceof SqliteStore ? store.soups() : undefined;
+  const soups = store instanceof SqliteStore ? store.tables(SOUP_TABLES) : undefined;
   if (soups?.getSoupRun(runId)) return { kind: 'soup', result: writeSoupPlots(soups, runId, outDir) };
   if (runId.startsWith('s') && !store.getRun(runId)) {
     throw new OuroError('run-unknown', `no soup run ${runId} in ${store.location} (see \`ouro soup ls\`)`, { field: 'run' });

@@ -11,7 +11,7 @@ import { showProgress } from '../progress.ts';
 import { optionValues } from '../experiment-options.ts';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
-import { openStore } from '../../engine/open-store.ts';
+import { openStore } from '../../store/open.ts';
 import type { UiServer } from '../../ui/server.ts';
 import { ensureFrontEnd } from './ui.ts';
 import { runFolder } from '../runs-folder.ts';

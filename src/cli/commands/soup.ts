@@ -3,11 +3,11 @@ import cliProgress from 'cli-progress';
 import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
-import { MAX_EPOCHS, requireSqlite, runSoup, type SoupRunOptions, type SoupRunResult } from '../../engine/soup.ts';
-import { fromHex } from '../../soup/hex.ts';
-import { SUBSTRATES, substrateByName } from '../../soup/substrates.ts';
+import {
+  fromHex, MAX_EPOCHS, requireSqlite, runSoup, SOUP_TABLES, SUBSTRATES, substrateByName, TRANSITION_ENTROPY,
+  type SoupMetrics, type SoupRunOptions, type SoupRunResult, type SoupRunRecord, type SoupStore,
+} from '../../soup/index.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
-import { TRANSITION_ENTROPY, type SoupMetrics, type SoupRunRecord, type SoupStore } from '../../store/soup.ts';
 import { emit, table } from '../output.ts';
 
 interface RunFlags {
@@ -92,7 +92,7 @@ function withSoups(db: string, work: (soups: SoupStore) => void): void {
   requireSqlite(db);
   const store = new SqliteStore(db, { readonly: true });
   try {
-    const soups = store.soups();
+    const soups = store.tables(SOUP_TABLES);
     if (!soups) throw new OuroError('run-unknown', `${db} has no soup runs yet (ouro soup run)`, { file: db });
     work(soups);
   } finally {

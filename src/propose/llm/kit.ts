@@ -105,12 +105,16 @@ export interface EditOperatorSpec {
   precondition?: (context: ProposalContext) => ProposalFailure | undefined;
 }
 
+/** A model reads and writes plain text, so every genome file, in any language, is one it can edit. */
+export const ANY_TEXT = { canEdit: (_file: string) => true } satisfies Pick<Operator, 'canEdit'>;
+
 /** An operator that asks for SEARCH/REPLACE edits to its first parent. */
 export function editOperator(spec: EditOperatorSpec, options: LlmOperatorOptions): Operator {
   return {
     name: spec.name,
     arity: spec.arity,
     usesModel: true,
+    ...ANY_TEXT,
     ...(spec.parentSource === undefined ? {} : { parentSource: spec.parentSource }),
     async propose(context) {
       if (context.model === undefined) return { failure: 'no model' };

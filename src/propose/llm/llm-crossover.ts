@@ -14,7 +14,13 @@ export function llmCrossover(options: LlmOperatorOptions): Operator {
     {
       name: 'llm-crossover',
       arity: 2,
-      precondition: (context) => (context.parents.length < 2 ? { failure: 'llm-crossover needs two parents' } : undefined),
+      precondition: (context) => {
+        const [first, second] = context.parents;
+        if (first === undefined || second === undefined) return { failure: 'llm-crossover needs two parents' };
+        // The same program twice gives the model nothing to recombine, and the child one parent.
+        if (first.entry.id === second.entry.id) return { failure: `llm-crossover needs two different parents, got ${first.entry.id} twice` };
+        return undefined;
+      },
     },
     options,
   );

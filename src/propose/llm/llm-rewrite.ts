@@ -2,7 +2,7 @@ import { checkFrozen, EVOLVE_END, EVOLVE_START, findRegions } from '../../core/g
 import type { Operator, ProposalResult } from '../../core/operator.ts';
 import type { Genome } from '../../core/types.ts';
 import { regionLabels, rewriteFormat } from './formats.ts';
-import { askModel, capped, type Answer, type LlmOperatorOptions } from './kit.ts';
+import { ANY_TEXT, askModel, capped, type Answer, type LlmOperatorOptions } from './kit.ts';
 import { extractRationale } from './reply.ts';
 
 const LABEL = /^[\s#>*_-]*REGION[\s:]+`?([^\s`*]+?)`?[\s*_:]*$/i;
@@ -23,6 +23,7 @@ export function llmRewrite(options: LlmOperatorOptions): Operator {
     name: 'llm-rewrite',
     arity: 1,
     usesModel: true,
+    ...ANY_TEXT,
     async propose(context) {
       if (context.model === undefined) return { failure: 'no model' };
       const parent = context.parents[0];

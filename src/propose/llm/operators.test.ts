@@ -121,6 +121,10 @@ describe('llm-crossover', () => {
     expect(prompt).toContain('const c = 2.5;');
     expect(prompt).toContain('const c = 0.75;');
     expect(await run(llmCrossover({ templates }), [EDIT]).result).toEqual({ failure: 'llm-crossover needs two parents' });
+    const twice = run(llmCrossover({ templates }), [EDIT], [view(genome), view(second)]);
+    expect(await twice.result).toEqual({ failure: 'llm-crossover needs two different parents, got run-1 twice' });
+    // Refused before the model is asked.
+    expect(twice.model.requests).toHaveLength(0);
   });
 });
 

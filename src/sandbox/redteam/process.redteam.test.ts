@@ -10,15 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probes, requireService } from '../../../test/support/services.ts';
 import type { ProcessRunResult } from '../../core/sandbox.ts';
-import { findBubblewrap } from '../bubblewrap.ts';
 import { runSandboxed, type SandboxedRunOptions } from '../process.ts';
 
-const SKIP_REASON = 'skipped: bubblewrap not installed (apt-get install bubblewrap)';
-const noBubblewrap = 'missing' in findBubblewrap();
-if (noBubblewrap) console.warn(SKIP_REASON);
-const attack = (name: string): string => (noBubblewrap ? `${name} (${SKIP_REASON})` : name);
-const redTeam = it.skipIf(noBubblewrap);
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+const attack = bubblewrap.title;
+const redTeam = it.skipIf(bubblewrap.missing);
 
 const SECRET = `sk-live-ouro-redteam-${process.pid}-${Date.now()}`;
 const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY----- ouro-redteam-${process.pid}`;

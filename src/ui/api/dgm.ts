@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import type { AgentRecord } from '../../store/agents.ts';
-import type { DashboardQueries, DgmAgentSummary, DgmRunListing } from '../../store/queries.ts';
+import { dgmQueries, type AgentRecord, type DgmAgentSummary, type DgmRunListing } from '../../agents/index.ts';
+import type { DashboardQueries } from '../../store/queries.ts';
 import type { DgmAgentDetail, DgmAgentRow, DgmArchive, DgmRunRow } from '../api-types.ts';
 
 const PROBLEM_CHARACTERS = 240;
@@ -15,15 +15,16 @@ const OUTPUT_CHARACTERS = 2000;
  */
 export function dgmRoutes(queries: DashboardQueries, dbLabel: string): Hono {
   const routes = new Hono();
+  const dgm = dgmQueries(queries);
   const noRun = (c: Context, runId: string) => c.json({ error: `no DGM run ${runId} in ${dbLabel}` }, 404);
 
-  routes.get('/', (c) => c.json(queries.dgmRuns().map(runRow)));
+  routes.get('/', (c) => c.json(dgm.runs().map(runRow)));
 
   routes.get('/:run', (c) => {
     const runId = c.req.param('run');
     const archive = queries.snapshot(() => {
-      const run = queries.dgmRun(runId);
-      return run ? dgmArchive(run, queries.dgmAgents(runId)) : undefined;
+      const run = dgm.run(runId);
+      return run ? dgmArchive(run, dgm.agents(runId)) : undefined;
     });
     return archive ? c.json(archive) : noRun(c, runId);
   });
@@ -31,9 +32,9 @@ export function dgmRoutes(queries: DashboardQueries, dbLabel: string): Hono {
   routes.get('/:run/agents/:id', (c) => {
     const runId = c.req.param('run');
     const agentId = c.req.param('id');
-    const agent = queries.dgmAgent(runId, agentId);
+    const agent = dgm.agent(runId, agentId);
     if (agent) return c.json(agentDetail(agent));
-    return queries.dgmRun(runId) ? c.json({ error: `no agent ${agentId} in DGM run ${runId}` }, 404) : noRun(c, runId);
+    return dgm.run(runId) ? c.json({ error: `no agent ${agentId} in DGM run ${runId}` }, 404) : noRun(c, runId);
   });
 
   return routes;

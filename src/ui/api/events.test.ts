@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requireService } from '../../../test/support/services.ts';
 import type { DashboardQueries } from '../../store/queries.ts';
 import { dashboardBackends } from '../../store/queries-testing.ts';
 import type { CandidateEvent } from '../api-types.ts';
@@ -24,8 +25,8 @@ function candidates(text: string): CandidateEvent[] {
 }
 
 for (const backend of await dashboardBackends()) {
-  const title = `GET /api/runs/:run/events on ${backend.name}${backend.unavailable ? `: skipped: ${backend.unavailable}` : ''}`;
-  describe.skipIf(backend.unavailable !== undefined)(title, () => {
+  const service = await requireService(backend.name, backend.probe);
+  describe.skipIf(service.missing)(service.title(`GET /api/runs/:run/events on ${backend.name}`), () => {
     let sample: ReturnType<typeof writeSampleRun>;
     let queries: DashboardQueries;
     let app: Hono;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireService } from '../../../test/support/services.ts';
 import type { DashboardQueries } from '../../store/queries.ts';
 import { dashboardBackends } from '../../store/queries-testing.ts';
 import type { CandidateDetail, Grid, Lineage, RunOverview, RunRow } from '../api-types.ts';
@@ -8,8 +9,8 @@ import { commitSample, writeSampleRun } from './sample-run.ts';
 
 // The same answers from every backend the dashboard reads.
 for (const backend of await dashboardBackends()) {
-  const title = backend.unavailable ? `apiRoutes on ${backend.name}: skipped: ${backend.unavailable}` : `apiRoutes on ${backend.name}`;
-  describe.skipIf(backend.unavailable !== undefined)(title, () => {
+  const service = await requireService(backend.name, backend.probe);
+  describe.skipIf(service.missing)(service.title(`apiRoutes on ${backend.name}`), () => {
     let sample: ReturnType<typeof writeSampleRun>;
     let queries: DashboardQueries;
     let app: Hono;

@@ -48,12 +48,14 @@ export function commitSample(store: Store, options: {
   const id = `r1-${seq}`;
   const candidate: Candidate = {
     id, runId: 'r1', seq, parentIds: parents, generation: parents.length === 0 ? 0 : 1 + seq % 2, island: seq % 2,
-    genome: { 'a.js': `v${seq}\n` },
+    // The initial genome is 100 characters, as its `length` feature says: the default MAP-Elites
+    // axis is derived from it.
+    genome: seq === 0 ? { 'a.js': 'v0\n', 'notes.md': '#'.repeat(97) } : { 'a.js': `v${seq}\n` },
     origin: { operator: options.operator, description: `made ${seq}`, diff: parents.length === 0 ? '' : `--- a/a.js\n+++ b/a.js\n-v0\n+v${seq}\n`, ...options.extra },
     createdAt: options.createdAt,
   };
   const evaluation: Evaluation = {
-    candidateId: id, status: score === undefined ? 'error' : 'ok', ...(score === undefined ? { error: 'boom' } : { score }),
+    candidateId: id, ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
     metrics: { m: seq }, features: { length: 100 + 40 * seq }, instances: { first: seq }, feedback: `feedback ${seq}`, artifacts: { note: 'hi' }, stage: 'final', durationMs: 2,
   };
   store.commitCandidate(candidate, evaluation, { rngState: [1, 2, 3, 4], reward: options.reward, elapsedMs: options.elapsedMs, genomeHash: `h${seq}`, logOrder: options.logOrder });

@@ -1,0 +1,69 @@
+// Where a run's work happens: the contracts through which an entry point (the fleet) hands the
+// engine its own evaluators and proposers, so that the engine never imports the fleet.
+import type { LlmConfig, ModelConfig } from './experiment.ts';
+import type { ModelHandle } from './model.ts';
+import type { RemoteProposals } from './operator.ts';
+import type { Evaluation, Genome } from './types.ts';
+
+/** Scores outside this range are recorded as `invalid`. */
+export interface ScoreRange {
+  min?: number;
+  max?: number;
+}
+
+/** How evaluators run: the evaluator, its limits, and what candidates may reach. */
+export interface PoolOptions {
+  /** Absolute path to the user's evaluate.ts (or .js). */
+  evaluatorFile: string;
+  /** Absolute path of the experiment folder, passed as `context.experimentDir`. */
+  experimentDir: string;
+  /** Experiment options, passed as `context.options`; must be JSON. */
+  options: Record<string, unknown>;
+  /** Number of worker processes. */
+  concurrency: number;
+  /** Per candidate, all stages included. The worker is killed when it is exceeded. */
+  timeoutMs: number;
+  /** Per worker: the V8 heap limit, and (plus RUNTIME_ALLOWANCE_MB) its resident memory limit. */
+  memoryMb: number;
+  /**
+   * A worker is replaced after this many evaluations that called `importGenome`, the ones that
+   * grow its module cache for good (Node cannot unload modules). Default 500.
+   */
+  maxEvaluationsPerWorker?: number;
+  /** Allow `importGenome` and run the process tier without bubblewrap (`--unsafe`). Default false. */
+  unsafe?: boolean;
+  /**
+   * The run's models, offered to process-tier candidates (agents) through a model broker on a
+   * Unix socket bound into their sandboxes: calls go through these handles, so the run's budget
+   * and ledger apply, and no key or provider URL enters the sandbox.
+   */
+  models?: { handles: ReadonlyMap<string, ModelHandle>; defaultModel: string };
+  /** Scores outside this range are recorded as `invalid`. */
+  scoreRange?: ScoreRange;
+}
+
+/** What evaluates candidates: the local worker-process pool, or anything with the same two methods. */
+export interface Evaluators {
+  evaluate(candidateId: string, genome: Genome): Promise<Evaluation>;
+  close(): Promise<void>;
+}
+
+/** Something that says what the user should know, as a warning or not. */
+export type Notice = (message: string, warning?: boolean) => void;
+
+/** Starts the evaluators of one session of a run. */
+export type StartEvaluators = (options: PoolOptions, notice: Notice) => Promise<Evaluators>;
+
+/** What a remote proposer needs to know about the run. */
+export interface ProposalSetup {
+  runId: string;
+  experimentDir: string;
+  /** The experiment's prompt templates folder, when it exists. */
+  templatesDir?: string;
+  /** The run's models, as configured (keys stay with whoever calls them). */
+  models: readonly ModelConfig[];
+  llm: LlmConfig;
+}
+
+/** Starts what proposes, for the operators it accepts, in place of the engine's process. */
+export type StartProposals = (setup: ProposalSetup, notice: Notice) => Promise<RemoteProposals>;
