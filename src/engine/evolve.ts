@@ -85,6 +85,7 @@ export interface RunResult {
 }
 
 import { DEFAULT_DB } from './defaults.ts';
+import { defaultFeatureAxes } from '../core/feature-grid.ts';
 
 export { DEFAULT_DB };
 
@@ -350,8 +351,7 @@ function strip(budget: Budget): Budget {
 /** MAP-Elites without configured axes bins genome length from half to twice the initial genome's. */
 function defaultFeatures(archive: ExperimentConfig['archive'], genome: Genome) {
   if (typeof archive === 'function' || archive.kind !== 'map-elites') return [];
-  const length = Object.values(genome).reduce((sum, text) => sum + text.length, 0);
-  return [{ name: 'length', min: Math.floor(length / 2), max: length * 2, bins: 10 }];
+  return defaultFeatureAxes(genome);
 }
 
 function newRunId(): string {

@@ -87,7 +87,7 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
     const ids = command.models.length > 0 ? [...command.models] : modelIdsOf((base as DgmRunRecord).settings.model, recorded ?? previous);
 
     // The budget sees every exchange of the run, those of abandoned children included; a run
-    // recorded before exchanges were stored falls back on its agents' metrics.
+    // recorded before exchanges were stored has its agents' metrics taken off the budget instead.
     const legacy = resumed && previous.length === 0 ? priorSpend(resumed.agents) : { tokens: 0, costUsd: 0 };
     const session = nextSession(previous);
     let current: string | undefined;
