@@ -23,7 +23,11 @@ const LLM = { timeoutMs: 30_000, attempts: 1, maxOutputTokens: 4096, prices: {} 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[middle] as number : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted.length % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** One child's time and tokens, by phase. */
@@ -113,7 +117,14 @@ export async function measureDgm(children: number): Promise<DgmFigures> {
   const db = join(benchDir, 'ouro.db');
   try {
     await runDgm({
-      db, agent: loadAgentDir(join(ROOT, 'agents/initial')), agentDir: 'agents/initial', benchmark, runner, model, seed: 1, budget: { children },
+      db,
+      agent: loadAgentDir(join(ROOT, 'agents/initial')),
+      agentDir: 'agents/initial',
+      benchmark,
+      runner,
+      model,
+      seed: 1,
+      budget: { children },
       taskTimeoutMs: 30_000,
       grade: async (task, files) => {
         const started = performance.now();
@@ -135,10 +146,19 @@ export async function measureDgm(children: number): Promise<DgmFigures> {
           if (event.agent.diagnosis?.problem) problems.push(event.agent.diagnosis.problem.length);
           if (seq > 0) {
             figures.push({
-              seq, diagnosisMs: metrics.diagnosis.wallMs, selfModifyMs: metrics.selfModification.wallMs, evaluationMs: metrics.evaluation.wallMs,
-              taskRunMs: current.tasks === 0 ? 0 : current.taskRunMs / current.tasks, gradeMs: current.tasks === 0 ? 0 : current.gradeMs / current.tasks,
+              seq,
+              diagnosisMs: metrics.diagnosis.wallMs,
+              selfModifyMs: metrics.selfModification.wallMs,
+              evaluationMs: metrics.evaluation.wallMs,
+              taskRunMs: current.tasks === 0 ? 0 : current.taskRunMs / current.tasks,
+              gradeMs: current.tasks === 0 ? 0 : current.gradeMs / current.tasks,
               totalMs: metrics.wallMs,
-              tokens: { diagnosis: metrics.diagnosis.tokens, selfModification: metrics.selfModification.tokens, evaluation: metrics.evaluation.tokens, total: metrics.tokens },
+              tokens: {
+                diagnosis: metrics.diagnosis.tokens,
+                selfModification: metrics.selfModification.tokens,
+                evaluation: metrics.evaluation.tokens,
+                total: metrics.tokens,
+              },
             });
           }
           current = { taskRunMs: 0, gradeMs: 0, tasks: 0 };
@@ -152,7 +172,9 @@ export async function measureDgm(children: number): Promise<DgmFigures> {
   }
 
   const diagnoses = server.requests.filter((request) => request.messages[0]?.content.startsWith('You diagnose a coding agent'));
-  const agentCalls = server.requests.filter((request) => request.messages[0]?.role === 'system' && !request.messages[0].content.startsWith('You diagnose'));
+  const agentCalls = server.requests.filter(
+    (request) => request.messages[0]?.role === 'system' && !request.messages[0].content.startsWith('You diagnose'),
+  );
   // A self-edit's first user message lists the agent's own files; a task's lists the task's.
   const taskCalls = agentCalls.filter((request) => !request.messages[1]?.content.includes('tools.mjs'));
   const taskRuns = taskCalls.filter((request) => request.messages.length === 2).length;
@@ -161,7 +183,11 @@ export async function measureDgm(children: number): Promise<DgmFigures> {
   const sets: PromptSizes['sets'] = {};
   for (const set of ['small', 'medium', 'full']) {
     const tasks = tasksOf(shipped, set);
-    sets[set] = { tasks: tasks.length, meanTaskChars: tasks.reduce((sum, task) => sum + Object.values(workspaceOf(task)).reduce((n, text) => n + text.length, 0), 0) / tasks.length };
+    sets[set] = {
+      tasks: tasks.length,
+      meanTaskChars:
+        tasks.reduce((sum, task) => sum + Object.values(workspaceOf(task)).reduce((n, text) => n + text.length, 0), 0) / tasks.length,
+    };
   }
   rmSync(benchDir, { recursive: true, force: true });
   return {
@@ -197,9 +223,21 @@ export async function measureStop(rounds: number): Promise<StopFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bench-stop-'));
   try {
     // The path of `ouro agents stop`: every round and model call is recorded in a SQLite file.
-    const { report } = await startStop({ db: join(dir, 'ouro.db'), model: `compat:${server.compatBaseURL}#scripted`, seedImprover: seed, rounds, budget: {}, llm: LLM });
+    const { report } = await startStop({
+      db: join(dir, 'ouro.db'),
+      model: `compat:${server.compatBaseURL}#scripted`,
+      seedImprover: seed,
+      rounds,
+      budget: {},
+      llm: LLM,
+    });
     return {
-      rounds: report.rounds.map((round) => ({ round: round.round, wallMs: round.wallMs, llmCalls: round.spend.llmCalls, tokens: round.spend.tokens })),
+      rounds: report.rounds.map((round) => ({
+        round: round.round,
+        wallMs: round.wallMs,
+        llmCalls: round.spend.llmCalls,
+        tokens: round.spend.tokens,
+      })),
       tasks: report.rounds[0]?.tasks.length ?? 0,
     };
   } finally {

@@ -30,28 +30,31 @@ export interface RecordedQuestion {
 export function readRecordedSamples(file: string): RecordedQuestion[] {
   if (!existsSync(file)) throw new OuroError('replay-invalid', `${file}: no such file of recorded samples`, { file });
   const questions: RecordedQuestion[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((text, index) => {
-    if (text.trim() === '') return;
-    const line = index + 1;
-    const fail = (why: string): never => {
-      throw new OuroError('replay-invalid', `${file}:${line}: ${why}`, { file });
-    };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      fail(`not JSON (${(error as Error).message})`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected an object { question, answer, generated_answer }');
-    const record = value as Record<string, unknown>;
-    if (typeof record.question !== 'string') fail('"question" must be a string');
-    if (typeof record.answer !== 'string') fail('"answer" must be a string');
-    const samples = record.generated_answer;
-    if (!Array.isArray(samples) || samples.length === 0) return fail('"generated_answer" must be a non-empty list of strings');
-    const bad = samples.findIndex((sample) => typeof sample !== 'string');
-    if (bad !== -1) fail(`"generated_answer"[${bad}] must be a string`);
-    questions.push({ line, question: record.question as string, gold: record.answer as string, samples: samples as string[] });
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, index) => {
+      if (text.trim() === '') return;
+      const line = index + 1;
+      const fail = (why: string): never => {
+        throw new OuroError('replay-invalid', `${file}:${line}: ${why}`, { file });
+      };
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        fail(`not JSON (${(error as Error).message})`);
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return fail('expected an object { question, answer, generated_answer }');
+      const record = value as Record<string, unknown>;
+      if (typeof record.question !== 'string') fail('"question" must be a string');
+      if (typeof record.answer !== 'string') fail('"answer" must be a string');
+      const samples = record.generated_answer;
+      if (!Array.isArray(samples) || samples.length === 0) return fail('"generated_answer" must be a non-empty list of strings');
+      const bad = samples.findIndex((sample) => typeof sample !== 'string');
+      if (bad !== -1) fail(`"generated_answer"[${bad}] must be a string`);
+      questions.push({ line, question: record.question as string, gold: record.answer as string, samples: samples as string[] });
+    });
   if (questions.length === 0) throw new OuroError('replay-invalid', `${file}: holds no recorded questions`, { file });
   return questions;
 }
@@ -86,7 +89,10 @@ export function lettersOnly(text: string): string {
  * const sample = replaySampler(question);
  * await selfConsistency(sample, question.question, { extract: lastLettersAnswer, stop: { rule: 'esc', window: 5, maxSamples: 40 } });
  */
-export function replaySampler(question: RecordedQuestion, order: readonly number[] = question.samples.map((_, index) => index)): SampleFunction {
+export function replaySampler(
+  question: RecordedQuestion,
+  order: readonly number[] = question.samples.map((_, index) => index),
+): SampleFunction {
   let next = 0;
   return async () => {
     const index = order[next++];

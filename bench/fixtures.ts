@@ -12,21 +12,27 @@ export function noOpExperiment(archive = "{ kind: 'dgm' }"): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(join(dir, 'solve.js'), TINY_GENOME);
-  writeFileSync(join(dir, 'evaluate.js'), `export default function evaluate(genome) {
+  writeFileSync(
+    join(dir, 'evaluate.js'),
+    `export default function evaluate(genome) {
   const text = genome['solve.js'];
   let hash = 0;
   for (let index = 0; index < text.length; index++) hash = (hash * 31 + text.charCodeAt(index)) | 0;
   return { score: (hash >>> 0) / 4294967296 };
 }
-`);
-  writeFileSync(join(dir, 'ouro.config.ts'), `export default {
+`,
+  );
+  writeFileSync(
+    join(dir, 'ouro.config.ts'),
+    `export default {
   name: 'no-op',
   genome: ['solve.js'],
   evaluator: 'evaluate.js',
   archive: ${archive},
   evaluation: { timeoutMs: 5000, memoryMb: 256 },
 };
-`);
+`,
+  );
   return dir;
 }
 

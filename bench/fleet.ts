@@ -26,7 +26,9 @@ export interface FleetBenchResult {
 /** A copy of the no-op experiment whose evaluator spins the CPU (or sleeps) for `ms` per candidate. */
 function slowExperiment(ms: number, how: 'burn' | 'sleep'): string {
   const dir = noOpExperiment();
-  writeFileSync(join(dir, 'evaluate.js'), `export default async function evaluate(genome) {
+  writeFileSync(
+    join(dir, 'evaluate.js'),
+    `export default async function evaluate(genome) {
   const until = performance.now() + ${ms};
   let spins = 0;
   if (${how === 'sleep'}) await new Promise((resolve) => setTimeout(resolve, ${ms}));
@@ -36,7 +38,8 @@ function slowExperiment(ms: number, how: 'burn' | 'sleep'): string {
   for (let index = 0; index < text.length; index++) hash = (hash * 31 + text.charCodeAt(index)) | 0;
   return { score: (hash >>> 0) / 4294967296, metrics: { spins } };
 }
-`);
+`,
+  );
   return dir;
 }
 
@@ -49,7 +52,14 @@ async function timedRun(dir: string, evaluations: number, concurrency: number, f
     counted++;
     if (counted === warm) startedAt = performance.now();
   });
-  await evolve(dir, { db: tempDb(), seed: 1, concurrency, budget: { evaluations }, events, ...(fleet ? { evaluators: fleetEvaluators(fleet) } : {}) });
+  await evolve(dir, {
+    db: tempDb(),
+    seed: 1,
+    concurrency,
+    budget: { evaluations },
+    events,
+    ...(fleet ? { evaluators: fleetEvaluators(fleet) } : {}),
+  });
   return (performance.now() - startedAt) / (counted - warm);
 }
 
@@ -61,12 +71,12 @@ export async function measureFleet(evaluations = 200): Promise<FleetBenchResult>
   const cacheDir = mkdtempSync(join(tmpdir(), 'ouro-bench-fleet-cache-'));
   const series = async (dir: string) => {
     const local: Record<string, number> = {};
-    for (const concurrency of [1, 2]) local[String(concurrency)] = 1000 / await timedRun(dir, evaluations, concurrency);
+    for (const concurrency of [1, 2]) local[String(concurrency)] = 1000 / (await timedRun(dir, evaluations, concurrency));
     const fleetRates: Record<string, number> = {};
     for (const workers of [1, 2, 4]) {
       const fleet = await startLocalFleet({ workers, cacheDir, respawn: false });
       try {
-        fleetRates[String(workers)] = 1000 / await timedRun(dir, evaluations, workers * 2, fleet.url);
+        fleetRates[String(workers)] = 1000 / (await timedRun(dir, evaluations, workers * 2, fleet.url));
       } finally {
         await fleet.close();
       }

@@ -11,7 +11,10 @@ export const REAL_CONFIGS: Array<{ name: string; stop: StoppingOptions }> = [
   { name: 'SC, fixed N=40', stop: { rule: 'fixed', samples: 40 } },
   { name: 'ESC, window 5, max 40', stop: { rule: 'esc', window: 5, maxSamples: 40 } },
   { name: 'ASC, Beta, threshold 0.95, max 40', stop: { rule: 'asc', threshold: 0.95, maxSamples: 40 } },
-  { name: 'ASC, Dirichlet (500 draws), threshold 0.95, max 40', stop: { rule: 'asc', threshold: 0.95, maxSamples: 40, model: 'dirichlet', draws: 500 } },
+  {
+    name: 'ASC, Dirichlet (500 draws), threshold 0.95, max 40',
+    stop: { rule: 'asc', threshold: 0.95, maxSamples: 40, model: 'dirichlet', draws: 500 },
+  },
   // The release has no log-probabilities, so the probe's confidence is unknown: difficulty 0.5.
   { name: 'DSC, one-sample probe, easy <= 0.2, window 4, max 40', stop: { rule: 'dsc', window: 4, maxSamples: 40, easyAtMost: 0.2 } },
 ];
@@ -41,11 +44,18 @@ export interface RealInfer {
   goldRewritten: Array<{ line: number; gold: string; compared: string }>;
 }
 
-async function pass(questions: RecordedQuestion[], stop: StoppingOptions, orderOf: (question: RecordedQuestion) => number[] | undefined): Promise<Pass> {
+async function pass(
+  questions: RecordedQuestion[],
+  stop: StoppingOptions,
+  orderOf: (question: RecordedQuestion) => number[] | undefined,
+): Promise<Pass> {
   let right = 0;
   let drawn = 0;
   for (const question of questions) {
-    const result = await selfConsistency(replaySampler(question, orderOf(question)), question.question, { extract: lastLettersAnswer, stop });
+    const result = await selfConsistency(replaySampler(question, orderOf(question)), question.question, {
+      extract: lastLettersAnswer,
+      stop,
+    });
     if (result.answer === lettersOnly(question.gold)) right++;
     drawn += result.samples.length;
   }
@@ -68,7 +78,10 @@ function permutation(question: RecordedQuestion, seed: number): number[] {
 export async function measureInferReal(file: string, seeds: number[]): Promise<RealInfer> {
   const questions = readRecordedSamples(file);
   const total = questions.reduce((sum, question) => sum + question.samples.length, 0);
-  const unanswered = questions.reduce((sum, question) => sum + question.samples.filter((sample) => lastLettersAnswer(sample) === undefined).length, 0);
+  const unanswered = questions.reduce(
+    (sum, question) => sum + question.samples.filter((sample) => lastLettersAnswer(sample) === undefined).length,
+    0,
+  );
   const rows: RealRow[] = [];
   for (const config of REAL_CONFIGS) {
     const stored = await pass(questions, config.stop, () => undefined);
@@ -82,6 +95,8 @@ export async function measureInferReal(file: string, seeds: number[]): Promise<R
     samplesPerQuestion: Math.max(...questions.map((question) => question.samples.length)),
     unanswered,
     total,
-    goldRewritten: questions.filter((question) => lettersOnly(question.gold) !== question.gold).map((question) => ({ line: question.line, gold: question.gold, compared: lettersOnly(question.gold) })),
+    goldRewritten: questions
+      .filter((question) => lettersOnly(question.gold) !== question.gold)
+      .map((question) => ({ line: question.line, gold: question.gold, compared: lettersOnly(question.gold) })),
   };
 }

@@ -31,12 +31,21 @@ export const INFER_CONFIGS: Array<{ name: string; stop: StoppingOptions }> = [
   { name: 'ESC, window 5, max 40', stop: { rule: 'esc', window: 5, maxSamples: 40 } },
   { name: 'ESC, window 8, max 40', stop: { rule: 'esc', window: 8, maxSamples: 40 } },
   { name: 'ASC, Beta, threshold 0.95, max 40', stop: { rule: 'asc', threshold: 0.95, maxSamples: 40 } },
-  { name: 'ASC, Dirichlet (500 draws), threshold 0.95, max 40', stop: { rule: 'asc', threshold: 0.95, maxSamples: 40, model: 'dirichlet', draws: 500 } },
-  { name: 'DSC, one-sample confidence probe, easy <= 0.2, window 4, max 40', stop: { rule: 'dsc', window: 4, maxSamples: 40, easyAtMost: 0.2 } },
+  {
+    name: 'ASC, Dirichlet (500 draws), threshold 0.95, max 40',
+    stop: { rule: 'asc', threshold: 0.95, maxSamples: 40, model: 'dirichlet', draws: 500 },
+  },
+  {
+    name: 'DSC, one-sample confidence probe, easy <= 0.2, window 4, max 40',
+    stop: { rule: 'dsc', window: 4, maxSamples: 40, easyAtMost: 0.2 },
+  },
 ];
 
 export function loadInferSamples(): { questions: Question[]; samplesPerQuestion: number } {
-  return JSON.parse(readFileSync(resolve(import.meta.dirname, 'data/infer-samples.json'), 'utf8')) as { questions: Question[]; samplesPerQuestion: number };
+  return JSON.parse(readFileSync(resolve(import.meta.dirname, 'data/infer-samples.json'), 'utf8')) as {
+    questions: Question[];
+    samplesPerQuestion: number;
+  };
 }
 
 /**
@@ -51,7 +60,10 @@ function recordedSampler(question: Question, seed: number): SampleFunction {
     const index = order[next++];
     if (index === undefined) throw new Error(`question ${question.id}: asked for more than ${question.answers.length} recorded samples`);
     const answer = question.answers[index] as string;
-    return { text: `... so the answer is ${answer}.`, logprobs: [{ token: answer, logprob: Math.log(question.confidences[index] as number) }] };
+    return {
+      text: `... so the answer is ${answer}.`,
+      logprobs: [{ token: answer, logprob: Math.log(question.confidences[index] as number) }],
+    };
   };
 }
 

@@ -25,7 +25,14 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 function respondWithNudges() {
   const nudge = nudgeNumberResponder({ scale: 0.03 });
-  return (request: ScriptedRequest) => ({ text: nudge(request.messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n')) });
+  return (request: ScriptedRequest) => ({
+    text: nudge(
+      request.messages
+        .filter((message) => message.role === 'user')
+        .map((message) => message.content)
+        .join('\n'),
+    ),
+  });
 }
 
 /** circle-packing with only `llm-diff`, a fixed proposal concurrency and no lessons step. */
@@ -35,7 +42,7 @@ function circlePacking(proposalConcurrency: number): string {
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const original = readFileSync(join(dir, 'ouro.config.ts'), 'utf8');
   const config = original.replace(
-    "evaluation: { timeoutMs: 250, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },",
+    'evaluation: { timeoutMs: 250, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },',
     `evaluation: { timeoutMs: 5000, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },
   operators: ['llm-diff'],
   proposal: { concurrency: ${proposalConcurrency} },
@@ -54,7 +61,12 @@ export interface LlmThroughput {
 }
 
 /** Proposals per second at each proposal concurrency, with every call taking `latencyMs` on the server. */
-export async function measureLlmThroughput(latencyMs: number, concurrencies: number[], seconds: number, repeats: number): Promise<LlmThroughput> {
+export async function measureLlmThroughput(
+  latencyMs: number,
+  concurrencies: number[],
+  seconds: number,
+  repeats: number,
+): Promise<LlmThroughput> {
   const proposalsPerSecond: Record<string, number[]> = {};
   const evaluationsPerSecond: Record<string, number[]> = {};
   for (let repeat = 0; repeat < repeats; repeat++) {
@@ -64,7 +76,11 @@ export async function measureLlmThroughput(latencyMs: number, concurrencies: num
       let started = 0;
       events.on('run-started', () => (started = performance.now()));
       const result = await evolve(circlePacking(concurrency), {
-        db: tempDb(), seed: repeat + 1, concurrency: 2, budget: { wallTimeMs: seconds * 1000 }, events,
+        db: tempDb(),
+        seed: repeat + 1,
+        concurrency: 2,
+        budget: { wallTimeMs: seconds * 1000 },
+        events,
         models: [`compat:${server.compatBaseURL}#bench`],
       });
       const elapsed = (performance.now() - started) / 1000;
@@ -93,7 +109,14 @@ export async function measureEngineLatency(proposals: number): Promise<EngineLat
   const loaded = await loadExperiment(circlePacking(1));
   const store = new SqliteStore(tempDb());
   const runId = 'bench';
-  store.createRun({ id: runId, experiment: 'circle-packing', experimentDir: loaded.dir, config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 0 });
+  store.createRun({
+    id: runId,
+    experiment: 'circle-packing',
+    experimentDir: loaded.dir,
+    config: {},
+    settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+    createdAt: 0,
+  });
   let networkMs = 0;
   const timedFetch: typeof fetch = async (input, init) => {
     const started = performance.now();
@@ -104,20 +127,53 @@ export async function measureEngineLatency(proposals: number): Promise<EngineLat
     }
   };
   const models = await setupModels({
-    runId, store, budget: {}, llm: loaded.config.llm, configs: [{ id: `compat:${server.compatBaseURL}#bench` }], fetch: timedFetch,
+    runId,
+    store,
+    budget: {},
+    llm: loaded.config.llm,
+    configs: [{ id: `compat:${server.compatBaseURL}#bench` }],
+    fetch: timedFetch,
   });
   if (!models) throw new Error('no model set up');
   const archive = createArchive(loaded.config.archive, { features: [] });
   const operators = createLlmOperators(['llm-diff'], { maxOutputTokens: 1024 });
-  const state = new RunState(runId, archive, new OperatorBandit(operators.map((operator) => operator.name)), new OperatorBandit(models.ids), Rng.fromSeed(1), store);
+  const state = new RunState(
+    runId,
+    archive,
+    new OperatorBandit(operators.map((operator) => operator.name)),
+    new OperatorBandit(models.ids),
+    Rng.fromSeed(1),
+    store,
+  );
   let counter = 0;
   const deps: ProposeDeps = {
     operators: new Map(operators.map((operator) => [operator.name, operator])),
-    models, novelty: new NoveltyFilter({ threshold: 0.99 }), noveltyScope: 'llm', inspirations: 3, costScale: 0.01,
+    models,
+    novelty: new NoveltyFilter({ threshold: 0.99 }),
+    noveltyScope: 'llm',
+    inspirations: 3,
+    costScale: 0.01,
     nextProposalId: () => `p${++counter}`,
   };
-  const pool = await EvaluatorPool.start({ evaluatorFile: loaded.evaluatorFile, experimentDir: loaded.dir, options: {}, concurrency: 1, timeoutMs: 5000, memoryMb: 256 });
-  const initial = { id: `${runId}-0`, runId, seq: 0, parentIds: [], generation: 0, island: 0, genome: loaded.genome, origin: { operator: 'initial', description: '', diff: '' }, createdAt: 0 };
+  const pool = await EvaluatorPool.start({
+    evaluatorFile: loaded.evaluatorFile,
+    experimentDir: loaded.dir,
+    options: {},
+    concurrency: 1,
+    timeoutMs: 5000,
+    memoryMb: 256,
+  });
+  const initial = {
+    id: `${runId}-0`,
+    runId,
+    seq: 0,
+    parentIds: [],
+    generation: 0,
+    island: 0,
+    genome: loaded.genome,
+    origin: { operator: 'initial', description: '', diff: '' },
+    createdAt: 0,
+  };
   const first = await pool.evaluate(initial.id, loaded.genome);
   store.commitCandidate(initial, first, { rngState: state.rng.state(), reward: 0, elapsedMs: 0, genomeHash: 'h0', logOrder: 0 });
   state.apply(initial, first, 0, 'h0');
@@ -135,7 +191,13 @@ export async function measureEngineLatency(proposals: number): Promise<EngineLat
     if (outcome.kind === 'child') {
       const evaluation = await pool.evaluate(outcome.child.candidate.id, outcome.child.candidate.genome);
       started = performance.now();
-      await evaluateAndCommit(state, store, async () => evaluation, outcome.child, () => 0);
+      await evaluateAndCommit(
+        state,
+        store,
+        async () => evaluation,
+        outcome.child,
+        () => 0,
+      );
       deps.novelty.remember(outcome.child.candidate.id, outcome.child.candidate.genome as Genome);
       engineMs += performance.now() - started;
     } else {

@@ -12,7 +12,9 @@ function enlarged(text: string, copies: number): string {
   const start = text.indexOf('export function pack');
   const end = text.indexOf('// EVOLVE-BLOCK-END');
   const body = text.slice(start, end);
-  return text.slice(0, start) + Array.from({ length: copies }, (_, index) => body.replace('pack(', `pack${index}(`)).join('') + text.slice(end);
+  return (
+    text.slice(0, start) + Array.from({ length: copies }, (_, index) => body.replace('pack(', `pack${index}(`)).join('') + text.slice(end)
+  );
 }
 
 function context(parents: Genome[]): ProposalContext {

@@ -46,16 +46,45 @@ export async function measureOverhead(evaluations: number, repeats: number): Pro
 async function measurePhases(dir: string): Promise<Record<string, number>> {
   const store = new SqliteStore(tempDb());
   const genome = { 'solve.js': readFileSync(join(dir, 'solve.js'), 'utf8') };
-  store.createRun({ id: 'b', experiment: 'no-op', experimentDir: dir, config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 0 });
+  store.createRun({
+    id: 'b',
+    experiment: 'no-op',
+    experimentDir: dir,
+    config: {},
+    settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+    createdAt: 0,
+  });
   const archive = createArchive({ kind: 'dgm', lambda: 10 }, { features: [] });
   const state = new RunState('b', archive, new OperatorBandit([...EMBEDDED_OPERATORS]), undefined, Rng.fromSeed(1), store);
   const operators = new Map(createOperators().map((operator) => [operator.name, operator]));
   let proposals = 0;
   const deps: ProposeDeps = {
-    operators, novelty: new NoveltyFilter(), noveltyScope: 'llm', inspirations: 3, costScale: 0.01, nextProposalId: () => `p${++proposals}`,
+    operators,
+    novelty: new NoveltyFilter(),
+    noveltyScope: 'llm',
+    inspirations: 3,
+    costScale: 0.01,
+    nextProposalId: () => `p${++proposals}`,
   };
-  const pool = await EvaluatorPool.start({ evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 5000, memoryMb: 256 });
-  const initial = { id: 'b-0', runId: 'b', seq: 0, parentIds: [], generation: 0, island: 0, genome, origin: { operator: 'initial', description: '', diff: '' }, createdAt: 0 };
+  const pool = await EvaluatorPool.start({
+    evaluatorFile: join(dir, 'evaluate.js'),
+    experimentDir: dir,
+    options: {},
+    concurrency: 1,
+    timeoutMs: 5000,
+    memoryMb: 256,
+  });
+  const initial = {
+    id: 'b-0',
+    runId: 'b',
+    seq: 0,
+    parentIds: [],
+    generation: 0,
+    island: 0,
+    genome,
+    origin: { operator: 'initial', description: '', diff: '' },
+    createdAt: 0,
+  };
   const first = await pool.evaluate('b-0', genome);
   store.commitCandidate(initial, first, { rngState: state.rng.state(), reward: 0, elapsedMs: 0, genomeHash: 'h0', logOrder: 0 });
   state.apply(initial, first, 0, 'h0');

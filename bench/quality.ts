@@ -21,7 +21,11 @@ export interface QualityRow {
 }
 
 /** Best score after each checkpoint of one seeded run. */
-async function bestAt(experiment: LoadedExperiment, checkpoints: number[], options: Record<string, unknown>): Promise<Record<number, number | undefined>> {
+async function bestAt(
+  experiment: LoadedExperiment,
+  checkpoints: number[],
+  options: Record<string, unknown>,
+): Promise<Record<number, number | undefined>> {
   const events = new Emitter<RunEvents>();
   const reached: Record<number, number | undefined> = {};
   let count = 0;

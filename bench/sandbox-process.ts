@@ -26,12 +26,19 @@ export async function measureProcess(runs: number): Promise<ProcessSandboxTimes>
     // A bwrap that does not exist forces the unsafe path; its warning would flood the bench output.
     process.stderr.write = () => true;
     try {
-      unsafe.push(await timed(() => runSandboxed({ command: ['node', '-e', PROGRAM], unsafe: true, bubblewrapPath: '/nonexistent/bwrap' })));
+      unsafe.push(
+        await timed(() => runSandboxed({ command: ['node', '-e', PROGRAM], unsafe: true, bubblewrapPath: '/nonexistent/bwrap' })),
+      );
     } finally {
       process.stderr.write = writeError;
     }
   }
-  return { freshMsMedian: median(fresh), freshMsP95: percentile(fresh, 0.95), bareSpawnMsMedian: median(bare), unsafeMsMedian: median(unsafe) };
+  return {
+    freshMsMedian: median(fresh),
+    freshMsP95: percentile(fresh, 0.95),
+    bareSpawnMsMedian: median(bare),
+    unsafeMsMedian: median(unsafe),
+  };
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

@@ -50,8 +50,15 @@ async function runJob(job: TransitionJob): Promise<TransitionResult> {
   const started = performance.now();
   try {
     const result = await runSoup({
-      db, size: job.size, seed: job.seed, epochs: job.epochs, mutation: job.mutation, metricsEvery: 16, snapshotEvery: 100_000_000,
-      stopOnTransition: !job.seeded, seedPrograms: job.seeded ? [substrateByName('bff').knownReplicator!] : undefined,
+      db,
+      size: job.size,
+      seed: job.seed,
+      epochs: job.epochs,
+      mutation: job.mutation,
+      metricsEvery: 16,
+      snapshotEvery: 100_000_000,
+      stopOnTransition: !job.seeded,
+      seedPrograms: job.seeded ? [substrateByName('bff').knownReplicator!] : undefined,
     });
     let share: number | undefined;
     if (job.seeded) {
@@ -59,7 +66,13 @@ async function runJob(job: TransitionJob): Promise<TransitionResult> {
       share = replicatorShare(store.tables(SOUP_TABLES)!.soupSnapshot(result.runId)!.bytes, 256, job.seed);
       store.close();
     }
-    return { ...job, transitionEpoch: result.transitionEpoch, epochsRun: result.epochs, replicatorShare: share, seconds: (performance.now() - started) / 1000 };
+    return {
+      ...job,
+      transitionEpoch: result.transitionEpoch,
+      epochsRun: result.epochs,
+      replicatorShare: share,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -67,7 +80,9 @@ async function runJob(job: TransitionJob): Promise<TransitionResult> {
 
 /** Runs every job in its own process, `parallel` at a time; calls `onResult` as each ends. */
 export async function runTransitionJobs(
-  jobs: TransitionJob[], parallel = availableParallelism(), onResult?: (result: TransitionResult, done: number) => void,
+  jobs: TransitionJob[],
+  parallel = availableParallelism(),
+  onResult?: (result: TransitionResult, done: number) => void,
 ): Promise<TransitionResult[]> {
   const results: TransitionResult[] = [];
   const queue = [...jobs];
@@ -75,11 +90,19 @@ export async function runTransitionJobs(
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift()) {
       const line = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', self, '--job', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', self, '--job', JSON.stringify(job)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let out = '';
-        child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+        });
         child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`transition job ${JSON.stringify(job)} exited with ${code}`))));
+        child.on('exit', (code) =>
+          code === 0
+            ? resolve(out.trim().split('\n').at(-1) ?? '')
+            : reject(new Error(`transition job ${JSON.stringify(job)} exited with ${code}`)),
+        );
       });
       const result = JSON.parse(line) as TransitionResult;
       results.push(result);
@@ -121,18 +144,25 @@ export function transitionReport(results: TransitionResult[], machine: string, m
     if (first.seeded) {
       const shares = rows.map((row) => row.replicatorShare ?? 0);
       const took = shares.filter((share) => share >= 0.25).length;
-      lines.push(`| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs} | - | - | ${pct(took)} took over | replicator share at the end: ${shares.map((s) => s.toFixed(2)).join(', ')} | - | ${paper[arm] ?? '-'} |`);
+      lines.push(
+        `| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs} | - | - | ${pct(took)} took over | replicator share at the end: ${shares.map((s) => s.toFixed(2)).join(', ')} | - | ${paper[arm] ?? '-'} |`,
+      );
       continue;
     }
-    const epochs = rows.map((row) => row.transitionEpoch).filter((epoch): epoch is number => epoch !== null).sort((a, b) => a - b);
+    const epochs = rows
+      .map((row) => row.transitionEpoch)
+      .filter((epoch): epoch is number => epoch !== null)
+      .sort((a, b) => a - b);
     const by = (limit: number) => pct(epochs.filter((epoch) => epoch <= limit).length);
     const spread = epochs.length === 0 ? '-' : `${percentile(epochs, 0.5)}; ${percentile(epochs, 0.25)}–${percentile(epochs, 0.75)}`;
-    lines.push(`| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs.toLocaleString('en-US')} | ${by(first.epochs / 4)} | ${by(first.epochs / 2)} | ${by(first.epochs)} | ${epochs.join(', ') || 'none'} | ${spread} | ${paper[arm] ?? '-'} |`);
+    lines.push(
+      `| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs.toLocaleString('en-US')} | ${by(first.epochs / 4)} | ${by(first.epochs / 2)} | ${by(first.epochs)} | ${epochs.join(', ') || 'none'} | ${spread} | ${paper[arm] ?? '-'} |`,
+    );
   }
   lines.push(
     '',
-    'Transition: the first measurement (every 16 epochs) with high-order entropy above 3. '
-      + 'Seeded runs: the known replicator `[[{.>]-]]-]>.{[[` written into program 0 of a random soup; it "took over" when at least a quarter of 256 programs sampled at epoch 400 score as replicators (score ≥ 5).',
+    'Transition: the first measurement (every 16 epochs) with high-order entropy above 3. ' +
+      'Seeded runs: the known replicator `[[{.>]-]]-]>.{[[` written into program 0 of a random soup; it "took over" when at least a quarter of 256 programs sampled at epoch 400 score as replicators (score ≥ 5).',
   );
   return lines.join('\n');
 }

@@ -106,22 +106,41 @@ export async function measureSoupSpeed(options: SoupSpeedOptions = {}): Promise<
     for (const [name, list] of Object.entries(runs)) {
       for (const run of list) {
         if (run.steps !== reference.steps || run.interactions !== reference.interactions || !sameBytes(run.bytes, reference.bytes)) {
-          throw new Error(`soup bench: ${name} disagrees with the 1-thread TS run (steps ${run.steps} vs ${reference.steps}, bytes ${sameBytes(run.bytes, reference.bytes) ? 'equal' : 'differ'})`);
+          throw new Error(
+            `soup bench: ${name} disagrees with the 1-thread TS run (steps ${run.steps} vs ${reference.steps}, bytes ${sameBytes(run.bytes, reference.bytes) ? 'equal' : 'differ'})`,
+          );
         }
       }
     }
     const rate = (list: Run[]): SoupRate => {
       const seconds = list.map((run) => run.seconds);
       const typical = median(seconds);
-      return { seconds, interactionsPerSecond: reference.interactions / typical, stepsPerSecond: reference.steps / typical, msPerEpoch: (typical * 1000) / epochs };
+      return {
+        seconds,
+        interactionsPerSecond: reference.interactions / typical,
+        stepsPerSecond: reference.steps / typical,
+        msPerEpoch: (typical * 1000) / epochs,
+      };
     };
     const tapes = options.tapes ?? 4096;
     const tapeRates = (['uniform', 'instructions'] as const).map((kind) =>
-      measureTapes(binary, dir, kind, tapes, options.tapeRounds?.[kind] ?? (kind === 'uniform' ? 200 : 32), repeats, seed));
+      measureTapes(binary, dir, kind, tapes, options.tapeRounds?.[kind] ?? (kind === 'uniform' ? 200 : 32), repeats, seed),
+    );
     return {
-      loadAverage, size, epochs, warmup, repeats, mutation, steps: reference.steps, interactions: reference.interactions, compiler,
-      ts1: rate(runs.ts1), ts2: rate(runs.ts2), c: rate(runs.c),
-      serialMsPerEpoch: measureSerial(size, seed, mutation), tapes: tapeRates,
+      loadAverage,
+      size,
+      epochs,
+      warmup,
+      repeats,
+      mutation,
+      steps: reference.steps,
+      interactions: reference.interactions,
+      compiler,
+      ts1: rate(runs.ts1),
+      ts2: rate(runs.ts2),
+      c: rate(runs.c),
+      serialMsPerEpoch: measureSerial(size, seed, mutation),
+      tapes: tapeRates,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -182,7 +201,9 @@ async function runThreads(size: number, seed: number, mutation: number, warmup: 
 
 function runC(binary: string, dir: string, size: number, seed: number, mutation: number, warmup: number, epochs: number): Run {
   const out = join(dir, 'soup.bin');
-  const output = execFileSync(binary, [String(size), String(epochs), String(seed), String(mutation), String(warmup), out], { encoding: 'utf8' });
+  const output = execFileSync(binary, [String(size), String(epochs), String(seed), String(mutation), String(warmup), out], {
+    encoding: 'utf8',
+  });
   const result = JSON.parse(output) as { interactions: number; steps: number; seconds: number };
   return { ...result, bytes: new Uint8Array(readFileSync(out)) };
 }
@@ -223,15 +244,23 @@ function measureTapes(binary: string, dir: string, kind: TapeKind, count: number
     const output = execFileSync(binary, ['--tapes', input, String(count), String(rounds), out], { encoding: 'utf8' });
     const c = JSON.parse(output) as { steps: number; seconds: number };
     if (c.steps !== ts.steps || !sameBytes(new Uint8Array(readFileSync(out)), ts.tapes)) {
-      throw new Error(`soup bench: C and runTape disagree on the ${kind} tapes (steps ${c.steps} vs ${ts.steps}, final tapes hash ${fnv1a(new Uint8Array(readFileSync(out)))} vs ${fnv1a(ts.tapes)})`);
+      throw new Error(
+        `soup bench: C and runTape disagree on the ${kind} tapes (steps ${c.steps} vs ${ts.steps}, final tapes hash ${fnv1a(new Uint8Array(readFileSync(out)))} vs ${fnv1a(ts.tapes)})`,
+      );
     }
     steps = ts.steps;
     tsSeconds.push(ts.seconds);
     cSeconds.push(c.seconds);
   }
   return {
-    kind, tapes: count, rounds, steps, tsSeconds, cSeconds,
-    tsStepsPerSecond: steps / median(tsSeconds), cStepsPerSecond: steps / median(cSeconds),
+    kind,
+    tapes: count,
+    rounds,
+    steps,
+    tsSeconds,
+    cSeconds,
+    tsStepsPerSecond: steps / median(tsSeconds),
+    cStepsPerSecond: steps / median(cSeconds),
   };
 
   function runTs(): { steps: number; seconds: number; tapes: Uint8Array } {
@@ -252,7 +281,10 @@ function measureTapes(binary: string, dir: string, kind: TapeKind, count: number
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+  return (
+    a.length === b.length &&
+    Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
+  );
 }
 
 /** 32-bit FNV-1a, for error messages. */

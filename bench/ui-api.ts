@@ -67,16 +67,37 @@ export async function measureUiApi(candidates = 100_000, reuse?: { db: string; r
     }
   }
   return {
-    db, runId, candidates: overview.evaluations,
-    overviewMs: median(overview.cold), overviewWarmMs: median(overview.warm), lineageMs: median(timings.lineage),
-    gridMs: median(timings.grid), candidateMs: median(timings.candidate), requests,
-    overviewBytes: overview.bytes, lineageNodes, buildSeconds,
+    db,
+    runId,
+    candidates: overview.evaluations,
+    overviewMs: median(overview.cold),
+    overviewWarmMs: median(overview.warm),
+    lineageMs: median(timings.lineage),
+    gridMs: median(timings.grid),
+    candidateMs: median(timings.candidate),
+    requests,
+    overviewBytes: overview.bytes,
+    lineageNodes,
+    buildSeconds,
   };
 }
 
 async function buildRun(candidates: number): Promise<{ db: string; runId: string }> {
   const db = tempDb();
-  const args = [OURO, 'run', noOpExperiment("{ kind: 'map-elites', islands: 4 }"), '--db', db, '--seed', '1', '--concurrency', '2', '--budget', String(candidates), '--json'];
+  const args = [
+    OURO,
+    'run',
+    noOpExperiment("{ kind: 'map-elites', islands: 4 }"),
+    '--db',
+    db,
+    '--seed',
+    '1',
+    '--concurrency',
+    '2',
+    '--budget',
+    String(candidates),
+    '--json',
+  ];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 2 ** 20 });
   const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { runId: string; evaluations: number };
   if (result.evaluations !== candidates) throw new Error(`ouro run stopped at ${result.evaluations} of ${candidates} candidates`);

@@ -98,7 +98,13 @@ function misbehaving(body: string): string {
 const cases: Array<[string, string, string, RegExp, number]> = [
   ['throws', "throw new Error('evaluator exploded');", 'error', /evaluator exploded/, 30_000],
   ['hangs', 'while (true) {}', 'timeout', /1000 ?ms|timed? ?out|time limit/i, 1000],
-  ['allocates without bound', 'const hoard = []; while (true) hoard.push(new Array(1e6).fill(Math.random()));', 'error', /memory limit/i, 30_000],
+  [
+    'allocates without bound',
+    'const hoard = []; while (true) hoard.push(new Array(1e6).fill(Math.random()));',
+    'error',
+    /memory limit/i,
+    30_000,
+  ],
   ['returns NaN', 'return { score: NaN };', 'invalid', /score is NaN/, 30_000],
   ['returns a string', "return 'great';", 'invalid', /string/, 30_000],
   ['returns nothing', 'return;', 'invalid', /nothing|undefined/, 30_000],
@@ -112,11 +118,14 @@ describe('a misbehaving evaluator marks the candidate and the run goes on', () =
         genome: TINY_GENOME,
         evaluator: misbehaving(body),
       });
-      writeFileSync(join(dir, 'ouro.config.ts'), `export default {
+      writeFileSync(
+        join(dir, 'ouro.config.ts'),
+        `export default {
   name: 'misbehaving', genome: ['solve.js'], evaluator: 'evaluate.js', operators: ['perturb-number'],
   evaluation: { timeoutMs: ${timeoutMs}, memoryMb: 128, concurrency: 1 },
 };
-`);
+`,
+      );
       const result = await evolve(dir, { db, seed: 1, budget: { evaluations: 3 } });
       expect(result.evaluations).toBe(3);
       const store = new SqliteStore(db, { readonly: true });

@@ -23,8 +23,9 @@ const tempDb = () => join(mkdtempSync(join(tmpdir(), 'ouro-cli-')), 'ouro.db');
 // Root ignores file modes, so the read-only check runs as an unprivileged user when the tests run
 // as root; that user must be able to read this checkout.
 const UNPRIVILEGED = process.getuid?.() === 0 ? 65534 : undefined;
-const canDropPrivileges = UNPRIVILEGED === undefined
-  || spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BIN)})`], { uid: UNPRIVILEGED }).status === 0;
+const canDropPrivileges =
+  UNPRIVILEGED === undefined ||
+  spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BIN)})`], { uid: UNPRIVILEGED }).status === 0;
 
 describe('ouro CLI', () => {
   it('runs, lists, shows and exports the best of a run', () => {
@@ -62,7 +63,7 @@ describe('ouro CLI', () => {
     expect(existsSync(join(cwd, '.ouro/ouro.db'))).toBe(true);
   });
 
-  it('lists an experiment\'s own options in run --help and accepts them as flags', () => {
+  it("lists an experiment's own options in run --help and accepts them as flags", () => {
     const help = ouro(['run', 'examples/bin-packing', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--instances <value>');
@@ -70,7 +71,8 @@ describe('ouro CLI', () => {
 
   it('passes an experiment option from its flag to the evaluator, and names a bad value', () => {
     const dir = writeTinyExperiment({
-      evaluator: 'export default async (genome, context) => ({ score: context.options.bonus ?? 0, metrics: { bonus: context.options.bonus ?? -1 } });\n',
+      evaluator:
+        'export default async (genome, context) => ({ score: context.options.bonus ?? 0, metrics: { bonus: context.options.bonus ?? -1 } });\n',
       config: "options: z.object({ bonus: z.number().min(0).optional().describe('added to every score') }),",
     });
     const config = join(dir, 'ouro.config.ts');
@@ -134,25 +136,30 @@ export default async function evaluate(genome) {
     }
   });
 
-  it.skipIf(!canDropPrivileges)(`refuses a read-only database, naming the file, and still lists it${canDropPrivileges ? '' : ' (skipped: running as root and user 65534 cannot read this checkout; move it under a world-readable path)'}`, () => {
-    const db = tempDb();
-    const dir = writeTinyExperiment();
-    ouro(['run', dir, '--budget', '2', '--db', db, '--json']);
-    chmodSync(db, 0o444);
-    chmodSync(join(db, '..'), 0o555);
-    chmodSync(join(dir, '..'), 0o755);
-    const uid = UNPRIVILEGED;
-    const run = ouro(['run', dir, '--budget', '2', '--db', db], { uid, cwd: tmpdir() });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`database ${db} is read-only|cannot open database ${db}`));
-    const ls = ouro(['ls', '--db', db, '--json'], { uid, cwd: tmpdir() });
-    expect(ls.status, ls.stderr).toBe(0);
-    expect(json(ls)).toHaveLength(1);
-  });
+  it.skipIf(!canDropPrivileges)(
+    `refuses a read-only database, naming the file, and still lists it${canDropPrivileges ? '' : ' (skipped: running as root and user 65534 cannot read this checkout; move it under a world-readable path)'}`,
+    () => {
+      const db = tempDb();
+      const dir = writeTinyExperiment();
+      ouro(['run', dir, '--budget', '2', '--db', db, '--json']);
+      chmodSync(db, 0o444);
+      chmodSync(join(db, '..'), 0o555);
+      chmodSync(join(dir, '..'), 0o755);
+      const uid = UNPRIVILEGED;
+      const run = ouro(['run', dir, '--budget', '2', '--db', db], { uid, cwd: tmpdir() });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`database ${db} is read-only|cannot open database ${db}`));
+      const ls = ouro(['ls', '--db', db, '--json'], { uid, cwd: tmpdir() });
+      expect(ls.status, ls.stderr).toBe(0);
+      expect(json(ls)).toHaveLength(1);
+    },
+  );
 
   it('stops cleanly on Ctrl-C (SIGINT), records the run as stopped, and resumes', async () => {
     const db = tempDb();
-    const child = spawn(process.execPath, [BIN, 'run', writeTinyExperiment(), '--seed', '2', '--budget', '100000', '--db', db, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', writeTinyExperiment(), '--seed', '2', '--budget', '100000', '--db', db, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     await waitForCandidates(db, 10);
@@ -161,7 +168,11 @@ export default async function evaluate(genome) {
     expect(code).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(result.stopReason).toBe('interrupted');
-    expect(json(ouro(['ls', '--db', db, '--json']))[0]).toMatchObject({ id: result.runId, status: 'stopped', evaluations: result.evaluations });
+    expect(json(ouro(['ls', '--db', db, '--json']))[0]).toMatchObject({
+      id: result.runId,
+      status: 'stopped',
+      evaluations: result.evaluations,
+    });
     const resumed = ouro(['resume', result.runId, '--budget', String(result.evaluations + 5), '--db', db, '--json']);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(json(resumed).evaluations).toBe(result.evaluations + 5);
@@ -170,7 +181,9 @@ export default async function evaluate(genome) {
   it('survives kill -9 mid-run: committed candidates intact, resume continues without loss', async () => {
     const db = tempDb();
     const dir = writeTinyExperiment();
-    const child = spawn(process.execPath, [BIN, 'run', dir, '--seed', '9', '--budget', '100000', '--db', db, '--json'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'run', dir, '--seed', '9', '--budget', '100000', '--db', db, '--json'], {
+      stdio: 'ignore',
+    });
     const committed = await waitForCandidates(db, 30);
     child.kill('SIGKILL');
     await new Promise((done) => child.once('exit', done));
@@ -178,8 +191,14 @@ export default async function evaluate(genome) {
 
     const reader = new Database(db, { readonly: true });
     expect(reader.pragma('integrity_check', { simple: true })).toBe('ok');
-    const before = reader.prepare('SELECT c.id, c.genome, e.score FROM candidates c JOIN evaluations e ON e.candidate_id = c.id ORDER BY c.rowid').all();
-    const orphans = (reader.prepare('SELECT count(*) AS n FROM candidates c LEFT JOIN evaluations e ON e.candidate_id = c.id WHERE e.candidate_id IS NULL').get() as { n: number }).n;
+    const before = reader
+      .prepare('SELECT c.id, c.genome, e.score FROM candidates c JOIN evaluations e ON e.candidate_id = c.id ORDER BY c.rowid')
+      .all();
+    const orphans = (
+      reader
+        .prepare('SELECT count(*) AS n FROM candidates c LEFT JOIN evaluations e ON e.candidate_id = c.id WHERE e.candidate_id IS NULL')
+        .get() as { n: number }
+    ).n;
     const runId = (reader.prepare('SELECT id FROM runs').get() as { id: string }).id;
     reader.close();
     expect(orphans).toBe(0);
@@ -190,7 +209,9 @@ export default async function evaluate(genome) {
     expect(json(resumed).evaluations).toBe(total);
 
     const after = new Database(db, { readonly: true });
-    const rows = after.prepare('SELECT c.id, c.genome, e.score FROM candidates c JOIN evaluations e ON e.candidate_id = c.id ORDER BY c.rowid').all();
+    const rows = after
+      .prepare('SELECT c.id, c.genome, e.score FROM candidates c JOIN evaluations e ON e.candidate_id = c.id ORDER BY c.rowid')
+      .all();
     after.close();
     expect(rows.slice(0, before.length)).toEqual(before);
     expect(rows).toHaveLength(total);

@@ -15,7 +15,13 @@ const FIXTURES = resolve(import.meta.dirname, 'fixtures/exercises');
 /** A task whose hidden tests check `add`, with the given reference. */
 function addTask(id: string, reference = 'export const add = (a, b) => a + b;', timeoutMs = 3_000): CodingTask {
   return {
-    id, title: id, difficulty: 'easy', sets: [], entry: 'solution.js', timeoutMs, statement: 'Export add(a, b).',
+    id,
+    title: id,
+    difficulty: 'easy',
+    sets: [],
+    entry: 'solution.js',
+    timeoutMs,
+    statement: 'Export add(a, b).',
     stub: { 'solution.js': "export const add = () => { throw new Error('not implemented'); };" },
     tests: `import assert from 'node:assert/strict';
 import { add } from './solution.js';
@@ -32,7 +38,9 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('coding benchmark grading i
     const benchmark = loadBenchmark(SHIPPED);
     const report = await validateBenchmark(benchmark, { concurrency: 2 });
     expect(report.tasks).toBe(benchmark.tasks.length);
-    expect(report.references.every((result) => result.status === 'resolved' && result.passed === result.total && result.total >= 4)).toBe(true);
+    expect(report.references.every((result) => result.status === 'resolved' && result.passed === result.total && result.total >= 4)).toBe(
+      true,
+    );
     expect(report.stubs.every((result) => result.status !== 'resolved')).toBe(true);
     expect(resolvedRate(report.references)).toBe(1);
     expect(resolvedRate(report.stubs)).toBe(0);
@@ -42,7 +50,9 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('coding benchmark grading i
     const tasks = importExercises(FIXTURES);
     const report = await validateBenchmark(tasks);
     expect(report.references.map((result) => [result.taskId, result.passed, result.total])).toEqual([
-      ['leap-check', 5, 5], ['vowel-tally', 3, 3], ['word-reverse', 3, 3],
+      ['leap-check', 5, 5],
+      ['vowel-tally', 3, 3],
+      ['word-reverse', 3, 3],
     ]);
     const halfRight = await gradeTask(tasks[0]!, { 'leap-check.js': 'export const isLeap = (year) => year % 4 === 0;' });
     expect(halfRight.status).toBe('unresolved');
@@ -52,9 +62,20 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('coding benchmark grading i
   });
 
   it('gives an endless loop `timeout` and goes on with the other tasks', async () => {
-    const results = await gradeTasks([addTask('loops', 'export const add = () => { for (;;) {} };', 1_500), addTask('fine'), addTask('wrong', 'export const add = (a, b) => a - b;')],
-      (task) => task.reference, { concurrency: 2 });
-    expect(results.map((result) => [result.taskId, result.status])).toEqual([['loops', 'timeout'], ['fine', 'resolved'], ['wrong', 'unresolved']]);
+    const results = await gradeTasks(
+      [
+        addTask('loops', 'export const add = () => { for (;;) {} };', 1_500),
+        addTask('fine'),
+        addTask('wrong', 'export const add = (a, b) => a - b;'),
+      ],
+      (task) => task.reference,
+      { concurrency: 2 },
+    );
+    expect(results.map((result) => [result.taskId, result.status])).toEqual([
+      ['loops', 'timeout'],
+      ['fine', 'resolved'],
+      ['wrong', 'unresolved'],
+    ]);
     expect(results[0]!.output).toMatch(/did not finish within 1500 ms/);
     expect(results[2]!).toMatchObject({ passed: 1, total: 3 });
     expect(results[2]!.output).toContain('FAIL small numbers');
@@ -70,9 +91,13 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('coding benchmark grading i
   });
 
   it('fails validation with an error naming a task whose reference fails', async () => {
-    const error = await validateBenchmark([addTask('good'), addTask('broken-reference', 'export const add = (a, b) => a * b;')]).catch((caught: unknown) => caught);
+    const error = await validateBenchmark([addTask('good'), addTask('broken-reference', 'export const add = (a, b) => a * b;')]).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(OuroError);
-    expect((error as OuroError).message).toMatch(/task "broken-reference": its reference solution does not pass its tests \(unresolved, 1 of 3 passed\)/);
+    expect((error as OuroError).message).toMatch(
+      /task "broken-reference": its reference solution does not pass its tests \(unresolved, 1 of 3 passed\)/,
+    );
     expect((error as OuroError).message).not.toMatch(/task "good"/);
     expect((error as OuroError).file).toMatch(/broken-reference[\\/]reference$/);
   });

@@ -31,7 +31,9 @@ export const negateNumber: Operator = {
 `;
 
 /** The tiny experiment with negate-number beside perturb-number, and a greedy archive built by a function. */
-function writeCustomExperiment(config = "operators: ['perturb-number', negateNumber],\n  archive: () => new GreedyArchive({ k: 3 }),"): string {
+function writeCustomExperiment(
+  config = "operators: ['perturb-number', negateNumber],\n  archive: () => new GreedyArchive({ k: 3 }),",
+): string {
   const dir = writeTinyExperiment({ config });
   writeFileSync(join(dir, 'negate-number.ts'), NEGATE_NUMBER);
   setConfig(dir, config);
@@ -41,8 +43,13 @@ function writeCustomExperiment(config = "operators: ['perturb-number', negateNum
 /** Rewrites the experiment's config with other operator and archive lines. */
 function setConfig(dir: string, lines: string): void {
   const file = join(dir, 'ouro.config.ts');
-  const text = readFileSync(file, 'utf8').replace(/^import .*\n/gm, '').replace(/(concurrency: 1 },\n)[\s\S]*(\n\}\);)/, `$1  ${lines}$2`);
-  writeFileSync(file, `import { defineExperiment, DgmArchive, GreedyArchive } from 'ouroboros';\nimport { negateNumber } from './negate-number.ts';\n${text}`);
+  const text = readFileSync(file, 'utf8')
+    .replace(/^import .*\n/gm, '')
+    .replace(/(concurrency: 1 },\n)[\s\S]*(\n\}\);)/, `$1  ${lines}$2`);
+  writeFileSync(
+    file,
+    `import { defineExperiment, DgmArchive, GreedyArchive } from 'ouroboros';\nimport { negateNumber } from './negate-number.ts';\n${text}`,
+  );
 }
 
 const tempDb = (): string => join(mkdtempSync(join(tmpdir(), 'ouro-custom-')), 'ouro.db');
@@ -50,14 +57,21 @@ const tempDb = (): string => join(mkdtempSync(join(tmpdir(), 'ouro-custom-')), '
 function history(db: string, runId: string): string[] {
   const store = new SqliteStore(db, { readonly: true });
   try {
-    return [...store.replay(runId)].flatMap((row) => (row.kind === 'failures' ? [] : [`${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.score}`]));
+    return [...store.replay(runId)].flatMap((row) =>
+      row.kind === 'failures'
+        ? []
+        : [`${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.score}`],
+    );
   } finally {
     store.close();
   }
 }
 
 async function failure(promise: Promise<unknown>): Promise<OuroError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof OuroError)) throw new Error(`expected an OuroError, got ${String(error)}`);
   return error;
 }
@@ -80,7 +94,9 @@ describe('operators and archives written in code', () => {
       expect(part.some((row) => row.split(' ')[1] === 'negate-number')).toBe(true);
       expect(part.some((row) => row.split(' ')[1] === 'perturb-number')).toBe(true);
     }
-    expect(rows.filter((row) => row.split(' ')[1] === 'negate-number').every((row) => Number.isFinite(Number(row.split(' ')[3])))).toBe(true);
+    expect(rows.filter((row) => row.split(' ')[1] === 'negate-number').every((row) => Number.isFinite(Number(row.split(' ')[3])))).toBe(
+      true,
+    );
     const store = new SqliteStore(split, { readonly: true });
     const config = store.getRun(firstPart.runId)?.config as Record<string, unknown>;
     store.close();
@@ -94,10 +110,14 @@ describe('operators and archives written in code', () => {
     const first = await evolve(dir, { db, seed: 2, budget: { evaluations: 3 } });
     setConfig(dir, "operators: ['perturb-number'],\n  archive: () => new GreedyArchive({ k: 3 }),");
     const lost = await failure(resume(first.runId, { db, budget: { evaluations: 5 } }));
-    expect(lost.message).toBe(`run ${first.runId} used the operator "negate-number", which ${join(dir, 'ouro.config.ts')} no longer defines: put it back in operators to continue the run`);
+    expect(lost.message).toBe(
+      `run ${first.runId} used the operator "negate-number", which ${join(dir, 'ouro.config.ts')} no longer defines: put it back in operators to continue the run`,
+    );
     setConfig(dir, "operators: ['perturb-number', negateNumber],\n  archive: () => new DgmArchive({ lambda: 10 }),");
     const changed = await failure(resume(first.runId, { db, budget: { evaluations: 5 } }));
-    expect(changed.message).toContain(`archive: run ${first.runId} used an archive of kind "greedy", and the archive function in ${join(dir, 'ouro.config.ts')} now builds "dgm"`);
+    expect(changed.message).toContain(
+      `archive: run ${first.runId} used an archive of kind "greedy", and the archive function in ${join(dir, 'ouro.config.ts')} now builds "dgm"`,
+    );
     setConfig(dir, "operators: ['perturb-number', negateNumber],\n  archive: { kind: 'greedy', k: 3 },");
     const gone = await failure(resume(first.runId, { db, budget: { evaluations: 5 } }));
     expect(gone.message).toContain('which no longer has one');
@@ -119,26 +139,38 @@ describe('operators and archives written in code', () => {
     expect(arity.field).toBe('operators[2]');
     expect(arity.message).toContain('operators[2]: operator "mine": arity must be 1 (a mutation) or 2 (a crossover), got 3');
     expect(check(['crossover', { name: 'mine', arity: 1 }]).message).toContain('operators[1]: operator "mine": propose must be a function');
-    expect(check([operator, 7]).message).toContain('operators[1]: expected an operator name or an Operator object ({ name, arity, propose }), got number');
+    expect(check([operator, 7]).message).toContain(
+      'operators[1]: expected an operator name or an Operator object ({ name, arity, propose }), got number',
+    );
     expect(check([operator, 'perturb-number', operator]).message).toContain('operators[2]: operator "mine" is listed twice');
-    expect(check([{ ...operator, canEdit: 'py' }]).message).toContain('operators[0]: operator "mine": canEdit must be a function (file) => boolean');
+    expect(check([{ ...operator, canEdit: 'py' }]).message).toContain(
+      'operators[0]: operator "mine": canEdit must be a function (file) => boolean',
+    );
 
     // Names are checked against the built-in ones when the run starts, before anything is created.
     writeCustomExperiment();
     const unknown = await failure(evolve(writeCustomExperiment("operators: ['perturb-number', 'perturb-nunber'],"), { db: tempDb() }));
     expect(unknown.message).toMatch(/^operators\[1\]: unknown operator "perturb-nunber"/);
     const taken = await failure(evolve(writeCustomExperiment("operators: [{ ...negateNumber, name: 'crossover' }],"), { db: tempDb() }));
-    expect(taken.message).toBe('operators[0]: an Operator object is named "crossover", like a built-in operator: give it a name of its own');
+    expect(taken.message).toBe(
+      'operators[0]: an Operator object is named "crossover", like a built-in operator: give it a name of its own',
+    );
   });
 
   it('name the archive at fault: an archive object, an unknown kind, a function that returns no archive', async () => {
     const loadFailure = async (config: string): Promise<OuroError> => failure(loadExperiment(writeCustomExperiment(config)));
     const object = await loadFailure('archive: new GreedyArchive({ k: 3 }),');
-    expect(object.message).toContain('archive: pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object');
-    expect((await loadFailure("archive: { kind: 'best' },")).message).toContain(`archive: kind must be one of 'dgm', 'greedy', 'map-elites' (got "best")`);
+    expect(object.message).toContain(
+      'archive: pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object',
+    );
+    expect((await loadFailure("archive: { kind: 'best' },")).message).toContain(
+      `archive: kind must be one of 'dgm', 'greedy', 'map-elites' (got "best")`,
+    );
     expect((await loadFailure("archive: { kind: 'greedy', k: 0 },")).field).toBe('archive.k');
     const empty = await failure(evolve(writeCustomExperiment("archive: () => ({ kind: 'half', add: () => true }),"), { db: tempDb() }));
-    expect(empty.message).toBe('archive: the archive function returned an object, not an Archive: it lacks recordChild, selectParents, inspirations, best, size');
+    expect(empty.message).toBe(
+      'archive: the archive function returned an object, not an Archive: it lacks recordChild, selectParents, inspirations, best, size',
+    );
     // A function that builds a fresh archive each time is what the run wants.
     expect(new GreedyArchive({ k: 3 }).kind).toBe('greedy');
   });

@@ -8,13 +8,28 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 import { DGM_TABLES } from '../src/agents/dgm/store-sqlite.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const ouro = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/ouro.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+const ouro = (args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin/ouro.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 const ZERO = { tokens: 0, costUsd: 0, wallMs: 0 };
 
 function agent(seq: number, parent: number | null, scores: Record<string, number>, extra: Partial<NewAgentRecord> = {}): NewAgentRecord {
   return {
-    id: `d1-${seq}`, runId: 'd1', seq, parentId: parent === null ? null : `d1-${parent}`, kept: true, diff: '', hash: 'h', score: Object.values(scores).at(-1) ?? null, scores, results: [],
-    metrics: { diagnosis: ZERO, selfModification: ZERO, evaluation: ZERO, tokens: 1200, costUsd: 0.02, wallMs: 5, violations: 0 }, violations: [], flags: [], rngState: [1, 2, 3, 4], createdAt: 1, ...extra,
+    id: `d1-${seq}`,
+    runId: 'd1',
+    seq,
+    parentId: parent === null ? null : `d1-${parent}`,
+    kept: true,
+    diff: '',
+    hash: 'h',
+    score: Object.values(scores).at(-1) ?? null,
+    scores,
+    results: [],
+    metrics: { diagnosis: ZERO, selfModification: ZERO, evaluation: ZERO, tokens: 1200, costUsd: 0.02, wallMs: 5, violations: 0 },
+    violations: [],
+    flags: [],
+    rngState: [1, 2, 3, 4],
+    createdAt: 1,
+    ...extra,
   };
 }
 
@@ -28,7 +43,17 @@ describe('ouro agents', () => {
   });
 
   it('refuses a database URL, since DGM runs live in SQLite files, and leaves no file named after it', () => {
-    const result = ouro(['agents', 'run', 'agents/initial', '--bench', 'benchmarks/coding', '--model', 'compat:http://127.0.0.1:9/v1#none', '--db', 'postgres://ouro:secret@127.0.0.1/ouro']);
+    const result = ouro([
+      'agents',
+      'run',
+      'agents/initial',
+      '--bench',
+      'benchmarks/coding',
+      '--model',
+      'compat:http://127.0.0.1:9/v1#none',
+      '--db',
+      'postgres://ouro:secret@127.0.0.1/ouro',
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/--db: DGM runs are stored in SQLite files only for now, not postgres:\/\/127\.0\.0\.1\/ouro/);
     expect(result.stderr).not.toContain('secret');
@@ -37,16 +62,41 @@ describe('ouro agents', () => {
 
   it('names an agent folder without an entry point', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ouro-dgm-agent-'));
-    const result = ouro(['agents', 'run', dir, '--bench', 'benchmarks/coding', '--model', 'compat:http://127.0.0.1:9/v1#none', '--db', join(dir, 'ouro.db')]);
+    const result = ouro([
+      'agents',
+      'run',
+      dir,
+      '--bench',
+      'benchmarks/coding',
+      '--model',
+      'compat:http://127.0.0.1:9/v1#none',
+      '--db',
+      join(dir, 'ouro.db'),
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('agent.mjs');
   });
 
-  it('shows a run\'s archive: ids, parents, scores per set and flags', () => {
+  it("shows a run's archive: ids, parents, scores per set and flags", () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-cli-')), 'ouro.db');
     const store = new SqliteStore(db);
     const agents = store.tables(DGM_TABLES)!;
-    agents.createDgmRun({ id: 'd1', initialAgent: { 'agent.mjs': '' }, settings: { bench: 'benchmarks/coding', seed: 1, lambda: 10, thresholds: { medium: 0.4, full: 'beats-runner-up' }, taskTimeoutMs: 1, selfModifyTimeoutMs: 1, repeats: 1, model: 'openai:gpt-4.1-mini', budget: {} }, createdAt: 1 });
+    agents.createDgmRun({
+      id: 'd1',
+      initialAgent: { 'agent.mjs': '' },
+      settings: {
+        bench: 'benchmarks/coding',
+        seed: 1,
+        lambda: 10,
+        thresholds: { medium: 0.4, full: 'beats-runner-up' },
+        taskTimeoutMs: 1,
+        selfModifyTimeoutMs: 1,
+        repeats: 1,
+        model: 'openai:gpt-4.1-mini',
+        budget: {},
+      },
+      createdAt: 1,
+    });
     agents.recordAgent(agent(0, null, { small: 0.5, medium: 0.4, full: 0.3 }));
     agents.recordAgent(agent(1, 0, { small: 0.25 }, { flags: ['sandbox-violation'] }));
     agents.recordAgent(agent(2, 0, {}, { kept: false, score: null, discardReason: 'empty change' }));

@@ -31,11 +31,15 @@ function twoTaskBenchmark(): string {
 function respond(messages: ChatMessage[]): ScriptStep {
   const all = messages.map((message) => message.content).join('\n');
   if (messages[0]?.content.startsWith('You diagnose a coding agent')) {
-    return { text: '<problem>The agent gives up on title-case without reading the statement. Make it stop sooner so that it can retry.</problem>' };
+    return {
+      text: '<problem>The agent gives up on title-case without reading the statement. Make it stop sooner so that it can retry.</problem>',
+    };
   }
   if (messages.some((message) => message.role === 'assistant')) return { text: 'DONE' };
   if (all.includes('agent.mjs') && all.includes('tools.mjs')) {
-    return { text: `${fence}edit replace agent.mjs\n<<<<<<< SEARCH\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 30);\n=======\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 12);\n>>>>>>> REPLACE\n${fence}\n` };
+    return {
+      text: `${fence}edit replace agent.mjs\n<<<<<<< SEARCH\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 30);\n=======\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 12);\n>>>>>>> REPLACE\n${fence}\n`,
+    };
   }
   if (/clamp/i.test(all)) return { text: `${fence}edit create solution.js\n${CLAMP}${fence}\n` };
   return { text: 'DONE' };
@@ -54,16 +58,25 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop end to end'),
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-e2e-')), 'ouro.db');
     const initial = loadAgentDir(join(ROOT, 'agents/initial'));
     const result = await startDgm({
-      agentDir: join(ROOT, 'agents/initial'), bench: twoTaskBenchmark(), models: [`compat:${server.compatBaseURL}#scripted`], db, seed: 1,
-      budget: { children: 1 }, thresholds: { medium: 0.9 }, taskTimeoutMs: 20_000,
+      agentDir: join(ROOT, 'agents/initial'),
+      bench: twoTaskBenchmark(),
+      models: [`compat:${server.compatBaseURL}#scripted`],
+      db,
+      seed: 1,
+      budget: { children: 1 },
+      thresholds: { medium: 0.9 },
+      taskTimeoutMs: 20_000,
     });
     expect(result.stopReason).toBe('children');
 
     const { agents } = readRun(db, result.runId);
     expect(agents.map((agent) => agent.seq)).toEqual([0, 1]);
-    const [root, child] = agents as [typeof agents[0], typeof agents[0]];
+    const [root, child] = agents as [(typeof agents)[0], (typeof agents)[0]];
     // The initial agent solved clamp-range in the sandbox and failed title-case.
-    expect(Object.fromEntries(root.results.map((task) => [task.taskId, task.status]))).toEqual({ 'clamp-range': 'resolved', 'title-case': 'unresolved' });
+    expect(Object.fromEntries(root.results.map((task) => [task.taskId, task.status]))).toEqual({
+      'clamp-range': 'resolved',
+      'title-case': 'unresolved',
+    });
     // Diagnosis: the unresolved task's record reached the diagnosis prompt.
     const diagnosis = server.requests.find((request) => request.messages[0]?.content.startsWith('You diagnose a coding agent'));
     expect(diagnosis?.messages.map((message) => message.content).join('\n')).toContain('title-case');
@@ -87,7 +100,12 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop end to end'),
     writeFileSync(join(bench, 'title-case', 'reference', 'solution.js'), 'export function titleCase() { return 42; }\n');
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-bad-')), 'ouro.db');
     const error = await startDgm({
-      agentDir: join(ROOT, 'agents/initial'), bench, models: [`compat:${server.compatBaseURL}#scripted`], db, seed: 1, budget: { children: 1 },
+      agentDir: join(ROOT, 'agents/initial'),
+      bench,
+      models: [`compat:${server.compatBaseURL}#scripted`],
+      db,
+      seed: 1,
+      budget: { children: 1 },
     }).catch((caught: unknown) => caught);
     expect((error as OuroError).code).toBe('config-invalid');
     expect((error as OuroError).message).toMatch(/task "title-case": its reference solution does not pass its tests/);

@@ -53,7 +53,14 @@ export function skillRunner(benchmark: Benchmark): SkillRunner {
     selfEdits: [],
     taskRuns: 0,
     async run(request: AgentRunRequest): Promise<AgentRunResult> {
-      const result = { status: 'done' as const, violations: [] as string[], durationMs: 1, calls: 1, tokens: RUN_TOKENS, costUsd: RUN_COST };
+      const result = {
+        status: 'done' as const,
+        violations: [] as string[],
+        durationMs: 1,
+        calls: 1,
+        tokens: RUN_TOKENS,
+        costUsd: RUN_COST,
+      };
       if (request.workspace['agent.mjs'] !== undefined) {
         runner.selfEdits.push(request);
         runner.beforeSelfEdit?.(runner.selfEdits.length);
@@ -61,10 +68,15 @@ export function skillRunner(benchmark: Benchmark): SkillRunner {
       }
       runner.taskRuns++;
       const task = benchmark.tasks.find((candidate) => candidate.statement === request.workspace['STATEMENT.md']);
-      if (!task) return { ...result, status: 'error', workspace: request.workspace, log: 'agent: no task statement', reason: 'unknown task' };
+      if (!task)
+        return { ...result, status: 'error', workspace: request.workspace, log: 'agent: no task statement', reason: 'unknown task' };
       const known = skillsOf(request.agent).includes(task.id);
-      const attempt = known ? task.reference[task.entry] as string : `${task.stub[task.entry] as string}\n// tried\n`;
-      return { ...result, workspace: { ...request.workspace, [task.entry]: attempt }, log: `agent: task ${task.id}: ${known ? 'solved from skill' : `no skill for ${task.id}`}` };
+      const attempt = known ? (task.reference[task.entry] as string) : `${task.stub[task.entry] as string}\n// tried\n`;
+      return {
+        ...result,
+        workspace: { ...request.workspace, [task.entry]: attempt },
+        log: `agent: task ${task.id}: ${known ? 'solved from skill' : `no skill for ${task.id}`}`,
+      };
     },
     async close() {},
   };
@@ -88,7 +100,9 @@ const LLM: LlmConfig = { timeoutMs: 5_000, attempts: 1, maxOutputTokens: 512, pr
 
 /** A real model handle (createModel) on the scripted OpenAI-compatible server. */
 export function scriptedModel(server: ScriptedLlmServer): ModelHandle {
-  return createModel(resolveModel({ id: `compat:${server.compatBaseURL}#scripted`, apiKeyEnv: 'OURO_TEST_DGM_KEY' }, LLM, { OURO_TEST_DGM_KEY: 'sk-test' }));
+  return createModel(
+    resolveModel({ id: `compat:${server.compatBaseURL}#scripted`, apiKeyEnv: 'OURO_TEST_DGM_KEY' }, LLM, { OURO_TEST_DGM_KEY: 'sk-test' }),
+  );
 }
 
 /** Replies `ADD SKILL <task>` for the task the diagnosis prompt shows: a deterministic diagnosis. */

@@ -26,13 +26,20 @@ afterEach(async () => {
 });
 
 /** Starts `ouro <args>`; resolves with its exit once it ends. Asynchronous: this process must go on serving the model. */
-function ouro(args: string[]): { child: ReturnType<typeof spawn>; exit: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+function ouro(args: string[]): {
+  child: ReturnType<typeof spawn>;
+  exit: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(process.execPath, [join(ROOT, 'bin/ouro.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const exit = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
@@ -59,12 +66,32 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM kill -9'), () => {
     server = await startScriptedLlmServer({ respond: (request) => dgmResponder(request.messages) });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-kill-')), 'ouro.db');
     const model = `compat:${server.compatBaseURL}#scripted`;
-    const first = ouro(['agents', 'run', 'agents/initial', '--bench', twoTaskBenchmark(), '--model', model, '--children', '3', '--db', db, '--seed', '5', '--medium', '0.9', '--task-timeout', '20000']);
+    const first = ouro([
+      'agents',
+      'run',
+      'agents/initial',
+      '--bench',
+      twoTaskBenchmark(),
+      '--model',
+      model,
+      '--children',
+      '3',
+      '--db',
+      db,
+      '--seed',
+      '5',
+      '--medium',
+      '0.9',
+      '--task-timeout',
+      '20000',
+    ]);
 
     let seen = peek(db);
     const deadline = Date.now() + 40_000;
     let ended: { code: number | null } | undefined;
-    void first.exit.then((exit) => { ended = exit; });
+    void first.exit.then((exit) => {
+      ended = exit;
+    });
     while (!seen.seqs.some((seq) => seq >= 1) && ended === undefined && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       seen = peek(db);
@@ -104,7 +131,10 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM kill -9'), () => {
     for (const agent of agents) {
       const chain = lineageOf(agents, agent.id).slice(1);
       expect(chain.at(-1)?.id ?? agents[0]!.id).toBe(agent.id);
-      const rebuilt = rebuildAgent(initial, chain.map((link) => ({ diff: link.diff, hash: link.hash, ...(link.code ? { code: link.code } : {}) })));
+      const rebuilt = rebuildAgent(
+        initial,
+        chain.map((link) => ({ diff: link.diff, hash: link.hash, ...(link.code ? { code: link.code } : {}) })),
+      );
       expect(rebuilt['agent.mjs']).toMatch(/OURO_MAX_TURNS \?\? 1*30\)/);
       if (agent.seq > 0) expect(agent.kept).toBe(true);
     }
@@ -125,10 +155,16 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM kill -9'), () => {
     expect(replay.stderr).toBe('');
     expect(replay.code).toBe(0);
     const replayId = (JSON.parse(replay.stdout) as { runId: string }).runId;
-    const shape = (records: typeof agents) => records.map((agent) => ({
-      seq: agent.seq, parent: agent.parentId?.split('-')[1] ?? null, problem: agent.diagnosis?.problem, diff: agent.diff, hash: agent.hash, scores: agent.scores,
-      results: agent.results.map((result) => [result.taskId, result.status]),
-    }));
+    const shape = (records: typeof agents) =>
+      records.map((agent) => ({
+        seq: agent.seq,
+        parent: agent.parentId?.split('-')[1] ?? null,
+        problem: agent.diagnosis?.problem,
+        diff: agent.diff,
+        hash: agent.hash,
+        scores: agent.scores,
+        results: agent.results.map((result) => [result.taskId, result.status]),
+      }));
     expect(shape(readRun(db, replayId).agents)).toEqual(shape(agents));
   }, 90_000);
 });

@@ -21,12 +21,20 @@ afterEach(async () => {
 });
 
 /** What an archive is: each agent's place, parent, diagnosis, diff, code hash, scores and per-task outcome. */
-const archive = (agents: readonly AgentRecord[]) => agents.map((agent) => ({
-  seq: agent.seq, parent: agent.parentId?.replace(/^d[0-9a-f]+-/, '') ?? null, kept: agent.kept, discardReason: agent.discardReason,
-  problem: agent.diagnosis?.problem, diff: agent.diff, hash: agent.hash, score: agent.score, scores: agent.scores,
-  results: agent.results.map((result) => ({ task: result.taskId, status: result.status, output: result.output, log: result.log })),
-  tokens: agent.metrics.tokens,
-}));
+const archive = (agents: readonly AgentRecord[]) =>
+  agents.map((agent) => ({
+    seq: agent.seq,
+    parent: agent.parentId?.replace(/^d[0-9a-f]+-/, '') ?? null,
+    kept: agent.kept,
+    discardReason: agent.discardReason,
+    problem: agent.diagnosis?.problem,
+    diff: agent.diff,
+    hash: agent.hash,
+    score: agent.score,
+    scores: agent.scores,
+    results: agent.results.map((result) => ({ task: result.taskId, status: result.status, output: result.output, log: result.log })),
+    tokens: agent.metrics.tokens,
+  }));
 
 function calls(db: string, runId: string) {
   const store = new SqliteStore(db, { readonly: true });
@@ -43,8 +51,14 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM record and replay'), (
     server = await startScriptedLlmServer({ respond: (request) => dgmResponder(request.messages) });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-dgm-replay-')), 'ouro.db');
     const recorded = await startDgm({
-      agentDir: join(ROOT, 'agents/initial'), bench: twoTaskBenchmark(), models: [`compat:${server.compatBaseURL}#scripted`], db, seed: 7,
-      budget: { children: 2 }, thresholds: { medium: 0.9 }, taskTimeoutMs: 20_000,
+      agentDir: join(ROOT, 'agents/initial'),
+      bench: twoTaskBenchmark(),
+      models: [`compat:${server.compatBaseURL}#scripted`],
+      db,
+      seed: 7,
+      budget: { children: 2 },
+      thresholds: { medium: 0.9 },
+      taskTimeoutMs: 20_000,
     });
     expect(recorded.stopReason).toBe('children');
     const original = readRun(db, recorded.runId).agents;
@@ -56,7 +70,9 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM record and replay'), (
     // Every exchange the server answered is stored, in order, tagged with the agent it was made for.
     const stored = calls(db, recorded.runId);
     expect(stored).toHaveLength(server.requests.length);
-    expect(stored.map((call) => call.request.messages.map((message) => message.content))).toEqual(server.requests.map((request) => request.messages.map((message) => message.content)));
+    expect(stored.map((call) => call.request.messages.map((message) => message.content))).toEqual(
+      server.requests.map((request) => request.messages.map((message) => message.content)),
+    );
     expect(stored.filter((call) => call.operator === 'dgm-diagnosis')).toHaveLength(2);
     expect(new Set(stored.map((call) => call.proposal))).toEqual(new Set([0, 1, 2].map((seq) => `${recorded.runId}-${seq}/0`)));
     const tokens = stored.reduce((sum, call) => sum + call.usage.inputTokens + call.usage.outputTokens, 0);
@@ -69,7 +85,13 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM record and replay'), (
     expect(replayed.runId).not.toBe(recorded.runId);
     expect(replayed.stopReason).toBe('children');
     const again = readRun(db, replayed.runId);
-    expect(again.run.settings).toMatchObject({ seed: 7, replayOf: recorded.runId, thresholds: { medium: 0.9 }, taskTimeoutMs: 20_000, budget: { children: 2 } });
+    expect(again.run.settings).toMatchObject({
+      seed: 7,
+      replayOf: recorded.runId,
+      thresholds: { medium: 0.9 },
+      taskTimeoutMs: 20_000,
+      budget: { children: 2 },
+    });
     expect(archive(again.agents)).toEqual(archive(original));
     // The replay was served every recorded reply for the same prompts, and recorded them in turn.
     const served = calls(db, replayed.runId);
@@ -80,7 +102,11 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM record and replay'), (
     // (here one of 5,000 tokens, as a kill mid-child leaves), not only the stored agents' metrics.
     const metricsTokens = again.agents.reduce((sum, agent) => sum + agent.metrics.tokens, 0);
     const writable = new SqliteStore(db);
-    writable.tables(DGM_TABLES)!.recordDgmLlmCall(replayed.runId, { ...served[0]!, proposal: `${replayed.runId}-3/0`, usage: { inputTokens: 4_000, outputTokens: 1_000 } });
+    writable.tables(DGM_TABLES)!.recordDgmLlmCall(replayed.runId, {
+      ...served[0]!,
+      proposal: `${replayed.runId}-3/0`,
+      usage: { inputTokens: 4_000, outputTokens: 1_000 },
+    });
     writable.close();
     const resumed = await startDgm({ resume: replayed.runId, models: [], db, budget: { children: 3, tokens: metricsTokens + 1_000 } });
     expect(resumed.stopReason).toBe('tokens');

@@ -21,14 +21,26 @@ afterEach(async () => {
 async function options(overrides: Partial<DgmOptions> = {}): Promise<DgmOptions> {
   server ??= await startScriptedLlmServer({ respond: addSkillReply });
   return {
-    db: join(mkdtempSync(join(tmpdir(), 'ouro-dgm-')), 'ouro.db'), agent: initialAgent(), benchmark, runner: skillRunner(benchmark),
-    model: scriptedModel(server), seed: 11, thresholds: { medium: 0.5 }, concurrency: 2, ...overrides,
+    db: join(mkdtempSync(join(tmpdir(), 'ouro-dgm-')), 'ouro.db'),
+    agent: initialAgent(),
+    benchmark,
+    runner: skillRunner(benchmark),
+    model: scriptedModel(server),
+    seed: 11,
+    thresholds: { medium: 0.5 },
+    concurrency: 2,
+    ...overrides,
   };
 }
 
 /** What identifies a child: its place, its parent, what it was asked and what it changed. */
 const lineage = (agents: Array<{ seq: number; parentId: string | null; diff: string; diagnosis?: { problem: string } }>) =>
-  agents.map((agent) => ({ seq: agent.seq, parent: agent.parentId?.split('-')[1] ?? null, problem: agent.diagnosis?.problem, diff: agent.diff }));
+  agents.map((agent) => ({
+    seq: agent.seq,
+    parent: agent.parentId?.split('-')[1] ?? null,
+    problem: agent.diagnosis?.problem,
+    diff: agent.diff,
+  }));
 
 const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM budgets and resume'), () => {
@@ -66,7 +78,9 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('DGM budgets and resume'), 
     // Session 2: the grader crashes in the middle of a child's evaluation; the error surfaces, nothing partial is kept.
     let grades = 0;
     const crash = runDgm({
-      ...first, signal: undefined, resume: interrupted.runId,
+      ...first,
+      signal: undefined,
+      resume: interrupted.runId,
       grade: (task, files) => (++grades === 2 ? Promise.reject(new Error('grader crashed')) : gradeTask(task, files)),
     });
     await expect(crash).rejects.toThrow('grader crashed');

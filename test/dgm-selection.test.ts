@@ -7,9 +7,21 @@ const ZERO = { tokens: 0, costUsd: 0, wallMs: 0 };
 
 function agent(seq: number, parent: number | null, score: number | null, kept = true): AgentRecord {
   return {
-    id: `r-${seq}`, runId: 'r', seq, parentId: parent === null ? null : `r-${parent}`, kept, diff: '', hash: '', score, scores: {}, results: [],
+    id: `r-${seq}`,
+    runId: 'r',
+    seq,
+    parentId: parent === null ? null : `r-${parent}`,
+    kept,
+    diff: '',
+    hash: '',
+    score,
+    scores: {},
+    results: [],
     metrics: { diagnosis: ZERO, selfModification: ZERO, evaluation: ZERO, tokens: 0, costUsd: 0, wallMs: 0, violations: 0 },
-    violations: [], flags: [], rngState: [1, 2, 3, 4], createdAt: 0,
+    violations: [],
+    flags: [],
+    rngState: [1, 2, 3, 4],
+    createdAt: 0,
   };
 }
 

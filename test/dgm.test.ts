@@ -34,8 +34,15 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop on real tasks
     const runner = skillRunner(benchmark);
     const events: DgmEvent[] = [];
     const result = await runDgm({
-      db, agent: initialAgent(), benchmark, runner, model: await model(), seed: 7, budget: { children: 2 },
-      thresholds: { medium: 0.5 }, onEvent: (event) => events.push(event),
+      db,
+      agent: initialAgent(),
+      benchmark,
+      runner,
+      model: await model(),
+      seed: 7,
+      budget: { children: 2 },
+      thresholds: { medium: 0.5 },
+      onEvent: (event) => events.push(event),
     });
     expect(result.stopReason).toBe('children');
     const [initial, first, second] = result.agents;
@@ -90,8 +97,15 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop on real tasks
 
   it('stops at the small set below the threshold, and goes to medium and full only above it', async () => {
     const staged = (thresholds: { medium: number; full: 'beats-runner-up' | number }): StagedEvaluationContext => ({
-      benchmark, runner: skillRunner(benchmark), grade: (task, files) => gradeTask(task, files), thresholds,
-      taskTimeoutMs: 5_000, repeats: 1, concurrency: 2, stopBefore: () => null, onSpend: () => {},
+      benchmark,
+      runner: skillRunner(benchmark),
+      grade: (task, files) => gradeTask(task, files),
+      thresholds,
+      taskTimeoutMs: 5_000,
+      repeats: 1,
+      concurrency: 2,
+      stopBefore: () => null,
+      onSpend: () => {},
     });
     const weak = initialAgent(['clamp-range']);
     const strong = initialAgent(['clamp-range', 'title-case']);
@@ -111,11 +125,18 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('the DGM loop on real tasks
 
   it('keeps children that compile and change something, records the others with the reason, and flags escapes', async () => {
     const result = await runDgm({
-      db: dbFile(), agent: initialAgent(), benchmark, runner: skillRunner(benchmark), seed: 3, budget: { children: 4 },
+      db: dbFile(),
+      agent: initialAgent(),
+      benchmark,
+      runner: skillRunner(benchmark),
+      seed: 3,
+      budget: { children: 4 },
       thresholds: { medium: 1 },
       model: await model([
-        { text: '<problem>BREAK the parser</problem>' }, { text: '<problem>NOTHING to do</problem>' },
-        { text: '   ' }, { text: '<problem>ESCAPE and ADD SKILL title-case</problem>' },
+        { text: '<problem>BREAK the parser</problem>' },
+        { text: '<problem>NOTHING to do</problem>' },
+        { text: '   ' },
+        { text: '<problem>ESCAPE and ADD SKILL title-case</problem>' },
       ]),
     });
     const [, broken, nothing, silent, escaped] = result.agents;

@@ -15,9 +15,11 @@ function tempDb(): string {
 function history(db: string, runId: string): string[] {
   const store = new SqliteStore(db, { readonly: true });
   try {
-    return [...store.replay(runId)].map((row) => row.kind === 'failures'
-      ? `failed ${row.failures.count} ${row.failures.operator} ${row.failures.reason}`
-      : `${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.status} ${row.evaluation.score}`);
+    return [...store.replay(runId)].map((row) =>
+      row.kind === 'failures'
+        ? `failed ${row.failures.count} ${row.failures.operator} ${row.failures.reason}`
+        : `${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.status} ${row.evaluation.score}`,
+    );
   } finally {
     store.close();
   }
@@ -63,7 +65,11 @@ describe('evolve', () => {
     expect(history(split, firstHalf.runId)).toEqual(history(whole, uninterrupted.runId));
   });
 
-  for (const archive of ["{ kind: 'greedy', k: 5 }", "{ kind: 'dgm', lambda: 10 }", "{ kind: 'map-elites', islands: 3, migrationInterval: 10, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }"]) {
+  for (const archive of [
+    "{ kind: 'greedy', k: 5 }",
+    "{ kind: 'dgm', lambda: 10 }",
+    "{ kind: 'map-elites', islands: 3, migrationInterval: 10, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }",
+  ]) {
     it(`runs end to end with archive ${archive}`, async () => {
       const db = tempDb();
       const dir = writeTinyExperiment({ config: `archive: ${archive},` });
@@ -124,7 +130,9 @@ export default async function evaluate(genome, context) {
     store.close();
     const resumed = await resume(stopped.runId, { db, budget: { evaluations: 25 } });
     expect(resumed.evaluations).toBe(25);
-    const seqs = history(db, stopped.runId).filter((row) => !row.startsWith('failed')).map((row) => Number(row.split(' ')[0]));
+    const seqs = history(db, stopped.runId)
+      .filter((row) => !row.startsWith('failed'))
+      .map((row) => Number(row.split(' ')[0]));
     expect(seqs).toEqual([...Array(25).keys()]);
   });
 
@@ -133,7 +141,13 @@ export default async function evaluate(genome, context) {
     const dir = writeTinyExperiment({ config: 'proposal: { concurrency: 2 },' });
     const result = await evolve(dir, { db, seed: 5, concurrency: 2, budget: { evaluations: 40 } });
     expect(result.evaluations).toBe(40);
-    expect(new Set(history(db, result.runId).filter((row) => !row.startsWith('failed')).map((row) => row.split(' ')[2])).size).toBe(40);
+    expect(
+      new Set(
+        history(db, result.runId)
+          .filter((row) => !row.startsWith('failed'))
+          .map((row) => row.split(' ')[2]),
+      ).size,
+    ).toBe(40);
   });
 
   it('drops duplicate genomes before evaluation and gives up when nothing new comes', async () => {
@@ -143,7 +157,10 @@ export default async function evaluate(genome, context) {
     let duplicates = 0;
     events.on('duplicate-dropped', () => duplicates++);
     const db = tempDb();
-    const result = await evolve(writeTinyExperiment({ genome, config: "operators: ['swap-operator'], proposal: { maxConsecutiveFailures: 1000 }," }), { db, seed: 1, budget: { evaluations: 100 }, events });
+    const result = await evolve(
+      writeTinyExperiment({ genome, config: "operators: ['swap-operator'], proposal: { maxConsecutiveFailures: 1000 }," }),
+      { db, seed: 1, budget: { evaluations: 100 }, events },
+    );
     expect(result.stopReason).toBe('operators-exhausted');
     expect(result.evaluations).toBe(2);
     expect(duplicates).toBe(1000);

@@ -27,7 +27,9 @@ export function solve() {
 
 const FENCE = '```';
 const ALL_OPERATORS = [...EMBEDDED_OPERATORS, ...LLM_OPERATORS];
-const TWO_PARENT = new Set([...createOperators(), ...createLlmOperators()].filter((operator) => operator.arity === 2).map((operator) => operator.name));
+const TWO_PARENT = new Set(
+  [...createOperators(), ...createLlmOperators()].filter((operator) => operator.arity === 2).map((operator) => operator.name),
+);
 
 /** The EVOLVE block of the first `solve.js` shown in the prompt: the parent's (version A's, for crossover). */
 function parentBlock(prompt: string): string[] {
@@ -53,7 +55,8 @@ function everyReplyApplies(): (request: ScriptedRequest) => { text: string } {
     calls++;
     const value = calls % 9 === 0 ? 'Number.NaN' : (1 + calls / 1000).toFixed(4);
     const declarations = block.flatMap((line, index) => (/^\s*let [abc] = .+;$/.test(line) ? [index] : []));
-    const index = declarations.length > 0 ? (declarations[calls % declarations.length] as number) : block.findIndex((line) => line.trim() !== '');
+    const index =
+      declarations.length > 0 ? (declarations[calls % declarations.length] as number) : block.findIndex((line) => line.trim() !== '');
     const line = block[index] as string;
     const next = declarations.length > 0 ? line.replace(/= .*;$/, `= ${value};`) : `${line}\n  // try ${calls}`;
     if (prompt.includes('REGION solve.js#1')) {
@@ -83,46 +86,71 @@ describe('every operator, embedded and LLM, in one fresh run against a model who
     ['map-elites with four islands', "{ kind: 'map-elites', islands: 4, migrationInterval: 10 }"],
     ['dgm', "{ kind: 'dgm', lambda: 10 }"],
     ['greedy', "{ kind: 'greedy', k: 3 }"],
-  ])('%s: 200 evaluations, no crash, and every child stored with distinct parents', async (_name, archive) => {
-    const dir = writeTinyExperiment({
-      genome: GENOME,
-      config: `operators: ${JSON.stringify(ALL_OPERATORS)},\n  archive: ${archive},\n  lessons: { every: 0 },`,
-    });
-    const db = join(mkdtempSync(join(tmpdir(), 'ouro-every-operator-')), 'llm.db');
-    const result = await evolve(dir, { db, seed: 3, concurrency: 1, budget: { evaluations: 200 }, models: [`compat:${server.compatBaseURL}#scripted`] });
-    expect(result.stopReason).toBe('evaluations');
-    expect(result.evaluations).toBe(200);
+  ])(
+    '%s: 200 evaluations, no crash, and every child stored with distinct parents',
+    async (_name, archive) => {
+      const dir = writeTinyExperiment({
+        genome: GENOME,
+        config: `operators: ${JSON.stringify(ALL_OPERATORS)},\n  archive: ${archive},\n  lessons: { every: 0 },`,
+      });
+      const db = join(mkdtempSync(join(tmpdir(), 'ouro-every-operator-')), 'llm.db');
+      const result = await evolve(dir, {
+        db,
+        seed: 3,
+        concurrency: 1,
+        budget: { evaluations: 200 },
+        models: [`compat:${server.compatBaseURL}#scripted`],
+      });
+      expect(result.stopReason).toBe('evaluations');
+      expect(result.evaluations).toBe(200);
 
-    const database = new Database(db, { readonly: true });
-    try {
-      const candidates = database.prepare('SELECT id, operator, parent_ids FROM candidates WHERE run_id = ?').all(result.runId) as StoredCandidate[];
-      const links = database.prepare('SELECT parent_id, child_id FROM candidate_parents').all() as Array<{ parent_id: string; child_id: string }>;
-      const failures = database.prepare('SELECT operator, reason, count FROM proposal_failures WHERE run_id = ?').all(result.runId) as Array<{ operator: string; reason: string; count: number }>;
-      expect(candidates).toHaveLength(200);
-      const calls = database.prepare('SELECT error_kind FROM llm_calls WHERE run_id = ?').all(result.runId) as Array<{ error_kind: string | null }>;
-      expect(calls.length).toBeGreaterThan(0);
-      expect(calls.filter((call) => call.error_kind !== null)).toEqual([]);
-      const proposals = candidates.length - 1 + failures.reduce((sum, batch) => sum + batch.count, 0);
-      expect(proposals).toBeGreaterThanOrEqual(200);
-      for (const candidate of candidates) {
-        const parentIds = JSON.parse(candidate.parent_ids) as string[];
-        expect(new Set(parentIds).size, `${candidate.id} (${candidate.operator}) has parents ${candidate.parent_ids}`).toBe(parentIds.length);
-        if (TWO_PARENT.has(candidate.operator)) expect(parentIds, `${candidate.id} (${candidate.operator})`).toHaveLength(2);
-        const linked = links.filter((link) => link.child_id === candidate.id).map((link) => link.parent_id);
-        expect(linked.sort()).toEqual([...parentIds].sort());
+      const database = new Database(db, { readonly: true });
+      try {
+        const candidates = database
+          .prepare('SELECT id, operator, parent_ids FROM candidates WHERE run_id = ?')
+          .all(result.runId) as StoredCandidate[];
+        const links = database.prepare('SELECT parent_id, child_id FROM candidate_parents').all() as Array<{
+          parent_id: string;
+          child_id: string;
+        }>;
+        const failures = database
+          .prepare('SELECT operator, reason, count FROM proposal_failures WHERE run_id = ?')
+          .all(result.runId) as Array<{ operator: string; reason: string; count: number }>;
+        expect(candidates).toHaveLength(200);
+        const calls = database.prepare('SELECT error_kind FROM llm_calls WHERE run_id = ?').all(result.runId) as Array<{
+          error_kind: string | null;
+        }>;
+        expect(calls.length).toBeGreaterThan(0);
+        expect(calls.filter((call) => call.error_kind !== null)).toEqual([]);
+        const proposals = candidates.length - 1 + failures.reduce((sum, batch) => sum + batch.count, 0);
+        expect(proposals).toBeGreaterThanOrEqual(200);
+        for (const candidate of candidates) {
+          const parentIds = JSON.parse(candidate.parent_ids) as string[];
+          expect(new Set(parentIds).size, `${candidate.id} (${candidate.operator}) has parents ${candidate.parent_ids}`).toBe(
+            parentIds.length,
+          );
+          if (TWO_PARENT.has(candidate.operator)) expect(parentIds, `${candidate.id} (${candidate.operator})`).toHaveLength(2);
+          const linked = links.filter((link) => link.child_id === candidate.id).map((link) => link.parent_id);
+          expect(linked.sort()).toEqual([...parentIds].sort());
+        }
+        // No model reply failed to apply (batches keep their last reason).
+        const llmFailures = failures.filter((batch) => LLM_OPERATORS.includes(batch.operator));
+        expect(llmFailures.filter((batch) => /SEARCH|REGION|region/.test(batch.reason))).toEqual([]);
+        // Every operator took part: each either made a child or failed with a recorded reason.
+        const tried = new Set([...candidates.map((candidate) => candidate.operator), ...failures.map((batch) => batch.operator)]);
+        for (const name of ALL_OPERATORS) expect(tried, name).toContain(name);
+        // Each two-parent operator made a child once the archive had two different parents to give.
+        for (const name of TWO_PARENT)
+          expect(
+            candidates.some((candidate) => candidate.operator === name),
+            name,
+          ).toBe(true);
+      } finally {
+        database.close();
       }
-      // No model reply failed to apply (batches keep their last reason).
-      const llmFailures = failures.filter((batch) => LLM_OPERATORS.includes(batch.operator));
-      expect(llmFailures.filter((batch) => /SEARCH|REGION|region/.test(batch.reason))).toEqual([]);
-      // Every operator took part: each either made a child or failed with a recorded reason.
-      const tried = new Set([...candidates.map((candidate) => candidate.operator), ...failures.map((batch) => batch.operator)]);
-      for (const name of ALL_OPERATORS) expect(tried, name).toContain(name);
-      // Each two-parent operator made a child once the archive had two different parents to give.
-      for (const name of TWO_PARENT) expect(candidates.some((candidate) => candidate.operator === name), name).toBe(true);
-    } finally {
-      database.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 describe('a two-parent operator while the archive holds one program', () => {
@@ -130,21 +158,35 @@ describe('a two-parent operator while the archive holds one program', () => {
     const before = server.requests.length;
     const dir = writeTinyExperiment({
       genome: GENOME,
-      config: "operators: ['llm-crossover'],\n  archive: { kind: 'map-elites', islands: 4 },\n  lessons: { every: 0 },\n  proposal: { maxConsecutiveFailures: 5 },",
+      config:
+        "operators: ['llm-crossover'],\n  archive: { kind: 'map-elites', islands: 4 },\n  lessons: { every: 0 },\n  proposal: { maxConsecutiveFailures: 5 },",
     });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-every-operator-')), 'llm.db');
-    const result = await evolve(dir, { db, seed: 1, concurrency: 1, budget: { evaluations: 20 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    const result = await evolve(dir, {
+      db,
+      seed: 1,
+      concurrency: 1,
+      budget: { evaluations: 20 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+    });
     expect(result.stopReason).toBe('operators-exhausted');
     expect(result.evaluations).toBe(1);
     expect(server.requests.length).toBe(before);
     const database = new Database(db, { readonly: true });
     try {
-      const failures = database.prepare('SELECT operator, model, kind, reason, count FROM proposal_failures WHERE run_id = ?').all(result.runId);
+      const failures = database
+        .prepare('SELECT operator, model, kind, reason, count FROM proposal_failures WHERE run_id = ?')
+        .all(result.runId);
       // The model was never called, so the failure is not held against it.
-      expect(failures).toEqual([{
-        operator: 'llm-crossover', model: null, kind: 'failed', count: 5,
-        reason: 'llm-crossover needs 2 different parents, and the archive holds only 1 so far',
-      }]);
+      expect(failures).toEqual([
+        {
+          operator: 'llm-crossover',
+          model: null,
+          kind: 'failed',
+          count: 5,
+          reason: 'llm-crossover needs 2 different parents, and the archive holds only 1 so far',
+        },
+      ]);
     } finally {
       database.close();
     }

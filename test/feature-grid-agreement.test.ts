@@ -22,7 +22,7 @@ import { apiRoutes } from '../src/ui/api/routes.ts';
 
 /** The tiny evaluator, also reporting its three numbers as features (and, when asked, its own `length`). */
 function evaluator(features: string): string {
-  return TINY_EVALUATOR.replace("features: { spread: Math.abs(a - c) }", `features: ${features}`);
+  return TINY_EVALUATOR.replace('features: { spread: Math.abs(a - c) }', `features: ${features}`);
 }
 
 // Narrow bins around the initial (1, 0.5, 2.5): small numeric steps cross them, so the elites of
@@ -101,7 +101,8 @@ for (const testCase of CASES) {
         if (row.kind === 'candidate' && row.evaluation.status === 'ok') archive.add(entryOf(row.candidate, row.evaluation));
       }
       fromArchive = Array.from({ length: islands }, (_, island) =>
-        Object.fromEntries(archive.elites(island).map((elite) => [position(archive.cellOf(elite), testCase.axes), elite.id])));
+        Object.fromEntries(archive.elites(island).map((elite) => [position(archive.cellOf(elite), testCase.axes), elite.id])),
+      );
     }, 180_000);
 
     afterAll(() => {
@@ -128,7 +129,7 @@ for (const testCase of CASES) {
       }
     });
 
-    it('the plot puts every candidate in the archive\'s cell', () => {
+    it("the plot puts every candidate in the archive's cell", () => {
       const built = runGrid(plotContext(store, run)) as RunGrid;
       expect(built.grid.axes).toEqual(testCase.axes);
       expect(built.islands).toBe(islands);
@@ -142,7 +143,7 @@ for (const testCase of CASES) {
       expect(fromPlot).toEqual(fromArchive);
     });
 
-    it('the dashboard API puts every candidate in the archive\'s cell', async () => {
+    it("the dashboard API puts every candidate in the archive's cell", async () => {
       const app = new Hono().route('/api', apiRoutes(queries, { dbLabel: 'agreement.db' }));
       const response = await app.request(`/api/runs/${runId}/grid`);
       expect(response.status).toBe(200);
@@ -154,7 +155,7 @@ for (const testCase of CASES) {
       expect(fromApi).toEqual(fromArchive);
     });
 
-    it('the figure draws each island\'s elites, one cell each (and says why it has no grid to draw without axes)', () => {
+    it("the figure draws each island's elites, one cell each (and says why it has no grid to draw without axes)", () => {
       const output = gridPlot.render(plotContext(store, run));
       if (testCase.axes.length === 0) {
         expect(output).toEqual({ skipped: expect.stringContaining('no feature axes') });

@@ -16,7 +16,9 @@ const redis = await requireService('redis-server', probes.redis);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES_DIR = join(ROOT, 'examples');
-const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((name) => existsSync(join(EXAMPLES_DIR, name, 'ouro.config.ts'))).sort();
+const EXAMPLES = readdirSync(EXAMPLES_DIR)
+  .filter((name) => existsSync(join(EXAMPLES_DIR, name, 'ouro.config.ts')))
+  .sort();
 /**
  * The initial genome and three children. With seed 1 at concurrency 1 a run is reproducible, and
  * its first children are sound mutants of every example, so each must score ok; should an operator
@@ -24,12 +26,19 @@ const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((name) => existsSync(join(EXAM
  */
 const EVALUATIONS = 4;
 
-interface Row { seq: number; status: string; error: string | null }
+interface Row {
+  seq: number;
+  status: string;
+  error: string | null;
+}
 
 function evaluations(db: string, runId: string): Row[] {
   const database = new Database(db, { readonly: true });
   try {
-    return database.prepare('SELECT c.seq AS seq, e.status AS status, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq')
+    return database
+      .prepare(
+        'SELECT c.seq AS seq, e.status AS status, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq',
+      )
       .all(runId) as Row[];
   } finally {
     database.close();
@@ -53,10 +62,13 @@ function roomyFleet(url: string): NonNullable<EvolveOptions['evaluators']> {
  */
 async function doneOnWorker(fleet: LocalFleet, runId: string, count: number): Promise<{ candidate: string; result: string }[]> {
   const pattern = new RegExp(`: done (${runId}-(\\d+)) -> (\\w+)`);
-  const read = (): Map<number, { candidate: string; result: string }> => new Map(fleet.lines.flatMap((line) => {
-    const match = pattern.exec(line);
-    return match ? [[Number(match[2]), { candidate: match[1] as string, result: match[3] as string }] as const] : [];
-  }));
+  const read = (): Map<number, { candidate: string; result: string }> =>
+    new Map(
+      fleet.lines.flatMap((line) => {
+        const match = pattern.exec(line);
+        return match ? [[Number(match[2]), { candidate: match[1] as string, result: match[3] as string }] as const] : [];
+      }),
+    );
   const deadline = Date.now() + 30_000;
   while (read().size < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   return [...read()].sort(([a], [b]) => a - b).map(([, done]) => done);
@@ -84,7 +96,11 @@ describe.skipIf(redis.missing)(redis.title('every shipped example on a fleet wor
   it.each(EXAMPLES)('%s: the worker scores the initial genome and the candidates', async (name) => {
     const db = join(temp, `${name}.db`);
     const result = await evolve(join(EXAMPLES_DIR, name), {
-      db, evaluators: roomyFleet(fleet.url), seed: 1, concurrency: 1, budget: { evaluations: EVALUATIONS },
+      db,
+      evaluators: roomyFleet(fleet.url),
+      seed: 1,
+      concurrency: 1,
+      budget: { evaluations: EVALUATIONS },
     });
     expect(result.evaluations).toBe(EVALUATIONS);
     const rows = evaluations(db, result.runId);

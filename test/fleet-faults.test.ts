@@ -18,12 +18,20 @@ const redis = await requireService('redis-server', probes.redis);
 /** Locks of 3 s, checked every 1.5 s: a dead worker's job is back in the queue within about 6 s. */
 const WORKER_ENV = { OURO_FLEET_LOCK_MS: '3000' };
 
-interface Row { seq: number; status: string; stage: string; error: string | null }
+interface Row {
+  seq: number;
+  status: string;
+  stage: string;
+  error: string | null;
+}
 
 function candidates(db: string, runId: string): Row[] {
   const database = new Database(db, { readonly: true });
   try {
-    return database.prepare('SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq')
+    return database
+      .prepare(
+        'SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq',
+      )
       .all(runId) as Row[];
   } finally {
     database.close();
@@ -112,7 +120,14 @@ describe.skipIf(redis.missing)(redis.title('fleet faults'), () => {
         })();
       }
     });
-    const result = await evolve(dir, { db, evaluators: fleetEvaluators(fleet.url), seed: 4, concurrency: 2, budget: { evaluations: 16 }, events });
+    const result = await evolve(dir, {
+      db,
+      evaluators: fleetEvaluators(fleet.url),
+      seed: 4,
+      concurrency: 2,
+      budget: { evaluations: 16 },
+      events,
+    });
     await restarted;
     expect(restarted).toBeDefined();
     const rows = candidates(db, result.runId);
@@ -126,7 +141,11 @@ describe.skipIf(redis.missing)(redis.title('fleet faults'), () => {
   it('resumes a run whose controller was killed with -9, with no candidate lost or doubled', async () => {
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'controller-')), evaluator: slowEvaluator(500) });
     const db = join(temp, 'controller.db');
-    const controller = spawn(process.execPath, ['bin/ouro.js', 'run', dir, '--fleet', fleet.url, '--db', db, '--seed', '5', '--concurrency', '2', '--budget', '10', '--json'], { stdio: 'ignore' });
+    const controller = spawn(
+      process.execPath,
+      ['bin/ouro.js', 'run', dir, '--fleet', fleet.url, '--db', db, '--seed', '5', '--concurrency', '2', '--budget', '10', '--json'],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((resolve) => controller.once('exit', resolve));
     let runId: string | undefined;
     const deadline = Date.now() + 40_000;
@@ -136,7 +155,9 @@ describe.skipIf(redis.missing)(redis.title('fleet faults'), () => {
       try {
         const database = new Database(db, { readonly: true });
         try {
-          const row = database.prepare('SELECT run_id AS runId, COUNT(*) AS count FROM candidates GROUP BY run_id').get() as { runId: string; count: number } | undefined;
+          const row = database.prepare('SELECT run_id AS runId, COUNT(*) AS count FROM candidates GROUP BY run_id').get() as
+            | { runId: string; count: number }
+            | undefined;
           if (row && row.count >= 4) {
             runId = row.runId;
             break;

@@ -52,7 +52,12 @@ describe.skipIf(redis.missing)(redis.title('proposals on the fleet'), () => {
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'happy-')), config: CONFIG });
     const db = join(temp, 'happy.db');
     const result = await evolve(dir, {
-      db, seed: 2, concurrency: 2, budget: { evaluations: 8 }, models: [`compat:${server.compatBaseURL}#scripted`], ...fleetOptions(fleet.url),
+      db,
+      seed: 2,
+      concurrency: 2,
+      budget: { evaluations: 8 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+      ...fleetOptions(fleet.url),
     });
     expect(result.evaluations).toBe(8);
     const store = new SqliteStore(db, { readonly: true });
@@ -82,8 +87,12 @@ describe.skipIf(redis.missing)(redis.title('proposals on the fleet'), () => {
     server = await nudgingServer(0);
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'tokens-')), config: CONFIG });
     const result = await evolve(dir, {
-      db: join(temp, 'tokens.db'), seed: 3, concurrency: 2, budget: { evaluations: 200, tokens: 3000 },
-      models: [`compat:${server.compatBaseURL}#scripted`], ...fleetOptions(fleet.url),
+      db: join(temp, 'tokens.db'),
+      seed: 3,
+      concurrency: 2,
+      budget: { evaluations: 200, tokens: 3000 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+      ...fleetOptions(fleet.url),
     });
     expect(result.stopReason).toBe('tokens');
     expect(result.evaluations).toBeLessThan(200);
@@ -109,7 +118,12 @@ describe.skipIf(redis.missing)(redis.title('proposals on the fleet'), () => {
       const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'kill-')), config: CONFIG });
       const db = join(temp, 'kill.db');
       const result = await evolve(dir, {
-        db, seed: 4, concurrency: 2, budget: { evaluations: 6 }, models: [`compat:${server.compatBaseURL}#scripted`], ...fleetOptions(fleet.url),
+        db,
+        seed: 4,
+        concurrency: 2,
+        budget: { evaluations: 6 },
+        models: [`compat:${server.compatBaseURL}#scripted`],
+        ...fleetOptions(fleet.url),
       });
       expect(victim).toBeDefined();
       expect(result.evaluations).toBe(6);

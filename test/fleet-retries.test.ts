@@ -20,8 +20,15 @@ const GENOME = { 'solve.js': '// EVOLVE-BLOCK-START\nexport function solve() { r
 /** A proposal request for `operator` with one parent; `model` names one of the setup's models. */
 function request(operator: string, proposal: string, model?: string): RemoteProposalRequest {
   return {
-    operator, proposal, seed: 7, inspirations: [], lessons: [], allowance: {},
-    parents: [{ entry: { id: 'rretry-0', seq: 0, score: -1, island: 0, generation: 0, parentIds: [], features: {} }, genome: GENOME, feedback: '' }],
+    operator,
+    proposal,
+    seed: 7,
+    inspirations: [],
+    lessons: [],
+    allowance: {},
+    parents: [
+      { entry: { id: 'rretry-0', seq: 0, score: -1, island: 0, generation: 0, parentIds: [], features: {} }, genome: GENOME, feedback: '' },
+    ],
     ...(model ? { model } : {}),
   };
 }
@@ -57,10 +64,17 @@ describe.skipIf(redis.missing)(redis.title('fleet retries follow isRetryable'), 
   });
 
   it('fails an evaluate job on its first attempt when the evaluator cannot load', async () => {
-    const broken = 'throw new Error("this evaluator is broken on purpose");\nexport default async function evaluate() { return { score: 0 }; }\n';
+    const broken =
+      'throw new Error("this evaluator is broken on purpose");\nexport default async function evaluate() { return { score: 0 }; }\n';
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'broken-')), evaluator: broken });
     const evaluator = await FleetEvaluator.start({
-      url: fleet.url, evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 5000, memoryMb: 128,
+      url: fleet.url,
+      evaluatorFile: join(dir, 'evaluate.js'),
+      experimentDir: dir,
+      options: {},
+      concurrency: 1,
+      timeoutMs: 5000,
+      memoryMb: 128,
     });
     try {
       const evaluation = await evaluator.evaluate('rbroken-1', GENOME);

@@ -24,7 +24,10 @@ const redis = await requireService('redis-server', probes.redis);
 function candidates(db: string, runId: string): { seq: number; status: string; stage: string; error: string | null }[] {
   const database = new Database(db, { readonly: true });
   try {
-    return database.prepare('SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq')
+    return database
+      .prepare(
+        'SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq',
+      )
       .all(runId) as { seq: number; status: string; stage: string; error: string | null }[];
   } finally {
     database.close();
@@ -60,7 +63,10 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
     // Mutants may fail their evaluation; none may fail for the fleet's sake.
     expect(rows.filter((row) => row.stage === 'fleet')).toEqual([]);
     expect(rows[0]?.status).toBe('ok');
-    const done = await settled(() => fleet.lines.filter((line) => line.includes(`done ${result.runId}-`)), (lines) => lines.length >= 12);
+    const done = await settled(
+      () => fleet.lines.filter((line) => line.includes(`done ${result.runId}-`)),
+      (lines) => lines.length >= 12,
+    );
     expect(done).toHaveLength(12);
 
     const status = await fleetStatus(fleet.url);
@@ -72,7 +78,14 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
   it('runs a job once however often it is asked for, and a second controller reads its stored result', async () => {
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'idem-')) });
     const genome = { 'solve.js': 'export function solve() { return [3, -2, 0.25]; }\n' };
-    const poolOptions = { evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 5000, memoryMb: 128 };
+    const poolOptions = {
+      evaluatorFile: join(dir, 'evaluate.js'),
+      experimentDir: dir,
+      options: {},
+      concurrency: 1,
+      timeoutMs: 5000,
+      memoryMb: 128,
+    };
     const first = await FleetEvaluator.start({ ...poolOptions, url: fleet.url });
     const [a, b] = await Promise.all([first.evaluate('ridem-7', genome), first.evaluate('ridem-7', genome)]);
     await first.close();
@@ -85,18 +98,35 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
     await second.close();
     expect(again).toEqual(a);
     expect(other.score).toBeCloseTo(0);
-    expect(await settled(() => fleet.lines.filter((line) => line.includes('done ridem-7 ')), (lines) => lines.length >= 2)).toHaveLength(2);
+    expect(
+      await settled(
+        () => fleet.lines.filter((line) => line.includes('done ridem-7 ')),
+        (lines) => lines.length >= 2,
+      ),
+    ).toHaveLength(2);
   });
 
   it('says within seconds that a Redis URL does not answer', async () => {
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'unreachable-')) });
     const started = Date.now();
-    const error = await evolve(dir, { db: join(temp, 'unreachable.db'), evaluators: fleetEvaluators('redis://127.0.0.1:1'), budget: { evaluations: 3 } }).catch((caught: unknown) => caught);
+    const error = await evolve(dir, {
+      db: join(temp, 'unreachable.db'),
+      evaluators: fleetEvaluators('redis://127.0.0.1:1'),
+      budget: { evaluations: 3 },
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OuroError);
     expect((error as OuroError).code).toBe('fleet-unreachable');
     expect((error as OuroError).message).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
     expect(Date.now() - started).toBeLessThan(5000);
-    const notUrl = await FleetEvaluator.start({ evaluatorFile: join(dir, 'evaluate.js'), experimentDir: dir, options: {}, concurrency: 1, timeoutMs: 1000, memoryMb: 64, url: 'http://example.com' }).catch((caught: unknown) => caught);
+    const notUrl = await FleetEvaluator.start({
+      evaluatorFile: join(dir, 'evaluate.js'),
+      experimentDir: dir,
+      options: {},
+      concurrency: 1,
+      timeoutMs: 1000,
+      memoryMb: 64,
+      url: 'http://example.com',
+    }).catch((caught: unknown) => caught);
     expect((notUrl as OuroError).code).toBe('fleet-unreachable');
   });
 
@@ -105,7 +135,7 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
     try {
       const job = await queue.add('evaluate', { version: '0.1.0', bundle: 'not-a-hash', candidateId: 'x-1' }, { jobId: 'bad-payload-1' });
       const deadline = Date.now() + 15_000;
-      while (await job.getState() !== 'failed' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while ((await job.getState()) !== 'failed' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       const failed = await queue.getJob('bad-payload-1');
       expect(failed?.failedReason).toMatch(/^invalid evaluate job: .*bundle/s);
       expect(failed?.attemptsMade).toBe(1);
@@ -135,7 +165,11 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
       await stranger.ready;
       const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'version-')) });
       const run = evolve(dir, { db: join(temp, 'version.db'), evaluators: fleetEvaluators(url), budget: { evaluations: 3 }, events });
-      const refused = await settled(() => stranger.output.filter((line) => line.includes('refusing jobs')), (lines) => lines.length > 0, 15_000);
+      const refused = await settled(
+        () => stranger.output.filter((line) => line.includes('refusing jobs')),
+        (lines) => lines.length > 0,
+        15_000,
+      );
       expect(refused[0]).toMatch(/worker \S+ runs Ouroboros 9\.9\.9, the controller 0\.1\.0; this worker takes no more jobs/);
       matching = spawnWorker(url, { cacheDir });
       const result = await run;
@@ -144,14 +178,19 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
       // Every evaluation ran on the matching worker.
       expect(stranger.output.filter((line) => line.includes(' done '))).toEqual([]);
       const worker = matching;
-      expect(await settled(() => worker.output.filter((line) => line.includes(' done ')).length, (count) => count >= 3)).toBe(3);
+      expect(
+        await settled(
+          () => worker.output.filter((line) => line.includes(' done ')).length,
+          (count) => count >= 3,
+        ),
+      ).toBe(3);
       // The stranger is still there, standing down rather than gone.
       const { exitCode, signalCode } = stranger.child;
       expect({ exitCode, signalCode }, stranger.output.join('\n')).toEqual({ exitCode: null, signalCode: null });
       // A heartbeat lives 15 s and is renewed every 2 s, so one read can catch a worker starved of
       // CPU before its renewal (an older beat without the reason, or none left): wait for the beat.
       let refusing: string | undefined;
-      for (const deadline = Date.now() + 30_000; refusing === undefined && Date.now() < deadline;) {
+      for (const deadline = Date.now() + 30_000; refusing === undefined && Date.now() < deadline; ) {
         refusing = (await fleetStatus(url)).workers.find((worker) => worker.version === '9.9.9')?.refusing;
         if (refusing === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -166,7 +205,9 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
   });
 
   it('refuses an unknown role, naming the roles there are', async () => {
-    const child = spawn(process.execPath, ['bin/ouro.js', 'worker', '--fleet', fleet.url, '--roles', 'evaluate,judge'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/ouro.js', 'worker', '--fleet', fleet.url, '--roles', 'evaluate,judge'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));

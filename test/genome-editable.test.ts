@@ -36,7 +36,9 @@ function writePythonExperiment(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'ouro-python-')), 'python');
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(dir, 'ouro.config.ts'), `import { defineExperiment } from 'ouroboros';
+  writeFileSync(
+    join(dir, 'ouro.config.ts'),
+    `import { defineExperiment } from 'ouroboros';
 
 export default defineExperiment({
   name: 'python',
@@ -46,7 +48,8 @@ export default defineExperiment({
   lessons: { every: 0 },
   evaluation: { timeoutMs: 5000, memoryMb: 128, concurrency: 1 },
 });
-`);
+`,
+  );
   writeFileSync(join(dir, 'main.py'), PYTHON_GENOME);
   writeFileSync(join(dir, 'evaluate.js'), PYTHON_EVALUATOR);
   return dir;
@@ -72,7 +75,10 @@ afterEach(async () => {
 describe('a genome that no operator can edit', () => {
   it('stops before any evaluation with an error naming the file, the languages and what would work', async () => {
     const db = tempDb();
-    const error = await evolve(writePythonExperiment(), { db, seed: 1 }).then(() => undefined, (caught: unknown) => caught);
+    const error = await evolve(writePythonExperiment(), { db, seed: 1 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(OuroError);
     expect(error).toMatchObject({ code: 'genome-uneditable', field: 'genome', file: 'main.py' });
     const message = (error as OuroError).message;
@@ -112,12 +118,21 @@ describe('a genome that no operator can edit', () => {
     events.on('notice', ({ message }) => notices.push(message));
     events.on('candidate-recorded', ({ candidate }) => operators.push(candidate.origin.operator));
     const result = await evolve(writePythonExperiment(), {
-      db: tempDb(), seed: 3, concurrency: 1, budget: { evaluations: 6 }, events, models: [`compat:${server.compatBaseURL}#scripted`],
+      db: tempDb(),
+      seed: 3,
+      concurrency: 1,
+      budget: { evaluations: 6 },
+      events,
+      models: [`compat:${server.compatBaseURL}#scripted`],
     });
     expect(result.evaluations).toBe(6);
     expect(result.stopReason).toBe('evaluations');
     expect(operators[0]).toBe('initial');
     expect(operators.slice(1).every((name) => name.startsWith('llm-'))).toBe(true);
-    expect(notices).toContainEqual(expect.stringMatching(/perturb-number, .*crossover edit JavaScript and TypeScript only: left out of this run, since the genome has only main\.py/));
+    expect(notices).toContainEqual(
+      expect.stringMatching(
+        /perturb-number, .*crossover edit JavaScript and TypeScript only: left out of this run, since the genome has only main\.py/,
+      ),
+    );
   });
 });

@@ -6,7 +6,10 @@ import { bestOfNOperator } from '../src/engine/compose/best-of-n-operator.ts';
 /** An operator that proposes the given values of `x` in turn (a failure for null). */
 function sequence(values: Array<number | null>): Operator & { calls: number } {
   const operator = {
-    name: 'seq', arity: 1 as const, usesModel: true, calls: 0,
+    name: 'seq',
+    arity: 1 as const,
+    usesModel: true,
+    calls: 0,
     async propose() {
       const value = values[operator.calls++];
       if (value === null || value === undefined) return { failure: 'no edit' };
@@ -31,7 +34,9 @@ describe('bestOfNOperator', () => {
 
   it('stops early at a good enough proposal, and fails only when every proposal failed', async () => {
     const early = sequence([2, 8, 1]);
-    expect(await bestOfNOperator(early, { samples: 3, score: scoreX, stopAt: 5 }).propose(context())).toMatchObject({ description: 'x = 8 [best of 2, score 8]' });
+    expect(await bestOfNOperator(early, { samples: 3, score: scoreX, stopAt: 5 }).propose(context())).toMatchObject({
+      description: 'x = 8 [best of 2, score 8]',
+    });
     expect(early.calls).toBe(2);
     expect(await bestOfNOperator(sequence([null, null]), { samples: 2, score: scoreX }).propose(context())).toEqual({ failure: 'no edit' });
     expect(() => bestOfNOperator(sequence([]), { samples: 0, score: scoreX })).toThrow(/samples must be an integer of at least 1/);

@@ -25,7 +25,11 @@ const alternating = Array.from({ length: 40 }, (_, index) => said(index % 2 === 
 
 describe('recorded samples in the ESC release layout', () => {
   it('reads each line into a question, its gold answer and its replies in stored order, skipping blank lines', () => {
-    const file = fixture('three.jsonl', [record('Q: "Whitney Erika"', 'ya', [said('ya'), 'A: no idea']), '', record('Q: "Tj Benito"', 'jo', [said('jo')])]);
+    const file = fixture('three.jsonl', [
+      record('Q: "Whitney Erika"', 'ya', [said('ya'), 'A: no idea']),
+      '',
+      record('Q: "Tj Benito"', 'jo', [said('jo')]),
+    ]);
     const questions = readRecordedSamples(file);
     expect(questions).toEqual([
       { line: 1, question: 'Q: "Whitney Erika"', gold: 'ya', samples: [said('ya'), 'A: no idea'] },
@@ -34,9 +38,18 @@ describe('recorded samples in the ESC release layout', () => {
   });
 
   it('rejects a malformed line, naming the file and the line number', () => {
-    const notJson = fixture('broken.jsonl', [record('Q1', 'ab', [said('ab')]), record('Q2', 'cd', [said('cd')]), '{"question": "Q3", "answer": "ef", "generated_answer": [']);
-    expect(() => readRecordedSamples(notJson)).toThrow(expect.objectContaining({ code: 'replay-invalid', file: notJson, message: expect.stringContaining(`${notJson}:3: not JSON`) }));
-    const badReply = fixture('bad-reply.jsonl', [record('Q1', 'ab', [said('ab')]), JSON.stringify({ question: 'Q2', answer: 'cd', generated_answer: [said('cd'), 7] })]);
+    const notJson = fixture('broken.jsonl', [
+      record('Q1', 'ab', [said('ab')]),
+      record('Q2', 'cd', [said('cd')]),
+      '{"question": "Q3", "answer": "ef", "generated_answer": [',
+    ]);
+    expect(() => readRecordedSamples(notJson)).toThrow(
+      expect.objectContaining({ code: 'replay-invalid', file: notJson, message: expect.stringContaining(`${notJson}:3: not JSON`) }),
+    );
+    const badReply = fixture('bad-reply.jsonl', [
+      record('Q1', 'ab', [said('ab')]),
+      JSON.stringify({ question: 'Q2', answer: 'cd', generated_answer: [said('cd'), 7] }),
+    ]);
     expect(() => readRecordedSamples(badReply)).toThrow(`${badReply}:2: "generated_answer"[1] must be a string`);
     const noGold = fixture('no-gold.jsonl', [JSON.stringify({ question: 'Q1', generated_answer: [said('ab')] })]);
     expect(() => readRecordedSamples(noGold)).toThrow(`${noGold}:1: "answer" must be a string`);
@@ -44,14 +57,17 @@ describe('recorded samples in the ESC release layout', () => {
   });
 
   it('reads the answer after the last "the answer is", lower-cased, letters only', () => {
-    expect(lastLettersAnswer("The answer is 'ab'. Wait, the answer is \"Y-a J\".")).toBe('yaj');
+    expect(lastLettersAnswer('The answer is \'ab\'. Wait, the answer is "Y-a J".')).toBe('yaj');
     expect(lastLettersAnswer('Concatenating them gives "anna".')).toBeUndefined();
     expect(lastLettersAnswer('The answer is 42.')).toBeUndefined();
   });
 
   it('replays the stored order: ESC stops at the first unanimous window that the stored order gives it', async () => {
     const [question] = readRecordedSamples(fixture('early.jsonl', [record('Q1', 'abc', early)]));
-    const esc = await selfConsistency(replaySampler(question!), question!.question, { extract: lastLettersAnswer, stop: { rule: 'esc', window: 5, maxSamples: 40 } });
+    const esc = await selfConsistency(replaySampler(question!), question!.question, {
+      extract: lastLettersAnswer,
+      stop: { rule: 'esc', window: 5, maxSamples: 40 },
+    });
     expect(esc.samples.map((sample) => sample.text)).toEqual(early.slice(0, 5));
     expect(esc.answer).toBe('abc');
     const ask = replaySampler(question!, [39, 0]);
@@ -76,7 +92,9 @@ const haveRelease = existsSync(ESC_LAST_LETTERS_FILE);
 
 describe("the ESC release's GPT-3.5 Last Letters samples", () => {
   it.skipIf(!haveRelease)(
-    haveRelease ? 'holds 500 questions of 40 replies, nearly all with a stated answer' : `holds 500 questions of 40 replies (skipped: expects the file at ${ESC_LAST_LETTERS_FILE})`,
+    haveRelease
+      ? 'holds 500 questions of 40 replies, nearly all with a stated answer'
+      : `holds 500 questions of 40 replies (skipped: expects the file at ${ESC_LAST_LETTERS_FILE})`,
     () => {
       const questions = readRecordedSamples(ESC_LAST_LETTERS_FILE);
       expect(questions).toHaveLength(500);

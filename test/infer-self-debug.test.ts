@@ -69,7 +69,8 @@ describe(`selfDebug with the sandboxed node test runner (${tier})`, () => {
   });
 
   it('repairs against its own tests and checks the hidden tests for pass@t', async () => {
-    const ownTests = "import { clamp } from './solution.mjs';\ntest('own: inside', () => assert.equal(clamp(1, 0, 2), 1));\ntest('own: high', () => assert.equal(clamp(3, 0, 2), 2));";
+    const ownTests =
+      "import { clamp } from './solution.mjs';\ntest('own: inside', () => assert.equal(clamp(1, 0, 2), 1));\ntest('own: high', () => assert.equal(clamp(3, 0, 2), 2));";
     const model = await scriptedModel({
       respond: (request) => {
         const prompt = request.messages[0]?.content ?? '';
@@ -81,7 +82,9 @@ describe(`selfDebug with the sandboxed node test runner (${tier})`, () => {
     expect(result).toMatchObject({ passed: true, selfTests: ownTests, passAt: [false, true, true] });
     expect(result.turns[0]?.feedback.output).toContain('FAIL own: high');
     // The hidden tests never reach the model.
-    expect(server?.requests.some((request) => request.messages.some((message) => message.content.includes('lowers high values')))).toBe(false);
+    expect(server?.requests.some((request) => request.messages.some((message) => message.content.includes('lowers high values')))).toBe(
+      false,
+    );
     expect(result.cost.calls).toBe(3);
   });
 

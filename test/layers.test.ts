@@ -59,7 +59,7 @@ const EDGES = FILES.map((file) => ({
   file,
   targets: specifiers(file).flatMap((specifier) => {
     const target = landing(file, specifier);
-    return target && target.startsWith(SRC) ? [{ specifier, target }] : [];
+    return target?.startsWith(SRC) ? [{ specifier, target }] : [];
   }),
 }));
 
@@ -74,7 +74,9 @@ function layerOf(folder: string): number {
 
 /** Strongly connected groups of files with more than one member (Tarjan). */
 function cycles(): string[][] {
-  const graph = new Map(EDGES.map(({ file, targets }) => [file, targets.map((edge) => edge.target).filter((target) => existsSync(target))]));
+  const graph = new Map(
+    EDGES.map(({ file, targets }) => [file, targets.map((edge) => edge.target).filter((target) => existsSync(target))]),
+  );
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -117,28 +119,35 @@ describe('the layering', () => {
 
   it('core does no I/O', () => {
     const offenders = EDGES.filter(({ file }) => folderOf(file) === 'core').flatMap(({ file }) =>
-      specifiers(file).filter((specifier) => /^(node:)?(fs|fs\/promises|child_process|net|http|https|worker_threads)$/.test(specifier)).map((specifier) => `${show(file)} imports ${specifier}`));
+      specifiers(file)
+        .filter((specifier) => /^(node:)?(fs|fs\/promises|child_process|net|http|https|worker_threads)$/.test(specifier))
+        .map((specifier) => `${show(file)} imports ${specifier}`),
+    );
     expect(offenders).toEqual([]);
   });
 
   it('imports point down: no layer imports a layer above it', () => {
-    const offenders = EDGES.flatMap(({ file, targets }) => targets
-      .filter(({ target }) => layerOf(folderOf(target)) > layerOf(folderOf(file)))
-      .map(({ specifier }) => `${show(file)} imports ${specifier}`));
+    const offenders = EDGES.flatMap(({ file, targets }) =>
+      targets
+        .filter(({ target }) => layerOf(folderOf(target)) > layerOf(folderOf(file)))
+        .map(({ specifier }) => `${show(file)} imports ${specifier}`),
+    );
     expect(offenders).toEqual([]);
   });
 
   it('no strategy imports another strategy, and infrastructure folders import only core', () => {
     const offenders = EDGES.flatMap(({ file, targets }) => {
       const from = folderOf(file);
-      return targets.filter(({ target }) => {
-        const to = folderOf(target);
-        if (to === from || ANYWHERE.includes(to)) return false;
-        if (STRATEGIES.includes(from)) return STRATEGIES.includes(to);
-        // plot draws runs it reads from the store; no other infrastructure reaches sideways.
-        if (INFRASTRUCTURE.includes(from)) return !(from === 'plot' && to === 'store');
-        return false;
-      }).map(({ specifier }) => `${show(file)} imports ${specifier}`);
+      return targets
+        .filter(({ target }) => {
+          const to = folderOf(target);
+          if (to === from || ANYWHERE.includes(to)) return false;
+          if (STRATEGIES.includes(from)) return STRATEGIES.includes(to);
+          // plot draws runs it reads from the store; no other infrastructure reaches sideways.
+          if (INFRASTRUCTURE.includes(from)) return !(from === 'plot' && to === 'store');
+          return false;
+        })
+        .map(({ specifier }) => `${show(file)} imports ${specifier}`);
     });
     expect(offenders).toEqual([]);
   });
@@ -147,19 +156,25 @@ describe('the layering', () => {
     const offenders = EDGES.flatMap(({ file, targets }) => {
       const from = folderOf(file);
       if (!CAPABILITIES.includes(from)) return [];
-      return targets.filter(({ target }) => {
-        const to = folderOf(target);
-        return to !== from && CAPABILITIES.includes(to) && show(target) !== `${to}/index.ts`;
-      }).map(({ specifier }) => `${show(file)} imports ${specifier}`);
+      return targets
+        .filter(({ target }) => {
+          const to = folderOf(target);
+          return to !== from && CAPABILITIES.includes(to) && show(target) !== `${to}/index.ts`;
+        })
+        .map(({ specifier }) => `${show(file)} imports ${specifier}`);
     });
     expect(offenders).toEqual([]);
   });
 
   it('each vendor library is imported only in its infrastructure folder', () => {
-    const offenders = FILES.flatMap((file) => specifiers(file).flatMap((specifier) => {
-      const rule = VENDORS.find((vendor) => vendor.pattern.test(specifier));
-      return rule && !rule.folders.includes(folderOf(file)) ? [`${show(file)} imports ${specifier} (only ${rule.folders.join('/, ')}/ may)`] : [];
-    }));
+    const offenders = FILES.flatMap((file) =>
+      specifiers(file).flatMap((specifier) => {
+        const rule = VENDORS.find((vendor) => vendor.pattern.test(specifier));
+        return rule && !rule.folders.includes(folderOf(file))
+          ? [`${show(file)} imports ${specifier} (only ${rule.folders.join('/, ')}/ may)`]
+          : [];
+      }),
+    );
     expect(offenders).toEqual([]);
   });
 

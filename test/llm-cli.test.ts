@@ -13,7 +13,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Runs `ouro` without blocking this process, so the scripted server in it keeps answering. */
 function ouro(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -30,10 +33,12 @@ function circlePackingCopy(): string {
   cpSync(join(ROOT, 'examples/circle-packing'), dir, { recursive: true });
   // Outside this repository the folder needs its own module type, as `ouro init` writes it.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  const config = readFileSync(join(dir, 'ouro.config.ts'), 'utf8')
-    .replace("evaluation: { timeoutMs: 250, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },", `evaluation: { timeoutMs: 10_000, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },
+  const config = readFileSync(join(dir, 'ouro.config.ts'), 'utf8').replace(
+    'evaluation: { timeoutMs: 250, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },',
+    `evaluation: { timeoutMs: 10_000, memoryMb: 256, scoreRange: { min: 0, max: 2.8768 } },
   operators: ['llm-diff', 'llm-reflect', 'perturb-number'],
-  lessons: { every: 10, max: 3 },`);
+  lessons: { every: 10, max: 3 },`,
+  );
   expect(config).toContain("operators: ['llm-diff'");
   writeFileSync(join(dir, 'ouro.config.ts'), config);
   return dir;
@@ -49,7 +54,10 @@ afterEach(async () => {
 function circleResponder() {
   const nudge = nudgeNumberResponder({ scale: 0.03 });
   return (request: { messages: Array<{ role: string; content: string }> }) => {
-    const prompt = request.messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+    const prompt = request.messages
+      .filter((message) => message.role === 'user')
+      .map((message) => message.content)
+      .join('\n');
     if (!prompt.includes('EVOLVE-BLOCK-START')) {
       return { text: '1. Small moves of row heights pay off more often than width changes.\n2. Keep every circle inside the square.' };
     }
@@ -79,7 +87,11 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
     expect(Object.keys(shown.byOperator)).toEqual(expect.arrayContaining(['llm-diff', 'lessons']));
     const lessons = lastJson((await ouro(['show', result.runId, '--lessons', '--db', db, '--json'])).stdout);
     expect(lessons.length).toBe(4);
-    expect(lessons[0]).toMatchObject({ evaluations: 10, source: `llm:${model}`, lessons: [expect.stringContaining('row heights'), expect.any(String)] });
+    expect(lessons[0]).toMatchObject({
+      evaluations: 10,
+      source: `llm:${model}`,
+      lessons: [expect.stringContaining('row heights'), expect.any(String)],
+    });
 
     await server.close();
     server = undefined;
@@ -92,8 +104,11 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
     expect(replayed.spend).toEqual(result.spend);
 
     const raw = new Database(db, { readonly: true });
-    const rows = (runId: string) => raw.prepare(`SELECT c.seq, c.operator, c.model, c.genome_hash, e.status, e.score
-      FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq`).all(runId);
+    const rows = (runId: string) =>
+      raw
+        .prepare(`SELECT c.seq, c.operator, c.model, c.genome_hash, e.status, e.score
+      FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq`)
+        .all(runId);
     const original = rows(result.runId) as Array<{ model: string | null }>;
     expect(original.filter((row) => row.model === model).length).toBeGreaterThan(5);
     expect(rows(replayed.runId)).toEqual(original);
@@ -105,12 +120,31 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
     const respond = circleResponder();
     server = await startScriptedLlmServer({ respond: (request) => ({ ...respond(request), usage }) });
     const dir = circlePackingCopy();
-    writeFileSync(join(dir, 'ouro.config.ts'), readFileSync(join(dir, 'ouro.config.ts'), 'utf8')
-      .replace('lessons: { every: 10, max: 3 },', `lessons: { every: 0 },
-  llm: { prices: { 'compat:${server.compatBaseURL}#priced': { input: 2, output: 8 } } },`));
+    writeFileSync(
+      join(dir, 'ouro.config.ts'),
+      readFileSync(join(dir, 'ouro.config.ts'), 'utf8').replace(
+        'lessons: { every: 10, max: 3 },',
+        `lessons: { every: 0 },
+  llm: { prices: { 'compat:${server.compatBaseURL}#priced': { input: 2, output: 8 } } },`,
+      ),
+    );
     // One call costs 2000 * $2/M + 500 * $8/M = $0.008.
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-llm-db-')), 'ouro.db');
-    const run = await ouro(['run', dir, '--model', `compat:${server.compatBaseURL}#priced`, '--seed', '1', '--concurrency', '1', '--budget', '5000,$0.03', '--db', db, '--json']);
+    const run = await ouro([
+      'run',
+      dir,
+      '--model',
+      `compat:${server.compatBaseURL}#priced`,
+      '--seed',
+      '1',
+      '--concurrency',
+      '1',
+      '--budget',
+      '5000,$0.03',
+      '--db',
+      db,
+      '--json',
+    ]);
     expect(run.status, run.stderr).toBe(0);
     const result = lastJson(run.stdout);
     expect(result.stopReason).toBe('cost');
@@ -122,14 +156,28 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
   it('models check says which models are configured, whether each answers, and what one call costs', async () => {
     server = await startScriptedLlmServer({ respond: () => ({ text: 'OK', usage: { inputTokens: 1000, outputTokens: 1000 } }) });
     const dir = circlePackingCopy();
-    writeFileSync(join(dir, 'ouro.config.ts'), readFileSync(join(dir, 'ouro.config.ts'), 'utf8')
-      .replace("lessons: { every: 10, max: 3 },", `lessons: { every: 10, max: 3 },
-  models: [{ id: 'compat:${server.compatBaseURL}#good', price: { input: 1, output: 3 } }, 'compat:http://127.0.0.1:9/v1#down', 'openai:gpt-4.1-mini'],`));
+    writeFileSync(
+      join(dir, 'ouro.config.ts'),
+      readFileSync(join(dir, 'ouro.config.ts'), 'utf8').replace(
+        'lessons: { every: 10, max: 3 },',
+        `lessons: { every: 10, max: 3 },
+  models: [{ id: 'compat:${server.compatBaseURL}#good', price: { input: 1, output: 3 } }, 'compat:http://127.0.0.1:9/v1#down', 'openai:gpt-4.1-mini'],`,
+      ),
+    );
     const check = await ouro(['models', 'check', dir, '--json']);
     expect(check.status).toBe(1);
-    const rows = lastJson(check.stdout) as Array<{ id: string; configured: boolean; answered: boolean; costUsd?: number; error?: string; reply?: string }>;
+    const rows = lastJson(check.stdout) as Array<{
+      id: string;
+      configured: boolean;
+      answered: boolean;
+      costUsd?: number;
+      error?: string;
+      reply?: string;
+    }>;
     expect(rows.map((row) => [row.id.split('#').at(-1), row.configured, row.answered])).toEqual([
-      ['good', true, true], ['down', true, false], ['openai:gpt-4.1-mini', false, false],
+      ['good', true, true],
+      ['down', true, false],
+      ['openai:gpt-4.1-mini', false, false],
     ]);
     expect(rows[0]?.costUsd).toBeCloseTo(0.004, 10);
     expect(rows[0]?.reply).toBe('OK');

@@ -31,8 +31,12 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
       { text: edit('// fixed header', '// a new header') },
       { text: 'I would make a larger, as that moves the result toward the target.' },
       { rawBody: '{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assi' },
-      { status: 500 }, { status: 500 }, { status: 500 },
-      { text: 'late', delayMs: 1500 }, { text: 'late', delayMs: 1500 }, { text: 'late', delayMs: 1500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { text: 'late', delayMs: 1500 },
+      { text: 'late', delayMs: 1500 },
+      { text: 'late', delayMs: 1500 },
       // Proposals 7-9 produce children.
       { text: edit('  const a = 1;', '  const a = 2;') },
       { text: edit('  const b = 0.5;\n  cnst c = 2.5;', '  const b = -1;\n  const c = 2.5;', 'fix b') },
@@ -47,7 +51,10 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     });
     const db = tempDb();
     const result = await evolve(dir, {
-      db, seed: 7, concurrency: 1, budget: { evaluations: 4 },
+      db,
+      seed: 7,
+      concurrency: 1,
+      budget: { evaluations: 4 },
       models: [`compat:${server.compatBaseURL}#scripted`],
     });
     expect(result.evaluations).toBe(4);
@@ -56,7 +63,16 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     const store = new SqliteStore(db, { readonly: true });
     try {
       const calls = store.llmCalls(result.runId);
-      expect(calls.map((call) => call.error?.kind ?? call.finishReason)).toEqual(['stop', 'stop', 'bad-reply', 'http', 'timeout', 'stop', 'stop', 'stop']);
+      expect(calls.map((call) => call.error?.kind ?? call.finishReason)).toEqual([
+        'stop',
+        'stop',
+        'bad-reply',
+        'http',
+        'timeout',
+        'stop',
+        'stop',
+        'stop',
+      ]);
       expect(calls.map((call) => call.attempts)).toEqual([1, 1, 1, 3, 3, 1, 1, 2]);
       expect(calls[3]?.error?.status).toBe(500);
       expect(calls.every((call) => call.model === `compat:${server?.compatBaseURL}#scripted` && call.operator === 'llm-diff')).toBe(true);
@@ -103,7 +119,9 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     await server.close();
     server = undefined;
     const dir = writeTinyExperiment({ config: "operators: ['llm-diff']," });
-    await expect(evolve(dir, { db: tempDb(), seed: 1, models: [`compat:${url}#gone`] })).rejects.toThrow(/no answer from this model:\n {2}compat:.*#gone/);
+    await expect(evolve(dir, { db: tempDb(), seed: 1, models: [`compat:${url}#gone`] })).rejects.toThrow(
+      /no answer from this model:\n {2}compat:.*#gone/,
+    );
   });
 
   it('stops at the token budget, overshooting by at most the one call in flight', async () => {
@@ -113,7 +131,10 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     const dir = writeTinyExperiment({ config: "operators: ['llm-diff', 'perturb-number'],\n  lessons: { every: 0 }," });
     const db = tempDb();
     const result = await evolve(dir, {
-      db, seed: 2, concurrency: 1, budget: { evaluations: 500, tokens: 1000 },
+      db,
+      seed: 2,
+      concurrency: 1,
+      budget: { evaluations: 500, tokens: 1000 },
       models: [`compat:${server.compatBaseURL}#scripted`],
     });
     expect(result.stopReason).toBe('tokens');
@@ -126,10 +147,16 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
   it('with 4 proposals in flight, overshoots the token cap by at most the 3 other calls in flight', async () => {
     const usage = { inputTokens: 300, outputTokens: 50 };
     let n = 0;
-    server = await startScriptedLlmServer({ latencyMs: 60, respond: () => ({ text: edit('  const a = 1;', `  const a = ${1 + ++n / 1000};`), usage }) });
+    server = await startScriptedLlmServer({
+      latencyMs: 60,
+      respond: () => ({ text: edit('  const a = 1;', `  const a = ${1 + ++n / 1000};`), usage }),
+    });
     const dir = writeTinyExperiment({ config: "operators: ['llm-diff'],\n  lessons: { every: 0 },\n  proposal: { concurrency: 4 }," });
     const result = await evolve(dir, {
-      db: tempDb(), seed: 3, concurrency: 2, budget: { evaluations: 500, tokens: 2000 },
+      db: tempDb(),
+      seed: 3,
+      concurrency: 2,
+      budget: { evaluations: 500, tokens: 2000 },
       models: [`compat:${server.compatBaseURL}#scripted`],
     });
     expect(result.stopReason).toBe('tokens');
@@ -148,9 +175,17 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
       },
     });
     // One parent at a time, so the same prompt comes up again and again and replay must serve its replies in order.
-    const dir = writeTinyExperiment({ config: "operators: ['llm-diff', 'perturb-number', 'llm-reflect'],\n  archive: { kind: 'greedy', k: 1 },\n  lessons: { every: 0 }," });
+    const dir = writeTinyExperiment({
+      config: "operators: ['llm-diff', 'perturb-number', 'llm-reflect'],\n  archive: { kind: 'greedy', k: 1 },\n  lessons: { every: 0 },",
+    });
     const db = tempDb();
-    const recorded = await evolve(dir, { db, seed: 4, concurrency: 1, budget: { evaluations: 30 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    const recorded = await evolve(dir, {
+      db,
+      seed: 4,
+      concurrency: 1,
+      budget: { evaluations: 30 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+    });
     await server.close();
     server = undefined;
 
@@ -166,9 +201,19 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
 
     const store = new SqliteStore(db, { readonly: true });
     try {
-      const log = (runId: string) => [...store.replay(runId)].map((row) => (row.kind === 'candidate'
-        ? [row.candidate.seq, row.candidate.origin.operator, row.candidate.origin.model ?? '-', row.state.genomeHash, row.evaluation.score, row.state.reward]
-        : [row.failures.operator, row.failures.kind, row.failures.count]));
+      const log = (runId: string) =>
+        [...store.replay(runId)].map((row) =>
+          row.kind === 'candidate'
+            ? [
+                row.candidate.seq,
+                row.candidate.origin.operator,
+                row.candidate.origin.model ?? '-',
+                row.state.genomeHash,
+                row.evaluation.score,
+                row.state.reward,
+              ]
+            : [row.failures.operator, row.failures.kind, row.failures.count],
+        );
       const original = log(recorded.runId);
       expect(original.filter((row) => row[2] !== '-').length).toBeGreaterThanOrEqual(3);
       // Failed proposals are batched per write, so compare candidates in order and failure totals.
@@ -188,7 +233,13 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     server = await startScriptedLlmServer({
       script: [
         { text: edit('  const b = 0.5;', '  const b = 0.6;', 'nudge b') },
-        { text: edit('  const a = 1;\n  const b = 0.5;\n  const c = 2.5;\n  return [a, b, c];', '  const values = [3, -2, 0.5].map((value) => value * 0.9);\n  return values;', 'aim straight at the target') },
+        {
+          text: edit(
+            '  const a = 1;\n  const b = 0.5;\n  const c = 2.5;\n  return [a, b, c];',
+            '  const values = [3, -2, 0.5].map((value) => value * 0.9);\n  return values;',
+            'aim straight at the target',
+          ),
+        },
       ],
     });
     const dir = writeTinyExperiment({
@@ -197,12 +248,24 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
   novelty: { threshold: 1, embeddings: 'compat:${server.compatBaseURL}#embedder', embeddingThreshold: 0.9 },`,
     });
     const db = tempDb();
-    const result = await evolve(dir, { db, seed: 1, concurrency: 1, budget: { evaluations: 2 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    const result = await evolve(dir, {
+      db,
+      seed: 1,
+      concurrency: 1,
+      budget: { evaluations: 2 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+    });
     expect(result.evaluations).toBe(2);
     const store = new SqliteStore(db, { readonly: true });
     try {
       const failures = [...store.replay(result.runId)].flatMap((row) => (row.kind === 'failures' ? [row.failures] : []));
-      expect(failures).toEqual([expect.objectContaining({ kind: 'duplicate', count: 1, reason: expect.stringMatching(/near-duplicate of r\w+-0 \(embedding cosine 0\.9\d+\)/) })]);
+      expect(failures).toEqual([
+        expect.objectContaining({
+          kind: 'duplicate',
+          count: 1,
+          reason: expect.stringMatching(/near-duplicate of r\w+-0 \(embedding cosine 0\.9\d+\)/),
+        }),
+      ]);
       expect(store.getCandidate(`${result.runId}-1`)?.candidate.origin.rationale).toBe('aim straight at the target');
       const embeddingCalls = store.llmCalls(result.runId).filter((call) => call.operator === 'novelty');
       // The initial genome, the rejected child and the accepted one: three texts, each embedded once.
@@ -217,13 +280,25 @@ describe('LLM operators in a run, against a scripted OpenAI-compatible server', 
     server = await startScriptedLlmServer({
       script: [
         { text: edit('  const a = 1;', '  const a = 2;') },
-        { text: edit('  const a = 1;\n  const b = 0.5;\n  const c = 2.5;', '  const a = 3;\n  const b = -2;\n  const c = 0.5;', 'set all three') },
+        {
+          text: edit(
+            '  const a = 1;\n  const b = 0.5;\n  const c = 2.5;',
+            '  const a = 3;\n  const b = -2;\n  const c = 0.5;',
+            'set all three',
+          ),
+        },
         { text: edit('  const b = 0.5;', '  const b = 0.25;') },
       ],
     });
     const dir = writeTinyExperiment({ config: "operators: ['llm-diff'],\n  lessons: { every: 0 },\n  proposal: { bestOfN: 3 }," });
     const db = tempDb();
-    const result = await evolve(dir, { db, seed: 1, concurrency: 1, budget: { evaluations: 2 }, models: [`compat:${server.compatBaseURL}#scripted`] });
+    const result = await evolve(dir, {
+      db,
+      seed: 1,
+      concurrency: 1,
+      budget: { evaluations: 2 },
+      models: [`compat:${server.compatBaseURL}#scripted`],
+    });
     expect(result.evaluations).toBe(2);
     expect(server.requests).toHaveLength(3);
     const store = new SqliteStore(db, { readonly: true });

@@ -16,8 +16,14 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Plain Node: nothing inherited from the test runner may load TypeScript for the child. */
 const PLAIN_ENV = { ...process.env, NODE_OPTIONS: '' };
 
-interface LockEntry { dev?: boolean; hasInstallScript?: boolean; [field: string]: unknown }
-interface Lock { packages: Record<string, LockEntry> }
+interface LockEntry {
+  dev?: boolean;
+  hasInstallScript?: boolean;
+  [field: string]: unknown;
+}
+interface Lock {
+  packages: Record<string, LockEntry>;
+}
 
 let work: string;
 let project: string;
@@ -44,8 +50,12 @@ function consumerLock(tarball: string): Lock {
   const packages: Record<string, LockEntry> = {
     '': { name: 'consumer', dependencies: { ouroboros: `file:${tarball}` } },
     'node_modules/ouroboros': {
-      version: manifest.version, resolved: `file:${tarball}`, license: manifest.license,
-      dependencies: manifest.dependencies, bin: manifest.bin, engines: manifest.engines,
+      version: manifest.version,
+      resolved: `file:${tarball}`,
+      license: manifest.license,
+      dependencies: manifest.dependencies,
+      bin: manifest.bin,
+      engines: manifest.engines,
     },
   };
   for (const [path, entry] of Object.entries(repoLock.packages)) {
@@ -91,9 +101,20 @@ beforeAll(async () => {
   copyFileSync(join(packed, tarball), join(project, tarball));
 
   const { overrides } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { overrides?: unknown };
-  writeFileSync(join(project, 'package.json'), JSON.stringify({
-    name: 'consumer', private: true, type: 'module', dependencies: { ouroboros: `file:${tarball}` }, overrides,
-  }, null, 2));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'consumer',
+        private: true,
+        type: 'module',
+        dependencies: { ouroboros: `file:${tarball}` },
+        overrides,
+      },
+      null,
+      2,
+    ),
+  );
   const lock = consumerLock(tarball);
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify(lock, null, 2));
   await exec(NPM, ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], project);
@@ -109,15 +130,27 @@ describe('the packed package, installed into a user project', () => {
     const installed = join(project, 'node_modules', 'ouroboros');
     expect(existsSync(join(installed, 'src'))).toBe(false);
     for (const file of [
-      'dist/index.js', 'dist/index.d.ts', 'dist/infer/index.js', 'dist/infer/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts',
-      'dist/runtime/register.js', 'dist/evaluate/worker-entry.js', 'dist/propose/llm/templates/system.md', 'dist/ui/web/dist/index.html', 'bin/ouro.js',
-    ]) expect(existsSync(join(installed, file)), file).toBe(true);
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/infer/index.js',
+      'dist/infer/index.d.ts',
+      'dist/testing/index.js',
+      'dist/testing/index.d.ts',
+      'dist/runtime/register.js',
+      'dist/evaluate/worker-entry.js',
+      'dist/propose/llm/templates/system.md',
+      'dist/ui/web/dist/index.html',
+      'bin/ouro.js',
+    ])
+      expect(existsSync(join(installed, file)), file).toBe(true);
     const shipped = readdirSync(join(installed, 'dist'), { recursive: true }).map(String);
     expect(shipped.filter((name) => /\.test\.[jt]s$/.test(name) || (name.endsWith('.ts') && !name.endsWith('.d.ts')))).toEqual([]);
   });
 
   it('imports every entry point in plain Node, runs self-consistency on a scripted model and evolves an experiment', async () => {
-    writeFileSync(join(project, 'use.mjs'), `
+    writeFileSync(
+      join(project, 'use.mjs'),
+      `
 import * as root from 'ouroboros';
 import { openModel, selfConsistency } from 'ouroboros/infer';
 import { startScriptedLlmServer, writeTinyExperiment } from 'ouroboros/testing';
@@ -136,7 +169,8 @@ console.log(JSON.stringify({
   issue: checked.success ? null : checked.error.issues[0].path.join('.'),
   runId: result.runId, evaluations: result.evaluations, bestScore: result.bestScore,
 }));
-`);
+`,
+    );
     const output = JSON.parse(await exec(process.execPath, ['use.mjs'], project)) as Record<string, unknown>;
     expect(output.rootNames).toEqual(expect.arrayContaining(['defineExperiment', 'evolve', 'resume', 'experimentSchema', 'z']));
     // The test-time methods moved to `ouroboros/infer`: the root no longer carries them.
@@ -146,12 +180,16 @@ console.log(JSON.stringify({
     expect(output.bestScore).toBeGreaterThanOrEqual(-14.25);
 
     // The CLI from the installed package reads the run the library just stored.
-    const listed = JSON.parse(await exec(process.execPath, [join('node_modules', 'ouroboros', 'bin', 'ouro.js'), 'ls', '--json', '--db', 'runs.db'], project)) as Array<{ id: string; evaluations: number }>;
+    const listed = JSON.parse(
+      await exec(process.execPath, [join('node_modules', 'ouroboros', 'bin', 'ouro.js'), 'ls', '--json', '--db', 'runs.db'], project),
+    ) as Array<{ id: string; evaluations: number }>;
     expect(listed).toMatchObject([{ id: output.runId, evaluations: 6 }]);
   }, 300_000);
 
   it('type-checks a TypeScript consumer against the installed .d.ts files', async () => {
-    writeFileSync(join(project, 'consumer.ts'), `
+    writeFileSync(
+      join(project, 'consumer.ts'),
+      `
 import { defineExperiment, evolve, type RunResult } from 'ouroboros';
 import { selfConsistency, type SelfConsistencyResult } from 'ouroboros/infer';
 import { writeTinyExperiment, type ScriptStep } from 'ouroboros/testing';
@@ -177,14 +215,28 @@ defineExperiment({ name: 'typed', genome: 'solve.js' });
 // @ts-expect-error: 'always' is no stopping rule
 void selfConsistency(async () => '12', 'question', { stop: { rule: 'always' } });
 void selfDebug;
-`);
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true,
-        types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
-      },
-      files: ['consumer.ts'],
-    }, null, 2));
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [join(ROOT, 'node_modules', '@types')],
+          },
+          files: ['consumer.ts'],
+        },
+        null,
+        2,
+      ),
+    );
     await exec(process.execPath, [TSC, '-p', 'tsconfig.json'], project);
   }, 300_000);
 });

@@ -11,12 +11,17 @@ import { paletteColor } from '../src/plot/theme.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 
-const ARCHIVE = "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the optimum' },";
+const ARCHIVE =
+  "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the optimum' },";
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Checks that tags nest and close under one `<svg>` root; returns the element names in order. */
 function parseXml(xml: string): string[] {
-  const body = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '').replace(/^<\?xml[^>]*\?>/, '').trim();
+  const body = xml
+    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/^<\?xml[^>]*\?>/, '')
+    .trim();
   const stack: string[] = [];
   const names: string[] = [];
   let roots = 0;
@@ -91,8 +96,9 @@ describe('ouro plot', () => {
     let drawn = 0;
     for (const island of [0, 1]) {
       const color = paletteColor(island);
-      const paths = [...svg.matchAll(/<path d="([^"]*)"[^>]*fill="([^"]*)"[^>]*>/g)]
-        .filter((match) => match[2] === color && (match[1] as string).includes('A') && !match[0].includes('legend'));
+      const paths = [...svg.matchAll(/<path d="([^"]*)"[^>]*fill="([^"]*)"[^>]*>/g)].filter(
+        (match) => match[2] === color && (match[1] as string).includes('A') && !match[0].includes('legend'),
+      );
       const points = paths.reduce((sum, match) => sum + ((match[1] as string).match(/M/g)?.length ?? 0), 0);
       expect(points, `island ${island}`).toBeGreaterThan(0);
       drawn += points;
@@ -121,11 +127,16 @@ describe('ouro plot', () => {
     const out = mkdtempSync(join(tmpdir(), 'ouro-plots-'));
     writePlots(store, run.runId, out);
     const svg = readFileSync(join(out, 'grid.svg'), 'utf8');
-    const expected = new Set(readCandidates(store, run.runId)
-      .filter((candidate) => candidate.score !== undefined)
-      // The initial candidate seeds both islands, as it does in the archive.
-      .flatMap((candidate) => (candidate.parentIds.length === 0 ? [0, 1] : [candidate.island])
-        .map((island) => `${island}:${Math.min(4, Math.max(0, Math.floor(candidate.features.spread ?? 0)))}`)));
+    const expected = new Set(
+      readCandidates(store, run.runId)
+        .filter((candidate) => candidate.score !== undefined)
+        // The initial candidate seeds both islands, as it does in the archive.
+        .flatMap((candidate) =>
+          (candidate.parentIds.length === 0 ? [0, 1] : [candidate.island]).map(
+            (island) => `${island}:${Math.min(4, Math.max(0, Math.floor(candidate.features.spread ?? 0)))}`,
+          ),
+        ),
+    );
     expect(svg.match(/class="cell"/g)?.length).toBe(expected.size);
     expect(svg.match(/class="(cell|empty)"/g)?.length).toBe(2 * 5);
     expect(svg).toContain('island 1');
@@ -133,7 +144,11 @@ describe('ouro plot', () => {
 
   it('skips the grid, with the reason, for a run without a MAP-Elites archive', async () => {
     const other = join(mkdtempSync(join(tmpdir(), 'ouro-plot-')), 'ouro.db');
-    const greedy = await evolve(writeTinyExperiment({ config: "archive: { kind: 'greedy', k: 5 }," }), { db: other, seed: 2, budget: { evaluations: 12 } });
+    const greedy = await evolve(writeTinyExperiment({ config: "archive: { kind: 'greedy', k: 5 }," }), {
+      db: other,
+      seed: 2,
+      budget: { evaluations: 12 },
+    });
     const otherStore = new SqliteStore(other, { readonly: true });
     try {
       const result = writePlots(otherStore, greedy.runId, mkdtempSync(join(tmpdir(), 'ouro-plots-')));
@@ -163,7 +178,14 @@ describe('ouro plot command', () => {
     const result = JSON.parse(output) as { outDir: string; written: Array<{ svg: string; png: string }> };
     expect(result.outDir).toBe(join(db, '..', 'runs', run.runId, 'plots'));
     const files = result.written.flatMap((plot) => [plot.svg, plot.png]);
-    expect(files.map((path) => path.slice(result.outDir.length + 1)).sort()).toEqual(['grid.png', 'grid.svg', 'lineage.png', 'lineage.svg', 'score.png', 'score.svg']);
+    expect(files.map((path) => path.slice(result.outDir.length + 1)).sort()).toEqual([
+      'grid.png',
+      'grid.svg',
+      'lineage.png',
+      'lineage.svg',
+      'score.png',
+      'score.svg',
+    ]);
     for (const path of files) expect(existsSync(path)).toBe(true);
   });
 
@@ -176,6 +198,9 @@ describe('ouro plot command', () => {
   });
 
   it('names an unknown run', async () => {
-    await expect(ouroPlot(['rnothere', '--db', db])).rejects.toMatchObject({ code: 'run-unknown', message: expect.stringContaining('rnothere') });
+    await expect(ouroPlot(['rnothere', '--db', db])).rejects.toMatchObject({
+      code: 'run-unknown',
+      message: expect.stringContaining('rnothere'),
+    });
   });
 });

@@ -15,10 +15,13 @@ import { TINY_EVALUATOR, writeTinyExperiment } from '../src/testing/tiny-experim
  */
 function stallingEvaluator(counter: string): string {
   return `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-${TINY_EVALUATOR.replace('export default async function evaluate(genome, context) {', `export default async function evaluate(genome, context) {
+${TINY_EVALUATOR.replace(
+  'export default async function evaluate(genome, context) {',
+  `export default async function evaluate(genome, context) {
   const calls = existsSync(${JSON.stringify(counter)}) ? Number(readFileSync(${JSON.stringify(counter)}, 'utf8')) : 0;
   writeFileSync(${JSON.stringify(counter)}, String(calls + 1));
-  if (calls === 1) await new Promise(() => {});`)}`;
+  if (calls === 1) await new Promise(() => {});`,
+)}`;
 }
 
 function seqs(db: string, runId: string): number[] {
@@ -50,7 +53,14 @@ describe('resume after a session stopped with evaluations in flight', () => {
         abandon.abort();
       }
     });
-    const first = await evolve(dir, { db, seed: 4, budget: { evaluations: 8 }, signal: stop.signal, abandonSignal: abandon.signal, events });
+    const first = await evolve(dir, {
+      db,
+      seed: 4,
+      budget: { evaluations: 8 },
+      signal: stop.signal,
+      abandonSignal: abandon.signal,
+      events,
+    });
     const before = seqs(db, first.runId);
     // Seq 1 is still stalled when the session is abandoned; three later children committed.
     expect(before).not.toContain(1);

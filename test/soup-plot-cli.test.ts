@@ -48,7 +48,12 @@ describe('ouro plot <soup run>', () => {
     expect(result.skipped).toEqual([]);
     const files = result.written.flatMap((plot) => [plot.svg, plot.png]);
     expect(files.map((path) => path.slice(result.outDir.length + 1)).sort()).toEqual([
-      'soup-bytes.png', 'soup-bytes.svg', 'soup-entropy.png', 'soup-entropy.svg', 'soup-top-programs.png', 'soup-top-programs.svg',
+      'soup-bytes.png',
+      'soup-bytes.svg',
+      'soup-entropy.png',
+      'soup-entropy.svg',
+      'soup-top-programs.png',
+      'soup-top-programs.svg',
     ]);
     for (const path of files) expect(statSync(path).size, path).toBeGreaterThan(1000);
     const entropy = readFileSync(join(result.outDir, 'soup-entropy.svg'), 'utf8');
@@ -73,7 +78,13 @@ describe('ouro plot <soup run>', () => {
   });
 
   it('names an unknown run and where to look for it', async () => {
-    await expect(ouroPlot(['snothere', '--db', db])).rejects.toMatchObject({ code: 'run-unknown', message: expect.stringMatching(/snothere.*ouro soup ls/) });
-    await expect(ouroPlot(['rnothere', '--db', db])).rejects.toMatchObject({ code: 'run-unknown', message: expect.stringMatching(/rnothere.*ouro ls/) });
+    await expect(ouroPlot(['snothere', '--db', db])).rejects.toMatchObject({
+      code: 'run-unknown',
+      message: expect.stringMatching(/snothere.*ouro soup ls/),
+    });
+    await expect(ouroPlot(['rnothere', '--db', db])).rejects.toMatchObject({
+      code: 'run-unknown',
+      message: expect.stringMatching(/rnothere.*ouro ls/),
+    });
   });
 });

@@ -56,8 +56,13 @@ describe('runSoup', () => {
     const whole = await runSoup({ db, ...SMALL, epochs: 40 });
     const controller = new AbortController();
     const cut = await runSoup({
-      db, ...SMALL, epochs: 40, signal: controller.signal,
-      onMetrics: (row) => { if (row.epoch === 20) controller.abort(); },
+      db,
+      ...SMALL,
+      epochs: 40,
+      signal: controller.signal,
+      onMetrics: (row) => {
+        if (row.epoch === 20) controller.abort();
+      },
     });
     expect(cut.stoppedBy).toBe('signal');
     expect(cut.epochs).toBeLessThan(40);
@@ -72,11 +77,15 @@ describe('runSoup', () => {
   it('refuses to resume as another substrate, or from a snapshot of another substrate', async () => {
     const db = tempDb();
     const run = await runSoup({ db, ...SMALL, epochs: 8 });
-    await expect(runSoup({ db, resume: run.runId, substrate: 'subleq', epochs: 16 })).rejects.toThrow(`soup run ${run.runId} runs bff; it cannot be resumed as subleq`);
+    await expect(runSoup({ db, resume: run.runId, substrate: 'subleq', epochs: 16 })).rejects.toThrow(
+      `soup run ${run.runId} runs bff; it cannot be resumed as subleq`,
+    );
     // A snapshot that claims another substrate (written by hand: the tables are append-only).
     const raw = new Database(db);
-    raw.prepare(`INSERT INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
-      SELECT run_id, 99, 'subleq', bytes, rng_state, interactions, steps, elapsed_ms, created_at FROM soup_snapshots WHERE run_id = ? AND epoch = 8`).run(run.runId);
+    raw
+      .prepare(`INSERT INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
+      SELECT run_id, 99, 'subleq', bytes, rng_state, interactions, steps, elapsed_ms, created_at FROM soup_snapshots WHERE run_id = ? AND epoch = 8`)
+      .run(run.runId);
     raw.close();
     const refusal = await runSoup({ db, resume: run.runId, epochs: 200 }).catch((error: unknown) => error);
     expect(isOuroError(refusal) && refusal.code).toBe('soup-mismatch');
@@ -88,7 +97,15 @@ describe('runSoup', () => {
     // almost nothing, so high-order entropy is far above 3 before the first epoch.
     const program = new Uint8Array(64).map((_, i) => 128 + i);
     const db = tempDb();
-    const result = await runSoup({ db, size: 64, seed: 1, epochs: 100, mutation: 0, stopOnTransition: true, seedPrograms: Array(64).fill(program) });
+    const result = await runSoup({
+      db,
+      size: 64,
+      seed: 1,
+      epochs: 100,
+      mutation: 0,
+      stopOnTransition: true,
+      seedPrograms: Array(64).fill(program),
+    });
     expect(result.stoppedBy).toBe('transition');
     expect(result.transitionEpoch).toBe(0);
     expect(result.epochs).toBe(0);
@@ -115,7 +132,16 @@ describe('runSoup', () => {
     const db = tempDb();
     const { SUBSTRATES } = await import('../src/soup/substrates.ts');
     const replicator = SUBSTRATES.get('subleq')!.knownReplicator!;
-    const result = await runSoup({ db, substrate: 'subleq', size: 256, seed: 3, epochs: 40, mutation: 0, metricsEvery: 8, seedPrograms: [replicator] });
+    const result = await runSoup({
+      db,
+      substrate: 'subleq',
+      size: 256,
+      seed: 3,
+      epochs: 40,
+      mutation: 0,
+      metricsEvery: 8,
+      seedPrograms: [replicator],
+    });
     expect(result.substrate).toBe('subleq');
     expect(result.topPrograms[0]!.program).toBe(Buffer.from(replicator).toString('hex'));
     expect(result.topPrograms[0]!.count).toBeGreaterThan(16);
@@ -129,7 +155,9 @@ describe('ouro soup', () => {
     const run = ouro(['soup', 'run', '--size', '256', '--epochs', '16', '--seed', '3', '--seed-replicator', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
-    expect(Object.keys(result)).toEqual(expect.arrayContaining(['runId', 'epochs', 'highOrderEntropy', 'transitionEpoch', 'interactionsPerSecond', 'topPrograms']));
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining(['runId', 'epochs', 'highOrderEntropy', 'transitionEpoch', 'interactionsPerSecond', 'topPrograms']),
+    );
     expect(result).toMatchObject({ epochs: 16, transitionEpoch: null });
     expect(result.interactionsPerSecond).toBeGreaterThan(0);
 
@@ -137,7 +165,12 @@ describe('ouro soup', () => {
     expect(show.status, show.stderr).toBe(0);
     expect(show.stdout).toContain(`soup ${result.runId} (finished): bff, 256 programs, seed 3`);
     expect(show.stdout).toContain('no state transition yet');
-    expect(show.stdout.trim().split('\n').filter((line) => /^ {2}x\d/.test(line))).toHaveLength(3);
+    expect(
+      show.stdout
+        .trim()
+        .split('\n')
+        .filter((line) => /^ {2}x\d/.test(line)),
+    ).toHaveLength(3);
 
     const ls = JSON.parse(ouro(['soup', 'ls', '--db', db, '--json']).stdout);
     expect(ls).toEqual([expect.objectContaining({ id: result.runId, substrate: 'bff', size: 256, epoch: 16, status: 'finished' })]);

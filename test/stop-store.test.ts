@@ -28,12 +28,15 @@ const NEAREST = `export function tour(points) {
   while (left.size) { let best; for (const i of left) if (best === undefined || d(order.at(-1), i) < d(order.at(-1), best)) best = i; order.push(best); left.delete(best); }
   return order;
 }`;
-const TWO_OPT = NEAREST.replace('  return order;', `  for (let changed = true; changed;) { changed = false;
+const TWO_OPT = NEAREST.replace(
+  '  return order;',
+  `  for (let changed = true; changed;) { changed = false;
     for (let i = 1; i < order.length - 1; i++) for (let j = i + 1; j < order.length; j++) {
       const a = order[i - 1], b = order[i], c = order[j], e = order[(j + 1) % order.length];
       if (d(a, c) + d(b, e) < d(a, b) + d(c, e) - 1e-12) { order.splice(i, j - i + 1, ...order.slice(i, j + 1).reverse()); changed = true; }
     } }
-  return order;`);
+  return order;`,
+);
 /** The seed with a sharper prompt: the scripted model answers it with better tours. */
 const SHARP = SEED.replace('Improve the following JavaScript module', 'STRATEGY:sharp Improve the following JavaScript module');
 /** SHARP in other words: as good, so never kept over it. */
@@ -72,7 +75,16 @@ const tempDb = (): string => join(mkdtempSync(join(tmpdir(), 'ouro-stop-store-')
 
 /** A new three-round run over the two quick tasks. */
 const fresh = (db: string, model: string, extra: Partial<StopCommand> = {}): StopCommand => ({
-  db, model, seedImprover: SEED, rounds: 3, budget: {}, tasks: TASKS, improverLimits: FAST, llm: LLM, env: {}, ...extra,
+  db,
+  model,
+  seedImprover: SEED,
+  rounds: 3,
+  budget: {},
+  tasks: TASKS,
+  improverLimits: FAST,
+  llm: LLM,
+  env: {},
+  ...extra,
 });
 
 /** A report without its wall-clock times, which no two runs share. */
@@ -108,10 +120,17 @@ describe('STOP runs in the database', () => {
     const db = tempDb();
     // The database has one run: how many rounds it holds when each round is reported.
     const reported: number[] = [];
-    const { runId, report } = await startStop(fresh(db, model, { onRound: () => reported.push(stored(db, stored(db, '').runs[0]!.id).rounds.length) }));
+    const { runId, report } = await startStop(
+      fresh(db, model, { onRound: () => reported.push(stored(db, stored(db, '').runs[0]!.id).rounds.length) }),
+    );
     // Each round was in the database by the time it was reported.
     expect(reported).toEqual([1, 2, 3, 4]);
-    expect(report.rounds.map((round) => [round.round, round.accepted])).toEqual([[0, true], [1, true], [2, false], [3, false]]);
+    expect(report.rounds.map((round) => [round.round, round.accepted])).toEqual([
+      [0, true],
+      [1, true],
+      [2, false],
+      [3, false],
+    ]);
     expect(report.best).toMatchObject({ round: 1, source: SHARP });
     expect(report.rounds[1]!.metaUtility!).toBeGreaterThan(report.rounds[0]!.metaUtility!);
 
@@ -121,7 +140,12 @@ describe('STOP runs in the database', () => {
     expect(rounds).toEqual(report.rounds);
     // The ledger, the table and the server saw the same calls: every one booked, none twice.
     expect(calls).toHaveLength(server!.requests.length);
-    expect(report.spend).toEqual({ llmCalls: server!.requests.length, failedLlmCalls: 0, tokens: 200 * server!.requests.length, costUsd: 0 });
+    expect(report.spend).toEqual({
+      llmCalls: server!.requests.length,
+      failedLlmCalls: 0,
+      tokens: 200 * server!.requests.length,
+      costUsd: 0,
+    });
     expect(report.rounds.reduce((sum, round) => sum + round.spend.llmCalls, 0)).toBe(calls.length);
     expect(calls.map((call) => call.request.messages[0]!.content)).toEqual(server!.requests.map((request) => request.messages[0]!.content));
     // Each call carries the round that made it and the session (0: the first).
@@ -134,7 +158,14 @@ describe('STOP runs in the database', () => {
     const whole = await uninterrupted(model);
     const db = tempDb();
     const stop = new AbortController();
-    const first = await startStop(fresh(db, model, { signal: stop.signal, onRound: (round) => { if (round.round === 1) stop.abort(); } }));
+    const first = await startStop(
+      fresh(db, model, {
+        signal: stop.signal,
+        onRound: (round) => {
+          if (round.round === 1) stop.abort();
+        },
+      }),
+    );
     expect(first.report.stopReason).toBe('interrupted');
     expect(first.report.rounds.map((round) => round.round)).toEqual([0, 1]);
     expect(stored(db, first.runId).run.status).toBe('stopped');
@@ -148,7 +179,7 @@ describe('STOP runs in the database', () => {
     expect(new Set(calls.map((call) => call.proposal))).toEqual(new Set(['round-0/0', 'round-1/0', 'round-2/1', 'round-3/1']));
   });
 
-  it('counts the first session\'s spend against the budget of a resumed run', async () => {
+  it("counts the first session's spend against the budget of a resumed run", async () => {
     const model = await startServer();
     const whole = await uninterrupted(model);
     const [round0, round1] = whole.report.rounds;
@@ -157,7 +188,10 @@ describe('STOP runs in the database', () => {
     const db = tempDb();
     const first = await startStop(fresh(db, model, { budget: { tokens } }));
     expect(first.report).toMatchObject({ stopReason: 'tokens', stopMessage: `the token budget (${tokens}) is spent` });
-    expect(first.report.rounds.map((round) => [round.round, round.interrupted])).toEqual([[0, undefined], [1, undefined]]);
+    expect(first.report.rounds.map((round) => [round.round, round.interrupted])).toEqual([
+      [0, undefined],
+      [1, undefined],
+    ]);
 
     // The same budget on resume: the earlier session spent it all, so no call is made.
     const asked = server!.requests.length;
@@ -206,19 +240,28 @@ describe('STOP runs in the database', () => {
 
   it('says what is missing instead of running: no model, a model that does not answer, a database URL', async () => {
     const db = tempDb();
-    await expect(startStop({ db, budget: {} })).rejects.toMatchObject({ code: 'model-missing', message: expect.stringMatching(/STOP needs a model/) });
-    await expect(startStop({ db: 'postgres://ouro:secret@127.0.0.1/ouro', model: 'openai:gpt-4.1-mini', budget: {} }))
-      .rejects.toMatchObject({ code: 'option-invalid', message: expect.stringMatching(/STOP runs are stored in SQLite files only/) });
+    await expect(startStop({ db, budget: {} })).rejects.toMatchObject({
+      code: 'model-missing',
+      message: expect.stringMatching(/STOP needs a model/),
+    });
+    await expect(
+      startStop({ db: 'postgres://ouro:secret@127.0.0.1/ouro', model: 'openai:gpt-4.1-mini', budget: {} }),
+    ).rejects.toMatchObject({ code: 'option-invalid', message: expect.stringMatching(/STOP runs are stored in SQLite files only/) });
     await expect(startStop({ db, resume: 'snothere', budget: {} })).rejects.toMatchObject({ code: 'run-unknown' });
 
     const model = await startServer();
     const stop = new AbortController();
     const first = await startStop(fresh(db, model, { signal: stop.signal, onRound: () => stop.abort() }));
-    await expect(startStop({ db, replay: first.runId, model, budget: {} })).rejects.toMatchObject({ code: 'option-invalid', field: 'model' });
+    await expect(startStop({ db, replay: first.runId, model, budget: {} })).rejects.toMatchObject({
+      code: 'option-invalid',
+      field: 'model',
+    });
     await stopServer();
     // Resuming a live run needs its model: with the server gone, it says so before spending anything.
-    await expect(startStop({ db, resume: first.runId, budget: {}, llm: LLM, env: {} }))
-      .rejects.toMatchObject({ code: 'model-unreachable', message: expect.stringContaining(`no answer from this model:\n  ${model}`) });
+    await expect(startStop({ db, resume: first.runId, budget: {}, llm: LLM, env: {} })).rejects.toMatchObject({
+      code: 'model-unreachable',
+      message: expect.stringContaining(`no answer from this model:\n  ${model}`),
+    });
     expect(stored(db, first.runId).rounds).toHaveLength(1);
   });
 });
@@ -229,7 +272,8 @@ describe('ouro agents stop --resume and --replay', () => {
     registerAgentsStop(program.command('agents'));
     await program.parseAsync(['agents', 'stop', ...args], { from: 'user' });
   };
-  const reportIn = (out: string): StopReport => JSON.parse(readFileSync(join(out, readdirSync(out)[0]!, 'report.json'), 'utf8')) as StopReport;
+  const reportIn = (out: string): StopReport =>
+    JSON.parse(readFileSync(join(out, readdirSync(out)[0]!, 'report.json'), 'utf8')) as StopReport;
 
   it('replays a run recorded by the command, offline, to the same rounds', async () => {
     const model = await startServer();

@@ -27,12 +27,15 @@ const NEAREST = `export function tour(points) {
   while (left.size) { let best; for (const i of left) if (best === undefined || d(order.at(-1), i) < d(order.at(-1), best)) best = i; order.push(best); left.delete(best); }
   return order;
 }`;
-const TWO_OPT = NEAREST.replace('  return order;', `  for (let changed = true; changed;) { changed = false;
+const TWO_OPT = NEAREST.replace(
+  '  return order;',
+  `  for (let changed = true; changed;) { changed = false;
     for (let i = 1; i < order.length - 1; i++) for (let j = i + 1; j < order.length; j++) {
       const a = order[i - 1], b = order[i], c = order[j], e = order[(j + 1) % order.length];
       if (d(a, c) + d(b, e) < d(a, b) + d(c, e) - 1e-12) { order.splice(i, j - i + 1, ...order.slice(i, j + 1).reverse()); changed = true; }
     } }
-  return order;`);
+  return order;`,
+);
 /** The seed with a sharper prompt: in this scripted world, the model answers it with better programs. */
 const SHARP = SEED.replace('Improve the following JavaScript module', 'STRATEGY:sharp Improve the following JavaScript module');
 const LOOPING = 'export async function improve(program) { for (;;) {} }';
@@ -72,7 +75,13 @@ const llmOf = (models: RunModels) => async (prompt: string, signal: AbortSignal)
 
 /** A task whose utility records, on the host, every program it scores. */
 function recorded(task: StopTask, log: unknown[]): StopTask {
-  return { ...task, score: (output) => { log.push(output); return task.score(output); } };
+  return {
+    ...task,
+    score: (output) => {
+      log.push(output);
+      return task.score(output);
+    },
+  };
 }
 
 const tasks = (): StopTask[] => [sortingNetworkTask(), tspTask()];
@@ -81,8 +90,20 @@ describe('STOP: the improver runs in an isolate, its utilities on the host', () 
   it('the seed improver improves a downstream program when the model returns a better one', async () => {
     const model = await scriptedModel();
     const log: unknown[] = [];
-    const meta = await metaUtility(SEED, { tasks: [recorded(sortingNetworkTask(), log)], llm: llmOf(model), budget: { utilityCalls: 4, llmCalls: 2 }, limits: FAST });
-    expect(meta.tasks[0]).toMatchObject({ task: 'sorting-network', status: 'ok', initialUtility: -28, utility: -19, normalised: 1, llmCalls: 2 });
+    const meta = await metaUtility(SEED, {
+      tasks: [recorded(sortingNetworkTask(), log)],
+      llm: llmOf(model),
+      budget: { utilityCalls: 4, llmCalls: 2 },
+      limits: FAST,
+    });
+    expect(meta.tasks[0]).toMatchObject({
+      task: 'sorting-network',
+      status: 'ok',
+      initialUtility: -28,
+      utility: -19,
+      normalised: 1,
+      llmCalls: 2,
+    });
     expect(meta.value).toBe(1);
     // The host's score of the initial program, the improver's utility(initial) and utility(Batcher)
     // (its second reply repeats Batcher, which it skips), then the host's own score of the result.
@@ -104,11 +125,23 @@ describe('STOP: the improver runs in an isolate, its utilities on the host', () 
       Object.defineProperty(Object.prototype, 'ok', { get: () => true });
       return 'export function network() { return [[0, 1]]; }';
     }`;
-    const meta = await metaUtility(hostile, { tasks: [recorded(sortingNetworkTask(), log)], llm: llmOf(model), budget: { utilityCalls: 4, llmCalls: 2 }, limits: FAST });
+    const meta = await metaUtility(hostile, {
+      tasks: [recorded(sortingNetworkTask(), log)],
+      llm: llmOf(model),
+      budget: { utilityCalls: 4, llmCalls: 2 },
+      limits: FAST,
+    });
     const found = JSON.parse(server!.requests[0]!.messages[0]!.content) as Record<string, unknown>;
     expect(found).toEqual({
-      process: 'undefined', require: 'undefined', fetch: 'undefined', module: 'undefined', Buffer: 'undefined', setTimeout: 'undefined',
-      viaFunction: 'undefined', overwrote: false, score: -200,
+      process: 'undefined',
+      require: 'undefined',
+      fetch: 'undefined',
+      module: 'undefined',
+      Buffer: 'undefined',
+      setTimeout: 'undefined',
+      viaFunction: 'undefined',
+      overwrote: false,
+      score: -200,
     });
     expect(meta.tasks[0]).toMatchObject({ status: 'ok', utility: -200, normalised: -1, utilityCalls: 1 });
     expect(log.slice(1)).toEqual([[], [[0, 1]]]);
@@ -121,12 +154,18 @@ describe('STOP: the improver applied to itself', () => {
     const reportFile = join(mkdtempSync(join(tmpdir(), 'ouro-stop-')), 'run', 'report.json');
     const report = await runStop({ models: model, seedImprover: SEED, rounds: 2, tasks: tasks(), improverLimits: FAST, reportFile });
     expect(report.rounds.map((round) => round.round)).toEqual([0, 1, 2]);
-    const [seed, first, second] = report.rounds as [StopReport['rounds'][number], StopReport['rounds'][number], StopReport['rounds'][number]];
+    const [seed, first, second] = report.rounds as [
+      StopReport['rounds'][number],
+      StopReport['rounds'][number],
+      StopReport['rounds'][number],
+    ];
     expect(seed.metaUtility).toBeGreaterThan(0);
     expect(seed.tasks.map((task) => task.task)).toEqual(['sorting-network', 'tsp']);
     expect(first).toMatchObject({ status: 'ok', source: SHARP, accepted: true });
     expect(first.metaUtility!).toBeGreaterThan(seed.metaUtility!);
-    expect(first.tasks.find((task) => task.task === 'tsp')!.utility).toBeGreaterThan(seed.tasks.find((task) => task.task === 'tsp')!.utility);
+    expect(first.tasks.find((task) => task.task === 'tsp')!.utility).toBeGreaterThan(
+      seed.tasks.find((task) => task.task === 'tsp')!.utility,
+    );
     expect(second).toMatchObject({ status: 'ok', source: SHARP, accepted: false, metaUtility: first.metaUtility });
     expect(report.best).toEqual({ round: 1, source: SHARP, metaUtility: first.metaUtility });
     expect(report.stopReason).toBe('rounds');
@@ -141,11 +180,18 @@ describe('STOP: the improver applied to itself', () => {
   it('an improver that loops, throws or returns a non-string scores the floor and the loop goes on', async () => {
     const model = await scriptedModel([LOOPING, THROWING, NUMBER]);
     const report = await runStop({
-      models: model, seedImprover: SEED, rounds: 2, tasks: tasks(), improverLimits: FAST, roundBudget: { utilityCalls: 4, llmCalls: 3 },
+      models: model,
+      seedImprover: SEED,
+      rounds: 2,
+      tasks: tasks(),
+      improverLimits: FAST,
+      roundBudget: { utilityCalls: 4, llmCalls: 3 },
     });
     const evaluated = report.rounds[1]!.evaluations;
     expect(evaluated.map((entry) => entry.tasks.map((task) => task.status))).toEqual([
-      ['timeout', 'timeout'], ['error', 'error'], ['invalid-result', 'invalid-result'],
+      ['timeout', 'timeout'],
+      ['error', 'error'],
+      ['invalid-result', 'invalid-result'],
     ]);
     expect(evaluated.map((entry) => entry.metaUtility)).toEqual([-1, -1, -1]);
     expect(evaluated[0]!.tasks[0]!.utility).toBe(sortingNetworkTask().floor);
@@ -158,7 +204,13 @@ describe('STOP: the improver applied to itself', () => {
     const model = await scriptedModel();
     const report = await runStop({ models: model, seedImprover: THROWING, rounds: 1, tasks: [sortingNetworkTask()], improverLimits: FAST });
     expect(report.rounds[0]!.metaUtility).toBe(-1);
-    expect(report.rounds[1]).toMatchObject({ status: 'error', source: null, metaUtility: null, accepted: false, message: expect.stringMatching(/broken/) });
+    expect(report.rounds[1]).toMatchObject({
+      status: 'error',
+      source: null,
+      metaUtility: null,
+      accepted: false,
+      message: expect.stringMatching(/broken/),
+    });
     expect(report.best).toMatchObject({ round: 0, source: THROWING });
   });
 
@@ -186,7 +238,10 @@ describe('ouro agents stop', () => {
   };
 
   it('says that STOP needs a model and exits 1 without one', async () => {
-    const error = await parse([]).then(() => undefined, (caught: unknown) => caught);
+    const error = await parse([]).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'model-missing', message: expect.stringMatching(/STOP needs a model/) });
     expect(reportError(error, true)).toBe(1);
   });

@@ -35,7 +35,11 @@ async function readEvents(response: Response, enough: (events: Array<{ event: st
     while ((end = buffer.indexOf('\n\n')) !== -1) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((line) => line.startsWith(`${name}: `))
+          ?.slice(name.length + 2) ?? '';
       if (field('event')) events.push({ event: field('event'), id: field('id'), data: field('data') });
     }
   }
@@ -60,7 +64,11 @@ for (const backend of await dashboardBackends()) {
       db = await backend.createDatabase();
       const experiment = writeTinyExperiment({ config: ARCHIVE, parent: folder });
       run = await evolve(experiment, { db, seed: 3, concurrency: 2, budget: { evaluations: 60 } });
-      dgmRun = await evolve(writeTinyExperiment({ parent: mkdtempSync(join(tmpdir(), 'ouro-ui-api-')) }), { db, seed: 4, budget: { evaluations: 5 } });
+      dgmRun = await evolve(writeTinyExperiment({ parent: mkdtempSync(join(tmpdir(), 'ouro-ui-api-')) }), {
+        db,
+        seed: 4,
+        budget: { evaluations: 5 },
+      });
       server = await startUiServer({ db, port: 0, webRoot: join(folder, 'no-web-build') });
       store = openStore(db, true).store;
     });
@@ -75,7 +83,14 @@ for (const backend of await dashboardBackends()) {
       const { status, body } = await get<RunRow[]>('/api/runs');
       expect(status).toBe(200);
       const row = body.find((entry) => entry.id === run.runId);
-      expect(row).toMatchObject({ experiment: 'tiny', status: 'finished', evaluations: 60, bestScore: run.bestScore, costUsd: 0, tokens: 0 });
+      expect(row).toMatchObject({
+        experiment: 'tiny',
+        status: 'finished',
+        evaluations: 60,
+        bestScore: run.bestScore,
+        costUsd: 0,
+        tokens: 0,
+      });
       expect(body.map((entry) => entry.id)).toEqual(store.listRuns().map((entry) => entry.id));
     });
 
@@ -85,7 +100,15 @@ for (const backend of await dashboardBackends()) {
       const { evaluations, bestSoFar } = body;
       expect(evaluations.seq).toHaveLength(60);
       expect([...evaluations.seq].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, index) => index));
-      for (const column of [evaluations.score, evaluations.status, evaluations.island, evaluations.operator, evaluations.elapsedMs, bestSoFar]) expect(column).toHaveLength(60);
+      for (const column of [
+        evaluations.score,
+        evaluations.status,
+        evaluations.island,
+        evaluations.operator,
+        evaluations.elapsedMs,
+        bestSoFar,
+      ])
+        expect(column).toHaveLength(60);
       evaluations.status.forEach((status, index) => expect(evaluations.score[index] === null).toBe(status !== 'ok'));
       const scores = bestSoFar.map((score) => score ?? -Infinity);
       expect(scores).toEqual([...scores].sort((a, b) => a - b));
@@ -113,7 +136,12 @@ for (const backend of await dashboardBackends()) {
       expect(ids.has(run.bestCandidate as string)).toBe(true);
       expect(body.bestPath[0]).toBe(root);
       expect(body.bestPath.at(-1)).toBe(run.bestCandidate);
-      expect(body.nodes.filter((node) => node.onBestPath).map((node) => node.id).sort()).toEqual([...body.bestPath].sort());
+      expect(
+        body.nodes
+          .filter((node) => node.onBestPath)
+          .map((node) => node.id)
+          .sort(),
+      ).toEqual([...body.bestPath].sort());
       for (const edge of body.edges) expect(ids.has(edge.source) && ids.has(edge.target)).toBe(true);
       for (const node of body.nodes) {
         const parents = store.getCandidate(node.id)?.candidate.parentIds ?? [];
@@ -131,7 +159,12 @@ for (const backend of await dashboardBackends()) {
       expect(body.genome).toEqual(best?.candidate.genome);
       expect(body.parentGenome).toEqual(store.getGenome(body.parents[0] as string));
       expect(body.diff).toMatch(/^---/m);
-      expect(body.evaluation).toMatchObject({ status: 'ok', score: run.bestScore, metrics: best?.evaluation.metrics, features: best?.evaluation.features });
+      expect(body.evaluation).toMatchObject({
+        status: 'ok',
+        score: run.bestScore,
+        metrics: best?.evaluation.metrics,
+        features: best?.evaluation.features,
+      });
       const root = await get<CandidateDetail>(`/api/candidates/${run.runId}-0`);
       expect(root.body).toMatchObject({ parents: [], parentGenome: null, diff: '', origin: { operator: 'initial', model: null } });
       expect([...root.body.children].sort()).toEqual(store.childrenOf(`${run.runId}-0`).sort());
@@ -148,7 +181,8 @@ for (const backend of await dashboardBackends()) {
         if (row.kind !== 'candidate' || row.evaluation.status !== 'ok') continue;
         const x = Math.min(4, Math.max(0, Math.floor(row.evaluation.features.spread ?? 0)));
         const islands = row.candidate.parentIds.length === 0 ? [0, 1] : [row.candidate.island % 2];
-        for (const island of islands) best.set(`${island}:${x}`, Math.max(best.get(`${island}:${x}`) ?? -Infinity, row.evaluation.score as number));
+        for (const island of islands)
+          best.set(`${island}:${x}`, Math.max(best.get(`${island}:${x}`) ?? -Infinity, row.evaluation.score as number));
       }
       expect(body.cells).toHaveLength(best.size);
       for (const cell of body.cells) {
@@ -163,9 +197,15 @@ for (const backend of await dashboardBackends()) {
         expect(await get(path)).toEqual({ status: 404, body: { error: `no run rnope in ${db}` } });
       }
       expect(await get('/api/candidates/rnope-3')).toEqual({ status: 404, body: { error: `no candidate rnope-3 in ${db}` } });
-      expect(await get(`/api/runs/${dgmRun.runId}/grid`)).toEqual({ status: 404, body: { error: `run ${dgmRun.runId} has no MAP-Elites grid: its archive is dgm` } });
+      expect(await get(`/api/runs/${dgmRun.runId}/grid`)).toEqual({
+        status: 404,
+        body: { error: `run ${dgmRun.runId} has no MAP-Elites grid: its archive is dgm` },
+      });
       expect((await get<RunOverview>(`/api/runs/${dgmRun.runId}`)).body.archive).toBeNull();
-      expect(await get(`/api/runs/${run.runId}/lineage?top=lots`)).toEqual({ status: 400, body: { error: 'top must be a whole number from 1 to 100000, not "lots"' } });
+      expect(await get(`/api/runs/${run.runId}/lineage?top=lots`)).toEqual({
+        status: 400,
+        body: { error: 'top must be a whole number from 1 to 100000, not "lots"' },
+      });
       expect((await get<{ error: string }>('/api/nothing')).status).toBe(404);
     });
 

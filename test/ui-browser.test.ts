@@ -15,7 +15,8 @@ import { CHROMIUM_PATH, probes, requireService } from './support/services.ts';
 
 const browserService = await requireService('chromium', probes.chromium);
 const SHOTS = resolve(import.meta.dirname, '../test-output/ui');
-const MAP_ELITES = "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the exact answer' },";
+const MAP_ELITES =
+  "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the exact answer' },";
 const FIRST_BUDGET = 60;
 
 type View = 'runs' | 'overview' | 'lineage' | 'grid' | 'candidate' | 'dgm';
@@ -86,7 +87,11 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
     expect(await scorePoints(page)).toBe(FIRST_BUDGET);
     const best = await page.evaluate(() => {
       const chart = window.ouro.echarts.getInstanceByDom(document.getElementById('score-chart') as HTMLElement);
-      const series = (chart?.getOption().series ?? []) as Array<{ name: string; data: unknown[]; markLine?: { data: Array<{ name: string; yAxis: number }> } }>;
+      const series = (chart?.getOption().series ?? []) as Array<{
+        name: string;
+        data: unknown[];
+        markLine?: { data: Array<{ name: string; yAxis: number }> };
+      }>;
       const line = series.find((entry) => entry.name === 'best so far');
       return { points: line?.data.length ?? 0, marks: line?.markLine?.data.map((mark) => [mark.name, mark.yAxis]) };
     });
@@ -103,7 +108,7 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
       const series = (chart?.getOption().series ?? []) as Array<{ type: string; name: string; data: Array<[number, number]> }>;
       const seriesIndex = series.findIndex((entry) => entry.type === 'scatter' && entry.name.startsWith('island'));
       const point = series[seriesIndex]?.data.at(-1) as [number, number];
-      const [x, y] = chart?.convertToPixel({ seriesIndex }, point) as number[];
+      const [x, y] = chart!.convertToPixel({ seriesIndex }, point) as number[];
       const box = element.getBoundingClientRect();
       return { x: box.left + (x as number), y: box.top + (y as number) };
     });
@@ -153,7 +158,7 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
   });
 
   it("shows a candidate's evaluation, genome and side-by-side diff", async () => {
-    const best = await (await fetch(`${server.url}api/runs/${runId}`)).json() as { bestCandidate: string };
+    const best = (await (await fetch(`${server.url}api/runs/${runId}`)).json()) as { bestCandidate: string };
     const page = await open(`#/candidate/${best.bestCandidate}`, 'candidate');
     const text = await page.locator('main').innerText();
     expect(text).toContain(best.bestCandidate);
@@ -170,10 +175,15 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
     const lineageNodes = () => lineage.evaluate(() => window.ouro.cy?.nodes().length ?? 0);
     const nodesBefore = await lineageNodes();
     // A marker that a reload would erase.
-    for (const page of [overview, lineage]) await page.evaluate(() => { (window as unknown as { marker: number }).marker = 1; });
+    for (const page of [overview, lineage])
+      await page.evaluate(() => {
+        (window as unknown as { marker: number }).marker = 1;
+      });
 
     const resumed = resume(runId, { db, budget: { evaluations: FIRST_BUDGET + 30 } });
-    await overview.waitForFunction((before) => Number(document.getElementById('score-chart')?.dataset.points) > before, FIRST_BUDGET, { timeout: 30_000 });
+    await overview.waitForFunction((before) => Number(document.getElementById('score-chart')?.dataset.points) > before, FIRST_BUDGET, {
+      timeout: 30_000,
+    });
     await lineage.waitForFunction((before) => (window.ouro.cy?.nodes().length ?? 0) > before, nodesBefore, { timeout: 30_000 });
     await resumed;
     await expect.poll(() => scorePoints(overview), { timeout: 10_000 }).toBe(FIRST_BUDGET + 30);
@@ -191,7 +201,9 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
     const llm = await startScriptedLlmServer({
       respond: (request) => {
         const prompt = request.messages.map((message) => message.content).join('\n');
-        return { text: prompt.includes('EVOLVE-BLOCK-START') ? nudge(prompt) : '1. Moving a toward 3 pays off.\n2. Large steps in c rarely help.' };
+        return {
+          text: prompt.includes('EVOLVE-BLOCK-START') ? nudge(prompt) : '1. Moving a toward 3 pays off.\n2. Large steps in c rarely help.',
+        };
       },
     });
     try {
@@ -207,7 +219,9 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
       expect(await page.locator('[data-section=models]').innerText()).toContain('scripted-coder');
       await shot(page, 'overview-llm');
 
-      const detail = await (await fetch(`${server.url}api/runs/${run.runId}/lineage?top=100`)).json() as { nodes: Array<{ id: string; operator: string; status: string }> };
+      const detail = (await (await fetch(`${server.url}api/runs/${run.runId}/lineage?top=100`)).json()) as {
+        nodes: Array<{ id: string; operator: string; status: string }>;
+      };
       const child = detail.nodes.find((node) => node.operator === 'llm-diff' && node.status === 'ok');
       expect(child).toBeDefined();
       await page.goto(`${server.url}#/candidate/${child!.id}`);
@@ -230,7 +244,11 @@ describe.skipIf(browserService.missing)(browserService.title('the dashboard in a
     await page.locator('.card.error').waitFor();
     expect(await page.locator('.card.error').innerText()).toMatch(/Not found[\s\S]*no run r-nope/);
 
-    const greedy = await evolve(writeTinyExperiment({ config: "archive: { kind: 'greedy', k: 5 }," }), { db, seed: 1, budget: { evaluations: 5 } });
+    const greedy = await evolve(writeTinyExperiment({ config: "archive: { kind: 'greedy', k: 5 }," }), {
+      db,
+      seed: 1,
+      budget: { evaluations: 5 },
+    });
     await page.goto(`${server.url}#/run/${greedy.runId}/grid`);
     await waitForView(page, 'grid');
     expect(await page.locator('[data-section=map-elites-grid]').innerText()).toContain('not a MAP-Elites grid');

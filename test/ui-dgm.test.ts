@@ -48,7 +48,7 @@ describe('the dashboard API on DGM runs in SQLite', () => {
 
   it('answers no DGM runs for a file without the DGM tables, and does not create them', async () => {
     expect(await get('/api/dgm')).toEqual({ status: 200, body: [] });
-    expect(await get('/api/dgm/d1')).toEqual({ status: 404, body: { error: 'no DGM run d1 in ' + db } });
+    expect(await get('/api/dgm/d1')).toEqual({ status: 404, body: { error: `no DGM run d1 in ${db}` } });
     expect(tableNames(db)).toEqual([]);
   });
 
@@ -56,11 +56,21 @@ describe('the dashboard API on DGM runs in SQLite', () => {
     writeSampleDgmRun(store, 'd1', 5000);
     const { status, body } = await get<DgmRunRow[]>('/api/dgm');
     expect(status).toBe(200);
-    expect(body).toEqual([{
-      id: 'd1', bench: 'benchmarks/coding', status: 'crashed-or-running', agents: 4, kept: 3, bestScore: 0.75,
-      tokens: 1200 + 300 + 2500 + 2000 + 200 + 1800 + 900 + 100 + 700, costUsd: expect.closeTo(0.097, 9), wallMs: 4000 + 900 + 7000 + 6000 + 500 + 5000 + 3000 + 400 + 2000,
-      flagged: 1, createdAt: 5000,
-    }]);
+    expect(body).toEqual([
+      {
+        id: 'd1',
+        bench: 'benchmarks/coding',
+        status: 'crashed-or-running',
+        agents: 4,
+        kept: 3,
+        bestScore: 0.75,
+        tokens: 1200 + 300 + 2500 + 2000 + 200 + 1800 + 900 + 100 + 700,
+        costUsd: expect.closeTo(0.097, 9),
+        wallMs: 4000 + 900 + 7000 + 6000 + 500 + 5000 + 3000 + 400 + 2000,
+        flagged: 1,
+        createdAt: 5000,
+      },
+    ]);
     expect((await get<RunRow[]>('/api/runs')).body.map((run) => run.id)).toEqual(['r1']);
   });
 
@@ -68,7 +78,14 @@ describe('the dashboard API on DGM runs in SQLite', () => {
     const { status, body } = await get<DgmArchive>('/api/dgm/d1');
     expect(status).toBe(200);
     expect(body.run.id).toBe('d1');
-    expect(body.settings).toEqual({ model: 'compat:scripted', seed: 1, lambda: 10, thresholds: { medium: 0.4, full: 'beats-runner-up' }, repeats: 1, budget: { children: 3 } });
+    expect(body.settings).toEqual({
+      model: 'compat:scripted',
+      seed: 1,
+      lambda: 10,
+      thresholds: { medium: 0.4, full: 'beats-runner-up' },
+      repeats: 1,
+      budget: { children: 3 },
+    });
     expect(body.agents.map((agent) => [agent.id, agent.seq, agent.parentId, agent.kept, agent.discardReason])).toEqual([
       ['d1-0', 0, null, true, null],
       ['d1-1', 1, 'd1-0', true, null],
@@ -77,14 +94,23 @@ describe('the dashboard API on DGM runs in SQLite', () => {
     ]);
     const [, improved, escaped, discarded] = body.agents;
     expect(improved).toMatchObject({
-      score: 0.75, scores: { small: 1, medium: 0.75 }, tasks: { small: { resolved: 2, total: 2 }, medium: { resolved: 1, total: 2 } },
-      tokens: 4800, wallMs: 13_900, flags: [], violations: [],
+      score: 0.75,
+      scores: { small: 1, medium: 0.75 },
+      tasks: { small: { resolved: 2, total: 2 }, medium: { resolved: 1, total: 2 } },
+      tokens: 4800,
+      wallMs: 13_900,
+      flags: [],
+      violations: [],
     });
     expect(improved?.costUsd).toBeCloseTo(0.048, 9);
     expect(improved?.diagnosis?.kind).toBe('unresolved-task');
     expect(improved?.diagnosis?.problem).toHaveLength(240);
     expect(improved?.diagnosis?.problem.endsWith('…')).toBe(true);
-    expect(escaped).toMatchObject({ flags: ['sandbox-violation'], violations: SAMPLE_VIOLATIONS, tasks: { small: { resolved: 1, total: 2 } } });
+    expect(escaped).toMatchObject({
+      flags: ['sandbox-violation'],
+      violations: SAMPLE_VIOLATIONS,
+      tasks: { small: { resolved: 1, total: 2 } },
+    });
     expect(discarded).toMatchObject({ score: null, scores: {}, tasks: {}, diagnosis: { kind: 'empty-patches', taskId: null } });
     expect(body.agents.every((agent) => !('diff' in agent))).toBe(true);
   });
@@ -92,16 +118,25 @@ describe('the dashboard API on DGM runs in SQLite', () => {
   it('gives one agent with its full diagnosis, its diff, spend per phase and per-task results', async () => {
     const { status, body } = await get<DgmAgentDetail>('/api/dgm/d1/agents/d1-1');
     expect(status).toBe(200);
-    expect(body.diagnosis?.problem).toMatch(/^The agent gives up after one failing test run\. (It should retry with the test output\. ){20}$/);
+    expect(body.diagnosis?.problem).toMatch(
+      /^The agent gives up after one failing test run\. (It should retry with the test output\. ){20}$/,
+    );
     expect(body.diff).toContain('+const tools = ["bash", "edit", "view"];');
     expect(body.diff).toContain('--- a/agent.mjs');
     expect(body.phases.selfModification).toEqual({ tokens: 2500, costUsd: 0.025, wallMs: 7000 });
     expect(body.results.map((result) => [result.taskId, result.set, result.status])).toEqual([
-      ['sum', 'small', 'resolved'], ['fizz', 'small', 'resolved'], ['parse', 'medium', 'resolved'], ['sort', 'medium', 'unresolved'],
+      ['sum', 'small', 'resolved'],
+      ['fizz', 'small', 'resolved'],
+      ['parse', 'medium', 'resolved'],
+      ['sort', 'medium', 'unresolved'],
     ]);
     expect(body.results[3]?.output).toBe('FAIL sort');
     const escaped = await get<DgmAgentDetail>('/api/dgm/d1/agents/d1-2');
-    expect(escaped.body).toMatchObject({ flags: ['sandbox-violation'], violations: SAMPLE_VIOLATIONS, diff: expect.stringContaining('"curl"') });
+    expect(escaped.body).toMatchObject({
+      flags: ['sandbox-violation'],
+      violations: SAMPLE_VIOLATIONS,
+      diff: expect.stringContaining('"curl"'),
+    });
   });
 
   it('names the run or the agent it cannot find', async () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OuroError } from '../src/core/errors.ts';
-import { evolve, type RunResult } from '../src/engine/evolve.ts';
+import { evolve } from '../src/engine/evolve.ts';
 import { testPostgres } from '../src/store/postgres-testing.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
@@ -37,13 +37,22 @@ function listen(server: UiServer, runId: string) {
       if (ended) return;
       buffer += decoder.decode(value, { stream: true });
       for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-        const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
         buffer = buffer.slice(end + 2);
         if (data) received.push(JSON.parse(data.slice(6)) as CandidateEvent);
       }
     }
   })().catch(() => {});
-  return { received, close: async () => { stop.abort(); await done; } };
+  return {
+    received,
+    close: async () => {
+      stop.abort();
+      await done;
+    },
+  };
 }
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -56,8 +65,12 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
 
 /** What must not depend on the backend: the run's id in place, wall-clock times left out. */
 function comparable(value: unknown, runId: string): unknown {
-  return JSON.parse(JSON.stringify(value, (key, field) => (['createdAt', 'elapsedMs', 'durationMs', 'spend'].includes(key) ? undefined : field))
-    .replaceAll(runId, 'RUN'));
+  return JSON.parse(
+    JSON.stringify(value, (key, field) => (['createdAt', 'elapsedMs', 'durationMs', 'spend'].includes(key) ? undefined : field)).replaceAll(
+      runId,
+      'RUN',
+    ),
+  );
 }
 
 describe('ouro ui --db on an unreachable PostgreSQL server', () => {
@@ -96,8 +109,14 @@ describe.skipIf(postgresService.missing)(postgresService.title('the dashboard on
     const other = await startUiServer({ db: sqlite, port: 0, webRoot: join(sqlite, 'none') });
     server = await startUiServer({ db: url, port: 0, webRoot: join(sqlite, 'none') });
     try {
-      const paths = (runId: string, best: string) => ['/api/runs', `/api/runs/${runId}`, `/api/runs/${runId}/lineage?top=5`, `/api/runs/${runId}/grid`,
-        `/api/candidates/${best}`, `/api/candidates/${runId}-0`];
+      const paths = (runId: string, best: string) => [
+        '/api/runs',
+        `/api/runs/${runId}`,
+        `/api/runs/${runId}/lineage?top=5`,
+        `/api/runs/${runId}/grid`,
+        `/api/candidates/${best}`,
+        `/api/candidates/${runId}-0`,
+      ];
       const expected = paths(reference.runId, reference.bestCandidate as string);
       const actual = paths(run.runId, run.bestCandidate as string);
       for (const [index, path] of actual.entries()) {
@@ -117,7 +136,11 @@ describe.skipIf(postgresService.missing)(postgresService.title('the dashboard on
     const second = await evolve(writeTinyExperiment(), { db: url, seed: 2, concurrency: 2, budget: { evaluations: 4 } });
     const streams = [listen(server, first.runId), listen(server, second.runId)];
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await Promise.all([first, second].map((run) => execute(process.execPath, [CLI, 'resume', run.runId, '--db', url, '--budget', '40', '--json'], { timeout: 60_000 })));
+    await Promise.all(
+      [first, second].map((run) =>
+        execute(process.execPath, [CLI, 'resume', run.runId, '--db', url, '--budget', '40', '--json'], { timeout: 60_000 }),
+      ),
+    );
     try {
       for (const [index, run] of [first, second].entries()) {
         const stream = streams[index]!;
@@ -149,8 +172,29 @@ describe.skipIf(postgresService.missing)(postgresService.title('the dashboard on
       await slow.query(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, duration_ms)
         VALUES ('slow-0', 'slow', 'ok', 1, '{}', '{}', '{}', '', '{}', 'final', 1)`);
       writer.commitCandidate(
-        { id: 'fast-0', runId: 'fast', seq: 0, parentIds: [], generation: 0, island: 0, genome: {}, origin: { operator: 'initial', description: '', diff: '' }, createdAt: 0 },
-        { candidateId: 'fast-0', status: 'ok', score: 2, metrics: {}, features: {}, instances: {}, feedback: '', artifacts: {}, stage: 'final', durationMs: 1 },
+        {
+          id: 'fast-0',
+          runId: 'fast',
+          seq: 0,
+          parentIds: [],
+          generation: 0,
+          island: 0,
+          genome: {},
+          origin: { operator: 'initial', description: '', diff: '' },
+          createdAt: 0,
+        },
+        {
+          candidateId: 'fast-0',
+          status: 'ok',
+          score: 2,
+          metrics: {},
+          features: {},
+          instances: {},
+          feedback: '',
+          artifacts: {},
+          stage: 'final',
+          durationMs: 1,
+        },
         { rngState: [1, 2, 3, 4], reward: 0, elapsedMs: 0, genomeHash: 'h', logOrder: 0 },
       );
       await until(() => streams.fast.received.length === 1);

@@ -62,6 +62,9 @@ for (let turn = 1; turn <= MAX_TURNS; turn += 1) {
     console.log('[agent] done');
     process.exit(0);
   }
-  messages.push({ role: 'user', content: calls.length === 0 ? 'No tool block found. Use a tool, or reply DONE when the task is complete.' : outputs.join('\n\n') });
+  messages.push({
+    role: 'user',
+    content: calls.length === 0 ? 'No tool block found. Use a tool, or reply DONE when the task is complete.' : outputs.join('\n\n'),
+  });
 }
 console.log(`[agent] stopped after ${MAX_TURNS} turns`);

@@ -6,12 +6,15 @@ export class BudgetSpent extends Error {}
 
 function post(path, body) {
   return new Promise((resolve, reject) => {
-    const call = request({ socketPath: process.env.OURO_BROKER_SOCKET, path, method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const call = request(
+      { socketPath: process.env.OURO_BROKER_SOCKET, path, method: 'POST', headers: { 'content-type': 'application/json' } },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
     call.on('error', reject);
     call.end(JSON.stringify(body));
   });

@@ -13,11 +13,13 @@ function truncate(text) {
 
 /** The workspace's files, relative, skipping node_modules and dot folders. */
 export function listFiles(root, folder = root) {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : listFiles(root, path);
-    return entry.isFile() ? [relative(root, path)] : [];
-  }).sort();
+  return readdirSync(folder, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : listFiles(root, path);
+      return entry.isFile() ? [relative(root, path)] : [];
+    })
+    .sort();
 }
 
 /** Tool calls in a reply: ```bash blocks, and ```edit <view|create|replace> <path> blocks. */
@@ -48,14 +50,23 @@ function edit([command, path], body, workspace) {
   }
   if (!existsSync(file) || !statSync(file).isFile()) return `error: ${path} does not exist`;
   const text = readFileSync(file, 'utf8');
-  if (command === 'view') return truncate(text.split('\n').map((line, index) => `${String(index + 1).padStart(4)}  ${line}`).join('\n'));
+  if (command === 'view')
+    return truncate(
+      text
+        .split('\n')
+        .map((line, index) => `${String(index + 1).padStart(4)}  ${line}`)
+        .join('\n'),
+    );
   if (command !== 'replace') return `error: unknown edit command "${command}"; use view, create or replace`;
   const parts = body.match(/^<<<<<<< SEARCH\n([\s\S]*?)\n?=======\n([\s\S]*?)\n?>>>>>>> REPLACE\s*$/);
   if (!parts) return 'error: a replace block holds <<<<<<< SEARCH, the old lines, =======, the new lines, >>>>>>> REPLACE';
   const [, search, replacement] = parts;
   const count = text.split(search).length - 1;
   if (count !== 1) return `error: the SEARCH text occurs ${count} times in ${path}; it must occur exactly once`;
-  writeFileSync(file, text.replace(search, () => replacement));
+  writeFileSync(
+    file,
+    text.replace(search, () => replacement),
+  );
   return `replaced 1 occurrence in ${path}`;
 }
 

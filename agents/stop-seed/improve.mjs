@@ -11,7 +11,7 @@ function extractProgram(reply) {
   // Greedy: the program itself may hold fences inside strings; the reply's last one closes it.
   const fenced = FENCED.exec(reply);
   const text = fenced ? fenced[1] : reply;
-  return text.includes('export') ? text.trim() + '\n' : undefined;
+  return text.includes('export') ? `${text.trim()}\n` : undefined;
 }
 
 function prompt(program, score, description) {

@@ -39,7 +39,9 @@ const questions = Array.from({ length: QUESTIONS }, (_, id) => {
   const gold = 10 + rng.int(990);
   // One to four distractors (typical slips: off by one step, a wrong operation); the first one
   // takes a large share of the wrong mass, so on hard questions it can outvote the right answer.
-  const distractors = Array.from({ length: 1 + rng.int(4) }, (_, index) => String(gold + (index + 1) * (rng.int(2) === 0 ? -1 : 1) * (1 + rng.int(50))));
+  const distractors = Array.from({ length: 1 + rng.int(4) }, (_, index) =>
+    String(gold + (index + 1) * (rng.int(2) === 0 ? -1 : 1) * (1 + rng.int(50))),
+  );
   const weights = distractors.map((_, index) => (index === 0 ? 2 + 3 * rng.next() : rng.next()));
   const answers: string[] = [];
   const confidences: number[] = [];
@@ -55,10 +57,13 @@ const questions = Array.from({ length: QUESTIONS }, (_, id) => {
 });
 
 const file = resolve(import.meta.dirname, 'infer-samples.json');
-writeFileSync(file, `${JSON.stringify({
-  note: 'SYNTHETIC recorded samples for bench/infer.ts, made by bench/data/generate-infer-samples.ts; not real model outputs.',
-  seed: SEED,
-  samplesPerQuestion: SAMPLES,
-  questions,
-})}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({
+    note: 'SYNTHETIC recorded samples for bench/infer.ts, made by bench/data/generate-infer-samples.ts; not real model outputs.',
+    seed: SEED,
+    samplesPerQuestion: SAMPLES,
+    questions,
+  })}\n`,
+);
 console.log(`wrote ${questions.length} questions x ${SAMPLES} samples to ${file}`);

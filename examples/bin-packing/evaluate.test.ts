@@ -85,8 +85,10 @@ describe('bin-packing evaluate', () => {
   it('counts the bins itself: a harness that lies about its choices gets an error, not a score', async () => {
     // A genome that rewrites the shared Array prototype cannot reach the evaluator's realm, and
     // choices that break the packing rules fail the replay.
-    const genome = { 'priority.js': `Array.prototype.push = function () { return this.length; };
-export function priority(item, bins) { return Array.from(bins, (_, index) => -index); }` };
+    const genome = {
+      'priority.js': `Array.prototype.push = function () { return this.length; };
+export function priority(item, bins) { return Array.from(bins, (_, index) => -index); }`,
+    };
     await expect(evaluate(genome, contextFor(genome))).rejects.toThrow(/no choice for every item/);
   });
 

@@ -55,7 +55,8 @@ export default async function evaluate(_genome: Genome, context: EvaluateContext
   if (typeof decisions !== 'object' || decisions === null || Array.isArray(decisions)) throw new Error('the harness returned no decisions');
   const summary = packInstancesWith(instances, (id) => {
     const choices = (decisions as Record<string, unknown>)[id];
-    if (!Array.isArray(choices) || choices.length !== instances[id]?.items.length) throw new Error(`instance ${id}: no choice for every item`);
+    if (!Array.isArray(choices) || choices.length !== instances[id]?.items.length)
+      throw new Error(`instance ${id}: no choice for every item`);
     return replayChoices(choices);
   });
   const perInstance: Record<string, number> = {};

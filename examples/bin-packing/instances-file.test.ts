@@ -34,12 +34,28 @@ describe('readInstancesFile', () => {
   it.each([
     ['no instances', { name: 'x' }, 'instances is missing or not an object of instances by id'],
     ['an empty set', { instances: {} }, 'instances is empty'],
-    ['a bad item', { instances: { test_0: { ...goodInstance, items: [40, 'a', 20] } } }, 'instances.test_0.items[1] is not a positive number'],
-    ['a zero item', { instances: { test_0: { ...goodInstance, items: [40, 60, 0] } } }, 'instances.test_0.items[2] is not a positive number'],
-    ['an item too big', { instances: { test_0: { ...goodInstance, items: [40, 160, 20] } } }, 'instances.test_0.items[1] exceeds the capacity 100'],
+    [
+      'a bad item',
+      { instances: { test_0: { ...goodInstance, items: [40, 'a', 20] } } },
+      'instances.test_0.items[1] is not a positive number',
+    ],
+    [
+      'a zero item',
+      { instances: { test_0: { ...goodInstance, items: [40, 60, 0] } } },
+      'instances.test_0.items[2] is not a positive number',
+    ],
+    [
+      'an item too big',
+      { instances: { test_0: { ...goodInstance, items: [40, 160, 20] } } },
+      'instances.test_0.items[1] exceeds the capacity 100',
+    ],
     ['no capacity', { instances: { test_0: { items: [1] } } }, 'instances.test_0.capacity is not a positive number'],
     ['items not a list', { instances: { test_0: { capacity: 100, items: 'many' } } }, 'instances.test_0.items is not an array'],
-    ['a wrong count', { instances: { test_0: { ...goodInstance, num_items: 4 } } }, 'instances.test_0.num_items is 4 but items has 3 entries'],
+    [
+      'a wrong count',
+      { instances: { test_0: { ...goodInstance, num_items: 4 } } },
+      'instances.test_0.num_items is 4 but items has 3 entries',
+    ],
   ])('rejects %s, naming the file and the field', (_label, content, message) => {
     const file = write('bad.json', content);
     expect(() => readInstancesFile(file)).toThrow(`instances file ${file}: ${message}`);

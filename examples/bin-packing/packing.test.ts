@@ -24,7 +24,12 @@ describe('packOnline', () => {
       return new Array<number>(bins.length).fill(1);
     };
     expect(packOnline([6, 6, 3, 1], 10, constant)).toBe(2);
-    expect(calls).toEqual([[6, 10], [6, 10], [3, 4, 4, 10], [1, 1, 4, 10]]);
+    expect(calls).toEqual([
+      [6, 10],
+      [6, 10],
+      [3, 4, 4, 10],
+      [1, 1, 4, 10],
+    ]);
   });
 
   it('offers the open bins that can hold the item, then one empty bin', () => {
@@ -34,7 +39,11 @@ describe('packOnline', () => {
       return bestFit(item, bins);
     };
     expect(packOnline([6, 6, 3], 10, spy)).toBe(2);
-    expect(calls).toEqual([[6, 10], [6, 10], [3, 4, 4, 10]]);
+    expect(calls).toEqual([
+      [6, 10],
+      [6, 10],
+      [3, 4, 4, 10],
+    ]);
   });
 
   it('is not fooled by a priority function that writes into the array it is given', () => {
@@ -56,7 +65,7 @@ describe('packOnline', () => {
   ])('rejects a priority function that returns %s', (_label, answer, message) => {
     // Five items of 6 open five bins (answering [0] picks the one empty bin offered); the item of
     // size 1 then sees five bins with 4 left and the empty one: six bins.
-    const broken = ((item: number, bins: Float64Array) => (bins.length === 1 ? [0] : answer())) as unknown as PriorityFunction;
+    const broken = ((_item: number, bins: Float64Array) => (bins.length === 1 ? [0] : answer())) as unknown as PriorityFunction;
     expect(() => packOnline([6, 6, 6, 6, 6, 1], 10, broken)).toThrow(message);
   });
 

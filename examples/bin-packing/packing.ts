@@ -70,7 +70,10 @@ export function l1Bound(items: ArrayLike<number>, capacity: number): number {
  * packOnline([60, 50, 40], 100, bestFit); // 2
  */
 export function packOnline(
-  items: ArrayLike<number>, capacity: number, priority: PriorityFunction, onChoice?: (offered: number) => void,
+  items: ArrayLike<number>,
+  capacity: number,
+  priority: PriorityFunction,
+  onChoice?: (offered: number) => void,
 ): number {
   const count = items.length;
   // Room left in each bin opened so far; no run can open more bins than it has items.
@@ -168,7 +171,7 @@ function choose(priorities: unknown, count: number, itemIndex: number, item: num
   for (let index = 0; index < count; index++) {
     const value: unknown = (priorities as ArrayLike<unknown>)[index];
     if (typeof value !== 'number') throw new Error(`priority[${index}] is ${describe(value)} ${where(itemIndex, item)}, expected a number`);
-    if (value !== value) throw new Error(`priority[${index}] is NaN ${where(itemIndex, item)}`);
+    if (Number.isNaN(value)) throw new Error(`priority[${index}] is NaN ${where(itemIndex, item)}`);
     if (value === Infinity || value === -Infinity) throw new Error(`priority[${index}] is ${value} ${where(itemIndex, item)}`);
     if (value > bestValue) {
       bestValue = value;

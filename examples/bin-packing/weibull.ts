@@ -28,7 +28,7 @@ export function weibullInstances(options: WeibullOptions): Instances {
     const sizes: number[] = new Array<number>(items);
     for (let index = 0; index < items; index++) {
       // Inverse CDF of the Weibull distribution; 1 - U lies in (0, 1], so the log is finite.
-      const draw = scale * Math.pow(-Math.log(1 - rng.next()), 1 / shape);
+      const draw = scale * (-Math.log(1 - rng.next())) ** (1 / shape);
       sizes[index] = Math.trunc(Math.min(Math.max(draw, 1), capacity));
     }
     instances[`weibull_${instance}`] = { capacity, items: sizes };

@@ -29,12 +29,19 @@ describe('the initial genome', () => {
 describe('checkPacking', () => {
   it('accepts circles that touch each other and the walls exactly', () => {
     // Dyadic values, so the sums below are exact: 0.25 - 0.25 = 0, 0.75 + 0.25 = 1, d = 0.5.
-    const circles: Circle[] = [[0.25, 0.25, 0.25], [0.75, 0.25, 0.25], [0.5, 0.75, 0.25]];
+    const circles: Circle[] = [
+      [0.25, 0.25, 0.25],
+      [0.75, 0.25, 0.25],
+      [0.5, 0.75, 0.25],
+    ];
     expect(checkPacking(circles).sumRadii).toBe(0.75);
   });
 
   it('rejects an overlap of 1e-12', () => {
-    const circles: Circle[] = [[0.25, 0.5, 0.25], [0.625, 0.5, 0.125 + 1e-12]];
+    const circles: Circle[] = [
+      [0.25, 0.5, 0.25],
+      [0.625, 0.5, 0.125 + 1e-12],
+    ];
     expect(() => checkPacking(circles)).toThrow(/^circles 0 and 1 overlap by 1(\.\d+)?e-12$/);
   });
 
@@ -55,7 +62,10 @@ describe('checkPacking', () => {
   });
 
   it('reports radii statistics for a valid packing', () => {
-    const report = checkPacking([[0.25, 0.25, 0.25], [0.75, 0.75, 0.125]]);
+    const report = checkPacking([
+      [0.25, 0.25, 0.25],
+      [0.75, 0.75, 0.125],
+    ]);
     expect(report).toEqual({ sumRadii: 0.375, minRadius: 0.125, maxRadius: 0.25, spread: 0.0625 });
   });
 });
@@ -83,9 +93,7 @@ describe('readCircles', () => {
   });
 
   it('rejects output that is not an array', () => {
-    expect(() => readCircles({ circles: validCircles(), sum: 100 })).toThrow(
-      'pack(26) returned an object, expected an array of [x, y, r]',
-    );
+    expect(() => readCircles({ circles: validCircles(), sum: 100 })).toThrow('pack(26) returned an object, expected an array of [x, y, r]');
     expect(() => readCircles(undefined)).toThrow('pack(26) returned undefined');
   });
 

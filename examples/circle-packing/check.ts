@@ -56,7 +56,7 @@ export function readCircles(output: unknown, expected: number = CIRCLE_COUNT): C
       if (typeof value !== 'number') {
         throw new Error(`circle ${index} ${name} is ${describe(value)}, expected a number`);
       }
-      if (value !== value) throw new Error(`circle ${index} ${name} is NaN`);
+      if (Number.isNaN(value)) throw new Error(`circle ${index} ${name} is NaN`);
       if (value === Infinity || value === -Infinity) throw new Error(`circle ${index} ${name} is ${value}`);
       values.push(value);
     }

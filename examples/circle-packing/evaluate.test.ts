@@ -56,16 +56,18 @@ describe('circle-packing evaluate', () => {
     );
   });
 
-  it('still sees an overlap when the candidate replaces Math.sqrt: its Math is not the checker\'s', async () => {
+  it("still sees an overlap when the candidate replaces Math.sqrt: its Math is not the checker's", async () => {
     const originalSquareRoot = Math.sqrt;
     const program = gridProgram('Math.sqrt = () => 10; circles[17] = [circles[3][0], circles[3][1] + 0.05, 0.05];');
     await expect(evaluateProgram(program)).rejects.toThrow(/circles 3 and 17 overlap by 0\.05/);
     expect(Math.sqrt).toBe(originalSquareRoot);
   });
 
-  it('cannot reach the evaluator\'s process, file system or network from pack.js', async () => {
+  it("cannot reach the evaluator's process, file system or network from pack.js", async () => {
     await expect(evaluateProgram(gridProgram('process.exit(1);'))).rejects.toThrow(/process is not defined/);
-    await expect(evaluateProgram(`import { readFileSync } from 'node:fs';\nexport function pack() { return readFileSync('/etc/passwd', 'utf8'); }`)).rejects.toThrow(/node:fs/);
+    await expect(
+      evaluateProgram(`import { readFileSync } from 'node:fs';\nexport function pack() { return readFileSync('/etc/passwd', 'utf8'); }`),
+    ).rejects.toThrow(/node:fs/);
   });
 
   it('names what is missing when pack is not exported', async () => {

@@ -36,11 +36,7 @@ function placeCircles(n) {
  * lowers radii, so a pair fixed earlier stays fixed: one pass suffices.
  */
 function fitRadii(circles) {
-  const centers = circles.map(([x, y, limit]) => [
-    Math.min(Math.max(x, 0), 1),
-    Math.min(Math.max(y, 0), 1),
-    limit,
-  ]);
+  const centers = circles.map(([x, y, limit]) => [Math.min(Math.max(x, 0), 1), Math.min(Math.max(y, 0), 1), limit]);
   const radii = centers.map(([x, y, limit]) => Math.max(0, Math.min(limit, x, 1 - x, y, 1 - y)));
   for (let i = 0; i < centers.length; i++) {
     for (let j = i + 1; j < centers.length; j++) {

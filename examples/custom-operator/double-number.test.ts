@@ -16,7 +16,10 @@ describe('double-number', () => {
       const result = await doubleNumber.propose({ parents: [parent], inspirations: [], rng: Rng.fromSeed(seed) });
       if ('failure' in result) throw new Error(result.failure);
       const text = result.genome['rectangle.js'] as string;
-      expect([genome['rectangle.js'].replace('width = 1;', 'width = 2;'), genome['rectangle.js'].replace('height = 0.5;', 'height = 1;')]).toContain(text);
+      expect([
+        genome['rectangle.js'].replace('width = 1;', 'width = 2;'),
+        genome['rectangle.js'].replace('height = 0.5;', 'height = 1;'),
+      ]).toContain(text);
       expect(result.description).toMatch(/^double-number (1 -> 2|0\.5 -> 1) at rectangle\.js$/);
       children.add(text);
     }

@@ -96,7 +96,7 @@ describe('dgm archive', () => {
     const counts = frequencies(archive, 4, draws);
     // Median 4.5 and MAD 2.5; paired sigmoids sum to 1, so the weights total 5.
     for (let seq = 0; seq < 10; seq++) {
-      const expected = (draws / 5) / (1 + Math.exp(-(seq - 4.5) / 2.5));
+      const expected = draws / 5 / (1 + Math.exp(-(seq - 4.5) / 2.5));
       expect(counts.get(`c-${seq}`)).toBeGreaterThan(expected * 0.9);
       expect(counts.get(`c-${seq}`)).toBeLessThan(expected * 1.1);
     }

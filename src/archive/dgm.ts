@@ -99,9 +99,10 @@ export class DgmArchive implements Archive {
     if (size === 0) return [];
     const total = this.weights.total();
     // Guards against every weight underflowing to 0, which entries at the median prevent.
-    const draw = total > 0 && Number.isFinite(total)
-      ? () => this.entries[this.weights.find(rng.next() * total)] as ArchiveEntry
-      : () => this.entries[rng.int(size)] as ArchiveEntry;
+    const draw =
+      total > 0 && Number.isFinite(total)
+        ? () => this.entries[this.weights.find(rng.next() * total)] as ArchiveEntry
+        : () => this.entries[rng.int(size)] as ArchiveEntry;
     return drawParents(count, size, draw, (chosenIds) => this.drawOther(rng, chosenIds));
   }
 

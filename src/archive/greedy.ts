@@ -60,10 +60,15 @@ export class GreedyArchive implements Archive {
   selectParents(rng: Rng, count: number): ArchiveEntry[] {
     const heap = this.heap;
     if (heap.length === 0) return [];
-    return drawParents(count, heap.length, () => heap[rng.int(heap.length)] as ArchiveEntry, (chosenIds) => {
-      const rest = heap.filter((entry) => !chosenIds.has(entry.id));
-      return rest.length === 0 ? undefined : rng.pick(rest);
-    });
+    return drawParents(
+      count,
+      heap.length,
+      () => heap[rng.int(heap.length)] as ArchiveEntry,
+      (chosenIds) => {
+        const rest = heap.filter((entry) => !chosenIds.has(entry.id));
+        return rest.length === 0 ? undefined : rng.pick(rest);
+      },
+    );
   }
 
   inspirations(rng: Rng, count: number, exclude: ReadonlySet<string>): ArchiveEntry[] {

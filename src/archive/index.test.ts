@@ -38,10 +38,13 @@ describe('createArchive', () => {
   it('calls an archive function with the initial genome, and returns what it builds', () => {
     const genome = { 'a.js': 'const a = 1;' };
     const seen: unknown[] = [];
-    const archive = createArchive(parsed((context: unknown) => {
-      seen.push(context);
-      return new GreedyArchive({ k: 2 });
-    }), { ...defaults, genome });
+    const archive = createArchive(
+      parsed((context: unknown) => {
+        seen.push(context);
+        return new GreedyArchive({ k: 2 });
+      }),
+      { ...defaults, genome },
+    );
     expect(seen).toEqual([{ genome }]);
     for (let seq = 0; seq < 5; seq++) archive.add(makeEntry(seq, seq));
     expect(archive.best()?.id).toBe('c-4');
@@ -52,6 +55,8 @@ describe('createArchive', () => {
     expect(() => createArchive(() => ({ kind: 'half', add: () => true }) as never, defaults)).toThrow(
       'archive: the archive function returned an object, not an Archive: it lacks recordChild, selectParents, inspirations, best, size',
     );
-    expect(() => createArchive(() => undefined as never, defaults)).toThrow('archive: the archive function returned undefined, not an Archive');
+    expect(() => createArchive(() => undefined as never, defaults)).toThrow(
+      'archive: the archive function returned undefined, not an Archive',
+    );
   });
 });

@@ -49,7 +49,9 @@ function checkArchive(value: unknown): Archive {
   if (typeof archive.kind !== 'string' || archive.kind === '') missing.unshift('kind' as never);
   if (typeof value !== 'object' || value === null || missing.length > 0) {
     const got = value === null || typeof value !== 'object' ? String(value) : 'an object';
-    throw new OuroError('config-invalid', `archive: the archive function returned ${got}, not an Archive: it lacks ${missing.join(', ')}`, { field: 'archive' });
+    throw new OuroError('config-invalid', `archive: the archive function returned ${got}, not an Archive: it lacks ${missing.join(', ')}`, {
+      field: 'archive',
+    });
   }
   return value as Archive;
 }

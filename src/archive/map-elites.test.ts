@@ -29,9 +29,14 @@ runArchiveConformance('map-elites', () => new MapElitesArchive(options()));
 
 describe('map-elites archive', () => {
   it('bins each axis, clamps out-of-range values and reads a missing feature as the minimum', () => {
-    const archive = new MapElitesArchive(options({
-      features: [{ name: 'x', min: 0, max: 10, bins: 5 }, { name: 'y', min: -1, max: 1, bins: 2 }],
-    }));
+    const archive = new MapElitesArchive(
+      options({
+        features: [
+          { name: 'x', min: 0, max: 10, bins: 5 },
+          { name: 'y', min: -1, max: 1, bins: 2 },
+        ],
+      }),
+    );
     const cell = (features: Record<string, number>): number[] => archive.cellOf(makeEntry(1, 0, { features }));
     expect(cell({ x: 0, y: -1 })).toEqual([0, 0]);
     expect(cell({ x: 1.99, y: 0 })).toEqual([0, 1]);
@@ -88,8 +93,16 @@ describe('map-elites archive', () => {
     archive.add(child(5, 10, 2, 50));
     // Island 0: ceil(0.5 * 4) = 2 best to island 1. Island 2: ceil(0.5 * 1) = 1 to island 0.
     // Island 1 was empty when the emigrants were chosen, so nothing reaches island 2.
-    expect(archive.elites(1).map((entry) => [entry.id, entry.island])).toEqual([['c-4', 1], ['c-3', 1]]);
-    expect(archive.elites(0).map((entry) => [entry.id, entry.island]).at(-1)).toEqual(['c-5', 0]);
+    expect(archive.elites(1).map((entry) => [entry.id, entry.island])).toEqual([
+      ['c-4', 1],
+      ['c-3', 1],
+    ]);
+    expect(
+      archive
+        .elites(0)
+        .map((entry) => [entry.id, entry.island])
+        .at(-1),
+    ).toEqual(['c-5', 0]);
     expect(ids(archive.elites(2))).toEqual(['c-5']);
     expect(archive.size()).toBe(4 + 1 + 2 + 1);
 
@@ -97,7 +110,10 @@ describe('map-elites archive', () => {
     expect(ids(archive.elites(2))).toEqual(['c-5']);
     archive.add(child(10, 0, 0, 30));
     // Island 1's two elites: ceil(0.5 * 2) = 1, its best, reaches island 2.
-    expect(archive.elites(2).map((entry) => [entry.id, entry.island])).toEqual([['c-5', 2], ['c-4', 2]]);
+    expect(archive.elites(2).map((entry) => [entry.id, entry.island])).toEqual([
+      ['c-5', 2],
+      ['c-4', 2],
+    ]);
   });
 
   it('does not migrate with a rate of 0 or a single island', () => {
@@ -161,8 +177,7 @@ describe('map-elites archive', () => {
   });
 
   it('refuses a malformed axis or island count, naming the field', () => {
-    const build = (): MapElitesArchive =>
-      new MapElitesArchive(options({ features: [{ name: 'x', min: 1, max: 1, bins: 10 }] }));
+    const build = (): MapElitesArchive => new MapElitesArchive(options({ features: [{ name: 'x', min: 1, max: 1, bins: 10 }] }));
     expect(build).toThrow(OuroError);
     expect(build).toThrow(/archive\.features\.0: axis x: max must be greater than min/);
     expect(() => new MapElitesArchive(options({ islands: 0 }))).toThrow(/archive\.islands: must be a positive integer/);

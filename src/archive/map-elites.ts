@@ -69,7 +69,8 @@ export class MapElitesArchive implements Archive {
     this.addCalls++;
     let kept = false;
     if (Number.isFinite(entry.score) && !this.holders.has(entry.id)) {
-      for (const island of homeIslands(entry.island, entry.parentIds.length === 0, this.islands.length)) kept = this.place(island, entry) || kept;
+      for (const island of homeIslands(entry.island, entry.parentIds.length === 0, this.islands.length))
+        kept = this.place(island, entry) || kept;
     }
     if (this.addCalls % this.options.migrationInterval === 0) this.migrate();
     this.refillLeaderboard();
@@ -93,7 +94,8 @@ export class MapElitesArchive implements Archive {
     for (let index = 0; index < count; index++) {
       const unused = usedIslands.size === 0 ? this.nonEmpty : this.nonEmpty.filter((island) => !usedIslands.has(island));
       const island = this.islands[rng.pick(unused.length > 0 ? unused : this.nonEmpty)] as Island;
-      let entry: ArchiveEntry | undefined = rng.next() < this.options.exploitation ? (island.best as ArchiveEntry) : rng.pick(island.elites);
+      let entry: ArchiveEntry | undefined =
+        rng.next() < this.options.exploitation ? (island.best as ArchiveEntry) : rng.pick(island.elites);
       if (chosenIds.has(entry.id)) entry = this.another(rng, island, chosenIds) ?? this.elsewhere(rng, chosenIds);
       if (entry === undefined) break;
       chosen.push(entry);

@@ -26,8 +26,15 @@ describe('medianAndDeviation', () => {
     const inputs: number[][] = [];
     for (const length of [2, 3, 10, 101, 1000, 4096]) {
       const random = Array.from({ length }, () => rng.gaussian());
-      inputs.push(random, random.map((value) => Math.round(value)), [...random].sort((a, b) => a - b));
-      inputs.push([...random].sort((a, b) => b - a), Array.from({ length }, () => 7));
+      inputs.push(
+        random,
+        random.map((value) => Math.round(value)),
+        [...random].sort((a, b) => a - b),
+      );
+      inputs.push(
+        [...random].sort((a, b) => b - a),
+        Array.from({ length }, () => 7),
+      );
     }
     for (const values of inputs) expect(medianAndDeviation(Float64Array.from(values))).toEqual(bySorting(values));
   });

@@ -16,7 +16,15 @@ describe('compareEntries', () => {
 describe('Leaderboard', () => {
   it('keeps the best entries in order, without repeats', () => {
     const board = new Leaderboard(3);
-    for (const [seq, score] of [[0, 1], [1, 5], [2, 3], [3, 5], [4, 0], [5, 4]] as const) board.offer(makeEntry(seq, score));
+    for (const [seq, score] of [
+      [0, 1],
+      [1, 5],
+      [2, 3],
+      [3, 5],
+      [4, 0],
+      [5, 4],
+    ] as const)
+      board.offer(makeEntry(seq, score));
     board.offer(makeEntry(1, 5));
     expect(ids(board)).toEqual(['c-1', 'c-3', 'c-5']);
   });
@@ -32,7 +40,7 @@ describe('Leaderboard', () => {
     expect(ids(board)).toEqual(['c-0', 'c-8', 'c-2']);
   });
 
-  it('gives a replaced member\'s slot to the entry that displaced it', () => {
+  it("gives a replaced member's slot to the entry that displaced it", () => {
     const board = new Leaderboard(3);
     for (let seq = 0; seq < 5; seq++) board.offer(makeEntry(seq, 10 - seq));
     board.replace('c-2', makeEntry(7, 8.5));

@@ -49,7 +49,25 @@ describe('drawParents', () => {
 
   it('never repeats an entry: it returns fewer when the archive has no other', () => {
     expect(ids(drawParents(3, 1, () => entries[0]!, unused))).toEqual(['c-0']);
-    expect(ids(drawParents(3, 4, () => entries[0]!, () => undefined))).toEqual(['c-0']);
-    expect(ids(drawParents(3, 4, () => entries[0]!, () => entries[0]!))).toEqual(['c-0']);
+    expect(
+      ids(
+        drawParents(
+          3,
+          4,
+          () => entries[0]!,
+          () => undefined,
+        ),
+      ),
+    ).toEqual(['c-0']);
+    expect(
+      ids(
+        drawParents(
+          3,
+          4,
+          () => entries[0]!,
+          () => entries[0]!,
+        ),
+      ),
+    ).toEqual(['c-0']);
   });
 });

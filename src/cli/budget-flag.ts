@@ -10,7 +10,10 @@ import { OuroError } from '../core/errors.ts';
  */
 export function parseBudget(text: string): Budget {
   const budget: Budget = {};
-  for (const part of text.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter(Boolean)) {
     if (part.startsWith('target=')) {
       const target = Number(part.slice('target='.length));
       if (!Number.isFinite(target)) throw invalid(part, 'target needs a number, as in target=2.63');
@@ -29,7 +32,8 @@ export function parseBudget(text: string): Budget {
       budget.evaluations = evaluations;
     } else {
       const ms = parseDuration(part);
-      if (ms === undefined || ms <= 0) throw invalid(part, 'expected an evaluation count (2000), a duration (90s, 2m, 1h), target=<score>, tokens=<n> or $<dollars>');
+      if (ms === undefined || ms <= 0)
+        throw invalid(part, 'expected an evaluation count (2000), a duration (90s, 2m, 1h), target=<score>, tokens=<n> or $<dollars>');
       budget.wallTimeMs = ms;
     }
   }

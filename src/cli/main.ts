@@ -38,7 +38,11 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    return reportError(error, json, argv.find((arg) => !arg.startsWith('-')));
+    return reportError(
+      error,
+      json,
+      argv.find((arg) => !arg.startsWith('-')),
+    );
   }
 }
 

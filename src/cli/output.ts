@@ -23,7 +23,8 @@ export function reportError(error: unknown, json: boolean, command?: string): nu
     return 1;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: String((error as Error)?.message ?? error) } })}\n`);
+  if (json)
+    process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: String((error as Error)?.message ?? error) } })}\n`);
   process.stderr.write(`ouro: unexpected error: ${message}\n`);
   return 2;
 }
@@ -50,7 +51,14 @@ export function formatScore(score: number | undefined | null): string {
 
 export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Money in US dollars: four decimals below a cent, two above. */

@@ -33,17 +33,23 @@ export function showProgress(events: Emitter<RunEvents>): () => void {
     };
   };
   // The bar fills by whichever limit is closer to running out.
-  const fraction = () => Math.min(1, Math.max(
-    budget.evaluations ? evaluations / budget.evaluations : 0,
-    budget.wallTimeMs ? elapsed() / budget.wallTimeMs : 0,
-    budget.tokens ? tokens / budget.tokens : 0,
-    budget.costUsd ? costUsd / budget.costUsd : 0,
-  ));
+  const fraction = () =>
+    Math.min(
+      1,
+      Math.max(
+        budget.evaluations ? evaluations / budget.evaluations : 0,
+        budget.wallTimeMs ? elapsed() / budget.wallTimeMs : 0,
+        budget.tokens ? tokens / budget.tokens : 0,
+        budget.costUsd ? costUsd / budget.costUsd : 0,
+      ),
+    );
   const draw = () => {
     if (bar) bar.update(Math.round(fraction() * 1000), fields());
     else {
       const f = fields();
-      process.stderr.write(`[${formatDuration(Date.now() - started)}] ${f.evaluations} evals | ${f.rate} evals/s | best ${f.best}${f.spend} | left ${f.left}\n`);
+      process.stderr.write(
+        `[${formatDuration(Date.now() - started)}] ${f.evaluations} evals | ${f.rate} evals/s | best ${f.best}${f.spend} | left ${f.left}\n`,
+      );
     }
   };
 
@@ -57,12 +63,15 @@ export function showProgress(events: Emitter<RunEvents>): () => void {
       costUsd = event.spend.costUsd;
       const interactive = Boolean(process.stderr.isTTY);
       if (interactive) {
-        bar = new cliProgress.SingleBar({
-          format: ' {bar} {evaluations} evals | {rate} evals/s | best {best}{spend} | left {left}',
-          barsize: 24,
-          hideCursor: true,
-          stream: process.stderr,
-        }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            format: ' {bar} {evaluations} evals | {rate} evals/s | best {best}{spend} | left {left}',
+            barsize: 24,
+            hideCursor: true,
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(1000, 0, fields());
       }
       timer = setInterval(draw, interactive ? 200 : 10_000);

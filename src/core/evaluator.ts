@@ -45,10 +45,7 @@ export interface EvaluateContext {
   run(command: string[], options?: Omit<ProcessRunOptions, 'command'>): Promise<ProcessRunResult>;
 }
 
-export type EvaluateFunction = (
-  genome: Genome,
-  context: EvaluateContext,
-) => EvaluationResult | Promise<EvaluationResult>;
+export type EvaluateFunction = (genome: Genome, context: EvaluateContext) => EvaluationResult | Promise<EvaluationResult>;
 
 /** A cheap cascade stage: when its score is below `threshold`, evaluation stops there. */
 export interface Stage {

@@ -5,7 +5,12 @@ import type { Budget, StopReason } from './budget.ts';
 /** Events a run emits, named noun-verb. */
 export interface RunEvents {
   'run-started': {
-    runId: string; resumed: boolean; evaluations: number; elapsedMs: number; budget: Budget; bestScore: number | undefined;
+    runId: string;
+    resumed: boolean;
+    evaluations: number;
+    elapsedMs: number;
+    budget: Budget;
+    bestScore: number | undefined;
     /** Model spend by earlier sessions of the run. */
     spend: { tokens: number; costUsd: number };
   };
@@ -15,7 +20,7 @@ export interface RunEvents {
   'duplicate-dropped': { operator: string; reason: string };
   'run-stopping': { reason: StopReason | 'interrupted' | 'operators-exhausted' | 'model-failures' };
   /** Something the user should read once, such as which operators the run uses and why. */
-  notice: { message: string; /** Printed even with --json: the user must see it. */ warning?: boolean };
+  notice: { message: string /** Printed even with --json: the user must see it. */; warning?: boolean };
   'model-called': { exchange: LlmExchange };
   'lessons-learned': { lessons: string[]; source: string; evaluations: number };
   'run-finished': { runId: string; reason: string };

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import type { ArchiveFactory } from './archive.ts';
 import type { Operator } from './operator.ts';
 
-const featureAxis = z.object({
-  name: z.string().min(1),
-  min: z.number(),
-  max: z.number(),
-  bins: z.number().int().positive().default(10),
-}).refine((axis) => axis.max > axis.min, { message: 'max must be greater than min' });
+const featureAxis = z
+  .object({
+    name: z.string().min(1),
+    min: z.number(),
+    max: z.number(),
+    bins: z.number().int().positive().default(10),
+  })
+  .refine((axis) => axis.max > axis.min, { message: 'max must be greater than min' });
 
 const archiveConfig = z.discriminatedUnion('kind', [
   z.object({
@@ -43,7 +45,8 @@ function archiveProblem(value: unknown): string {
   if (typeof fields?.selectParents === 'function') {
     return 'pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object: each session of a run (a resume too) builds its archive afresh and refills it from the store';
   }
-  if (fields && 'kind' in fields) return `kind must be one of ${kinds} (got ${JSON.stringify(fields.kind)}), or archive must be a function that returns an Archive`;
+  if (fields && 'kind' in fields)
+    return `kind must be one of ${kinds} (got ${JSON.stringify(fields.kind)}), or archive must be a function that returns an Archive`;
   return `expected { kind: ${kinds.replace(/, /g, ' | ')}, ... } or a function that returns an Archive`;
 }
 
@@ -81,10 +84,16 @@ export function operatorProblem(value: unknown): string | undefined {
   }
   const label = `operator "${operator.name}"`;
   if (operator.name === 'initial') return `${label}: the name "initial" is kept for a run's initial genome`;
-  if (operator.arity !== 1 && operator.arity !== 2) return `${label}: arity must be 1 (a mutation) or 2 (a crossover), got ${JSON.stringify(operator.arity)}`;
-  if (typeof operator.propose !== 'function') return `${label}: propose must be a function (context) => Promise<{ genome, description } | { failure }>`;
-  if (operator.canEdit !== undefined && typeof operator.canEdit !== 'function') return `${label}: canEdit must be a function (file) => boolean`;
-  if (operator.languages !== undefined && !(Array.isArray(operator.languages) && operator.languages.every((language) => typeof language === 'string'))) {
+  if (operator.arity !== 1 && operator.arity !== 2)
+    return `${label}: arity must be 1 (a mutation) or 2 (a crossover), got ${JSON.stringify(operator.arity)}`;
+  if (typeof operator.propose !== 'function')
+    return `${label}: propose must be a function (context) => Promise<{ genome, description } | { failure }>`;
+  if (operator.canEdit !== undefined && typeof operator.canEdit !== 'function')
+    return `${label}: canEdit must be a function (file) => boolean`;
+  if (
+    operator.languages !== undefined &&
+    !(Array.isArray(operator.languages) && operator.languages.every((language) => typeof language === 'string'))
+  ) {
     return `${label}: languages must be an array of strings, such as ['Python']`;
   }
   if (operator.usesModel !== undefined && typeof operator.usesModel !== 'boolean') return `${label}: usesModel must be true or false`;
@@ -96,7 +105,11 @@ export function operatorProblem(value: unknown): string | undefined {
 
 /** Operator names and objects, each name once: the bandit and the store tell operators apart by name. */
 const operatorsField = z
-  .array(z.custom<string | Operator>((value) => operatorProblem(value) === undefined, { error: (issue) => operatorProblem(issue.input) ?? 'not an operator' }))
+  .array(
+    z.custom<string | Operator>((value) => operatorProblem(value) === undefined, {
+      error: (issue) => operatorProblem(issue.input) ?? 'not an operator',
+    }),
+  )
   .min(1)
   .superRefine((entries, context) => {
     const seen = new Set<string>();
@@ -107,153 +120,186 @@ const operatorsField = z
     });
   });
 
-const priceConfig = z.object({
-  /** US dollars per million input tokens. */
-  input: z.number().min(0),
-  /** US dollars per million output tokens. */
-  output: z.number().min(0),
-}).strict();
+const priceConfig = z
+  .object({
+    /** US dollars per million input tokens. */
+    input: z.number().min(0),
+    /** US dollars per million output tokens. */
+    output: z.number().min(0),
+  })
+  .strict();
 
-const modelObject = z.object({
-  /** `openai:gpt-4.1-mini`, `anthropic:claude-sonnet-4-5` or `compat:http://127.0.0.1:11434/v1#qwen2.5-coder`. */
-  id: z.string().min(1),
-  /** Environment variable holding the key; the provider's usual one by default. */
-  apiKeyEnv: z.string().min(1).optional(),
-  /** Prompt plus reply, in tokens; prompts are trimmed to fit. */
-  contextWindow: z.number().int().positive().optional(),
-  /** Per-call cap on reply tokens. */
-  maxOutputTokens: z.number().int().positive().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  /** Overrides the built-in price table for this model. */
-  price: priceConfig.optional(),
-}).strict();
+const modelObject = z
+  .object({
+    /** `openai:gpt-4.1-mini`, `anthropic:claude-sonnet-4-5` or `compat:http://127.0.0.1:11434/v1#qwen2.5-coder`. */
+    id: z.string().min(1),
+    /** Environment variable holding the key; the provider's usual one by default. */
+    apiKeyEnv: z.string().min(1).optional(),
+    /** Prompt plus reply, in tokens; prompts are trimmed to fit. */
+    contextWindow: z.number().int().positive().optional(),
+    /** Per-call cap on reply tokens. */
+    maxOutputTokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    /** Overrides the built-in price table for this model. */
+    price: priceConfig.optional(),
+  })
+  .strict();
 
 /** A model as named in a config: the id string alone, or an object with settings. */
-export const modelConfigSchema = z.union([z.string().min(1).transform((id) => ({ id })), modelObject]);
+export const modelConfigSchema = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((id) => ({ id })),
+  modelObject,
+]);
 
-const llmConfig = z.object({
-  /** Wall-clock limit of one attempt of one call. */
-  timeoutMs: z.number().int().positive().default(120_000),
-  /** Attempts per call, the first included, on 429, 5xx, timeouts and dropped connections. */
-  attempts: z.number().int().min(1).max(10).default(3),
-  /** Default per-call cap on reply tokens. */
-  maxOutputTokens: z.number().int().positive().default(4096),
-  /** Price overrides by model id (`openai:gpt-4.1-mini`), US dollars per million tokens. */
-  prices: z.record(z.string(), priceConfig).default({}),
-}).strict();
+const llmConfig = z
+  .object({
+    /** Wall-clock limit of one attempt of one call. */
+    timeoutMs: z.number().int().positive().default(120_000),
+    /** Attempts per call, the first included, on 429, 5xx, timeouts and dropped connections. */
+    attempts: z.number().int().min(1).max(10).default(3),
+    /** Default per-call cap on reply tokens. */
+    maxOutputTokens: z.number().int().positive().default(4096),
+    /** Price overrides by model id (`openai:gpt-4.1-mini`), US dollars per million tokens. */
+    prices: z.record(z.string(), priceConfig).default({}),
+  })
+  .strict();
 
-const budgetConfig = z.object({
-  evaluations: z.number().int().positive().optional(),
-  /** Input plus output tokens over all model calls. */
-  tokens: z.number().int().positive().optional(),
-  /** US dollars over all model calls, from the price table. */
-  costUsd: z.number().positive().optional(),
-  /** Milliseconds, or a string such as `90s`, `2m`. */
-  wallTime: z.union([z.number().positive(), z.string()]).optional(),
-  targetScore: z.number().optional(),
-}).strict();
+const budgetConfig = z
+  .object({
+    evaluations: z.number().int().positive().optional(),
+    /** Input plus output tokens over all model calls. */
+    tokens: z.number().int().positive().optional(),
+    /** US dollars over all model calls, from the price table. */
+    costUsd: z.number().positive().optional(),
+    /** Milliseconds, or a string such as `90s`, `2m`. */
+    wallTime: z.union([z.number().positive(), z.string()]).optional(),
+    targetScore: z.number().optional(),
+  })
+  .strict();
 
-export const experimentSchema = z.object({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  /** Genome files, relative to the experiment folder. Each needs an EVOLVE block. */
-  genome: z.array(z.string().min(1)).min(1),
-  /** The evaluator module, relative to the experiment folder. */
-  evaluator: z.string().min(1).default('evaluate.ts'),
-  budget: budgetConfig.default({}),
-  /**
-   * A built-in archive by kind, or a function that returns a new `Archive` (one written in code).
-   * The function is called once per session of a run, before the run's history is replayed into it.
-   */
-  archive: archiveField.default({ kind: 'dgm', lambda: 10 }),
-  /**
-   * Operator names, and `Operator` objects written in code, in any mix. When omitted: every
-   * embedded operator, plus every LLM operator when a model is configured.
-   */
-  operators: operatorsField.optional(),
-  /** Models for LLM operators; `--model` on the command line replaces them. */
-  models: z.array(modelConfigSchema).optional(),
-  llm: llmConfig.default({ timeoutMs: 120_000, attempts: 3, maxOutputTokens: 4096, prices: {} }),
-  /** Folder of prompt templates that override the built-in ones (`<operator>.md`). */
-  prompts: z.string().min(1).default('prompts'),
-  novelty: z.object({
+export const experimentSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** Genome files, relative to the experiment folder. Each needs an EVOLVE block. */
+    genome: z.array(z.string().min(1)).min(1),
+    /** The evaluator module, relative to the experiment folder. */
+    evaluator: z.string().min(1).default('evaluate.ts'),
+    budget: budgetConfig.default({}),
     /**
-     * Token n-gram Jaccard similarity at or above which a proposal counts as a near-duplicate.
-     * Changing one token changes about n of the region's n-grams: in a 300-token EVOLVE region a
-     * one-number edit scores about 0.98, so 0.99 lets small real edits through and stops
-     * rewordings, comment-only and whitespace-only changes.
+     * A built-in archive by kind, or a function that returns a new `Archive` (one written in code).
+     * The function is called once per session of a run, before the run's history is replayed into it.
      */
-    threshold: z.number().gt(0).max(1).default(0.99),
-    ngram: z.number().int().min(1).max(8).default(3),
-    /** How many recent candidates a proposal is compared with, besides its parents. */
-    window: z.number().int().min(0).default(64),
+    archive: archiveField.default({ kind: 'dgm', lambda: 10 }),
     /**
-     * Which proposals the near-duplicate check applies to. Embedded operators change one token
-     * by design, so by default only LLM proposals are checked; exact duplicates always are.
+     * Operator names, and `Operator` objects written in code, in any mix. When omitted: every
+     * embedded operator, plus every LLM operator when a model is configured.
      */
-    scope: z.enum(['llm', 'all']).default('llm'),
-    /**
-     * An embedding model (`openai:text-embedding-3-small`, `compat:<url>#nomic-embed-text`): when
-     * set, a proposal is also a near-duplicate when its EVOLVE text's embedding has a cosine of at
-     * least `embeddingThreshold` with a recent candidate's. Embeddings are cached in the database.
-     */
-    embeddings: z.string().min(1).optional(),
-    embeddingThreshold: z.number().gt(0).max(1).default(0.99),
-  }).strict().default({ threshold: 0.99, ngram: 3, window: 64, scope: 'llm', embeddingThreshold: 0.99 }),
-  lessons: z.object({
-    /** A meta step writes lessons every this many evaluations; 0 turns lessons off. */
-    every: z.number().int().min(0).default(200),
-    /** At most this many lessons are kept and shown. */
-    max: z.number().int().min(1).max(10).default(3),
-  }).strict().default({ every: 200, max: 3 }),
-  bandit: z.object({
-    /**
-     * Cost in US dollars that halves a proposal's reward: reward = improved / (1 + cost / costScale).
-     */
-    costScale: z.number().positive().default(0.01),
-  }).strict().default({ costScale: 0.01 }),
-  evaluation: z.object({
-    /** Per-candidate wall-clock limit, all stages included. */
-    timeoutMs: z.number().int().positive().default(10_000),
-    /** Per-worker memory limit (V8 heap and resident set). */
-    memoryMb: z.number().int().min(32).default(512),
-    /** Evaluations in parallel; defaults to the number of cores. */
-    concurrency: z.number().int().positive().optional(),
-    /**
-     * The scores that can be real. A score outside is recorded as `invalid`: a candidate that
-     * found a way to forge its score, or an evaluator bug, never enters the archive.
-     */
-    scoreRange: z.object({ min: z.number().optional(), max: z.number().optional() }).strict().optional(),
-  }).strict().default({ timeoutMs: 10_000, memoryMb: 512 }),
-  proposal: z.object({
-    /** Proposals in parallel (embedded operators are quick; LLM ones are not). */
-    concurrency: z.number().int().positive().default(1),
-    /**
-     * The run stops when this many proposals in a row fail or repeat a genome already seen.
-     * Embedded proposals cost well under a millisecond, and an archive that keeps choosing the
-     * same few elites repeats itself often, so the default is generous.
-     */
-    maxConsecutiveFailures: z.number().int().positive().default(10_000),
-    /**
-     * The run stops when this many LLM proposals in a row fail or repeat a genome: each one costs
-     * a model call, and a streak this long means the model or its server is not working for this
-     * experiment. Embedded proposals in between neither count nor reset the streak.
-     */
-    maxConsecutiveModelFailures: z.number().int().positive().default(50),
-    /**
-     * Each LLM child is the best of this many proposals (infer's bestOfN): the one least like its
-     * parents and the recent candidates (token n-gram similarity), never a genome already seen.
-     * It spends that many model calls per child to buy diversity before paying for an evaluation.
-     */
-    bestOfN: z.number().int().min(1).max(16).default(1),
-  }).strict().default({ concurrency: 1, maxConsecutiveFailures: 10_000, maxConsecutiveModelFailures: 50, bestOfN: 1 }),
-  /** The best published score, drawn as a reference line and printed beside results. */
-  bestKnown: z.object({ score: z.number(), source: z.string() }).optional(),
-  /** The experiment's own options, accepted by `ouro run` as flags. */
-  options: z.custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
-    message: 'options must be a zod object schema, such as z.object({ instances: z.string().optional() })',
-  }).optional(),
-}).strict();
+    operators: operatorsField.optional(),
+    /** Models for LLM operators; `--model` on the command line replaces them. */
+    models: z.array(modelConfigSchema).optional(),
+    llm: llmConfig.default({ timeoutMs: 120_000, attempts: 3, maxOutputTokens: 4096, prices: {} }),
+    /** Folder of prompt templates that override the built-in ones (`<operator>.md`). */
+    prompts: z.string().min(1).default('prompts'),
+    novelty: z
+      .object({
+        /**
+         * Token n-gram Jaccard similarity at or above which a proposal counts as a near-duplicate.
+         * Changing one token changes about n of the region's n-grams: in a 300-token EVOLVE region a
+         * one-number edit scores about 0.98, so 0.99 lets small real edits through and stops
+         * rewordings, comment-only and whitespace-only changes.
+         */
+        threshold: z.number().gt(0).max(1).default(0.99),
+        ngram: z.number().int().min(1).max(8).default(3),
+        /** How many recent candidates a proposal is compared with, besides its parents. */
+        window: z.number().int().min(0).default(64),
+        /**
+         * Which proposals the near-duplicate check applies to. Embedded operators change one token
+         * by design, so by default only LLM proposals are checked; exact duplicates always are.
+         */
+        scope: z.enum(['llm', 'all']).default('llm'),
+        /**
+         * An embedding model (`openai:text-embedding-3-small`, `compat:<url>#nomic-embed-text`): when
+         * set, a proposal is also a near-duplicate when its EVOLVE text's embedding has a cosine of at
+         * least `embeddingThreshold` with a recent candidate's. Embeddings are cached in the database.
+         */
+        embeddings: z.string().min(1).optional(),
+        embeddingThreshold: z.number().gt(0).max(1).default(0.99),
+      })
+      .strict()
+      .default({ threshold: 0.99, ngram: 3, window: 64, scope: 'llm', embeddingThreshold: 0.99 }),
+    lessons: z
+      .object({
+        /** A meta step writes lessons every this many evaluations; 0 turns lessons off. */
+        every: z.number().int().min(0).default(200),
+        /** At most this many lessons are kept and shown. */
+        max: z.number().int().min(1).max(10).default(3),
+      })
+      .strict()
+      .default({ every: 200, max: 3 }),
+    bandit: z
+      .object({
+        /**
+         * Cost in US dollars that halves a proposal's reward: reward = improved / (1 + cost / costScale).
+         */
+        costScale: z.number().positive().default(0.01),
+      })
+      .strict()
+      .default({ costScale: 0.01 }),
+    evaluation: z
+      .object({
+        /** Per-candidate wall-clock limit, all stages included. */
+        timeoutMs: z.number().int().positive().default(10_000),
+        /** Per-worker memory limit (V8 heap and resident set). */
+        memoryMb: z.number().int().min(32).default(512),
+        /** Evaluations in parallel; defaults to the number of cores. */
+        concurrency: z.number().int().positive().optional(),
+        /**
+         * The scores that can be real. A score outside is recorded as `invalid`: a candidate that
+         * found a way to forge its score, or an evaluator bug, never enters the archive.
+         */
+        scoreRange: z.object({ min: z.number().optional(), max: z.number().optional() }).strict().optional(),
+      })
+      .strict()
+      .default({ timeoutMs: 10_000, memoryMb: 512 }),
+    proposal: z
+      .object({
+        /** Proposals in parallel (embedded operators are quick; LLM ones are not). */
+        concurrency: z.number().int().positive().default(1),
+        /**
+         * The run stops when this many proposals in a row fail or repeat a genome already seen.
+         * Embedded proposals cost well under a millisecond, and an archive that keeps choosing the
+         * same few elites repeats itself often, so the default is generous.
+         */
+        maxConsecutiveFailures: z.number().int().positive().default(10_000),
+        /**
+         * The run stops when this many LLM proposals in a row fail or repeat a genome: each one costs
+         * a model call, and a streak this long means the model or its server is not working for this
+         * experiment. Embedded proposals in between neither count nor reset the streak.
+         */
+        maxConsecutiveModelFailures: z.number().int().positive().default(50),
+        /**
+         * Each LLM child is the best of this many proposals (infer's bestOfN): the one least like its
+         * parents and the recent candidates (token n-gram similarity), never a genome already seen.
+         * It spends that many model calls per child to buy diversity before paying for an evaluation.
+         */
+        bestOfN: z.number().int().min(1).max(16).default(1),
+      })
+      .strict()
+      .default({ concurrency: 1, maxConsecutiveFailures: 10_000, maxConsecutiveModelFailures: 50, bestOfN: 1 }),
+    /** The best published score, drawn as a reference line and printed beside results. */
+    bestKnown: z.object({ score: z.number(), source: z.string() }).optional(),
+    /** The experiment's own options, accepted by `ouro run` as flags. */
+    options: z
+      .custom<z.ZodObject>((value) => value instanceof z.ZodObject, {
+        message: 'options must be a zod object schema, such as z.object({ instances: z.string().optional() })',
+      })
+      .optional(),
+  })
+  .strict();
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type ExperimentConfig = z.output<typeof experimentSchema>;
@@ -282,9 +328,7 @@ export function defineExperiment<T extends ExperimentInput>(config: T): T {
 
 /** Turns zod issues into lines that name the field, such as `budget.evaluations: expected number` or `operators[2]: ...`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? fieldName(issue.path) : '(root)'}: ${issue.message}`)
-    .join('\n');
+  return error.issues.map((issue) => `${issue.path.length > 0 ? fieldName(issue.path) : '(root)'}: ${issue.message}`).join('\n');
 }
 
 /**

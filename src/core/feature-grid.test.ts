@@ -66,7 +66,9 @@ describe('FeatureGrid', () => {
 
   it('refuses a malformed axis, naming it', () => {
     expect(() => new FeatureGrid([axis, { name: 'flat', min: 1, max: 1, bins: 3 }])).toThrow(OuroError);
-    expect(() => new FeatureGrid([axis, { name: 'flat', min: 1, max: 1, bins: 3 }])).toThrow('archive.features.1: axis flat: max must be greater than min');
+    expect(() => new FeatureGrid([axis, { name: 'flat', min: 1, max: 1, bins: 3 }])).toThrow(
+      'archive.features.1: axis flat: max must be greater than min',
+    );
     expect(() => new FeatureGrid([{ ...axis, bins: 2.5 }])).toThrow('archive.features.0: axis spread: bins must be a positive integer');
     expect(() => new FeatureGrid([{ ...axis, min: Number.NaN }])).toThrow('max must be greater than min');
     const huge = Array.from({ length: 6 }, (_, index) => ({ name: `f${index}`, min: 0, max: 1, bins: 1_000_000 }));
@@ -86,7 +88,9 @@ describe('gridAxes', () => {
   });
 
   it('counts every file of the initial genome', () => {
-    expect(defaultFeatureAxes({ 'a.js': 'x'.repeat(60), 'b.md': 'y'.repeat(41) })).toEqual([{ name: 'length', min: 50, max: 202, bins: 10 }]);
+    expect(defaultFeatureAxes({ 'a.js': 'x'.repeat(60), 'b.md': 'y'.repeat(41) })).toEqual([
+      { name: 'length', min: 50, max: 202, bins: 10 },
+    ]);
   });
 });
 
@@ -105,8 +109,10 @@ describe('storedMapElites', () => {
     expect(storedMapElites({})).toBeUndefined();
     expect(storedMapElites({ archive: { kind: 'map-elites', islands: 2 } })).toEqual({ islands: 2, features: undefined });
     expect(storedMapElites({ archive: { kind: 'map-elites', islands: 3, features: [] } })).toEqual({ islands: 3, features: [] });
-    expect(storedMapElites({ archive: { kind: 'map-elites', islands: 1, features: [{ name: 'spread', min: 0, max: 5 }] } }))
-      .toEqual({ islands: 1, features: [{ name: 'spread', min: 0, max: 5, bins: 10 }] });
+    expect(storedMapElites({ archive: { kind: 'map-elites', islands: 1, features: [{ name: 'spread', min: 0, max: 5 }] } })).toEqual({
+      islands: 1,
+      features: [{ name: 'spread', min: 0, max: 5, bins: 10 }],
+    });
   });
 
   it('falls back to the schema default of 4 islands when the stored value is unusable', () => {

@@ -167,7 +167,12 @@ export function storedMapElites(config: unknown): StoredMapElites | undefined {
   if (!Array.isArray(archive.features)) return { islands, features: undefined };
   const features = archive.features.map((value) => {
     const axis = asRecord(value);
-    return { name: String(axis.name), min: Number(axis.min), max: Number(axis.max), bins: axis.bins === undefined ? DEFAULT_BINS : Number(axis.bins) };
+    return {
+      name: String(axis.name),
+      min: Number(axis.min),
+      max: Number(axis.max),
+      bins: axis.bins === undefined ? DEFAULT_BINS : Number(axis.bins),
+    };
   });
   return { islands, features };
 }

@@ -110,7 +110,9 @@ export class ModelCallError extends OuroError {
     readonly model: string,
     readonly status?: number,
   ) {
-    super(kind === 'http' && status === 429 ? 'model-rate-limited' : `model-${kind}`, message, { isRetryable: isRetryableModelFailure(kind, status) });
+    super(kind === 'http' && status === 429 ? 'model-rate-limited' : `model-${kind}`, message, {
+      isRetryable: isRetryableModelFailure(kind, status),
+    });
     this.name = 'ModelCallError';
   }
 }

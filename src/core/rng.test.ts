@@ -3,7 +3,14 @@ import { Rng } from './rng.ts';
 
 describe('Rng', () => {
   it('gives equal streams for equal seeds and different ones otherwise', () => {
-    const draw = (seed: number) => Array.from({ length: 5 }, ((rng) => () => rng.next())(Rng.fromSeed(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (rng) => () =>
+            rng.next()
+        )(Rng.fromSeed(seed)),
+      );
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
   });

@@ -8,12 +8,12 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** Why sandboxed candidate code produced no usable result. */
 export type SandboxFailure =
-  | 'timeout'        // over its wall-clock or CPU limit
-  | 'memory'         // over its memory limit
-  | 'error'          // it threw, or exited non-zero
+  | 'timeout' // over its wall-clock or CPU limit
+  | 'memory' // over its memory limit
+  | 'error' // it threw, or exited non-zero
   | 'invalid-result' // its result is not plain JSON-able data
-  | 'refused'        // the code asked for something the sandbox does not offer (an import, a module)
-  | 'unavailable';   // the isolation this tier needs is missing on this machine
+  | 'refused' // the code asked for something the sandbox does not offer (an import, a module)
+  | 'unavailable'; // the isolation this tier needs is missing on this machine
 
 /**
  * Sandboxed code that produced no usable result: an OuroError whose code is `sandbox-<kind>`.
@@ -27,7 +27,10 @@ export type SandboxFailure =
 export class SandboxError extends OuroError {
   declare readonly code: `sandbox-${SandboxFailure}`;
 
-  constructor(readonly kind: SandboxFailure, message: string) {
+  constructor(
+    readonly kind: SandboxFailure,
+    message: string,
+  ) {
     super(`sandbox-${kind}`, message);
     this.name = 'SandboxError';
   }

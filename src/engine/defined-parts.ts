@@ -32,17 +32,31 @@ export function storableConfig(config: ExperimentConfig, archive: Archive): Reco
  * @example
  * const raw = restoreDefinedParts(run.config, fromDisk.config, run.id, fromDisk.configFile);
  */
-export function restoreDefinedParts(stored: unknown, current: ExperimentConfig, runId: string, configFile: string): Record<string, unknown> {
+export function restoreDefinedParts(
+  stored: unknown,
+  current: ExperimentConfig,
+  runId: string,
+  configFile: string,
+): Record<string, unknown> {
   const restored = { ...(stored as Record<string, unknown>) };
   if (Array.isArray(restored.operators)) {
-    const defined = new Map((current.operators ?? []).filter((entry): entry is Operator => typeof entry !== 'string').map((operator) => [operator.name, operator]));
+    const defined = new Map(
+      (current.operators ?? [])
+        .filter((entry): entry is Operator => typeof entry !== 'string')
+        .map((operator) => [operator.name, operator]),
+    );
     restored.operators = restored.operators.map((name: unknown) => {
       if (typeof name !== 'string' || EMBEDDED_OPERATORS.includes(name) || LLM_OPERATORS.includes(name)) return name;
       const operator = defined.get(name);
       if (!operator) {
-        throw new OuroError('config-invalid', `run ${runId} used the operator "${name}", which ${configFile} no longer defines: put it back in operators to continue the run`, {
-          field: 'operators', file: configFile,
-        });
+        throw new OuroError(
+          'config-invalid',
+          `run ${runId} used the operator "${name}", which ${configFile} no longer defines: put it back in operators to continue the run`,
+          {
+            field: 'operators',
+            file: configFile,
+          },
+        );
       }
       return operator;
     });
@@ -55,16 +69,26 @@ export function restoreDefinedParts(stored: unknown, current: ExperimentConfig, 
 /** The file's archive function, checked to build the kind of archive the run was using. */
 function definedArchive(kind: string, current: ExperimentConfig['archive'], runId: string, configFile: string): ArchiveFactory {
   if (typeof current !== 'function') {
-    throw new OuroError('config-invalid', `run ${runId} used an archive of kind "${kind}" built by the archive function in ${configFile}, which no longer has one`, {
-      field: 'archive', file: configFile,
-    });
+    throw new OuroError(
+      'config-invalid',
+      `run ${runId} used an archive of kind "${kind}" built by the archive function in ${configFile}, which no longer has one`,
+      {
+        field: 'archive',
+        file: configFile,
+      },
+    );
   }
   return (context) => {
     const archive = current(context);
     if (archive?.kind !== kind) {
-      throw new OuroError('config-invalid', `archive: run ${runId} used an archive of kind "${kind}", and the archive function in ${configFile} now builds "${String(archive?.kind)}"`, {
-        field: 'archive', file: configFile,
-      });
+      throw new OuroError(
+        'config-invalid',
+        `archive: run ${runId} used an archive of kind "${kind}", and the archive function in ${configFile} now builds "${String(archive?.kind)}"`,
+        {
+          field: 'archive',
+          file: configFile,
+        },
+      );
     }
     return archive;
   };

@@ -10,7 +10,10 @@ const withModel = { hasModels: true, llmOperators: LLM_OPERATORS };
 
 /** An operator of this test's own that only edits `.py` files; it is never asked to propose. */
 const pythonOnly: Operator = {
-  name: 'python-only', arity: 1, languages: ['Python'], canEdit: (file) => file.endsWith('.py'),
+  name: 'python-only',
+  arity: 1,
+  languages: ['Python'],
+  canEdit: (file) => file.endsWith('.py'),
   propose: async () => ({ failure: 'not used here' }),
 };
 const refusesAll: Operator = { name: 'refuses-all', arity: 1, canEdit: () => false, propose: async () => ({ failure: 'not used here' }) };
@@ -35,14 +38,23 @@ describe('checkEditable', () => {
 
   it('drops the operators that can edit none of the files, in order, and says which', () => {
     const llm = createLlmOperators(['llm-diff']);
-    const { operators, notices } = checkEditable([...createOperators(['perturb-number', 'crossover']), pythonOnly, ...llm], ['main.py'], withModel);
+    const { operators, notices } = checkEditable(
+      [...createOperators(['perturb-number', 'crossover']), pythonOnly, ...llm],
+      ['main.py'],
+      withModel,
+    );
     expect(operators.map((operator) => operator.name)).toEqual(['python-only', 'llm-diff']);
-    expect(notices).toEqual(['perturb-number and crossover edit JavaScript and TypeScript only: left out of this run, since the genome has only main.py']);
+    expect(notices).toEqual([
+      'perturb-number and crossover edit JavaScript and TypeScript only: left out of this run, since the genome has only main.py',
+    ]);
   });
 
   it('counts every LLM operator as able to edit any text file', () => {
     const files = ['main.py', 'kernel.cu', 'prompt.txt'];
-    expect(checkEditable(createLlmOperators(), files, withModel)).toEqual({ operators: createLlmOperators().map(() => expect.anything()), notices: [] });
+    expect(checkEditable(createLlmOperators(), files, withModel)).toEqual({
+      operators: createLlmOperators().map(() => expect.anything()),
+      notices: [],
+    });
   });
 
   it('takes an operator that declares nothing to edit any file', () => {
@@ -55,9 +67,9 @@ describe('checkEditable', () => {
     expect(error.field).toBe('genome');
     expect(error.message).toBe(
       'no operator of this run can edit the genome (main.py and util.py): perturb-number, swap-operator, duplicate-statement, delete-statement, ' +
-      'swap-statements and crossover edit JavaScript and TypeScript only; refuses-all refuses these files (canEdit). ' +
-      `Configure a model, so that the LLM operators (${LLM_OPERATORS.join(', ')}), which edit any text file, take part: pass --model <id> ` +
-      '(such as --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder), or set models: [...] in ouro.config.ts. Or write the genome in JavaScript or TypeScript.',
+        'swap-statements and crossover edit JavaScript and TypeScript only; refuses-all refuses these files (canEdit). ' +
+        `Configure a model, so that the LLM operators (${LLM_OPERATORS.join(', ')}), which edit any text file, take part: pass --model <id> ` +
+        '(such as --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder), or set models: [...] in ouro.config.ts. Or write the genome in JavaScript or TypeScript.',
     );
   });
 

@@ -33,7 +33,9 @@ export function checkEditable(operators: readonly Operator[], files: readonly st
   const notices = describeGroups(dropped).map((group) => `${group}: left out of this run, since the genome has only ${list(files)}`);
   const untouched = files.filter((file) => !kept.some((operator) => canEditFile(operator, file)));
   if (untouched.length > 0) {
-    notices.push(`no operator of this run can edit ${list(untouched)}: ${untouched.length === 1 ? 'it stays as it is' : 'they stay as they are'}`);
+    notices.push(
+      `no operator of this run can edit ${list(untouched)}: ${untouched.length === 1 ? 'it stays as it is' : 'they stay as they are'}`,
+    );
   }
   return { operators: kept, notices };
 }
@@ -61,7 +63,9 @@ function describeGroups(operators: readonly Operator[]): string[] {
   return [...groups].map(([languages, members]) => {
     const names = list(members.map((operator) => operator.name));
     const one = members.length === 1;
-    return languages === '' ? `${names} ${one ? 'refuses' : 'refuse'} these files (canEdit)` : `${names} ${one ? 'edits' : 'edit'} ${languages} only`;
+    return languages === ''
+      ? `${names} ${one ? 'refuses' : 'refuse'} these files (canEdit)`
+      : `${names} ${one ? 'edits' : 'edit'} ${languages} only`;
   });
 }
 

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { parseDuration, type Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import { Emitter, type RunEvents } from '../core/events.ts';
-import type { Evaluators, ProposalSetup, StartEvaluators, StartProposals } from '../core/evaluators.ts';
-import type { ExperimentConfig, LlmConfig, ModelConfig } from '../core/experiment.ts';
+import type { Evaluators, StartEvaluators, StartProposals } from '../core/evaluators.ts';
+import type { ExperimentConfig } from '../core/experiment.ts';
 import type { RemoteProposals } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
@@ -70,7 +70,6 @@ export interface EvolveOptions {
   events?: Emitter<RunEvents>;
 }
 
-
 export interface RunResult {
   runId: string;
   bestScore: number | undefined;
@@ -103,9 +102,15 @@ export async function evolve(experiment: string | LoadedExperiment, options: Evo
     let settings: RunSettings;
     if (options.replay) {
       const source = store.getRun(options.replay);
-      if (!source) throw new OuroError('run-unknown', `--replay: no run ${options.replay} in ${store.location} (see \`ouro ls\`)`, { field: 'replay' });
+      if (!source)
+        throw new OuroError('run-unknown', `--replay: no run ${options.replay} in ${store.location} (see \`ouro ls\`)`, {
+          field: 'replay',
+        });
       // The recorded run's config, seed and settings, so that the same prompts come up in the same order.
-      loaded = checkExperiment(loaded.dir, loaded.configFile, { ...restoreDefinedParts(source.config, loaded.config, options.replay, loaded.configFile), options: loaded.optionsSchema });
+      loaded = checkExperiment(loaded.dir, loaded.configFile, {
+        ...restoreDefinedParts(source.config, loaded.config, options.replay, loaded.configFile),
+        options: loaded.optionsSchema,
+      });
       settings = { ...source.settings, budget: { ...source.settings.budget, ...options.budget }, replayOf: options.replay };
       delete settings.models;
       if (source.settings.models) settings.models = source.settings.models;
@@ -138,7 +143,10 @@ export async function resume(runId: string, options: Omit<EvolveOptions, 'seed' 
     if (!run) throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
     const fromDisk = await loadExperiment(run.experimentDir);
     // The stored config decides how the run evolves, so editing the file cannot fork a resumed run.
-    const loaded = checkExperiment(fromDisk.dir, fromDisk.configFile, { ...restoreDefinedParts(run.config, fromDisk.config, runId, fromDisk.configFile), options: fromDisk.optionsSchema });
+    const loaded = checkExperiment(fromDisk.dir, fromDisk.configFile, {
+      ...restoreDefinedParts(run.config, fromDisk.config, runId, fromDisk.configFile),
+      options: fromDisk.optionsSchema,
+    });
     const settings: RunSettings = {
       ...run.settings,
       budget: { ...run.settings.budget, ...options.budget },
@@ -155,7 +163,10 @@ export async function resume(runId: string, options: Omit<EvolveOptions, 'seed' 
 async function prepare(loaded: LoadedExperiment, store: Store, runId: string, settings: RunSettings, options: EvolveOptions) {
   const { config } = loaded;
   const models = await setupModels({
-    runId, store, budget: settings.budget, llm: config.llm,
+    runId,
+    store,
+    budget: settings.budget,
+    llm: config.llm,
     configs: modelConfigs(config.models, settings.models),
     ...(settings.replayOf ? { replayOf: settings.replayOf } : {}),
     probe: options.probeModels ?? true,
@@ -167,17 +178,27 @@ async function prepare(loaded: LoadedExperiment, store: Store, runId: string, se
 }
 
 async function runSession(
-  loaded: LoadedExperiment, store: Store, runId: string, settings: RunSettings, resumed: boolean, options: EvolveOptions,
+  loaded: LoadedExperiment,
+  store: Store,
+  runId: string,
+  settings: RunSettings,
+  resumed: boolean,
+  options: EvolveOptions,
   { models, choice, archive }: Awaited<ReturnType<typeof prepare>>,
 ): Promise<RunResult> {
   const { config } = loaded;
   const events = options.events ?? new Emitter<RunEvents>();
   if (options.unsafe) {
-    events.emit('notice', { message: 'ouro: --unsafe: candidate code may run without isolation in this run (importGenome is allowed, and the process tier runs without bubblewrap where it is missing)', warning: true });
+    events.emit('notice', {
+      message:
+        'ouro: --unsafe: candidate code may run without isolation in this run (importGenome is allowed, and the process tier runs without bubblewrap where it is missing)',
+      warning: true,
+    });
   }
   if (!resumed) for (const message of choice.notices) events.emit('notice', { message });
   for (const message of models?.notices ?? []) events.emit('notice', { message });
-  if (settings.replayOf && !resumed) events.emit('notice', { message: `replaying run ${settings.replayOf}: model replies come from the database, not the network` });
+  if (settings.replayOf && !resumed)
+    events.emit('notice', { message: `replaying run ${settings.replayOf}: model replies come from the database, not the network` });
   const operators = new Map(choice.operators.map((operator) => [operator.name, operator]));
   const usesModels = choice.operators.some((operator) => operator.usesModel);
   const modelBandit = models && usesModels ? new OperatorBandit(models.ids) : undefined;
@@ -185,17 +206,30 @@ async function runSession(
   const novelty = new NoveltyFilter({ ngram: config.novelty.ngram, threshold: config.novelty.threshold, window: config.novelty.window });
   if (config.proposal.bestOfN > 1) {
     for (const [name, operator] of operators) {
-      if (operator.usesModel) operators.set(name, mostNovelOfN(operator, config.proposal.bestOfN, novelty, (genome) => state.seen.has(hashGenome(genome))));
+      if (operator.usesModel)
+        operators.set(
+          name,
+          mostNovelOfN(operator, config.proposal.bestOfN, novelty, (genome) => state.seen.has(hashGenome(genome))),
+        );
     }
   }
-  const embeddings = config.novelty.embeddings && models
-    ? new EmbeddingNovelty({
-      model: config.novelty.embeddings, threshold: config.novelty.embeddingThreshold, window: config.novelty.window,
-      store, llm: config.llm, onExchange: models.book, admit: models.admit, offline: settings.replayOf !== undefined,
-    })
-    : undefined;
+  const embeddings =
+    config.novelty.embeddings && models
+      ? new EmbeddingNovelty({
+          model: config.novelty.embeddings,
+          threshold: config.novelty.embeddingThreshold,
+          window: config.novelty.window,
+          store,
+          llm: config.llm,
+          onExchange: models.book,
+          admit: models.admit,
+          offline: settings.replayOf !== undefined,
+        })
+      : undefined;
   if (config.novelty.embeddings && !models && !resumed) {
-    events.emit('notice', { message: `novelty.embeddings (${config.novelty.embeddings}) is not used: the run has no model, so no LLM proposal needs checking` });
+    events.emit('notice', {
+      message: `novelty.embeddings (${config.novelty.embeddings}) is not used: the run has no model, so no LLM proposal needs checking`,
+    });
   }
   if (resumed) {
     state.replay();
@@ -209,9 +243,17 @@ async function runSession(
     }
   }
   if (resumed && state.evaluations > 0 && !state.best) {
-    throw new OuroError('initial-failed', `run ${runId} has no scored candidate: its initial genome failed, so it cannot continue`, { candidate: `${runId}-0` });
+    throw new OuroError('initial-failed', `run ${runId} has no scored candidate: its initial genome failed, so it cannot continue`, {
+      candidate: `${runId}-0`,
+    });
   }
-  events.emit('run-started', { runId, resumed, evaluations: state.evaluations, elapsedMs: state.elapsedBeforeMs, budget: settings.budget, bestScore: state.best?.score,
+  events.emit('run-started', {
+    runId,
+    resumed,
+    evaluations: state.evaluations,
+    elapsedMs: state.elapsedBeforeMs,
+    budget: settings.budget,
+    bestScore: state.best?.score,
     spend: { tokens: models?.ledger.totals().tokens ?? 0, costUsd: models?.ledger.totals().costUsd ?? 0 },
   });
 
@@ -238,15 +280,30 @@ async function runSession(
   let proposals = 0;
   const sessionTag = Date.now().toString(36);
   const session = new Session({
-    state, store, events,
+    state,
+    store,
+    events,
     deps: {
-      operators, novelty, ...(embeddings ? { embeddings } : {}), noveltyScope: config.novelty.scope, inspirations: 3, costScale: config.bandit.costScale,
+      operators,
+      novelty,
+      ...(embeddings ? { embeddings } : {}),
+      noveltyScope: config.novelty.scope,
+      inspirations: 3,
+      costScale: config.bandit.costScale,
       ...(models ? { models } : {}),
       ...(config.description ? { description: config.description } : {}),
       nextProposalId: () => `${sessionTag}.${++proposals}`,
       ...(remote ? { remote } : {}),
     },
-    lessons: lessonsStep({ state, store, events, every: config.lessons.every, max: config.lessons.max, models: usesModels ? models : undefined, description: config.description }),
+    lessons: lessonsStep({
+      state,
+      store,
+      events,
+      every: config.lessons.every,
+      max: config.lessons.max,
+      models: usesModels ? models : undefined,
+      description: config.description,
+    }),
     evaluate: (id, genome) => pool.evaluate(id, genome),
     budget: settings.budget,
     evaluationConcurrency: settings.concurrency,
@@ -273,7 +330,12 @@ async function runSession(
   const best = state.best ? store.getCandidate(state.best.id) : undefined;
   const totals = models?.ledger.totals();
   return {
-    spend: { calls: totals?.calls ?? 0, inputTokens: totals?.inputTokens ?? 0, outputTokens: totals?.outputTokens ?? 0, costUsd: totals?.costUsd ?? 0 },
+    spend: {
+      calls: totals?.calls ?? 0,
+      inputTokens: totals?.inputTokens ?? 0,
+      outputTokens: totals?.outputTokens ?? 0,
+      costUsd: totals?.costUsd ?? 0,
+    },
     runId,
     bestScore: state.best?.score,
     bestCandidate: state.best?.id,
@@ -287,7 +349,11 @@ async function runSession(
 
 /** The remote proposer the options ask for, when this session has model operators and is not a replay. */
 async function startRemoteProposals(
-  loaded: LoadedExperiment, runId: string, settings: RunSettings, options: EvolveOptions, usesModels: boolean,
+  loaded: LoadedExperiment,
+  runId: string,
+  settings: RunSettings,
+  options: EvolveOptions,
+  usesModels: boolean,
   notice: (message: string, warning?: boolean) => void,
 ): Promise<RemoteProposals | undefined> {
   if (!options.proposals || !usesModels) return undefined;
@@ -296,19 +362,40 @@ async function startRemoteProposals(
     return undefined;
   }
   const { config } = loaded;
-  if (config.proposal.bestOfN > 1) notice(`proposal.bestOfN (${config.proposal.bestOfN}) applies to proposals made in this process; fleet workers propose one child per job`, true);
+  if (config.proposal.bestOfN > 1)
+    notice(
+      `proposal.bestOfN (${config.proposal.bestOfN}) applies to proposals made in this process; fleet workers propose one child per job`,
+      true,
+    );
   const templatesDir = templatesDirOf(config, loaded.dir);
-  return await options.proposals({
-    runId, experimentDir: loaded.dir, models: modelConfigs(config.models, settings.models), llm: config.llm,
-    ...(templatesDir ? { templatesDir } : {}),
-  }, notice);
+  return await options.proposals(
+    {
+      runId,
+      experimentDir: loaded.dir,
+      models: modelConfigs(config.models, settings.models),
+      llm: config.llm,
+      ...(templatesDir ? { templatesDir } : {}),
+    },
+    notice,
+  );
 }
 
 async function evaluateInitial(
-  state: RunState, store: Store, genome: Genome, pool: Pick<Evaluators, 'evaluate'>, elapsedMs: () => number, events: Emitter<RunEvents>,
+  state: RunState,
+  store: Store,
+  genome: Genome,
+  pool: Pick<Evaluators, 'evaluate'>,
+  elapsedMs: () => number,
+  events: Emitter<RunEvents>,
 ): Promise<void> {
   const candidate: Candidate = {
-    id: `${state.runId}-0`, runId: state.runId, seq: 0, parentIds: [], generation: 0, island: 0, genome,
+    id: `${state.runId}-0`,
+    runId: state.runId,
+    seq: 0,
+    parentIds: [],
+    generation: 0,
+    island: 0,
+    genome,
     origin: { operator: 'initial', description: 'the initial genome', diff: '' },
     createdAt: Date.now(),
   };
@@ -336,7 +423,10 @@ function configBudget(loaded: LoadedExperiment): Budget {
   if (typeof wallTime === 'string') {
     wallTimeMs = parseDuration(wallTime);
     if (wallTimeMs === undefined) {
-      throw new OuroError('config-invalid', `${loaded.configFile}: budget.wallTime "${wallTime}" is not a duration such as 90s, 2m or 1h`, { field: 'budget.wallTime', file: loaded.configFile });
+      throw new OuroError('config-invalid', `${loaded.configFile}: budget.wallTime "${wallTime}" is not a duration such as 90s, 2m or 1h`, {
+        field: 'budget.wallTime',
+        file: loaded.configFile,
+      });
     }
   } else {
     wallTimeMs = wallTime;
@@ -357,4 +447,3 @@ function defaultFeatures(archive: ExperimentConfig['archive'], genome: Genome) {
 function newRunId(): string {
   return `r${randomBytes(4).toString('hex')}`;
 }
-

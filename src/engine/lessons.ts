@@ -20,7 +20,10 @@ export interface LessonsSetup {
  * later prompts. The first configured model writes them; without one, or when its reply is
  * unusable, a statistics summary does.
  */
-export function lessonsStep(setup: LessonsSetup): { due: (evaluations: number) => boolean; learn: (signal?: AbortSignal) => Promise<void> } {
+export function lessonsStep(setup: LessonsSetup): {
+  due: (evaluations: number) => boolean;
+  learn: (signal?: AbortSignal) => Promise<void>;
+} {
   const { state, store, events, every, max, models } = setup;
   return {
     due: (evaluations) => every > 0 && evaluations % every === 0,

@@ -29,7 +29,11 @@ export async function loadExperiment(directory: string): Promise<LoadedExperimen
   }
   const configFile = join(dir, CONFIG_FILE);
   if (!existsSync(configFile)) {
-    throw new OuroError('config-missing', `${configFile} does not exist: an experiment folder needs an ${CONFIG_FILE} (try \`ouro init\`)`, { file: configFile });
+    throw new OuroError(
+      'config-missing',
+      `${configFile} does not exist: an experiment folder needs an ${CONFIG_FILE} (try \`ouro init\`)`,
+      { file: configFile },
+    );
   }
   let exported: unknown;
   try {
@@ -40,7 +44,9 @@ export async function loadExperiment(directory: string): Promise<LoadedExperimen
     throw new OuroError('config-invalid', `${configFile} failed to load: ${(error as Error).message}`, { file: configFile, cause: error });
   }
   if (exported === undefined) {
-    throw new OuroError('config-invalid', `${configFile} has no default export: write \`export default defineExperiment({ ... })\``, { file: configFile });
+    throw new OuroError('config-invalid', `${configFile} has no default export: write \`export default defineExperiment({ ... })\``, {
+      file: configFile,
+    });
   }
   return checkExperiment(dir, configFile, exported);
 }
@@ -60,7 +66,10 @@ export function checkExperiment(dir: string, configFile: string, raw: unknown): 
   for (const file of config.genome) {
     const path = join(dir, file);
     if (!existsSync(path)) {
-      throw new OuroError('genome-missing', `genome file ${path} (listed in ${configFile} under genome) does not exist`, { file: path, field: 'genome' });
+      throw new OuroError('genome-missing', `genome file ${path} (listed in ${configFile} under genome) does not exist`, {
+        file: path,
+        field: 'genome',
+      });
     }
     const text = readFileSync(path, 'utf8');
     findRegions(text, path);
@@ -68,7 +77,10 @@ export function checkExperiment(dir: string, configFile: string, raw: unknown): 
   }
   const evaluatorFile = join(dir, config.evaluator);
   if (!existsSync(evaluatorFile)) {
-    throw new OuroError('evaluator-missing', `evaluator ${evaluatorFile} does not exist (set \`evaluator\` in ${configFile})`, { file: evaluatorFile, field: 'evaluator' });
+    throw new OuroError('evaluator-missing', `evaluator ${evaluatorFile} does not exist (set \`evaluator\` in ${configFile})`, {
+      file: evaluatorFile,
+      field: 'evaluator',
+    });
   }
   return { dir, configFile, config, evaluatorFile, genome, optionsSchema: config.options };
 }

@@ -41,13 +41,17 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
   const replay = setup.replayOf === undefined ? undefined : unserved(store.llmCalls(setup.replayOf), prior);
   // A replay without --model takes the recorded run's models, in its order, so that the model
   // bandit has the same arms (embedding calls are not a proposal model).
-  const configs = replay && setup.configs.length === 0
-    ? [...new Set(replay.filter((exchange) => exchange.operator !== 'novelty').map((exchange) => exchange.model))].map((id) => ({ id }))
-    : setup.configs;
+  const configs =
+    replay && setup.configs.length === 0
+      ? [...new Set(replay.filter((exchange) => exchange.operator !== 'novelty').map((exchange) => exchange.model))].map((id) => ({ id }))
+      : setup.configs;
   if (configs.length === 0) return undefined;
   try {
     return await openRunModels({
-      configs, llm: setup.llm, budget: setup.budget, prior,
+      configs,
+      llm: setup.llm,
+      budget: setup.budget,
+      prior,
       record: (exchange) => {
         store.recordLlmCall(runId, exchange);
         setup.onExchange?.(exchange);

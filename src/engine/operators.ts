@@ -22,13 +22,21 @@ export interface OperatorChoice {
  * config that names an LLM operator while no model is configured fails here, before anything is
  * evaluated, and so does a genome that none of the operators can edit (see `checkEditable`).
  */
-export function chooseOperators(config: ExperimentConfig, experimentDir: string, hasModels: boolean, files: readonly string[]): OperatorChoice {
+export function chooseOperators(
+  config: ExperimentConfig,
+  experimentDir: string,
+  hasModels: boolean,
+  files: readonly string[],
+): OperatorChoice {
   const llmOptions = { templatesDir: templatesDirOf(config, experimentDir), maxOutputTokens: config.llm.maxOutputTokens };
   const advice = { hasModels, llmOperators: LLM_OPERATORS };
   if (!config.operators) {
     if (!hasModels) {
       const { operators, notices } = checkEditable(createOperators(EMBEDDED_OPERATORS), files, advice);
-      return { operators, notices: ['no model configured: evolving with the embedded operators only (see "Use a real model" in the README)', ...notices] };
+      return {
+        operators,
+        notices: ['no model configured: evolving with the embedded operators only (see "Use a real model" in the README)', ...notices],
+      };
     }
     return checkEditable([...createOperators(EMBEDDED_OPERATORS), ...createLlmOperators(LLM_OPERATORS, llmOptions)], files, advice);
   }
@@ -42,9 +50,13 @@ export function chooseOperators(config: ExperimentConfig, experimentDir: string,
       );
     }
     if (typeof entry !== 'string' && isBuiltIn(entry.name)) {
-      throw new OuroError('config-invalid', `operators[${index}]: an Operator object is named "${entry.name}", like a built-in operator: give it a name of its own`, {
-        field: `operators[${index}]`,
-      });
+      throw new OuroError(
+        'config-invalid',
+        `operators[${index}]: an Operator object is named "${entry.name}", like a built-in operator: give it a name of its own`,
+        {
+          field: `operators[${index}]`,
+        },
+      );
     }
   });
   const needModel = entries.filter((entry) => (typeof entry === 'string' ? LLM_OPERATORS.includes(entry) : entry.usesModel === true));

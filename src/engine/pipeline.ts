@@ -10,9 +10,7 @@ import type { RunModels } from '../llm/index.ts';
 import type { RunState } from './state.ts';
 import { hashGenome, parentEvaluation } from './state.ts';
 
-export interface Evaluate {
-  (candidateId: string, genome: Genome): Promise<Evaluation>;
-}
+export type Evaluate = (candidateId: string, genome: Genome) => Promise<Evaluation>;
 
 /** What proposing needs besides the run's state. */
 export interface ProposeDeps {
@@ -53,16 +51,26 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   const name = state.bandit.choose(state.rng);
   const operator = deps.operators.get(name) as Operator;
   const modelId = operator.usesModel && deps.models && state.modelBandit ? state.modelBandit.choose(state.rng) : undefined;
-  const fail = (kind: 'failed' | 'duplicate', reason: string): ProposeOutcome => ({ kind, operator: name, ...(modelId ? { model: modelId } : {}), reason });
+  const fail = (kind: 'failed' | 'duplicate', reason: string): ProposeOutcome => ({
+    kind,
+    operator: name,
+    ...(modelId ? { model: modelId } : {}),
+    reason,
+  });
 
   const fromFailures = operator.parentSource === 'failures';
-  const parents = distinctParents(fromFailures ? pickFailed(state, operator.arity) : state.archive.selectParents(state.rng, operator.arity));
+  const parents = distinctParents(
+    fromFailures ? pickFailed(state, operator.arity) : state.archive.selectParents(state.rng, operator.arity),
+  );
   if (parents.length < operator.arity) {
     // No model was called, so the model is not charged for it.
     const source = fromFailures ? 'recent failed candidates' : 'archive';
-    const reason = parents.length === 0
-      ? (fromFailures ? 'no failed candidate to repair yet' : 'the archive is empty')
-      : `${name} needs ${operator.arity} different parents, and the ${source} holds only ${parents.length} so far`;
+    const reason =
+      parents.length === 0
+        ? fromFailures
+          ? 'no failed candidate to repair yet'
+          : 'the archive is empty'
+        : `${name} needs ${operator.arity} different parents, and the ${source} holds only ${parents.length} so far`;
     return { kind: 'failed', operator: name, reason };
   }
   const views: ParentView[] = parents.map((entry) => ({ entry, ...state.parent(entry) }));
@@ -80,9 +88,16 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
     const refused = modelId ? deps.models?.admit() : null;
     if (refused) return fail('failed', `model call refused: ${refused}`);
     const remote = await deps.remote.propose({
-      operator: name, seed: state.rng.uint32(), parents: views, inspirations, lessons: state.lessons,
-      allowance: deps.models?.remaining() ?? {}, ...(signal ? { signal } : {}),
-      ...(modelId ? { model: modelId } : {}), ...(proposal ? { proposal } : {}), ...(deps.description ? { description: deps.description } : {}),
+      operator: name,
+      seed: state.rng.uint32(),
+      parents: views,
+      inspirations,
+      lessons: state.lessons,
+      allowance: deps.models?.remaining() ?? {},
+      ...(signal ? { signal } : {}),
+      ...(modelId ? { model: modelId } : {}),
+      ...(proposal ? { proposal } : {}),
+      ...(deps.description ? { description: deps.description } : {}),
     });
     // The worker's calls enter the run's store and ledger here, as if this process had made them.
     for (const exchange of remote.exchanges) {
@@ -144,7 +159,12 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
 }
 
 /** Why a genome counts as a near-duplicate of a parent or a recent candidate, or undefined. */
-async function nearDuplicate(deps: ProposeDeps, genome: Genome, genomeHash: string, views: readonly ParentView[]): Promise<string | undefined> {
+async function nearDuplicate(
+  deps: ProposeDeps,
+  genome: Genome,
+  genomeHash: string,
+  views: readonly ParentView[],
+): Promise<string | undefined> {
   const parents = views.map((view) => ({ id: view.entry.id, genome: view.genome }));
   const near = deps.novelty.nearest(genome, parents);
   if (near && near.similarity >= deps.novelty.threshold) {
@@ -177,7 +197,10 @@ function distinctParents(parents: readonly ArchiveEntry[]): ArchiveEntry[] {
 }
 
 /** Counts a proposal that yields no evaluation and charges its operator a zero reward; written with the next commit. */
-export function recordFailure(state: RunState, outcome: { kind: 'failed' | 'duplicate'; operator: string; model?: string; reason: string }): void {
+export function recordFailure(
+  state: RunState,
+  outcome: { kind: 'failed' | 'duplicate'; operator: string; model?: string; reason: string },
+): void {
   state.noteFailure(outcome.operator, outcome.kind, outcome.reason, outcome.model);
 }
 
@@ -190,7 +213,12 @@ export function flushFailures(state: RunState, store: Store): void {
  * The bandits' reward: 1 for a child that beats its parent, discounted by what its model calls
  * cost, so that a free embedded mutation and a paid LLM one are compared per dollar.
  */
-export function costAwareReward(parentScore: number | undefined, childScore: number | undefined, costUsd: number, costScale: number): number {
+export function costAwareReward(
+  parentScore: number | undefined,
+  childScore: number | undefined,
+  costUsd: number,
+  costScale: number,
+): number {
   return improvementReward(parentScore, childScore) / (1 + costUsd / costScale);
 }
 
@@ -208,9 +236,18 @@ export async function evaluateAndCommit(
   const evaluation: Evaluation = { ...raw, features: { ...genomeFeatures(candidate.genome), ...raw.features } };
   const reward = costAwareReward(child.parentScore, evaluation.score, child.costUsd, costScale);
   const failures = state.takeFailures();
-  store.commitCandidate(candidate, evaluation, {
-    rngState: child.rngState, reward, elapsedMs: elapsedMs(), genomeHash: child.genomeHash, logOrder: state.nextLogOrder++,
-  }, failures);
+  store.commitCandidate(
+    candidate,
+    evaluation,
+    {
+      rngState: child.rngState,
+      reward,
+      elapsedMs: elapsedMs(),
+      genomeHash: child.genomeHash,
+      logOrder: state.nextLogOrder++,
+    },
+    failures,
+  );
   state.remember(candidate.id, { genome: candidate.genome, feedback: evaluation.feedback, evaluation: parentEvaluation(evaluation) });
   const improved = state.apply(candidate, evaluation, reward, child.genomeHash);
   return { evaluation, improved };

@@ -140,7 +140,7 @@ export class Session {
   private async pipeline(): Promise<void> {
     const { state, deps, events, signal } = this.options;
     this.proposing++;
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof proposeChild>>;
     try {
       outcome = await proposeChild(state, deps, signal);
     } finally {

@@ -118,7 +118,14 @@ export class RunState {
     this.bandit.update(operator, 0);
     if (model) this.modelBandit?.update(model, 0);
     const key = `${operator}\0${model ?? ''}\0${kind}`;
-    const batch = this.pendingFailures.get(key) ?? { operator, ...(model ? { model } : {}), kind, count: 0, reason, rngState: this.rng.state() };
+    const batch = this.pendingFailures.get(key) ?? {
+      operator,
+      ...(model ? { model } : {}),
+      kind,
+      count: 0,
+      reason,
+      rngState: this.rng.state(),
+    };
     batch.count++;
     batch.reason = reason;
     batch.rngState = this.rng.state();

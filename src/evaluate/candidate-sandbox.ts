@@ -27,12 +27,16 @@ export class CandidateSandbox {
     return async (file, options = {}) => {
       const extra = options.files ?? {};
       const clash = Object.keys(extra).find((name) => Object.hasOwn(genome, name));
-      if (clash !== undefined) throw new SandboxError('refused', `isolate: the evaluator's file ${JSON.stringify(clash)} has the name of a genome file`);
+      if (clash !== undefined)
+        throw new SandboxError('refused', `isolate: the evaluator's file ${JSON.stringify(clash)} has the name of a genome file`);
       const modules = { ...genome, ...extra };
       const entry = file ?? Object.keys(genome)[0];
       if (entry === undefined) throw new SandboxError('refused', 'isolate: the genome has no files');
       if (!Object.hasOwn(modules, entry)) {
-        throw new SandboxError('refused', `isolate: the genome has no file ${JSON.stringify(entry)} (it has ${Object.keys(genome).join(', ')})`);
+        throw new SandboxError(
+          'refused',
+          `isolate: the genome has no file ${JSON.stringify(entry)} (it has ${Object.keys(genome).join(', ')})`,
+        );
       }
       this.isolateSandbox ??= IsolateSandbox.create({ memoryMb: this.settings.memoryMb, timeoutMs: this.settings.timeoutMs });
       return this.isolateSandbox.load(modules, entry);
@@ -41,14 +45,15 @@ export class CandidateSandbox {
 
   /** `context.run` for one candidate's genome: its files, plus the evaluator's, in the scratch directory. */
   runFor(genome: Genome): (command: string[], options?: Omit<ProcessRunOptions, 'command'>) => Promise<ProcessRunResult> {
-    return (command, options = {}) => runSandboxed({
-      timeoutMs: this.settings.timeoutMs,
-      ...options,
-      command,
-      files: { ...genome, ...options.files },
-      unsafe: this.settings.unsafe,
-      ...(this.settings.brokerSocket ? { brokerSocket: this.settings.brokerSocket } : {}),
-    });
+    return (command, options = {}) =>
+      runSandboxed({
+        timeoutMs: this.settings.timeoutMs,
+        ...options,
+        command,
+        files: { ...genome, ...options.files },
+        unsafe: this.settings.unsafe,
+        ...(this.settings.brokerSocket ? { brokerSocket: this.settings.brokerSocket } : {}),
+      });
   }
 
   dispose(): void {
@@ -58,5 +63,6 @@ export class CandidateSandbox {
 }
 
 /** Why `importGenome` is refused without `--unsafe`. */
-export const IMPORT_REFUSED = 'context.importGenome runs candidate code inside the evaluator\'s own process, where it could forge its score: '
-  + 'call it through context.isolate(file) (JavaScript/TypeScript functions) or context.run(command) (programs), or pass --unsafe to allow it';
+export const IMPORT_REFUSED =
+  "context.importGenome runs candidate code inside the evaluator's own process, where it could forge its score: " +
+  'call it through context.isolate(file) (JavaScript/TypeScript functions) or context.run(command) (programs), or pass --unsafe to allow it';

@@ -9,7 +9,10 @@ afterAll(cleanUp);
 
 async function startFailure(source: string): Promise<OuroError> {
   const file = await writeEvaluator(source);
-  const error = await startPool(file).then(() => undefined, (thrown: unknown) => thrown);
+  const error = await startPool(file).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(OuroError);
   expect((error as OuroError).file).toBe(file);
   expect((error as OuroError).message).toContain(file);
@@ -20,7 +23,12 @@ describe('start-up errors name the evaluator file', () => {
   it('rejects a missing evaluator file', async () => {
     const file = join(tmpdir(), 'ouro-no-such-folder', 'evaluate.ts');
     const error = await EvaluatorPool.start({
-      evaluatorFile: file, experimentDir: tmpdir(), options: {}, concurrency: 1, timeoutMs: 1000, memoryMb: 128,
+      evaluatorFile: file,
+      experimentDir: tmpdir(),
+      options: {},
+      concurrency: 1,
+      timeoutMs: 1000,
+      memoryMb: 128,
     }).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ code: 'evaluator-missing', file, message: `evaluator ${file} does not exist` });
   });

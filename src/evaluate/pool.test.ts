@@ -65,7 +65,9 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
   it('kills a worker whose resident memory (Buffers, outside the heap) passes the limit', async () => {
     const evaluation = await pool.evaluate(
       'buffers',
-      candidate('async () => { const keep = []; for (;;) { keep.push(Buffer.alloc(4 << 20, 1)); await new Promise((wake) => setTimeout(wake, 1)); } }'),
+      candidate(
+        'async () => { const keep = []; for (;;) { keep.push(Buffer.alloc(4 << 20, 1)); await new Promise((wake) => setTimeout(wake, 1)); } }',
+      ),
     );
     expect(evaluation.status).toBe('error');
     expect(evaluation.error).toMatch(/^memory limit exceeded \(128 MB\): resident memory reached \d+ MB$/);
@@ -104,7 +106,8 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
   });
 
   it('passes the candidate id, options and experiment folder in the context', async () => {
-    const run = '(context) => ({ score: context.options.answer, feedback: context.candidateId + " " + context.stage, artifacts: { folder: context.experimentDir } })';
+    const run =
+      '(context) => ({ score: context.options.answer, feedback: context.candidateId + " " + context.stage, artifacts: { folder: context.experimentDir } })';
     const evaluation = await pool.evaluate('context-check', candidate(run));
     expect(evaluation).toMatchObject({ status: 'ok', score: 42, feedback: 'context-check final' });
     expect(typeof evaluation.artifacts.folder).toBe('string');
@@ -113,17 +116,23 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
 
 describe('evaluation protocol', () => {
   it('stops at a stage whose score is below its threshold', async () => {
-    const file = await writeEvaluator(`
+    const file = await writeEvaluator(
+      `
       export const stages = [
         { name: 'compiles', threshold: 1, evaluate: (genome) => ({ score: genome['code.js'].includes('syntax error') ? 0 : 1 }) },
         { name: 'small-case', threshold: 0.5, evaluate: (genome) => ({ score: genome['code.js'].length > 10 ? 0.2 : 0.9, feedback: 'too long' }) },
       ];
       export default (genome) => ({ score: 10 });
-    `, 'evaluate.js');
+    `,
+      'evaluate.js',
+    );
     const pool = await startPool(file);
     expect(await pool.evaluate('a', { 'code.js': 'syntax error' })).toMatchObject({ status: 'ok', score: 0, stage: 'compiles' });
     expect(await pool.evaluate('b', { 'code.js': 'a very long program' })).toMatchObject({
-      status: 'ok', score: 0.2, stage: 'small-case', feedback: 'too long',
+      status: 'ok',
+      score: 0.2,
+      stage: 'small-case',
+      feedback: 'too long',
     });
     expect(await pool.evaluate('c', { 'code.js': 'short' })).toMatchObject({ status: 'ok', score: 10, stage: 'final' });
   });
@@ -161,7 +170,8 @@ describe('evaluation protocol', () => {
     const pool = await startPool(file);
     const genome = {
       'helper.ts': 'export const radius = (index: number): number => index + 0.5;\n',
-      'pack.ts': "import { radius } from './helper.ts';\nexport const pack = (count: number): number[] => Array.from({ length: count }, (_, index) => radius(index));\n",
+      'pack.ts':
+        "import { radius } from './helper.ts';\nexport const pack = (count: number): number[] => Array.from({ length: count }, (_, index) => radius(index));\n",
     };
     expect(await pool.evaluate('packer', genome)).toMatchObject({ status: 'ok', score: 4.5, metrics: { circles: 3 } });
   });

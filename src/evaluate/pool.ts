@@ -63,13 +63,23 @@ export class EvaluatorPool {
   private busy = 0;
   private failure: OuroError | undefined;
 
-  private constructor(options: PoolOptions, evaluatorFile: string, private readonly broker: ModelBroker | undefined) {
+  private constructor(
+    options: PoolOptions,
+    evaluatorFile: string,
+    private readonly broker: ModelBroker | undefined,
+  ) {
     this.size = options.concurrency;
     this.maxEvaluations = options.maxEvaluationsPerWorker ?? DEFAULT_MAX_EVALUATIONS;
     const { experimentDir, options: experimentOptions, timeoutMs, memoryMb } = options;
     const loadTimeoutMs = Math.max(MIN_LOAD_TIMEOUT_MS, timeoutMs);
     this.settings = {
-      evaluatorFile, experimentDir, options: experimentOptions, timeoutMs, memoryMb, loadTimeoutMs, unsafe: options.unsafe ?? false,
+      evaluatorFile,
+      experimentDir,
+      options: experimentOptions,
+      timeoutMs,
+      memoryMb,
+      loadTimeoutMs,
+      unsafe: options.unsafe ?? false,
       ...(broker ? { brokerSocket: broker.socketPath } : {}),
       ...(options.scoreRange ? { scoreRange: options.scoreRange } : {}),
     };
@@ -87,10 +97,10 @@ export class EvaluatorPool {
     await checkEvaluatorFile(evaluatorFile);
     const broker = options.models
       ? await startModelBroker({
-        socketPath: join(await mkdtemp(join(tmpdir(), 'ouro-broker-')), 'broker.sock'),
-        models: options.models.handles,
-        defaultModel: options.models.defaultModel,
-      })
+          socketPath: join(await mkdtemp(join(tmpdir(), 'ouro-broker-')), 'broker.sock'),
+          models: options.models.handles,
+          defaultModel: options.models.defaultModel,
+        })
       : undefined;
     const pool = new EvaluatorPool(options, evaluatorFile, broker);
     const workers = Array.from({ length: pool.size }, () => pool.spawn());
@@ -162,11 +172,13 @@ export class EvaluatorPool {
       try {
         worker = this.spawn();
       } catch (error) {
-        this.fail(new OuroError('evaluator-invalid', `could not start an evaluator process: ${String(error)}`, {
-          file: this.settings.evaluatorFile,
-          cause: error,
-          isRetryable: true,
-        }));
+        this.fail(
+          new OuroError('evaluator-invalid', `could not start an evaluator process: ${String(error)}`, {
+            file: this.settings.evaluatorFile,
+            cause: error,
+            isRetryable: true,
+          }),
+        );
         return;
       }
       worker.ready.then(
@@ -197,14 +209,17 @@ export class EvaluatorPool {
       if (!worker.idle) continue; // it died while idle; its exit handler starts a replacement
       const job = this.queue.shift()!;
       this.busy++;
-      worker.evaluate(job.candidateId, job.genome).then((evaluation) => {
-        this.busy--;
-        job.resolve(evaluation);
-        this.release(worker);
-      }, (error: Error) => {
-        this.busy--;
-        job.reject(error);
-      });
+      worker.evaluate(job.candidateId, job.genome).then(
+        (evaluation) => {
+          this.busy--;
+          job.resolve(evaluation);
+          this.release(worker);
+        },
+        (error: Error) => {
+          this.busy--;
+          job.reject(error);
+        },
+      );
     }
   }
 

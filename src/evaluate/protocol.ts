@@ -48,9 +48,7 @@ export interface StageMessage {
   index: number;
 }
 
-export type Outcome =
-  | { status: 'ok'; result: CheckedResult }
-  | { status: 'invalid' | 'error'; error: string };
+export type Outcome = { status: 'ok'; result: CheckedResult } | { status: 'invalid' | 'error'; error: string };
 
 /** Worker -> parent: how evaluation `id` ended. */
 export interface ResultMessage {

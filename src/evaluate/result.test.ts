@@ -89,10 +89,19 @@ describe('readEvaluatorExports', () => {
     [{ default: evaluate, stages: [3] }, `${file}: stages[0] is a number (3), expected`],
     [{ default: evaluate, stages: [{ evaluate, threshold: 1 }] }, `${file}: stages[0].name is undefined`],
     [{ default: evaluate, stages: [{ name: 'a', threshold: 1 }] }, `${file}: stages[0].evaluate is undefined, expected a function`],
-    [{ default: evaluate, stages: [{ name: 'a', evaluate, threshold: NaN }] }, `${file}: stages[0].threshold is NaN, expected a finite number`],
+    [
+      { default: evaluate, stages: [{ name: 'a', evaluate, threshold: NaN }] },
+      `${file}: stages[0].threshold is NaN, expected a finite number`,
+    ],
     [{ default: evaluate, stages: [{ name: 'final', evaluate, threshold: 1 }] }, `${file}: stages[0].name "final" is reserved`],
     [
-      { default: evaluate, stages: [{ name: 'a', evaluate, threshold: 1 }, { name: 'a', evaluate, threshold: 1 }] },
+      {
+        default: evaluate,
+        stages: [
+          { name: 'a', evaluate, threshold: 1 },
+          { name: 'a', evaluate, threshold: 1 },
+        ],
+      },
       `${file}: stages[1].name "a" is used by an earlier stage`,
     ],
   ])('rejects %o', (exports, message) => {

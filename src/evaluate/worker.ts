@@ -63,7 +63,10 @@ async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<v
       const stage = stages[index]!;
       if (index > 0) send({ type: 'stage', id, index });
       const context: EvaluateContext = {
-        candidateId, options, experimentDir, stage: stage.name,
+        candidateId,
+        options,
+        experimentDir,
+        stage: stage.name,
         importGenome: settings!.sandbox.unsafe ? scratch.importGenome : refuseImport,
         isolate: sandbox!.isolateFor(genome),
         run: sandbox!.runFor(genome),

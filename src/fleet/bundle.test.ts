@@ -41,7 +41,7 @@ describe('collectBundle and the module type', () => {
     expect(await manifestOf(experiment('skips-missing', { grandparent: '{ "type": "module" }' }))).toBe('{"type":"module"}\n');
   });
 
-  it('ships a folder\'s own package.json as it is', async () => {
+  it("ships a folder's own package.json as it is", async () => {
     const own = '{ "name": "mine", "type": "commonjs", "private": true }\n';
     const bundle = await collectBundle(experiment('own', { parent: '{ "type": "module" }', own }));
     expect(bundle.files.get('package.json')?.toString()).toBe(own);

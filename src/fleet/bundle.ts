@@ -51,8 +51,16 @@ export async function collectBundle(dir: string, maxBytes = MAX_BUNDLE_BYTES): P
   }
   await walk(dir);
   if (bytes > maxBytes) {
-    const largest = sizes.sort((a, b) => b.size - a.size).slice(0, 3).map(({ path, size }) => `${path} (${(size / 1e6).toFixed(1)} MB)`).join(', ');
-    throw new OuroError('fleet-bundle', `${dir} holds ${(bytes / 1e6).toFixed(1)} MB besides node_modules, .git and .ouro, over the fleet's ${(maxBytes / 1e6).toFixed(0)} MB limit for experiment bundles; the largest files: ${largest}. Move data the evaluator does not read out of the folder.`, { file: dir });
+    const largest = sizes
+      .sort((a, b) => b.size - a.size)
+      .slice(0, 3)
+      .map(({ path, size }) => `${path} (${(size / 1e6).toFixed(1)} MB)`)
+      .join(', ');
+    throw new OuroError(
+      'fleet-bundle',
+      `${dir} holds ${(bytes / 1e6).toFixed(1)} MB besides node_modules, .git and .ouro, over the fleet's ${(maxBytes / 1e6).toFixed(0)} MB limit for experiment bundles; the largest files: ${largest}. Move data the evaluator does not read out of the folder.`,
+      { file: dir },
+    );
   }
   if (!files.has(PACKAGE_JSON)) files.set(PACKAGE_JSON, Buffer.from(`${JSON.stringify(await inheritedModuleType(dir))}\n`));
   return { hash: hashFiles(files), files, bytes };
@@ -71,14 +79,21 @@ async function inheritedModuleType(dir: string): Promise<{ type?: string }> {
     const path = join(folder, PACKAGE_JSON);
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
-      throw new OuroError('fleet-bundle', `cannot read ${path}, which sets the module type of ${dir}: ${error.message}`, { file: path, cause: error });
+      throw new OuroError('fleet-bundle', `cannot read ${path}, which sets the module type of ${dir}: ${error.message}`, {
+        file: path,
+        cause: error,
+      });
     });
     if (text !== undefined) {
       let manifest: unknown;
       try {
         manifest = JSON.parse(text);
       } catch (error) {
-        throw new OuroError('fleet-bundle', `${path}, which sets the module type of ${dir}, is not valid JSON: ${(error as Error).message}`, { file: path, cause: error });
+        throw new OuroError(
+          'fleet-bundle',
+          `${path}, which sets the module type of ${dir}, is not valid JSON: ${(error as Error).message}`,
+          { file: path, cause: error },
+        );
       }
       const type = (manifest as { type?: unknown } | null)?.type;
       return type === 'module' || type === 'commonjs' ? { type } : {};
@@ -100,7 +115,7 @@ function hashFiles(files: ReadonlyMap<string, Buffer>): string {
 /** Stores a bundle unless it is there already; written under a temporary key and renamed, so no worker reads half of it. */
 export async function uploadBundle(redis: FleetRedis, bundle: Bundle): Promise<void> {
   const key = BUNDLE_KEY + bundle.hash;
-  if (await redis.command('EXPIRE', [key, BUNDLE_TTL_SECONDS]) === 1) return;
+  if ((await redis.command('EXPIRE', [key, BUNDLE_TTL_SECONDS])) === 1) return;
   const temporary = `${key}:upload:${randomBytes(4).toString('hex')}`;
   const fields: string[] = [];
   for (const [path, content] of bundle.files) fields.push(path, content.toString('base64'));
@@ -112,7 +127,7 @@ export async function uploadBundle(redis: FleetRedis, bundle: Bundle): Promise<v
 }
 
 export async function bundleExists(redis: FleetRedis, hash: string): Promise<boolean> {
-  return await redis.command('EXISTS', [BUNDLE_KEY + hash]) === 1;
+  return (await redis.command('EXISTS', [BUNDLE_KEY + hash])) === 1;
 }
 
 /** Where workers keep bundles: `$XDG_CACHE_HOME/ouroboros/experiments`, else `~/.cache/...`, else the temp folder. */
@@ -136,13 +151,14 @@ export function fetchBundle(redis: FleetRedis, hash: string, cacheDir: string): 
 }
 
 async function download(redis: FleetRedis, hash: string, folder: string): Promise<string> {
-  const reply = await redis.command('HGETALL', [BUNDLE_KEY + hash]) as string[] | null;
+  const reply = (await redis.command('HGETALL', [BUNDLE_KEY + hash])) as string[] | null;
   if (!reply || reply.length === 0) throw new Error(`bundle ${hash.slice(0, 12)} is not in Redis (yet); the controller stores it again`);
   const files = new Map<string, Buffer>();
   for (let index = 0; index + 1 < reply.length; index += 2) {
     const path = reply[index] as string;
     if (path === COMPLETE) continue;
-    if (path.startsWith('/') || path.split('/').includes('..')) throw new Error(`bundle ${hash.slice(0, 12)} holds a path outside its folder: ${path}`);
+    if (path.startsWith('/') || path.split('/').includes('..'))
+      throw new Error(`bundle ${hash.slice(0, 12)} holds a path outside its folder: ${path}`);
     files.set(path, Buffer.from(reply[index + 1] as string, 'base64'));
   }
   if (hashFiles(files) !== hash) throw new Error(`bundle ${hash.slice(0, 12)} does not match its hash`);

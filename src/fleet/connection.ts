@@ -25,14 +25,22 @@ export function ouroVersion(): string {
  * Host, port, credentials and database of a `redis://` URL, as BullMQ's connection options.
  * `rediss://` is the same over TLS, checked against the system's certificate authorities.
  */
-export function parseRedisUrl(url: string): { host: string; port: number; username?: string; password?: string; db: number; tls?: { servername: string } } {
+export function parseRedisUrl(url: string): {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: { servername: string };
+} {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new Error(`not a URL: ${JSON.stringify(url)} (expected redis://host:port)`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error(`${JSON.stringify(url)} is not a redis:// or rediss:// URL (unix sockets are not supported yet)`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new Error(`${JSON.stringify(url)} is not a redis:// or rediss:// URL (unix sockets are not supported yet)`);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0) throw new Error(`${JSON.stringify(url)}: the database number must be a non-negative integer`);
   const host = parsed.hostname || '127.0.0.1';
@@ -57,7 +65,10 @@ export function bullConnection(url: string): ConnectionOptions {
 
 /** A plain command connection for the fleet's own keys (bundles, heartbeats); ioredis reconnects after a drop. */
 export class FleetRedis {
-  private constructor(private readonly client: Redis, readonly url: string) {}
+  private constructor(
+    private readonly client: Redis,
+    readonly url: string,
+  ) {}
 
   /** Connects, or throws OuroError `fleet-unreachable` within a few seconds. */
   static async open(url: string, field = 'fleet'): Promise<FleetRedis> {
@@ -68,7 +79,10 @@ export class FleetRedis {
       throw new OuroError('fleet-unreachable', `--fleet: ${(error as Error).message}`, { field });
     }
     const client = new Redis({
-      ...options, lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 2,
+      ...options,
+      lazyConnect: true,
+      connectTimeout: PROBE_TIMEOUT_MS,
+      maxRetriesPerRequest: 2,
       retryStrategy: (times) => Math.min(200 * times, 2000),
     });
     // Errors also come back from the commands that hit them; without a listener ioredis logs each
@@ -78,11 +92,21 @@ export class FleetRedis {
       socketError ??= error;
     });
     try {
-      await withTimeout(client.connect().then(() => client.ping()), PROBE_TIMEOUT_MS + 500);
+      await withTimeout(
+        client.connect().then(() => client.ping()),
+        PROBE_TIMEOUT_MS + 500,
+      );
     } catch (error) {
       client.disconnect();
-      const reason = [(error as Error).message, socketError?.message].filter((text, index, all) => text && all.indexOf(text) === index).map((text) => text?.replace(/\.$/, '')).join(': ');
-      throw new OuroError('fleet-unreachable', `--fleet: cannot reach Redis at ${url}: ${reason}. Is redis-server running there, and reachable from this machine?`, { field, isRetryable: true, cause: error });
+      const reason = [(error as Error).message, socketError?.message]
+        .filter((text, index, all) => text && all.indexOf(text) === index)
+        .map((text) => text?.replace(/\.$/, ''))
+        .join(': ');
+      throw new OuroError(
+        'fleet-unreachable',
+        `--fleet: cannot reach Redis at ${url}: ${reason}. Is redis-server running there, and reachable from this machine?`,
+        { field, isRetryable: true, cause: error },
+      );
     }
     return new FleetRedis(client, url);
   }
@@ -99,6 +123,8 @@ export class FleetRedis {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -42,17 +42,31 @@ export async function openFleet(url: string, experimentDir: string): Promise<Fle
 }
 
 /** Warns about workers on another version, and about a fleet with no worker for `role` yet. */
-export async function greetWorkers(redis: FleetRedis, url: string, role: WorkerRole, notice: FleetEvaluatorOptions['notice'], bundle?: Bundle): Promise<void> {
+export async function greetWorkers(
+  redis: FleetRedis,
+  url: string,
+  role: WorkerRole,
+  notice: FleetEvaluatorOptions['notice'],
+  bundle?: Bundle,
+): Promise<void> {
   const workers = (await listWorkers(redis)).filter((worker) => worker.roles.includes(role));
   const version = ouroVersion();
   const stranger = workers.filter((worker) => worker.version !== version);
   for (const worker of stranger) {
-    notice?.(`fleet: worker ${worker.id} runs Ouroboros ${worker.version}, this controller ${version}; it will refuse this run's jobs and stop taking any`, true);
+    notice?.(
+      `fleet: worker ${worker.id} runs Ouroboros ${worker.version}, this controller ${version}; it will refuse this run's jobs and stop taking any`,
+      true,
+    );
   }
   if (workers.length === stranger.length) {
-    notice?.(`fleet: no worker with role ${role} is connected to ${url} yet; its jobs wait in the queue until one starts (\`ouro worker --fleet ${url}\`)`, true);
+    notice?.(
+      `fleet: no worker with role ${role} is connected to ${url} yet; its jobs wait in the queue until one starts (\`ouro worker --fleet ${url}\`)`,
+      true,
+    );
   } else if (bundle) {
-    notice?.(`fleet: ${workers.length - stranger.length} worker(s) for ${role} on ${url}; experiment bundle ${bundle.hash.slice(0, 12)} (${(bundle.bytes / 1024).toFixed(0)} KB)`);
+    notice?.(
+      `fleet: ${workers.length - stranger.length} worker(s) for ${role} on ${url}; experiment bundle ${bundle.hash.slice(0, 12)} (${(bundle.bytes / 1024).toFixed(0)} KB)`,
+    );
   } else {
     notice?.(`fleet: ${workers.length - stranger.length} worker(s) for ${role} on ${url}`);
   }
@@ -77,18 +91,26 @@ export class FleetEvaluator {
     await checkEvaluatorFile(resolve(options.evaluatorFile));
     const evaluator = relative(resolve(options.experimentDir), resolve(options.evaluatorFile)).split(sep).join('/');
     if (evaluator.startsWith('..')) {
-      throw new OuroError('fleet-bundle', `the evaluator ${options.evaluatorFile} is outside the experiment folder ${options.experimentDir}; fleet workers only receive that folder`, { file: options.evaluatorFile });
+      throw new OuroError(
+        'fleet-bundle',
+        `the evaluator ${options.evaluatorFile} is outside the experiment folder ${options.experimentDir}; fleet workers only receive that folder`,
+        { file: options.evaluatorFile },
+      );
     }
     const setup = await openFleet(options.url, options.experimentDir);
     try {
       if (options.models) options.notice?.('fleet: workers offer no model broker, so evaluators that call a model cannot reach one', true);
-      const jobs = await FleetJobs.open<EvaluateJob, Evaluation>({ url: options.url, ...setup, notice: options.notice }, {
-        queue: EVALUATE_QUEUE,
-        attempts: ATTEMPTS,
-        subject: (data) => ({ candidate: data.candidateId }),
-        parse: (value, data) => parseEvaluation(value, data.candidateId),
-        failed: (data, reason, attempts) => errorEvaluation(data.candidateId, failureMessage(reason, attempts, MAX_STALLED_COUNT, 'evaluation')),
-      });
+      const jobs = await FleetJobs.open<EvaluateJob, Evaluation>(
+        { url: options.url, ...setup, notice: options.notice },
+        {
+          queue: EVALUATE_QUEUE,
+          attempts: ATTEMPTS,
+          subject: (data) => ({ candidate: data.candidateId }),
+          parse: (value, data) => parseEvaluation(value, data.candidateId),
+          failed: (data, reason, attempts) =>
+            errorEvaluation(data.candidateId, failureMessage(reason, attempts, MAX_STALLED_COUNT, 'evaluation')),
+        },
+      );
       await greetWorkers(setup.redis, options.url, 'evaluate', options.notice, setup.bundle).catch(async (error: unknown) => {
         await jobs.close();
         throw error;
@@ -104,8 +126,14 @@ export class FleetEvaluator {
   evaluate(candidateId: string, genome: Genome): Promise<Evaluation> {
     const { options } = this;
     const data: EvaluateJob = {
-      version: ouroVersion(), bundle: this.setup.bundle.hash, evaluator: this.evaluator, options: options.options,
-      timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, candidateId, genome,
+      version: ouroVersion(),
+      bundle: this.setup.bundle.hash,
+      evaluator: this.evaluator,
+      options: options.options,
+      timeoutMs: options.timeoutMs,
+      memoryMb: options.memoryMb,
+      candidateId,
+      genome,
       ...(options.scoreRange ? { scoreRange: options.scoreRange } : {}),
     };
     return this.jobs.run(evaluateJobId(candidateId, genome), data);

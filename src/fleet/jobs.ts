@@ -2,7 +2,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { OuroError } from '../core/errors.ts';
 import { bundleExists, uploadBundle, type Bundle } from './bundle.ts';
-import { bullConnection, FleetRedis, ouroVersion, PREFIX } from './connection.ts';
+import { bullConnection, type FleetRedis, ouroVersion, PREFIX } from './connection.ts';
 import { VERSION_MISMATCH } from './protocol.ts';
 import { listWorkers } from './status.ts';
 import type { WorkerRole } from './protocol.ts';
@@ -106,10 +106,12 @@ export class FleetJobs<Data, Result> {
     const entry: InFlight<Data, Result> = { data, submitted: false, promise, ...settle };
     this.inFlight.set(jobId, entry);
     // A failed add is retried by reconcile; a job already there (a resumed run) settles at once.
-    void this.submit(jobId, data).then(() => {
-      entry.submitted = true;
-      return this.check(jobId);
-    }).catch(() => {});
+    void this.submit(jobId, data)
+      .then(() => {
+        entry.submitted = true;
+        return this.check(jobId);
+      })
+      .catch(() => {});
     return promise;
   }
 
@@ -136,8 +138,11 @@ export class FleetJobs<Data, Result> {
 
   private submit(jobId: string, data: Data): Promise<Job> {
     return this.queue.add(this.kind.queue, data, {
-      jobId, attempts: this.kind.attempts, backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED,
+      jobId,
+      attempts: this.kind.attempts,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: KEEP_FINISHED,
+      removeOnFail: KEEP_FINISHED,
     });
   }
 
@@ -166,7 +171,14 @@ export class FleetJobs<Data, Result> {
     }
     const reason = job.failedReason ?? 'no reason given';
     if (reason.startsWith(VERSION_MISMATCH)) {
-      this.fail(jobId, new OuroError('fleet-version', `fleet: ${reason}. The run stops; it resumes with \`ouro resume <run> --fleet ${this.options.url}\` once the workers match.`, this.kind.subject(entry.data)));
+      this.fail(
+        jobId,
+        new OuroError(
+          'fleet-version',
+          `fleet: ${reason}. The run stops; it resumes with \`ouro resume <run> --fleet ${this.options.url}\` once the workers match.`,
+          this.kind.subject(entry.data),
+        ),
+      );
       return;
     }
     this.finish(jobId, this.kind.failed(entry.data, reason, job.attemptsMade));
@@ -195,9 +207,14 @@ export class FleetJobs<Data, Result> {
   private async checkWorkers(): Promise<void> {
     this.lastWorkerCheck = Date.now();
     const version = ouroVersion();
-    const able = (await listWorkers(this.options.redis)).filter((worker) => worker.version === version && worker.roles.includes(this.kind.queue) && !worker.refusing);
+    const able = (await listWorkers(this.options.redis)).filter(
+      (worker) => worker.version === version && worker.roles.includes(this.kind.queue) && !worker.refusing,
+    );
     if (able.length === 0 && !this.unserved) {
-      this.options.notice?.(`fleet: no worker on Ouroboros ${version} takes ${this.kind.queue} jobs, and ${this.inFlight.size} wait; start one with \`ouro worker --fleet ${this.options.url}\``, true);
+      this.options.notice?.(
+        `fleet: no worker on Ouroboros ${version} takes ${this.kind.queue} jobs, and ${this.inFlight.size} wait; start one with \`ouro worker --fleet ${this.options.url}\``,
+        true,
+      );
     } else if (able.length > 0 && this.unserved) {
       this.options.notice?.(`fleet: ${able.length} worker(s) take ${this.kind.queue} jobs again`);
     }
@@ -215,7 +232,8 @@ export class FleetJobs<Data, Result> {
       if (this.redisDown) this.options.notice?.('fleet: Redis is reachable again');
       this.redisDown = false;
     } catch (error) {
-      if (!this.redisDown) this.options.notice?.(`fleet: Redis at ${this.options.url} is not answering (${(error as Error).message}); waiting for it`, true);
+      if (!this.redisDown)
+        this.options.notice?.(`fleet: Redis at ${this.options.url} is not answering (${(error as Error).message}); waiting for it`, true);
       this.redisDown = true;
     } finally {
       this.reconciling = false;

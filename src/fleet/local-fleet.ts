@@ -35,11 +35,13 @@ export interface LocalRedis {
 
 /** Starts `redis-server --port N --save '' --appendonly no`: nothing survives a restart. */
 export async function startLocalRedis(port?: number): Promise<LocalRedis> {
-  const chosen = port ?? await freePort();
+  const chosen = port ?? (await freePort());
   const url = `redis://127.0.0.1:${chosen}`;
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
@@ -83,9 +85,20 @@ export interface SpawnedWorker {
 
 /** `node bin/ouro.js worker --fleet URL` as a child process. */
 export function spawnWorker(url: string, options: WorkerProcessOptions): SpawnedWorker {
-  const args = [OURO_BIN, 'worker', '--fleet', url, '--concurrency', String(options.concurrency ?? 1), '--cache', options.cacheDir, ...(options.roles ? ['--roles', options.roles] : [])];
+  const args = [
+    OURO_BIN,
+    'worker',
+    '--fleet',
+    url,
+    '--concurrency',
+    String(options.concurrency ?? 1),
+    '--cache',
+    options.cacheDir,
+    ...(options.roles ? ['--roles', options.roles] : []),
+  ];
   const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -175,13 +188,20 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
   };
   await ready();
   return {
-    redis, url: redis.url, workers, lines, onLine, ready,
+    redis,
+    url: redis.url,
+    workers,
+    lines,
+    onLine,
+    ready,
     close: async () => {
       closing = true;
-      await Promise.all([...workers].map((worker) => {
-        worker.child.kill('SIGKILL');
-        return worker.exited;
-      }));
+      await Promise.all(
+        [...workers].map((worker) => {
+          worker.child.kill('SIGKILL');
+          return worker.exited;
+        }),
+      );
       await redis.stop();
     },
   };

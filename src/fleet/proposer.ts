@@ -33,13 +33,16 @@ export class FleetProposer implements RemoteProposals {
   static async start(options: FleetProposerOptions): Promise<FleetProposer> {
     const setup = await openFleet(options.url, options.experimentDir);
     try {
-      const jobs = await FleetJobs.open<ProposeJob, ProposalResult>({ url: options.url, ...setup, notice: options.notice }, {
-        queue: PROPOSE_QUEUE,
-        attempts: ATTEMPTS,
-        subject: (data) => ({ proposal: data.proposal }),
-        parse: (value) => parseProposal(value),
-        failed: (_data, reason, attempts) => ({ failure: failureMessage(reason, attempts, MAX_STALLED_COUNT, 'proposal') }),
-      });
+      const jobs = await FleetJobs.open<ProposeJob, ProposalResult>(
+        { url: options.url, ...setup, notice: options.notice },
+        {
+          queue: PROPOSE_QUEUE,
+          attempts: ATTEMPTS,
+          subject: (data) => ({ proposal: data.proposal }),
+          parse: (value) => parseProposal(value),
+          failed: (_data, reason, attempts) => ({ failure: failureMessage(reason, attempts, MAX_STALLED_COUNT, 'proposal') }),
+        },
+      );
       await greetWorkers(setup.redis, options.url, 'propose', options.notice).catch(async (error: unknown) => {
         await jobs.close();
         throw error;
@@ -58,12 +61,21 @@ export class FleetProposer implements RemoteProposals {
   async propose(request: RemoteProposalRequest): Promise<{ result: ProposalResult; exchanges: LlmExchange[] }> {
     const { options } = this;
     const proposal = request.proposal ?? `${Date.now().toString(36)}.${request.seed}`;
-    const config = request.model ? options.models.find((model) => model.id === request.model) ?? { id: request.model } : undefined;
-    const templates = options.templatesDir ? relative(resolve(options.experimentDir), resolve(options.templatesDir)).split(sep).join('/') : undefined;
+    const config = request.model ? (options.models.find((model) => model.id === request.model) ?? { id: request.model }) : undefined;
+    const templates = options.templatesDir
+      ? relative(resolve(options.experimentDir), resolve(options.templatesDir)).split(sep).join('/')
+      : undefined;
     const data: ProposeJob = {
-      version: ouroVersion(), bundle: this.setup.bundle.hash, operator: request.operator, maxOutputTokens: options.llm.maxOutputTokens,
-      proposal, seed: request.seed, lessons: [...request.lessons], allowance: request.allowance,
-      parents: request.parents.map(encodeView), inspirations: request.inspirations.map(encodeView),
+      version: ouroVersion(),
+      bundle: this.setup.bundle.hash,
+      operator: request.operator,
+      maxOutputTokens: options.llm.maxOutputTokens,
+      proposal,
+      seed: request.seed,
+      lessons: [...request.lessons],
+      allowance: request.allowance,
+      parents: request.parents.map(encodeView),
+      inspirations: request.inspirations.map(encodeView),
       ...(templates && !templates.startsWith('..') ? { prompts: templates } : {}),
       ...(config ? { model: { config: { ...config }, llm: { ...options.llm } } } : {}),
       ...(request.description ? { description: request.description } : {}),
@@ -104,7 +116,10 @@ export class FleetProposer implements RemoteProposals {
         }
       });
     } catch (error) {
-      this.options.notice?.(`fleet: could not read the model calls of ${jobId} (${(error as Error).message}); they are missing from the ledger`, true);
+      this.options.notice?.(
+        `fleet: could not read the model calls of ${jobId} (${(error as Error).message}); they are missing from the ledger`,
+        true,
+      );
       return [];
     }
   }

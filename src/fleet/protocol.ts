@@ -51,7 +51,12 @@ export const INVALID_PAYLOAD = 'invalid evaluate job:';
  */
 export function evaluateJobId(candidateId: string, genome: Genome): string {
   const hash = createHash('sha256');
-  for (const name of Object.keys(genome).sort()) hash.update(name).update('\0').update(genome[name] ?? '').update('\0');
+  for (const name of Object.keys(genome).sort())
+    hash
+      .update(name)
+      .update('\0')
+      .update(genome[name] ?? '')
+      .update('\0');
   // BullMQ job ids may not contain ':' (it separates key parts).
   return `${candidateId.replaceAll(':', '_')}.${hash.digest('hex').slice(0, 12)}`;
 }
@@ -75,21 +80,43 @@ export function parseEvaluation(value: unknown, candidateId: string): Evaluation
 
 /** The evaluation recorded when the fleet could not evaluate a candidate. */
 export function errorEvaluation(candidateId: string, error: string): Evaluation {
-  return { candidateId, status: 'error', metrics: {}, features: {}, instances: {}, feedback: '', artifacts: {}, stage: 'fleet', error, durationMs: 0 };
+  return {
+    candidateId,
+    status: 'error',
+    metrics: {},
+    features: {},
+    instances: {},
+    feedback: '',
+    artifacts: {},
+    stage: 'fleet',
+    error,
+    durationMs: 0,
+  };
 }
 
 const ParentViewData = z.object({
   // A parent taken from the failures has score NaN, which JSON carries as null.
   entry: z.object({
-    id: z.string(), seq: z.number().int(), score: z.number().nullable(), island: z.number().int(), generation: z.number().int(),
-    parentIds: z.array(z.string()), features: z.record(z.string(), z.number()),
+    id: z.string(),
+    seq: z.number().int(),
+    score: z.number().nullable(),
+    island: z.number().int(),
+    generation: z.number().int(),
+    parentIds: z.array(z.string()),
+    features: z.record(z.string(), z.number()),
   }),
   genome: z.record(z.string(), z.string()),
   feedback: z.string(),
-  evaluation: z.object({
-    status: z.enum(['ok', 'invalid', 'error', 'timeout']), score: z.number().optional(), error: z.string().optional(),
-    metrics: z.record(z.string(), z.number()), instances: z.record(z.string(), z.number()), artifacts: z.record(z.string(), z.unknown()),
-  }).optional(),
+  evaluation: z
+    .object({
+      status: z.enum(['ok', 'invalid', 'error', 'timeout']),
+      score: z.number().optional(),
+      error: z.string().optional(),
+      metrics: z.record(z.string(), z.number()),
+      instances: z.record(z.string(), z.number()),
+      artifacts: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
 });
 type ParentViewData = z.infer<typeof ParentViewData>;
 
@@ -122,15 +149,28 @@ const ProposalResultData = z.union([
 export const INVALID_PROPOSE_PAYLOAD = 'invalid propose job:';
 
 function relativePath() {
-  return z.string().min(1).refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'a relative path inside the bundle');
+  return z
+    .string()
+    .min(1)
+    .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'a relative path inside the bundle');
 }
 
 /** A parent or inspiration as JSON carries it. */
 export function encodeView(view: ParentView): ParentViewData {
   const { entry } = view;
   return {
-    entry: { id: entry.id, seq: entry.seq, score: Number.isFinite(entry.score) ? entry.score : null, island: entry.island, generation: entry.generation, parentIds: entry.parentIds, features: entry.features },
-    genome: view.genome, feedback: view.feedback, ...(view.evaluation ? { evaluation: view.evaluation } : {}),
+    entry: {
+      id: entry.id,
+      seq: entry.seq,
+      score: Number.isFinite(entry.score) ? entry.score : null,
+      island: entry.island,
+      generation: entry.generation,
+      parentIds: entry.parentIds,
+      features: entry.features,
+    },
+    genome: view.genome,
+    feedback: view.feedback,
+    ...(view.evaluation ? { evaluation: view.evaluation } : {}),
   };
 }
 
@@ -149,7 +189,7 @@ export function parseProposal(value: unknown): ProposalResult | string {
     }
   }
   const parsed = ProposalResultData.safeParse(data);
-  return parsed.success ? parsed.data as ProposalResult : `the worker returned an invalid proposal: ${z.prettifyError(parsed.error)}`;
+  return parsed.success ? (parsed.data as ProposalResult) : `the worker returned an invalid proposal: ${z.prettifyError(parsed.error)}`;
 }
 
 /** Redis list where a worker appends each model exchange of a propose job as it happens. */

@@ -15,20 +15,22 @@ export async function listWorkers(redis: FleetRedis): Promise<WorkerHeartbeat[]>
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.command('SCAN', [cursor, 'MATCH', `${WORKER_KEY}*`, 'COUNT', 200]) as [string, string[]];
+    const [next, batch] = (await redis.command('SCAN', [cursor, 'MATCH', `${WORKER_KEY}*`, 'COUNT', 200])) as [string, string[]];
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');
   if (keys.length === 0) return [];
-  const values = await redis.command('MGET', keys) as (string | null)[];
-  return values.flatMap((value) => {
-    if (!value) return [];
-    try {
-      return [JSON.parse(value) as WorkerHeartbeat];
-    } catch {
-      return [];
-    }
-  }).sort((a, b) => a.id.localeCompare(b.id));
+  const values = (await redis.command('MGET', keys)) as (string | null)[];
+  return values
+    .flatMap((value) => {
+      if (!value) return [];
+      try {
+        return [JSON.parse(value) as WorkerHeartbeat];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /**
@@ -44,7 +46,9 @@ export async function fleetStatus(url: string): Promise<FleetStatus> {
   try {
     const now = Date.now();
     const workers = (await listWorkers(redis)).map((worker) => ({ ...worker, heartbeatAgeMs: now - worker.heartbeatAt }));
-    const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')));
+    const counts = await Promise.all(
+      queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')),
+    );
     const active = (await Promise.all(queues.map((queue) => queue.getJobs(['active'], 0, 199)))).flat().map((job) => ({
       job: job.id ?? '?',
       candidate: workedOn(job.data),

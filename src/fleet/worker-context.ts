@@ -23,14 +23,23 @@ export interface WorkerContext {
  * for a worker that matches, and this worker stops taking jobs, saying so: one stale worker in a
  * fleet must not cost the run. A payload that fails validation is failed for good with the reason.
  */
-export async function checkPayload<T extends z.ZodType>(context: WorkerContext, job: Job, token: string | undefined, schema: T, invalid: string): Promise<z.infer<T>> {
+export async function checkPayload<T extends z.ZodType>(
+  context: WorkerContext,
+  job: Job,
+  token: string | undefined,
+  schema: T,
+  invalid: string,
+): Promise<z.infer<T>> {
   const claimed = (job.data as { version?: unknown } | undefined)?.version;
   if (typeof claimed === 'string' && claimed !== context.version) {
-    context.standDown(`${VERSION_MISMATCH} worker ${context.id} runs Ouroboros ${context.version}, the controller ${claimed}; this worker takes no more jobs: restart it on ${claimed}`);
+    context.standDown(
+      `${VERSION_MISMATCH} worker ${context.id} runs Ouroboros ${context.version}, the controller ${claimed}; this worker takes no more jobs: restart it on ${claimed}`,
+    );
     await job.moveToWait(token);
     throw new WaitingError();
   }
-  if (claimed !== context.version) throw new UnrecoverableError(`${VERSION_MISMATCH} the job names no Ouroboros version; this worker runs ${context.version}`);
+  if (claimed !== context.version)
+    throw new UnrecoverableError(`${VERSION_MISMATCH} the job names no Ouroboros version; this worker runs ${context.version}`);
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`${invalid} ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
   return parsed.data;

@@ -16,7 +16,10 @@ interface PoolEntry {
 }
 
 /** The processor of evaluate jobs, and what closes the pools it started. */
-export function evaluateProcessor(context: WorkerContext): { process: (job: Job, token?: string) => Promise<Evaluation>; close: () => Promise<void> } {
+export function evaluateProcessor(context: WorkerContext): {
+  process: (job: Job, token?: string) => Promise<Evaluation>;
+  close: () => Promise<void>;
+} {
   const pools = new Map<string, PoolEntry>();
 
   const poolFor = (job: EvaluateJob, folder: string): PoolEntry => {
@@ -27,11 +30,19 @@ export function evaluateProcessor(context: WorkerContext): { process: (job: Job,
         if (pools.size < MAX_POOLS) break;
         if (old.users > 0) continue;
         pools.delete(oldKey);
-        void old.pool.then((pool) => pool.close(), () => {});
+        void old.pool.then(
+          (pool) => pool.close(),
+          () => {},
+        );
       }
       const pool = EvaluatorPool.start({
-        evaluatorFile: join(folder, job.evaluator), experimentDir: folder, options: job.options,
-        concurrency: context.concurrency, timeoutMs: job.timeoutMs, memoryMb: job.memoryMb, unsafe: context.unsafe,
+        evaluatorFile: join(folder, job.evaluator),
+        experimentDir: folder,
+        options: job.options,
+        concurrency: context.concurrency,
+        timeoutMs: job.timeoutMs,
+        memoryMb: job.memoryMb,
+        unsafe: context.unsafe,
         ...(job.scoreRange ? { scoreRange: job.scoreRange } : {}),
       });
       entry = { pool, users: 0, lastUsed: Date.now() };
@@ -65,7 +76,14 @@ export function evaluateProcessor(context: WorkerContext): { process: (job: Job,
   return {
     process,
     close: async () => {
-      await Promise.all([...pools.values()].map((entry) => entry.pool.then((pool) => pool.close(), () => {})));
+      await Promise.all(
+        [...pools.values()].map((entry) =>
+          entry.pool.then(
+            (pool) => pool.close(),
+            () => {},
+          ),
+        ),
+      );
     },
   };
 }

@@ -15,7 +15,10 @@ import { decodeView, exchangesKey, INVALID_PROPOSE_PAYLOAD, ProposeJob } from '.
 import { checkPayload, type WorkerContext } from './worker-context.ts';
 
 /** The processor of propose jobs. Model keys come from this worker's environment and never travel. */
-export function proposeProcessor(context: WorkerContext, env: NodeJS.ProcessEnv = process.env): (job: Job, token?: string) => Promise<ProposalResult> {
+export function proposeProcessor(
+  context: WorkerContext,
+  env: NodeJS.ProcessEnv = process.env,
+): (job: Job, token?: string) => Promise<ProposalResult> {
   const operators = new Map<string, Operator>();
 
   const operatorFor = (data: ProposeJob, folder: string): Operator => {
@@ -25,8 +28,11 @@ export function proposeProcessor(context: WorkerContext, env: NodeJS.ProcessEnv 
     if (!operator) {
       // Unknown names throw config-invalid with the list of operators, which fails the job with that reason.
       operator = EMBEDDED_OPERATORS.includes(data.operator)
-        ? createOperators([data.operator])[0] as Operator
-        : createLlmOperators([data.operator], { ...(templatesDir ? { templatesDir } : {}), maxOutputTokens: data.maxOutputTokens })[0] as Operator;
+        ? (createOperators([data.operator])[0] as Operator)
+        : (createLlmOperators([data.operator], {
+            ...(templatesDir ? { templatesDir } : {}),
+            maxOutputTokens: data.maxOutputTokens,
+          })[0] as Operator);
       operators.set(key, operator);
     }
     return operator;
@@ -37,16 +43,30 @@ export function proposeProcessor(context: WorkerContext, env: NodeJS.ProcessEnv 
     const folder = await fetchBundle(context.redis, data.bundle, context.cacheDir);
     const operator = operatorFor(data, folder);
     const booked: Promise<unknown>[] = [];
-    const model = data.model ? modelFor(data, env, (exchange) => {
-      // Appended as each call ends, so the controller books it even if this process dies before replying.
-      const key = exchangesKey(job.id as string);
-      booked.push(context.redis.command('RPUSH', [key, JSON.stringify(exchange)]).then(() => context.redis.command('EXPIRE', [key, KEEP_FINISHED.age])));
-    }) : undefined;
-    context.running.set(job.id as string, { job: job.id as string, candidate: `proposal ${data.proposal} (${data.operator})`, since: Date.now() });
+    const model = data.model
+      ? modelFor(data, env, (exchange) => {
+          // Appended as each call ends, so the controller books it even if this process dies before replying.
+          const key = exchangesKey(job.id as string);
+          booked.push(
+            context.redis
+              .command('RPUSH', [key, JSON.stringify(exchange)])
+              .then(() => context.redis.command('EXPIRE', [key, KEEP_FINISHED.age])),
+          );
+        })
+      : undefined;
+    context.running.set(job.id as string, {
+      job: job.id as string,
+      candidate: `proposal ${data.proposal} (${data.operator})`,
+      since: Date.now(),
+    });
     try {
       const result = await operator.propose({
-        parents: data.parents.map(decodeView), inspirations: data.inspirations.map(decodeView), rng: Rng.fromSeed(data.seed),
-        lessons: data.lessons, ...(model ? { model } : {}), ...(data.description ? { description: data.description } : {}),
+        parents: data.parents.map(decodeView),
+        inspirations: data.inspirations.map(decodeView),
+        rng: Rng.fromSeed(data.seed),
+        lessons: data.lessons,
+        ...(model ? { model } : {}),
+        ...(data.description ? { description: data.description } : {}),
       });
       await Promise.all(booked);
       return result;
@@ -66,14 +86,20 @@ function modelFor(data: ProposeJob, env: NodeJS.ProcessEnv, onExchange: (exchang
   const missing = missingKey(resolved);
   if (missing) {
     // Retryable: another worker of the fleet may have the key.
-    throw new OuroError('config-missing', `this worker has no ${missing} for ${resolved.id}: set it in the worker's environment, or start the worker with --roles evaluate`, { field: 'model', isRetryable: true });
+    throw new OuroError(
+      'config-missing',
+      `this worker has no ${missing} for ${resolved.id}: set it in the worker's environment, or start the worker with --roles evaluate`,
+      { field: 'model', isRetryable: true },
+    );
   }
   const spent = { tokens: 0, costUsd: 0 };
   const { allowance } = data;
   const handle = createModel(resolved, {
     admit: () => {
-      if (allowance.tokens !== undefined && spent.tokens >= allowance.tokens) return `the run's token budget is spent (this job's share: ${allowance.tokens})`;
-      if (allowance.costUsd !== undefined && spent.costUsd >= allowance.costUsd) return `the run's money budget is spent (this job's share: $${allowance.costUsd})`;
+      if (allowance.tokens !== undefined && spent.tokens >= allowance.tokens)
+        return `the run's token budget is spent (this job's share: ${allowance.tokens})`;
+      if (allowance.costUsd !== undefined && spent.costUsd >= allowance.costUsd)
+        return `the run's money budget is spent (this job's share: $${allowance.costUsd})`;
       return null;
     },
     onExchange: (exchange) => {

@@ -30,7 +30,6 @@ export interface FleetWorkerOptions {
   log?: (line: string) => void;
 }
 
-
 /** A running worker; `closed` settles once it has stopped. */
 export interface FleetWorker {
   id: string;
@@ -49,8 +48,13 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const workers: Worker[] = [];
   let refusing: string | undefined;
   const context: WorkerContext = {
-    id: `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`, version: ouroVersion(), redis,
-    cacheDir: options.cacheDir, concurrency: options.concurrency, unsafe: options.unsafe ?? false, running: new Map(),
+    id: `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
+    version: ouroVersion(),
+    redis,
+    cacheDir: options.cacheDir,
+    concurrency: options.concurrency,
+    unsafe: options.unsafe ?? false,
+    running: new Map(),
     standDown: (reason) => {
       if (refusing !== undefined) return;
       refusing = reason;
@@ -65,8 +69,17 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
 
   const heartbeat = async (): Promise<void> => {
     const beat: WorkerHeartbeat = {
-      id, host: hostname(), pid: process.pid, version, roles, concurrency: options.concurrency,
-      startedAt, heartbeatAt: Date.now(), ...counts, running: [...running.values()], ...(refusing ? { refusing } : {}),
+      id,
+      host: hostname(),
+      pid: process.pid,
+      version,
+      roles,
+      concurrency: options.concurrency,
+      startedAt,
+      heartbeatAt: Date.now(),
+      ...counts,
+      running: [...running.values()],
+      ...(refusing ? { refusing } : {}),
     };
     await redis.command('SET', [WORKER_KEY + id, JSON.stringify(beat), 'EX', HEARTBEAT_TTL_SECONDS]);
   };
@@ -84,9 +97,10 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const evaluator = roles.includes('evaluate') ? evaluateProcessor(context) : undefined;
   const start = (queue: string, processor: (job: Job, token?: string) => Promise<unknown>, concurrency: number): Worker => {
     // A failure that cannot pass fails the job at once; others are retried (jobFailure).
-    const retrying = (job: Job, token?: string): Promise<unknown> => processor(job, token).catch((error: unknown) => {
-      throw jobFailure(error);
-    });
+    const retrying = (job: Job, token?: string): Promise<unknown> =>
+      processor(job, token).catch((error: unknown) => {
+        throw jobFailure(error);
+      });
     const worker = new Worker(queue, retrying, {
       connection: bullConnection(options.url),
       prefix: PREFIX,
@@ -109,7 +123,9 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   };
   if (evaluator) {
     const worker = start(EVALUATE_QUEUE, evaluator.process, options.concurrency);
-    worker.on('active', (job) => log(`worker ${id}: evaluate ${(job.data as { candidateId?: string }).candidateId ?? '?'} (job ${job.id})`));
+    worker.on('active', (job) =>
+      log(`worker ${id}: evaluate ${(job.data as { candidateId?: string }).candidateId ?? '?'} (job ${job.id})`),
+    );
     worker.on('completed', (_job, evaluation: Evaluation) => {
       counts.processed++;
       const result = evaluation.status === 'ok' ? `ok, score ${evaluation.score}` : `${evaluation.status}: ${evaluation.error ?? ''}`;
@@ -125,7 +141,9 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     });
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  log(`worker ${id}: Ouroboros ${version}, roles ${roles.join(',')}, concurrency ${options.concurrency}, fleet ${options.url}, cache ${options.cacheDir}`);
+  log(
+    `worker ${id}: Ouroboros ${version}, roles ${roles.join(',')}, concurrency ${options.concurrency}, fleet ${options.url}, cache ${options.cacheDir}`,
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -36,20 +36,32 @@ describe('bestOfN', () => {
       },
     });
     const result = await bestOfN(model, 'Write the function', {
-      samples: 5, verifier: llmJudge({ rubric: 'The response solves the task.' }), passScore: 0.8, stopOnPass: true,
+      samples: 5,
+      verifier: llmJudge({ rubric: 'The response solves the task.' }),
+      passScore: 0.8,
+      stopOnPass: true,
     });
     expect(result).toMatchObject({ answer: 'candidate 3', stopReason: 'passed' });
     expect(result.samples.map((sample) => sample.verdict.score)).toEqual([0.4, 0.9]);
     // Two candidates and two judgements.
     expect(result.cost.calls).toBe(4);
-    expect(server?.requests.filter((request) => request.messages[0]?.content.startsWith('You are grading')).map((request) => request.temperature)).toEqual([0, 0]);
+    expect(
+      server?.requests
+        .filter((request) => request.messages[0]?.content.startsWith('You are grading'))
+        .map((request) => request.temperature),
+    ).toEqual([0, 0]);
   });
 
   it('verify then vote: verifier-weighted votes beat a plain majority', async () => {
     const replies = ['The answer is 8', 'The answer is 8', 'The answer is 8', 'The answer is 6', 'The answer is 6'];
     const model = await scriptedModel({ script: replies.map((text) => ({ text })) });
     // The verifier trusts answers of 6 much more: 2 x 0.9 = 1.8 beats 3 x 0.2 = 0.6.
-    const result = await bestOfN(model, 'q', { samples: 5, extract: 'number', vote: true, verifier: (text) => (text.endsWith('6') ? 0.9 : 0.2) });
+    const result = await bestOfN(model, 'q', {
+      samples: 5,
+      extract: 'number',
+      vote: true,
+      verifier: (text) => (text.endsWith('6') ? 0.9 : 0.2),
+    });
     expect(result).toMatchObject({ answer: '6', selection: 'weighted-vote', chosen: 3 });
     expect(result.votes?.map((vote) => vote.answer)).toEqual(['6', '8']);
     expect(result.votes?.[0]?.votes).toBeCloseTo(1.8);
@@ -57,7 +69,11 @@ describe('bestOfN', () => {
 
   it('accepts an evaluator-like verifier and stops at the call budget', async () => {
     const model = await scriptedModel({ respond: () => ({ text: 'draft' }) });
-    const result = await bestOfN(model, 'q', { samples: 10, budget: { calls: 2 }, verifier: { evaluate: (text) => ({ score: text.length, feedback: 'ok' }) } });
+    const result = await bestOfN(model, 'q', {
+      samples: 10,
+      budget: { calls: 2 },
+      verifier: { evaluate: (text) => ({ score: text.length, feedback: 'ok' }) },
+    });
     expect(result).toMatchObject({ stopReason: 'budget-calls', halted: 'budget-calls', answer: 'draft' });
     expect(result.samples).toHaveLength(2);
     expect(result.samples[0]?.verdict).toEqual({ score: 5, feedback: 'ok', passed: true });
@@ -67,6 +83,8 @@ describe('bestOfN', () => {
     expect(parseJudgeScore('Good.\nScore: 7', 10)).toBe(0.7);
     expect(parseJudgeScore('score = 3/5', 10)).toBe(0.6);
     expect(parseJudgeScore('no number', 10)).toBeUndefined();
-    await expect(bestOfN(async () => 'x', 'q', { samples: 0, verifier: () => 1 })).rejects.toThrow(/samples must be an integer of at least 1/);
+    await expect(bestOfN(async () => 'x', 'q', { samples: 0, verifier: () => 1 })).rejects.toThrow(
+      /samples must be an integer of at least 1/,
+    );
   });
 });

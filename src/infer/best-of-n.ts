@@ -76,14 +76,24 @@ export async function bestOfN(source: ModelSource, input: InferInput, options: B
     }
     const { reply } = outcome;
     const index = samples.length;
-    const checked = await verify(options.verifier, reply.text, { input: text, index, ...(options.signal ? { signal: options.signal } : {}) }, spender, passScore);
+    const checked = await verify(
+      options.verifier,
+      reply.text,
+      { input: text, index, ...(options.signal ? { signal: options.signal } : {}) },
+      spender,
+      passScore,
+    );
     if (!checked.ok) {
       halted = checked.halt;
       break;
     }
     const answer = answerOf(reply.text, extract, normalize);
     samples.push({
-      index, text: reply.text, usage: reply.usage, costUsd: reply.costUsd, verdict: checked.verdict,
+      index,
+      text: reply.text,
+      usage: reply.usage,
+      costUsd: reply.costUsd,
+      verdict: checked.verdict,
       ...(answer === undefined ? {} : { answer }),
       ...(reply.logprobs === undefined ? {} : { logprobs: reply.logprobs }),
     });
@@ -94,18 +104,35 @@ export async function bestOfN(source: ModelSource, input: InferInput, options: B
   }
   if (halted !== undefined) stopReason = halted;
 
-  const best = samples.reduce<ScoredSample | undefined>((top, sample) => (top === undefined || sample.verdict.score > top.verdict.score ? sample : top), undefined);
+  const best = samples.reduce<ScoredSample | undefined>(
+    (top, sample) => (top === undefined || sample.verdict.score > top.verdict.score ? sample : top),
+    undefined,
+  );
   const base = { samples, stopReason, ...(halted === undefined ? {} : { halted }), cost: { ...spender.cost } };
   if (options.vote) {
-    const votes = tally(samples.map((sample) => sample.answer), samples.map((sample) => sample.verdict.score));
+    const votes = tally(
+      samples.map((sample) => sample.answer),
+      samples.map((sample) => sample.verdict.score),
+    );
     const winner = votes[0]?.answer;
-    const carrier = winner === undefined ? undefined : samples.filter((sample) => sample.answer === winner)
-      .reduce((top, sample) => (sample.verdict.score > top.verdict.score ? sample : top));
+    const carrier =
+      winner === undefined
+        ? undefined
+        : samples
+            .filter((sample) => sample.answer === winner)
+            .reduce((top, sample) => (sample.verdict.score > top.verdict.score ? sample : top));
     if (carrier !== undefined) {
       return { ...base, answer: winner as string, text: carrier.text, chosen: carrier.index, selection: 'weighted-vote', votes };
     }
     // No positively scored answer: fall back to the best-scored reply.
-    return { ...base, answer: best ? (best.answer ?? null) : null, text: best?.text ?? null, chosen: best?.index ?? null, selection: 'best-score', votes };
+    return {
+      ...base,
+      answer: best ? (best.answer ?? null) : null,
+      text: best?.text ?? null,
+      chosen: best?.index ?? null,
+      selection: 'best-score',
+      votes,
+    };
   }
   return { ...base, answer: best?.text ?? null, text: best?.text ?? null, chosen: best?.index ?? null, selection: 'best-score' };
 }

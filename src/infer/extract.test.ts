@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { answerOf, extractChoice, extractCodeBlock, extractJsonField, extractNumber, extractorFor, normalizeWhitespace } from './extract.ts';
+import {
+  answerOf,
+  extractChoice,
+  extractCodeBlock,
+  extractJsonField,
+  extractNumber,
+  extractorFor,
+  normalizeWhitespace,
+} from './extract.ts';
 
 describe('extractors', () => {
   it('reads the final number, preferring a marked one', () => {

@@ -93,7 +93,8 @@ function jsonObjects(text: string): string[] {
  * objects and arrays come back as JSON text, strings as themselves.
  */
 export function extractJsonField(path: string): Extractor {
-  if (path.trim() === '') throw new OuroError('option-invalid', 'extract.jsonField must name a field, such as "answer"', { field: 'extract.jsonField' });
+  if (path.trim() === '')
+    throw new OuroError('option-invalid', 'extract.jsonField must name a field, such as "answer"', { field: 'extract.jsonField' });
   const keys = path.split('.');
   return (text) => {
     for (const span of jsonObjects(text)) {
@@ -126,7 +127,11 @@ export function extractorFor(choice: ExtractorChoice | undefined, fallback: Extr
   if (choice === 'choice') return extractChoice();
   if (choice === 'code') return extractCodeBlock();
   if (choice === 'text') return extractText;
-  throw new OuroError('option-invalid', `extract must be 'number', 'choice', 'code', 'text', { jsonField } or a function (got ${JSON.stringify(choice)})`, { field: 'extract' });
+  throw new OuroError(
+    'option-invalid',
+    `extract must be 'number', 'choice', 'code', 'text', { jsonField } or a function (got ${JSON.stringify(choice)})`,
+    { field: 'extract' },
+  );
 }
 
 /** Extracts then normalises; an answer that normalises to nothing counts as no answer. */

@@ -19,6 +19,14 @@ export interface OpenModelOptions extends Partial<Omit<ModelConfig, 'id'>>, Part
  */
 export function openModel(id: string, options: OpenModelOptions = {}): ModelHandle {
   const { onExchange, timeoutMs, attempts, maxOutputTokens, prices, ...model } = options;
-  const llm: LlmConfig = { timeoutMs: timeoutMs ?? 120_000, attempts: attempts ?? 3, maxOutputTokens: maxOutputTokens ?? 4096, prices: prices ?? {} };
-  return createModel(resolveModel({ id, ...model, ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }) }, llm), onExchange ? { onExchange } : {});
+  const llm: LlmConfig = {
+    timeoutMs: timeoutMs ?? 120_000,
+    attempts: attempts ?? 3,
+    maxOutputTokens: maxOutputTokens ?? 4096,
+    prices: prices ?? {},
+  };
+  return createModel(
+    resolveModel({ id, ...model, ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }) }, llm),
+    onExchange ? { onExchange } : {},
+  );
 }

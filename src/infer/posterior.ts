@@ -9,7 +9,7 @@
  *   P(the leader's probability is the largest) is estimated by Monte Carlo with a seeded RNG
  *   (gamma draws by Marsaglia and Tsang's method), so equal seeds give equal decisions.
  */
-import { Rng } from '../core/rng.ts';
+import type { Rng } from '../core/rng.ts';
 
 /** P(Beta(leader + 1, runnerUp + 1) > 1/2), exactly. */
 export function betaLeaderProbability(leader: number, runnerUp: number): number {

@@ -31,7 +31,11 @@ describe('selfConsistencyAccuracy', () => {
     const options = { extract: 'number', stop: { rule: 'esc', window: 2, maxSamples: 6 } } as const;
 
     const weak = await selfConsistencyAccuracy(model, 'Answer briefly.', DEV, options);
-    expect(weak).toMatchObject({ score: 0.5, instances: { sum: 1, product: 0 }, metrics: { accuracy: 0.5, samplesPerQuestion: 2, halted: 0 } });
+    expect(weak).toMatchObject({
+      score: 0.5,
+      instances: { sum: 1, product: 0 },
+      metrics: { accuracy: 0.5, samplesPerQuestion: 2, halted: 0 },
+    });
     expect(weak.feedback).toContain('product: expected 24, the vote gave 10 (10 x2)');
 
     const strong = await selfConsistencyAccuracy(model, 'Think step by step.', DEV, options);

@@ -46,7 +46,10 @@ export async function selfConsistencyAccuracy(
     const result = await selfConsistency(source, render(prompt, example.question), options);
     const right = result.answer === example.answer;
     instances[example.id] = right ? 1 : 0;
-    if (!right) misses.push(`${example.id}: expected ${example.answer}, the vote gave ${result.answer ?? 'no answer'} (${result.votes.map((vote) => `${vote.answer} x${vote.votes}`).join(', ') || 'no answers'})`);
+    if (!right)
+      misses.push(
+        `${example.id}: expected ${example.answer}, the vote gave ${result.answer ?? 'no answer'} (${result.votes.map((vote) => `${vote.answer} x${vote.votes}`).join(', ') || 'no answers'})`,
+      );
     samples += result.samples.length;
     tokens += result.cost.inputTokens + result.cost.outputTokens;
     costUsd += result.cost.costUsd;
@@ -59,8 +62,13 @@ export async function selfConsistencyAccuracy(
     score: right / count,
     metrics: { accuracy: right / count, samplesPerQuestion: samples / count, tokens, costUsd, halted },
     instances,
-    feedback: misses.length === 0
-      ? `All ${examples.length} dev questions right.`
-      : [`${right} of ${examples.length} dev questions right. Missed:`, ...shown, ...(misses.length > shown.length ? [`... and ${misses.length - shown.length} more`] : [])].join('\n'),
+    feedback:
+      misses.length === 0
+        ? `All ${examples.length} dev questions right.`
+        : [
+            `${right} of ${examples.length} dev questions right. Missed:`,
+            ...shown,
+            ...(misses.length > shown.length ? [`... and ${misses.length - shown.length} more`] : []),
+          ].join('\n'),
   };
 }

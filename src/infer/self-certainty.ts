@@ -44,7 +44,8 @@ export function selfCertainty(logprobs: readonly TokenLogprob[]): number {
   let total = 0;
   for (const token of logprobs) {
     const values = (token.topLogprobs ?? []).map((alternative) => alternative.logprob);
-    if (values.length === 0) throw new OuroError('option-invalid', 'selfCertainty needs the top-k log-probabilities of every token', { field: 'topLogprobs' });
+    if (values.length === 0)
+      throw new OuroError('option-invalid', 'selfCertainty needs the top-k log-probabilities of every token', { field: 'topLogprobs' });
     const top = Math.max(...values);
     const logSum = top + Math.log(values.reduce((sum, value) => sum + Math.exp(value - top), 0));
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -61,7 +62,11 @@ export function selfCertainty(logprobs: readonly TokenLogprob[]): number {
  * @example
  * const result = await selfCertaintyBestOfN(model, 'Prove that 17 is prime.', { samples: 4, topLogprobs: 5 });
  */
-export async function selfCertaintyBestOfN(source: ModelSource, input: InferInput, options: SelfCertaintyOptions = {}): Promise<SelfCertaintyResult> {
+export async function selfCertaintyBestOfN(
+  source: ModelSource,
+  input: InferInput,
+  options: SelfCertaintyOptions = {},
+): Promise<SelfCertaintyResult> {
   const count = options.samples ?? 5;
   checkInteger('selfCertaintyBestOfN', 'samples', count, 1);
   const topLogprobs = options.topLogprobs ?? 5;
@@ -84,7 +89,11 @@ export async function selfCertaintyBestOfN(source: ModelSource, input: InferInpu
     const { reply } = outcome;
     const answer = answerOf(reply.text, extract, normalize);
     drawn.push({
-      index: drawn.length, text: reply.text, usage: reply.usage, costUsd: reply.costUsd, certainty: selfCertainty(reply.logprobs ?? []),
+      index: drawn.length,
+      text: reply.text,
+      usage: reply.usage,
+      costUsd: reply.costUsd,
+      certainty: selfCertainty(reply.logprobs ?? []),
       ...(answer === undefined ? {} : { answer }),
       ...(reply.logprobs === undefined ? {} : { logprobs: reply.logprobs }),
     });
@@ -93,9 +102,17 @@ export async function selfCertaintyBestOfN(source: ModelSource, input: InferInpu
   const order = [...drawn].sort((a, b) => b.certainty - a.certainty || a.index - b.index);
   const ranks = new Map(order.map((sample, position) => [sample.index, position + 1]));
   const samples = drawn.map((sample) => ({ ...sample, rank: ranks.get(sample.index) as number }));
-  const base = { samples, stopReason: halted ?? ('samples' as const), ...(halted === undefined ? {} : { halted }), cost: { ...spender.cost } };
+  const base = {
+    samples,
+    stopReason: halted ?? ('samples' as const),
+    ...(halted === undefined ? {} : { halted }),
+    cost: { ...spender.cost },
+  };
   if (selection === 'borda') {
-    const votes = tally(samples.map((sample) => sample.answer), samples.map((sample) => (samples.length - sample.rank + 1) ** power));
+    const votes = tally(
+      samples.map((sample) => sample.answer),
+      samples.map((sample) => (samples.length - sample.rank + 1) ** power),
+    );
     const winner = votes[0]?.answer;
     const carrier = order.find((sample) => sample.answer === winner);
     return { ...base, answer: winner ?? null, text: carrier?.text ?? null, chosen: carrier?.index ?? null, selection, votes };

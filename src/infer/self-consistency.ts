@@ -50,7 +50,11 @@ export interface SelfConsistencyResult {
  * });
  * result.answer; // '7'
  */
-export async function selfConsistency(source: ModelSource, input: InferInput, options: SelfConsistencyOptions = {}): Promise<SelfConsistencyResult> {
+export async function selfConsistency(
+  source: ModelSource,
+  input: InferInput,
+  options: SelfConsistencyOptions = {},
+): Promise<SelfConsistencyResult> {
   const rule = stoppingRule(options.stop ?? { rule: 'fixed', samples: 5 });
   const concurrency = options.concurrency ?? 1;
   checkInteger('selfConsistency', 'concurrency', concurrency, 1);
@@ -67,7 +71,10 @@ export async function selfConsistency(source: ModelSource, input: InferInput, op
   const toSample = (reply: Reply, index: number): Sample => {
     const answer = answerOf(reply.text, extract, normalize);
     return {
-      index, text: reply.text, usage: reply.usage, costUsd: reply.costUsd,
+      index,
+      text: reply.text,
+      usage: reply.usage,
+      costUsd: reply.costUsd,
       ...(answer === undefined ? {} : { answer }),
       ...(reply.logprobs === undefined ? {} : { logprobs: reply.logprobs }),
     };
@@ -85,8 +92,11 @@ export async function selfConsistency(source: ModelSource, input: InferInput, op
   async function drawBatch(count: number): Promise<HaltReason | undefined> {
     for (let done = 0; done < count; ) {
       const size = Math.min(concurrency, count - done);
-      const outcomes = await Promise.all(Array.from({ length: size }, () =>
-        spender.call({ messages, purpose: 'sample', ...samplingOf(options), ...(options.logprobs ? { logprobs: true } : {}) })));
+      const outcomes = await Promise.all(
+        Array.from({ length: size }, () =>
+          spender.call({ messages, purpose: 'sample', ...samplingOf(options), ...(options.logprobs ? { logprobs: true } : {}) }),
+        ),
+      );
       for (const outcome of outcomes) {
         if (outcome.ok) samples.push(toSample(outcome.reply, samples.length));
       }

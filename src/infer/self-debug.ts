@@ -70,13 +70,31 @@ function testsPrompt(task: string): string {
   return [
     'Write tests for the task below as an ES module. The code under test is in ./solution.mjs; import what you need from it.',
     'Call the global test(name, fn) once per case and check with the global assert (node:assert/strict).',
-    '', '## Task', task, '', CODE_REQUEST,
+    '',
+    '## Task',
+    task,
+    '',
+    CODE_REQUEST,
   ].join('\n');
 }
 
 function repairPrompt(task: string, code: string, feedback: string): string {
-  return ['Your code for the task below fails its tests.', '', '## Task', task, '', '## Code', '```', code, '```', '',
-    '## Test output', feedback, '', `Explain the bug in one sentence, then fix it. ${CODE_REQUEST}`].join('\n');
+  return [
+    'Your code for the task below fails its tests.',
+    '',
+    '## Task',
+    task,
+    '',
+    '## Code',
+    '```',
+    code,
+    '```',
+    '',
+    '## Test output',
+    feedback,
+    '',
+    `Explain the bug in one sentence, then fix it. ${CODE_REQUEST}`,
+  ].join('\n');
 }
 
 /**
@@ -137,7 +155,12 @@ export async function selfDebug(source: ModelSource, task: SelfDebugTask, option
     if (reply === undefined) return finish(halted as HaltReason);
     const code = codeOf(reply);
     const feedback = await options.runTests(code, selfTests ?? (task.tests as string), context);
-    const passed = selfTests === undefined ? feedback.passed : task.tests === undefined ? undefined : (await options.runTests(code, task.tests, context)).passed;
+    const passed =
+      selfTests === undefined
+        ? feedback.passed
+        : task.tests === undefined
+          ? undefined
+          : (await options.runTests(code, task.tests, context)).passed;
     turns.push({ turn, code, feedback, ...(passed === undefined ? {} : { passed }), tokens: tokens() });
     if (feedback.passed) return finish('passed');
     if (turn >= maxTurns) return finish('max-turns');
@@ -161,7 +184,9 @@ export function summarizeSelfDebug(results: readonly SelfDebugResult[]): SelfDeb
   const solved = results.filter((result) => result.passed).length;
   return {
     tasks: results.length,
-    passAt: Array.from({ length: turns }, (_, index) => (results.length === 0 ? 0 : results.filter((result) => result.passAt[index] ?? result.passed).length / results.length)),
+    passAt: Array.from({ length: turns }, (_, index) =>
+      results.length === 0 ? 0 : results.filter((result) => result.passAt[index] ?? result.passed).length / results.length,
+    ),
     tokensPerSuccess: solved === 0 ? null : spent / solved,
     meanTokens: results.length === 0 ? 0 : spent / results.length,
   };

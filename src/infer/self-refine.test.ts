@@ -22,7 +22,12 @@ const tokens = (text: string, logprob: number): ScriptedLogprob[] => text.split(
 
 describe('selfRefine', () => {
   it('drafts, critiques and revises until the critique says DONE', async () => {
-    const model = await scriptedModel([{ text: 'Rivers run.' }, { text: 'Too short; add an image.' }, { text: 'Rivers run silver under the moon.' }, { text: 'DONE' }]);
+    const model = await scriptedModel([
+      { text: 'Rivers run.' },
+      { text: 'Too short; add an image.' },
+      { text: 'Rivers run silver under the moon.' },
+      { text: 'DONE' },
+    ]);
     const result = await selfRefine(model, 'Write one line about rivers.');
     expect(result).toMatchObject({ answer: 'Rivers run silver under the moon.', stopReason: 'critique-done' });
     expect(result.steps).toEqual([
@@ -34,7 +39,11 @@ describe('selfRefine', () => {
   });
 
   it('stops when the verifier passes, after showing its feedback to the critic', async () => {
-    const model = await scriptedModel([{ text: 'function add(a, b) { return a - b }' }, { text: 'It subtracts.' }, { text: 'function add(a, b) { return a + b }' }]);
+    const model = await scriptedModel([
+      { text: 'function add(a, b) { return a - b }' },
+      { text: 'It subtracts.' },
+      { text: 'function add(a, b) { return a + b }' },
+    ]);
     const result = await selfRefine(model, 'Write add(a, b).', {
       verifier: (code) => (code.includes('a + b') ? true : { score: 0, feedback: 'add(2, 2) returned 0, expected 4' }),
     });
@@ -44,11 +53,19 @@ describe('selfRefine', () => {
   });
 
   it('stops after maxRounds and at the budget', async () => {
-    const endless = await scriptedModel(Array.from({ length: 10 }, (_, index) => ({ text: index % 2 === 0 ? `draft ${index}` : 'Needs work.' })));
+    const endless = await scriptedModel(
+      Array.from({ length: 10 }, (_, index) => ({ text: index % 2 === 0 ? `draft ${index}` : 'Needs work.' })),
+    );
     expect(await selfRefine(endless, 'task', { maxRounds: 2 })).toMatchObject({ stopReason: 'max-rounds', answer: 'draft 4' });
     await server?.close();
-    const limited = await scriptedModel(Array.from({ length: 10 }, (_, index) => ({ text: index % 2 === 0 ? `draft ${index}` : 'Needs work.' })));
-    expect(await selfRefine(limited, 'task', { budget: { calls: 2 } })).toMatchObject({ stopReason: 'budget-calls', halted: 'budget-calls', answer: 'draft 0' });
+    const limited = await scriptedModel(
+      Array.from({ length: 10 }, (_, index) => ({ text: index % 2 === 0 ? `draft ${index}` : 'Needs work.' })),
+    );
+    expect(await selfRefine(limited, 'task', { budget: { calls: 2 } })).toMatchObject({
+      stopReason: 'budget-calls',
+      halted: 'budget-calls',
+      answer: 'draft 0',
+    });
   });
 
   it('revises only a low-confidence draft, reading confidence from token log-probabilities', async () => {
@@ -67,14 +84,20 @@ describe('selfRefine', () => {
 
   it('says which method and model lack log-probabilities', async () => {
     const model = await scriptedModel([{ text: 'Paris' }]);
-    await expect(selfRefine(model, 'Capital of France?', { reviseWhen: { below: 0.9 } }))
-      .rejects.toThrow(`selfRefine needs token log-probabilities, but the reply from model ${model.id} (provider compat) carried none`);
+    await expect(selfRefine(model, 'Capital of France?', { reviseWhen: { below: 0.9 } })).rejects.toThrow(
+      `selfRefine needs token log-probabilities, but the reply from model ${model.id} (provider compat) carried none`,
+    );
     await server?.close();
     server = await startScriptedLlmServer({ script: [{ text: 'Paris' }] });
-    const anthropic = createModel(resolveModel({ id: 'anthropic:claude-sonnet-4-5' }, LLM, { ANTHROPIC_API_KEY: 'test', ANTHROPIC_BASE_URL: server.anthropicBaseURL }));
-    await expect(selfRefine(anthropic, 'q', { reviseWhen: { below: 0.9 } }))
-      .rejects.toThrow('selfRefine needs token log-probabilities, but model anthropic:claude-sonnet-4-5 (provider anthropic) does not return them');
+    const anthropic = createModel(
+      resolveModel({ id: 'anthropic:claude-sonnet-4-5' }, LLM, { ANTHROPIC_API_KEY: 'test', ANTHROPIC_BASE_URL: server.anthropicBaseURL }),
+    );
+    await expect(selfRefine(anthropic, 'q', { reviseWhen: { below: 0.9 } })).rejects.toThrow(
+      'selfRefine needs token log-probabilities, but model anthropic:claude-sonnet-4-5 (provider anthropic) does not return them',
+    );
     expect(server.requests).toHaveLength(0);
-    await expect(selfRefine(anthropic, 'q', { reviseWhen: { below: 1 } })).rejects.toThrow(/reviseWhen.below must be strictly between 0 and 1/);
+    await expect(selfRefine(anthropic, 'q', { reviseWhen: { below: 1 } })).rejects.toThrow(
+      /reviseWhen.below must be strictly between 0 and 1/,
+    );
   });
 });

@@ -44,14 +44,29 @@ export function defaultCritiquePrompt(task: string, draft: string, feedback?: st
   return [
     'Review the draft answer to the task below. List concrete problems and how to fix them.',
     'If the draft needs no change, reply with a single line: DONE',
-    '', '## Task', task, '', '## Draft', draft,
+    '',
+    '## Task',
+    task,
+    '',
+    '## Draft',
+    draft,
     ...(feedback === undefined ? [] : ['', '## Checker feedback', feedback]),
   ].join('\n');
 }
 
 export function defaultRevisePrompt(task: string, draft: string, critique: string): string {
-  return ['Rewrite the draft so that it answers the task and fixes every point of the critique. Reply with the new answer only.',
-    '', '## Task', task, '', '## Draft', draft, '', '## Critique', critique].join('\n');
+  return [
+    'Rewrite the draft so that it answers the task and fixes every point of the critique. Reply with the new answer only.',
+    '',
+    '## Task',
+    task,
+    '',
+    '## Draft',
+    draft,
+    '',
+    '## Critique',
+    critique,
+  ].join('\n');
 }
 
 /**
@@ -77,7 +92,9 @@ export async function selfRefine(source: ModelSource, input: InferInput, options
     answer: steps.at(-1)?.draft ?? null,
     steps,
     stopReason,
-    ...(['budget-calls', 'budget-tokens', 'budget-cost', 'aborted', 'model-budget'].includes(stopReason) ? { halted: stopReason as HaltReason } : {}),
+    ...(['budget-calls', 'budget-tokens', 'budget-cost', 'aborted', 'model-budget'].includes(stopReason)
+      ? { halted: stopReason as HaltReason }
+      : {}),
     cost: { ...spender.cost },
   });
   const draw = (messages: ReturnType<typeof messagesFor>, purpose: string) =>
@@ -89,7 +106,13 @@ export async function selfRefine(source: ModelSource, input: InferInput, options
     const step: RefineStep = { round, draft: outcome.reply.text };
     steps.push(step);
     if (options.verifier) {
-      const checked = await verify(options.verifier, step.draft, { input: task, index: round, ...(options.signal ? { signal: options.signal } : {}) }, spender, options.passScore ?? 1);
+      const checked = await verify(
+        options.verifier,
+        step.draft,
+        { input: task, index: round, ...(options.signal ? { signal: options.signal } : {}) },
+        spender,
+        options.passScore ?? 1,
+      );
       if (!checked.ok) return finish(checked.halt);
       step.verdict = checked.verdict;
       if (checked.verdict.passed) return finish('verifier-passed');
@@ -100,10 +123,16 @@ export async function selfRefine(source: ModelSource, input: InferInput, options
       if (confidence !== undefined && confidence >= options.reviseWhen.below) return finish('confident');
     }
     if (round >= maxRounds) return finish('max-rounds');
-    const critiqued = await draw(messagesFor((options.critiquePrompt ?? defaultCritiquePrompt)(task, step.draft, step.verdict?.feedback), options.system), 'critique');
+    const critiqued = await draw(
+      messagesFor((options.critiquePrompt ?? defaultCritiquePrompt)(task, step.draft, step.verdict?.feedback), options.system),
+      'critique',
+    );
     if (!critiqued.ok) return finish(critiqued.halt);
     step.critique = critiqued.reply.text;
     if (done.test(step.critique)) return finish('critique-done');
-    outcome = await draw(messagesFor((options.revisePrompt ?? defaultRevisePrompt)(task, step.draft, step.critique), options.system), 'revise');
+    outcome = await draw(
+      messagesFor((options.revisePrompt ?? defaultRevisePrompt)(task, step.draft, step.critique), options.system),
+      'revise',
+    );
   }
 }

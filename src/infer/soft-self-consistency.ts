@@ -51,7 +51,11 @@ export function sequenceScore(logprobs: readonly TokenLogprob[], aggregate: 'mea
  * const result = await softSelfConsistency(model, 'Next shell command to list hidden files?', { samples: 4 });
  * result.answer; // the most likely command
  */
-export async function softSelfConsistency(source: ModelSource, input: InferInput, options: SoftSelfConsistencyOptions = {}): Promise<SoftSelfConsistencyResult> {
+export async function softSelfConsistency(
+  source: ModelSource,
+  input: InferInput,
+  options: SoftSelfConsistencyOptions = {},
+): Promise<SoftSelfConsistencyResult> {
   const count = options.samples ?? 5;
   checkInteger('softSelfConsistency', 'samples', count, 1);
   const extract = extractorFor(options.extract, extractText);
@@ -70,7 +74,10 @@ export async function softSelfConsistency(source: ModelSource, input: InferInput
     const { reply } = outcome;
     const answer = answerOf(reply.text, extract, normalize);
     samples.push({
-      index: samples.length, text: reply.text, usage: reply.usage, costUsd: reply.costUsd,
+      index: samples.length,
+      text: reply.text,
+      usage: reply.usage,
+      costUsd: reply.costUsd,
       score: sequenceScore(reply.logprobs ?? [], options.tokens),
       ...(answer === undefined ? {} : { answer }),
       ...(reply.logprobs === undefined ? {} : { logprobs: reply.logprobs }),
@@ -91,7 +98,10 @@ export async function softSelfConsistency(source: ModelSource, input: InferInput
   const winner = scores[0];
   return {
     answer: winner?.answer ?? null,
-    text: winner === undefined ? null : (samples.find((sample) => sample.answer === winner.answer && sample.score === winner.score)?.text ?? null),
+    text:
+      winner === undefined
+        ? null
+        : (samples.find((sample) => sample.answer === winner.answer && sample.score === winner.score)?.text ?? null),
     scores,
     samples,
     stopReason: halted ?? 'samples',

@@ -39,7 +39,9 @@ export class Spender {
     for (const field of ['calls', 'tokens', 'costUsd'] as const) {
       const value = this.budget[field];
       if (value !== undefined && !(value > 0)) {
-        throw new OuroError('option-invalid', `${method}: budget.${field} must be greater than 0 (got ${value})`, { field: `budget.${field}` });
+        throw new OuroError('option-invalid', `${method}: budget.${field} must be greater than 0 (got ${value})`, {
+          field: `budget.${field}`,
+        });
       }
     }
   }

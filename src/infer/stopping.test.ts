@@ -34,7 +34,10 @@ describe('stopping rules on hand-built streams', () => {
     expect(runOn(options, ['A', 'B', 'A', 'A', 'A', 'A', 'A', 'A', ...repeat('B', 32)])).toMatchObject({ drawn: 8, leader: 'A' });
     expect(runOn(options, alternating(40))).toMatchObject({ drawn: 40, reason: 'max-samples' });
     // N = 10 with windows of 4: the last window is 2 samples long and is checked too.
-    expect(runOn({ rule: 'esc', window: 4, maxSamples: 10 }, [...alternating(8), 'C', 'C'])).toMatchObject({ drawn: 10, reason: 'window-unanimous' });
+    expect(runOn({ rule: 'esc', window: 4, maxSamples: 10 }, [...alternating(8), 'C', 'C'])).toMatchObject({
+      drawn: 10,
+      reason: 'window-unanimous',
+    });
     // A sample with no answer breaks a window's unanimity.
     expect(runOn(options, ['A', 'A', undefined, 'A', ...repeat('A', 4)])).toMatchObject({ drawn: 8 });
   });
@@ -42,7 +45,11 @@ describe('stopping rules on hand-built streams', () => {
   it('asc (beta) stops when P(leader stays leader) first passes the threshold', () => {
     const options: StoppingOptions = { rule: 'asc', threshold: 0.95, maxSamples: 40 };
     // Unanimous k: P = 1 - 2^-(k+1); 0.9375 at k = 3, 0.96875 at k = 4.
-    expect(runOn(options, repeat('A', 40))).toMatchObject({ drawn: 4, reason: 'leader-settled', statistic: expect.closeTo(1 - 2 ** -5, 12) });
+    expect(runOn(options, repeat('A', 40))).toMatchObject({
+      drawn: 4,
+      reason: 'leader-settled',
+      statistic: expect.closeTo(1 - 2 ** -5, 12),
+    });
     // One dissent, then A's: with counts (k, 1) P = 1 - (k + 3) / 2^(k+2); 0.9375 at k = 5, 0.9648 at k = 6.
     expect(runOn(options, ['A', 'B', ...repeat('A', 38)])).toMatchObject({ drawn: 7, leader: 'A' });
     expect(runOn(options, alternating(40))).toMatchObject({ drawn: 40, reason: 'max-samples' });
@@ -65,13 +72,22 @@ describe('stopping rules on hand-built streams', () => {
     expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 0.1 }, repeat('A', 40))).toMatchObject({ drawn: 1, reason: 'easy' });
     expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40 }, repeat('A', 40), [0.95])).toMatchObject({ drawn: 1, reason: 'easy' });
     // Difficulty 0.5 (or an unknown confidence): windows of round(4 * (1 + 0.3 / 0.8)) = 6, the probe included.
-    expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 0.5 }, repeat('A', 40))).toMatchObject({ drawn: 6, reason: 'window-unanimous' });
+    expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 0.5 }, repeat('A', 40))).toMatchObject({
+      drawn: 6,
+      reason: 'window-unanimous',
+    });
     expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40 }, repeat('A', 40))).toMatchObject({ drawn: 6 });
     // Difficulty 1: windows of 8.
     expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 1 }, repeat('A', 40))).toMatchObject({ drawn: 8 });
-    expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 1 }, ['A', 'B', ...repeat('C', 38)])).toMatchObject({ drawn: 16, leader: 'C' });
+    expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 1 }, ['A', 'B', ...repeat('C', 38)])).toMatchObject({
+      drawn: 16,
+      leader: 'C',
+    });
     // Just above easy (0.25): windows of 4.
-    expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 0.25 }, ['A', 'B', 'C', 'C', ...repeat('C', 36)])).toMatchObject({ drawn: 8, leader: 'C' });
+    expect(runOn({ rule: 'dsc', window: 4, maxSamples: 40, prior: 0.25 }, ['A', 'B', 'C', 'C', ...repeat('C', 36)])).toMatchObject({
+      drawn: 8,
+      leader: 'C',
+    });
   });
 
   it('rejects options out of range, naming the option', () => {
@@ -86,7 +102,10 @@ describe('stopping rules on hand-built streams', () => {
     };
     expect(fieldOf({ rule: 'fixed', samples: 0 })).toMatchObject({ field: 'stop.samples', message: expect.stringContaining('at least 1') });
     expect(fieldOf({ rule: 'esc', window: 8, maxSamples: 4 })).toMatchObject({ field: 'stop.window' });
-    expect(fieldOf({ rule: 'asc', threshold: 1, maxSamples: 10 })).toMatchObject({ field: 'stop.threshold', message: expect.stringContaining('between 0 and 1') });
+    expect(fieldOf({ rule: 'asc', threshold: 1, maxSamples: 10 })).toMatchObject({
+      field: 'stop.threshold',
+      message: expect.stringContaining('between 0 and 1'),
+    });
     expect(fieldOf({ rule: 'asc', threshold: 0, maxSamples: 10 })).toMatchObject({ field: 'stop.threshold' });
     expect(fieldOf({ rule: 'dsc', window: 4, maxSamples: 40, prior: 2 })).toMatchObject({ field: 'stop.prior' });
   });
@@ -95,12 +114,15 @@ describe('stopping rules on hand-built streams', () => {
 describe('selfConsistency over a sampler function', () => {
   /** Serves the stream's replies in order and counts the calls. */
   function streamSampler(replies: string[]): SampleFunction & { calls: number } {
-    const sampler = Object.assign(async () => {
-      const reply = replies[sampler.calls];
-      sampler.calls += 1;
-      if (reply === undefined) throw new Error('stream exhausted');
-      return { text: reply, usage: { inputTokens: 10, outputTokens: 5 }, costUsd: 0.001 };
-    }, { calls: 0 });
+    const sampler = Object.assign(
+      async () => {
+        const reply = replies[sampler.calls];
+        sampler.calls += 1;
+        if (reply === undefined) throw new Error('stream exhausted');
+        return { text: reply, usage: { inputTokens: 10, outputTokens: 5 }, costUsd: 0.001 };
+      },
+      { calls: 0 },
+    );
     return sampler;
   }
 
@@ -115,14 +137,25 @@ describe('selfConsistency over a sampler function', () => {
     for (const [stop, expected] of cases) {
       const sampler = streamSampler(replies);
       const result = await selfConsistency(sampler, 'q', { stop });
-      expect({ rule: stop.rule, drawn: sampler.calls, samples: result.samples.length }).toEqual({ rule: stop.rule, drawn: expected, samples: expected });
-      expect(result.cost).toEqual({ calls: expected, inputTokens: 10 * expected, outputTokens: 5 * expected, costUsd: expect.closeTo(0.001 * expected, 9) });
+      expect({ rule: stop.rule, drawn: sampler.calls, samples: result.samples.length }).toEqual({
+        rule: stop.rule,
+        drawn: expected,
+        samples: expected,
+      });
+      expect(result.cost).toEqual({
+        calls: expected,
+        inputTokens: 10 * expected,
+        outputTokens: 5 * expected,
+        costUsd: expect.closeTo(0.001 * expected, 9),
+      });
       expect(result.answer).toBe(stop.rule === 'dsc' ? '3' : '5');
     }
   });
 
   it('returns no answer, with the samples, when no sample states one', async () => {
-    const result = await selfConsistency(streamSampler(['I am not sure.', 'No idea.', 'Hmm.']), 'q', { stop: { rule: 'fixed', samples: 3 } });
+    const result = await selfConsistency(streamSampler(['I am not sure.', 'No idea.', 'Hmm.']), 'q', {
+      stop: { rule: 'fixed', samples: 3 },
+    });
     expect(result).toMatchObject({ answer: null, text: null, votes: [], stopReason: 'fixed-samples' });
     expect(result.samples.map((sample) => sample.text)).toEqual(['I am not sure.', 'No idea.', 'Hmm.']);
   });
@@ -134,7 +167,10 @@ describe('selfConsistency over a sampler function', () => {
     expect(byCalls.samples).toHaveLength(3);
     const byTokens = await selfConsistency(streamSampler(replies), 'q', { stop: { rule: 'fixed', samples: 20 }, budget: { tokens: 40 } });
     expect(byTokens.samples).toHaveLength(3); // 15 tokens a call: 45 >= 40 after the third
-    const byMoney = await selfConsistency(streamSampler(replies), 'q', { stop: { rule: 'fixed', samples: 20 }, budget: { costUsd: 0.0045 } });
+    const byMoney = await selfConsistency(streamSampler(replies), 'q', {
+      stop: { rule: 'fixed', samples: 20 },
+      budget: { costUsd: 0.0045 },
+    });
     expect(byMoney.samples).toHaveLength(5);
     const controller = new AbortController();
     let calls = 0;

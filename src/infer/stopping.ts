@@ -68,8 +68,18 @@ function look(state: RuleState): Pick<StopCheck, 'samples' | 'leader' | 'leaderV
   };
 }
 
-const draw = (base: ReturnType<typeof look>, count: number, extra: Partial<StopCheck> = {}): StopCheck => ({ ...base, ...extra, decision: 'draw', draw: count });
-const stop = (base: ReturnType<typeof look>, reason: string, extra: Partial<StopCheck> = {}): StopCheck => ({ ...base, ...extra, decision: 'stop', reason });
+const draw = (base: ReturnType<typeof look>, count: number, extra: Partial<StopCheck> = {}): StopCheck => ({
+  ...base,
+  ...extra,
+  decision: 'draw',
+  draw: count,
+});
+const stop = (base: ReturnType<typeof look>, reason: string, extra: Partial<StopCheck> = {}): StopCheck => ({
+  ...base,
+  ...extra,
+  decision: 'stop',
+  reason,
+});
 
 /** True when the last `size` answers exist and are all the same. */
 function unanimous(answers: ReadonlyArray<string | undefined>, size: number): boolean {
@@ -102,8 +112,10 @@ export function stoppingRule(options: StoppingOptions): StoppingRule {
       checkInteger(METHOD, 'stop.samples', options.samples, 1);
       const { samples } = options;
       return {
-        name: 'fixed', maxSamples: samples,
-        check: (state) => (state.answers.length >= samples ? stop(look(state), 'fixed-samples') : draw(look(state), samples - state.answers.length)),
+        name: 'fixed',
+        maxSamples: samples,
+        check: (state) =>
+          state.answers.length >= samples ? stop(look(state), 'fixed-samples') : draw(look(state), samples - state.answers.length),
       };
     }
     case 'esc': {
@@ -131,16 +143,24 @@ function ascRule(options: Extract<StoppingOptions, { rule: 'asc' }>): StoppingRu
   const { threshold, maxSamples } = options;
   const model = options.model ?? 'beta';
   return {
-    name: 'asc', maxSamples,
+    name: 'asc',
+    maxSamples,
     check: (state) => {
       const base = look(state);
       if (base.leader === undefined) {
-        return state.answers.length >= maxSamples ? stop(base, 'max-samples') : draw(base, Math.min(step, maxSamples - state.answers.length));
+        return state.answers.length >= maxSamples
+          ? stop(base, 'max-samples')
+          : draw(base, Math.min(step, maxSamples - state.answers.length));
       }
       // A fresh generator per look, seeded by the look's size: the decision depends on the answers only.
-      const probability = model === 'beta'
-        ? betaLeaderProbability(base.leaderVotes, base.runnerUpVotes)
-        : dirichletLeaderProbability(tally(state.answers).map((count) => count.votes), draws, Rng.fromSeed((options.seed ?? 0) * 65_537 + state.answers.length));
+      const probability =
+        model === 'beta'
+          ? betaLeaderProbability(base.leaderVotes, base.runnerUpVotes)
+          : dirichletLeaderProbability(
+              tally(state.answers).map((count) => count.votes),
+              draws,
+              Rng.fromSeed((options.seed ?? 0) * 65_537 + state.answers.length),
+            );
       if (probability > threshold) return stop(base, 'leader-settled', { statistic: probability });
       if (state.answers.length >= maxSamples) return stop(base, 'max-samples', { statistic: probability });
       return draw(base, Math.min(step, maxSamples - state.answers.length), { statistic: probability });
@@ -153,14 +173,19 @@ function dscRule(options: Extract<StoppingOptions, { rule: 'dsc' }>): StoppingRu
   checkInteger(METHOD, 'stop.window', options.window, 1, options.maxSamples);
   const easyAtMost = options.easyAtMost ?? 0.2;
   if (!(easyAtMost >= 0 && easyAtMost < 1)) {
-    throw new OuroError('option-invalid', `${METHOD}: stop.easyAtMost must be at least 0 and below 1 (got ${easyAtMost})`, { field: 'stop.easyAtMost' });
+    throw new OuroError('option-invalid', `${METHOD}: stop.easyAtMost must be at least 0 and below 1 (got ${easyAtMost})`, {
+      field: 'stop.easyAtMost',
+    });
   }
   if (options.prior !== undefined && !(options.prior >= 0 && options.prior <= 1)) {
-    throw new OuroError('option-invalid', `${METHOD}: stop.prior must be a difficulty from 0 (easy) to 1 (hard) (got ${options.prior})`, { field: 'stop.prior' });
+    throw new OuroError('option-invalid', `${METHOD}: stop.prior must be a difficulty from 0 (easy) to 1 (hard) (got ${options.prior})`, {
+      field: 'stop.prior',
+    });
   }
   const { window, maxSamples, prior } = options;
   return {
-    name: 'dsc', maxSamples,
+    name: 'dsc',
+    maxSamples,
     check: (state) => {
       const base = look(state);
       if (state.answers.length === 0) return draw(base, 1);

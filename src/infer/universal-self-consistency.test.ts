@@ -25,7 +25,10 @@ const RESPONSES = [
 
 describe('universalSelfConsistency', () => {
   it('draws N free-form responses and returns the one the model names as most consistent', async () => {
-    const model = await scriptedModel([...RESPONSES.map((text) => ({ text })), { text: 'The most consistent response is Response 2, since two of three agree.' }]);
+    const model = await scriptedModel([
+      ...RESPONSES.map((text) => ({ text })),
+      { text: 'The most consistent response is Response 2, since two of three agree.' },
+    ]);
     const result = await universalSelfConsistency(model, 'What is the bug?', { samples: 3, temperature: 0.9 });
     expect(result).toMatchObject({ answer: RESPONSES[1], chosen: 1, stopReason: 'selected', selection: { parsed: true } });
     expect(result.samples.map((sample) => sample.text)).toEqual(RESPONSES);
@@ -33,7 +36,8 @@ describe('universalSelfConsistency', () => {
     // The selection prompt shows every response, numbered, and runs at temperature 0.
     const selection = server?.requests[3];
     expect(selection?.temperature).toBe(0);
-    for (const [index, response] of RESPONSES.entries()) expect(selection?.messages[0]?.content).toContain(`## Response ${index + 1}\n${response}`);
+    for (const [index, response] of RESPONSES.entries())
+      expect(selection?.messages[0]?.content).toContain(`## Response ${index + 1}\n${response}`);
   });
 
   it('falls back to the first response when the pick cannot be read, and says so', async () => {

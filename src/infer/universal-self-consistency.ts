@@ -27,7 +27,10 @@ export interface UniversalSelfConsistencyResult {
 export function defaultSelectionPrompt(task: string, responses: string[]): string {
   return [
     'I have generated the following responses to the task below.',
-    '', '## Task', task, '',
+    '',
+    '## Task',
+    task,
+    '',
     ...responses.flatMap((response, index) => [`## Response ${index + 1}`, response, '']),
     'Evaluate these responses. Select the most consistent response based on majority consensus.',
     `Start your answer with "The most consistent response is Response X" (X from 1 to ${responses.length}).`,
@@ -69,7 +72,11 @@ export async function universalSelfConsistency(
     const { reply } = outcome;
     samples.push({ index: samples.length, text: reply.text, usage: reply.usage, costUsd: reply.costUsd });
   }
-  const finish = (chosen: number | null, stopReason: UniversalSelfConsistencyResult['stopReason'], selection?: { reply: string; parsed: boolean }) => ({
+  const finish = (
+    chosen: number | null,
+    stopReason: UniversalSelfConsistencyResult['stopReason'],
+    selection?: { reply: string; parsed: boolean },
+  ) => ({
     answer: chosen === null ? null : (samples[chosen]?.text ?? null),
     chosen,
     samples,
@@ -81,9 +88,15 @@ export async function universalSelfConsistency(
   if (samples.length === 0) return finish(null, 'single-sample');
   if (samples.length === 1) return finish(0, 'single-sample');
 
-  const prompt = (options.selectionPrompt ?? defaultSelectionPrompt)(inputText(input), samples.map((sample) => sample.text));
+  const prompt = (options.selectionPrompt ?? defaultSelectionPrompt)(
+    inputText(input),
+    samples.map((sample) => sample.text),
+  );
   // The pick is a judgement, not a sample: it runs at temperature 0, after any halt it cannot run.
-  const outcome = halted === undefined ? await spender.call({ messages: messagesFor(prompt, options.system), purpose: 'select', temperature: 0 }) : undefined;
+  const outcome =
+    halted === undefined
+      ? await spender.call({ messages: messagesFor(prompt, options.system), purpose: 'select', temperature: 0 })
+      : undefined;
   if (outcome === undefined || !outcome.ok) {
     if (outcome && !outcome.ok) halted = outcome.halt;
     return finish(0, 'unparsed');

@@ -24,7 +24,10 @@ export interface VerifyContext {
   signal?: AbortSignal;
 }
 
-export type VerifyFunction = (candidate: string, context: VerifyContext) => number | boolean | Verdict | Promise<number | boolean | Verdict>;
+export type VerifyFunction = (
+  candidate: string,
+  context: VerifyContext,
+) => number | boolean | Verdict | Promise<number | boolean | Verdict>;
 
 export interface EvaluatorLike {
   evaluate(candidate: string, context: VerifyContext): EvaluationResult | Promise<EvaluationResult>;
@@ -62,7 +65,13 @@ export function inputText(input: InferInput): string {
 export function judgePrompt(judge: LlmJudge, input: string, candidate: string): string {
   return [
     `You are grading a response. ${judge.rubric}`,
-    '', '## Task', input, '', '## Response', candidate, '',
+    '',
+    '## Task',
+    input,
+    '',
+    '## Response',
+    candidate,
+    '',
     `Briefly say what is right and wrong, then end with a line "Score: N", N from 0 to ${judge.scale}.`,
   ].join('\n');
 }
@@ -82,10 +91,19 @@ function isJudge(verifier: Verifier): verifier is LlmJudge {
 export type VerifyOutcome = { ok: true; verdict: Verdict } | { ok: false; halt: HaltReason };
 
 /** Runs any kind of verifier on one candidate; `passScore` decides `passed` when the verifier does not. */
-export async function verify(verifier: Verifier, candidate: string, context: VerifyContext, spender: Spender, passScore: number): Promise<VerifyOutcome> {
+export async function verify(
+  verifier: Verifier,
+  candidate: string,
+  context: VerifyContext,
+  spender: Spender,
+  passScore: number,
+): Promise<VerifyOutcome> {
   let verdict: Verdict;
   if (isJudge(verifier)) {
-    const outcome = await spender.call({ messages: messagesFor(judgePrompt(verifier, context.input, candidate)), purpose: 'judge', temperature: 0 }, verifier.model);
+    const outcome = await spender.call(
+      { messages: messagesFor(judgePrompt(verifier, context.input, candidate)), purpose: 'judge', temperature: 0 },
+      verifier.model,
+    );
     if (!outcome.ok) return outcome;
     const score = parseJudgeScore(outcome.reply.text, verifier.scale);
     verdict = { score: score ?? 0, feedback: outcome.reply.text };

@@ -10,7 +10,14 @@ import {
   type TokenUsage,
 } from '../core/model.ts';
 import { costOf } from './prices.ts';
-import { languageModel, logprobOptions, logprobsFromMetadata, providerReturnsLogprobs, requireKey, type FetchFunction } from './providers.ts';
+import {
+  languageModel,
+  logprobOptions,
+  logprobsFromMetadata,
+  providerReturnsLogprobs,
+  requireKey,
+  type FetchFunction,
+} from './providers.ts';
 import { attemptFailure, classifyFailure, retryDelay, type AttemptFailure, type RetryOptions } from './retry.ts';
 import { baseUrlOf, type ResolvedModel } from './spec.ts';
 
@@ -110,7 +117,12 @@ export function createModel(resolved: ResolvedModel, options: ModelOptions = {})
         const { text, finishReason, usage, logprobs } = outcome;
         const latencyMs = record({ reply: text, finishReason, usage, ...(logprobs === undefined ? {} : { logprobs }) });
         return {
-          text, finishReason, usage, costUsd: costOf(usage, resolved.price), latencyMs, model: resolved.id,
+          text,
+          finishReason,
+          usage,
+          costUsd: costOf(usage, resolved.price),
+          latencyMs,
+          model: resolved.id,
           ...(logprobs === undefined ? {} : { logprobs }),
         };
       }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { LlmExchange } from '../core/model.ts';
 import { Ledger } from './ledger.ts';
 
-function exchange(model: string, operator: string, inputTokens: number, outputTokens: number, costUsd: number, failed = false): LlmExchange {
+function exchange(
+  model: string,
+  operator: string,
+  inputTokens: number,
+  outputTokens: number,
+  costUsd: number,
+  failed = false,
+): LlmExchange {
   return {
     model,
     operator,

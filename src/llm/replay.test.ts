@@ -12,7 +12,10 @@ const ASK: CompletionRequest = { operator: 'rewrite', messages: [{ role: 'user',
 const OTHER: CompletionRequest = { operator: 'diff', messages: [{ role: 'user', content: 'Write a diff.' }], maxOutputTokens: 32 };
 
 async function failure(promise: Promise<unknown>): Promise<ModelCallError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(ModelCallError);
   return error as ModelCallError;
 }
@@ -32,7 +35,12 @@ async function session(model: ModelHandle): Promise<string[]> {
 
 async function recordRun(): Promise<{ id: string; exchanges: LlmExchange[]; outcomes: string[] }> {
   const server = await startScriptedLlmServer({
-    script: [{ text: 'first answer' }, { status: 400, text: 'refused' }, { text: 'second answer', finishReason: 'length' }, { text: 'a diff' }],
+    script: [
+      { text: 'first answer' },
+      { status: 400, text: 'refused' },
+      { text: 'second answer', finishReason: 'length' },
+      { text: 'a diff' },
+    ],
   });
   try {
     const resolved = resolveModel({ id: `compat:${server.compatBaseURL}#scripted`, price: { input: 3, output: 6 } }, LLM, {});

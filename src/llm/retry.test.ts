@@ -5,7 +5,13 @@ import { classifyFailure, retryAfterMs, retryDelay, type AttemptFailure } from '
 const STATE = { aborted: false, timedOut: false, timeoutMs: 1000 };
 
 function httpError(statusCode: number | undefined, responseHeaders?: Record<string, string>): APICallError {
-  return new APICallError({ message: 'boom', url: 'http://127.0.0.1/v1/chat/completions', requestBodyValues: {}, statusCode, responseHeaders });
+  return new APICallError({
+    message: 'boom',
+    url: 'http://127.0.0.1/v1/chat/completions',
+    requestBodyValues: {},
+    statusCode,
+    responseHeaders,
+  });
 }
 
 describe('classifyFailure', () => {
@@ -19,7 +25,10 @@ describe('classifyFailure', () => {
     expect(classifyFailure(refused, STATE)).toMatchObject({ kind: 'network', detail: 'connect ECONNREFUSED', isRetryable: true });
     expect(classifyFailure(new Error('odd'), STATE)).toMatchObject({ kind: 'bad-reply', isRetryable: false });
     expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true })).toMatchObject({ kind: 'timeout', isRetryable: true });
-    expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true, aborted: true })).toMatchObject({ kind: 'aborted', isRetryable: false });
+    expect(classifyFailure(new Error('odd'), { ...STATE, timedOut: true, aborted: true })).toMatchObject({
+      kind: 'aborted',
+      isRetryable: false,
+    });
   });
 
   it('carries the retry-after of an HTTP error', () => {

@@ -21,7 +21,10 @@ async function echoServer(): Promise<string> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ModelCallError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(ModelCallError);
   return error as ModelCallError;
 }
@@ -46,7 +49,7 @@ describe('openRunModels', () => {
     expect(models.ledger.totals()).toMatchObject({ calls: 2, tokens: 400 });
   });
 
-  it('books the prior exchanges first, so that a resumed run\'s budget counts them', async () => {
+  it("books the prior exchanges first, so that a resumed run's budget counts them", async () => {
     const id = await echoServer();
     const first: LlmExchange[] = [];
     const before = await openRunModels({ configs: [{ id }], llm: LLM, budget: {}, record: (exchange) => first.push(exchange), env: {} });
@@ -62,11 +65,19 @@ describe('openRunModels', () => {
   });
 
   it('records every exchange as it ends, failures included, tagged with the proposal it was bound to', async () => {
-    server = await startScriptedLlmServer({ script: [{ text: 'fine', usage: USAGE }, { status: 400, text: 'refused' }, { text: 'again', usage: USAGE }] });
+    server = await startScriptedLlmServer({
+      script: [
+        { text: 'fine', usage: USAGE },
+        { status: 400, text: 'refused' },
+        { text: 'again', usage: USAGE },
+      ],
+    });
     const id = `compat:${server.compatBaseURL}#scripted`;
     const recorded: LlmExchange[] = [];
     const models = await openRunModels({
-      configs: [{ id, price: { input: 1_000, output: 2_000 } }], llm: LLM, budget: { costUsd: 10 },
+      configs: [{ id, price: { input: 1_000, output: 2_000 } }],
+      llm: LLM,
+      budget: { costUsd: 10 },
       record: (exchange) => {
         // The ledger books an exchange after it is stored: it has not seen this one yet.
         expect(models.ledger.totals().calls).toBe(recorded.length);
@@ -79,7 +90,9 @@ describe('openRunModels', () => {
     await failure(handle.complete(ask('b')));
     await handleOf(models.handles, id).complete(ask('c'));
     expect(recorded.map((exchange) => [exchange.proposal, exchange.reply, exchange.error?.kind])).toEqual([
-      ['p7', 'fine', undefined], ['p7', null, 'http'], [undefined, 'again', undefined],
+      ['p7', 'fine', undefined],
+      ['p7', null, 'http'],
+      [undefined, 'again', undefined],
     ]);
     // 100 tokens in at $1,000 and 100 out at $2,000 per million.
     expect(spentUsd()).toBeCloseTo(0.3, 10);
@@ -99,7 +112,14 @@ describe('openRunModels', () => {
     server = undefined;
 
     const served: LlmExchange[] = [];
-    const replay = await openRunModels({ configs: [{ id }], llm: LLM, budget: { tokens: 1_000 }, replay: recorded, record: (exchange) => served.push(exchange), env: {} });
+    const replay = await openRunModels({
+      configs: [{ id }],
+      llm: LLM,
+      budget: { tokens: 1_000 },
+      replay: recorded,
+      record: (exchange) => served.push(exchange),
+      env: {},
+    });
     const model = handleOf(replay.handles, id);
     expect(model.maxOutputTokens).toBe(64);
     expect((await model.complete(ask('one'))).text).toBe('re: one');
@@ -115,16 +135,20 @@ describe('openRunModels', () => {
     const id = await echoServer();
     await server!.close();
     server = undefined;
-    const error = await openRunModels({ configs: [{ id }], llm: LLM, budget: {}, env: {} }).then(() => undefined, (caught: unknown) => caught);
+    const error = await openRunModels({ configs: [{ id }], llm: LLM, budget: {}, env: {} }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'model-unreachable', message: expect.stringContaining(`no answer from this model:\n  ${id}: `) });
     const offline = await openRunModels({ configs: [{ id }], llm: LLM, budget: {}, replay: [], env: {} });
     expect(offline.ids).toEqual([id]);
   });
 
-  it('takes --model values over the config, keeping the config\'s settings for a model it lists', () => {
+  it("takes --model values over the config, keeping the config's settings for a model it lists", () => {
     const config = [{ id: 'openai:gpt-4.1-mini', temperature: 0.2 }, { id: 'openai:gpt-4.1' }];
     expect(modelConfigs(config, ['openai:gpt-4.1-mini', 'compat:http://127.0.0.1:1/v1#x'])).toEqual([
-      { id: 'openai:gpt-4.1-mini', temperature: 0.2 }, { id: 'compat:http://127.0.0.1:1/v1#x' },
+      { id: 'openai:gpt-4.1-mini', temperature: 0.2 },
+      { id: 'compat:http://127.0.0.1:1/v1#x' },
     ]);
     expect(modelConfigs(config, [])).toEqual(config);
     expect(modelConfigs(undefined, undefined)).toEqual([]);

@@ -122,26 +122,33 @@ export async function openRunModels(options: RunModelsOptions): Promise<RunModel
   let notices: string[] = [];
   if (options.replay) {
     const replay = createReplayModels(options.replay, { onExchange: book, admit });
-    handles = new Map(resolved.map((model) => {
-      // The window and reply cap the recorded run had, so that the same prompts are built.
-      const recorded = replay(model.id, model.contextWindow);
-      const handle: ModelHandle = {
-        ...recorded,
-        maxOutputTokens: model.maxOutputTokens,
-        async complete(request) {
-          try {
-            return await recorded.complete(request);
-          } catch (error) {
-            if (error instanceof ModelCallError && error.kind === 'replay-missing') misses += 1;
-            throw error;
-          }
-        },
-      };
-      return [model.id, handle];
-    }));
+    handles = new Map(
+      resolved.map((model) => {
+        // The window and reply cap the recorded run had, so that the same prompts are built.
+        const recorded = replay(model.id, model.contextWindow);
+        const handle: ModelHandle = {
+          ...recorded,
+          maxOutputTokens: model.maxOutputTokens,
+          async complete(request) {
+            try {
+              return await recorded.complete(request);
+            } catch (error) {
+              if (error instanceof ModelCallError && error.kind === 'replay-missing') misses += 1;
+              throw error;
+            }
+          },
+        };
+        return [model.id, handle];
+      }),
+    );
   } else {
     if (options.probe !== false) await ensureReachable(resolved);
-    handles = new Map(resolved.map((model) => [model.id, createModel(model, { admit, onExchange: book, ...(options.fetch ? { fetch: options.fetch } : {}) })]));
+    handles = new Map(
+      resolved.map((model) => [
+        model.id,
+        createModel(model, { admit, onExchange: book, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+      ]),
+    );
     const unpriced = resolved.filter((model) => !model.priceKnown && !model.id.startsWith('compat:')).map((model) => model.id);
     if (budget.costUsd !== undefined && unpriced.length > 0) {
       notices = [`no price known for ${unpriced.join(', ')}: the money budget counts its calls as free; give a price in llm.prices`];
@@ -174,9 +181,16 @@ async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> 
   );
 }
 
-function bindModel(handles: ReadonlyMap<string, ModelHandle>, id: string, proposal: string): { handle: ModelHandle; spentUsd: () => number } {
+function bindModel(
+  handles: ReadonlyMap<string, ModelHandle>,
+  id: string,
+  proposal: string,
+): { handle: ModelHandle; spentUsd: () => number } {
   const model = handles.get(id);
-  if (!model) throw new OuroError('option-invalid', `model ${id} is not set up for this run (it has ${[...handles.keys()].join(', ') || 'none'})`, { field: 'models' });
+  if (!model)
+    throw new OuroError('option-invalid', `model ${id} is not set up for this run (it has ${[...handles.keys()].join(', ') || 'none'})`, {
+      field: 'models',
+    });
   let spent = 0;
   const handle: ModelHandle = {
     id: model.id,

@@ -75,7 +75,11 @@ describe('resolveModel', () => {
   it('prefers the model config, then llm.prices, over the built-in table', () => {
     const config = { id: 'anthropic:claude-sonnet-4-5', apiKeyEnv: 'MY_KEY', contextWindow: 50_000, maxOutputTokens: 99, temperature: 0.2 };
     const withPrices = { ...LLM, prices: { 'anthropic:claude-sonnet-4-5': { input: 1, output: 1 } } };
-    const resolved = resolveModel(config, withPrices, { MY_KEY: 'k', ANTHROPIC_API_KEY: 'other', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/v1/' });
+    const resolved = resolveModel(config, withPrices, {
+      MY_KEY: 'k',
+      ANTHROPIC_API_KEY: 'other',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/v1/',
+    });
     expect(resolved).toMatchObject({ apiKey: 'k', apiKeyEnv: 'MY_KEY', contextWindow: 50_000, maxOutputTokens: 99, temperature: 0.2 });
     expect(resolved.price).toEqual({ input: 1, output: 1 });
     expect(resolved.spec.baseURL).toBe('http://127.0.0.1:9/v1');

@@ -91,7 +91,8 @@ describe('statsLessons', () => {
     const alone = outcomes.filter((outcome) => outcome.operator === 'perturb-number');
     const { tries, improved } = counts(alone, 'perturb-number');
     expect(statsLessons(alone, { max: 5 })).toContain(
-      `perturb-number improved its parent in ${percent(improved, tries)} of tries (${improved}/${tries})`);
+      `perturb-number improved its parent in ${percent(improved, tries)} of tries (${improved}/${tries})`,
+    );
   });
 
   it('names the operator that mostly errors, with its failure rate and the common error', () => {
@@ -112,7 +113,12 @@ describe('statsLessons', () => {
 
   it('names a place that breaks the program more than its operators usually do', () => {
     const fragile: Outcome[] = Array.from({ length: 12 }, () => ({
-      operator: 'swap-operator', description: 'swap-operator * -> / at pack.js:40', diff: '', parentScore: 0.8, status: 'error', error: 'RangeError: too many circles',
+      operator: 'swap-operator',
+      description: 'swap-operator * -> / at pack.js:40',
+      diff: '',
+      parentScore: 0.8,
+      status: 'error',
+      error: 'RangeError: too many circles',
     }));
     const lessons = statsLessons([...outcomes, ...fragile], { max: 10 });
     expect(lessons).toContain('Changes at pack.js:40 (12/12 failed) break the program more than elsewhere: RangeError: too many circles');
@@ -139,7 +145,12 @@ describe('statsLessons', () => {
 
   it('makes no rate claim about an operator tried only a few times', () => {
     const rare: Outcome[] = Array.from({ length: 4 }, (_, index) => ({
-      operator: 'llm-rewrite', description: `rewrite ${index}`, diff: '', parentScore: 0.5, score: 0.9, status: 'ok',
+      operator: 'llm-rewrite',
+      description: `rewrite ${index}`,
+      diff: '',
+      parentScore: 0.5,
+      score: 0.9,
+      status: 'ok',
     }));
     const lessons = statsLessons([...outcomes, ...rare], { max: 10 });
     expect(lessons.some((line) => line.startsWith('llm-rewrite improved'))).toBe(false);
@@ -147,12 +158,15 @@ describe('statsLessons', () => {
 
   it('says when nothing improves', () => {
     const flat = outcomes.map((outcome) => ({ ...outcome, ...(outcome.status === 'ok' ? { score: 0 } : {}) }));
-    expect(statsLessons(flat, { max: 1 })[0]).toBe(`None of the last ${flat.length} changes improved its parent; try bolder or different kinds of change`);
+    expect(statsLessons(flat, { max: 1 })[0]).toBe(
+      `None of the last ${flat.length} changes improved its parent; try bolder or different kinds of change`,
+    );
   });
 
   it('reports one cause shared by several operators', () => {
     const broken = generate(3, 120).map((outcome, index) =>
-      index % 2 === 0 ? { ...outcome, status: 'error' as const, error: `TypeError: cannot read ${index}`, score: undefined } : outcome);
+      index % 2 === 0 ? { ...outcome, status: 'error' as const, error: `TypeError: cannot read ${index}`, score: undefined } : outcome,
+    );
     const lesson = statsLessons(broken, { max: 10 }).find((line) => line.includes('share one cause'));
     expect(lesson).toMatch(/^60 of \d+ failures, from 4 operators, share one cause: TypeError: cannot read \d+$/);
   });
@@ -181,7 +195,9 @@ describe('llmLessons', () => {
   const outcomes = generate(5);
 
   it('reads a bulleted list and ignores the prose around it', async () => {
-    const { model } = scripted('Here is what I learned:\n\n- **Lower** the gap constant at pack.js:12\n* Avoid deleting declarations\n  that later lines read\n\nGood luck!');
+    const { model } = scripted(
+      'Here is what I learned:\n\n- **Lower** the gap constant at pack.js:12\n* Avoid deleting declarations\n  that later lines read\n\nGood luck!',
+    );
     expect(await llmLessons(model, outcomes, [], { max: 3 })).toEqual({
       lessons: ['Lower the gap constant at pack.js:12', 'Avoid deleting declarations that later lines read'],
     });
@@ -224,7 +240,11 @@ describe('llmLessons', () => {
     const controller = new AbortController();
     const { model, requests } = scripted('- ok');
     const previous = ['Lower the gap constant', 'Avoid swapping comparisons'];
-    await llmLessons(model, outcomes, previous, { max: 2, signal: controller.signal, description: 'Pack 26 circles in a unit square; score is the sum of radii.' });
+    await llmLessons(model, outcomes, previous, {
+      max: 2,
+      signal: controller.signal,
+      description: 'Pack 26 circles in a unit square; score is the sum of radii.',
+    });
     expect(requests).toHaveLength(1);
     const request = requests[0] as CompletionRequest;
     expect(request.operator).toBe('lessons');

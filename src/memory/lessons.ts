@@ -5,5 +5,12 @@
  */
 export type { Outcome } from './outcome.ts';
 export { statsLessons, type StatsLessonsOptions } from './stats-lessons.ts';
-export { llmLessons, lessonsPrompt, parseLessonList, LESSONS_OPERATOR, type LlmLessonsOptions, type LlmLessonsResult } from './llm-lessons.ts';
+export {
+  llmLessons,
+  lessonsPrompt,
+  parseLessonList,
+  LESSONS_OPERATOR,
+  type LlmLessonsOptions,
+  type LlmLessonsResult,
+} from './llm-lessons.ts';
 export { formatLessons } from './format.ts';

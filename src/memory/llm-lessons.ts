@@ -1,16 +1,6 @@
 import { ModelCallError, type ChatMessage, type ModelHandle } from '../core/model.ts';
 import { formatLessons } from './format.ts';
-import {
-  formatScore,
-  gainOf,
-  isImprovement,
-  percent,
-  shorten,
-  tallyAll,
-  tallyBy,
-  topFailures,
-  type Outcome,
-} from './outcome.ts';
+import { formatScore, gainOf, isImprovement, percent, shorten, tallyAll, tallyBy, topFailures, type Outcome } from './outcome.ts';
 
 export interface LlmLessonsOptions {
   /** At most this many lessons are kept from the reply. */
@@ -116,7 +106,9 @@ export function digest(outcomes: readonly Outcome[]): string {
   ];
   const byOperator = tallyBy(outcomes, (outcome) => (outcome.model ? `${outcome.operator} (${outcome.model})` : outcome.operator));
   for (const [name, tally] of byOperator) {
-    lines.push(`- ${name}: ${tally.total} tries, ${tally.improved} improved (${percent(tally.improved, tally.compared)}), ${tally.failed} failed (${percent(tally.failed, tally.total)})`);
+    lines.push(
+      `- ${name}: ${tally.total} tries, ${tally.improved} improved (${percent(tally.improved, tally.compared)}), ${tally.failed} failed (${percent(tally.failed, tally.total)})`,
+    );
   }
   const causes = topFailures(all, FAILURE_CAUSES);
   if (causes.length > 0) {

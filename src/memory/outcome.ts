@@ -59,7 +59,11 @@ export function isImprovement(outcome: Outcome): boolean {
  */
 export function failureCause(outcome: Outcome): { key: string; label: string } | undefined {
   if (outcome.status === 'ok') return undefined;
-  const line = (outcome.error ?? '').split('\n').map((part) => part.trim()).find((part) => part !== '') ?? '';
+  const line =
+    (outcome.error ?? '')
+      .split('\n')
+      .map((part) => part.trim())
+      .find((part) => part !== '') ?? '';
   const text = shorten(line.replace(/\s+/g, ' '), 60);
   const label = text === '' ? outcome.status : outcome.status === 'error' ? text : `${outcome.status}: ${text}`;
   return { key: label.toLowerCase().replace(/\d+(?:\.\d+)?/g, '#'), label };

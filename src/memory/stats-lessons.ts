@@ -80,10 +80,12 @@ function rate(part: number, whole: number): number {
 
 function stalled(all: Tally): Finding[] {
   if (all.improved > 0 || all.compared < 2 * MIN_TRIES) return [];
-  return [{
-    text: `None of the last ${all.compared} changes improved its parent; try bolder or different kinds of change`,
-    weight: all.compared / 4,
-  }];
+  return [
+    {
+      text: `None of the last ${all.compared} changes improved its parent; try bolder or different kinds of change`,
+      weight: all.compared / 4,
+    },
+  ];
 }
 
 /** A group of outcomes (a kind of change, a place) with what its operators' own rates predict. */
@@ -101,7 +103,8 @@ interface Group {
  */
 function grouped(outcomes: readonly Outcome[], keyOf: (outcome: Outcome) => string | undefined, byOperator: Map<string, Tally>): Group[] {
   const groups = new Map<string, Group>();
-  for (const [key, tally] of tallyBy(outcomes, keyOf)) groups.set(key, { key, tally, expectedHits: 0, expectedFailures: 0, operators: new Set() });
+  for (const [key, tally] of tallyBy(outcomes, keyOf))
+    groups.set(key, { key, tally, expectedHits: 0, expectedFailures: 0, operators: new Set() });
   for (const outcome of outcomes) {
     const key = keyOf(outcome);
     const group = key === undefined ? undefined : groups.get(key);
@@ -130,9 +133,10 @@ function operatorFindings(byOperator: Map<string, Tally>, all: Tally): Finding[]
       });
     }
     if (tally.compared >= 2 * MIN_TRIES && tally.improved < (baseline * tally.compared) / 3 && -excess >= MIN_EXCESS) {
-      const text = tally.improved === 0
-        ? `${operator} never improved its parent in ${tally.compared} tries (${overall} overall)`
-        : `${operator} rarely helps: improved its parent in ${tally.improved} of ${tally.compared} tries, against ${overall} overall`;
+      const text =
+        tally.improved === 0
+          ? `${operator} never improved its parent in ${tally.compared} tries (${overall} overall)`
+          : `${operator} rarely helps: improved its parent in ${tally.improved} of ${tally.compared} tries, against ${overall} overall`;
       findings.push({ text, weight: -excess });
     }
     const failures = rate(tally.failed, tally.total);
@@ -151,11 +155,15 @@ function operatorFindings(byOperator: Map<string, Tally>, all: Tally): Finding[]
 
 function kindFindings(outcomes: readonly Outcome[], byOperator: Map<string, Tally>): Finding[] {
   const labels = new Map<string, string>();
-  const groups = grouped(outcomes, (outcome) => {
-    const kind = changeKind(outcome.description);
-    if (kind) labels.set(kind.key, kind.label);
-    return kind?.key;
-  }, byOperator);
+  const groups = grouped(
+    outcomes,
+    (outcome) => {
+      const kind = changeKind(outcome.description);
+      if (kind) labels.set(kind.key, kind.label);
+      return kind?.key;
+    },
+    byOperator,
+  );
   const findings: Finding[] = [];
   for (const { key, tally, expectedHits, operators } of groups) {
     const excess = tally.improved - expectedHits;
@@ -190,7 +198,9 @@ function siteFindings(outcomes: readonly Outcome[], byOperator: Map<string, Tall
 
   const failing = groups
     .map((group) => ({ ...group, excess: group.tally.failed - group.expectedFailures }))
-    .filter(({ tally, excess }) => tally.total >= MIN_SITE_TRIES && rate(tally.failed, tally.total) >= SITE_FAILURE_RATE && excess >= MIN_EXCESS)
+    .filter(
+      ({ tally, excess }) => tally.total >= MIN_SITE_TRIES && rate(tally.failed, tally.total) >= SITE_FAILURE_RATE && excess >= MIN_EXCESS,
+    )
     .sort((a, b) => b.excess - a.excess || compareText(a.key, b.key))
     .slice(0, 3);
   const first = failing[0];
@@ -209,15 +219,15 @@ function siteFindings(outcomes: readonly Outcome[], byOperator: Map<string, Tall
 function sharedFailure(byOperator: Map<string, Tally>, all: Tally): Finding[] {
   const [cause] = topFailures(all, 1);
   if (!cause || cause.count < MIN_TRIES || rate(all.failed, all.total) < FAILURE_RATE) return [];
-  const operators = [...byOperator.values()]
-    .map((tally) => tally.failures.get(cause.key)?.count ?? 0)
-    .filter((count) => count > 0);
+  const operators = [...byOperator.values()].map((tally) => tally.failures.get(cause.key)?.count ?? 0).filter((count) => count > 0);
   const largest = Math.max(...operators);
   if (operators.length < 2 || largest > 0.7 * cause.count) return [];
-  return [{
-    text: `${cause.count} of ${all.failed} failures, from ${operators.length} operators, share one cause: ${cause.label}`,
-    weight: 0.5 * cause.count,
-  }];
+  return [
+    {
+      text: `${cause.count} of ${all.failed} failures, from ${operators.length} operators, share one cause: ${cause.label}`,
+      weight: 0.5 * cause.count,
+    },
+  ];
 }
 
 function biggestGain(outcomes: readonly Outcome[]): Finding[] {

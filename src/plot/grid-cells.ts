@@ -18,10 +18,17 @@ export interface IslandGrid {
  * candidate on every island. A cell keeps its first best on a tie, as the archive does. Migrants
  * are not replayed: each candidate shows on its own island.
  */
-export function bestPerCell(candidates: readonly PlotCandidate[], axes: readonly FeatureAxis[] | FeatureGrid, islands: number): IslandGrid[] {
+export function bestPerCell(
+  candidates: readonly PlotCandidate[],
+  axes: readonly FeatureAxis[] | FeatureGrid,
+  islands: number,
+): IslandGrid[] {
   const grid = axes instanceof FeatureGrid ? axes : new FeatureGrid(axes);
   const grids: IslandGrid[] = Array.from({ length: islands }, (_, island) => ({
-    island, scores: new Float64Array(grid.cells).fill(Number.NaN), ids: new Array<string | undefined>(grid.cells), filled: 0,
+    island,
+    scores: new Float64Array(grid.cells).fill(Number.NaN),
+    ids: new Array<string | undefined>(grid.cells),
+    filled: 0,
   }));
   for (const candidate of candidates) {
     if (candidate.score === undefined) continue;

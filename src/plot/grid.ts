@@ -38,7 +38,7 @@ function renderGrid(context: PlotContext): PlotOutput {
   const { grid: layout, islands, cells: grids } = built;
   const axes = layout.axes;
   const [columnAxis, rowAxis] = axes;
-  if (!columnAxis) return { skipped: 'the run\'s MAP-Elites archive has no feature axes (features: []): each island is a single cell' };
+  if (!columnAxis) return { skipped: "the run's MAP-Elites archive has no feature axes (features: []): each island is a single cell" };
   let low = Infinity;
   let high = -Infinity;
   for (const grid of grids) {
@@ -66,15 +66,25 @@ function renderGrid(context: PlotContext): PlotOutput {
   const panels = grids.map((grid, index) => {
     const x = left + (index % perRow) * panelWidth;
     const y = TOP + Math.floor(index / perRow) * panelHeight;
-    return element('g', { transform: `translate(${Math.round(x)} ${Math.round(y)})` },
-      drawPanel(grid, layout, panel, { low, high, best: high }).join(''));
+    return element(
+      'g',
+      { transform: `translate(${Math.round(x)} ${Math.round(y)})` },
+      drawPanel(grid, layout, panel, { low, high, best: high }).join(''),
+    );
   });
 
   const filled = grids.reduce((sum, grid) => sum + grid.filled, 0);
   const subtitle = [
     `${context.run.experiment} · run ${context.run.id}`,
     `${islands} island${islands === 1 ? '' : 's'}, ${columns * rows} cells each, ${filled} filled`,
-    ...(axes.length > 2 ? [`axes after ${rowAxis?.name} fold into rows: each band of ${rowAxis?.bins} rows is one bin of ${axes.slice(2).map((axis) => axis.name).join(' × ')}`] : []),
+    ...(axes.length > 2
+      ? [
+          `axes after ${rowAxis?.name} fold into rows: each band of ${rowAxis?.bins} rows is one bin of ${axes
+            .slice(2)
+            .map((axis) => axis.name)
+            .join(' × ')}`,
+        ]
+      : []),
   ].join(' · ');
   return {
     svg: svgDocument(width, height, [
@@ -89,15 +99,25 @@ function renderGrid(context: PlotContext): PlotOutput {
   };
 }
 
-function drawPanel(grid: IslandGrid, layout: FeatureGrid, panel: PanelGeometry, range: { low: number; high: number; best: number }): string[] {
+function drawPanel(
+  grid: IslandGrid,
+  layout: FeatureGrid,
+  panel: PanelGeometry,
+  range: { low: number; high: number; best: number },
+): string[] {
   const [columnAxis, rowAxis] = layout.axes as [FeatureAxis, FeatureAxis | undefined];
   const { columns, rows } = layout;
   const originX = AXIS_SPACE.left;
   const originY = PANEL_TITLE;
   const labelled = panel.cellWidth >= 40 && panel.cellHeight >= 22;
   const dense = columns * rows <= DENSE_LIMIT;
-  const parts = [text(originX, 14, `island ${grid.island} · ${grid.filled} of ${columns * rows} cells`, { 'font-size': 12, 'font-weight': 'bold' })];
-  if (!dense) parts.push(element('rect', { x: originX, y: originY, width: columns * panel.cellWidth, height: rows * panel.cellHeight, fill: EMPTY_CELL }));
+  const parts = [
+    text(originX, 14, `island ${grid.island} · ${grid.filled} of ${columns * rows} cells`, { 'font-size': 12, 'font-weight': 'bold' }),
+  ];
+  if (!dense)
+    parts.push(
+      element('rect', { x: originX, y: originY, width: columns * panel.cellWidth, height: rows * panel.cellHeight, fill: EMPTY_CELL }),
+    );
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
       const score = grid.scores[row * columns + column] as number;
@@ -107,29 +127,75 @@ function drawPanel(grid: IslandGrid, layout: FeatureGrid, panel: PanelGeometry, 
       const y = originY + (rows - 1 - row) * panel.cellHeight;
       const fill = Number.isNaN(score) ? EMPTY_CELL : scoreColor(score, range.low, range.high);
       const id = grid.ids[row * columns + column];
-      parts.push(element('rect', {
-        x, y, width: panel.cellWidth, height: panel.cellHeight, fill, stroke: '#ffffff', 'stroke-width': 1, class: Number.isNaN(score) ? 'empty' : 'cell', 'data-id': id,
-      }, id ? element('title', {}, `${id}: ${formatNumber(score)}`) : ''));
+      parts.push(
+        element(
+          'rect',
+          {
+            x,
+            y,
+            width: panel.cellWidth,
+            height: panel.cellHeight,
+            fill,
+            stroke: '#ffffff',
+            'stroke-width': 1,
+            class: Number.isNaN(score) ? 'empty' : 'cell',
+            'data-id': id,
+          },
+          id ? element('title', {}, `${id}: ${formatNumber(score)}`) : '',
+        ),
+      );
       if (score === range.best) {
-        parts.push(element('rect', { x: x + 1.5, y: y + 1.5, width: panel.cellWidth - 3, height: panel.cellHeight - 3, fill: 'none', stroke: HIGHLIGHT, 'stroke-width': 2 }));
+        parts.push(
+          element('rect', {
+            x: x + 1.5,
+            y: y + 1.5,
+            width: panel.cellWidth - 3,
+            height: panel.cellHeight - 3,
+            fill: 'none',
+            stroke: HIGHLIGHT,
+            'stroke-width': 2,
+          }),
+        );
       }
       if (labelled && !Number.isNaN(score)) {
-        parts.push(text(x + panel.cellWidth / 2, y + panel.cellHeight / 2 + 3.5, formatNumber(score), { 'font-size': 9, 'text-anchor': 'middle', fill: textColorOn(fill) }));
+        parts.push(
+          text(x + panel.cellWidth / 2, y + panel.cellHeight / 2 + 3.5, formatNumber(score), {
+            'font-size': 9,
+            'text-anchor': 'middle',
+            fill: textColorOn(fill),
+          }),
+        );
       }
     }
   }
   parts.push(...bands(layout, panel, originX, originY));
   const bottom = originY + rows * panel.cellHeight;
-  parts.push(...edgeLabels(columnAxis, panel.cellWidth, 34).map((label) =>
-    text(originX + label.offset, bottom + 14, label.text, { 'font-size': 10, fill: MUTED, 'text-anchor': 'middle' })));
+  parts.push(
+    ...edgeLabels(columnAxis, panel.cellWidth, 34).map((label) =>
+      text(originX + label.offset, bottom + 14, label.text, { 'font-size': 10, fill: MUTED, 'text-anchor': 'middle' }),
+    ),
+  );
   parts.push(text(originX + (columns * panel.cellWidth) / 2, bottom + 32, columnAxis.name, { 'font-size': 12, 'text-anchor': 'middle' }));
   if (rowAxis) {
-    parts.push(...edgeLabels(rowAxis, panel.cellHeight, 16).map((label) =>
-      text(originX - 6, bottom - label.offset + 3.5, label.text, { 'font-size': 10, fill: MUTED, 'text-anchor': 'end' })));
+    parts.push(
+      ...edgeLabels(rowAxis, panel.cellHeight, 16).map((label) =>
+        text(originX - 6, bottom - label.offset + 3.5, label.text, { 'font-size': 10, fill: MUTED, 'text-anchor': 'end' }),
+      ),
+    );
     const middle = originY + (rows * panel.cellHeight) / 2;
     parts.push(text(16, middle, rowAxis.name, { 'font-size': 12, 'text-anchor': 'middle', transform: `rotate(-90 16 ${middle})` }));
   }
-  parts.push(element('rect', { x: originX, y: originY, width: columns * panel.cellWidth, height: rows * panel.cellHeight, fill: 'none', stroke: TEXT, 'stroke-width': 0.6 }));
+  parts.push(
+    element('rect', {
+      x: originX,
+      y: originY,
+      width: columns * panel.cellWidth,
+      height: rows * panel.cellHeight,
+      fill: 'none',
+      stroke: TEXT,
+      'stroke-width': 0.6,
+    }),
+  );
   return parts;
 }
 
@@ -146,7 +212,8 @@ function bands(layout: FeatureGrid, panel: PanelGeometry, originX: number, origi
   const right = originX + layout.columns * panel.cellWidth;
   for (let start = 0; start < layout.rows; start += rowAxis.bins) {
     const top = originY + (layout.rows - start - rowAxis.bins) * panel.cellHeight;
-    if (start > 0) parts.push(element('line', { x1: originX, x2: right, y1: top + height, y2: top + height, stroke: TEXT, 'stroke-width': 1 }));
+    if (start > 0)
+      parts.push(element('line', { x1: originX, x2: right, y1: top + height, y2: top + height, stroke: TEXT, 'stroke-width': 1 }));
     if (height < 11) continue;
     const bins = layout.rowBins(start).slice(1);
     const label = outer.map((axis, index) => `${axis.name} ${binRange(axis, bins[index] as number)}`).join(', ');

@@ -24,16 +24,25 @@ describe('layoutLayers', () => {
   it('orders siblings under their parents so that a tree has no crossings', () => {
     // Two subtrees whose children were committed interleaved.
     const layout = layoutLayers([
-      node('root', 0), node('left', 1, 'root'), node('right', 2, 'root'),
-      node('r1', 3, 'right'), node('l1', 4, 'left'), node('r2', 5, 'right'), node('l2', 6, 'left'),
+      node('root', 0),
+      node('left', 1, 'root'),
+      node('right', 2, 'root'),
+      node('r1', 3, 'right'),
+      node('l1', 4, 'left'),
+      node('r2', 5, 'right'),
+      node('l2', 6, 'left'),
     ]);
     const x = (id: string) => layout.nodes.get(id)?.x ?? Number.NaN;
     const leftmostChildOfRight = Math.min(x('r1'), x('r2'));
     const rightmostChildOfLeft = Math.max(x('l1'), x('l2'));
     expect(x('left') < x('right') ? rightmostChildOfLeft < leftmostChildOfRight : leftmostChildOfRight > rightmostChildOfLeft).toBe(true);
     for (const layer of [1, 2]) {
-      const xs = [...layout.nodes.values()].filter((placed) => placed.layer === layer).map((placed) => placed.x).sort((a, b) => a - b);
-      for (let index = 1; index < xs.length; index++) expect((xs[index] as number) - (xs[index - 1] as number)).toBeGreaterThanOrEqual(1 - 1e-9);
+      const xs = [...layout.nodes.values()]
+        .filter((placed) => placed.layer === layer)
+        .map((placed) => placed.x)
+        .sort((a, b) => a - b);
+      for (let index = 1; index < xs.length; index++)
+        expect((xs[index] as number) - (xs[index - 1] as number)).toBeGreaterThanOrEqual(1 - 1e-9);
     }
     expect(Math.min(...[...layout.nodes.values()].map((placed) => placed.x))).toBe(0);
   });

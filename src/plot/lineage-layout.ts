@@ -43,7 +43,8 @@ export function layoutLayers(nodes: readonly LayoutNode[]): Layout {
   const realParents = new Map(nodes.map((node) => [node.id, node.parentIds.filter((id) => (byId.get(id)?.rank ?? Infinity) < node.rank)]));
   const layerOf = new Map<string, number>();
   const sorted = [...nodes].sort((a, b) => a.rank - b.rank);
-  for (const node of sorted) layerOf.set(node.id, Math.max(0, ...(realParents.get(node.id) ?? []).map((parent) => (layerOf.get(parent) ?? -1) + 1)));
+  for (const node of sorted)
+    layerOf.set(node.id, Math.max(0, ...(realParents.get(node.id) ?? []).map((parent) => (layerOf.get(parent) ?? -1) + 1)));
 
   // The graph that is ordered and placed: real nodes plus one bend per layer an edge crosses.
   const parents = new Map<string, string[]>();
@@ -53,27 +54,31 @@ export function layoutLayers(nodes: readonly LayoutNode[]): Layout {
   for (const node of sorted) {
     width.set(node.id, 1);
     rank.set(node.id, node.rank);
-    parents.set(node.id, (realParents.get(node.id) ?? []).map((parent) => {
-      let above = parent;
-      const ids: string[] = [];
-      for (let layer = (layerOf.get(parent) ?? 0) + 1; layer < (layerOf.get(node.id) ?? 0); layer++) {
-        const id = `\u0000${edgeKey(parent, node.id)}#${layer}`;
-        layerOf.set(id, layer);
-        parents.set(id, [above]);
-        width.set(id, BEND_WIDTH);
-        rank.set(id, node.rank);
-        ids.push(id);
-        above = id;
-      }
-      bendIds.set(edgeKey(parent, node.id), ids);
-      return above;
-    }));
+    parents.set(
+      node.id,
+      (realParents.get(node.id) ?? []).map((parent) => {
+        let above = parent;
+        const ids: string[] = [];
+        for (let layer = (layerOf.get(parent) ?? 0) + 1; layer < (layerOf.get(node.id) ?? 0); layer++) {
+          const id = `\u0000${edgeKey(parent, node.id)}#${layer}`;
+          layerOf.set(id, layer);
+          parents.set(id, [above]);
+          width.set(id, BEND_WIDTH);
+          rank.set(id, node.rank);
+          ids.push(id);
+          above = id;
+        }
+        bendIds.set(edgeKey(parent, node.id), ids);
+        return above;
+      }),
+    );
   }
   const children = new Map<string, string[]>([...parents.keys()].map((id) => [id, []]));
   for (const [id, ids] of parents) for (const parent of ids) children.get(parent)?.push(id);
 
   const layers: string[][] = [];
-  for (const id of [...parents.keys()].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0))) (layers[layerOf.get(id) ?? 0] ??= []).push(id);
+  for (const id of [...parents.keys()].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0)))
+    (layers[layerOf.get(id) ?? 0] ??= []).push(id);
   for (let index = 0; index < layers.length; index++) layers[index] ??= [];
 
   const position = new Map<string, number>();
@@ -83,20 +88,27 @@ export function layoutLayers(nodes: readonly LayoutNode[]): Layout {
     const downward = sweep % 2 === 0;
     const neighbours = downward ? parents : children;
     for (const layer of downward ? layers.slice(1) : layers.slice(0, -1).reverse()) {
-      const centre = new Map(layer.map((id) => [id, barycentre(neighbours.get(id) ?? [], position) ?? (position.get(id) ?? 0)]));
+      const centre = new Map(layer.map((id) => [id, barycentre(neighbours.get(id) ?? [], position) ?? position.get(id) ?? 0]));
       layer.sort((a, b) => (centre.get(a) ?? 0) - (centre.get(b) ?? 0) || (position.get(a) ?? 0) - (position.get(b) ?? 0));
       renumber(layer);
     }
   }
 
   const x = new Map<string, number>();
-  for (const layer of layers) spread(layer.map((_, index) => index), layer.map((id) => width.get(id) ?? 1)).forEach((value, index) => x.set(layer[index] as string, value));
+  for (const layer of layers)
+    spread(
+      layer.map((_, index) => index),
+      layer.map((id) => width.get(id) ?? 1),
+    ).forEach((value, index) => x.set(layer[index] as string, value));
   for (let pass = 0; pass < 4; pass++) {
     const downward = pass % 2 === 0;
     const neighbours = downward ? parents : children;
     for (const layer of downward ? layers.slice(1) : layers.slice(0, -1).reverse()) {
-      const wanted = layer.map((id) => barycentre(neighbours.get(id) ?? [], x) ?? (x.get(id) ?? 0));
-      spread(wanted, layer.map((id) => width.get(id) ?? 1)).forEach((value, index) => x.set(layer[index] as string, value));
+      const wanted = layer.map((id) => barycentre(neighbours.get(id) ?? [], x) ?? x.get(id) ?? 0);
+      spread(
+        wanted,
+        layer.map((id) => width.get(id) ?? 1),
+      ).forEach((value, index) => x.set(layer[index] as string, value));
     }
   }
 

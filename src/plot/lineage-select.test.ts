@@ -4,14 +4,28 @@ import type { PlotCandidate } from './plot.ts';
 
 function candidate(seq: number, score: number | undefined, ...parents: number[]): PlotCandidate {
   return {
-    id: `r-${seq}`, seq, parentIds: parents.map((parent) => `r-${parent}`), generation: 0, island: 0,
-    status: score === undefined ? 'error' : 'ok', ...(score === undefined ? {} : { score }), features: {},
+    id: `r-${seq}`,
+    seq,
+    parentIds: parents.map((parent) => `r-${parent}`),
+    generation: 0,
+    island: 0,
+    status: score === undefined ? 'error' : 'ok',
+    ...(score === undefined ? {} : { score }),
+    features: {},
   };
 }
 
 describe('selectLineage', () => {
   // 0 -> 1 -> 2 -> 3 -> 4 (best), and 0 -> 5 (second), 2 -> 6 (failed)
-  const run = [candidate(0, 0), candidate(1, 1, 0), candidate(2, 2, 1), candidate(3, 3, 2), candidate(4, 9, 3), candidate(5, 8, 0), candidate(6, undefined, 2)];
+  const run = [
+    candidate(0, 0),
+    candidate(1, 1, 0),
+    candidate(2, 2, 1),
+    candidate(3, 3, 2),
+    candidate(4, 9, 3),
+    candidate(5, 8, 0),
+    candidate(6, undefined, 2),
+  ];
 
   it('takes the top candidates and every ancestor, with the first-parent path to the best', () => {
     const lineage = selectLineage(run, 2, 100);
@@ -26,10 +40,12 @@ describe('selectLineage', () => {
   it('folds single-child chains into counted edges when the tree is big', () => {
     const lineage = selectLineage(run, 2, 3);
     expect(lineage?.nodes.map((node) => node.seq)).toEqual([0, 4, 5]);
-    expect(lineage?.edges).toEqual(expect.arrayContaining([
-      { from: 'r-0', to: 'r-4', hidden: 3, onPath: true },
-      { from: 'r-0', to: 'r-5', hidden: 0, onPath: false },
-    ]));
+    expect(lineage?.edges).toEqual(
+      expect.arrayContaining([
+        { from: 'r-0', to: 'r-4', hidden: 3, onPath: true },
+        { from: 'r-0', to: 'r-5', hidden: 0, onPath: false },
+      ]),
+    );
     expect(lineage?.total).toBe(6);
   });
 

@@ -33,7 +33,10 @@ function byScore(a: PlotCandidate, b: PlotCandidate): number {
  * so a 100,000-candidate run with deep lineages still draws as a readable tree of branch points.
  */
 export function selectLineage(candidates: readonly PlotCandidate[], topK: number, foldAbove: number): Lineage | undefined {
-  const top = candidates.filter((candidate) => candidate.score !== undefined).sort(byScore).slice(0, topK);
+  const top = candidates
+    .filter((candidate) => candidate.score !== undefined)
+    .sort(byScore)
+    .slice(0, topK);
   const best = top[0];
   if (!best) return undefined;
   const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
@@ -55,7 +58,8 @@ export function selectLineage(candidates: readonly PlotCandidate[], topK: number
 
   const parentsOf = (candidate: PlotCandidate) => candidate.parentIds.filter((id) => chosen.has(id));
   const childCount = new Map<string, number>();
-  for (const candidate of chosen.values()) for (const parentId of parentsOf(candidate)) childCount.set(parentId, (childCount.get(parentId) ?? 0) + 1);
+  for (const candidate of chosen.values())
+    for (const parentId of parentsOf(candidate)) childCount.set(parentId, (childCount.get(parentId) ?? 0) + 1);
   const topIds = new Set(top.map((candidate) => candidate.id));
   const fold = chosen.size > foldAbove;
   const kept = (candidate: PlotCandidate) =>

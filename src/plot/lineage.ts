@@ -47,28 +47,37 @@ function renderLineage(context: PlotContext): PlotOutput {
   const high = Math.max(...scores);
   const topIds = new Set(lineage.top.map((node) => node.id));
 
-  const edges = [...lineage.edges].sort((a, b) => Number(a.onPath) - Number(b.onPath)).flatMap((edge) => {
-    const from = position(edge.from);
-    const to = position(edge.to);
-    const bends = (layout.bends.get(edgeKey(edge.from, edge.to)) ?? []).map((bend) => ({ x: offset + bend.x * xStep, y: MARGIN.top + bend.layer * yStep }));
-    const points = [{ x: from.x, y: from.y + radius }, ...bends, { x: to.x, y: to.y - radius }];
-    const curve = element('path', {
-      d: smoothPath(points),
-      fill: 'none',
-      stroke: edge.onPath ? HIGHLIGHT : EDGE,
-      'stroke-width': edge.onPath ? 3 : 1.3,
+  const edges = [...lineage.edges]
+    .sort((a, b) => Number(a.onPath) - Number(b.onPath))
+    .flatMap((edge) => {
+      const from = position(edge.from);
+      const to = position(edge.to);
+      const bends = (layout.bends.get(edgeKey(edge.from, edge.to)) ?? []).map((bend) => ({
+        x: offset + bend.x * xStep,
+        y: MARGIN.top + bend.layer * yStep,
+      }));
+      const points = [{ x: from.x, y: from.y + radius }, ...bends, { x: to.x, y: to.y - radius }];
+      const curve = element('path', {
+        d: smoothPath(points),
+        fill: 'none',
+        stroke: edge.onPath ? HIGHLIGHT : EDGE,
+        'stroke-width': edge.onPath ? 3 : 1.3,
+      });
+      if (edge.hidden === 0) return [curve];
+      // Beside the edge's last stretch, just above the child, where no other node sits; on the
+      // outer side of an edge that arrives from the left, so two edges into one child keep apart.
+      const last = bends.at(-1) ?? from;
+      const fromLeft = last.x < to.x - 1;
+      const label = text((last.x + to.x) / 2 + (fromLeft ? -5 : 5), to.y - yStep / 2 + 4, `+${edge.hidden}`, {
+        'font-size': 10,
+        fill: edge.onPath ? HIGHLIGHT : MUTED,
+        stroke: '#ffffff',
+        'stroke-width': 3,
+        'paint-order': 'stroke',
+        'text-anchor': fromLeft ? 'end' : 'start',
+      });
+      return [curve, label];
     });
-    if (edge.hidden === 0) return [curve];
-    // Beside the edge's last stretch, just above the child, where no other node sits; on the
-    // outer side of an edge that arrives from the left, so two edges into one child keep apart.
-    const last = bends.at(-1) ?? from;
-    const fromLeft = last.x < to.x - 1;
-    const label = text((last.x + to.x) / 2 + (fromLeft ? -5 : 5), to.y - yStep / 2 + 4, `+${edge.hidden}`, {
-      'font-size': 10, fill: edge.onPath ? HIGHLIGHT : MUTED, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke',
-      'text-anchor': fromLeft ? 'end' : 'start',
-    });
-    return [curve, label];
-  });
 
   const nodes = lineage.nodes.flatMap((node) => {
     const { x, y } = position(node.id);
@@ -77,13 +86,22 @@ function renderLineage(context: PlotContext): PlotOutput {
     const label = String(node.seq);
     const fontSize = Math.min(10, (2 * radius - 4) / (label.length * 0.62));
     return [
-      element('circle', {
-        cx: x, cy: y, r: radius, fill,
-        stroke: onPath ? HIGHLIGHT : topIds.has(node.id) ? TEXT : '#ffffff',
-        'stroke-width': onPath ? 2.5 : topIds.has(node.id) ? 1.5 : 1,
-        'data-id': node.id,
-      }, element('title', {}, `${node.id}: ${node.score === undefined ? node.status : formatNumber(node.score)}`)),
-      ...(radius >= 9 ? [text(x, y + fontSize * 0.36, label, { 'font-size': fontSize, fill: textColorOn(fill), 'text-anchor': 'middle' })] : []),
+      element(
+        'circle',
+        {
+          cx: x,
+          cy: y,
+          r: radius,
+          fill,
+          stroke: onPath ? HIGHLIGHT : topIds.has(node.id) ? TEXT : '#ffffff',
+          'stroke-width': onPath ? 2.5 : topIds.has(node.id) ? 1.5 : 1,
+          'data-id': node.id,
+        },
+        element('title', {}, `${node.id}: ${node.score === undefined ? node.status : formatNumber(node.score)}`),
+      ),
+      ...(radius >= 9
+        ? [text(x, y + fontSize * 0.36, label, { 'font-size': fontSize, fill: textColorOn(fill), 'text-anchor': 'middle' })]
+        : []),
     ];
   });
 
@@ -112,30 +130,52 @@ function renderLineage(context: PlotContext): PlotOutput {
  * there, or below it when both sides are taken.
  */
 function labelBest(
-  lineage: Lineage, position: (id: string) => { x: number; y: number }, radius: number, placed: Layout['nodes'], width: number,
+  lineage: Lineage,
+  position: (id: string) => { x: number; y: number },
+  radius: number,
+  placed: Layout['nodes'],
+  width: number,
 ): string {
   const best = position(lineage.best.id);
   const label = `best: ${lineage.best.id} (${formatNumber(lineage.best.score ?? Number.NaN)})`;
   const reach = radius + 8 + label.length * 7.5;
   const layer = placed.get(lineage.best.id)?.layer;
-  const neighbours = lineage.nodes.filter((node) => node.id !== lineage.best.id && placed.get(node.id)?.layer === layer).map((node) => position(node.id).x - best.x);
+  const neighbours = lineage.nodes
+    .filter((node) => node.id !== lineage.best.id && placed.get(node.id)?.layer === layer)
+    .map((node) => position(node.id).x - best.x);
   const rightFree = best.x + reach < width - 4 && neighbours.every((offset) => offset <= 0 || offset - radius > reach);
   const leftFree = best.x - reach > 4 && neighbours.every((offset) => offset >= 0 || -offset - radius > reach);
   const half = reach / 2;
-  const [x, y, anchor] = rightFree ? [best.x + radius + 8, best.y + 4, 'start']
-    : leftFree ? [best.x - radius - 8, best.y + 4, 'end']
+  const [x, y, anchor] = rightFree
+    ? [best.x + radius + 8, best.y + 4, 'start']
+    : leftFree
+      ? [best.x - radius - 8, best.y + 4, 'end']
       : [Math.min(width - half, Math.max(half, best.x)), best.y + radius + 16, 'middle'];
   return text(x, y, label, {
-    'font-size': 12, 'font-weight': 'bold', fill: HIGHLIGHT, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke', 'text-anchor': anchor,
+    'font-size': 12,
+    'font-weight': 'bold',
+    fill: HIGHLIGHT,
+    stroke: '#ffffff',
+    'stroke-width': 3,
+    'paint-order': 'stroke',
+    'text-anchor': anchor,
   });
 }
 
 function legend(y: number, lineage: Lineage): string[] {
   const items = [
-    { mark: element('line', { x1: 0, y1: 0, x2: 22, y2: 0, stroke: HIGHLIGHT, 'stroke-width': 3 }), label: 'path from the root to the best (first parents)' },
-    { mark: element('circle', { cx: 11, cy: 0, r: 6, fill: '#ffffff', stroke: TEXT, 'stroke-width': 1.5 }), label: `top ${lineage.top.length} by score; numbers are commit order` },
+    {
+      mark: element('line', { x1: 0, y1: 0, x2: 22, y2: 0, stroke: HIGHLIGHT, 'stroke-width': 3 }),
+      label: 'path from the root to the best (first parents)',
+    },
+    {
+      mark: element('circle', { cx: 11, cy: 0, r: 6, fill: '#ffffff', stroke: TEXT, 'stroke-width': 1.5 }),
+      label: `top ${lineage.top.length} by score; numbers are commit order`,
+    },
   ];
-  return items.map((item, index) => element('g', { transform: `translate(16 ${y + index * 20})` }, item.mark + text(30, 4, item.label, { 'font-size': 11, fill: MUTED })));
+  return items.map((item, index) =>
+    element('g', { transform: `translate(16 ${y + index * 20})` }, item.mark + text(30, 4, item.label, { 'font-size': 11, fill: MUTED })),
+  );
 }
 
 /** Through each point, leaving and entering vertically, as top-down trees are drawn. */

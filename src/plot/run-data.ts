@@ -48,7 +48,9 @@ export function plotConfig(run: RunRecord): PlotConfig {
   const targetScore = finite(run.settings?.budget?.targetScore) ?? finite(budget.targetScore);
   const features = Array.isArray(archive.features) ? archive.features.map(asAxis).filter((axis) => axis !== undefined) : undefined;
   return {
-    ...(finite(bestKnown.score) !== undefined ? { bestKnown: { score: bestKnown.score as number, source: String(bestKnown.source ?? '') } } : {}),
+    ...(finite(bestKnown.score) !== undefined
+      ? { bestKnown: { score: bestKnown.score as number, source: String(bestKnown.source ?? '') } }
+      : {}),
     ...(targetScore !== undefined ? { targetScore } : {}),
     archive: {
       kind: typeof archive.kind === 'string' ? archive.kind : 'dgm',

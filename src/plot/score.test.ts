@@ -3,13 +3,25 @@ import { thinPoints, type Point } from './downsample.ts';
 import type { PlotCandidate } from './plot.ts';
 import { bestSoFar, scoreFloor } from './score.ts';
 
-const scored = (scores: Array<number | undefined>): PlotCandidate[] => scores.map((score, seq) => ({
-  id: `r-${seq}`, seq, parentIds: [], generation: 0, island: 0, status: score === undefined ? 'error' : 'ok', ...(score === undefined ? {} : { score }), features: {},
-}));
+const scored = (scores: Array<number | undefined>): PlotCandidate[] =>
+  scores.map((score, seq) => ({
+    id: `r-${seq}`,
+    seq,
+    parentIds: [],
+    generation: 0,
+    island: 0,
+    status: score === undefined ? 'error' : 'ok',
+    ...(score === undefined ? {} : { score }),
+    features: {},
+  }));
 
 describe('bestSoFar', () => {
   it('keeps exactly the improvements and ends at the last evaluation', () => {
-    expect(bestSoFar(scored([undefined, 1, 0.5, 3, 3, undefined, 2]))).toEqual([[2, 1], [4, 3], [7, 3]]);
+    expect(bestSoFar(scored([undefined, 1, 0.5, 3, 3, undefined, 2]))).toEqual([
+      [2, 1],
+      [4, 3],
+      [7, 3],
+    ]);
   });
 
   it('is empty when nothing scored', () => {

@@ -60,7 +60,8 @@ function renderScore(context: PlotContext): PlotOutput {
   const width = WIDTH - GRID.left - GRID.right;
   const height = HEIGHT - GRID.top - GRID.bottom;
 
-  const islands = config.archive.kind === 'map-elites' ? [...new Set(candidates.map((candidate) => candidate.island))].sort((a, b) => a - b) : [0];
+  const islands =
+    config.archive.kind === 'map-elites' ? [...new Set(candidates.map((candidate) => candidate.island))].sort((a, b) => a - b) : [0];
   const byIsland = new Map<number, Point[]>(islands.map((island) => [island, []]));
   const failed: Point[] = [];
   let belowAxis = 0;
@@ -81,7 +82,9 @@ function renderScore(context: PlotContext): PlotOutput {
     `${context.run.experiment} · run ${context.run.id}`,
     `${candidates.length.toLocaleString('en-US')} evaluation${candidates.length === 1 ? '' : 's'} (${(candidates.length - okCount).toLocaleString('en-US')} failed)`,
     best === undefined ? 'no ok evaluation' : `best ${formatNumber(best)}`,
-    ...(shown < okCount - belowAxis ? [`${shown.toLocaleString('en-US')} of ${(okCount - belowAxis).toLocaleString('en-US')} points drawn`] : []),
+    ...(shown < okCount - belowAxis
+      ? [`${shown.toLocaleString('en-US')} of ${(okCount - belowAxis).toLocaleString('en-US')} points drawn`]
+      : []),
     ...(belowAxis > 0 ? [`${belowAxis.toLocaleString('en-US')} below ${formatNumber(y.min)} not shown`] : []),
   ].join(' · ');
 
@@ -94,7 +97,12 @@ function renderScore(context: PlotContext): PlotOutput {
     title: titleOption('Score over evaluations', subtitle),
     grid: { ...GRID, containLabel: false },
     // The line's icon is a bar, not the default circle on a line: the series draws no symbols.
-    legend: { data: [...names, { name: 'best so far', icon: 'path://M0 0H30V4H0Z' }], bottom: 10, itemGap: 18, textStyle: { fontFamily: FONT_FAMILY, color: TEXT, fontSize: 12 } },
+    legend: {
+      data: [...names, { name: 'best so far', icon: 'path://M0 0H30V4H0Z' }],
+      bottom: 10,
+      itemGap: 18,
+      textStyle: { fontFamily: FONT_FAMILY, color: TEXT, fontSize: 12 },
+    },
     xAxis: valueAxis('evaluation', x, 30),
     yAxis: valueAxis('score', y, 56),
     series: [
@@ -109,17 +117,21 @@ function renderScore(context: PlotContext): PlotOutput {
         itemStyle: { color: paletteColor(island), opacity: 0.55 },
         z: 2,
       })),
-      ...(failed.length > 0 ? [{
-        type: 'scatter' as const,
-        name: names.at(-1) as string,
-        data: thinPoints(failed, { ...viewport, height: 1 }, Math.floor(MAX_POINTS / 4)),
-        symbol: 'rect',
-        symbolSize: [1.5, 7],
-        large: true,
-        largeThreshold: 1,
-        itemStyle: { color: FAILED, opacity: 0.45 },
-        z: 1,
-      }] : []),
+      ...(failed.length > 0
+        ? [
+            {
+              type: 'scatter' as const,
+              name: names.at(-1) as string,
+              data: thinPoints(failed, { ...viewport, height: 1 }, Math.floor(MAX_POINTS / 4)),
+              symbol: 'rect',
+              symbolSize: [1.5, 7],
+              large: true,
+              largeThreshold: 1,
+              itemStyle: { color: FAILED, opacity: 0.45 },
+              z: 1,
+            },
+          ]
+        : []),
       {
         type: 'line' as const,
         name: 'best so far',
@@ -136,10 +148,17 @@ function renderScore(context: PlotContext): PlotOutput {
   return { svg: renderChart(option, WIDTH, HEIGHT) };
 }
 
-
 function referenceLines(bestKnown: { score: number; source: string } | undefined, target: number | undefined) {
   const lines = [
-    ...(bestKnown ? [{ yAxis: bestKnown.score, label: `best known ${formatNumber(bestKnown.score)}${bestKnown.source ? ` (${bestKnown.source})` : ''}`, color: MUTED }] : []),
+    ...(bestKnown
+      ? [
+          {
+            yAxis: bestKnown.score,
+            label: `best known ${formatNumber(bestKnown.score)}${bestKnown.source ? ` (${bestKnown.source})` : ''}`,
+            color: MUTED,
+          },
+        ]
+      : []),
     ...(target !== undefined ? [{ yAxis: target, label: `target ${formatNumber(target)}`, color: '#009e73' }] : []),
   ];
   if (lines.length === 0) return undefined;

@@ -31,10 +31,7 @@ export function svgDocument(width: number, height: number, body: string[]): stri
 
 /** Title and subtitle at the top left, in the same place and sizes as the ECharts figures. */
 export function titleBlock(title: string, subtitle: string): string[] {
-  return [
-    text(16, 32, title, { 'font-size': 17, 'font-weight': 'bold' }),
-    text(16, 54, subtitle, { 'font-size': 12, fill: MUTED }),
-  ];
+  return [text(16, 32, title, { 'font-size': 17, 'font-weight': 'bold' }), text(16, 54, subtitle, { 'font-size': 12, fill: MUTED })];
 }
 
 /** A horizontal viridis colour bar with its range and a caption, `width` wide from (x, y). */
@@ -51,7 +48,11 @@ export function colorBar(x: number, y: number, width: number, min: number, max: 
 
 /** Black or white, whichever reads better on `background` (a `#rrggbb` colour). */
 export function textColorOn(background: string): string {
-  const [red, green, blue] = [1, 3, 5].map((start) => Number.parseInt(background.slice(start, start + 2), 16) / 255) as [number, number, number];
+  const [red, green, blue] = [1, 3, 5].map((start) => Number.parseInt(background.slice(start, start + 2), 16) / 255) as [
+    number,
+    number,
+    number,
+  ];
   return 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 ? TEXT : '#ffffff';
 }
 

@@ -30,7 +30,8 @@ export function scoreColor(value: number, min: number, max: number): string {
   const high = Math.min(low + 1, SCORE_COLORS.length - 1);
   const from = hexToRgb(SCORE_COLORS[low] as string);
   const to = hexToRgb(SCORE_COLORS[high] as string);
-  const mix = (channel: number) => Math.round((from[channel] as number) + ((to[channel] as number) - (from[channel] as number)) * (scaled - low));
+  const mix = (channel: number) =>
+    Math.round((from[channel] as number) + ((to[channel] as number) - (from[channel] as number)) * (scaled - low));
   return `#${[0, 1, 2].map((channel) => mix(channel).toString(16).padStart(2, '0')).join('')}`;
 }
 
@@ -67,7 +68,12 @@ export function formatNumber(value: number): string {
 }
 
 /** A numeric ECharts axis in the figures' style, on the given bounds. */
-export function valueAxis(name: string, scale: { min: number; max: number; interval: number }, gap: number, format: (value: number) => string = formatNumber) {
+export function valueAxis(
+  name: string,
+  scale: { min: number; max: number; interval: number },
+  gap: number,
+  format: (value: number) => string = formatNumber,
+) {
   return {
     type: 'value' as const,
     name,

@@ -61,7 +61,9 @@ describe('crossover', () => {
   });
 
   it('re-indents a statement taken from a different depth', async () => {
-    const first = { 'a.js': block('export function f(a) {\n  if (a) {\n    for (const k of a) {\n      a.x = k;\n    }\n  }\n  return a;\n}') };
+    const first = {
+      'a.js': block('export function f(a) {\n  if (a) {\n    for (const k of a) {\n      a.x = k;\n    }\n  }\n  return a;\n}'),
+    };
     const second = { 'a.js': block('export function f(a) {\n  for (const k of a) {\n    a.y = k;\n  }\n  return a;\n}') };
     const expected = '  if (a) {\n    for (const k of a) {\n      a.y = k;\n    }\n  }';
     const texts = (await children(first, second, 60)).map(({ genome }) => genome['a.js']!);

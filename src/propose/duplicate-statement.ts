@@ -23,10 +23,7 @@ export function duplicateStatement(): Operator {
       const parent = firstParent(context, 'duplicate-statement');
       if ('failure' in parent) return parent;
       const { files, errors } = analyzeGenome(parent.genome);
-      const choices = statementChoices(
-        files,
-        (site) => site.declaration === 'none' && !site.terminator && site.type !== 'EmptyStatement',
-      );
+      const choices = statementChoices(files, (site) => site.declaration === 'none' && !site.terminator && site.type !== 'EmptyStatement');
       if (choices.length === 0) return noSite('no statement inside an EVOLVE block that can be duplicated', errors);
       const { file, analysis, block, position } = context.rng.pick(choices);
       const original = block[position] as StatementSite;

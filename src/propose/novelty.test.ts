@@ -10,7 +10,9 @@ const tiny: Genome = { 'solve.js': TINY_GENOME };
 function bigGenome(seed: number): Genome {
   const lines: string[] = [];
   for (let index = 0; index < 100; index++) lines.push(`  const v${index} = Math.max(row * ${index + seed * 1000}.5, total - ${index});`);
-  return { 'big.js': `// frozen\n// EVOLVE-BLOCK-START\nexport function f(row, total) {\n${lines.join('\n')}\n  return v0;\n}\n// EVOLVE-BLOCK-END\n` };
+  return {
+    'big.js': `// frozen\n// EVOLVE-BLOCK-START\nexport function f(row, total) {\n${lines.join('\n')}\n  return v0;\n}\n// EVOLVE-BLOCK-END\n`,
+  };
 }
 
 function tokenCount(text: string): number {
@@ -30,7 +32,9 @@ describe('NoveltyFilter', () => {
   it('rates identical genomes 1, even with other whitespace, comments and frozen text', () => {
     const filter = new NoveltyFilter();
     filter.remember('run-0', tiny);
-    const reformatted = { 'solve.js': TINY_GENOME.replace('// fixed header', '// another header').replace('const a = 1;', 'const a  =  1; // one') };
+    const reformatted = {
+      'solve.js': TINY_GENOME.replace('// fixed header', '// another header').replace('const a = 1;', 'const a  =  1; // one'),
+    };
     expect(filter.nearest(reformatted)).toEqual({ id: 'run-0', similarity: 1 });
     expect(filter.isNearDuplicate(reformatted)).toBe(true);
   });
@@ -82,7 +86,9 @@ describe('NoveltyFilter', () => {
     const rounds = 50;
     for (let round = 0; round < rounds; round++) filter.nearest({ 'big.js': `${probe['big.js'] as string}// ${round}\n` });
     const perCall = (performance.now() - start) / rounds;
-    console.log(`novelty: ${shingleSet(probe, 3).length} shingles, nearest over a window of 64 in ${(perCall * 1000).toFixed(0)} us per call`);
+    console.log(
+      `novelty: ${shingleSet(probe, 3).length} shingles, nearest over a window of 64 in ${(perCall * 1000).toFixed(0)} us per call`,
+    );
   });
 });
 

@@ -210,7 +210,8 @@ export function tokenize(text: string, start: number, end: number, out: number[]
       while (index < end && isWordPart(text.charCodeAt(index))) index++;
       // A decimal point or exponent sign inside a number belongs to it.
       if (isDigit(code)) {
-        while (index < end && (text.charCodeAt(index) === 46 || isWordPart(text.charCodeAt(index)) || isSignAfterExponent(text, index))) index++;
+        while (index < end && (text.charCodeAt(index) === 46 || isWordPart(text.charCodeAt(index)) || isSignAfterExponent(text, index)))
+          index++;
       }
       out.push(hashSlice(text, from, index));
     } else if (code === 34 || code === 39 || code === 96) {

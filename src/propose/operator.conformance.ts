@@ -65,8 +65,7 @@ export function runOperatorConformance(factory: () => Operator, options: Conform
     ],
     ['a file using many syntax forms', { 'zoo.js': SAMPLE_ZOO }, { 'zoo.js': SAMPLE_ZOO.replace(/2/g, '7') }],
   ];
-  const run = (parents: readonly Genome[], seed: number): Promise<ProposalResult> =>
-    operator.propose(contextFor(parents, seed));
+  const run = (parents: readonly Genome[], seed: number): Promise<ProposalResult> => operator.propose(contextFor(parents, seed));
 
   describe(`${operator.name} conformance`, () => {
     it('has a kebab-case name and an arity of 1 or 2', () => {

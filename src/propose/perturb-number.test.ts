@@ -76,7 +76,8 @@ describe('perturb-number', () => {
   });
 
   it('keeps the radix of hexadecimal literals', async () => {
-    for (const [, after] of await children('a.js', block('export const mask = 0xff;'), 30)) expect(after).toMatch(/^(0x[0-9a-f]+|\(-0x[0-9a-f]+\))$/);
+    for (const [, after] of await children('a.js', block('export const mask = 0xff;'), 30))
+      expect(after).toMatch(/^(0x[0-9a-f]+|\(-0x[0-9a-f]+\))$/);
   });
 
   it('fails when the block holds no number', async () => {
@@ -97,7 +98,12 @@ describe('perturb-number', () => {
     const site = { start: 0, end: 3, raw: '0.1', negated: false };
     for (let seed = 0; seed < 50; seed++) {
       const text = perturbLiteral(site, Rng.fromSeed(seed), 1e-3, 0.5)!;
-      expect(text.replace(/[-().]/g, '').replace(/e.*$/, '').replace(/^0+/, '').length).toBeLessThanOrEqual(10);
+      expect(
+        text
+          .replace(/[-().]/g, '')
+          .replace(/e.*$/, '')
+          .replace(/^0+/, '').length,
+      ).toBeLessThanOrEqual(10);
     }
   });
 });

@@ -65,7 +65,7 @@ export function perturbLiteral(site: NumberSite, rng: Rng, minSigma: number, max
   if (!Number.isFinite(magnitude)) return undefined;
   const value = site.negated ? -magnitude : magnitude;
   const integer = INTEGER.test(digits);
-  const sigma = minSigma * Math.pow(maxSigma / minSigma, rng.next());
+  const sigma = minSigma * (maxSigma / minSigma) ** rng.next();
   const scale = integer ? Math.max(Math.abs(value), INTEGER_FLOOR) : value !== 0 ? Math.abs(value) : FLOAT_FLOOR;
   const step = sigma * scale * rng.gaussian();
   let next: number;

@@ -43,9 +43,23 @@ describe('analyzeFile', () => {
     const sites = [...analysis.numbers, ...analysis.operators, ...analysis.syntax, ...analysis.blocks.flat()];
     expect(sites.length).toBeGreaterThan(50);
     for (const site of sites) expect(site.start >= start && site.end <= end).toBe(true);
-    expect(analysis.numbers.map(({ raw }) => raw)).toEqual(
-      ['5', '6', '5', '6', '4', '0', '0', '0', '0.5', '2', '0.25', '0.5', '0.98', '0.01', '1'],
-    );
+    expect(analysis.numbers.map(({ raw }) => raw)).toEqual([
+      '5',
+      '6',
+      '5',
+      '6',
+      '4',
+      '0',
+      '0',
+      '0',
+      '0.5',
+      '2',
+      '0.25',
+      '0.5',
+      '0.98',
+      '0.01',
+      '1',
+    ]);
   });
 });
 
@@ -77,7 +91,10 @@ describe('parseChild', () => {
 
   it('never accepts a child that a parse of the whole file rejects', () => {
     const rng = Rng.fromSeed(7);
-    const inner = [SAMPLE.indexOf('{', SAMPLE.indexOf('export function pack')) + 1, SAMPLE.lastIndexOf('}', SAMPLE.indexOf('// EVOLVE-BLOCK-END'))];
+    const inner = [
+      SAMPLE.indexOf('{', SAMPLE.indexOf('export function pack')) + 1,
+      SAMPLE.lastIndexOf('}', SAMPLE.indexOf('// EVOLVE-BLOCK-END')),
+    ];
     let agreements = 0;
     for (let trial = 0; trial < 400; trial++) {
       const start = inner[0]! + rng.int(inner[1]! - inner[0]!);

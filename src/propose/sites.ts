@@ -5,7 +5,14 @@ import { describeParseError, lineStarts, parseSettingsFor, parseWith, type Parse
 import type { Analysis, FileAnalysis, GenomeAnalysis } from './site-types.ts';
 
 export type {
-  Analysis, BodySite, FileAnalysis, GenomeAnalysis, NumberSite, OperatorSite, StatementSite, SyntaxSite,
+  Analysis,
+  BodySite,
+  FileAnalysis,
+  GenomeAnalysis,
+  NumberSite,
+  OperatorSite,
+  StatementSite,
+  SyntaxSite,
 } from './site-types.ts';
 
 const CACHE_LIMIT = 64;

@@ -42,7 +42,10 @@ describe('swap-operator', () => {
   it('swaps within a precedence class, keeping the parse tree shape', async () => {
     const plugins: Record<string, ParserPlugin[]> = { 'pack.js': [], 'spread.ts': ['typescript'] };
     const seen = new Set<string>();
-    for (const [file, text] of [['pack.js', SAMPLE], ['spread.ts', SAMPLE_TS]] as const) {
+    for (const [file, text] of [
+      ['pack.js', SAMPLE],
+      ['spread.ts', SAMPLE_TS],
+    ] as const) {
       for (const { child, from, to } of await swaps(file, text, 150)) {
         const bare = (operator: string): string => operator.replace('Math.', '');
         expect(from).not.toBe(to);

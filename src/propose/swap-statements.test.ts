@@ -41,7 +41,9 @@ describe('swap-statements', () => {
   it('keeps the text between the two statements in place', async () => {
     const text = block('export function f(a) {\n  a.push(1); // first\n\n  /* between */\n  a.push(2);\n  return a;\n}');
     const [child] = await swapped('a.js', text, 1);
-    expect(child).toBe(text.replace('a.push(1); // first\n\n  /* between */\n  a.push(2);', 'a.push(2); // first\n\n  /* between */\n  a.push(1);'));
+    expect(child).toBe(
+      text.replace('a.push(1); // first\n\n  /* between */\n  a.push(2);', 'a.push(2); // first\n\n  /* between */\n  a.push(1);'),
+    );
   });
 
   it('fails when no pair can be swapped', async () => {

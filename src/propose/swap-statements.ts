@@ -24,9 +24,7 @@ export function swapStatements(): Operator {
       const parent = firstParent(context, 'swap-statements');
       if ('failure' in parent) return parent;
       const { files, errors } = analyzeGenome(parent.genome);
-      const choices = statementChoices(files, (site, { analysis, block, position }) =>
-        swappable(analysis, site, block[position + 1]),
-      );
+      const choices = statementChoices(files, (site, { analysis, block, position }) => swappable(analysis, site, block[position + 1]));
       if (choices.length === 0) return noSite('no two adjacent statements inside an EVOLVE block can be swapped', errors);
       const { file, analysis, block, position } = context.rng.pick(choices);
       const first = block[position] as StatementSite;

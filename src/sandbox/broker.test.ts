@@ -41,7 +41,9 @@ async function setup(script: ScriptStep[], maxRequestBytes?: number): Promise<Se
   const server = await startScriptedLlmServer({ script });
   const ledger = new Ledger();
   const exchanges: LlmExchange[] = [];
-  const resolved = resolveModel({ id: `compat:${server.compatBaseURL}#scripted`, apiKeyEnv: 'OURO_TEST_BROKER_KEY' }, LLM, { OURO_TEST_BROKER_KEY: KEY });
+  const resolved = resolveModel({ id: `compat:${server.compatBaseURL}#scripted`, apiKeyEnv: 'OURO_TEST_BROKER_KEY' }, LLM, {
+    OURO_TEST_BROKER_KEY: KEY,
+  });
   const handle = createModel(resolved, {
     onExchange: (exchange) => {
       exchanges.push(exchange);
@@ -88,9 +90,14 @@ const chat = (socketPath: string, body: unknown): Promise<Answer> => call(socket
 
 describe('model broker', () => {
   it('answers a chat completion through the handle and books it under the agent', async () => {
-    const { server, broker, ledger, exchanges } = await setup([{ text: 'hello from the model', usage: { inputTokens: 12, outputTokens: 5 } }]);
+    const { server, broker, ledger, exchanges } = await setup([
+      { text: 'hello from the model', usage: { inputTokens: 12, outputTokens: 5 } },
+    ]);
     const answer = await chat(broker.socketPath, {
-      messages: [{ role: 'developer', content: 'Be brief.' }, { role: 'user', content: [{ type: 'text', text: 'Say hi' }] }],
+      messages: [
+        { role: 'developer', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Say hi' }] },
+      ],
       max_tokens: 40,
     });
     expect(answer.status).toBe(200);
@@ -101,9 +108,20 @@ describe('model broker', () => {
       usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
     });
     expect(answer.text).not.toContain(server.url);
-    expect(server.requests[0]).toMatchObject({ maxTokens: 40, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hi' }] });
+    expect(server.requests[0]).toMatchObject({
+      maxTokens: 40,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Say hi' },
+      ],
+    });
     expect(exchanges).toHaveLength(1);
-    expect(exchanges[0]).toMatchObject({ operator: 'agent', request: { maxOutputTokens: 40 }, reply: 'hello from the model', usage: { inputTokens: 12, outputTokens: 5 } });
+    expect(exchanges[0]).toMatchObject({
+      operator: 'agent',
+      request: { maxOutputTokens: 40 },
+      reply: 'hello from the model',
+      usage: { inputTokens: 12, outputTokens: 5 },
+    });
     expect(ledger.byOperator().get('agent')).toMatchObject({ calls: 1, inputTokens: 12, outputTokens: 5 });
     expect(broker.calls).toBe(1);
 
@@ -114,23 +132,29 @@ describe('model broker', () => {
     expect((await stat(dirname(broker.socketPath))).mode & 0o777).toBe(0o711);
   });
 
-  it.skipIf(bubblewrap.missing)(bubblewrap.title('serves an agent inside bubblewrap that has no key, no provider address and no network'), async () => {
-    const { server, broker, exchanges } = await setup([{ text: 'hello sandbox' }]);
-    const output = await runInBubblewrap(broker.socketPath, server.url);
-    const result = JSON.parse(output) as { status: number; reply: string; env: string; uid: number; fetch: string };
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.reply).choices[0].message.content).toBe('hello sandbox');
-    expect(result.uid).toBe(65534);
-    for (const secret of [KEY, server.url, `:${new URL(server.url).port}`]) {
-      expect(result.env).not.toContain(secret);
-      expect(result.reply).not.toContain(secret);
-    }
-    expect(result.fetch).not.toBe('connected');
-    expect(exchanges[0]).toMatchObject({ operator: 'agent', request: { messages: [{ role: 'user', content: 'hello from inside' }] } });
-  });
+  it.skipIf(bubblewrap.missing)(
+    bubblewrap.title('serves an agent inside bubblewrap that has no key, no provider address and no network'),
+    async () => {
+      const { server, broker, exchanges } = await setup([{ text: 'hello sandbox' }]);
+      const output = await runInBubblewrap(broker.socketPath, server.url);
+      const result = JSON.parse(output) as { status: number; reply: string; env: string; uid: number; fetch: string };
+      expect(result.status).toBe(200);
+      expect(JSON.parse(result.reply).choices[0].message.content).toBe('hello sandbox');
+      expect(result.uid).toBe(65534);
+      for (const secret of [KEY, server.url, `:${new URL(server.url).port}`]) {
+        expect(result.env).not.toContain(secret);
+        expect(result.reply).not.toContain(secret);
+      }
+      expect(result.fetch).not.toBe('connected');
+      expect(exchanges[0]).toMatchObject({ operator: 'agent', request: { messages: [{ role: 'user', content: 'hello from inside' }] } });
+    },
+  );
 
   it('answers 429 once the budget is spent, and the provider sees no further request', async () => {
-    const { server, broker, ledger } = await setup([{ text: 'first', usage: { inputTokens: 60, outputTokens: 50 } }, { text: 'never sent' }]);
+    const { server, broker, ledger } = await setup([
+      { text: 'first', usage: { inputTokens: 60, outputTokens: 50 } },
+      { text: 'never sent' },
+    ]);
     expect((await chat(broker.socketPath, { messages: [{ role: 'user', content: 'one' }] })).status).toBe(200);
     expect(ledger.totals().tokens).toBe(110);
     const refused = await chat(broker.socketPath, { messages: [{ role: 'user', content: 'two' }] });
@@ -187,7 +211,9 @@ describe('model broker', () => {
     await expect(startModelBroker({ ...options, socketPath: broker.socketPath })).rejects.toThrow(/defaultModel/);
     const handle = { id: 'openai:gpt-test', contextWindow: 1000, complete: () => Promise.reject(new Error('unused')) };
     const models = new Map([[handle.id, handle]]);
-    await expect(startModelBroker({ socketPath: broker.socketPath, models, defaultModel: handle.id })).rejects.toThrow(/another process listens/);
+    await expect(startModelBroker({ socketPath: broker.socketPath, models, defaultModel: handle.id })).rejects.toThrow(
+      /another process listens/,
+    );
     const file = join(root, 'not-a-socket');
     await writeFile(file, 'keep me');
     await expect(startModelBroker({ socketPath: file, models, defaultModel: handle.id })).rejects.toThrow(/is not a socket/);
@@ -251,11 +277,33 @@ function othersCanRun(file: string): boolean {
 
 async function runInBubblewrap(socketPath: string, providerUrl: string): Promise<string> {
   const args = [
-    '--unshare-all', '--die-with-parent', '--clearenv', ...systemBinds(),
-    '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--chdir', '/tmp',
-    '--bind', dirname(socketPath), '/run/ouro', '--setenv', 'OURO_BROKER_SOCKET', `/run/ouro/${basename(socketPath)}`,
-    '--uid', '65534', '--gid', '65534', '--unshare-user',
-    process.execPath, '-e', AGENT, providerUrl,
+    '--unshare-all',
+    '--die-with-parent',
+    '--clearenv',
+    ...systemBinds(),
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
+    '--chdir',
+    '/tmp',
+    '--bind',
+    dirname(socketPath),
+    '/run/ouro',
+    '--setenv',
+    'OURO_BROKER_SOCKET',
+    `/run/ouro/${basename(socketPath)}`,
+    '--uid',
+    '65534',
+    '--gid',
+    '65534',
+    '--unshare-user',
+    process.execPath,
+    '-e',
+    AGENT,
+    providerUrl,
   ];
   // As root, bubblewrap itself runs as uid 65534, so that the socket's permissions are really
   // tested (root's user namespace would map the sandbox back to root). The key sits in the

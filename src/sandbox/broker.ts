@@ -27,7 +27,11 @@ export interface ModelBroker {
 
 /** An answer the broker gives without calling a model. */
 class Refusal extends Error {
-  constructor(readonly status: number, readonly type: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,7 +66,12 @@ function redact(text: string, internalIds: Iterable<string>): string {
 }
 
 /** The models by public id; throws when two share a public id or the default is not among them. */
-function catalogueOf(options: ModelBrokerOptions): { list: string[]; find: (id: string) => Offered | undefined; internalIds: Set<string>; defaultId: string } {
+function catalogueOf(options: ModelBrokerOptions): {
+  list: string[];
+  find: (id: string) => Offered | undefined;
+  internalIds: Set<string>;
+  defaultId: string;
+} {
   const { models, defaultModel } = options;
   const internalIds = new Set<string>();
   const defaultId = publicModelId(defaultModel);
@@ -80,12 +89,17 @@ function catalogueOf(options: ModelBrokerOptions): { list: string[]; find: (id: 
   const offered = new Map<string, Offered>();
   for (const [id, handle] of models) {
     const shown = publicModelId(id);
-    if (offered.has(shown)) throw new OuroError('option-invalid', `models: two models would both be offered as ${shown}`, { field: 'models' });
+    if (offered.has(shown))
+      throw new OuroError('option-invalid', `models: two models would both be offered as ${shown}`, { field: 'models' });
     offered.set(shown, { id: shown, handle });
     internalIds.add(id).add(handle.id);
   }
   if (!offered.has(defaultId)) {
-    throw new OuroError('model-missing', `defaultModel: ${defaultModel} is not among the offered models (${[...offered.keys()].join(', ')})`, { field: 'defaultModel' });
+    throw new OuroError(
+      'model-missing',
+      `defaultModel: ${defaultModel} is not among the offered models (${[...offered.keys()].join(', ')})`,
+      { field: 'defaultModel' },
+    );
   }
   return { list: [...offered.keys()], find: (id) => offered.get(id), internalIds, defaultId };
 }
@@ -93,7 +107,9 @@ function catalogueOf(options: ModelBrokerOptions): { list: string[]; find: (id: 
 function textOf(content: unknown, field: string): string {
   if (typeof content === 'string') return content;
   const parts = Array.isArray(content) ? content : [];
-  const texts = parts.map((part: unknown) => (typeof part === 'object' && part !== null && (part as Body).type === 'text' ? (part as Body).text : undefined));
+  const texts = parts.map((part: unknown) =>
+    typeof part === 'object' && part !== null && (part as Body).type === 'text' ? (part as Body).text : undefined,
+  );
   if (parts.length === 0 || texts.some((text) => typeof text !== 'string')) {
     throw new Refusal(400, 'invalid_request_error', `${field}: must be a string or an array of { type: "text", text } parts`);
   }
@@ -108,12 +124,18 @@ function parseChat(raw: Buffer): { model?: string; messages: ChatMessage[]; maxO
   } catch (error) {
     throw new Refusal(400, 'invalid_request_error', `the request body is not JSON: ${(error as Error).message}`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Refusal(400, 'invalid_request_error', 'the request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Refusal(400, 'invalid_request_error', 'the request body must be a JSON object');
   const request = body as Body;
   if (request.stream === true) {
-    throw new Refusal(400, 'invalid_request_error', 'stream: streaming is not offered by this broker; omit "stream" (or send false) and read one JSON reply');
+    throw new Refusal(
+      400,
+      'invalid_request_error',
+      'stream: streaming is not offered by this broker; omit "stream" (or send false) and read one JSON reply',
+    );
   }
-  if (Array.isArray(request.tools) && request.tools.length > 0) throw new Refusal(400, 'invalid_request_error', 'tools: tool calls are not offered by this broker');
+  if (Array.isArray(request.tools) && request.tools.length > 0)
+    throw new Refusal(400, 'invalid_request_error', 'tools: tool calls are not offered by this broker');
   if (request.model !== undefined && request.model !== null && typeof request.model !== 'string') {
     throw new Refusal(400, 'invalid_request_error', 'model: must be a string naming a model from GET /v1/models');
   }
@@ -167,7 +189,14 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 }
 
 /** An error in the OpenAI shape. `x-should-retry: false` stops SDK retries: the model handle already retried. */
-function sendError(response: ServerResponse, status: number, type: string, message: string, code: string | null = null, close = false): void {
+function sendError(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  code: string | null = null,
+  close = false,
+): void {
   const headers: Record<string, string> = { 'x-should-retry': 'false', ...(close ? { connection: 'close' } : {}) };
   sendJson(response, status, { error: { message, type, code } }, headers);
 }
@@ -179,7 +208,13 @@ function chatReply(number: number, model: string, completion: Completion): Body 
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: completion.text }, finish_reason: completion.finishReason === 'length' ? 'length' : 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: completion.text },
+        finish_reason: completion.finishReason === 'length' ? 'length' : 'stop',
+      },
+    ],
     usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
   };
 }
@@ -204,9 +239,12 @@ async function prepareSocketPath(socketPath: string): Promise<void> {
   const existing = await lstat(socketPath).catch(() => undefined);
   if (!existing) return;
   if (!existing.isSocket()) {
-    throw new OuroError('option-invalid', `socketPath: ${socketPath} exists and is not a socket; the broker will not replace it`, { field: 'socketPath' });
+    throw new OuroError('option-invalid', `socketPath: ${socketPath} exists and is not a socket; the broker will not replace it`, {
+      field: 'socketPath',
+    });
   }
-  if (await answers(socketPath)) throw new OuroError('option-invalid', `socketPath: another process listens on ${socketPath}`, { field: 'socketPath' });
+  if (await answers(socketPath))
+    throw new OuroError('option-invalid', `socketPath: another process listens on ${socketPath}`, { field: 'socketPath' });
   await unlink(socketPath);
 }
 
@@ -230,12 +268,17 @@ export async function startModelBroker(options: ModelBrokerOptions): Promise<Mod
 
   async function chat(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = await readBody(request, limit);
-    if (raw === null) return sendError(response, 413, 'invalid_request_error', `the request body is larger than ${limit} bytes`, null, true);
+    if (raw === null)
+      return sendError(response, 413, 'invalid_request_error', `the request body is larger than ${limit} bytes`, null, true);
     const chatRequest = parseChat(raw);
     const offered = catalogue.find(chatRequest.model ?? catalogue.defaultId);
     if (!offered) {
       const name = redact(chatRequest.model ?? '', catalogue.internalIds);
-      throw new Refusal(404, 'invalid_request_error', `model: "${name}" is not offered here; GET /v1/models lists ${catalogue.list.join(', ')}`);
+      throw new Refusal(
+        404,
+        'invalid_request_error',
+        `model: "${name}" is not offered here; GET /v1/models lists ${catalogue.list.join(', ')}`,
+      );
     }
     calls += 1;
     const number = calls;
@@ -256,25 +299,35 @@ export async function startModelBroker(options: ModelBrokerOptions): Promise<Mod
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0]?.replace(/\/+$/, '') ?? '';
     if (path === '/v1/models' && request.method === 'GET') {
-      return sendJson(response, 200, { object: 'list', data: catalogue.list.map((id) => ({ id, object: 'model', created: 0, owned_by: 'ouroboros' })) });
+      return sendJson(response, 200, {
+        object: 'list',
+        data: catalogue.list.map((id) => ({ id, object: 'model', created: 0, owned_by: 'ouroboros' })),
+      });
     }
     if (path === '/v1/chat/completions' && request.method === 'POST') return chat(request, response);
     const known = path === '/v1/models' || path === '/v1/chat/completions';
-    const message = known ? `${request.method} is not allowed on ${path}` : `no route for ${request.method} ${path}; the broker offers POST /v1/chat/completions and GET /v1/models`;
+    const message = known
+      ? `${request.method} is not allowed on ${path}`
+      : `no route for ${request.method} ${path}; the broker offers POST /v1/chat/completions and GET /v1/models`;
     request.resume();
     sendError(response, known ? 405 : 404, 'invalid_request_error', redact(message, catalogue.internalIds));
   }
 
   function fail(response: ServerResponse, error: unknown): void {
     const clean = (text: string): string => redact(text, catalogue.internalIds);
-    if (error instanceof Refusal) return sendError(response, error.status, error.type, error.message);
+    if (error instanceof Refusal) {
+      sendError(response, error.status, error.type, error.message);
+      return;
+    }
     if (error instanceof ModelCallError && error.kind === 'budget') {
       const message = `the run's model budget is spent (${clean(error.message)}); stop calling the model and finish with what you have`;
-      return sendError(response, 429, 'insufficient_quota', message, 'budget_spent');
+      sendError(response, 429, 'insufficient_quota', message, 'budget_spent');
+      return;
     }
     if (error instanceof ModelCallError) {
       const status = error.status === undefined ? '' : `, status ${error.status}`;
-      return sendError(response, 502, 'upstream_error', `the model call failed (${error.kind}${status}): ${clean(error.message)}`, error.kind);
+      sendError(response, 502, 'upstream_error', `the model call failed (${error.kind}${status}): ${clean(error.message)}`, error.kind);
+      return;
     }
     sendError(response, 500, 'server_error', `the broker failed: ${clean(error instanceof Error ? error.message : String(error))}`);
   }
@@ -299,5 +352,11 @@ export async function startModelBroker(options: ModelBrokerOptions): Promise<Mod
     await close();
     throw error;
   });
-  return { socketPath, get calls() { return calls; }, close };
+  return {
+    socketPath,
+    get calls() {
+      return calls;
+    },
+    close,
+  };
 }

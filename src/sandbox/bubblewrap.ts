@@ -23,7 +23,12 @@ export function runningAsRoot(): boolean {
 
 /** Finds an executable by name on the host's PATH; absolute names are checked as they are. */
 export function findExecutable(name: string): string | undefined {
-  const candidates = name.includes('/') ? [name] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((directory) => join(directory, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((directory) => join(directory, name));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -41,7 +46,11 @@ export function bubblewrapOptions(path: string): ReadonlySet<string> {
   if (options === undefined) {
     let help = '';
     try {
-      help = execFileSync(path, ['--help'], { env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }).toString('utf8');
+      help = execFileSync(path, ['--help'], {
+        env: { PATH: '/usr/bin:/bin' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 10_000,
+      }).toString('utf8');
     } catch (error) {
       help = String((error as { stdout?: Buffer }).stdout ?? '');
     }
@@ -75,20 +84,25 @@ export function findBubblewrap(path?: string): { path: string } | { missing: str
   const cached = probed.get(key);
   if (cached) return cached;
   const found = findExecutable(path ?? 'bwrap');
-  const result = found === undefined
-    ? { missing: `bubblewrap (bwrap) is not installed${path === undefined ? '' : ` at ${path}`}. ${INSTALL_HINT}` }
-    : probe(found);
+  const result =
+    found === undefined
+      ? { missing: `bubblewrap (bwrap) is not installed${path === undefined ? '' : ` at ${path}`}. ${INSTALL_HINT}` }
+      : probe(found);
   probed.set(key, result);
   return result;
 }
 
 function probe(path: string): { path: string } | { missing: string } {
   try {
-    execFileSync(path, [...namespaceArgs(runningAsRoot(), bubblewrapOptions(path)), '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'], {
-      env: { PATH: '/usr/bin:/bin' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 10_000,
-    });
+    execFileSync(
+      path,
+      [...namespaceArgs(runningAsRoot(), bubblewrapOptions(path)), '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'],
+      {
+        env: { PATH: '/usr/bin:/bin' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 10_000,
+      },
+    );
     return { path };
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] ?? '';
@@ -108,7 +122,9 @@ function probe(path: string): { path: string } | { missing: string } {
  * /usr: they are bound read-only at the same path and their bin folders lead PATH. Found once.
  */
 export function runtimePrefixes(): string[] {
-  cachedPrefixes ??= [...new Set([nodePrefix(), ...pythonPrefixes()])].filter((prefix) => !underSystem(prefix) && !exposesPrivateFolders(prefix));
+  cachedPrefixes ??= [...new Set([nodePrefix(), ...pythonPrefixes()])].filter(
+    (prefix) => !underSystem(prefix) && !exposesPrivateFolders(prefix),
+  );
   return cachedPrefixes;
 }
 let cachedPrefixes: string[] | undefined;
@@ -137,7 +153,11 @@ function pythonPrefixes(): string[] {
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 10_000,
     });
-    return output.toString('utf8').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('/'));
+    return output
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('/'));
   } catch {
     return [];
   }
@@ -177,7 +197,15 @@ function systemArgs(): string[] {
       // absent on this system
     }
   }
-  for (const path of ['/etc/alternatives', '/etc/ssl', '/etc/ca-certificates', '/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/localtime']) {
+  for (const path of [
+    '/etc/alternatives',
+    '/etc/ssl',
+    '/etc/ca-certificates',
+    '/etc/ld.so.cache',
+    '/etc/ld.so.conf',
+    '/etc/ld.so.conf.d',
+    '/etc/localtime',
+  ]) {
     args.push('--ro-bind-try', path, path);
   }
   return args;
@@ -201,7 +229,14 @@ function traversableParents(paths: readonly string[]): string[] {
  * private /tmp, /proc and /dev, and the scratch folder as the only writable host folder.
  */
 export function bwrapArgs(layout: SandboxLayout): string[] {
-  const args = [...namespaceArgs(layout.asRoot, layout.options), '--hostname', 'sandbox', '--die-with-parent', '--new-session', '--clearenv'];
+  const args = [
+    ...namespaceArgs(layout.asRoot, layout.options),
+    '--hostname',
+    'sandbox',
+    '--die-with-parent',
+    '--new-session',
+    '--clearenv',
+  ];
   for (const [name, value] of Object.entries(layout.env)) args.push('--setenv', name, value);
   const prefixes = runtimePrefixes();
   const socket = layout.brokerSocket === undefined ? [] : [SANDBOX_BROKER_SOCKET];

@@ -62,8 +62,16 @@ describe('runImprover', () => {
     expect(outcome.status).toBe('ok');
     const seen = JSON.parse(outcome.program!) as Record<string, unknown>;
     expect(seen).toMatchObject({
-      process: 'throws', require: 'throws', fetch: 'throws', setTimeout: 'throws', WebAssembly: 'throws',
-      functionProcess: 'undefined', constructorProcess: 'undefined', globalKeys: '', import: 'refused', frozen: true,
+      process: 'throws',
+      require: 'throws',
+      fetch: 'throws',
+      setTimeout: 'throws',
+      WebAssembly: 'throws',
+      functionProcess: 'undefined',
+      constructorProcess: 'undefined',
+      globalKeys: '',
+      import: 'refused',
+      frozen: true,
     });
     expect(seen.utilityOwn).toBe('budget,description,length,name');
   });
@@ -99,7 +107,11 @@ describe('runImprover', () => {
   });
 
   it('turns host failures into errors inside the isolate and rejects non-strings before the host sees them', async () => {
-    const host = recordingHost({ utility: async () => { throw new Error('budget spent'); } });
+    const host = recordingHost({
+      utility: async () => {
+        throw new Error('budget spent');
+      },
+    });
     const source = `export async function improve(program, utility) {
       const messages = [];
       try { await utility(program); } catch (error) { messages.push(error.message); }

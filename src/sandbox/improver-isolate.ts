@@ -124,14 +124,23 @@ export async function runImprover(source: string, program: string, host: Improve
     run.catch(() => undefined);
     const reply = await Promise.race([run, stop]);
     if (reply === undefined || ended === 'timeout') {
-      return finish({ status: 'timeout', message: `the improver ran past its limit of ${limits.cpuMs} ms of CPU or ${limits.wallMs} ms of wall time` });
+      return finish({
+        status: 'timeout',
+        message: `the improver ran past its limit of ${limits.cpuMs} ms of CPU or ${limits.wallMs} ms of wall time`,
+      });
     }
     if (!reply.ok) return finish({ status: reply.kind, message: reply.message });
     if (typeof reply.value !== 'string') {
-      return finish({ status: 'invalid-result', message: `improve() returned ${reply.value === null ? 'null' : typeof reply.value}, not a program string` });
+      return finish({
+        status: 'invalid-result',
+        message: `improve() returned ${reply.value === null ? 'null' : typeof reply.value}, not a program string`,
+      });
     }
     if (reply.value.length > TEXT_LIMIT) {
-      return finish({ status: 'invalid-result', message: `improve() returned ${reply.value.length} characters, over the limit of ${TEXT_LIMIT}` });
+      return finish({
+        status: 'invalid-result',
+        message: `improve() returned ${reply.value.length} characters, over the limit of ${TEXT_LIMIT}`,
+      });
     }
     return finish({ status: 'ok', program: reply.value });
   } catch (error) {
@@ -145,7 +154,12 @@ export async function runImprover(source: string, program: string, host: Improve
 }
 
 async function execute(
-  isolate: ivm.Isolate, source: string, program: string, host: ImproverHost, limits: ImproverLimits, signal: AbortSignal,
+  isolate: ivm.Isolate,
+  source: string,
+  program: string,
+  host: ImproverHost,
+  limits: ImproverLimits,
+  signal: AbortSignal,
 ): Promise<Reply> {
   const timeout = limits.cpuMs;
   const context = await isolate.createContext();
@@ -158,10 +172,16 @@ async function execute(
 
   const improver = await isolate.compileModule(toIsolateSource(IMPROVER_FILE, source), { filename: IMPROVER_FILE });
   if (improver.dependencySpecifiers.length > 0) {
-    return { ok: false, kind: 'refused', message: `the improver imports ${improver.dependencySpecifiers.map((name) => JSON.stringify(name)).join(', ')}; an improver is one self-contained module` };
+    return {
+      ok: false,
+      kind: 'refused',
+      message: `the improver imports ${improver.dependencySpecifiers.map((name) => JSON.stringify(name)).join(', ')}; an improver is one self-contained module`,
+    };
   }
   const entry = await isolate.compileModule(ENTRY, { filename: 'ouroboros-stop-entry.mjs' });
-  await improver.instantiate(context, () => { throw new Error('no imports'); });
+  await improver.instantiate(context, () => {
+    throw new Error('no imports');
+  });
   await entry.instantiate(context, () => improver);
   await entry.evaluate({ timeout, promise: true });
   const bound = readReply(await bind.apply(undefined, [entry.namespace.derefInto()], { timeout, result: { copy: true } }));
@@ -175,7 +195,8 @@ function hostFunction<T>(fn: (text: string, signal: AbortSignal) => Promise<T>, 
   const forward = async (text: unknown): Promise<{ ok: true; value: T } | { ok: false; message: string }> => {
     try {
       if (typeof text !== 'string') return { ok: false, message: `${name}() takes a string` };
-      if (text.length > TEXT_LIMIT) return { ok: false, message: `${name}(): the text has ${text.length} characters, over the limit of ${TEXT_LIMIT}` };
+      if (text.length > TEXT_LIMIT)
+        return { ok: false, message: `${name}(): the text has ${text.length} characters, over the limit of ${TEXT_LIMIT}` };
       if (signal.aborted) return { ok: false, message: `${name}(): the improver's run is over` };
       return { ok: true, value: await fn(text, signal) };
     } catch (error) {

@@ -48,14 +48,18 @@ describe('resolveImport', () => {
 
   it('refuses everything else, naming the specifier', () => {
     for (const specifier of ['fs', 'node:fs', 'https://example.com/x.js', '/lib/math.ts', '../outside.js', './missing.js']) {
-      expect(() => resolveImport(genome, 'main.ts', specifier)).toThrow(expect.objectContaining({ kind: 'refused', message: expect.stringContaining(JSON.stringify(specifier)) }));
+      expect(() => resolveImport(genome, 'main.ts', specifier)).toThrow(
+        expect.objectContaining({ kind: 'refused', message: expect.stringContaining(JSON.stringify(specifier)) }),
+      );
     }
   });
 });
 
 describe('IsolateSandbox', () => {
   it('loads a JavaScript module and calls its exported functions', async () => {
-    const candidate = await single('export function add(a, b) { return a + b }\nexport const label = "x";\nexport default function () { return "default" }');
+    const candidate = await single(
+      'export function add(a, b) { return a + b }\nexport const label = "x";\nexport default function () { return "default" }',
+    );
     expect([...candidate.exports].sort()).toEqual(['add', 'default']);
     expect(await candidate.call('add', 2, 3)).toBe(5);
     expect(await candidate.call('default')).toBe('default');
@@ -63,8 +67,10 @@ describe('IsolateSandbox', () => {
 
   it('loads TypeScript with imports across genome files', async () => {
     const genome = {
-      'main.ts': "import { scale } from './lib/scale.js';\nimport type { Point } from './lib/types.ts';\nexport function grow(points: Point[]): Point[] { return points.map((point) => scale(point, 2)); }",
-      'lib/scale.ts': "import { Factor } from './types.ts';\nexport const scale = (p: { x: number; y: number }, k: number) => ({ x: p.x * k * Factor.One, y: p.y * k });",
+      'main.ts':
+        "import { scale } from './lib/scale.js';\nimport type { Point } from './lib/types.ts';\nexport function grow(points: Point[]): Point[] { return points.map((point) => scale(point, 2)); }",
+      'lib/scale.ts':
+        "import { Factor } from './types.ts';\nexport const scale = (p: { x: number; y: number }, k: number) => ({ x: p.x * k * Factor.One, y: p.y * k });",
       'lib/types.ts': 'export interface Point { x: number; y: number }\nexport enum Factor { One = 1 }',
     };
     const candidate = await sandbox.load(genome, 'main.ts');
@@ -72,7 +78,9 @@ describe('IsolateSandbox', () => {
   });
 
   it('copies plain data both ways', async () => {
-    const candidate = await single('export const echo = (value) => value; export const touch = (value) => { value.list.push(4); return value }');
+    const candidate = await single(
+      'export const echo = (value) => value; export const touch = (value) => { value.list.push(4); return value }',
+    );
     const value = { text: 'é\u0000"', list: [1, 2.5, true, null], nested: { empty: {}, none: [] } };
     expect(await candidate.call('echo', value)).toEqual(value);
     await candidate.call('touch', value);
@@ -80,7 +88,9 @@ describe('IsolateSandbox', () => {
   });
 
   it('awaits an async export within the time limit', async () => {
-    const candidate = await single('export async function later(x) { await null; return { x } } export async function fails() { await null; throw new RangeError("late") }');
+    const candidate = await single(
+      'export async function later(x) { await null; return { x } } export async function fails() { await null; throw new RangeError("late") }',
+    );
     expect(await candidate.call('later', 3)).toEqual({ x: 3 });
     expect(await failure(() => candidate.call('fails'))).toEqual({ kind: 'error', message: expect.stringContaining('RangeError: late') });
   });
@@ -108,13 +118,19 @@ describe('IsolateSandbox', () => {
 
   it('reports what the candidate did wrong with the kind the evaluator needs', async () => {
     expect(await failure(() => single('export const = 1'))).toEqual({ kind: 'error', message: expect.stringContaining('candidate.js') });
-    expect(await failure(() => single('throw new Error("at load")'))).toEqual({ kind: 'error', message: expect.stringContaining('at load') });
+    expect(await failure(() => single('throw new Error("at load")'))).toEqual({
+      kind: 'error',
+      message: expect.stringContaining('at load'),
+    });
     expect((await failure(() => single('for (;;) {}'))).kind).toBe('timeout');
     expect((await failure(() => sandbox.load({ 'a.js': '' }, 'b.js'))).kind).toBe('refused');
     expect((await failure(() => single("import { x } from './nowhere.js'; export const f = () => x"))).kind).toBe('refused');
     const candidate = await single('export function f() { throw new TypeError("bad input") }');
     expect(await failure(() => candidate.call('f'))).toEqual({ kind: 'error', message: expect.stringContaining('TypeError: bad input') });
-    expect(await failure(() => candidate.call('g'))).toEqual({ kind: 'error', message: expect.stringContaining('exports no function "g"') });
+    expect(await failure(() => candidate.call('g'))).toEqual({
+      kind: 'error',
+      message: expect.stringContaining('exports no function "g"'),
+    });
   });
 
   it('gives every load a fresh context on one reused isolate', async () => {
@@ -144,7 +160,10 @@ describe('IsolateSandbox', () => {
     const candidate = await own.load({ 'a.js': 'export const f = () => 1' }, 'a.js');
     own.dispose();
     expect(await failure(() => candidate.call('f'))).toEqual({ kind: 'error', message: expect.stringContaining('disposed') });
-    expect(await failure(() => own.load({ 'a.js': 'export const f = () => 1' }, 'a.js'))).toEqual({ kind: 'error', message: expect.stringContaining('disposed') });
+    expect(await failure(() => own.load({ 'a.js': 'export const f = () => 1' }, 'a.js'))).toEqual({
+      kind: 'error',
+      message: expect.stringContaining('disposed'),
+    });
   });
 
   it('rejects limits it cannot honour', () => {

@@ -85,7 +85,8 @@ export class IsolateSandbox {
     try {
       prepared = await this.takePrepared();
     } catch (error) {
-      throw this.closed ? new SandboxError('error', `${entry}: the isolate sandbox was disposed`)
+      throw this.closed
+        ? new SandboxError('error', `${entry}: the isolate sandbox was disposed`)
         : new SandboxError('error', `${entry}: could not prepare a context: ${error instanceof Error ? error.message : String(error)}`);
     }
     const loaded = new LoadedModule(this, prepared, entry);
@@ -233,7 +234,10 @@ class LoadedModule implements CandidateModule {
     const what = `${this.entry}: ${name}()`;
     if (this.released !== undefined) throw new SandboxError('error', `${what}: this module was released: ${this.released}`);
     if (!this.exports.includes(name)) {
-      throw new SandboxError('error', `${what}: ${this.entry} exports no function ${JSON.stringify(name)} (it exports ${this.exports.join(', ') || 'none'})`);
+      throw new SandboxError(
+        'error',
+        `${what}: ${this.entry} exports no function ${JSON.stringify(name)} (it exports ${this.exports.join(', ') || 'none'})`,
+      );
     }
     const copied = new ivm.ExternalCopy(args).copyInto({ release: true });
     const { timeoutMs } = this.sandbox.limits;

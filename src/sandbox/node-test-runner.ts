@@ -53,10 +53,12 @@ process.stdout.write('\\n' + marker + JSON.stringify({ passed, total: cases.leng
 `;
 
 /** Runs `tests` (an ES module calling `test(name, fn)`) against `code` (saved as solution.mjs). */
-export function createNodeTestRunner(options: NodeTestRunnerOptions = {}): (code: string, tests: string, context?: { signal?: AbortSignal }) => Promise<NodeTestReport> {
+export function createNodeTestRunner(
+  options: NodeTestRunnerOptions = {},
+): (code: string, tests: string, context?: { signal?: AbortSignal }) => Promise<NodeTestReport> {
   return async (code, tests) => {
     const marker = `@@ouro-tests-${randomUUID()}@@`;
-    let result;
+    let result: Awaited<ReturnType<typeof runSandboxed>>;
     try {
       result = await runSandboxed({
         command: ['node', 'harness.mjs', marker],
@@ -66,16 +68,30 @@ export function createNodeTestRunner(options: NodeTestRunnerOptions = {}): (code
         ...(options.unsafe ? { unsafe: true } : {}),
       });
     } catch (error) {
-      if (error instanceof SandboxError && error.kind !== 'unavailable') return { passed: false, output: `the sandbox refused the run: ${error.message}` };
+      if (error instanceof SandboxError && error.kind !== 'unavailable')
+        return { passed: false, output: `the sandbox refused the run: ${error.message}` };
       throw error;
     }
     if (result.timedOut) return { passed: false, output: `the tests timed out after ${options.timeoutMs ?? 5_000} ms (an endless loop?)` };
-    const line = result.stdout.split('\n').reverse().find((text) => text.startsWith(marker));
+    const line = result.stdout
+      .split('\n')
+      .reverse()
+      .find((text) => text.startsWith(marker));
     if (line === undefined) {
-      return { passed: false, output: `the test run crashed (exit ${result.exitCode ?? result.signal}):\n${result.stderr.trim().slice(0, 2000)}` };
+      return {
+        passed: false,
+        output: `the test run crashed (exit ${result.exitCode ?? result.signal}):\n${result.stderr.trim().slice(0, 2000)}`,
+      };
     }
-    const summary = JSON.parse(line.slice(marker.length)) as { passed: number; total: number; failures: Array<{ name: string; message: string }> };
-    const lines = [`${summary.passed} of ${summary.total} tests passed.`, ...summary.failures.map((failure) => `FAIL ${failure.name}: ${failure.message}`)];
+    const summary = JSON.parse(line.slice(marker.length)) as {
+      passed: number;
+      total: number;
+      failures: Array<{ name: string; message: string }>;
+    };
+    const lines = [
+      `${summary.passed} of ${summary.total} tests passed.`,
+      ...summary.failures.map((failure) => `FAIL ${failure.name}: ${failure.message}`),
+    ];
     return {
       passed: summary.total > 0 && summary.failures.length === 0 && result.exitCode === 0,
       output: lines.join('\n'),

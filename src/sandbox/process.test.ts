@@ -24,13 +24,16 @@ afterAll(() => parents.forEach((parent) => rmSync(parent, { recursive: true, for
 
 /** Host processes whose command line carries `marker`. */
 function processesWith(marker: string): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((name) => {
-    try {
-      return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function unsafeRun(options: SandboxedRunOptions) {
@@ -42,7 +45,8 @@ describe('runSandboxed', () => {
     const result = await runSandboxed({
       command: ['node', 'main.mjs'],
       files: {
-        'main.mjs': "import { readFileSync, writeFileSync } from 'node:fs';\n" +
+        'main.mjs':
+          "import { readFileSync, writeFileSync } from 'node:fs';\n" +
           "const input = readFileSync(0, 'utf8');\n" +
           "const data = readFileSync('data/in.txt', 'utf8');\n" +
           "writeFileSync('out.json', JSON.stringify({ input, data, cwd: process.cwd() }));\n" +
@@ -89,8 +93,9 @@ describe('runSandboxed', () => {
 
   sandboxed(needsBubblewrap('kills the whole process group at the timeout, grandchildren included'), async () => {
     const marker = `ouro-grandchild-${process.pid}-${Date.now()}`;
-    const script = "const { spawn } = require('node:child_process');\n" +
-      `spawn('sh', ['-c', 'trap \"\" TERM; while :; do sleep 0.1; done', '${marker}'], { detached: true, stdio: 'ignore' });\n` +
+    const script =
+      "const { spawn } = require('node:child_process');\n" +
+      `spawn('sh', ['-c', 'trap "" TERM; while :; do sleep 0.1; done', '${marker}'], { detached: true, stdio: 'ignore' });\n` +
       "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('started');\n";
     const result = await runSandboxed({ command: ['node', '-e', script], timeoutMs: 1500 });
     expect(result.timedOut).toBe(true);
@@ -117,7 +122,8 @@ describe('runSandboxed', () => {
     chmodSync(folder, 0o755);
     chmodSync(socket, 0o666); // the sandbox runs as another uid
     try {
-      const script = "const net = require('node:net');\n" +
+      const script =
+        "const net = require('node:net');\n" +
         "const socket = net.connect(process.env.OURO_BROKER_SOCKET, () => socket.write('ping'));\n" +
         "socket.on('data', (data) => process.stdout.write(process.env.OURO_BROKER_SOCKET + ' ' + data));\n";
       const result = await runSandboxed({ command: ['node', '-e', script], brokerSocket: socket });
@@ -157,7 +163,11 @@ describe('runSandboxed', () => {
     try {
       const parent = scratchParent();
       const options = {
-        command: ['node', '-e', 'process.stdout.write(JSON.stringify([require("fs").readFileSync("in.txt", "utf8"), process.env.OURO_TEST_UNSAFE_SECRET ?? null, process.env.HOME === process.cwd()]))'],
+        command: [
+          'node',
+          '-e',
+          'process.stdout.write(JSON.stringify([require("fs").readFileSync("in.txt", "utf8"), process.env.OURO_TEST_UNSAFE_SECRET ?? null, process.env.HOME === process.cwd()]))',
+        ],
         files: { 'in.txt': 'hello' },
         scratchParent: parent,
       };

@@ -10,8 +10,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { SandboxError, type ProcessRunOptions, type ProcessRunResult } from '../core/sandbox.ts';
 import {
-  SANDBOX_BROKER_SOCKET, SANDBOX_SCRATCH, bubblewrapOptions, bwrapArgs, claimUid, etcFiles, findBubblewrap, findExecutable, releaseUid,
-  runningAsRoot, sandboxPath,
+  SANDBOX_BROKER_SOCKET,
+  SANDBOX_SCRATCH,
+  bubblewrapOptions,
+  bwrapArgs,
+  claimUid,
+  etcFiles,
+  findBubblewrap,
+  findExecutable,
+  releaseUid,
+  runningAsRoot,
+  sandboxPath,
 } from './bubblewrap.ts';
 
 export interface SandboxedRunOptions extends ProcessRunOptions {
@@ -97,7 +106,13 @@ function findTools(options: SandboxedRunOptions): Tools {
   return { bubblewrap: bubblewrap.path, prlimit, setpriv, bubblewrapOptions: bubblewrapOptions(bubblewrap.path) };
 }
 
-async function spawnIsolated(base: string, scratch: string, uid: number, options: SandboxedRunOptions, tools: Tools): Promise<ChildProcess> {
+async function spawnIsolated(
+  base: string,
+  scratch: string,
+  uid: number,
+  options: SandboxedRunOptions,
+  tools: Tools,
+): Promise<ChildProcess> {
   const asRoot = tools.setpriv !== undefined;
   if (asRoot) await chownTree(scratch, uid);
   const etcDir = join(base, 'etc');
@@ -113,11 +128,26 @@ async function spawnIsolated(base: string, scratch: string, uid: number, options
     options: tools.bubblewrapOptions,
   });
   const dropPrivileges = asRoot
-    ? [tools.setpriv as string, '--reuid', String(uid), '--regid', String(uid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--']
+    ? [
+        tools.setpriv as string,
+        '--reuid',
+        String(uid),
+        '--regid',
+        String(uid),
+        '--clear-groups',
+        '--inh-caps=-all',
+        '--bounding-set=-all',
+        '--',
+      ]
     : [];
   const command = [...dropPrivileges, tools.prlimit as string, ...limitArgs(options, true), '--', ...options.command];
   // bwrap's own environment is scrubbed too: it is visible as /proc/1/environ inside the sandbox.
-  return spawn(tools.bubblewrap as string, [...args, '--', ...command], { cwd: base, env: { PATH: '/usr/bin:/bin' }, detached: true, stdio: 'pipe' });
+  return spawn(tools.bubblewrap as string, [...args, '--', ...command], {
+    cwd: base,
+    env: { PATH: '/usr/bin:/bin' },
+    detached: true,
+    stdio: 'pipe',
+  });
 }
 
 function spawnUnsafe(scratch: string, options: SandboxedRunOptions, tools: Tools): ChildProcess {
@@ -135,7 +165,8 @@ function checkOptions(options: SandboxedRunOptions): void {
     }
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
-    if (name === '' || name.includes('=') || `${name}${value}`.includes('\0')) throw new SandboxError('refused', `invalid environment variable "${name}"`);
+    if (name === '' || name.includes('=') || `${name}${value}`.includes('\0'))
+      throw new SandboxError('refused', `invalid environment variable "${name}"`);
   }
   if (options.command.some((argument) => argument.includes('\0'))) throw new SandboxError('refused', 'the command contains a NUL byte');
 }
@@ -231,16 +262,27 @@ function supervise(child: ChildProcess, options: SandboxedRunOptions): Promise<O
         liveGroups.delete(pid);
       }
       // A process that left the group may still hold the pipes open: wait briefly, then stop reading.
-      const closed = Promise.all([child.stdout, child.stderr].map((stream) => new Promise<void>((done) => {
-        if (stream === null || stream.readableEnded || stream.destroyed) done();
-        else stream.once('close', done);
-      })));
+      const closed = Promise.all(
+        [child.stdout, child.stderr].map(
+          (stream) =>
+            new Promise<void>((done) => {
+              if (stream === null || stream.readableEnded || stream.destroyed) done();
+              else stream.once('close', done);
+            }),
+        ),
+      );
       void Promise.race([closed, new Promise((done) => setTimeout(done, 1000))]).then(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         resolve({
-          exitCode, signal, timedOut, durationMs,
-          stdout: stdout.text(), stderr: stderr.text(), stdoutDropped: stdout.dropped, stderrDropped: stderr.dropped,
+          exitCode,
+          signal,
+          timedOut,
+          durationMs,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          stdoutDropped: stdout.dropped,
+          stderrDropped: stderr.dropped,
         });
       });
     });
@@ -285,7 +327,7 @@ async function collectFiles(scratch: string, names: readonly string[]): Promise<
       continue;
     }
     if (!real.startsWith(root + sep)) continue;
-    let handle;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch {

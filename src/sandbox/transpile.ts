@@ -6,7 +6,12 @@ import { transformSync, type Loader } from 'esbuild';
 import { SandboxError } from '../core/sandbox.ts';
 
 const LOADERS: Record<string, Loader | 'js'> = {
-  '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js',
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
 };
 
 // A run loads the same helper files for many candidates, and each candidate once per stage.

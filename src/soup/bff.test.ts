@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  fromBffText,
-  OP_LOOP_START,
-  runTape,
-  TAPE_LENGTH,
-  toBffText,
-} from "./bff.ts";
+import { fromBffText, OP_LOOP_START, runTape, TAPE_LENGTH, toBffText } from "./bff.ts";
 
 /** A 128-byte tape with `text` at `offset` (spaces are zero bytes) and zeros elsewhere. */
 function tapeWith(text: string, offset = 0): Uint8Array {

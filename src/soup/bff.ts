@@ -46,7 +46,6 @@ const K_LOOP_END = 0x5d;
 /** The `[` instruction's byte, for the replicator score's loop check. */
 export const OP_LOOP_START = K_LOOP_START;
 
-
 /** The ten instruction characters, in the order `< > { } + - . , [ ]`. */
 export const INSTRUCTION_CHARS = "<>{}+-.,[]";
 

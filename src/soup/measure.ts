@@ -1,7 +1,7 @@
-import { Rng } from '../core/rng.ts';
-import { brotliBitsPerByte, programCensus, shannonEntropy } from './metrics.ts';
-import { replicatorScore } from './replicator.ts';
-import type { Soup } from './soup.ts';
+import { Rng } from "../core/rng.ts";
+import { brotliBitsPerByte, programCensus, shannonEntropy } from "./metrics.ts";
+import { replicatorScore } from "./replicator.ts";
+import type { Soup } from "./soup.ts";
 
 export interface SoupMeasure {
   shannonEntropy: number;

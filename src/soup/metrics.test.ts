@@ -72,7 +72,10 @@ describe("distinctPrograms and topPrograms", () => {
     const all = topPrograms(soup, 10, 2);
     expect(all.map((t) => t.count)).toEqual([3, 2, 1]);
     const tie = topPrograms(new Uint8Array([9, 9, 8, 8]), 2, 2);
-    expect(tie.map((t) => Array.from(t.program))).toEqual([[9, 9], [8, 8]]);
+    expect(tie.map((t) => Array.from(t.program))).toEqual([
+      [9, 9],
+      [8, 8],
+    ]);
   });
 
   it("defaults to 64-byte programs", () => {

@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { OuroError } from '../core/errors.ts';
-import { Rng } from '../core/rng.ts';
-import { toHex } from './hex.ts';
-import { measureSoup } from './measure.ts';
-import { DEFAULT_MUTATION, DEFAULT_SOUP_SIZE, Soup, validateMutation, validateSoupSize } from './soup.ts';
-import { DEFAULT_MAX_STEPS } from './bff.ts';
-import type { Substrate } from './substrate.ts';
-import { substrateByName } from './substrates.ts';
-import { SoupThreads, validateWorkers } from './workers.ts';
-import { SqliteStore } from '../store/sqlite.ts';
-import { requireSqliteFile } from '../store/open.ts';
-import { TRANSITION_ENTROPY, type SoupMetrics, type SoupRunRecord, type SoupRunSettings, type SoupStore } from './store.ts';
-import { SOUP_TABLES } from './store-sqlite.ts';
+import { randomBytes } from "node:crypto";
+import { OuroError } from "../core/errors.ts";
+import { Rng } from "../core/rng.ts";
+import { toHex } from "./hex.ts";
+import { measureSoup } from "./measure.ts";
+import { DEFAULT_MUTATION, DEFAULT_SOUP_SIZE, Soup, validateMutation, validateSoupSize } from "./soup.ts";
+import { DEFAULT_MAX_STEPS } from "./bff.ts";
+import type { Substrate } from "./substrate.ts";
+import { substrateByName } from "./substrates.ts";
+import { SoupThreads, validateWorkers } from "./workers.ts";
+import { SqliteStore } from "../store/sqlite.ts";
+import { requireSqliteFile } from "../store/open.ts";
+import { TRANSITION_ENTROPY, type SoupMetrics, type SoupRunRecord, type SoupRunSettings, type SoupStore } from "./store.ts";
+import { SOUP_TABLES } from "./store-sqlite.ts";
 
 export const MAX_EPOCHS = 100_000_000;
 export const MAX_STEPS_LIMIT = 1 << 20;
@@ -55,7 +55,7 @@ export interface SoupRunResult extends SoupSessionRate {
   epochs: number;
   highOrderEntropy: number;
   transitionEpoch: number | null;
-  stoppedBy: 'epochs' | 'transition' | 'signal';
+  stoppedBy: "epochs" | "transition" | "signal";
   topPrograms: Array<{ program: string; text: string; count: number }>;
   topReplicatorScore: number;
   elapsedMs: number;
@@ -67,12 +67,15 @@ export interface SoupRunResult extends SoupSessionRate {
  * so a resumed run continues exactly as the uninterrupted one would have, on any number of threads.
  */
 export async function runSoup(options: SoupRunOptions): Promise<SoupRunResult> {
-  if (typeof options.db === 'string') requireSqlite(options.db);
-  const owned = typeof options.db === 'string';
-  const store = typeof options.db === 'string' ? new SqliteStore(options.db) : options.db;
+  if (typeof options.db === "string") requireSqlite(options.db);
+  const owned = typeof options.db === "string";
+  const store = typeof options.db === "string" ? new SqliteStore(options.db) : options.db;
   try {
     const soups = store.tables(SOUP_TABLES);
-    if (!soups) throw new OuroError('store-version', `${store.location} has no soup tables; open it for writing once to upgrade it`, { file: store.location });
+    if (!soups)
+      throw new OuroError("store-version", `${store.location} has no soup tables; open it for writing once to upgrade it`, {
+        file: store.location,
+      });
     return await runWith(soups, options);
   } finally {
     if (owned) store.close();
@@ -80,7 +83,7 @@ export async function runSoup(options: SoupRunOptions): Promise<SoupRunResult> {
 }
 
 async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupRunResult> {
-  validateField('workers', () => validateWorkers(options.workers ?? 1));
+  validateField("workers", () => validateWorkers(options.workers ?? 1));
   const start = options.resume ? resumePoint(soups, options) : newRun(soups, options);
   const { run, soup, rng } = start;
   const settings = run.settings;
@@ -93,7 +96,10 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
   let sessionSteps = 0;
   const rate = (): SoupSessionRate => {
     const seconds = (performance.now() - began) / 1000;
-    return { interactionsPerSecond: seconds > 0 ? sessionInteractions / seconds : 0, stepsPerSecond: seconds > 0 ? sessionSteps / seconds : 0 };
+    return {
+      interactionsPerSecond: seconds > 0 ? sessionInteractions / seconds : 0,
+      stepsPerSecond: seconds > 0 ? sessionSteps / seconds : 0,
+    };
   };
 
   // Rows past the snapshot (written before a crash) are measured again, with the same values.
@@ -116,28 +122,38 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
     options.onMetrics?.(row, run, rate());
     return row;
   };
-  const snapshot = () => soups.saveSoupSnapshot(run.id, {
-    epoch, substrate: run.substrate, bytes: soup.bytes, rngState: rng.state(), interactions, steps, elapsedMs: elapsed(),
-  });
+  const snapshot = () =>
+    soups.saveSoupSnapshot(run.id, {
+      epoch,
+      substrate: run.substrate,
+      bytes: soup.bytes,
+      rngState: rng.state(),
+      interactions,
+      steps,
+      elapsedMs: elapsed(),
+    });
 
-  soups.appendSoupEvent(run.id, options.resume ? 'resumed' : 'started', { epoch, workers });
+  soups.appendSoupEvent(run.id, options.resume ? "resumed" : "started", { epoch, workers });
   options.onStart?.(run, epoch);
   if (last?.epoch !== epoch) measure();
   if (epoch === 0 && !options.resume) snapshot();
 
   const threads = await SoupThreads.start(soup, workers);
-  let stoppedBy: SoupRunResult['stoppedBy'] = 'epochs';
+  let stoppedBy: SoupRunResult["stoppedBy"] = "epochs";
   try {
     while (epoch < settings.epochs) {
       if (options.signal?.aborted) {
-        stoppedBy = 'signal';
+        stoppedBy = "signal";
         break;
       }
       if (settings.stopOnTransition && transitionEpoch !== null) {
-        stoppedBy = 'transition';
+        stoppedBy = "transition";
         break;
       }
-      const result = workers > 1 ? await threads.epoch(rng, settings.mutation, settings.maxSteps) : soup.epoch(rng, settings.mutation, settings.maxSteps);
+      const result =
+        workers > 1
+          ? await threads.epoch(rng, settings.mutation, settings.maxSteps)
+          : soup.epoch(rng, settings.mutation, settings.maxSteps);
       epoch++;
       interactions += result.interactions;
       steps += result.steps;
@@ -149,13 +165,13 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
       // Let a Ctrl-C handler run between epochs.
       if (epoch % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    if (settings.stopOnTransition && transitionEpoch !== null) stoppedBy = 'transition';
+    if (settings.stopOnTransition && transitionEpoch !== null) stoppedBy = "transition";
   } finally {
     await threads.close();
   }
   if (last?.epoch !== epoch) measure();
   snapshot();
-  soups.appendSoupEvent(run.id, stoppedBy === 'signal' ? 'stopped' : 'finished', { epoch, stoppedBy });
+  soups.appendSoupEvent(run.id, stoppedBy === "signal" ? "stopped" : "finished", { epoch, stoppedBy });
 
   const final = last as SoupMetrics;
   return {
@@ -167,7 +183,7 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
     transitionEpoch,
     stoppedBy,
     ...rate(),
-    topPrograms: final.topPrograms.map((entry) => ({ ...entry, text: start.substrate.toText(Buffer.from(entry.program, 'hex')) })),
+    topPrograms: final.topPrograms.map((entry) => ({ ...entry, text: start.substrate.toText(Buffer.from(entry.program, "hex")) })),
     topReplicatorScore: final.topReplicatorScore,
     elapsedMs: elapsed(),
   };
@@ -175,7 +191,7 @@ async function runWith(soups: SoupStore, options: SoupRunOptions): Promise<SoupR
 
 /** Soup runs live in SQLite only for now: a server URL gets a clear refusal instead of a file named after it. */
 export function requireSqlite(db: string): void {
-  requireSqliteFile(db, 'soup runs');
+  requireSqliteFile(db, "soup runs");
 }
 
 interface StartPoint {
@@ -191,7 +207,7 @@ interface StartPoint {
 
 function newRun(soups: SoupStore, options: SoupRunOptions): StartPoint {
   const size = options.size ?? DEFAULT_SOUP_SIZE;
-  const substrate = substrateByName(options.substrate ?? 'bff');
+  const substrate = substrateByName(options.substrate ?? "bff");
   const settings: SoupRunSettings = {
     mutation: options.mutation ?? DEFAULT_MUTATION,
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
@@ -206,7 +222,15 @@ function newRun(soups: SoupStore, options: SoupRunOptions): StartPoint {
   const shared = (options.workers ?? 1) > 1;
   const soup = Soup.random(size, seed, { substrate, shared });
   (options.seedPrograms ?? []).forEach((program, index) => soup.program(index).set(program));
-  const run: SoupRunRecord = { id: `s${randomBytes(4).toString('hex')}`, substrate: substrate.name, size, seed, settings, createdAt: Date.now(), status: 'running' };
+  const run: SoupRunRecord = {
+    id: `s${randomBytes(4).toString("hex")}`,
+    substrate: substrate.name,
+    size,
+    seed,
+    settings,
+    createdAt: Date.now(),
+    status: "running",
+  };
   soups.createSoupRun(run);
   // The epochs draw from their own stream, so changing how the soup is filled never shifts them.
   return { run, substrate, soup, rng: Rng.fromSeed(seed ^ 0x5eed5eed), epoch: 0, interactions: 0, steps: 0, elapsedMs: 0 };
@@ -215,25 +239,39 @@ function newRun(soups: SoupStore, options: SoupRunOptions): StartPoint {
 function resumePoint(soups: SoupStore, options: SoupRunOptions): StartPoint {
   const id = options.resume as string;
   const stored = soups.getSoupRun(id);
-  if (!stored) throw new OuroError('run-unknown', `no soup run ${id} (see \`ouro soup ls\`)`, { field: 'run' });
+  if (!stored) throw new OuroError("run-unknown", `no soup run ${id} (see \`ouro soup ls\`)`, { field: "run" });
   if (options.substrate !== undefined && options.substrate !== stored.substrate) {
-    throw new OuroError('soup-mismatch', `soup run ${id} runs ${stored.substrate}; it cannot be resumed as ${options.substrate}`, { field: 'substrate' });
+    throw new OuroError("soup-mismatch", `soup run ${id} runs ${stored.substrate}; it cannot be resumed as ${options.substrate}`, {
+      field: "substrate",
+    });
   }
   if (options.size !== undefined && options.size !== stored.size) {
-    throw new OuroError('soup-mismatch', `soup run ${id} holds ${stored.size} programs; it cannot be resumed with --size ${options.size}`, { field: 'size' });
+    throw new OuroError("soup-mismatch", `soup run ${id} holds ${stored.size} programs; it cannot be resumed with --size ${options.size}`, {
+      field: "size",
+    });
   }
   const snapshot = soups.soupSnapshot(id);
-  if (!snapshot) throw new OuroError('soup-mismatch', `soup run ${id} has no snapshot to resume from`, { field: 'run' });
+  if (!snapshot) throw new OuroError("soup-mismatch", `soup run ${id} has no snapshot to resume from`, { field: "run" });
   if (snapshot.substrate !== stored.substrate) {
-    throw new OuroError('soup-mismatch', `the snapshot of soup run ${id} at epoch ${snapshot.epoch} is of substrate ${snapshot.substrate}, not ${stored.substrate}; refusing to resume`, { field: 'substrate' });
+    throw new OuroError(
+      "soup-mismatch",
+      `the snapshot of soup run ${id} at epoch ${snapshot.epoch} is of substrate ${snapshot.substrate}, not ${stored.substrate}; refusing to resume`,
+      { field: "substrate" },
+    );
   }
   const substrate = substrateByName(stored.substrate);
   const settings: SoupRunSettings = { ...stored.settings, epochs: options.epochs ?? stored.settings.epochs };
   validateSoupOptions({ size: stored.size, seed: stored.seed, ...settings }, substrate);
   const soup = Soup.fromBytes(snapshot.bytes, { substrate, shared: (options.workers ?? 1) > 1 });
   return {
-    run: { ...stored, settings }, substrate, soup, rng: new Rng(snapshot.rngState),
-    epoch: snapshot.epoch, interactions: snapshot.interactions, steps: snapshot.steps, elapsedMs: snapshot.elapsedMs,
+    run: { ...stored, settings },
+    substrate,
+    soup,
+    rng: new Rng(snapshot.rngState),
+    epoch: snapshot.epoch,
+    interactions: snapshot.interactions,
+    steps: snapshot.steps,
+    elapsedMs: snapshot.elapsedMs,
   };
 }
 
@@ -242,7 +280,7 @@ function validateField(field: string, test: () => void): void {
   try {
     test();
   } catch (error) {
-    throw new OuroError('option-invalid', `--${field}: ${(error as Error).message}`, { field });
+    throw new OuroError("option-invalid", `--${field}: ${(error as Error).message}`, { field });
   }
 }
 
@@ -251,18 +289,19 @@ export function validateSoupOptions(options: { size: number; seed: number } & So
   const check = validateField;
   const integer = (name: string, value: number, low: number, high: number) => {
     if (!Number.isInteger(value) || value < low || value > high) {
-      throw new RangeError(`${name} must be an integer from ${low} to ${high.toLocaleString('en-US')}, got ${value}`);
+      throw new RangeError(`${name} must be an integer from ${low} to ${high.toLocaleString("en-US")}, got ${value}`);
     }
   };
-  check('size', () => validateSoupSize(options.size));
-  check('epochs', () => integer('epochs', options.epochs, 1, MAX_EPOCHS));
-  check('seed', () => integer('seed', options.seed, 0, 2 ** 32 - 1));
-  check('mutation', () => validateMutation(options.mutation));
-  check('max-steps', () => integer('max steps', options.maxSteps, 1, MAX_STEPS_LIMIT));
-  check('metrics-every', () => integer('metrics interval', options.metricsEvery, 1, MAX_EPOCHS));
-  check('snapshot-every', () => integer('snapshot interval', options.snapshotEvery, 1, MAX_EPOCHS));
-  check('seed-program', () => {
-    if (options.seeded.length > options.size) throw new RangeError(`${options.seeded.length} seeded programs do not fit a soup of ${options.size}`);
+  check("size", () => validateSoupSize(options.size));
+  check("epochs", () => integer("epochs", options.epochs, 1, MAX_EPOCHS));
+  check("seed", () => integer("seed", options.seed, 0, 2 ** 32 - 1));
+  check("mutation", () => validateMutation(options.mutation));
+  check("max-steps", () => integer("max steps", options.maxSteps, 1, MAX_STEPS_LIMIT));
+  check("metrics-every", () => integer("metrics interval", options.metricsEvery, 1, MAX_EPOCHS));
+  check("snapshot-every", () => integer("snapshot interval", options.snapshotEvery, 1, MAX_EPOCHS));
+  check("seed-program", () => {
+    if (options.seeded.length > options.size)
+      throw new RangeError(`${options.seeded.length} seeded programs do not fit a soup of ${options.size}`);
   });
   void substrate;
 }

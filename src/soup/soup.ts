@@ -47,9 +47,7 @@ export interface EpochResult {
 /** Throws a RangeError unless `size` is an allowed soup size (even integer in [2, 2^22]). */
 export function validateSoupSize(size: number): void {
   if (!Number.isInteger(size) || size < MIN_SOUP_SIZE || size > MAX_SOUP_SIZE || size % 2 !== 0) {
-    throw new RangeError(
-      `soup size must be an even integer from ${MIN_SOUP_SIZE} to ${MAX_SOUP_SIZE} (2^22), got ${size}`,
-    );
+    throw new RangeError(`soup size must be an even integer from ${MIN_SOUP_SIZE} to ${MAX_SOUP_SIZE} (2^22), got ${size}`);
   }
 }
 
@@ -173,7 +171,13 @@ export class Soup {
 
 /** Runs pairs [from, to) of `perm` over `soup` with `substrate`, through the scratch `tape`. */
 export function runPairs(
-  soup: Uint8Array, perm: Uint32Array, tape: Uint8Array, substrate: Substrate, from: number, to: number, maxSteps: number,
+  soup: Uint8Array,
+  perm: Uint32Array,
+  tape: Uint8Array,
+  substrate: Substrate,
+  from: number,
+  to: number,
+  maxSteps: number,
 ): number {
   const run = substrate.runTape;
   let steps = 0;

@@ -1,10 +1,17 @@
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { runStatusOf } from '../store/rows.ts';
-import { appendOnlyTriggers } from '../store/schema.ts';
-import type { SqliteDatabase, SqliteTables } from '../store/sqlite.ts';
+import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
+import { runStatusOf } from "../store/rows.ts";
+import { appendOnlyTriggers } from "../store/schema.ts";
+import type { SqliteDatabase, SqliteTables } from "../store/sqlite.ts";
 import {
-  TRANSITION_ENTROPY, type NewSoupRun, type SoupEventKind, type SoupMetrics, type SoupRunRecord, type SoupRunSummary, type SoupSnapshot, type SoupStore,
-} from './store.ts';
+  TRANSITION_ENTROPY,
+  type NewSoupRun,
+  type SoupEventKind,
+  type SoupMetrics,
+  type SoupRunRecord,
+  type SoupRunSummary,
+  type SoupSnapshot,
+  type SoupStore,
+} from "./store.ts";
 
 interface MetricsRow {
   epoch: number;
@@ -73,7 +80,7 @@ CREATE TABLE IF NOT EXISTS soup_snapshots (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (run_id, epoch)
 ) WITHOUT ROWID;
-${appendOnlyTriggers(['soup_runs', 'soup_events', 'soup_metrics', 'soup_snapshots'])}
+${appendOnlyTriggers(["soup_runs", "soup_events", "soup_metrics", "soup_snapshots"])}
 `;
 
 /**
@@ -83,7 +90,7 @@ ${appendOnlyTriggers(['soup_runs', 'soup_events', 'soup_metrics', 'soup_snapshot
  * const soups = new SqliteStore('.ouro/ouro.db').tables(SOUP_TABLES);
  */
 export const SOUP_TABLES: SqliteTables<SqliteSoupStore> = {
-  marker: 'soup_runs',
+  marker: "soup_runs",
   ddl: SOUP_DDL,
   open: (db, write) => new SqliteSoupStore(db, write),
 };
@@ -95,12 +102,15 @@ export const SOUP_TABLES: SqliteTables<SqliteSoupStore> = {
 export class SqliteSoupStore implements SoupStore {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase, private readonly write: <T>(work: () => T) => T) {
+  constructor(
+    readonly db: SqliteDatabase,
+    private readonly write: <T>(work: () => T) => T,
+  ) {
     this.statements = {
-      insertRun: db.prepare('INSERT INTO soup_runs (id, substrate, size, seed, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      getRun: db.prepare('SELECT * FROM soup_runs WHERE id = ?'),
-      lastEvent: db.prepare('SELECT kind FROM soup_events WHERE run_id = ? ORDER BY id DESC LIMIT 1'),
-      insertEvent: db.prepare('INSERT INTO soup_events (run_id, kind, data, at) VALUES (?, ?, ?, ?)'),
+      insertRun: db.prepare("INSERT INTO soup_runs (id, substrate, size, seed, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+      getRun: db.prepare("SELECT * FROM soup_runs WHERE id = ?"),
+      lastEvent: db.prepare("SELECT kind FROM soup_events WHERE run_id = ? ORDER BY id DESC LIMIT 1"),
+      insertEvent: db.prepare("INSERT INTO soup_events (run_id, kind, data, at) VALUES (?, ?, ?, ?)"),
       listRuns: db.prepare(`SELECT r.id, r.substrate, r.size, r.created_at,
           (SELECT max(epoch) FROM soup_metrics m WHERE m.run_id = r.id) AS epoch,
           (SELECT high_order_entropy FROM soup_metrics m WHERE m.run_id = r.id ORDER BY epoch DESC LIMIT 1) AS entropy,
@@ -111,12 +121,13 @@ export class SqliteSoupStore implements SoupStore {
           top_programs, top_replicator_score, interactions, steps, elapsed_ms, histogram)
         VALUES (@run_id, @epoch, @shannon_entropy, @high_order_entropy, @distinct_programs, @top_programs, @top_replicator_score,
           @interactions, @steps, @elapsed_ms, @histogram)`),
-      metrics: db.prepare('SELECT * FROM soup_metrics WHERE run_id = ? ORDER BY epoch'),
-      insertSnapshot: db.prepare(`INSERT OR IGNORE INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
+      metrics: db.prepare("SELECT * FROM soup_metrics WHERE run_id = ? ORDER BY epoch"),
+      insertSnapshot:
+        db.prepare(`INSERT OR IGNORE INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      latestSnapshot: db.prepare('SELECT * FROM soup_snapshots WHERE run_id = ? ORDER BY epoch DESC LIMIT 1'),
-      snapshotAt: db.prepare('SELECT * FROM soup_snapshots WHERE run_id = ? AND epoch = ?'),
-      snapshotEpochs: db.prepare('SELECT epoch FROM soup_snapshots WHERE run_id = ? ORDER BY epoch'),
+      latestSnapshot: db.prepare("SELECT * FROM soup_snapshots WHERE run_id = ? ORDER BY epoch DESC LIMIT 1"),
+      snapshotAt: db.prepare("SELECT * FROM soup_snapshots WHERE run_id = ? AND epoch = ?"),
+      snapshotEpochs: db.prepare("SELECT epoch FROM soup_snapshots WHERE run_id = ? ORDER BY epoch"),
     };
   }
 
@@ -125,22 +136,42 @@ export class SqliteSoupStore implements SoupStore {
   }
 
   getSoupRun(id: string): SoupRunRecord | undefined {
-    const row = this.statements.getRun.get(id) as { id: string; substrate: string; size: number; seed: number; settings: string; created_at: number } | undefined;
+    const row = this.statements.getRun.get(id) as
+      | { id: string; substrate: string; size: number; seed: number; settings: string; created_at: number }
+      | undefined;
     if (!row) return undefined;
     const last = this.statements.lastEvent.get(id) as { kind: string } | undefined;
     return {
-      id: row.id, substrate: row.substrate, size: row.size, seed: row.seed, settings: JSON.parse(row.settings), createdAt: row.created_at,
+      id: row.id,
+      substrate: row.substrate,
+      size: row.size,
+      seed: row.seed,
+      settings: JSON.parse(row.settings),
+      createdAt: row.created_at,
       status: runStatusOf(last?.kind),
     };
   }
 
   listSoupRuns(): SoupRunSummary[] {
     const rows = this.statements.listRuns.all() as Array<{
-      id: string; substrate: string; size: number; created_at: number; epoch: number | null; entropy: number | null; transition_epoch: number | null; last_event: string | null;
+      id: string;
+      substrate: string;
+      size: number;
+      created_at: number;
+      epoch: number | null;
+      entropy: number | null;
+      transition_epoch: number | null;
+      last_event: string | null;
     }>;
     return rows.map((row) => ({
-      id: row.id, substrate: row.substrate, size: row.size, status: runStatusOf(row.last_event), epoch: row.epoch ?? 0,
-      highOrderEntropy: row.entropy, transitionEpoch: row.transition_epoch, createdAt: row.created_at,
+      id: row.id,
+      substrate: row.substrate,
+      size: row.size,
+      status: runStatusOf(row.last_event),
+      epoch: row.epoch ?? 0,
+      highOrderEntropy: row.entropy,
+      transitionEpoch: row.transition_epoch,
+      createdAt: row.created_at,
     }));
   }
 
@@ -149,19 +180,21 @@ export class SqliteSoupStore implements SoupStore {
   }
 
   recordSoupMetrics(runId: string, metrics: SoupMetrics): void {
-    this.write(() => this.statements.insertMetrics.run({
-      run_id: runId,
-      epoch: metrics.epoch,
-      shannon_entropy: metrics.shannonEntropy,
-      high_order_entropy: metrics.highOrderEntropy,
-      distinct_programs: metrics.distinctPrograms,
-      top_programs: JSON.stringify(metrics.topPrograms),
-      top_replicator_score: metrics.topReplicatorScore,
-      interactions: metrics.interactions,
-      steps: metrics.steps,
-      elapsed_ms: Math.round(metrics.elapsedMs),
-      histogram: Buffer.from(metrics.histogram.buffer, metrics.histogram.byteOffset, metrics.histogram.byteLength),
-    }));
+    this.write(() =>
+      this.statements.insertMetrics.run({
+        run_id: runId,
+        epoch: metrics.epoch,
+        shannon_entropy: metrics.shannonEntropy,
+        high_order_entropy: metrics.highOrderEntropy,
+        distinct_programs: metrics.distinctPrograms,
+        top_programs: JSON.stringify(metrics.topPrograms),
+        top_replicator_score: metrics.topReplicatorScore,
+        interactions: metrics.interactions,
+        steps: metrics.steps,
+        elapsed_ms: Math.round(metrics.elapsedMs),
+        histogram: Buffer.from(metrics.histogram.buffer, metrics.histogram.byteOffset, metrics.histogram.byteLength),
+      }),
+    );
   }
 
   soupMetrics(runId: string): SoupMetrics[] {
@@ -184,14 +217,25 @@ export class SqliteSoupStore implements SoupStore {
     const bytes = brotliCompressSync(snapshot.bytes, {
       params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: snapshot.bytes.length },
     });
-    this.write(() => this.statements.insertSnapshot.run(
-      runId, snapshot.epoch, snapshot.substrate, bytes, JSON.stringify(snapshot.rngState), snapshot.interactions, snapshot.steps,
-      Math.round(snapshot.elapsedMs), Date.now(),
-    ));
+    this.write(() =>
+      this.statements.insertSnapshot.run(
+        runId,
+        snapshot.epoch,
+        snapshot.substrate,
+        bytes,
+        JSON.stringify(snapshot.rngState),
+        snapshot.interactions,
+        snapshot.steps,
+        Math.round(snapshot.elapsedMs),
+        Date.now(),
+      ),
+    );
   }
 
   soupSnapshot(runId: string, epoch?: number): SoupSnapshot | undefined {
-    const row = (epoch === undefined ? this.statements.latestSnapshot.get(runId) : this.statements.snapshotAt.get(runId, epoch)) as SnapshotRow | undefined;
+    const row = (epoch === undefined ? this.statements.latestSnapshot.get(runId) : this.statements.snapshotAt.get(runId, epoch)) as
+      | SnapshotRow
+      | undefined;
     if (!row) return undefined;
     return {
       epoch: row.epoch,

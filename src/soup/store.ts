@@ -1,5 +1,5 @@
-import type { RngState } from '../core/rng.ts';
-import type { RunStatus } from '../store/store.ts';
+import type { RngState } from "../core/rng.ts";
+import type { RunStatus } from "../store/store.ts";
 
 /** What a soup run was started with: enough to resume it and to read its figures. */
 export interface SoupRunSettings {
@@ -76,7 +76,7 @@ export interface SoupSnapshot {
   elapsedMs: number;
 }
 
-export type SoupEventKind = 'started' | 'resumed' | 'stopped' | 'finished';
+export type SoupEventKind = "started" | "resumed" | "stopped" | "finished";
 
 /** Soup runs in the store: append-only like every other table. */
 export interface SoupStore {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../core/rng.ts";
-import {
-  fromSubleqText,
-  runSubleqTape,
-  SUBLEQ_DEFAULT_MAX_STEPS,
-  SUBLEQ_REPLICATOR,
-  subleqSubstrate,
-  toSubleqText,
-} from "./subleq.ts";
+import { fromSubleqText, runSubleqTape, SUBLEQ_DEFAULT_MAX_STEPS, SUBLEQ_REPLICATOR, subleqSubstrate, toSubleqText } from "./subleq.ts";
 import { PROGRAM_BYTES, TAPE_BYTES } from "./substrate.ts";
 
 /** An instruction whose result is always 0, so it always jumps to 255 and ends the run. */
@@ -45,8 +38,7 @@ describe("runSubleqTape instruction semantics", () => {
   });
 
   // 0: a b 6 | 3: marker (tape[12] -= tape[13]) | 6: halt
-  const branchTape = (a: number, b: number): Uint8Array =>
-    tapeWith([10, 11, 6, 12, 13, 6, ...HALT], { 10: a, 11: b, 12: 5, 13: 1 });
+  const branchTape = (a: number, b: number): Uint8Array => tapeWith([10, 11, 6, 12, 13, 6, ...HALT], { 10: a, 11: b, 12: 5, 13: 1 });
 
   it("jumps to the third operand when the result is zero", () => {
     const t = branchTape(7, 7);

@@ -122,26 +122,64 @@ const HALT = 0xff; // any jump target >= 126 ends execution
 export const SUBLEQ_REPLICATOR: Uint8Array = padSubleqProgram(
   new Uint8Array([
     // copy loop, from byte 0
-    127, 127, 3, //   0: dst -= dst          (dst = 0)
-    Z, 191, 6, //     3: Z -= src            (Z = -src)
-    127, Z, 9, //     6: dst -= Z            (dst = src)
-    Z, Z, 12, //      9: Z -= Z              (Z = 0)
-    0, ONE, 15, //   12: byte 0 -= 1         (next destination)
-    1, ONE, 18, //   15: byte 1 -= 1
-    6, ONE, 21, //   18: byte 6 -= 1
-    4, ONE, 0, //    21: byte 4 -= 1         (next source; loop while <= 0)
+    127,
+    127,
+    3, //   0: dst -= dst          (dst = 0)
+    Z,
+    191,
+    6, //     3: Z -= src            (Z = -src)
+    127,
+    Z,
+    9, //     6: dst -= Z            (dst = src)
+    Z,
+    Z,
+    12, //      9: Z -= Z              (Z = 0)
+    0,
+    ONE,
+    15, //   12: byte 0 -= 1         (next destination)
+    1,
+    ONE,
+    18, //   15: byte 1 -= 1
+    6,
+    ONE,
+    21, //   18: byte 6 -= 1
+    4,
+    ONE,
+    0, //    21: byte 4 -= 1         (next source; loop while <= 0)
     // fix the copies of the four operands
-    64, FIX_0, 27, //  24
-    65, FIX_1, 30, //  27
-    68, FIX_4, 33, //  30
-    70, FIX_6, 36, //  33
+    64,
+    FIX_0,
+    27, //  24
+    65,
+    FIX_1,
+    30, //  27
+    68,
+    FIX_4,
+    33, //  30
+    70,
+    FIX_6,
+    36, //  33
     // restore the originals (each was decremented 64 times)
-    0, MINUS_64, 39, // 36
-    1, MINUS_64, 42, // 39
-    6, MINUS_64, 45, // 42
-    4, MINUS_64, HALT, // 45: leaves 191 (<= 0), so jumps to 255 and ends
+    0,
+    MINUS_64,
+    39, // 36
+    1,
+    MINUS_64,
+    42, // 39
+    6,
+    MINUS_64,
+    45, // 42
+    4,
+    MINUS_64,
+    HALT, // 45: leaves 191 (<= 0), so jumps to 255 and ends
     // data, from byte 48
-    0, 1, 193, 194, 197, 199, 192,
+    0,
+    1,
+    193,
+    194,
+    197,
+    199,
+    192,
   ]),
 );
 

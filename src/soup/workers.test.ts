@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { Rng } from '../core/rng.ts';
-import { Soup } from './soup.ts';
-import { SoupThreads, validateWorkers } from './workers.ts';
+import { describe, expect, it } from "vitest";
+import { Rng } from "../core/rng.ts";
+import { Soup } from "./soup.ts";
+import { SoupThreads, validateWorkers } from "./workers.ts";
 
 async function bytesAfter(threads: number, epochs: number): Promise<{ bytes: Uint8Array; steps: number }> {
   const soup = Soup.random(512, 11, { shared: threads > 1 });
@@ -16,8 +16,8 @@ async function bytesAfter(threads: number, epochs: number): Promise<{ bytes: Uin
   return { bytes: soup.bytes.slice(), steps };
 }
 
-describe('SoupThreads', () => {
-  it('gives the same soup and step count on 1, 2 and 3 threads as the single-threaded epoch', async () => {
+describe("SoupThreads", () => {
+  it("gives the same soup and step count on 1, 2 and 3 threads as the single-threaded epoch", async () => {
     const soup = Soup.random(512, 11);
     const rng = Rng.fromSeed(12);
     let steps = 0;
@@ -30,7 +30,7 @@ describe('SoupThreads', () => {
     }
   });
 
-  it('refuses a soup that is not in shared memory, and a bad thread count', async () => {
+  it("refuses a soup that is not in shared memory, and a bad thread count", async () => {
     await expect(SoupThreads.start(Soup.random(8, 1), 2)).rejects.toThrow(/shared: true/);
     for (const bad of [0, -1, 1.5, 1000]) expect(() => validateWorkers(bad)).toThrow(/workers must be an integer from 1 to 256/);
   });

@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
-import type { Rng } from '../core/rng.ts';
-import type { EpochResult, Soup } from './soup.ts';
-import type { PairRange, SoupWorkerData } from './worker.ts';
+import { Worker } from "node:worker_threads";
+import type { Rng } from "../core/rng.ts";
+import type { EpochResult, Soup } from "./soup.ts";
+import type { PairRange, SoupWorkerData } from "./worker.ts";
 
 export const MAX_WORKERS = 256;
 
@@ -22,12 +22,15 @@ export const MAX_WORKERS = 256;
  * }
  */
 export class SoupThreads {
-  private constructor(private readonly soup: Soup, private readonly workers: Worker[]) {}
+  private constructor(
+    private readonly soup: Soup,
+    private readonly workers: Worker[],
+  ) {}
 
   static async start(soup: Soup, count: number): Promise<SoupThreads> {
     validateWorkers(count);
     if (count > 1 && !(soup.bytes.buffer instanceof SharedArrayBuffer)) {
-      throw new Error('a soup run on several threads must be created with { shared: true }');
+      throw new Error("a soup run on several threads must be created with { shared: true }");
     }
     const data: SoupWorkerData = {
       substrate: soup.substrate.name,
@@ -37,7 +40,7 @@ export class SoupThreads {
     const workers: Worker[] = [];
     try {
       for (let i = 1; i < count; i++) {
-        const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: data });
+        const worker = new Worker(new URL("./worker-entry.js", import.meta.url), { workerData: data });
         workers.push(worker);
         await reply(worker);
       }
@@ -87,15 +90,24 @@ export function validateWorkers(count: number): void {
 function reply(worker: Worker): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
     };
-    const onMessage = (message: unknown) => { cleanup(); resolve(message); };
-    const onError = (error: Error) => { cleanup(); reject(error); };
-    const onExit = (code: number) => { cleanup(); reject(new Error(`a soup worker thread exited with code ${code}`)); };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
+    const onMessage = (message: unknown) => {
+      cleanup();
+      resolve(message);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`a soup worker thread exited with code ${code}`));
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
   });
 }

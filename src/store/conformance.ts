@@ -33,8 +33,13 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       seedRun(store, 'r2', 20);
       seedRun(store, 'r1', 10);
       expect(store.getRun('r1')).toEqual({
-        id: 'r1', experiment: 'demo', experimentDir: '/experiments/demo', config: { name: 'demo', nested: [1, 'two'] },
-        settings: { seed: 1, options: { size: 3 }, budget: { evaluations: 5 }, concurrency: 2 }, createdAt: 10, status: 'crashed-or-running',
+        id: 'r1',
+        experiment: 'demo',
+        experimentDir: '/experiments/demo',
+        config: { name: 'demo', nested: [1, 'two'] },
+        settings: { seed: 1, options: { size: 3 }, budget: { evaluations: 5 }, concurrency: 2 },
+        createdAt: 10,
+        status: 'crashed-or-running',
       });
       store.appendRunEvent('r1', 'stopped', { reason: 'signal' });
       expect(store.getRun('r1')?.status).toBe('stopped');
@@ -66,18 +71,33 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       seedRun(store);
       store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
       store.commitCandidate(candidate('r1', 2, ['r1-0']), evaluation('r1-2', 3), state('h2', 2), [failures('before two', 1)]);
-      store.recordFailedProposals('r1', [failures('at the end of a session', 3), { ...failures('duplicate', 4), kind: 'duplicate', model: 'compat:m' }]);
+      store.recordFailedProposals('r1', [
+        failures('at the end of a session', 3),
+        { ...failures('duplicate', 4), kind: 'duplicate', model: 'compat:m' },
+      ]);
       store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', undefined), state('h1', 5));
       store.recordFailedProposals('r1', []);
       const log = [...store.replay('r1')];
-      expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : row.failures.reason)))
-        .toEqual([0, 'before two', 2, 'at the end of a session', 'duplicate', 1]);
+      expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : row.failures.reason))).toEqual([
+        0,
+        'before two',
+        2,
+        'at the end of a session',
+        'duplicate',
+        1,
+      ]);
       const [first, beforeTwo] = log;
       expect(first).toEqual({
         kind: 'candidate',
         candidate: {
-          id: 'r1-0', runId: 'r1', seq: 0, parentIds: [], generation: 0, island: 0,
-          origin: { operator: 'initial', description: 'step 0', diff: '' }, createdAt: 1000,
+          id: 'r1-0',
+          runId: 'r1',
+          seq: 0,
+          parentIds: [],
+          generation: 0,
+          island: 0,
+          origin: { operator: 'initial', description: 'step 0', diff: '' },
+          createdAt: 1000,
         },
         evaluation: evaluation('r1-0', 1),
         state: state('h0', 0),
@@ -113,7 +133,11 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       seedRun(store, 'r2', 2);
       store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
       expect(() => store.commitCandidate(candidate('r1', 1), evaluation('r1-1', 2), state('h0', 2), [failures('lost', 1)])).toThrow(
-        expect.objectContaining({ code: 'store-write', candidate: 'r1-1', message: expect.stringMatching(/^cannot write candidate r1-1\b.*genome_hash/) }),
+        expect.objectContaining({
+          code: 'store-write',
+          candidate: 'r1-1',
+          message: expect.stringMatching(/^cannot write candidate r1-1\b.*genome_hash/),
+        }),
       );
       expect(store.getCandidate('r1-1')).toBeUndefined();
       expect([...store.replay('r1')]).toHaveLength(1);
@@ -166,13 +190,27 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       const store = await open();
       seedRun(store);
       const exchange: LlmExchange = {
-        model: 'compat:qwen', operator: 'llm-diff', proposal: 'p1', request: { messages: [{ role: 'user', content: 'improve ✓' }], maxOutputTokens: 64 },
-        reply: 'ok', finishReason: 'stop', usage: { inputTokens: 12, outputTokens: 3 }, costUsd: 0.002, latencyMs: 41.5, attempts: 2, startedAt: 1_700_000_000_123,
+        model: 'compat:qwen',
+        operator: 'llm-diff',
+        proposal: 'p1',
+        request: { messages: [{ role: 'user', content: 'improve ✓' }], maxOutputTokens: 64 },
+        reply: 'ok',
+        finishReason: 'stop',
+        usage: { inputTokens: 12, outputTokens: 3 },
+        costUsd: 0.002,
+        latencyMs: 41.5,
+        attempts: 2,
+        startedAt: 1_700_000_000_123,
       };
       const { proposal: _proposal, ...withoutProposal } = exchange;
       const failed: LlmExchange = {
-        ...withoutProposal, reply: null, finishReason: null, error: { kind: 'http', message: 'HTTP 500', status: 500 },
-        usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, attempts: 3,
+        ...withoutProposal,
+        reply: null,
+        finishReason: null,
+        error: { kind: 'http', message: 'HTTP 500', status: 500 },
+        usage: { inputTokens: 0, outputTokens: 0 },
+        costUsd: 0,
+        attempts: 3,
       };
       const second = { ...exchange, reply: 'again', startedAt: 1_700_000_000_456 };
       store.recordLlmCall('r1', exchange);
@@ -187,18 +225,42 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       const store = await open();
       seedRun(store);
       const base: LlmExchange = {
-        model: 'compat:qwen', operator: 'soft-self-consistency', proposal: 'p1', request: { messages: [{ role: 'user', content: 'List hidden files.' }] },
-        reply: 'ls -la', finishReason: 'stop', usage: { inputTokens: 9, outputTokens: 2 }, costUsd: 0, latencyMs: 3, attempts: 1, startedAt: 1,
+        model: 'compat:qwen',
+        operator: 'soft-self-consistency',
+        proposal: 'p1',
+        request: { messages: [{ role: 'user', content: 'List hidden files.' }] },
+        reply: 'ls -la',
+        finishReason: 'stop',
+        usage: { inputTokens: 9, outputTokens: 2 },
+        costUsd: 0,
+        latencyMs: 3,
+        attempts: 1,
+        startedAt: 1,
       };
       const withTop: LlmExchange = {
         ...base,
         logprobs: [
-          { token: 'ls', logprob: -0.012_345_678_901_234_5, topLogprobs: [{ token: 'ls', logprob: -0.012_345_678_901_234_5 }, { token: 'dir', logprob: -4.75 }, { token: '✓ "q"', logprob: Number.NEGATIVE_INFINITY }] },
+          {
+            token: 'ls',
+            logprob: -0.012_345_678_901_234_5,
+            topLogprobs: [
+              { token: 'ls', logprob: -0.012_345_678_901_234_5 },
+              { token: 'dir', logprob: -4.75 },
+              { token: '✓ "q"', logprob: Number.NEGATIVE_INFINITY },
+            ],
+          },
           { token: ' -la', logprob: -0.3, topLogprobs: [] },
           { token: '\n', logprob: 0 },
         ],
       };
-      const plain: LlmExchange = { ...base, reply: 'ls -a', logprobs: [{ token: 'ls', logprob: -1 }, { token: ' -a', logprob: -1.4 }] };
+      const plain: LlmExchange = {
+        ...base,
+        reply: 'ls -a',
+        logprobs: [
+          { token: 'ls', logprob: -1 },
+          { token: ' -a', logprob: -1.4 },
+        ],
+      };
       const without: LlmExchange = { ...base, reply: 'ls' };
       const empty: LlmExchange = { ...base, reply: '', logprobs: [] };
       for (const exchange of [withTop, plain, without, empty]) store.recordLlmCall('r1', exchange);
@@ -214,7 +276,12 @@ export function storeConformance(name: string, backend: StoreBackend): void {
     it('keeps every set of lessons, oldest first', async () => {
       const store = await open();
       seedRun(store);
-      store.recordLessons('r1', { evaluations: 100, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 });
+      store.recordLessons('r1', {
+        evaluations: 100,
+        source: 'stats',
+        lessons: ['perturb-number improved 31% of its children'],
+        createdAt: 9,
+      });
       store.recordLessons('r1', { evaluations: 200, source: 'llm:compat:m', lessons: ['a', 'b'], createdAt: 10 });
       expect(store.lessons('r1')).toEqual([
         { evaluations: 100, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 },
@@ -242,8 +309,16 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       seedRun(store);
       store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
       store.recordLlmCall('r1', {
-        model: 'm', operator: 'o', request: { messages: [] }, reply: 'r', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 },
-        costUsd: 1, latencyMs: 1, attempts: 1, startedAt: 1,
+        model: 'm',
+        operator: 'o',
+        request: { messages: [] },
+        reply: 'r',
+        finishReason: 'stop',
+        usage: { inputTokens: 1, outputTokens: 1 },
+        costUsd: 1,
+        latencyMs: 1,
+        attempts: 1,
+        startedAt: 1,
       });
       store.recordLessons('r1', { evaluations: 1, source: 'stats', lessons: ['x'], createdAt: 1 });
       store.putEmbedding('m', 'h', new Float32Array([1]), 1);
@@ -256,7 +331,10 @@ export function storeConformance(name: string, backend: StoreBackend): void {
         'DELETE FROM lessons',
         'DELETE FROM embeddings',
       ]) {
-        await expect(Promise.resolve().then(() => backend.raw(store, sql)), sql).rejects.toThrow(/append-only/);
+        await expect(
+          Promise.resolve().then(() => backend.raw(store, sql)),
+          sql,
+        ).rejects.toThrow(/append-only/);
       }
       expect(store.getCandidate('r1-0')?.evaluation.score).toBe(1);
       expect(store.getRun('r1')?.experiment).toBe('demo');
@@ -268,24 +346,41 @@ export function storeConformance(name: string, backend: StoreBackend): void {
 
 function seedRun(store: Store, runId = 'r1', createdAt = 1): void {
   store.createRun({
-    id: runId, experiment: 'demo', experimentDir: '/experiments/demo', config: { name: 'demo', nested: [1, 'two'] },
-    settings: { seed: 1, options: { size: 3 }, budget: { evaluations: 5 }, concurrency: 2 }, createdAt,
+    id: runId,
+    experiment: 'demo',
+    experimentDir: '/experiments/demo',
+    config: { name: 'demo', nested: [1, 'two'] },
+    settings: { seed: 1, options: { size: 3 }, budget: { evaluations: 5 }, concurrency: 2 },
+    createdAt,
   });
   store.appendRunEvent(runId, 'started', { seed: 1 });
 }
 
 function candidate(runId: string, seq: number, parentIds: string[] = []): Candidate {
   return {
-    id: `${runId}-${seq}`, runId, seq, parentIds, generation: parentIds.length > 0 ? 1 : 0, island: 0,
-    genome: { 'a.js': `// v${seq}\n` }, origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: `step ${seq}`, diff: '' },
+    id: `${runId}-${seq}`,
+    runId,
+    seq,
+    parentIds,
+    generation: parentIds.length > 0 ? 1 : 0,
+    island: 0,
+    genome: { 'a.js': `// v${seq}\n` },
+    origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: `step ${seq}`, diff: '' },
     createdAt: 1000 + seq,
   };
 }
 
 function evaluation(id: string, score: number | undefined): Evaluation {
   return {
-    candidateId: id, ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
-    metrics: { m: 1.25 }, features: { length: 10 }, instances: { a: 0.5 }, feedback: 'fine', artifacts: { a: [1, 2] }, stage: 'final', durationMs: 1.5,
+    candidateId: id,
+    ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
+    metrics: { m: 1.25 },
+    features: { length: 10 },
+    instances: { a: 0.5 },
+    feedback: 'fine',
+    artifacts: { a: [1, 2] },
+    stage: 'final',
+    durationMs: 1.5,
   };
 }
 

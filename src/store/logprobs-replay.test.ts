@@ -27,16 +27,31 @@ const soft = (text: string, ...logprobs: number[]): ScriptStep => ({
 /** Every token with its top-3 alternatives, the first being the token itself. */
 const certain = (text: string, top: number[]): ScriptStep => ({
   text,
-  logprobs: text.split(' ').map((token) => ({ token, logprob: top[0] as number, topLogprobs: top.map((logprob, index) => ({ token: `${token}${index}`, logprob })) })),
+  logprobs: text.split(' ').map((token) => ({
+    token,
+    logprob: top[0] as number,
+    topLogprobs: top.map((logprob, index) => ({ token: `${token}${index}`, logprob })),
+  })),
 });
 
 const SCRIPT: ScriptStep[] = [
-  soft('ls -a', -1.0, -1.4), soft('ls -la', -0.1, -0.3), soft('ls -a', -0.9, -1.5),
-  certain('answer 4', [-0.3, -1.5, -2.5]), certain('answer 5', [-0.01, -5, -6]), certain('answer 4', [-1.1, -1.1, -1.1]),
+  soft('ls -a', -1.0, -1.4),
+  soft('ls -la', -0.1, -0.3),
+  soft('ls -a', -0.9, -1.5),
+  certain('answer 4', [-0.3, -1.5, -2.5]),
+  certain('answer 5', [-0.01, -5, -6]),
+  certain('answer 4', [-1.1, -1.1, -1.1]),
 ];
 
 function newRun(store: Store, id: string, createdAt: number): void {
-  store.createRun({ id, experiment: 'demo', experimentDir: '/experiments/demo', config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt });
+  store.createRun({
+    id,
+    experiment: 'demo',
+    experimentDir: '/experiments/demo',
+    config: {},
+    settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+    createdAt,
+  });
 }
 
 let server: ScriptedLlmServer | undefined;
@@ -50,10 +65,18 @@ async function recordThenReplay(open: () => Store) {
   server = await startScriptedLlmServer({ script: SCRIPT });
   const modelId = `compat:${server.compatBaseURL}#scripted`;
   const recording = open();
-  let live;
+  let live: { soft: Awaited<ReturnType<typeof softSelfConsistency>>; certain: Awaited<ReturnType<typeof selfCertaintyBestOfN>> };
   try {
     newRun(recording, 'live', 1);
-    const models = await setupModels({ runId: 'live', store: recording, configs: [{ id: modelId }], llm: LLM, budget: {}, probe: false, env: {} });
+    const models = await setupModels({
+      runId: 'live',
+      store: recording,
+      configs: [{ id: modelId }],
+      llm: LLM,
+      budget: {},
+      probe: false,
+      env: {},
+    });
     const { handle } = models!.bind(modelId, 'p1');
     live = {
       soft: await softSelfConsistency(handle, 'List hidden files.', { samples: 3 }),
@@ -92,7 +115,9 @@ async function expectSameDecisions(open: () => Store): Promise<void> {
   expect(replayed.soft.answer).toBe('ls -la');
   expect(replayed.soft.scores).toEqual(live.soft.scores);
   expect(replayed.certain).toMatchObject({ text: 'answer 5', chosen: 1 });
-  expect(replayed.certain.samples.map((sample) => [sample.certainty, sample.rank])).toEqual(live.certain.samples.map((sample) => [sample.certainty, sample.rank]));
+  expect(replayed.certain.samples.map((sample) => [sample.certainty, sample.rank])).toEqual(
+    live.certain.samples.map((sample) => [sample.certainty, sample.rank]),
+  );
   // The replayed run records its calls with their log-probabilities too, so it can be replayed in turn.
   expect(served.map((call) => call.logprobs)).toStrictEqual(recorded.map((call) => call.logprobs));
   expect(served.map((call) => call.reply)).toEqual(recorded.map((call) => call.reply));

@@ -22,7 +22,9 @@ export function openStore(db: string | Store, readonly = false): { store: Store;
  */
 export function requireSqliteFile(db: string, what: string): void {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
-    throw new OuroError('option-invalid', `--db: ${what} are stored in SQLite files only for now, not ${db.replace(/\/\/[^@/]*@/, '//')}`, { field: 'db' });
+    throw new OuroError('option-invalid', `--db: ${what} are stored in SQLite files only for now, not ${db.replace(/\/\/[^@/]*@/, '//')}`, {
+      field: 'db',
+    });
   }
 }
 
@@ -38,4 +40,3 @@ export function requireSqliteFile(db: string, what: string): void {
 export function openDashboardQueries(db: string): DashboardQueries {
   return isPostgresUrl(db) ? new PostgresDashboardQueries(db) : new SqliteDashboardQueries(db);
 }
-

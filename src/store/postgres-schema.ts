@@ -132,7 +132,17 @@ CREATE TABLE IF NOT EXISTS embeddings (
 );
 `;
 
-const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings'];
+const APPEND_ONLY = [
+  'runs',
+  'run_events',
+  'candidates',
+  'candidate_parents',
+  'evaluations',
+  'proposal_failures',
+  'llm_calls',
+  'lessons',
+  'embeddings',
+];
 
 // Statement-level triggers refuse even an UPDATE or DELETE that matches no row, and TRUNCATE too.
 // CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or newer.
@@ -141,8 +151,10 @@ CREATE OR REPLACE FUNCTION ouro_append_only() RETURNS trigger LANGUAGE plpgsql A
 BEGIN
   RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'OUAPP';
 END $$;
-${APPEND_ONLY.map((table) => `CREATE OR REPLACE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${table}
-  FOR EACH STATEMENT EXECUTE FUNCTION ouro_append_only();`).join('\n')}
+${APPEND_ONLY.map(
+  (table) => `CREATE OR REPLACE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${table}
+  FOR EACH STATEMENT EXECUTE FUNCTION ouro_append_only();`,
+).join('\n')}
 `;
 
 export const CREATE_META = 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);';

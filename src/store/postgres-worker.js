@@ -18,12 +18,22 @@ let nextHandle = 1;
 /** Errors go back as plain data: the main thread turns them into OuroErrors. */
 function failure(error) {
   const { message, code, detail, constraint, table } = error ?? {};
-  return { error: { message: String(message ?? error), code: code ?? null, detail: detail ?? null, constraint: constraint ?? null, table: table ?? null } };
+  return {
+    error: {
+      message: String(message ?? error),
+      code: code ?? null,
+      detail: detail ?? null,
+      constraint: constraint ?? null,
+      table: table ?? null,
+    },
+  };
 }
 
 function values(statement) {
   // Structured cloning turned Buffers into plain Uint8Arrays; pg writes BYTEA from Buffers.
-  return statement.values?.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value));
+  return statement.values?.map((value) =>
+    value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value,
+  );
 }
 
 async function open({ url, readonly, connectTimeoutMs }) {

@@ -22,25 +22,38 @@ const run = promisify(execFile);
 
 /** A call as a version-3 database holds it: no log-probabilities. */
 const OLD_CALL: LlmExchange = {
-  model: 'compat:m', operator: 'llm-diff', proposal: 'p0', request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 32 },
-  reply: 'old', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 1 }, costUsd: 0.5, latencyMs: 12, attempts: 1, startedAt: 7,
+  model: 'compat:m',
+  operator: 'llm-diff',
+  proposal: 'p0',
+  request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 32 },
+  reply: 'old',
+  finishReason: 'stop',
+  usage: { inputTokens: 4, outputTokens: 1 },
+  costUsd: 0.5,
+  latencyMs: 12,
+  attempts: 1,
+  startedAt: 7,
 };
 const CLI = fileURLToPath(new URL('../../bin/ouro.js', import.meta.url));
 
 /** The committed history of a run, in replay order: what must be identical across stores and resumes. */
 function history(store: Store, runId: string): string[] {
-  return [...store.replay(runId)].map((row) => row.kind === 'failures'
-    ? `failed ${row.failures.count} ${row.failures.operator} ${row.failures.reason}`
-    : `${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.status} ${row.evaluation.score}`);
+  return [...store.replay(runId)].map((row) =>
+    row.kind === 'failures'
+      ? `failed ${row.failures.count} ${row.failures.operator} ${row.failures.reason}`
+      : `${row.candidate.seq} ${row.candidate.origin.operator} ${row.state.genomeHash} ${row.evaluation.status} ${row.evaluation.score}`,
+  );
 }
 
 describe('PostgresStore without a server', () => {
   it('fails fast with store-open and the URL without its password when nothing listens', () => {
     const started = Date.now();
-    expect(() => new PostgresStore('postgres://ouro:secret@127.0.0.1:1/ouro')).toThrow(expect.objectContaining({
-      code: 'store-open',
-      message: expect.stringMatching(/^cannot connect to PostgreSQL database postgres:\/\/ouro@127\.0\.0\.1:1\/ouro: .*ECONNREFUSED/),
-    }));
+    expect(() => new PostgresStore('postgres://ouro:secret@127.0.0.1:1/ouro')).toThrow(
+      expect.objectContaining({
+        code: 'store-open',
+        message: expect.stringMatching(/^cannot connect to PostgreSQL database postgres:\/\/ouro@127\.0\.0\.1:1\/ouro: .*ECONNREFUSED/),
+      }),
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -52,7 +65,9 @@ describe('PostgresStore without a server', () => {
   });
 
   it('removes only the password from a URL', () => {
-    expect(redactUrl('postgres://ouro:p%40ss@db.example:5432/ouro?sslmode=require')).toBe('postgres://ouro@db.example:5432/ouro?sslmode=require');
+    expect(redactUrl('postgres://ouro:p%40ss@db.example:5432/ouro?sslmode=require')).toBe(
+      'postgres://ouro@db.example:5432/ouro?sslmode=require',
+    );
     expect(redactUrl('postgres://ouro@db.example/ouro')).toBe('postgres://ouro@db.example/ouro');
   });
 });
@@ -65,14 +80,25 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
 
   it('names a missing database', async () => {
     const url = (await postgres.createDatabase()).replace(/ouro_test_\w+/, 'ouro_test_missing');
-    expect(() => new PostgresStore(url)).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('"ouro_test_missing" does not exist') }));
+    expect(() => new PostgresStore(url)).toThrow(
+      expect.objectContaining({ code: 'store-open', message: expect.stringContaining('"ouro_test_missing" does not exist') }),
+    );
   });
 
   it('opens read-only without creating tables, and refuses writes', async () => {
     const url = await postgres.createDatabase();
-    expect(() => new PostgresStore(url, { readonly: true })).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('has no Ouroboros tables') }));
+    expect(() => new PostgresStore(url, { readonly: true })).toThrow(
+      expect.objectContaining({ code: 'store-open', message: expect.stringContaining('has no Ouroboros tables') }),
+    );
     const writer = new PostgresStore(url);
-    writer.createRun({ id: 'r1', experiment: 'demo', experimentDir: '/x', config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+    writer.createRun({
+      id: 'r1',
+      experiment: 'demo',
+      experimentDir: '/x',
+      config: {},
+      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+      createdAt: 1,
+    });
     writer.close();
     const reader = new PostgresStore(url, { readonly: true });
     expect(reader.getRun('r1')?.experiment).toBe('demo');
@@ -85,14 +111,23 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     new PostgresStore(url).close();
     await postgres.execute(url, "UPDATE meta SET value = '99' WHERE key = 'schema'");
     for (const readonly of [false, true]) {
-      expect(() => new PostgresStore(url, { readonly })).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }));
+      expect(() => new PostgresStore(url, { readonly })).toThrow(
+        expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }),
+      );
     }
   });
 
-  it('reads a version-3 database read-only and in the dashboard, and upgrades it to store log-probabilities on a writer\'s open', async () => {
+  it("reads a version-3 database read-only and in the dashboard, and upgrades it to store log-probabilities on a writer's open", async () => {
     const url = await postgres.createDatabase();
     const writer = new PostgresStore(url);
-    writer.createRun({ id: 'r1', experiment: 'demo', experimentDir: '/x', config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+    writer.createRun({
+      id: 'r1',
+      experiment: 'demo',
+      experimentDir: '/x',
+      config: {},
+      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+      createdAt: 1,
+    });
     writer.recordLlmCall('r1', OLD_CALL);
     writer.close();
     await postgres.execute(url, "ALTER TABLE llm_calls DROP COLUMN logprobs; UPDATE meta SET value = '3' WHERE key = 'schema'");
@@ -100,7 +135,9 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     const reader = new PostgresStore(url, { readonly: true });
     try {
       expect(reader.llmCalls('r1')).toStrictEqual([OLD_CALL]);
-      expect(() => reader.recordLlmCall('r1', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(expect.objectContaining({ code: 'store-readonly' }));
+      expect(() => reader.recordLlmCall('r1', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(
+        expect.objectContaining({ code: 'store-readonly' }),
+      );
     } finally {
       reader.close();
     }
@@ -112,13 +149,35 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     }
 
     const upgraded = new PostgresStore(url);
-    const withLogprobs: LlmExchange = { ...OLD_CALL, reply: 'new', logprobs: [{ token: 'new', logprob: -0.25, topLogprobs: [{ token: 'new', logprob: -0.25 }, { token: 'old', logprob: -2 }] }] };
+    const withLogprobs: LlmExchange = {
+      ...OLD_CALL,
+      reply: 'new',
+      logprobs: [
+        {
+          token: 'new',
+          logprob: -0.25,
+          topLogprobs: [
+            { token: 'new', logprob: -0.25 },
+            { token: 'old', logprob: -2 },
+          ],
+        },
+      ],
+    };
     upgraded.recordLlmCall('r1', withLogprobs);
     upgraded.close();
-    const columns = async () => (await postgres.execute(url, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'llm_calls' AND column_name = 'logprobs'")).rows;
+    const columns = async () =>
+      (
+        await postgres.execute(
+          url,
+          "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'llm_calls' AND column_name = 'logprobs'",
+        )
+      ).rows;
     expect(await columns()).toEqual([{ column_name: 'logprobs', data_type: 'text' }]);
     expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '4' }]);
-    expect((await postgres.execute(url, 'SELECT logprobs FROM llm_calls ORDER BY id')).rows).toEqual([{ logprobs: null }, { logprobs: '[["new",-0.25,[["new",-0.25],["old",-2]]]]' }]);
+    expect((await postgres.execute(url, 'SELECT logprobs FROM llm_calls ORDER BY id')).rows).toEqual([
+      { logprobs: null },
+      { logprobs: '[["new",-0.25,[["new",-0.25],["old",-2]]]]' },
+    ]);
     // A second open changes nothing; both stores read the calls as recorded.
     const again = new PostgresStore(url);
     try {
@@ -135,13 +194,24 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     await Promise.all(clients.map((client) => client.connect()));
     try {
       // What each PostgresStore does on open; without the advisory lock, concurrent CREATEs collide.
-      await Promise.all(clients.map((client) => client.query(`BEGIN; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY}); ${CREATE_META} ${CHECK_VERSION} ${CREATE_SCHEMA} COMMIT;`)));
+      await Promise.all(
+        clients.map((client) =>
+          client.query(`BEGIN; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY}); ${CREATE_META} ${CHECK_VERSION} ${CREATE_SCHEMA} COMMIT;`),
+        ),
+      );
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }
     const first = new PostgresStore(url);
     const second = new PostgresStore(url);
-    first.createRun({ id: 'r1', experiment: 'demo', experimentDir: '/x', config: {}, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+    first.createRun({
+      id: 'r1',
+      experiment: 'demo',
+      experimentDir: '/x',
+      config: {},
+      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+      createdAt: 1,
+    });
     expect(second.listRuns().map((summary) => summary.id)).toEqual(['r1']);
     first.close();
     second.close();
@@ -164,7 +234,9 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     const reference = new SqliteStore(sqlite, { readonly: true });
     try {
       expect(history(store, firstHalf.runId)).toEqual(history(reference, uninterrupted.runId));
-      expect(store.listRuns()).toEqual([expect.objectContaining({ id: firstHalf.runId, evaluations: 30, status: 'finished', bestScore: resumed.bestScore })]);
+      expect(store.listRuns()).toEqual([
+        expect.objectContaining({ id: firstHalf.runId, evaluations: 30, status: 'finished', bestScore: resumed.bestScore }),
+      ]);
       const ids = store.recentCandidates(firstHalf.runId, 100).map((row) => row.id);
       expect(ids).toHaveLength(30);
       for (const id of ids) expect(store.getGenome(id)?.['solve.js']).toContain('EVOLVE-BLOCK-START');

@@ -5,10 +5,28 @@ import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { CHECK_VERSION, CREATE_META, CREATE_SCHEMA, POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY } from './postgres-schema.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runRecordFromRow, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow,
+  evaluationFromRow,
+  exchangeFromRow,
+  exchangeToRow,
+  runRecordFromRow,
+  runSummaryFromRow,
+  type CandidateRow,
+  type EvaluationRow,
+  type FailureRow,
+  type LlmCallRow,
 } from './rows.ts';
 import type {
-  CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
+  CandidateRecord,
+  CommitState,
+  FailedProposals,
+  LessonRecord,
+  NewRun,
+  ReplayRow,
+  RunEventKind,
+  RunRecord,
+  RunSummary,
+  Store,
 } from './store.ts';
 
 export interface PostgresOptions {
@@ -23,7 +41,13 @@ export interface Statement {
   values?: unknown[];
 }
 
-export interface WorkerError { message: string; code: string | null; detail: string | null; constraint: string | null; table?: string | null }
+export interface WorkerError {
+  message: string;
+  code: string | null;
+  detail: string | null;
+  constraint: string | null;
+  table?: string | null;
+}
 
 /** What a write was storing, for the message when it fails: `candidate r-3`. */
 export interface WriteTarget {
@@ -48,7 +72,8 @@ type Call = (request: WorkerRequest) => WorkerReply;
 let worker: Call | undefined;
 function call(request: WorkerRequest): WorkerReply {
   worker ??= createSyncFn<(request: WorkerRequest) => Promise<WorkerReply>>(
-    fileURLToPath(new URL('./postgres-worker.js', import.meta.url)), { timeout: 120_000 },
+    fileURLToPath(new URL('./postgres-worker.js', import.meta.url)),
+    { timeout: 120_000 },
   );
   return worker(request);
 }
@@ -59,7 +84,10 @@ export function send(location: string, request: WorkerRequest, target?: WriteTar
   try {
     reply = call(request);
   } catch (error) {
-    throw new OuroError('store-open', `PostgreSQL database ${location} did not answer: ${(error as Error).message}`, { file: location, cause: error });
+    throw new OuroError('store-open', `PostgreSQL database ${location} did not answer: ${(error as Error).message}`, {
+      file: location,
+      cause: error,
+    });
   }
   if ('error' in reply) throw storeError(location, reply.error, target);
   return reply;
@@ -82,7 +110,18 @@ export function redactUrl(url: string): string {
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '3D000', '28000', '28P01', '57P03']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  '3D000',
+  '28000',
+  '28P01',
+  '57P03',
+]);
 
 /** Translates the server's SQLSTATE (or the socket's error code) into errors that name the database. */
 function storeError(location: string, error: WorkerError, target?: WriteTarget): OuroError {
@@ -90,26 +129,45 @@ function storeError(location: string, error: WorkerError, target?: WriteTarget):
   const code = error.code ?? '';
   // Classes 22 and 23: a value or a constraint refused a row, which says nothing about the connection.
   if (code.startsWith('22') || code.startsWith('23')) {
-    const where = [error.table ? `table ${error.table}` : '', error.constraint ? `constraint ${error.constraint}` : ''].filter(Boolean).join(', ');
+    const where = [error.table ? `table ${error.table}` : '', error.constraint ? `constraint ${error.constraint}` : '']
+      .filter(Boolean)
+      .join(', ');
     const reason = `${error.message}${where ? ` (${where})` : ''}${error.detail ? `: ${error.detail}` : ''}`;
     return new OuroError('store-write', `cannot write ${target?.what ?? 'a row'} to database ${location}: ${reason}`, {
-      file: location, ...(target?.candidate ? { candidate: target.candidate } : {}), cause,
+      file: location,
+      ...(target?.candidate ? { candidate: target.candidate } : {}),
+      cause,
     });
   }
   if (code === '25006') {
     return new OuroError('store-readonly', `database ${location} is read-only: ${error.message}`, { file: location, cause });
   }
   if (code === '40001' || code === '40P01' || code === '55P03') {
-    return new OuroError('store-locked', `database ${location} is busy (${error.message}); try again`, { file: location, isRetryable: true, cause });
+    return new OuroError('store-locked', `database ${location} is busy (${error.message}); try again`, {
+      file: location,
+      isRetryable: true,
+      cause,
+    });
   }
   if (CONNECTION_CODES.has(code) || (error.code === null && /timeout|terminated|connect/i.test(error.message))) {
-    return new OuroError('store-open', `cannot connect to PostgreSQL database ${location}: ${error.message || code}`, { file: location, cause });
+    return new OuroError('store-open', `cannot connect to PostgreSQL database ${location}: ${error.message || code}`, {
+      file: location,
+      cause,
+    });
   }
   if (code === 'OUVER') {
-    return new OuroError('store-version', `${location} was written by a newer Ouroboros (schema ${error.message}; this one reads up to ${POSTGRES_SCHEMA_VERSION}); upgrade, or use --db for another database`, { file: location, cause });
+    return new OuroError(
+      'store-version',
+      `${location} was written by a newer Ouroboros (schema ${error.message}; this one reads up to ${POSTGRES_SCHEMA_VERSION}); upgrade, or use --db for another database`,
+      { file: location, cause },
+    );
   }
   if (code === '42P01') {
-    return new OuroError('store-open', `${location} has no Ouroboros tables (${error.message}): start a run into it with \`ouro run <experiment> --db <url>\``, { file: location, cause });
+    return new OuroError(
+      'store-open',
+      `${location} has no Ouroboros tables (${error.message}): start a run into it with \`ouro run <experiment> --db <url>\``,
+      { file: location, cause },
+    );
   }
   return new OuroError('store-open', `database ${location}: ${error.message}`, { file: location, cause });
 }
@@ -145,11 +203,18 @@ export class PostgresStore implements Store {
     this.handle = (reply as { handle: number }).handle;
     try {
       if (options.readonly) {
-        const [meta] = this.batch([{ text: "SELECT value FROM meta WHERE key = 'schema'" }, { text: CHECK_VERSION }]) as [Array<{ value: string }>];
+        const [meta] = this.batch([{ text: "SELECT value FROM meta WHERE key = 'schema'" }, { text: CHECK_VERSION }]) as [
+          Array<{ value: string }>,
+        ];
         this.logprobsColumn = Number(meta[0]?.value) >= 4;
       } else {
         // The advisory lock ends with the transaction, so two controllers opening at once take turns.
-        this.transaction([{ text: `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})` }, { text: CREATE_META }, { text: CHECK_VERSION }, { text: CREATE_SCHEMA }]);
+        this.transaction([
+          { text: `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})` },
+          { text: CREATE_META },
+          { text: CHECK_VERSION },
+          { text: CREATE_SCHEMA },
+        ]);
       }
     } catch (error) {
       this.close();
@@ -183,7 +248,12 @@ export class PostgresStore implements Store {
 
   createRun(run: NewRun): void {
     this.query('INSERT INTO runs (id, experiment, experiment_dir, config, settings, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      run.id, run.experiment, run.experimentDir, JSON.stringify(run.config), JSON.stringify(run.settings), run.createdAt,
+      run.id,
+      run.experiment,
+      run.experimentDir,
+      JSON.stringify(run.config),
+      JSON.stringify(run.settings),
+      run.createdAt,
     ]);
   }
 
@@ -202,39 +272,75 @@ export class PostgresStore implements Store {
   }
 
   appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {
-    this.query('INSERT INTO run_events (run_id, kind, data, at) VALUES ($1, $2, $3, $4)', [runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()]);
+    this.query('INSERT INTO run_events (run_id, kind, data, at) VALUES ($1, $2, $3, $4)', [
+      runId,
+      kind,
+      data === undefined ? null : JSON.stringify(data),
+      Date.now(),
+    ]);
   }
 
   commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures: readonly FailedProposals[] = []): void {
     // A parent named twice is one parent: its link is stored once, and the list keeps the first order.
     const parentIds = [...new Set(candidate.parentIds)];
-    this.transaction([
-      ...failureStatements(candidate.runId, failures),
-      {
-        text: `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
+    this.transaction(
+      [
+        ...failureStatements(candidate.runId, failures),
+        {
+          text: `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
             rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-        values: [
-          candidate.id, candidate.runId, candidate.seq, JSON.stringify(parentIds), candidate.generation, candidate.island,
-          candidate.origin.operator, candidate.origin.description, candidate.origin.diff, JSON.stringify(candidate.genome), state.genomeHash,
-          JSON.stringify(state.rngState), state.reward, Math.round(state.elapsedMs), state.logOrder, candidate.createdAt,
-          candidate.origin.model ?? null, candidate.origin.rationale ?? null, candidate.origin.proposal ?? null,
-        ],
-      },
-      ...(parentIds.length === 0 ? [] : [{
-        text: 'INSERT INTO candidate_parents (parent_id, child_id) SELECT parent, $2 FROM unnest($1::text[]) AS parent',
-        values: [parentIds, candidate.id],
-      }]),
-      {
-        text: `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, error, duration_ms)
+          values: [
+            candidate.id,
+            candidate.runId,
+            candidate.seq,
+            JSON.stringify(parentIds),
+            candidate.generation,
+            candidate.island,
+            candidate.origin.operator,
+            candidate.origin.description,
+            candidate.origin.diff,
+            JSON.stringify(candidate.genome),
+            state.genomeHash,
+            JSON.stringify(state.rngState),
+            state.reward,
+            Math.round(state.elapsedMs),
+            state.logOrder,
+            candidate.createdAt,
+            candidate.origin.model ?? null,
+            candidate.origin.rationale ?? null,
+            candidate.origin.proposal ?? null,
+          ],
+        },
+        ...(parentIds.length === 0
+          ? []
+          : [
+              {
+                text: 'INSERT INTO candidate_parents (parent_id, child_id) SELECT parent, $2 FROM unnest($1::text[]) AS parent',
+                values: [parentIds, candidate.id],
+              },
+            ]),
+        {
+          text: `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, error, duration_ms)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        values: [
-          candidate.id, candidate.runId, evaluation.status, evaluation.score ?? null, JSON.stringify(evaluation.metrics),
-          JSON.stringify(evaluation.features), JSON.stringify(evaluation.instances), evaluation.feedback, JSON.stringify(evaluation.artifacts),
-          evaluation.stage, evaluation.error ?? null, evaluation.durationMs,
-        ],
-      },
-    ], { what: `candidate ${candidate.id}`, candidate: candidate.id });
+          values: [
+            candidate.id,
+            candidate.runId,
+            evaluation.status,
+            evaluation.score ?? null,
+            JSON.stringify(evaluation.metrics),
+            JSON.stringify(evaluation.features),
+            JSON.stringify(evaluation.instances),
+            evaluation.feedback,
+            JSON.stringify(evaluation.artifacts),
+            evaluation.stage,
+            evaluation.error ?? null,
+            evaluation.durationMs,
+          ],
+        },
+      ],
+      { what: `candidate ${candidate.id}`, candidate: candidate.id },
+    );
   }
 
   recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {
@@ -256,7 +362,13 @@ export class PostgresStore implements Store {
         kind: 'candidate',
         candidate,
         evaluation: evaluationFromRow(row),
-        state: { rngState: JSON.parse(row.rng_state), reward: row.reward, elapsedMs: row.elapsed_ms, genomeHash: row.genome_hash, logOrder: row.log_order },
+        state: {
+          rngState: JSON.parse(row.rng_state),
+          reward: row.reward,
+          elapsedMs: row.elapsed_ms,
+          genomeHash: row.genome_hash,
+          logOrder: row.log_order,
+        },
       });
     }
     while (next < failures.length) log.push(failureRow(failures[next++]!));
@@ -266,36 +378,72 @@ export class PostgresStore implements Store {
   recordLlmCall(runId: string, exchange: LlmExchange): void {
     const row = exchangeToRow(runId, exchange);
     // Without the column (a read-only store on an old database) the server still answers that the store is read-only.
-    const logprobs = this.logprobsColumn ? { column: ', logprobs', value: ', $18', values: [row.logprobs ?? null] } : { column: '', value: '', values: [] };
-    this.query(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
+    const logprobs = this.logprobsColumn
+      ? { column: ', logprobs', value: ', $18', values: [row.logprobs ?? null] }
+      : { column: '', value: '', values: [] };
+    this.query(
+      `INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
         error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at${logprobs.column})
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17${logprobs.value})`, [
-      row.run_id, row.proposal, row.operator, row.model, row.request, row.prompt_hash, row.reply, row.finish_reason, row.error_kind,
-      row.error_message, row.error_status, row.input_tokens, row.output_tokens, row.cost_usd, row.latency_ms, row.attempts, row.started_at,
-      ...logprobs.values,
-    ]);
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17${logprobs.value})`,
+      [
+        row.run_id,
+        row.proposal,
+        row.operator,
+        row.model,
+        row.request,
+        row.prompt_hash,
+        row.reply,
+        row.finish_reason,
+        row.error_kind,
+        row.error_message,
+        row.error_status,
+        row.input_tokens,
+        row.output_tokens,
+        row.cost_usd,
+        row.latency_ms,
+        row.attempts,
+        row.started_at,
+        ...logprobs.values,
+      ],
+    );
   }
 
   llmCalls(runId: string, proposal?: string): LlmExchange[] {
-    const rows = proposal === undefined
-      ? this.query<LlmCallRow>('SELECT * FROM llm_calls WHERE run_id = $1 ORDER BY id', [runId])
-      : this.query<LlmCallRow>('SELECT * FROM llm_calls WHERE run_id = $1 AND proposal = $2 ORDER BY id', [runId, proposal]);
+    const rows =
+      proposal === undefined
+        ? this.query<LlmCallRow>('SELECT * FROM llm_calls WHERE run_id = $1 ORDER BY id', [runId])
+        : this.query<LlmCallRow>('SELECT * FROM llm_calls WHERE run_id = $1 AND proposal = $2 ORDER BY id', [runId, proposal]);
     return rows.map(exchangeFromRow);
   }
 
   recordLessons(runId: string, record: LessonRecord): void {
     this.query('INSERT INTO lessons (run_id, evaluations, source, lessons, created_at) VALUES ($1, $2, $3, $4, $5)', [
-      runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt,
+      runId,
+      record.evaluations,
+      record.source,
+      JSON.stringify(record.lessons),
+      record.createdAt,
     ]);
   }
 
   lessons(runId: string): LessonRecord[] {
-    const rows = this.query<{ evaluations: number; source: string; lessons: string; created_at: number }>('SELECT * FROM lessons WHERE run_id = $1 ORDER BY id', [runId]);
-    return rows.map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[], createdAt: row.created_at }));
+    const rows = this.query<{ evaluations: number; source: string; lessons: string; created_at: number }>(
+      'SELECT * FROM lessons WHERE run_id = $1 ORDER BY id',
+      [runId],
+    );
+    return rows.map((row) => ({
+      evaluations: row.evaluations,
+      source: row.source,
+      lessons: JSON.parse(row.lessons) as string[],
+      createdAt: row.created_at,
+    }));
   }
 
   getEmbedding(model: string, textHash: string): Float32Array | undefined {
-    const row = this.query<{ vector: Uint8Array }>('SELECT vector FROM embeddings WHERE model = $1 AND text_hash = $2', [model, textHash])[0];
+    const row = this.query<{ vector: Uint8Array }>('SELECT vector FROM embeddings WHERE model = $1 AND text_hash = $2', [
+      model,
+      textHash,
+    ])[0];
     if (!row) return undefined;
     // Copy into an aligned buffer of its own: the bytes may sit at any offset of a larger one.
     const bytes = new Uint8Array(row.vector);
@@ -304,7 +452,11 @@ export class PostgresStore implements Store {
 
   putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void {
     this.query('INSERT INTO embeddings (model, text_hash, vector, tokens, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-      model, textHash, new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), tokens, Date.now(),
+      model,
+      textHash,
+      new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength),
+      tokens,
+      Date.now(),
     ]);
   }
 
@@ -325,8 +477,11 @@ export class PostgresStore implements Store {
   }
 
   bestCandidate(runId: string): CandidateRecord | undefined {
-    const row = this.query<{ candidate_id: string }>(`SELECT candidate_id FROM evaluations WHERE run_id = $1 AND status = 'ok'
-      ORDER BY score DESC, candidate_id LIMIT 1`, [runId])[0];
+    const row = this.query<{ candidate_id: string }>(
+      `SELECT candidate_id FROM evaluations WHERE run_id = $1 AND status = 'ok'
+      ORDER BY score DESC, candidate_id LIMIT 1`,
+      [runId],
+    )[0];
     return row ? this.getCandidate(row.candidate_id) : undefined;
   }
 
@@ -335,7 +490,9 @@ export class PostgresStore implements Store {
   }
 
   childrenOf(id: string): string[] {
-    return this.query<{ child_id: string }>('SELECT child_id FROM candidate_parents WHERE parent_id = $1 ORDER BY child_id', [id]).map((row) => row.child_id);
+    return this.query<{ child_id: string }>('SELECT child_id FROM candidate_parents WHERE parent_id = $1 ORDER BY child_id', [id]).map(
+      (row) => row.child_id,
+    );
   }
 
   close(): void {
@@ -351,7 +508,17 @@ function failureStatements(runId: string, failures: readonly FailedProposals[]):
   return failures.map((batch) => ({
     text: `INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    values: [runId, batch.logOrder, batch.operator, batch.kind, batch.count, batch.reason, JSON.stringify(batch.rngState), now, batch.model ?? null],
+    values: [
+      runId,
+      batch.logOrder,
+      batch.operator,
+      batch.kind,
+      batch.count,
+      batch.reason,
+      JSON.stringify(batch.rngState),
+      now,
+      batch.model ?? null,
+    ],
   }));
 }
 
@@ -359,8 +526,13 @@ function failureRow(row: FailureRow): ReplayRow {
   return {
     kind: 'failures',
     failures: {
-      operator: row.operator, ...(row.model ? { model: row.model } : {}), kind: row.kind, count: row.count, reason: row.reason,
-      rngState: JSON.parse(row.rng_state), logOrder: row.log_order,
+      operator: row.operator,
+      ...(row.model ? { model: row.model } : {}),
+      kind: row.kind,
+      count: row.count,
+      reason: row.reason,
+      rngState: JSON.parse(row.rng_state),
+      logOrder: row.log_order,
     },
   };
 }

@@ -9,15 +9,40 @@ import { openDashboardQueries } from './open.ts';
 import { PostgresDashboardQueries } from './queries-postgres.ts';
 
 function newRun(store: PostgresStore, id: string): void {
-  store.createRun({ id, experiment: 'demo', experimentDir: 'demo', config: { name: 'demo' }, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 5 });
+  store.createRun({
+    id,
+    experiment: 'demo',
+    experimentDir: 'demo',
+    config: { name: 'demo' },
+    settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+    createdAt: 5,
+  });
 }
 
 function rows(runId: string, seq: number, score: number) {
   const candidate: Candidate = {
-    id: `${runId}-${seq}`, runId, seq, parentIds: seq === 0 ? [] : [`${runId}-0`], generation: seq === 0 ? 0 : 1, island: 0, genome: { 'a.js': `v${seq}` },
-    origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: '', diff: '' }, createdAt: 1000 + seq,
+    id: `${runId}-${seq}`,
+    runId,
+    seq,
+    parentIds: seq === 0 ? [] : [`${runId}-0`],
+    generation: seq === 0 ? 0 : 1,
+    island: 0,
+    genome: { 'a.js': `v${seq}` },
+    origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: '', diff: '' },
+    createdAt: 1000 + seq,
   };
-  const evaluation: Evaluation = { candidateId: candidate.id, status: 'ok', score, metrics: {}, features: {}, instances: {}, feedback: '', artifacts: {}, stage: 'final', durationMs: 1 };
+  const evaluation: Evaluation = {
+    candidateId: candidate.id,
+    status: 'ok',
+    score,
+    metrics: {},
+    features: {},
+    instances: {},
+    feedback: '',
+    artifacts: {},
+    stage: 'final',
+    durationMs: 1,
+  };
   return { candidate, evaluation };
 }
 
@@ -28,19 +53,28 @@ function commit(store: PostgresStore, runId: string, seq: number, logOrder: numb
 
 /** What commitCandidate writes, on a connection of the test's own, so that the transaction can be held open. */
 async function insertCandidate(client: pg.Client, runId: string, seq: number): Promise<void> {
-  await client.query(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
+  await client.query(
+    `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
       rng_state, reward, elapsed_ms, log_order, created_at)
-    VALUES ($1, $2, $3, '[]', 0, 0, 'perturb-number', '', '', '{}', $4, '[1,2,3,4]', 0, 0, $3, 0)`, [`${runId}-${seq}`, runId, seq, `h${seq}`]);
-  await client.query(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, duration_ms)
-    VALUES ($1, $2, 'ok', $3, '{}', '{}', '{}', '', '{}', 'final', 1)`, [`${runId}-${seq}`, runId, seq]);
+    VALUES ($1, $2, $3, '[]', 0, 0, 'perturb-number', '', '', '{}', $4, '[1,2,3,4]', 0, 0, $3, 0)`,
+    [`${runId}-${seq}`, runId, seq, `h${seq}`],
+  );
+  await client.query(
+    `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, duration_ms)
+    VALUES ($1, $2, 'ok', $3, '{}', '{}', '{}', '', '{}', 'final', 1)`,
+    [`${runId}-${seq}`, runId, seq],
+  );
 }
 
 describe('PostgresDashboardQueries without a server', () => {
   it('fails within seconds with store-open, naming the URL without its password', () => {
     const started = Date.now();
-    expect(() => openDashboardQueries('postgres://ouro:secret@127.0.0.1:1/ouro')).toThrow(expect.objectContaining({
-      code: 'store-open', message: expect.stringMatching(/^cannot connect to PostgreSQL database postgres:\/\/ouro@127\.0\.0\.1:1\/ouro: /),
-    }));
+    expect(() => openDashboardQueries('postgres://ouro:secret@127.0.0.1:1/ouro')).toThrow(
+      expect.objectContaining({
+        code: 'store-open',
+        message: expect.stringMatching(/^cannot connect to PostgreSQL database postgres:\/\/ouro@127\.0\.0\.1:1\/ouro: /),
+      }),
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
@@ -53,7 +87,9 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboar
 
   it('refuses a database without Ouroboros tables and creates none', async () => {
     const url = await postgres.createDatabase();
-    expect(() => openDashboardQueries(url)).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining(`${url} has no Ouroboros tables`) }));
+    expect(() => openDashboardQueries(url)).toThrow(
+      expect.objectContaining({ code: 'store-open', message: expect.stringContaining(`${url} has no Ouroboros tables`) }),
+    );
     const tables = await postgres.execute(url, "SELECT count(*)::int AS count FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.rows[0].count).toBe(0);
   });
@@ -62,7 +98,9 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboar
     const newer = await postgres.createDatabase();
     new PostgresStore(newer).close();
     await postgres.execute(newer, "UPDATE meta SET value = '99' WHERE key = 'schema'");
-    expect(() => openDashboardQueries(newer)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('newer Ouroboros (schema 99') }));
+    expect(() => openDashboardQueries(newer)).toThrow(
+      expect.objectContaining({ code: 'store-version', message: expect.stringContaining('newer Ouroboros (schema 99') }),
+    );
 
     // A version-2 database: candidates without commit_id, of two runs committed in turn.
     const url = await postgres.createDatabase();
@@ -76,7 +114,9 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboar
     commit(writer, 'a', 1, 2);
     writer.close();
     await postgres.execute(url, "ALTER TABLE candidates DROP COLUMN commit_id; UPDATE meta SET value = '2' WHERE key = 'schema'");
-    expect(() => openDashboardQueries(url)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('older Ouroboros (schema 2)') }));
+    expect(() => openDashboardQueries(url)).toThrow(
+      expect.objectContaining({ code: 'store-version', message: expect.stringContaining('older Ouroboros (schema 2)') }),
+    );
 
     // A controller's open migrates; a second one changes nothing; new commits come after the old.
     new PostgresStore(url).close();
@@ -109,14 +149,22 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboar
         const first = { count: queries.candidateCount('r1'), cursors: queries.cursors('r1') };
         commit(writer, 'r1', 1, 1);
         const nested = queries.snapshot(() => queries.candidateCount('r1'));
-        return { ...first, later: queries.candidateCount('r1'), nested, commits: queries.commitsAfter('r1', first.cursors.candidates).length, top: queries.top('r1', 5) };
+        return {
+          ...first,
+          later: queries.candidateCount('r1'),
+          nested,
+          commits: queries.commitsAfter('r1', first.cursors.candidates).length,
+          top: queries.top('r1', 5),
+        };
       });
       expect(seen).toMatchObject({ count: 1, later: 1, nested: 1, commits: 0, top: ['r1-0'] });
       expect(queries.candidateCount('r1')).toBe(2);
-      expect(() => queries.snapshot(() => {
-        queries.candidateCount('r1');
-        throw new Error('the work failed');
-      })).toThrow('the work failed');
+      expect(() =>
+        queries.snapshot(() => {
+          queries.candidateCount('r1');
+          throw new Error('the work failed');
+        }),
+      ).toThrow('the work failed');
       commit(writer, 'r1', 2, 2);
       expect(queries.snapshot(() => queries.candidateCount('r1'))).toBe(3);
       expect(queries.top('r1', 1)).toEqual(['r1-2']);

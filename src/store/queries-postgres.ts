@@ -95,13 +95,25 @@ export class PostgresDashboardQueries implements DashboardQueries {
       const found = this.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'")[0];
       const version = Number(found?.value);
       if (!Number.isInteger(version)) {
-        throw new OuroError('store-open', `${this.location} has no Ouroboros schema version: start a run into it with \`ouro run <experiment> --db <url>\``, { file: this.location });
+        throw new OuroError(
+          'store-open',
+          `${this.location} has no Ouroboros schema version: start a run into it with \`ouro run <experiment> --db <url>\``,
+          { file: this.location },
+        );
       }
       if (version > POSTGRES_SCHEMA_VERSION) {
-        throw new OuroError('store-version', `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads ${POSTGRES_SCHEMA_VERSION}); upgrade to view it`, { file: this.location });
+        throw new OuroError(
+          'store-version',
+          `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads ${POSTGRES_SCHEMA_VERSION}); upgrade to view it`,
+          { file: this.location },
+        );
       }
       if (version < POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION) {
-        throw new OuroError('store-version', `${this.location} was written by an older Ouroboros (schema ${version}); \`ouro resume <run> --db <url>\` on one of its runs upgrades it`, { file: this.location });
+        throw new OuroError(
+          'store-version',
+          `${this.location} was written by an older Ouroboros (schema ${version}); \`ouro resume <run> --db <url>\` on one of its runs upgrades it`,
+          { file: this.location },
+        );
       }
     } catch (error) {
       this.close();
@@ -156,31 +168,49 @@ export class PostgresDashboardQueries implements DashboardQueries {
   }
 
   sessionStarts(runId: string): number[] {
-    return this.query<{ at: number }>("SELECT at FROM run_events WHERE run_id = $1 AND kind IN ('started', 'resumed') ORDER BY id", [runId]).map((row) => row.at);
+    return this.query<{ at: number }>("SELECT at FROM run_events WHERE run_id = $1 AND kind IN ('started', 'resumed') ORDER BY id", [
+      runId,
+    ]).map((row) => row.at);
   }
 
   calls(runId: string, after = 0, upTo = Number.MAX_SAFE_INTEGER): CallSummary[] {
-    return this.query(`SELECT model, operator, input_tokens + output_tokens AS tokens, cost_usd, latency_ms, started_at, error_kind IS NOT NULL AS failed
-      FROM llm_calls WHERE run_id = $1 AND id > $2 AND id <= $3 ORDER BY id`, [runId, after, upTo]).map((row) => ({
-      model: row.model as string, operator: row.operator as string, tokens: row.tokens as number, costUsd: row.cost_usd as number,
-      latencyMs: row.latency_ms as number, startedAt: row.started_at as number, failed: row.failed as boolean,
+    return this.query(
+      `SELECT model, operator, input_tokens + output_tokens AS tokens, cost_usd, latency_ms, started_at, error_kind IS NOT NULL AS failed
+      FROM llm_calls WHERE run_id = $1 AND id > $2 AND id <= $3 ORDER BY id`,
+      [runId, after, upTo],
+    ).map((row) => ({
+      model: row.model as string,
+      operator: row.operator as string,
+      tokens: row.tokens as number,
+      costUsd: row.cost_usd as number,
+      latencyMs: row.latency_ms as number,
+      startedAt: row.started_at as number,
+      failed: row.failed as boolean,
     }));
   }
 
   failedProposals(runId: string, counts: Map<string, number>, after = 0, upTo = Number.MAX_SAFE_INTEGER): void {
-    const rows = this.query<{ operator: string; count: number }>(`SELECT operator, sum(count)::bigint AS count FROM proposal_failures
-      WHERE run_id = $1 AND id > $2 AND id <= $3 GROUP BY operator`, [runId, after, upTo]);
+    const rows = this.query<{ operator: string; count: number }>(
+      `SELECT operator, sum(count)::bigint AS count FROM proposal_failures
+      WHERE run_id = $1 AND id > $2 AND id <= $3 GROUP BY operator`,
+      [runId, after, upTo],
+    );
     for (const { operator, count } of rows) counts.set(operator, (counts.get(operator) ?? 0) + count);
   }
 
   lessons(runId: string): Array<{ evaluations: number; source: string; lessons: string[] }> {
-    return this.query<{ evaluations: number; source: string; lessons: string }>('SELECT evaluations, source, lessons FROM lessons WHERE run_id = $1 ORDER BY id', [runId])
-      .map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[] }));
+    return this.query<{ evaluations: number; source: string; lessons: string }>(
+      'SELECT evaluations, source, lessons FROM lessons WHERE run_id = $1 ORDER BY id',
+      [runId],
+    ).map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[] }));
   }
 
   top(runId: string, count: number): string[] {
-    return this.query<{ candidate_id: string }>(`SELECT candidate_id FROM evaluations WHERE run_id = $1 AND status = 'ok'
-      ORDER BY score DESC, candidate_id LIMIT $2`, [runId, count]).map((row) => row.candidate_id);
+    return this.query<{ candidate_id: string }>(
+      `SELECT candidate_id FROM evaluations WHERE run_id = $1 AND status = 'ok'
+      ORDER BY score DESC, candidate_id LIMIT $2`,
+      [runId, count],
+    ).map((row) => row.candidate_id);
   }
 
   candidateCount(runId: string): number {
@@ -196,16 +226,29 @@ export class PostgresDashboardQueries implements DashboardQueries {
     return known.get(id);
   }
 
-  *scored(runId: string, after = 0, upTo = Number.MAX_SAFE_INTEGER): Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }> {
+  *scored(
+    runId: string,
+    after = 0,
+    upTo = Number.MAX_SAFE_INTEGER,
+  ): Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }> {
     for (const row of this.query(SCORED, [runId, after, upTo])) {
-      yield { id: row.id as string, island: row.island as number, root: row.parent_ids === '[]', score: row.score as number, features: JSON.parse(row.features as string) as Record<string, number> };
+      yield {
+        id: row.id as string,
+        island: row.island as number,
+        root: row.parent_ids === '[]',
+        score: row.score as number,
+        features: JSON.parse(row.features as string) as Record<string, number>,
+      };
     }
   }
 
   candidate(id: string): { candidate: CandidateRow; evaluation: EvaluationRow } | undefined {
     const candidate = this.query<CandidateRow>('SELECT * FROM candidates WHERE id = $1', [id])[0];
     if (!candidate) return undefined;
-    return { candidate, evaluation: this.query<EvaluationRow>('SELECT * FROM evaluations WHERE candidate_id = $1', [id])[0] as EvaluationRow };
+    return {
+      candidate,
+      evaluation: this.query<EvaluationRow>('SELECT * FROM evaluations WHERE candidate_id = $1', [id])[0] as EvaluationRow,
+    };
   }
 
   genome(id: string): Record<string, string> | undefined {
@@ -226,7 +269,11 @@ export class PostgresDashboardQueries implements DashboardQueries {
   }
 
   commitsAfter(runId: string, cursor: number, limit = 500): CommitRow[] {
-    return this.query(COMMITS_AFTER, [runId, cursor, limit]).map((row) => ({ ...lineageRow(row), cursor: row.commit_id as number, elapsedMs: row.elapsed_ms as number }));
+    return this.query(COMMITS_AFTER, [runId, cursor, limit]).map((row) => ({
+      ...lineageRow(row),
+      cursor: row.commit_id as number,
+      elapsedMs: row.elapsed_ms as number,
+    }));
   }
 
   /** Capabilities that keep their own tables (the DGM) keep them in SQLite only: none here. */
@@ -262,12 +309,22 @@ export class PostgresDashboardQueries implements DashboardQueries {
 }
 
 function listing(row: Row): RunListing {
-  return { ...runSummaryFromRow(row as Record<string, string | number | null>), costUsd: row.cost_usd as number, tokens: row.tokens as number };
+  return {
+    ...runSummaryFromRow(row as Record<string, string | number | null>),
+    costUsd: row.cost_usd as number,
+    tokens: row.tokens as number,
+  };
 }
 
 function lineageRow(row: Row): LineageRow {
   return {
-    id: row.id as string, seq: row.seq as number, parentIds: JSON.parse(row.parent_ids as string) as string[], generation: row.generation as number,
-    island: row.island as number, operator: row.operator as string, status: row.status as string, score: row.status === 'ok' ? (row.score as number | null) : null,
+    id: row.id as string,
+    seq: row.seq as number,
+    parentIds: JSON.parse(row.parent_ids as string) as string[],
+    generation: row.generation as number,
+    island: row.island as number,
+    operator: row.operator as string,
+    status: row.status as string,
+    score: row.status === 'ok' ? (row.score as number | null) : null,
   };
 }

@@ -21,35 +21,57 @@ function prepare(db: Database.Database) {
     runConfig: db.prepare('SELECT config, settings FROM runs WHERE id = ?'),
     // rowid is commit order: the tables are append-only, and seq is given out at proposal time. A
     // first read finds the run's rows by index; a later one reads only the rows after its cursor.
-    cursors: db.prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM candidates), (SELECT coalesce(max(id), 0) FROM proposal_failures),
-      (SELECT coalesce(max(id), 0) FROM llm_calls)`).raw(),
-    evaluations: db.prepare(`SELECT c.seq, e.score, e.status, c.island, c.operator, c.elapsed_ms, c.created_at, c.reward
-      FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid`).raw(),
-    evaluationsAfter: db.prepare(`SELECT c.seq, e.score, e.status, c.island, c.operator, c.elapsed_ms, c.created_at, c.reward
-      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid`).raw(),
+    cursors: db
+      .prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM candidates), (SELECT coalesce(max(id), 0) FROM proposal_failures),
+      (SELECT coalesce(max(id), 0) FROM llm_calls)`)
+      .raw(),
+    evaluations: db
+      .prepare(`SELECT c.seq, e.score, e.status, c.island, c.operator, c.elapsed_ms, c.created_at, c.reward
+      FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid`)
+      .raw(),
+    evaluationsAfter: db
+      .prepare(`SELECT c.seq, e.score, e.status, c.island, c.operator, c.elapsed_ms, c.created_at, c.reward
+      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid`)
+      .raw(),
     sessions: db.prepare("SELECT at FROM run_events WHERE run_id = ? AND kind IN ('started', 'resumed') ORDER BY id").pluck(),
-    calls: db.prepare(`SELECT model, operator, input_tokens + output_tokens, cost_usd, latency_ms, started_at, error_kind IS NOT NULL
-      FROM llm_calls WHERE run_id = ? AND id > ? AND id <= ? ORDER BY id`).raw(),
-    failures: db.prepare('SELECT operator, sum(count) FROM proposal_failures WHERE run_id = ? AND id > ? AND id <= ? GROUP BY operator').raw(),
-    failuresAfter: db.prepare('SELECT operator, sum(count) FROM proposal_failures NOT INDEXED WHERE run_id = ? AND id > ? AND id <= ? GROUP BY operator').raw(),
+    calls: db
+      .prepare(`SELECT model, operator, input_tokens + output_tokens, cost_usd, latency_ms, started_at, error_kind IS NOT NULL
+      FROM llm_calls WHERE run_id = ? AND id > ? AND id <= ? ORDER BY id`)
+      .raw(),
+    failures: db
+      .prepare('SELECT operator, sum(count) FROM proposal_failures WHERE run_id = ? AND id > ? AND id <= ? GROUP BY operator')
+      .raw(),
+    failuresAfter: db
+      .prepare('SELECT operator, sum(count) FROM proposal_failures NOT INDEXED WHERE run_id = ? AND id > ? AND id <= ? GROUP BY operator')
+      .raw(),
     lessons: db.prepare('SELECT evaluations, source, lessons FROM lessons WHERE run_id = ? ORDER BY id'),
-    top: db.prepare(`SELECT candidate_id FROM evaluations WHERE run_id = ? AND status = 'ok'
-      ORDER BY score DESC, candidate_id LIMIT ?`).pluck(),
+    top: db
+      .prepare(`SELECT candidate_id FROM evaluations WHERE run_id = ? AND status = 'ok'
+      ORDER BY score DESC, candidate_id LIMIT ?`)
+      .pluck(),
     count: db.prepare('SELECT count(*) FROM candidates WHERE run_id = ?').pluck(),
-    node: db.prepare(`SELECT c.seq, c.parent_ids, c.generation, c.island, c.operator, e.status, e.score
-      FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.id = ?`).raw(),
-    scored: db.prepare(`SELECT c.id, c.island, c.parent_ids, e.score, e.features FROM candidates c CROSS JOIN evaluations e ON e.candidate_id = c.id
-      WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`).raw(),
-    scoredAfter: db.prepare(`SELECT c.id, c.island, c.parent_ids, e.score, e.features FROM candidates c NOT INDEXED CROSS JOIN evaluations e ON e.candidate_id = c.id
-      WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`).raw(),
+    node: db
+      .prepare(`SELECT c.seq, c.parent_ids, c.generation, c.island, c.operator, e.status, e.score
+      FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.id = ?`)
+      .raw(),
+    scored: db
+      .prepare(`SELECT c.id, c.island, c.parent_ids, e.score, e.features FROM candidates c CROSS JOIN evaluations e ON e.candidate_id = c.id
+      WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`)
+      .raw(),
+    scoredAfter: db
+      .prepare(`SELECT c.id, c.island, c.parent_ids, e.score, e.features FROM candidates c NOT INDEXED CROSS JOIN evaluations e ON e.candidate_id = c.id
+      WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`)
+      .raw(),
     candidate: db.prepare('SELECT * FROM candidates WHERE id = ?'),
     evaluation: db.prepare('SELECT * FROM evaluations WHERE candidate_id = ?'),
     genome: db.prepare('SELECT genome FROM candidates WHERE id = ?').pluck(),
     children: db.prepare('SELECT child_id FROM candidate_parents WHERE parent_id = ?').pluck(),
     proposalCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? AND proposal = ? ORDER BY id'),
     cursorOf: db.prepare('SELECT rowid FROM candidates WHERE run_id = ? AND seq = ?').pluck(),
-    commitsAfter: db.prepare(`SELECT c.rowid, c.id, c.seq, c.parent_ids, c.generation, c.island, c.operator, e.status, e.score, c.elapsed_ms
-      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.rowid > ? AND c.run_id = ? ORDER BY c.rowid LIMIT ?`).raw(),
+    commitsAfter: db
+      .prepare(`SELECT c.rowid, c.id, c.seq, c.parent_ids, c.generation, c.island, c.operator, e.status, e.score, c.elapsed_ms
+      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.rowid > ? AND c.run_id = ? ORDER BY c.rowid LIMIT ?`)
+      .raw(),
   };
 }
 
@@ -81,18 +103,25 @@ export class SqliteDashboardQueries implements DashboardQueries {
   constructor(path: string) {
     this.location = resolve(path);
     if (!existsSync(this.location)) {
-      throw new OuroError('store-open', `no database at ${path}: start a run with \`ouro run <experiment>\`, or pass --db <file>`, { file: path });
+      throw new OuroError('store-open', `no database at ${path}: start a run with \`ouro run <experiment>\`, or pass --db <file>`, {
+        file: path,
+      });
     }
-    if (statSync(this.location).isDirectory()) throw new OuroError('store-open', `cannot open database ${path}: it is a folder`, { file: path });
+    if (statSync(this.location).isDirectory())
+      throw new OuroError('store-open', `cannot open database ${path}: it is a folder`, { file: path });
     let db: Database.Database | undefined;
     try {
       db = new Database(this.location, { readonly: true, fileMustExist: true });
       db.pragma('busy_timeout = 5000');
       const version = Number(db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() ?? 1);
       if (version < DASHBOARD_MIN_SCHEMA_VERSION || version > SCHEMA_VERSION) {
-        throw new OuroError('store-version', version > SCHEMA_VERSION
-          ? `${path} was written by a newer Ouroboros (schema ${version}; this one reads ${SCHEMA_VERSION}); upgrade to view it`
-          : `${path} was written by an older Ouroboros (schema ${version}); \`ouro resume\` on one of its runs upgrades it`, { file: path });
+        throw new OuroError(
+          'store-version',
+          version > SCHEMA_VERSION
+            ? `${path} was written by a newer Ouroboros (schema ${version}; this one reads ${SCHEMA_VERSION}); upgrade to view it`
+            : `${path} was written by an older Ouroboros (schema ${version}); \`ouro resume\` on one of its runs upgrades it`,
+          { file: path },
+        );
       }
       this.statements = prepare(db);
       this.db = db;
@@ -126,7 +155,9 @@ export class SqliteDashboardQueries implements DashboardQueries {
   /** Appends the run's commits in (after, upTo] of the candidates table to `columns`, in commit order. */
   evaluations(runId: string, columns: EvaluationColumns, after = 0, upTo = Number.MAX_SAFE_INTEGER): void {
     const statement = after === 0 ? this.statements.evaluations : this.statements.evaluationsAfter;
-    for (const row of statement.iterate(runId, after, upTo) as IterableIterator<[number, number | null, string, number, string, number, number, number]>) {
+    for (const row of statement.iterate(runId, after, upTo) as IterableIterator<
+      [number, number | null, string, number, string, number, number, number]
+    >) {
       columns.seq.push(row[0]);
       columns.score.push(row[2] === 'ok' ? row[1] : null);
       columns.status.push(row[2]);
@@ -145,15 +176,24 @@ export class SqliteDashboardQueries implements DashboardQueries {
 
   /** The run's model calls in (after, upTo] of the calls table. */
   calls(runId: string, after = 0, upTo = Number.MAX_SAFE_INTEGER): CallSummary[] {
-    return (this.statements.calls.all(runId, after, upTo) as Array<[string, string, number, number, number, number, number]>).map((row) => ({
-      model: row[0], operator: row[1], tokens: row[2], costUsd: row[3], latencyMs: row[4], startedAt: row[5], failed: row[6] === 1,
-    }));
+    return (this.statements.calls.all(runId, after, upTo) as Array<[string, string, number, number, number, number, number]>).map(
+      (row) => ({
+        model: row[0],
+        operator: row[1],
+        tokens: row[2],
+        costUsd: row[3],
+        latencyMs: row[4],
+        startedAt: row[5],
+        failed: row[6] === 1,
+      }),
+    );
   }
 
   /** Proposals that produced no evaluated child, by operator, in (after, upTo] of their table, added to `counts`. */
   failedProposals(runId: string, counts: Map<string, number>, after = 0, upTo = Number.MAX_SAFE_INTEGER): void {
     const statement = after === 0 ? this.statements.failures : this.statements.failuresAfter;
-    for (const [operator, count] of statement.all(runId, after, upTo) as Array<[string, number]>) counts.set(operator, (counts.get(operator) ?? 0) + count);
+    for (const [operator, count] of statement.all(runId, after, upTo) as Array<[string, number]>)
+      counts.set(operator, (counts.get(operator) ?? 0) + count);
   }
 
   lessons(runId: string): Array<{ evaluations: number; source: string; lessons: string[] }> {
@@ -173,11 +213,24 @@ export class SqliteDashboardQueries implements DashboardQueries {
   lineageRow(id: string): LineageRow | undefined {
     const row = this.statements.node.get(id) as [number, string, number, number, string, string, number | null] | undefined;
     if (!row) return undefined;
-    return { id, seq: row[0], parentIds: JSON.parse(row[1]) as string[], generation: row[2], island: row[3], operator: row[4], status: row[5], score: row[5] === 'ok' ? row[6] : null };
+    return {
+      id,
+      seq: row[0],
+      parentIds: JSON.parse(row[1]) as string[],
+      generation: row[2],
+      island: row[3],
+      operator: row[4],
+      status: row[5],
+      score: row[5] === 'ok' ? row[6] : null,
+    };
   }
 
   /** The run's ok candidates in (after, upTo] of the candidates table, with score and features, for binning into a grid. */
-  *scored(runId: string, after = 0, upTo = Number.MAX_SAFE_INTEGER): Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }> {
+  *scored(
+    runId: string,
+    after = 0,
+    upTo = Number.MAX_SAFE_INTEGER,
+  ): Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }> {
     const statement = after === 0 ? this.statements.scored : this.statements.scoredAfter;
     for (const row of statement.iterate(runId, after, upTo) as IterableIterator<[string, number, string, number, string]>) {
       yield { id: row[0], island: row[1], root: row[2] === '[]', score: row[3], features: JSON.parse(row[4]) as Record<string, number> };
@@ -210,10 +263,20 @@ export class SqliteDashboardQueries implements DashboardQueries {
 
   /** The run's commits after `cursor`, oldest first, at most `limit`. */
   commitsAfter(runId: string, cursor: number, limit = 500): CommitRow[] {
-    const rows = this.statements.commitsAfter.all(cursor, runId, limit) as Array<[number, string, number, string, number, number, string, string, number | null, number]>;
+    const rows = this.statements.commitsAfter.all(cursor, runId, limit) as Array<
+      [number, string, number, string, number, number, string, string, number | null, number]
+    >;
     return rows.map((row) => ({
-      cursor: row[0], id: row[1], seq: row[2], parentIds: JSON.parse(row[3]) as string[], generation: row[4], island: row[5], operator: row[6],
-      status: row[7], score: row[7] === 'ok' ? row[8] : null, elapsedMs: row[9],
+      cursor: row[0],
+      id: row[1],
+      seq: row[2],
+      parentIds: JSON.parse(row[3]) as string[],
+      generation: row[4],
+      island: row[5],
+      operator: row[6],
+      status: row[7],
+      score: row[7] === 'ok' ? row[8] : null,
+      elapsedMs: row[9],
     }));
   }
 
@@ -232,5 +295,9 @@ export class SqliteDashboardQueries implements DashboardQueries {
 }
 
 function listing(row: Record<string, unknown>): RunListing {
-  return { ...runSummaryFromRow(row as Record<string, string | number | null>), costUsd: row.cost_usd as number, tokens: row.tokens as number };
+  return {
+    ...runSummaryFromRow(row as Record<string, string | number | null>),
+    costUsd: row.cost_usd as number,
+    tokens: row.tokens as number,
+  };
 }

@@ -16,19 +16,46 @@ let order = 0;
 
 function commit(store: SqliteStore, seq: number, parents: string[], score: number | undefined): void {
   const candidate: Candidate = {
-    id: `r1-${seq}`, runId: 'r1', seq, parentIds: parents, generation: parents.length, island: 0, genome: { 'a.js': `v${seq}` },
-    origin: { operator: parents.length === 0 ? 'initial' : 'perturb-number', description: '', diff: '' }, createdAt: 1000 + seq,
+    id: `r1-${seq}`,
+    runId: 'r1',
+    seq,
+    parentIds: parents,
+    generation: parents.length,
+    island: 0,
+    genome: { 'a.js': `v${seq}` },
+    origin: { operator: parents.length === 0 ? 'initial' : 'perturb-number', description: '', diff: '' },
+    createdAt: 1000 + seq,
   };
   const evaluation: Evaluation = {
-    candidateId: candidate.id, ...(score === undefined ? { status: 'timeout' as const, error: 'slow' } : { status: 'ok' as const, score }),
-    metrics: {}, features: { spread: seq }, instances: {}, feedback: '', artifacts: {}, stage: 'final', durationMs: 1,
+    candidateId: candidate.id,
+    ...(score === undefined ? { status: 'timeout' as const, error: 'slow' } : { status: 'ok' as const, score }),
+    metrics: {},
+    features: { spread: seq },
+    instances: {},
+    feedback: '',
+    artifacts: {},
+    stage: 'final',
+    durationMs: 1,
   };
-  store.commitCandidate(candidate, evaluation, { rngState: [1, 2, 3, 4], reward: score ?? 0, elapsedMs: 10 * seq, genomeHash: `h${seq}`, logOrder: order++ });
+  store.commitCandidate(candidate, evaluation, {
+    rngState: [1, 2, 3, 4],
+    reward: score ?? 0,
+    elapsedMs: 10 * seq,
+    genomeHash: `h${seq}`,
+    logOrder: order++,
+  });
 }
 
 function seededStore(db: string): SqliteStore {
   const store = new SqliteStore(db);
-  store.createRun({ id: 'r1', experiment: 'demo', experimentDir: 'demo', config: { name: 'demo' }, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 5 });
+  store.createRun({
+    id: 'r1',
+    experiment: 'demo',
+    experimentDir: 'demo',
+    config: { name: 'demo' },
+    settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+    createdAt: 5,
+  });
   store.appendRunEvent('r1', 'started');
   commit(store, 0, [], 1);
   commit(store, 2, ['r1-0'], 4);
@@ -41,19 +68,38 @@ describe('SqliteDashboardQueries', () => {
     const db = tempDb();
     const store = seededStore(db);
     const queries = new SqliteDashboardQueries(db);
-    expect(queries.runs()).toEqual([{ id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 4, evaluations: 3, costUsd: 0, tokens: 0, createdAt: 5 }]);
+    expect(queries.runs()).toEqual([
+      { id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 4, evaluations: 3, costUsd: 0, tokens: 0, createdAt: 5 },
+    ]);
     const columns = emptyColumns();
     queries.evaluations('r1', columns);
     expect(columns).toEqual({
-      seq: [0, 2, 1], score: [1, 4, null], status: ['ok', 'ok', 'timeout'], island: [0, 0, 0],
-      operator: ['initial', 'perturb-number', 'perturb-number'], elapsedMs: [0, 20, 10], createdAt: [1000, 1002, 1001], reward: [1, 4, 0],
+      seq: [0, 2, 1],
+      score: [1, 4, null],
+      status: ['ok', 'ok', 'timeout'],
+      island: [0, 0, 0],
+      operator: ['initial', 'perturb-number', 'perturb-number'],
+      elapsedMs: [0, 20, 10],
+      createdAt: [1000, 1002, 1001],
+      reward: [1, 4, 0],
     });
     expect(queries.top('r1', 5)).toEqual(['r1-2', 'r1-0']);
-    expect(queries.lineageRow('r1-1')).toEqual({ id: 'r1-1', seq: 1, parentIds: ['r1-0'], generation: 1, island: 0, operator: 'perturb-number', status: 'timeout', score: null });
+    expect(queries.lineageRow('r1-1')).toEqual({
+      id: 'r1-1',
+      seq: 1,
+      parentIds: ['r1-0'],
+      generation: 1,
+      island: 0,
+      operator: 'perturb-number',
+      status: 'timeout',
+      score: null,
+    });
     const cursor = queries.cursors('r1').candidates;
     const before = queries.cursors('r1');
     commit(store, 3, ['r1-2'], 6);
-    store.recordFailedProposals('r1', [{ operator: 'crossover', kind: 'failed', count: 2, reason: 'one parent', rngState: [1, 2, 3, 4], logOrder: order++ }]);
+    store.recordFailedProposals('r1', [
+      { operator: 'crossover', kind: 'failed', count: 2, reason: 'one parent', rngState: [1, 2, 3, 4], logOrder: order++ },
+    ]);
     // Reads from a cursor on see only what was appended after it.
     const after = queries.cursors('r1');
     expect(after.candidates).toBe(before.candidates + 1);
@@ -94,8 +140,18 @@ describe('SqliteDashboardQueries', () => {
     const db = tempDb();
     const store = seededStore(db);
     store.recordLlmCall('r1', {
-      model: 'compat:m', operator: 'llm-diff', proposal: 'p1', request: { messages: [{ role: 'user', content: 'improve' }] }, reply: 'done',
-      finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0.25, latencyMs: 9, attempts: 1, startedAt: 1, logprobs: [{ token: 'done', logprob: -0.1 }],
+      model: 'compat:m',
+      operator: 'llm-diff',
+      proposal: 'p1',
+      request: { messages: [{ role: 'user', content: 'improve' }] },
+      reply: 'done',
+      finishReason: 'stop',
+      usage: { inputTokens: 3, outputTokens: 2 },
+      costUsd: 0.25,
+      latencyMs: 9,
+      attempts: 1,
+      startedAt: 1,
+      logprobs: [{ token: 'done', logprob: -0.1 }],
     });
     store.close();
     const raw = new Database(db);
@@ -111,26 +167,36 @@ describe('SqliteDashboardQueries', () => {
     const older = new Database(db);
     older.prepare("UPDATE meta SET value = '2' WHERE key = 'schema'").run();
     older.close();
-    expect(() => new SqliteDashboardQueries(db)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('older Ouroboros (schema 2)') }));
+    expect(() => new SqliteDashboardQueries(db)).toThrow(
+      expect.objectContaining({ code: 'store-version', message: expect.stringContaining('older Ouroboros (schema 2)') }),
+    );
   });
 
   it('refuses, naming the file, what it cannot read as an Ouroboros database', () => {
     const folder = mkdtempSync(join(tmpdir(), 'ouro-queries-'));
     const missing = join(folder, 'missing.db');
-    expect(() => new SqliteDashboardQueries(missing)).toThrow(expect.objectContaining({ code: 'store-open', file: missing, message: expect.stringContaining(`no database at ${missing}`) }));
+    expect(() => new SqliteDashboardQueries(missing)).toThrow(
+      expect.objectContaining({ code: 'store-open', file: missing, message: expect.stringContaining(`no database at ${missing}`) }),
+    );
     mkdirSync(join(folder, 'dir.db'));
-    expect(() => new SqliteDashboardQueries(join(folder, 'dir.db'))).toThrow(expect.objectContaining({ code: 'store-open', message: expect.stringContaining('is a folder') }));
+    expect(() => new SqliteDashboardQueries(join(folder, 'dir.db'))).toThrow(
+      expect.objectContaining({ code: 'store-open', message: expect.stringContaining('is a folder') }),
+    );
     const text = join(folder, 'text.db');
     writeFileSync(text, 'not sqlite at all, just words\n'.repeat(200));
     expect(() => new SqliteDashboardQueries(text)).toThrow(expect.objectContaining({ code: 'store-corrupt', file: text }));
     const empty = join(folder, 'empty.db');
     writeFileSync(empty, '');
-    expect(() => new SqliteDashboardQueries(empty)).toThrow(expect.objectContaining({ code: 'store-corrupt', message: expect.stringContaining(`${empty} is not an Ouroboros database`) }));
+    expect(() => new SqliteDashboardQueries(empty)).toThrow(
+      expect.objectContaining({ code: 'store-corrupt', message: expect.stringContaining(`${empty} is not an Ouroboros database`) }),
+    );
     const newer = tempDb();
     new SqliteStore(newer).close();
     const raw = new Database(newer);
     raw.prepare("UPDATE meta SET value = '99' WHERE key = 'schema'").run();
     raw.close();
-    expect(() => new SqliteDashboardQueries(newer)).toThrow(expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }));
+    expect(() => new SqliteDashboardQueries(newer)).toThrow(
+      expect.objectContaining({ code: 'store-version', message: expect.stringContaining('schema 99') }),
+    );
   });
 });

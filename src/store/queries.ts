@@ -94,7 +94,11 @@ export interface DashboardQueries {
   candidateCount(runId: string): number;
   lineageRow(id: string): LineageRow | undefined;
   /** The run's ok candidates in (after, upTo], with score and features, for binning into a grid. */
-  scored(runId: string, after?: number, upTo?: number): Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }>;
+  scored(
+    runId: string,
+    after?: number,
+    upTo?: number,
+  ): Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }>;
   candidate(id: string): { candidate: CandidateRow; evaluation: EvaluationRow } | undefined;
   genome(id: string): Record<string, string> | undefined;
   children(id: string): string[];

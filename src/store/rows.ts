@@ -127,9 +127,16 @@ const readLogprob = (logprob: number | null): number => logprob ?? Number.NEGATI
 /** Token log-probabilities as compact JSON text for the `llm_calls.logprobs` column; null when there are none. */
 export function encodeLogprobs(logprobs: readonly TokenLogprob[] | undefined): string | null {
   if (logprobs === undefined) return null;
-  const tokens = logprobs.map((token): StoredToken => (token.topLogprobs === undefined
-    ? [token.token, storedLogprob(token.logprob)]
-    : [token.token, storedLogprob(token.logprob), token.topLogprobs.map((alternative): [string, number | null] => [alternative.token, storedLogprob(alternative.logprob)])]));
+  const tokens = logprobs.map(
+    (token): StoredToken =>
+      token.topLogprobs === undefined
+        ? [token.token, storedLogprob(token.logprob)]
+        : [
+            token.token,
+            storedLogprob(token.logprob),
+            token.topLogprobs.map((alternative): [string, number | null] => [alternative.token, storedLogprob(alternative.logprob)]),
+          ],
+  );
   return JSON.stringify(tokens);
 }
 
@@ -139,7 +146,11 @@ export function decodeLogprobs(text: string | null | undefined): TokenLogprob[] 
   return (JSON.parse(text) as StoredToken[]).map(([token, logprob, top]) => ({
     token,
     logprob: readLogprob(logprob),
-    ...(top === undefined ? {} : { topLogprobs: top.map(([alternative, alternativeLogprob]) => ({ token: alternative, logprob: readLogprob(alternativeLogprob) })) }),
+    ...(top === undefined
+      ? {}
+      : {
+          topLogprobs: top.map(([alternative, alternativeLogprob]) => ({ token: alternative, logprob: readLogprob(alternativeLogprob) })),
+        }),
   }));
 }
 
@@ -182,7 +193,13 @@ export function exchangeFromRow(row: LlmCallRow): LlmExchange {
     finishReason: row.finish_reason as LlmExchange['finishReason'],
     ...(row.error_kind === null
       ? {}
-      : { error: { kind: row.error_kind as ModelCallFailure, message: row.error_message ?? '', ...(row.error_status === null ? {} : { status: row.error_status }) } }),
+      : {
+          error: {
+            kind: row.error_kind as ModelCallFailure,
+            message: row.error_message ?? '',
+            ...(row.error_status === null ? {} : { status: row.error_status }),
+          },
+        }),
     usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens },
     ...(logprobs === undefined ? {} : { logprobs }),
     costUsd: row.cost_usd,

@@ -162,14 +162,26 @@ export const SCHEMA_VERSION = 4;
  */
 export const DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
-const APPEND_ONLY = ['runs', 'run_events', 'candidates', 'candidate_parents', 'evaluations', 'proposal_failures', 'llm_calls', 'lessons', 'embeddings'];
+const APPEND_ONLY = [
+  'runs',
+  'run_events',
+  'candidates',
+  'candidate_parents',
+  'evaluations',
+  'proposal_failures',
+  'llm_calls',
+  'lessons',
+  'embeddings',
+];
 
 /** Triggers that refuse UPDATE and DELETE on each table: a capability's tables use them too. */
 export function appendOnlyTriggers(tables: readonly string[]): string {
-  return tables.flatMap((table) => [
-    `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
-    `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
-  ]).join('\n');
+  return tables
+    .flatMap((table) => [
+      `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+      `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+    ])
+    .join('\n');
 }
 
 export const TRIGGERS = appendOnlyTriggers(APPEND_ONLY);

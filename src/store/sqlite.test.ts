@@ -15,28 +15,57 @@ function tempDb(): string {
 
 function candidate(runId: string, seq: number, parentIds: string[] = []): Candidate {
   return {
-    id: `${runId}-${seq}`, runId, seq, parentIds, generation: parentIds.length > 0 ? 1 : 0, island: 0,
-    genome: { 'a.js': `// v${seq}\n` }, origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: `step ${seq}`, diff: '' },
+    id: `${runId}-${seq}`,
+    runId,
+    seq,
+    parentIds,
+    generation: parentIds.length > 0 ? 1 : 0,
+    island: 0,
+    genome: { 'a.js': `// v${seq}\n` },
+    origin: { operator: seq === 0 ? 'initial' : 'perturb-number', description: `step ${seq}`, diff: '' },
     createdAt: 1000 + seq,
   };
 }
 
 function evaluation(id: string, score: number | undefined): Evaluation {
   return {
-    candidateId: id, ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
-    metrics: { m: 1 }, features: { length: 10 }, instances: {}, feedback: 'fine', artifacts: { a: [1, 2] }, stage: 'final', durationMs: 1.5,
+    candidateId: id,
+    ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
+    metrics: { m: 1 },
+    features: { length: 10 },
+    instances: {},
+    feedback: 'fine',
+    artifacts: { a: [1, 2] },
+    stage: 'final',
+    durationMs: 1.5,
   };
 }
 
 function seedRun(store: SqliteStore, runId = 'r1'): void {
-  store.createRun({ id: runId, experiment: 'demo', experimentDir: '/x', config: { name: 'demo' }, settings: { seed: 1, options: {}, budget: {}, concurrency: 1 }, createdAt: 1 });
+  store.createRun({
+    id: runId,
+    experiment: 'demo',
+    experimentDir: '/x',
+    config: { name: 'demo' },
+    settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+    createdAt: 1,
+  });
   store.appendRunEvent(runId, 'started');
 }
 
 /** A call as a version-3 database holds it: no log-probabilities. */
 const OLD_CALL: LlmExchange = {
-  model: 'compat:m', operator: 'llm-diff', proposal: 'p0', request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 32 },
-  reply: 'old', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 1 }, costUsd: 0.5, latencyMs: 12, attempts: 1, startedAt: 7,
+  model: 'compat:m',
+  operator: 'llm-diff',
+  proposal: 'p0',
+  request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 32 },
+  reply: 'old',
+  finishReason: 'stop',
+  usage: { inputTokens: 4, outputTokens: 1 },
+  costUsd: 0.5,
+  latencyMs: 12,
+  attempts: 1,
+  startedAt: 7,
 };
 
 /** A database as version 3 wrote it, with one run and OLD_CALL, written with that version's columns. */
@@ -47,15 +76,23 @@ function versionThreeDb(): string {
   for (const migration of MIGRATIONS.filter((step) => step.version <= 3)) old.exec(migration.sql);
   old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '3')").run();
   old.prepare("INSERT INTO runs VALUES ('r0', 'demo', '/x', '{}', '{\"seed\":1,\"options\":{},\"budget\":{},\"concurrency\":1}', 1)").run();
-  old.prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
+  old
+    .prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
       error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
-    VALUES ('r0', 'p0', 'llm-diff', 'compat:m', ?, 'h', 'old', 'stop', NULL, NULL, NULL, 4, 1, 0.5, 12, 1, 7)`).run(JSON.stringify(OLD_CALL.request));
+    VALUES ('r0', 'p0', 'llm-diff', 'compat:m', ?, 'h', 'old', 'stop', NULL, NULL, NULL, 4, 1, 0.5, 12, 1, 7)`)
+    .run(JSON.stringify(OLD_CALL.request));
   old.close();
   return path;
 }
 
 let order = 0;
-const state = (hash: string) => ({ rngState: [1, 2, 3, 4] as [number, number, number, number], reward: 1, elapsedMs: 5, genomeHash: hash, logOrder: order++ });
+const state = (hash: string) => ({
+  rngState: [1, 2, 3, 4] as [number, number, number, number],
+  reward: 1,
+  elapsedMs: 5,
+  genomeHash: hash,
+  logOrder: order++,
+});
 
 describe('SqliteStore', () => {
   it('commits candidates with their evaluations and replays them in commit order without genomes', () => {
@@ -63,10 +100,17 @@ describe('SqliteStore', () => {
     seedRun(store);
     store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0'));
     store.commitCandidate(candidate('r1', 2, ['r1-0']), evaluation('r1-2', 3), state('h2'));
-    store.recordFailedProposals('r1', [{ operator: 'swap-operator', kind: 'failed', count: 3, reason: 'no site', rngState: [5, 6, 7, 8], logOrder: order++ }]);
+    store.recordFailedProposals('r1', [
+      { operator: 'swap-operator', kind: 'failed', count: 3, reason: 'no site', rngState: [5, 6, 7, 8], logOrder: order++ },
+    ]);
     store.commitCandidate(candidate('r1', 1, ['r1-0']), evaluation('r1-1', undefined), state('h1'));
     const log = [...store.replay('r1')];
-    expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : `${row.failures.count}x ${row.failures.reason}`))).toEqual([0, 2, '3x no site', 1]);
+    expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.seq : `${row.failures.count}x ${row.failures.reason}`))).toEqual([
+      0,
+      2,
+      '3x no site',
+      1,
+    ]);
     const rows = log.flatMap((row) => (row.kind === 'candidate' ? [row] : []));
     expect(rows[2]?.evaluation).toMatchObject({ status: 'error', error: 'boom' });
     expect(rows[2]?.evaluation.score).toBeUndefined();
@@ -74,7 +118,9 @@ describe('SqliteStore', () => {
     expect(store.bestCandidate('r1')?.candidate.id).toBe('r1-2');
     expect(store.getGenome('r1-2')).toEqual({ 'a.js': '// v2\n' });
     expect(store.childrenOf('r1-0')).toEqual(['r1-1', 'r1-2']);
-    expect(store.listRuns()).toEqual([{ id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 3, evaluations: 3, createdAt: 1 }]);
+    expect(store.listRuns()).toEqual([
+      { id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 3, evaluations: 3, createdAt: 1 },
+    ]);
     store.appendRunEvent('r1', 'finished');
     expect(store.getRun('r1')?.status).toBe('finished');
     store.close();
@@ -91,7 +137,7 @@ describe('SqliteStore', () => {
     store.close();
     const raw = new Database(path);
     expect(() => raw.prepare("UPDATE evaluations SET score = 99 WHERE candidate_id = 'r1-0'").run()).toThrow(/append-only/);
-    expect(() => raw.prepare("DELETE FROM candidates").run()).toThrow(/append-only/);
+    expect(() => raw.prepare('DELETE FROM candidates').run()).toThrow(/append-only/);
     expect((raw.prepare('SELECT count(*) AS n FROM evaluations').get() as { n: number }).n).toBe(1);
     raw.close();
   });
@@ -138,12 +184,27 @@ describe('SqliteStore', () => {
     const store = new SqliteStore(path);
     seedRun(store);
     const exchange: LlmExchange = {
-      model: 'compat:qwen', operator: 'llm-diff', proposal: 'p1', request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 64 },
-      reply: 'ok', finishReason: 'stop', usage: { inputTokens: 12, outputTokens: 3 }, costUsd: 0.002, latencyMs: 41, attempts: 2, startedAt: 5,
+      model: 'compat:qwen',
+      operator: 'llm-diff',
+      proposal: 'p1',
+      request: { messages: [{ role: 'user', content: 'improve' }], maxOutputTokens: 64 },
+      reply: 'ok',
+      finishReason: 'stop',
+      usage: { inputTokens: 12, outputTokens: 3 },
+      costUsd: 0.002,
+      latencyMs: 41,
+      attempts: 2,
+      startedAt: 5,
     };
     const failed: LlmExchange = {
-      ...exchange, proposal: undefined, reply: null, finishReason: null, error: { kind: 'http', message: 'HTTP 500', status: 500 },
-      usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, attempts: 3,
+      ...exchange,
+      proposal: undefined,
+      reply: null,
+      finishReason: null,
+      error: { kind: 'http', message: 'HTTP 500', status: 500 },
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      attempts: 3,
     };
     store.recordLlmCall('r1', exchange);
     store.recordLlmCall('r1', failed);
@@ -151,8 +212,15 @@ describe('SqliteStore', () => {
     expect(calls[0]).toEqual(exchange);
     expect(calls[1]).toMatchObject({ reply: null, error: { kind: 'http', status: 500 }, attempts: 3 });
     expect(calls[1]?.proposal).toBeUndefined();
-    store.recordLessons('r1', { evaluations: 200, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 });
-    expect(store.lessons('r1')).toEqual([{ evaluations: 200, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 }]);
+    store.recordLessons('r1', {
+      evaluations: 200,
+      source: 'stats',
+      lessons: ['perturb-number improved 31% of its children'],
+      createdAt: 9,
+    });
+    expect(store.lessons('r1')).toEqual([
+      { evaluations: 200, source: 'stats', lessons: ['perturb-number improved 31% of its children'], createdAt: 9 },
+    ]);
     store.close();
     const raw = new Database(path);
     expect(() => raw.prepare('UPDATE llm_calls SET cost_usd = 0').run()).toThrow(/append-only/);
@@ -165,7 +233,9 @@ describe('SqliteStore', () => {
     const old = new Database(path);
     old.exec(SCHEMA);
     old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '1')").run();
-    old.prepare("INSERT INTO runs VALUES ('r0', 'demo', '/x', '{}', '{\"seed\":1,\"options\":{},\"budget\":{},\"concurrency\":1}', 1)").run();
+    old
+      .prepare("INSERT INTO runs VALUES ('r0', 'demo', '/x', '{}', '{\"seed\":1,\"options\":{},\"budget\":{},\"concurrency\":1}', 1)")
+      .run();
     old.close();
     const store = new SqliteStore(path);
     expect(store.getRun('r0')?.experiment).toBe('demo');
@@ -182,17 +252,35 @@ describe('SqliteStore', () => {
     const path = versionThreeDb();
     const reader = new SqliteStore(path, { readonly: true });
     expect(reader.llmCalls('r0')).toStrictEqual([OLD_CALL]);
-    expect(() => reader.recordLlmCall('r0', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(expect.objectContaining({ code: 'store-readonly' }));
+    expect(() => reader.recordLlmCall('r0', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(
+      expect.objectContaining({ code: 'store-readonly' }),
+    );
     reader.close();
 
     const store = new SqliteStore(path);
-    const withLogprobs: LlmExchange = { ...OLD_CALL, reply: 'new', logprobs: [{ token: 'new', logprob: -0.25, topLogprobs: [{ token: 'new', logprob: -0.25 }, { token: 'old', logprob: -2 }] }] };
+    const withLogprobs: LlmExchange = {
+      ...OLD_CALL,
+      reply: 'new',
+      logprobs: [
+        {
+          token: 'new',
+          logprob: -0.25,
+          topLogprobs: [
+            { token: 'new', logprob: -0.25 },
+            { token: 'old', logprob: -2 },
+          ],
+        },
+      ],
+    };
     store.recordLlmCall('r0', withLogprobs);
     expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, withLogprobs]);
     store.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '4' });
-    expect(raw.prepare('SELECT logprobs FROM llm_calls ORDER BY id').pluck().all()).toEqual([null, '[["new",-0.25,[["new",-0.25],["old",-2]]]]']);
+    expect(raw.prepare('SELECT logprobs FROM llm_calls ORDER BY id').pluck().all()).toEqual([
+      null,
+      '[["new",-0.25,[["new",-0.25],["old",-2]]]]',
+    ]);
     raw.close();
     // A second open finds nothing to do and reads the same.
     const again = new SqliteStore(path, { readonly: true });

@@ -6,10 +6,28 @@ import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation, Genome } from '../core/types.ts';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION, TRIGGERS } from './schema.ts';
 import type {
-  CandidateRecord, CommitState, FailedProposals, LessonRecord, NewRun, ReplayRow, RunEventKind, RunRecord, RunSummary, Store,
+  CandidateRecord,
+  CommitState,
+  FailedProposals,
+  LessonRecord,
+  NewRun,
+  ReplayRow,
+  RunEventKind,
+  RunRecord,
+  RunSummary,
+  Store,
 } from './store.ts';
 import {
-  candidateFromRow, evaluationFromRow, exchangeFromRow, exchangeToRow, runRecordFromRow, runSummaryFromRow, type CandidateRow, type EvaluationRow, type FailureRow, type LlmCallRow,
+  candidateFromRow,
+  evaluationFromRow,
+  exchangeFromRow,
+  exchangeToRow,
+  runRecordFromRow,
+  runSummaryFromRow,
+  type CandidateRow,
+  type EvaluationRow,
+  type FailureRow,
+  type LlmCallRow,
 } from './rows.ts';
 
 /** The SQLite connection a capability's tables are kept on; capabilities never import the driver. */
@@ -37,10 +55,17 @@ function storeError(path: string, error: unknown): OuroError {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message;
   if (code.startsWith('SQLITE_READONLY') || /readonly|read-only/i.test(message)) {
-    return new OuroError('store-readonly', `database ${path} is read-only: ${message}. Use --db to choose a writable file.`, { file: path, cause: error });
+    return new OuroError('store-readonly', `database ${path} is read-only: ${message}. Use --db to choose a writable file.`, {
+      file: path,
+      cause: error,
+    });
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new OuroError('store-locked', `database ${path} is locked by another process (${message}); wait for it to finish or use --db`, { file: path, isRetryable: true, cause: error });
+    return new OuroError('store-locked', `database ${path} is locked by another process (${message}); wait for it to finish or use --db`, {
+      file: path,
+      isRetryable: true,
+      cause: error,
+    });
   }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new OuroError('store-corrupt', `${path} is not an Ouroboros database or is damaged: ${message}`, { file: path, cause: error });
@@ -66,7 +91,9 @@ function writeError(path: string, error: unknown, target?: WriteTarget): OuroErr
   const code = (error as { code?: string }).code;
   const reason = `${(error as Error).message}${code ? ` (${code})` : ''}`;
   return new OuroError('store-write', `cannot write ${target?.what ?? 'a row'} to database ${path}: ${reason}`, {
-    file: path, ...(target?.candidate ? { candidate: target.candidate } : {}), cause: error,
+    file: path,
+    ...(target?.candidate ? { candidate: target.candidate } : {}),
+    cause: error,
   });
 }
 
@@ -102,7 +129,10 @@ export class SqliteStore implements Store {
     try {
       this.statements = this.prepare();
     } catch (error) {
-      throw new OuroError('store-corrupt', `${this.location} has tables from another version of Ouroboros: ${(error as Error).message}`, { file: this.location, cause: error });
+      throw new OuroError('store-corrupt', `${this.location} has tables from another version of Ouroboros: ${(error as Error).message}`, {
+        file: this.location,
+        cause: error,
+      });
     }
   }
 
@@ -111,12 +141,17 @@ export class SqliteStore implements Store {
     this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();
     const version = Number((this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string }).value);
     if (version > SCHEMA_VERSION) {
-      throw new OuroError('store-version', `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads up to ${SCHEMA_VERSION}); upgrade, or use --db for another file`, { file: this.location });
+      throw new OuroError(
+        'store-version',
+        `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads up to ${SCHEMA_VERSION}); upgrade, or use --db for another file`,
+        { file: this.location },
+      );
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= version) continue;
       for (const column of migration.columns ?? []) {
-        if (!this.hasColumn(column.table, column.name)) this.db.exec(`ALTER TABLE ${column.table} ADD COLUMN ${column.name} ${column.definition}`);
+        if (!this.hasColumn(column.table, column.name))
+          this.db.exec(`ALTER TABLE ${column.table} ADD COLUMN ${column.name} ${column.definition}`);
       }
       if (migration.sql) this.db.exec(migration.sql);
       this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)").run(String(migration.version));
@@ -146,7 +181,8 @@ export class SqliteStore implements Store {
           diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
         VALUES (@id, @run_id, @seq, @parent_ids, @generation, @island, @operator, @description,
           @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at, @model, @rationale, @proposal)`),
-      insertFailures: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
+      insertFailures:
+        db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertCall: db.prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason,
           error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at${logprobs ? ', logprobs' : ''})
@@ -205,9 +241,18 @@ export class SqliteStore implements Store {
   }
 
   createRun(run: NewRun): void {
-    this.write(() => this.statements.insertRun.run(
-      run.id, run.experiment, run.experimentDir, JSON.stringify(run.config), JSON.stringify(run.settings), run.createdAt,
-    ), () => ({ what: `run ${run.id} (table runs)` }));
+    this.write(
+      () =>
+        this.statements.insertRun.run(
+          run.id,
+          run.experiment,
+          run.experimentDir,
+          JSON.stringify(run.config),
+          JSON.stringify(run.settings),
+          run.createdAt,
+        ),
+      () => ({ what: `run ${run.id} (table runs)` }),
+    );
   }
 
   getRun(id: string): RunRecord | undefined {
@@ -222,7 +267,10 @@ export class SqliteStore implements Store {
   }
 
   appendRunEvent(runId: string, kind: RunEventKind, data?: unknown): void {
-    this.write(() => this.statements.insertEvent.run(runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()), () => ({ what: `event ${kind} of run ${runId} (table run_events)` }));
+    this.write(
+      () => this.statements.insertEvent.run(runId, kind, data === undefined ? null : JSON.stringify(data), Date.now()),
+      () => ({ what: `event ${kind} of run ${runId} (table run_events)` }),
+    );
   }
 
   commitCandidate(candidate: Candidate, evaluation: Evaluation, state: CommitState, failures: readonly FailedProposals[] = []): void {
@@ -276,26 +324,40 @@ export class SqliteStore implements Store {
         duration_ms: evaluation.durationMs,
       });
     });
-    this.write(() => commit.immediate(), () => ({ what: `candidate ${candidate.id} (table ${table}${row})`, candidate: candidate.id }));
+    this.write(
+      () => commit.immediate(),
+      () => ({ what: `candidate ${candidate.id} (table ${table}${row})`, candidate: candidate.id }),
+    );
   }
 
   recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {
     if (failures.length === 0) return;
-    this.write(() => this.db.transaction(() => this.insertFailures(runId, failures)).immediate(), () => ({ what: `failed proposals of run ${runId} (table proposal_failures)` }));
+    this.write(
+      () => this.db.transaction(() => this.insertFailures(runId, failures)).immediate(),
+      () => ({ what: `failed proposals of run ${runId} (table proposal_failures)` }),
+    );
   }
 
   private insertFailures(runId: string, failures: readonly FailedProposals[]): void {
     const now = Date.now();
     for (const batch of failures) {
       this.statements.insertFailures.run(
-        runId, batch.logOrder, batch.operator, batch.kind, batch.count, batch.reason, JSON.stringify(batch.rngState), now, batch.model ?? null,
+        runId,
+        batch.logOrder,
+        batch.operator,
+        batch.kind,
+        batch.count,
+        batch.reason,
+        JSON.stringify(batch.rngState),
+        now,
+        batch.model ?? null,
       );
     }
   }
 
   /** Merges the candidate and failure logs by log order; both are read lazily. */
   *replay(runId: string): Iterable<ReplayRow> {
-    const candidates = (this.statements.replay.iterate(runId) as IterableIterator<CandidateRow & EvaluationRow>);
+    const candidates = this.statements.replay.iterate(runId) as IterableIterator<CandidateRow & EvaluationRow>;
     const failures = (this.statements.failures.all(runId) as FailureRow[]).values();
     let nextCandidate = candidates.next();
     let nextFailure = failures.next();
@@ -305,8 +367,13 @@ export class SqliteStore implements Store {
         yield {
           kind: 'failures',
           failures: {
-            operator: row.operator, ...(row.model ? { model: row.model } : {}), kind: row.kind, count: row.count, reason: row.reason,
-            rngState: JSON.parse(row.rng_state), logOrder: row.log_order,
+            operator: row.operator,
+            ...(row.model ? { model: row.model } : {}),
+            kind: row.kind,
+            count: row.count,
+            reason: row.reason,
+            rngState: JSON.parse(row.rng_state),
+            logOrder: row.log_order,
           },
         };
         nextFailure = failures.next();
@@ -318,14 +385,23 @@ export class SqliteStore implements Store {
         kind: 'candidate',
         candidate,
         evaluation: evaluationFromRow(row),
-        state: { rngState: JSON.parse(row.rng_state), reward: row.reward, elapsedMs: row.elapsed_ms, genomeHash: row.genome_hash, logOrder: row.log_order },
+        state: {
+          rngState: JSON.parse(row.rng_state),
+          reward: row.reward,
+          elapsedMs: row.elapsed_ms,
+          genomeHash: row.genome_hash,
+          logOrder: row.log_order,
+        },
       };
       nextCandidate = candidates.next();
     }
   }
 
   recordLlmCall(runId: string, exchange: LlmExchange): void {
-    this.write(() => this.statements.insertCall.run(exchangeToRow(runId, exchange)), () => ({ what: `a model call of run ${runId} (table llm_calls)` }));
+    this.write(
+      () => this.statements.insertCall.run(exchangeToRow(runId, exchange)),
+      () => ({ what: `a model call of run ${runId} (table llm_calls)` }),
+    );
   }
 
   llmCalls(runId: string, proposal?: string): LlmExchange[] {
@@ -334,12 +410,20 @@ export class SqliteStore implements Store {
   }
 
   recordLessons(runId: string, record: LessonRecord): void {
-    this.write(() => this.statements.insertLessons.run(runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt), () => ({ what: `lessons of run ${runId} (table lessons)` }));
+    this.write(
+      () => this.statements.insertLessons.run(runId, record.evaluations, record.source, JSON.stringify(record.lessons), record.createdAt),
+      () => ({ what: `lessons of run ${runId} (table lessons)` }),
+    );
   }
 
   lessons(runId: string): LessonRecord[] {
     const rows = this.statements.lessons.all(runId) as Array<{ evaluations: number; source: string; lessons: string; created_at: number }>;
-    return rows.map((row) => ({ evaluations: row.evaluations, source: row.source, lessons: JSON.parse(row.lessons) as string[], createdAt: row.created_at }));
+    return rows.map((row) => ({
+      evaluations: row.evaluations,
+      source: row.source,
+      lessons: JSON.parse(row.lessons) as string[],
+      createdAt: row.created_at,
+    }));
   }
 
   getEmbedding(model: string, textHash: string): Float32Array | undefined {
@@ -351,7 +435,17 @@ export class SqliteStore implements Store {
   }
 
   putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void {
-    this.write(() => this.statements.putEmbedding.run(model, textHash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), tokens, Date.now()), () => ({ what: 'an embedding (table embeddings)' }));
+    this.write(
+      () =>
+        this.statements.putEmbedding.run(
+          model,
+          textHash,
+          Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+          tokens,
+          Date.now(),
+        ),
+      () => ({ what: 'an embedding (table embeddings)' }),
+    );
   }
 
   getCandidate(id: string): CandidateRecord | undefined {

@@ -30,7 +30,9 @@ const CHAT = {
 
 describe('scripted LLM server', () => {
   it('answers OpenAI chat completions in order and records the requests', async () => {
-    server = await startScriptedLlmServer({ script: [{ text: 'hi there' }, { text: 'cut', finishReason: 'length', usage: { inputTokens: 7, outputTokens: 3 } }] });
+    server = await startScriptedLlmServer({
+      script: [{ text: 'hi there' }, { text: 'cut', finishReason: 'length', usage: { inputTokens: 7, outputTokens: 3 } }],
+    });
     const first = JSON.parse((await post('/v1/chat/completions', CHAT)).text) as Record<string, any>;
     expect(first.choices[0]).toMatchObject({ message: { role: 'assistant', content: 'hi there' }, finish_reason: 'stop' });
     expect(first.usage).toEqual({ prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 });
@@ -53,7 +55,10 @@ describe('scripted LLM server', () => {
     server = await startScriptedLlmServer({ script: [{ text: 'a reply long enough to need several chunks' }] });
     const reply = await post('/v1/chat/completions', { ...CHAT, stream: true, stream_options: { include_usage: true } });
     expect(reply.headers.get('content-type')).toContain('text/event-stream');
-    const events = reply.text.split('\n\n').filter(Boolean).map((event) => event.replace(/^data: /, ''));
+    const events = reply.text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((event) => event.replace(/^data: /, ''));
     expect(events.at(-1)).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((event) => JSON.parse(event) as Record<string, any>);
     const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
@@ -96,7 +101,9 @@ describe('scripted LLM server', () => {
     expect(limited.headers.get('retry-after')).toBe('2');
     expect(JSON.parse(limited.text)).toMatchObject({ error: { message: 'slow down' } });
     expect((await post('/v1/chat/completions', CHAT)).text).toBe('{"choices": [');
-    const echoed = JSON.parse((await post('/v1/messages', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'ping' }] })).text);
+    const echoed = JSON.parse(
+      (await post('/v1/messages', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'ping' }] })).text,
+    );
     expect(echoed).toMatchObject({ content: [{ text: 'echo ping' }] });
     expect(server.usage.outputTokens).toBe(3);
   });

@@ -101,9 +101,7 @@ export function scriptedEmbedding(text: string): number[] {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .map((part: unknown) => (typeof part === 'object' && part !== null && 'text' in part ? String(part.text) : ''))
-    .join('');
+  return content.map((part: unknown) => (typeof part === 'object' && part !== null && 'text' in part ? String(part.text) : '')).join('');
 }
 
 type Body = Record<string, unknown>;
@@ -147,15 +145,30 @@ function openaiReply(request: ScriptedRequest, text: string, finish: string, usa
     object: 'chat.completion',
     created: Math.floor(request.at / 1000),
     model: request.model,
-    choices: [{
-      index: 0, message: { role: 'assistant', content: text }, finish_reason: finish,
-      ...(logprobs === undefined ? {} : { logprobs: openaiLogprobs(logprobs) }),
-    }],
-    usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens },
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text },
+        finish_reason: finish,
+        ...(logprobs === undefined ? {} : { logprobs: openaiLogprobs(logprobs) }),
+      },
+    ],
+    usage: {
+      prompt_tokens: usage.inputTokens,
+      completion_tokens: usage.outputTokens,
+      total_tokens: usage.inputTokens + usage.outputTokens,
+    },
   };
 }
 
-function openaiStream(response: ServerResponse, request: ScriptedRequest, text: string, finish: string, usage: ScriptedUsage, logprobs?: ScriptedLogprob[]): void {
+function openaiStream(
+  response: ServerResponse,
+  request: ScriptedRequest,
+  text: string,
+  finish: string,
+  usage: ScriptedUsage,
+  logprobs?: ScriptedLogprob[],
+): void {
   if (response.destroyed) return;
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const base = { id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: Math.floor(request.at / 1000), model: request.model };
@@ -172,7 +185,14 @@ function openaiStream(response: ServerResponse, request: ScriptedRequest, text: 
     }
   }
   send({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
-  send({ choices: [], usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens } });
+  send({
+    choices: [],
+    usage: {
+      prompt_tokens: usage.inputTokens,
+      completion_tokens: usage.outputTokens,
+      total_tokens: usage.inputTokens + usage.outputTokens,
+    },
+  });
   response.end('data: [DONE]\n\n');
 }
 

@@ -42,7 +42,9 @@ export function writeTinyExperiment(options: TinyExperimentOptions = {}): string
   const dir = join(options.parent ?? mkdtempSync(join(tmpdir(), 'ouro-tiny-')), 'tiny');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(dir, 'ouro.config.ts'), `import { defineExperiment } from 'ouroboros';
+  writeFileSync(
+    join(dir, 'ouro.config.ts'),
+    `import { defineExperiment } from 'ouroboros';
 
 export default defineExperiment({
   name: 'tiny',
@@ -52,7 +54,8 @@ export default defineExperiment({
   evaluation: { timeoutMs: 5000, memoryMb: 128, concurrency: 1 },
   ${options.config ?? ''}
 });
-`);
+`,
+  );
   writeFileSync(join(dir, 'solve.js'), options.genome ?? TINY_GENOME);
   writeFileSync(join(dir, 'evaluate.js'), options.evaluator ?? TINY_EVALUATOR);
   return dir;

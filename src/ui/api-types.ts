@@ -49,7 +49,16 @@ export interface RunOverview {
 
 /** GET /api/runs/:run/lineage?top=K  (default K = 20; nodes are the ancestors of the top K, plus the root) */
 export interface Lineage {
-  nodes: Array<{ id: string; seq: number; score: number | null; status: string; generation: number; island: number; operator: string; onBestPath: boolean }>;
+  nodes: Array<{
+    id: string;
+    seq: number;
+    score: number | null;
+    status: string;
+    generation: number;
+    island: number;
+    operator: string;
+    onBestPath: boolean;
+  }>;
   /** parent -> child */
   edges: Array<{ source: string; target: string }>;
   /** Candidate ids from the root to the best, in order. */
@@ -95,8 +104,15 @@ export interface CandidateDetail {
   };
   /** The model exchanges of the proposal that made it. */
   calls: Array<{
-    model: string; operator: string; messages: Array<{ role: string; content: string }>; reply: string | null;
-    inputTokens: number; outputTokens: number; costUsd: number; latencyMs: number; error: string | null;
+    model: string;
+    operator: string;
+    messages: Array<{ role: string; content: string }>;
+    reply: string | null;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    latencyMs: number;
+    error: string | null;
   }>;
 }
 
@@ -170,7 +186,14 @@ export interface DgmAgentRow {
 export interface DgmArchive {
   run: DgmRunRow;
   /** What the run was started with. */
-  settings: { model: string; seed: number; lambda: number; thresholds: { medium: number; full: string | number }; repeats: number; budget: Record<string, number> };
+  settings: {
+    model: string;
+    seed: number;
+    lambda: number;
+    thresholds: { medium: number; full: string | number };
+    repeats: number;
+    budget: Record<string, number>;
+  };
   /** Every agent in seq order. */
   agents: DgmAgentRow[];
 }

@@ -47,7 +47,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const label = redactUrl(options.db);
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) {
-    process.stderr.write(`ouro ui: warning: listening on ${host}, not on loopback. The dashboard has no authentication: anyone who can reach this address can read every run in ${label}, with its genomes and prompts.\n`);
+    process.stderr.write(
+      `ouro ui: warning: listening on ${host}, not on loopback. The dashboard has no authentication: anyone who can reach this address can read every run in ${label}, with its genomes and prompts.\n`,
+    );
   }
   const closing = new AbortController();
   const app = new Hono();
@@ -59,7 +61,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     server = await listen(app, options.port ?? 0, host);
   } catch (error) {
     queries.close();
-    const reason = (error as { code?: string }).code === 'EADDRINUSE' ? 'is in use; choose another with --port' : `cannot be opened: ${(error as Error).message}`;
+    const reason =
+      (error as { code?: string }).code === 'EADDRINUSE'
+        ? 'is in use; choose another with --port'
+        : `cannot be opened: ${(error as Error).message}`;
     throw new OuroError('option-invalid', `port ${options.port ?? 0} on ${host} ${reason}`, { field: 'port', cause: error });
   }
   const { port } = server.address() as AddressInfo;
@@ -101,7 +106,10 @@ function staticFiles(root: string) {
   const base = resolve(root);
   return async (c: Context) => {
     if (!existsSync(resolve(base, 'index.html'))) {
-      return c.text('The dashboard front end is not built yet: run `npm run build:ui`, then reload this page. The JSON API is up under /api.\n', 503);
+      return c.text(
+        'The dashboard front end is not built yet: run `npm run build:ui`, then reload this page. The JSON API is up under /api.\n',
+        503,
+      );
     }
     let path: string;
     try {

@@ -56,7 +56,8 @@ export const probes = {
   redis: (): string | undefined => (findRedisServer() === undefined ? 'redis-server not found (apt-get install redis-server)' : undefined),
   chromium: (): string | undefined => (existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found (apt-get install chromium)`),
   /** The TLS fleet test makes its certificate with the openssl command. */
-  openssl: (): string | undefined => (findExecutable('openssl') === undefined ? 'openssl not found on PATH (apt-get install openssl)' : undefined),
+  openssl: (): string | undefined =>
+    findExecutable('openssl') === undefined ? 'openssl not found on PATH (apt-get install openssl)' : undefined,
   /** A server at `OURO_TEST_POSTGRES_URL` (default: the local one) that answers a query. */
   postgres: postgresUnavailable,
 } satisfies Record<string, ServiceProbe>;

@@ -39,9 +39,9 @@ export interface GradeOptions {
 export type SolutionSource = Readonly<Record<string, string>> | string;
 
 const HARNESS_FOLDER = '.ouro-harness';
-const HARNESS_FILES = ['run.mjs', 'expect.mjs'].map((name) => [
-  `${HARNESS_FOLDER}/${name}`, readFileSync(new URL(`./harness/${name}`, import.meta.url), 'utf8'),
-] as const);
+const HARNESS_FILES = ['run.mjs', 'expect.mjs'].map(
+  (name) => [`${HARNESS_FOLDER}/${name}`, readFileSync(new URL(`./harness/${name}`, import.meta.url), 'utf8')] as const,
+);
 const MAX_SOLUTION_BYTES = 2 * 1024 * 1024;
 const OUTPUT_LIMIT_BYTES = 256 * 1024;
 const FEEDBACK_LIMIT = 8_000;
@@ -60,7 +60,12 @@ export async function gradeTask(task: CodingTask, solution: SolutionSource, opti
   const started = performance.now();
   const files = typeof solution === 'string' ? readSolutionFolder(solution) : { ...solution };
   const finish = (status: GradeStatus, passed: number, total: number, output: string): GradeResult => ({
-    taskId: task.id, status, passed, total, output: clip(output), durationMs: Math.round(performance.now() - started),
+    taskId: task.id,
+    status,
+    passed,
+    total,
+    output: clip(output),
+    durationMs: Math.round(performance.now() - started),
   });
   const names = Object.keys(files).filter((name) => name !== 'package.json' && !name.startsWith(`${HARNESS_FOLDER}/`));
   const key = randomBytes(24).toString('hex');
@@ -82,21 +87,30 @@ export async function gradeTask(task: CodingTask, solution: SolutionSource, opti
       ...(options.scratchParent === undefined ? {} : { scratchParent: options.scratchParent }),
     });
   } catch (error) {
-    if (error instanceof SandboxError && error.kind !== 'unavailable') return finish('error', 0, 0, `the sandbox refused the run: ${error.message}`);
+    if (error instanceof SandboxError && error.kind !== 'unavailable')
+      return finish('error', 0, 0, `the sandbox refused the run: ${error.message}`);
     throw error;
   }
   const { result, stdout } = extractResult(run.stdout, key);
   const ownOutput = solutionOutput(stdout, run.stderr);
-  if (run.timedOut) return finish('timeout', 0, 0, `timeout: the tests did not finish within ${timeoutMs} ms (an endless loop?)${ownOutput}`);
+  if (run.timedOut)
+    return finish('timeout', 0, 0, `timeout: the tests did not finish within ${timeoutMs} ms (an endless loop?)${ownOutput}`);
   if (result === undefined) {
     const why = run.stdoutDropped > 0 ? 'the solution printed more than the output limit' : `exit ${run.exitCode ?? run.signal}`;
-    return finish('error', 0, 0, `error: the test run ended without a result (${why}); the solution may have exited, crashed or run out of memory${ownOutput}`);
+    return finish(
+      'error',
+      0,
+      0,
+      `error: the test run ended without a result (${why}); the solution may have exited, crashed or run out of memory${ownOutput}`,
+    );
   }
   const failures = Object.values(result.failures ?? {});
-  const lines = result.loadError === undefined
-    ? [`${result.passed} of ${result.total} tests passed.`, ...failures.map((failure) => `FAIL ${failure.name}: ${failure.message}`)]
-    : [`the tests could not load the solution: ${result.loadError}`];
-  const resolved = result.loadError === undefined && result.total > 0 && result.passed === result.total && failures.length === 0 && run.exitCode === 0;
+  const lines =
+    result.loadError === undefined
+      ? [`${result.passed} of ${result.total} tests passed.`, ...failures.map((failure) => `FAIL ${failure.name}: ${failure.message}`)]
+      : [`the tests could not load the solution: ${result.loadError}`];
+  const resolved =
+    result.loadError === undefined && result.total > 0 && result.passed === result.total && failures.length === 0 && run.exitCode === 0;
   return finish(resolved ? 'resolved' : 'unresolved', result.passed, result.total, lines.join('\n') + ownOutput);
 }
 
@@ -151,7 +165,10 @@ function extractResult(stdout: string, key: string): { result?: HarnessResult; s
 }
 
 function solutionOutput(stdout: string, stderr: string): string {
-  const parts = [['stdout', stdout.trim()], ['stderr', stderr.trim()]].filter(([, text]) => text !== '');
+  const parts = [
+    ['stdout', stdout.trim()],
+    ['stderr', stderr.trim()],
+  ].filter(([, text]) => text !== '');
   return parts.map(([name, text]) => `\n--- the solution's ${name} ---\n${(text as string).slice(0, 2_000)}`).join('');
 }
 
@@ -161,7 +178,8 @@ function clip(text: string): string {
 
 /** The solution files under `folder` (skipping node_modules and dot folders), by relative name. */
 export function readSolutionFolder(folder: string): Record<string, string> {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new OuroError('config-missing', `solution folder ${folder} does not exist`, { file: folder });
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new OuroError('config-missing', `solution folder ${folder} does not exist`, { file: folder });
   const files: Record<string, string> = {};
   let bytes = 0;
   const walk = (directory: string): void => {
@@ -171,7 +189,8 @@ export function readSolutionFolder(folder: string): Record<string, string> {
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(path);
       } else if (entry.isFile()) {
         bytes += statSync(path).size;
-        if (bytes > MAX_SOLUTION_BYTES) throw new OuroError('config-invalid', `solution folder ${folder} holds more than ${MAX_SOLUTION_BYTES} bytes`, { file: folder });
+        if (bytes > MAX_SOLUTION_BYTES)
+          throw new OuroError('config-invalid', `solution folder ${folder} holds more than ${MAX_SOLUTION_BYTES} bytes`, { file: folder });
         files[relative(folder, path).split('\\').join('/')] = readFileSync(path, 'utf8');
       }
     }

@@ -26,11 +26,13 @@ export interface ImportOptions {
 }
 
 const ExerciseConfig = z.object({
-  files: z.object({
-    solution: z.array(z.string()).min(1).optional(),
-    test: z.array(z.string()).min(1).optional(),
-    example: z.array(z.string()).min(1).optional(),
-  }).optional(),
+  files: z
+    .object({
+      solution: z.array(z.string()).min(1).optional(),
+      test: z.array(z.string()).min(1).optional(),
+      example: z.array(z.string()).min(1).optional(),
+    })
+    .optional(),
 });
 
 const REFERENCE_FALLBACKS = ['.meta/proof.ci.js', '.meta/example.js', '.meta/exemplar.js'];
@@ -51,7 +53,8 @@ export function importExercises(folder: string, options: ImportOptions = {}): Co
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .filter((entry) => ['.docs', '.meta'].some((name) => existsSync(join(folder, entry.name, name))))
     .map((entry) => importExercise(join(folder, entry.name), entry.name, options));
-  if (tasks.length === 0) throw new OuroError('config-missing', `${folder} holds no exercise folder (one with .docs/ or .meta/)`, { file: folder });
+  if (tasks.length === 0)
+    throw new OuroError('config-missing', `${folder} holds no exercise folder (one with .docs/ or .meta/)`, { file: folder });
   return sortTasks(tasks);
 }
 
@@ -64,13 +67,20 @@ function importExercise(dir: string, slug: string, options: ImportOptions): Codi
     throw new OuroError('config-missing', `exercise ${slug}: its spec file ${join(dir, spec)} is missing`, { file: join(dir, spec) });
   }
   if (reference === undefined) {
-    throw new OuroError('config-missing', `exercise ${slug}: no reference solution in ${join(dir, '.meta')} (tried ${REFERENCE_FALLBACKS.join(', ')}; or name one in .meta/config.json files.example)`, { file: join(dir, '.meta') });
+    throw new OuroError(
+      'config-missing',
+      `exercise ${slug}: no reference solution in ${join(dir, '.meta')} (tried ${REFERENCE_FALLBACKS.join(', ')}; or name one in .meta/config.json files.example)`,
+      { file: join(dir, '.meta') },
+    );
   }
   const append = join(dir, '.docs', 'instructions.append.md');
   const statement = readRequired(dir, join('.docs', 'instructions.md')) + (existsSync(append) ? `\n\n${readFileSync(append, 'utf8')}` : '');
   return {
     id: `${options.idPrefix ?? ''}${slug}`,
-    title: slug.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' '),
+    title: slug
+      .split('-')
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(' '),
     difficulty: options.difficulty ?? 'medium',
     sets: options.sets ?? [],
     entry,

@@ -16,7 +16,11 @@ describe('openBenchmark', () => {
   it('imports the common exercise layout and gives it staged sets by id', () => {
     const benchmark = openBenchmark(join(ROOT, 'test/fixtures/exercises'));
     expect(benchmark.tasks.map((task) => task.id).sort()).toEqual(['leap-check', 'vowel-tally', 'word-reverse']);
-    expect(benchmark.sets).toEqual({ small: ['leap-check', 'vowel-tally', 'word-reverse'], medium: ['leap-check', 'vowel-tally', 'word-reverse'], full: ['leap-check', 'vowel-tally', 'word-reverse'] });
+    expect(benchmark.sets).toEqual({
+      small: ['leap-check', 'vowel-tally', 'word-reverse'],
+      medium: ['leap-check', 'vowel-tally', 'word-reverse'],
+      full: ['leap-check', 'vowel-tally', 'word-reverse'],
+    });
   });
 
   it('names a folder that holds neither layout', () => {

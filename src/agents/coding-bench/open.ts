@@ -25,12 +25,17 @@ export function openBenchmark(dir: string): Benchmark {
   const folders = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
   if (folders.some((entry) => existsSync(join(dir, entry.name, 'task.json')))) return loadBenchmark(dir);
   if (!folders.some((entry) => ['.docs', '.meta'].some((name) => existsSync(join(dir, entry.name, name))))) {
-    throw new OuroError('config-missing', `benchmark folder ${dir} holds neither task folders (with a task.json) nor exercises in the common layout (with .docs/ and .meta/)`, { file: dir });
+    throw new OuroError(
+      'config-missing',
+      `benchmark folder ${dir} holds neither task folders (with a task.json) nor exercises in the common layout (with .docs/ and .meta/)`,
+      { file: dir },
+    );
   }
   const tasks = importExercises(dir);
   const ids = tasks.map((task) => task.id).sort();
   return {
-    dir, tasks,
+    dir,
+    tasks,
     sets: { small: ids.slice(0, IMPORTED_SET_SIZES.small), medium: ids.slice(0, IMPORTED_SET_SIZES.medium), [FULL_SET]: ids },
   };
 }

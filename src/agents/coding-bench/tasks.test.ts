@@ -24,7 +24,14 @@ function benchmarkWith(meta: Record<string, unknown>, files: Record<string, stri
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bench-'));
   const folder = join(dir, String(meta.id ?? 'task'));
   mkdirSync(join(folder, 'reference'), { recursive: true });
-  const all = { 'task.json': JSON.stringify(meta), 'statement.md': '# T', 'solution.js': 'export const f = 1;', 'tests.js': 'test("x", () => {});', 'reference/solution.js': 'export const f = 2;', ...files };
+  const all = {
+    'task.json': JSON.stringify(meta),
+    'statement.md': '# T',
+    'solution.js': 'export const f = 1;',
+    'tests.js': 'test("x", () => {});',
+    'reference/solution.js': 'export const f = 2;',
+    ...files,
+  };
   for (const [name, text] of Object.entries(all)) writeFileSync(join(folder, name), text);
   return dir;
 }

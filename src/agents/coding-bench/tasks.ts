@@ -70,7 +70,8 @@ export function loadBenchmark(dir: string): Benchmark {
   const tasks = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'task.json')))
     .map((entry) => loadTask(join(dir, entry.name), entry.name));
-  if (tasks.length === 0) throw new OuroError('config-missing', `benchmark folder ${dir} holds no task folder (one with a task.json)`, { file: dir });
+  if (tasks.length === 0)
+    throw new OuroError('config-missing', `benchmark folder ${dir} holds no task folder (one with a task.json)`, { file: dir });
   return { dir, tasks: sortTasks(tasks), sets: setsOf(tasks) };
 }
 
@@ -78,7 +79,9 @@ export function loadBenchmark(dir: string): Benchmark {
 export function tasksOf(benchmark: Benchmark, set: string): CodingTask[] {
   const ids = benchmark.sets[set];
   if (ids === undefined) {
-    throw new OuroError('option-invalid', `unknown task set "${set}"; this benchmark has: ${Object.keys(benchmark.sets).join(', ')}`, { field: 'set' });
+    throw new OuroError('option-invalid', `unknown task set "${set}"; this benchmark has: ${Object.keys(benchmark.sets).join(', ')}`, {
+      field: 'set',
+    });
   }
   return benchmark.tasks.filter((task) => ids.includes(task.id));
 }
@@ -118,7 +121,10 @@ function loadTask(folder: string, folderName: string): CodingTask {
   }
   const meta = parsed.data;
   if (meta.id !== folderName) {
-    throw new OuroError('config-invalid', `${file}: field "id": "${meta.id}" must match the folder name "${folderName}"`, { file, field: 'id' });
+    throw new OuroError('config-invalid', `${file}: field "id": "${meta.id}" must match the folder name "${folderName}"`, {
+      file,
+      field: 'id',
+    });
   }
   return {
     ...meta,

@@ -33,7 +33,8 @@ export async function validateBenchmark(
   const tasks = 'tasks' in benchmark ? benchmark.tasks : benchmark;
   const ids = new Set<string>();
   for (const task of tasks) {
-    if (ids.has(task.id)) throw new OuroError('config-invalid', `two tasks have the id "${task.id}" (${task.origin})`, { file: task.origin, field: 'id' });
+    if (ids.has(task.id))
+      throw new OuroError('config-invalid', `two tasks have the id "${task.id}" (${task.origin})`, { file: task.origin, field: 'id' });
     ids.add(task.id);
   }
   const graded = await gradeTasks([...tasks, ...tasks], (task, index) => (index < tasks.length ? task.reference : task.stub), options);
@@ -45,21 +46,34 @@ export async function validateBenchmark(
     const stub = stubs[index] as GradeResult;
     if (reference.status !== 'resolved') {
       problems.push({
-        task, file: join(task.origin, 'reference'),
+        task,
+        file: join(task.origin, 'reference'),
         text: `task "${task.id}": its reference solution does not pass its tests (${reference.status}, ${reference.passed} of ${reference.total} passed):\n${indent(reference.output)}`,
       });
     }
     if (stub.status === 'resolved') {
-      problems.push({ task, file: join(task.origin, task.entry), text: `task "${task.id}": its stub passes every test, so the tests cannot tell a solution from none` });
+      problems.push({
+        task,
+        file: join(task.origin, task.entry),
+        text: `task "${task.id}": its stub passes every test, so the tests cannot tell a solution from none`,
+      });
     }
   });
   const first = problems[0];
   if (first !== undefined) {
-    throw new OuroError('config-invalid', `${problems.length} benchmark task problem(s):\n${problems.map((problem) => problem.text).join('\n')}`, { file: first.file, field: first.task.id });
+    throw new OuroError(
+      'config-invalid',
+      `${problems.length} benchmark task problem(s):\n${problems.map((problem) => problem.text).join('\n')}`,
+      { file: first.file, field: first.task.id },
+    );
   }
   return { tasks: tasks.length, references, stubs, durationMs: Math.round(performance.now() - started) };
 }
 
 function indent(text: string): string {
-  return text.split('\n').slice(0, 20).map((line) => `    ${line}`).join('\n');
+  return text
+    .split('\n')
+    .slice(0, 20)
+    .map((line) => `    ${line}`)
+    .join('\n');
 }

@@ -8,7 +8,15 @@ import type { AgentRecord } from './store.ts';
  */
 export function admitAgent(archive: DgmArchive, agent: AgentRecord): void {
   if (!agent.kept || agent.score === null) return;
-  archive.add({ id: agent.id, seq: agent.seq, score: agent.score, island: 0, generation: 0, parentIds: agent.parentId ? [agent.parentId] : [], features: {} });
+  archive.add({
+    id: agent.id,
+    seq: agent.seq,
+    score: agent.score,
+    island: 0,
+    generation: 0,
+    parentIds: agent.parentId ? [agent.parentId] : [],
+    features: {},
+  });
   if (agent.parentId) archive.recordChild([agent.parentId]);
 }
 
@@ -21,6 +29,9 @@ export function archiveOf(agents: readonly AgentRecord[], lambda: number): DgmAr
 
 /** The second-best archive score, or undefined when fewer than two agents are archived. */
 export function runnerUpScore(agents: readonly AgentRecord[]): number | undefined {
-  const scores = agents.filter((agent) => agent.kept && agent.score !== null).map((agent) => agent.score as number).sort((a, b) => b - a);
+  const scores = agents
+    .filter((agent) => agent.kept && agent.score !== null)
+    .map((agent) => agent.score as number)
+    .sort((a, b) => b - a);
   return scores[1];
 }

@@ -4,15 +4,28 @@ import { unserved } from '../../llm/replay.ts';
 import { callTag, committedCalls, modelIdsOf, nextSession } from './calls.ts';
 
 const call = (prompt: string, proposal?: string, model = 'm'): LlmExchange => ({
-  model, operator: 'agent', ...(proposal === undefined ? {} : { proposal }), request: { messages: [{ role: 'user', content: prompt }] },
-  reply: `reply to ${prompt}`, finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0, latencyMs: 1, attempts: 1, startedAt: 1,
+  model,
+  operator: 'agent',
+  ...(proposal === undefined ? {} : { proposal }),
+  request: { messages: [{ role: 'user', content: prompt }] },
+  reply: `reply to ${prompt}`,
+  finishReason: 'stop',
+  usage: { inputTokens: 1, outputTokens: 1 },
+  costUsd: 0,
+  latencyMs: 1,
+  attempts: 1,
+  startedAt: 1,
 });
 
 describe('the exchanges of a DGM run', () => {
   // Session 0 made d1-0 and d1-1, started d1-2 and was killed; session 1 made d1-2 again.
   const calls = [
-    call('a', callTag('d1-0', 0)), call('b', callTag('d1-1', 0)), call('c', callTag('d1-2', 0)), call('c', callTag('d1-2', 0)),
-    call('c', callTag('d1-2', 1)), call('d', callTag('d1-2', 1)),
+    call('a', callTag('d1-0', 0)),
+    call('b', callTag('d1-1', 0)),
+    call('c', callTag('d1-2', 0)),
+    call('c', callTag('d1-2', 0)),
+    call('c', callTag('d1-2', 1)),
+    call('d', callTag('d1-2', 1)),
   ];
 
   it('numbers a new session one past the last and keeps, per stored agent, the last session that made it', () => {

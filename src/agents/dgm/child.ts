@@ -46,12 +46,20 @@ export async function makeChild(session: DgmSession, seq: number): Promise<NewAg
   const diagnosis = await diagnose(session, parent.results, parentCode);
   session.emit({ type: 'diagnosis-finished', seq, diagnosis: diagnosis.diagnosis });
   if (diagnosis.failed !== undefined) {
-    return record(session, base, parentCode, parentCode, { kept: false, discardReason: diagnosis.failed, diagnosis: diagnosis.diagnosis, diagnosisSpend: diagnosis.spend });
+    return record(session, base, parentCode, parentCode, {
+      kept: false,
+      discardReason: diagnosis.failed,
+      diagnosis: diagnosis.diagnosis,
+      diagnosisSpend: diagnosis.spend,
+    });
   }
 
   const started = performance.now();
   const run = await options.runner.run({
-    agent: parentCode, workspace: { ...parentCode }, problem: diagnosis.diagnosis.problem, timeoutMs: session.selfModifyTimeoutMs,
+    agent: parentCode,
+    workspace: { ...parentCode },
+    problem: diagnosis.diagnosis.problem,
+    timeoutMs: session.selfModifyTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   options.signal?.throwIfAborted();
@@ -60,27 +68,45 @@ export async function makeChild(session: DgmSession, seq: number): Promise<NewAg
   const selfModification: PhaseSpend = { tokens: run.tokens, costUsd: run.costUsd, wallMs: Math.round(performance.now() - started) };
   const child = run.workspace;
   const common = { diagnosis: diagnosis.diagnosis, diagnosisSpend: diagnosis.spend, selfModification, violations: run.violations };
-  const unchanged = Object.keys(child).length === Object.keys(parentCode).length && Object.keys(child).every((file) => child[file] === parentCode[file]);
-  const broken = unchanged ? `empty change: the self-modification (${run.status}${run.reason ? `: ${run.reason}` : ''}) left the code as it was` : compileError(child);
+  const unchanged =
+    Object.keys(child).length === Object.keys(parentCode).length && Object.keys(child).every((file) => child[file] === parentCode[file]);
+  const broken = unchanged
+    ? `empty change: the self-modification (${run.status}${run.reason ? `: ${run.reason}` : ''}) left the code as it was`
+    : compileError(child);
   if (broken !== undefined) return record(session, base, parentCode, child, { ...common, kept: false, discardReason: broken });
   session.emit({ type: 'child-proposed', seq, diffLines: linkOf(parentCode, child).diff.split('\n').length });
 
-  const evaluation = await evaluateStaged({ ...session.staged, onStage: (set, score) => session.emit({ type: 'stage-finished', seq, set, score }) }, child, runnerUpScore(session.records));
+  const evaluation = await evaluateStaged(
+    { ...session.staged, onStage: (set, score) => session.emit({ type: 'stage-finished', seq, set, score }) },
+    child,
+    runnerUpScore(session.records),
+  );
   return record(session, base, parentCode, child, {
-    ...common, kept: true, evaluation: evaluation.spend, score: evaluation.score, scores: evaluation.scores, results: evaluation.results,
+    ...common,
+    kept: true,
+    evaluation: evaluation.spend,
+    score: evaluation.score,
+    scores: evaluation.scores,
+    results: evaluation.results,
     violations: [...run.violations, ...evaluation.violations],
   });
 }
 
 /** Diagnoses one failure of the parent; `failed` says why no problem statement came out. */
-async function diagnose(session: DgmSession, results: readonly AgentTaskResult[], code: AgentGenome): Promise<{ diagnosis: AgentDiagnosis; spend: PhaseSpend; failed?: string }> {
+async function diagnose(
+  session: DgmSession,
+  results: readonly AgentTaskResult[],
+  code: AgentGenome,
+): Promise<{ diagnosis: AgentDiagnosis; spend: PhaseSpend; failed?: string }> {
   const { options } = session;
   const failure = pickFailure(results, options.benchmark, session.rng);
   const started = performance.now();
   const about = { kind: failure.kind, ...(failure.taskId === undefined ? {} : { taskId: failure.taskId }) };
   try {
     const completion = await options.model.complete({
-      operator: 'dgm-diagnosis', messages: diagnosisMessages(code, failure, options.model), ...(options.signal ? { signal: options.signal } : {}),
+      operator: 'dgm-diagnosis',
+      messages: diagnosisMessages(code, failure, options.model),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const tokens = completion.usage.inputTokens + completion.usage.outputTokens;
     session.live.tokens += tokens;
@@ -113,11 +139,19 @@ interface Outcome {
 
 /** The record of an agent: its link to the parent, scores, metrics and flags. */
 export function record(
-  session: Pick<DgmSession, 'rng'>, base: { id: string; runId: string; seq: number; parentId: string | null }, parent: AgentGenome, agent: AgentGenome, outcome: Outcome,
+  session: Pick<DgmSession, 'rng'>,
+  base: { id: string; runId: string; seq: number; parentId: string | null },
+  parent: AgentGenome,
+  agent: AgentGenome,
+  outcome: Outcome,
 ): NewAgentRecord {
   const link = linkOf(parent, agent);
   const violations = outcome.violations ?? [];
-  const phases = { diagnosis: outcome.diagnosisSpend ?? ZERO, selfModification: outcome.selfModification ?? ZERO, evaluation: outcome.evaluation ?? ZERO };
+  const phases = {
+    diagnosis: outcome.diagnosisSpend ?? ZERO,
+    selfModification: outcome.selfModification ?? ZERO,
+    evaluation: outcome.evaluation ?? ZERO,
+  };
   const metrics: AgentMetrics = {
     ...phases,
     tokens: phases.diagnosis.tokens + phases.selfModification.tokens + phases.evaluation.tokens,

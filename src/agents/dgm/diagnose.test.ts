@@ -8,7 +8,16 @@ const benchmark = { dir: 'b', tasks: [], sets: {} } as unknown as Benchmark;
 
 function result(taskId: string, attempts: TaskStatus[], changed = true, log = `log of ${taskId}`): AgentTaskResult {
   const resolved = attempts.filter((status) => status === 'resolved').length * 2 > attempts.length;
-  return { taskId, set: 'small', status: resolved ? 'resolved' : (attempts.find((status) => status !== 'resolved') ?? 'unresolved'), attempts, runStatus: attempts.map(() => 'done'), changed: attempts.map(() => changed), output: `output of ${taskId}`, log };
+  return {
+    taskId,
+    set: 'small',
+    status: resolved ? 'resolved' : (attempts.find((status) => status !== 'resolved') ?? 'unresolved'),
+    attempts,
+    runStatus: attempts.map(() => 'done'),
+    changed: attempts.map(() => changed),
+    output: `output of ${taskId}`,
+    log,
+  };
 }
 
 /** How often each kind is picked over many seeded draws. */
@@ -31,7 +40,10 @@ describe('pickFailure', () => {
   });
 
   it('finds systematic failures: empty patches, stochastic repeats, timeouts, context overflow', () => {
-    expect(kinds([result('a', ['unresolved'], false), result('b', ['unresolved'], false)])).toMatchObject({ 'empty-patches': expect.any(Number), 'unresolved-task': expect.any(Number) });
+    expect(kinds([result('a', ['unresolved'], false), result('b', ['unresolved'], false)])).toMatchObject({
+      'empty-patches': expect.any(Number),
+      'unresolved-task': expect.any(Number),
+    });
     expect(Object.keys(kinds([result('a', ['resolved', 'unresolved', 'resolved'])]))).toEqual(['stochastic']);
     expect(Object.keys(kinds([result('a', ['timeout']), result('b', ['timeout'])])).sort()).toEqual(['timeouts', 'unresolved-task']);
     const overflow = pickFailure([result('a', ['resolved'], true, 'error: maximum context length exceeded')], benchmark, Rng.fromSeed(3));

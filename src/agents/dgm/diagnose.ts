@@ -46,25 +46,37 @@ export function pickFailure(results: readonly AgentTaskResult[], benchmark: Benc
     const [kind, affected] = rng.pick(systematic);
     const shown = affected.slice(0, 3);
     return {
-      kind, taskId: shown[0]?.taskId,
+      kind,
+      taskId: shown[0]?.taskId,
       report: `${SYSTEMATIC[kind]} Affected tasks: ${affected.map((result) => result.taskId).join(', ')}.\n\n${shown.map((result) => taskReport(result, benchmark)).join('\n\n')}`,
     };
   }
   if (unresolved.length > 0) {
     const result = rng.pick(unresolved);
-    return { kind: 'unresolved-task', taskId: result.taskId, report: `The agent did not resolve this task (status ${result.status}).\n\n${taskReport(result, benchmark)}` };
+    return {
+      kind: 'unresolved-task',
+      taskId: result.taskId,
+      report: `The agent did not resolve this task (status ${result.status}).\n\n${taskReport(result, benchmark)}`,
+    };
   }
   if (results.length === 0) return { kind: 'none', report: 'The agent has not been evaluated on any task yet.' };
   const result = rng.pick(results);
-  return { kind: 'none', taskId: result.taskId, report: `The agent resolved every task it was given. One of them, for reference:\n\n${taskReport(result, benchmark)}` };
+  return {
+    kind: 'none',
+    taskId: result.taskId,
+    report: `The agent resolved every task it was given. One of them, for reference:\n\n${taskReport(result, benchmark)}`,
+  };
 }
 
 function taskReport(result: AgentTaskResult, benchmark: Benchmark): string {
   const statement = benchmark.tasks.find((task) => task.id === result.taskId)?.statement ?? '(statement not available)';
   return [
-    `## Task ${result.taskId}`, statement.trim(),
-    `## The agent's run log (runs ended: ${result.runStatus.join(', ')}${result.reason ? `; ${result.reason}` : ''})`, result.log.trim() || '(empty)',
-    "## The hidden tests' output", result.output.trim() || '(empty)',
+    `## Task ${result.taskId}`,
+    statement.trim(),
+    `## The agent's run log (runs ended: ${result.runStatus.join(', ')}${result.reason ? `; ${result.reason}` : ''})`,
+    result.log.trim() || '(empty)',
+    "## The hidden tests' output",
+    result.output.trim() || '(empty)',
   ].join('\n\n');
 }
 
@@ -72,19 +84,24 @@ function taskReport(result: AgentTaskResult, benchmark: Benchmark): string {
 export function diagnosisMessages(agent: AgentGenome, failure: Failure, model: ModelHandle): ChatMessage[] {
   const window = model.contextWindow - (model.maxOutputTokens ?? 4_096) - 2_000;
   const codeLimit = Math.max(8_000, window * 3 - failure.report.length);
-  let code = Object.keys(agent).sort().map((file) => `### ${file}\n\`\`\`\n${agent[file] as string}\n\`\`\``).join('\n\n');
+  let code = Object.keys(agent)
+    .sort()
+    .map((file) => `### ${file}\n\`\`\`\n${agent[file] as string}\n\`\`\``)
+    .join('\n\n');
   if (code.length > codeLimit) code = `${code.slice(0, codeLimit)}\n... (the code is cut here: ${code.length - codeLimit} more characters)`;
   return [
     {
       role: 'system',
-      content: 'You diagnose a coding agent that improves itself by editing its own source code. The agent solves programming tasks with an LLM and tools. '
-        + 'Given its code and one failure, find the cause in the agent (its prompts, tools, loop or limits) and state one concrete, general improvement to its code.',
+      content:
+        'You diagnose a coding agent that improves itself by editing its own source code. The agent solves programming tasks with an LLM and tools. ' +
+        'Given its code and one failure, find the cause in the agent (its prompts, tools, loop or limits) and state one concrete, general improvement to its code.',
     },
     {
       role: 'user',
-      content: `# The agent's code\n\n${code}\n\n# The failure\n\n${failure.report}\n\n# Your answer\n\n`
-        + 'Write a problem statement addressed to the agent, asking it to make one improvement to its own code that would fix this kind of failure on tasks in general '
-        + '(not only this task). Name the files and the behaviour to change. Reply with the statement between <problem> and </problem>.',
+      content:
+        `# The agent's code\n\n${code}\n\n# The failure\n\n${failure.report}\n\n# Your answer\n\n` +
+        'Write a problem statement addressed to the agent, asking it to make one improvement to its own code that would fix this kind of failure on tasks in general ' +
+        '(not only this task). Name the files and the behaviour to change. Reply with the statement between <problem> and </problem>.',
     },
   ];
 }
@@ -92,6 +109,6 @@ export function diagnosisMessages(agent: AgentGenome, failure: Failure, model: M
 /** The problem statement in a diagnosis reply: the <problem> block, or the whole reply; undefined when empty. */
 export function problemOf(reply: string): string | undefined {
   const block = /<problem>([\s\S]*?)<\/problem>/i.exec(reply);
-  const text = (block ? block[1] as string : reply).trim();
+  const text = (block ? (block[1] as string) : reply).trim();
   return text === '' ? undefined : text;
 }

@@ -39,7 +39,11 @@ export interface StagedEvaluation {
  * Runs the stages in order. `runnerUp` is the archive's second-best score (or undefined when the
  * archive holds fewer than two agents, which any agent beats).
  */
-export async function evaluateStaged(context: StagedEvaluationContext, agent: AgentGenome, runnerUp: number | undefined): Promise<StagedEvaluation> {
+export async function evaluateStaged(
+  context: StagedEvaluationContext,
+  agent: AgentGenome,
+  runnerUp: number | undefined,
+): Promise<StagedEvaluation> {
   const started = performance.now();
   const byTask = new Map<string, AgentTaskResult>();
   const scores: Record<string, number> = {};
@@ -66,7 +70,12 @@ function passes(thresholds: DgmThresholds, set: string, score: number, runnerUp:
 }
 
 async function runTask(
-  context: StagedEvaluationContext, agent: AgentGenome, task: CodingTask, set: string, spend: { tokens: number; costUsd: number }, violations: string[],
+  context: StagedEvaluationContext,
+  agent: AgentGenome,
+  task: CodingTask,
+  set: string,
+  spend: { tokens: number; costUsd: number },
+  violations: string[],
 ): Promise<AgentTaskResult> {
   const attempts: TaskStatus[] = [];
   const runStatus: AgentRunStatus[] = [];
@@ -76,7 +85,9 @@ async function runTask(
     context.signal?.throwIfAborted();
     const workspace = workspaceOf(task);
     const run = await context.runner.run({
-      agent, workspace, timeoutMs: context.taskTimeoutMs,
+      agent,
+      workspace,
+      timeoutMs: context.taskTimeoutMs,
       problem: `${task.statement}\n\nWrite your solution in ${task.entry}; hidden tests import it from there.`,
       ...(context.signal ? { signal: context.signal } : {}),
     });
@@ -85,9 +96,13 @@ async function runTask(
     spend.costUsd += run.costUsd;
     context.onSpend(run.tokens, run.costUsd);
     violations.push(...run.violations);
-    const grade = run.status === 'timeout'
-      ? { status: 'timeout' as const, output: `timeout: the agent ran past its limit of ${context.taskTimeoutMs} ms${run.reason ? ` (${run.reason})` : ''}` }
-      : await context.grade(task, run.workspace);
+    const grade =
+      run.status === 'timeout'
+        ? {
+            status: 'timeout' as const,
+            output: `timeout: the agent ran past its limit of ${context.taskTimeoutMs} ms${run.reason ? ` (${run.reason})` : ''}`,
+          }
+        : await context.grade(task, run.workspace);
     attempts.push(grade.status);
     runStatus.push(run.status);
     changed.push(!sameFiles(workspace, run.workspace));
@@ -113,7 +128,9 @@ export function sameFiles(a: Readonly<Record<string, string>>, b: Readonly<Recor
 }
 
 function clip(text: string): string {
-  return text.length <= LOG_LIMIT ? text : `${text.slice(0, LOG_LIMIT / 2)}\n... (${text.length - LOG_LIMIT} characters cut) ...\n${text.slice(-LOG_LIMIT / 2)}`;
+  return text.length <= LOG_LIMIT
+    ? text
+    : `${text.slice(0, LOG_LIMIT / 2)}\n... (${text.length - LOG_LIMIT} characters cut) ...\n${text.slice(-LOG_LIMIT / 2)}`;
 }
 
 /** Maps with at most `limit` calls in flight; results follow `items`. */

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { agentDiff, agentHash, applyAgentDiff, linkOf, rebuildAgent } from './lineage.ts';
 
 const initial = { 'agent.mjs': 'a\nb\nc\n', 'notes.txt': 'no newline', 'win.txt': 'one\r\ntwo\r\n', 'old.js': 'bye\n', 'empty.txt': '' };
-const second = { 'agent.mjs': 'a\nB\nc\nd', 'notes.txt': 'no newline\n', 'win.txt': 'one\r\nTWO\r\n', 'new.js': 'héllo 🙂\n', 'blank.txt': '', 'empty.txt': 'now\n' };
+const second = {
+  'agent.mjs': 'a\nB\nc\nd',
+  'notes.txt': 'no newline\n',
+  'win.txt': 'one\r\nTWO\r\n',
+  'new.js': 'héllo 🙂\n',
+  'blank.txt': '',
+  'empty.txt': 'now\n',
+};
 const third = { ...second, 'agent.mjs': '', 'lib/tools.mjs': 'export const tools = [];\n' };
 
 describe('agent lineage as a chain of diffs', () => {

@@ -28,7 +28,13 @@ export function agentDiff(parent: AgentGenome, child: AgentGenome): string {
     const after = child[file];
     if (before === after) continue;
     out += createTwoFilesPatch(
-      before === undefined ? ABSENT : `a/${file}`, after === undefined ? ABSENT : `b/${file}`, before ?? '', after ?? '', undefined, undefined, { context: 3 },
+      before === undefined ? ABSENT : `a/${file}`,
+      after === undefined ? ABSENT : `b/${file}`,
+      before ?? '',
+      after ?? '',
+      undefined,
+      undefined,
+      { context: 3 },
     );
   }
   return out;
@@ -73,7 +79,8 @@ export function rebuildAgent(initial: AgentGenome, chain: readonly LineageLink[]
   let agent: AgentGenome = { ...initial };
   chain.forEach((link, index) => {
     agent = link.code ? { ...link.code } : applyAgentDiff(agent, link.diff);
-    if (agentHash(agent) !== link.hash) throw lineageError(`step ${index + 1} of the lineage does not reproduce the stored agent (hash mismatch)`);
+    if (agentHash(agent) !== link.hash)
+      throw lineageError(`step ${index + 1} of the lineage does not reproduce the stored agent (hash mismatch)`);
   });
   return agent;
 }

@@ -39,7 +39,10 @@ export async function runDgm(options: DgmOptions): Promise<DgmResult> {
   const store = typeof options.db === 'string' ? new SqliteStore(options.db) : options.db;
   try {
     const agents = store.tables(DGM_TABLES);
-    if (!agents) throw new OuroError('store-version', `${store.location} has no DGM tables; open it for writing once to add them`, { file: store.location });
+    if (!agents)
+      throw new OuroError('store-version', `${store.location} has no DGM tables; open it for writing once to add them`, {
+        file: store.location,
+      });
     return await runWith(agents, options);
   } finally {
     if (owned) store.close();
@@ -52,14 +55,22 @@ async function runWith(agents: AgentStore, options: DgmOptions): Promise<DgmResu
   const genomes = rebuildAll(initial, records);
   const emit = (event: DgmEvent): void => options.onEvent?.(event);
   const session: DgmSession = {
-    runId, records, genomes, options, emit,
+    runId,
+    records,
+    genomes,
+    options,
+    emit,
     archive: archiveOf(records, settings.lambda),
     rng: records.length > 0 ? new Rng((records.at(-1) as AgentRecord).rngState) : Rng.fromSeed(settings.seed),
     selfModifyTimeoutMs: settings.selfModifyTimeoutMs,
     live: { tokens: 0, costUsd: 0 },
     staged: {
-      benchmark: options.benchmark, runner: options.runner, grade: options.grade ?? ((task, files) => gradeTask(task, files)),
-      thresholds: settings.thresholds, taskTimeoutMs: settings.taskTimeoutMs, repeats: settings.repeats,
+      benchmark: options.benchmark,
+      runner: options.runner,
+      grade: options.grade ?? ((task, files) => gradeTask(task, files)),
+      thresholds: settings.thresholds,
+      taskTimeoutMs: settings.taskTimeoutMs,
+      repeats: settings.repeats,
       concurrency: options.concurrency ?? DGM_DEFAULTS.concurrency,
       ...(options.signal ? { signal: options.signal } : {}),
       stopBefore: () => spendStop(budget, spent(records, session, childStarted)),
@@ -75,9 +86,19 @@ async function runWith(agents: AgentStore, options: DgmOptions): Promise<DgmResu
   try {
     if (records.length === 0) {
       const evaluation = await evaluateStaged(session.staged, initial, undefined);
-      commit(agents, session, record(session, { id: `${runId}-0`, runId, seq: 0, parentId: null }, initial, initial, {
-        kept: true, evaluation: evaluation.spend, score: evaluation.score, scores: evaluation.scores, results: evaluation.results, violations: evaluation.violations,
-      }), initial);
+      commit(
+        agents,
+        session,
+        record(session, { id: `${runId}-0`, runId, seq: 0, parentId: null }, initial, initial, {
+          kept: true,
+          evaluation: evaluation.spend,
+          score: evaluation.score,
+          scores: evaluation.scores,
+          results: evaluation.results,
+          violations: evaluation.violations,
+        }),
+        initial,
+      );
     }
     for (;;) {
       stopReason = childrenStop(budget, records) ?? spendStop(budget, spent(records, session, undefined)) ?? undefined;
@@ -101,8 +122,16 @@ async function runWith(agents: AgentStore, options: DgmOptions): Promise<DgmResu
   }
   agents.appendDgmEvent(runId, stopReason === 'interrupted' ? 'stopped' : 'finished', { stopReason });
   emit({ type: 'run-finished', runId, stopReason });
-  const best = [...records].filter((agent) => agent.kept && agent.score !== null).sort((a, b) => (b.score as number) - (a.score as number) || a.seq - b.seq)[0];
-  return { runId, stopReason, agents: records, ...(best ? { best: { id: best.id, score: best.score as number } } : {}), spend: spent(records, undefined, undefined) };
+  const best = [...records]
+    .filter((agent) => agent.kept && agent.score !== null)
+    .sort((a, b) => (b.score as number) - (a.score as number) || a.seq - b.seq)[0];
+  return {
+    runId,
+    stopReason,
+    agents: records,
+    ...(best ? { best: { id: best.id, score: best.score as number } } : {}),
+    spend: spent(records, undefined, undefined),
+  };
 }
 
 /** Writes an agent, then lets the loop see it: the archive, the genome table and the records. */
@@ -115,16 +144,25 @@ function commit(agents: AgentStore, session: DgmSession, agent: NewAgentRecord, 
   session.emit({ type: 'agent-recorded', agent });
 }
 
-function openRun(agents: AgentStore, options: DgmOptions): { runId: string; settings: DgmRunSettings; initial: AgentGenome; records: AgentRecord[] } {
+function openRun(
+  agents: AgentStore,
+  options: DgmOptions,
+): { runId: string; settings: DgmRunSettings; initial: AgentGenome; records: AgentRecord[] } {
   if (options.resume !== undefined) {
     const run = agents.getDgmRun(options.resume);
-    if (!run) throw new OuroError('run-unknown', `no DGM run ${options.resume} in the database (see \`ouro agents show\`)`, { field: 'resume' });
+    if (!run)
+      throw new OuroError('run-unknown', `no DGM run ${options.resume} in the database (see \`ouro agents show\`)`, { field: 'resume' });
     agents.appendDgmEvent(run.id, 'resumed');
     return { runId: run.id, settings: run.settings, initial: run.initialAgent, records: agents.agents(run.id) };
   }
   if (!options.agent) throw new OuroError('option-invalid', 'runDgm needs the initial agent (or resume)', { field: 'agent' });
   const broken = compileError(options.agent);
-  if (broken) throw new OuroError('config-invalid', `the initial agent${options.agentDir ? ` in ${options.agentDir}` : ''} is not usable: ${broken}`, { field: 'agent', ...(options.agentDir ? { file: options.agentDir } : {}) });
+  if (broken)
+    throw new OuroError(
+      'config-invalid',
+      `the initial agent${options.agentDir ? ` in ${options.agentDir}` : ''} is not usable: ${broken}`,
+      { field: 'agent', ...(options.agentDir ? { file: options.agentDir } : {}) },
+    );
   const settings: DgmRunSettings = {
     bench: options.benchmark.dir,
     ...(options.agentDir ? { agentDir: options.agentDir } : {}),
@@ -167,7 +205,11 @@ export function lineageOf(records: readonly AgentRecord[], id: string): AgentRec
   return chain;
 }
 
-function spent(records: readonly AgentRecord[], session: DgmSession | undefined, childStarted: number | undefined): { tokens: number; costUsd: number; wallMs: number } {
+function spent(
+  records: readonly AgentRecord[],
+  session: DgmSession | undefined,
+  childStarted: number | undefined,
+): { tokens: number; costUsd: number; wallMs: number } {
   const total = { tokens: 0, costUsd: 0, wallMs: 0 };
   for (const agent of records) {
     total.tokens += agent.metrics.tokens;

@@ -35,13 +35,25 @@ describe('the dashboard queries over the DGM tables', () => {
 
     const records = writeSampleDgmRun(store, 'd1', 1000);
     store.tables(DGM_TABLES)?.appendDgmEvent('d1', 'finished');
-    expect(dgmQueries(queries).runs()).toEqual([{
-      id: 'd1', bench: 'benchmarks/coding', status: 'finished', agents: 4, kept: 3, bestScore: 0.75, createdAt: 1000,
-      tokens: records.reduce((total, record) => total + record.metrics.tokens, 0),
-      costUsd: expect.closeTo(records.reduce((total, record) => total + record.metrics.costUsd, 0), 9),
-      wallMs: records.reduce((total, record) => total + record.metrics.wallMs, 0),
-      flagged: 1, settings: expect.objectContaining({ model: 'compat:scripted', bench: 'benchmarks/coding' }),
-    }]);
+    expect(dgmQueries(queries).runs()).toEqual([
+      {
+        id: 'd1',
+        bench: 'benchmarks/coding',
+        status: 'finished',
+        agents: 4,
+        kept: 3,
+        bestScore: 0.75,
+        createdAt: 1000,
+        tokens: records.reduce((total, record) => total + record.metrics.tokens, 0),
+        costUsd: expect.closeTo(
+          records.reduce((total, record) => total + record.metrics.costUsd, 0),
+          9,
+        ),
+        wallMs: records.reduce((total, record) => total + record.metrics.wallMs, 0),
+        flagged: 1,
+        settings: expect.objectContaining({ model: 'compat:scripted', bench: 'benchmarks/coding' }),
+      },
+    ]);
     expect(dgmQueries(queries).run('d1')?.agents).toBe(4);
     expect(dgmQueries(queries).run('d9')).toBeUndefined();
     store.close();

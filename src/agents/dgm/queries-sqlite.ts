@@ -41,7 +41,9 @@ export class SqliteDgmQueries implements DgmQueries {
 
   private tables(): ReturnType<typeof prepare> | undefined {
     if (this.statements) return this.statements;
-    const present = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('dgm_runs', 'dgm_events', 'dgm_agents')").all().length === 3;
+    const present =
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('dgm_runs', 'dgm_events', 'dgm_agents')").all()
+        .length === 3;
     if (present) this.statements = prepare(this.db);
     return this.statements;
   }

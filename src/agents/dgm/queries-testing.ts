@@ -4,7 +4,8 @@ import type { SqliteStore } from '../../store/sqlite.ts';
 import { DGM_TABLES } from './store-sqlite.ts';
 
 const INITIAL = 'const tools = ["bash", "edit"];\nexport async function main(task) {\n  return run(task, tools);\n}\n';
-const IMPROVED = 'const tools = ["bash", "edit", "view"];\nexport async function main(task) {\n  return run(task, tools, { retries: 2 });\n}\n';
+const IMPROVED =
+  'const tools = ["bash", "edit", "view"];\nexport async function main(task) {\n  return run(task, tools, { retries: 2 });\n}\n';
 
 /** What the sample's escaping agent tried, as the sandbox reports it. */
 export const SAMPLE_VIOLATIONS = [
@@ -17,7 +18,16 @@ function spend(tokens: number, costUsd: number, wallMs: number): PhaseSpend {
 }
 
 function task(taskId: string, set: string, status: AgentTaskResult['status']): AgentTaskResult {
-  return { taskId, set, status, attempts: [status], runStatus: ['done'], changed: [true], output: status === 'resolved' ? 'ok' : `FAIL ${taskId}`, log: 'agent log' };
+  return {
+    taskId,
+    set,
+    status,
+    attempts: [status],
+    runStatus: ['done'],
+    changed: [true],
+    output: status === 'resolved' ? 'ok' : `FAIL ${taskId}`,
+    log: 'agent log',
+  };
 }
 
 /**
@@ -33,18 +43,39 @@ export function writeSampleDgmRun(store: SqliteStore, runId: string, createdAt =
   const agents = store.tables(DGM_TABLES);
   if (!agents) throw new Error(`${store.location} has no DGM tables`);
   agents.createDgmRun({
-    id: runId, initialAgent: { 'agent.mjs': INITIAL }, createdAt,
+    id: runId,
+    initialAgent: { 'agent.mjs': INITIAL },
+    createdAt,
     settings: {
-      bench: 'benchmarks/coding', seed: 1, lambda: 10, thresholds: { medium: 0.4, full: 'beats-runner-up' }, taskTimeoutMs: 60_000,
-      selfModifyTimeoutMs: 120_000, repeats: 1, model: 'compat:scripted', budget: { children: 3 },
+      bench: 'benchmarks/coding',
+      seed: 1,
+      lambda: 10,
+      thresholds: { medium: 0.4, full: 'beats-runner-up' },
+      taskTimeoutMs: 60_000,
+      selfModifyTimeoutMs: 120_000,
+      repeats: 1,
+      model: 'compat:scripted',
+      budget: { children: 3 },
     },
   });
   const zero = spend(0, 0, 0);
-  const base = (seq: number, parentId: string | null): Omit<NewAgentRecord, 'kept' | 'diff' | 'score' | 'scores' | 'results' | 'metrics' | 'violations' | 'flags'> => ({
-    id: `${runId}-${seq}`, runId, seq, parentId, hash: `hash-${seq}`, rngState: [1, 2, 3, seq], createdAt: createdAt + seq,
+  const base = (
+    seq: number,
+    parentId: string | null,
+  ): Omit<NewAgentRecord, 'kept' | 'diff' | 'score' | 'scores' | 'results' | 'metrics' | 'violations' | 'flags'> => ({
+    id: `${runId}-${seq}`,
+    runId,
+    seq,
+    parentId,
+    hash: `hash-${seq}`,
+    rngState: [1, 2, 3, seq],
+    createdAt: createdAt + seq,
   });
   const metrics = (diagnosis: PhaseSpend, selfModification: PhaseSpend, evaluation: PhaseSpend, violations: number) => ({
-    diagnosis, selfModification, evaluation, violations,
+    diagnosis,
+    selfModification,
+    evaluation,
+    violations,
     tokens: diagnosis.tokens + selfModification.tokens + evaluation.tokens,
     costUsd: diagnosis.costUsd + selfModification.costUsd + evaluation.costUsd,
     wallMs: diagnosis.wallMs + selfModification.wallMs + evaluation.wallMs,
@@ -52,27 +83,61 @@ export function writeSampleDgmRun(store: SqliteStore, runId: string, createdAt =
   const diff = createTwoFilesPatch('a/agent.mjs', 'b/agent.mjs', INITIAL, IMPROVED, undefined, undefined, { context: 3 });
   const records: NewAgentRecord[] = [
     {
-      ...base(0, null), kept: true, diff: '', score: 0.5, scores: { small: 0.5 },
+      ...base(0, null),
+      kept: true,
+      diff: '',
+      score: 0.5,
+      scores: { small: 0.5 },
       results: [task('sum', 'small', 'resolved'), task('fizz', 'small', 'unresolved')],
-      metrics: metrics(zero, zero, spend(1200, 0.012, 4000), 0), violations: [], flags: [],
+      metrics: metrics(zero, zero, spend(1200, 0.012, 4000), 0),
+      violations: [],
+      flags: [],
     },
     {
-      ...base(1, `${runId}-0`), kept: true, diff, score: 0.75, scores: { small: 1, medium: 0.75 },
-      results: [task('sum', 'small', 'resolved'), task('fizz', 'small', 'resolved'), task('parse', 'medium', 'resolved'), task('sort', 'medium', 'unresolved')],
-      diagnosis: { kind: 'unresolved-task', taskId: 'fizz', problem: `The agent gives up after one failing test run. ${'It should retry with the test output. '.repeat(20)}` },
-      metrics: metrics(spend(300, 0.003, 900), spend(2500, 0.025, 7000), spend(2000, 0.02, 6000), 0), violations: [], flags: [],
+      ...base(1, `${runId}-0`),
+      kept: true,
+      diff,
+      score: 0.75,
+      scores: { small: 1, medium: 0.75 },
+      results: [
+        task('sum', 'small', 'resolved'),
+        task('fizz', 'small', 'resolved'),
+        task('parse', 'medium', 'resolved'),
+        task('sort', 'medium', 'unresolved'),
+      ],
+      diagnosis: {
+        kind: 'unresolved-task',
+        taskId: 'fizz',
+        problem: `The agent gives up after one failing test run. ${'It should retry with the test output. '.repeat(20)}`,
+      },
+      metrics: metrics(spend(300, 0.003, 900), spend(2500, 0.025, 7000), spend(2000, 0.02, 6000), 0),
+      violations: [],
+      flags: [],
     },
     {
-      ...base(2, `${runId}-0`), kept: true, diff: diff.replace('"view"', '"curl"'), score: 0.5, scores: { small: 0.5 },
+      ...base(2, `${runId}-0`),
+      kept: true,
+      diff: diff.replace('"view"', '"curl"'),
+      score: 0.5,
+      scores: { small: 0.5 },
       results: [task('sum', 'small', 'resolved'), task('fizz', 'small', 'timeout')],
       diagnosis: { kind: 'timeouts', taskId: 'fizz', problem: 'The agent runs past its time limit.' },
       metrics: metrics(spend(200, 0.002, 500), spend(1800, 0.018, 5000), spend(900, 0.009, 3000), SAMPLE_VIOLATIONS.length),
-      violations: SAMPLE_VIOLATIONS, flags: ['sandbox-violation'],
+      violations: SAMPLE_VIOLATIONS,
+      flags: ['sandbox-violation'],
     },
     {
-      ...base(3, `${runId}-1`), kept: false, discardReason: 'empty change: the self-modification left the agent as it was', diff: '', score: null, scores: {}, results: [],
+      ...base(3, `${runId}-1`),
+      kept: false,
+      discardReason: 'empty change: the self-modification left the agent as it was',
+      diff: '',
+      score: null,
+      scores: {},
+      results: [],
       diagnosis: { kind: 'empty-patches', problem: 'The agent leaves the workspace unchanged.' },
-      metrics: metrics(spend(100, 0.001, 400), spend(700, 0.007, 2000), zero, 0), violations: [], flags: [],
+      metrics: metrics(spend(100, 0.001, 400), spend(700, 0.007, 2000), zero, 0),
+      violations: [],
+      flags: [],
     },
   ];
   for (const record of records) agents.recordAgent(record);

@@ -11,7 +11,22 @@ export interface DgmRunListing extends DgmRunSummary {
 }
 
 /** One agent of a DGM run, light: no diff, code or task logs. */
-export interface DgmAgentSummary extends Pick<AgentRecord, 'id' | 'seq' | 'parentId' | 'kept' | 'discardReason' | 'score' | 'scores' | 'diagnosis' | 'metrics' | 'violations' | 'flags' | 'createdAt'> {
+export interface DgmAgentSummary
+  extends Pick<
+    AgentRecord,
+    | 'id'
+    | 'seq'
+    | 'parentId'
+    | 'kept'
+    | 'discardReason'
+    | 'score'
+    | 'scores'
+    | 'diagnosis'
+    | 'metrics'
+    | 'violations'
+    | 'flags'
+    | 'createdAt'
+  > {
   /** Tasks resolved and graded, per set the agent reached. */
   tasks: Record<string, { resolved: number; total: number }>;
 }

@@ -52,10 +52,18 @@ export interface DgmCommand {
 export async function startDgm(command: DgmCommand): Promise<DgmResult> {
   requireSqliteFile(command.db, 'DGM runs');
   if (command.replay !== undefined && command.resume !== undefined) {
-    throw new OuroError('option-invalid', '--replay starts a new run and cannot be combined with --resume; resume a replay by its own run id', { field: 'replay' });
+    throw new OuroError(
+      'option-invalid',
+      '--replay starts a new run and cannot be combined with --resume; resume a replay by its own run id',
+      { field: 'replay' },
+    );
   }
   if (command.replay !== undefined && command.models.length > 0) {
-    throw new OuroError('option-invalid', `--replay answers every model call from run ${command.replay}'s recorded replies; leave out --model`, { field: 'model' });
+    throw new OuroError(
+      'option-invalid',
+      `--replay answers every model call from run ${command.replay}'s recorded replies; leave out --model`,
+      { field: 'model' },
+    );
   }
   const resumed = command.resume === undefined ? undefined : readRun(command.db, command.resume);
   const replayed = command.replay === undefined ? undefined : readRun(command.db, command.replay);
@@ -63,13 +71,18 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
   const replayOf = command.replay ?? resumed?.run.settings.replayOf;
   const source = replayed ?? (replayOf === undefined ? undefined : readRun(command.db, replayOf));
   if (command.models.length === 0 && base === undefined) {
-    throw new OuroError('model-missing', 'the DGM needs a model: its agents call one to solve tasks and to edit themselves, and the diagnosis calls one. '
-      + 'Pass --model <id>, such as --model openai:gpt-4.1-mini or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder (`ouro models check` tests one).', { field: 'model' });
+    throw new OuroError(
+      'model-missing',
+      'the DGM needs a model: its agents call one to solve tasks and to edit themselves, and the diagnosis calls one. ' +
+        'Pass --model <id>, such as --model openai:gpt-4.1-mini or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder (`ouro models check` tests one).',
+      { field: 'model' },
+    );
   }
   const bench = command.bench ?? base?.settings.bench;
-  if (bench === undefined) throw new OuroError('option-invalid', 'ouro agents run needs --bench <folder>, such as --bench benchmarks/coding', { field: 'bench' });
+  if (bench === undefined)
+    throw new OuroError('option-invalid', 'ouro agents run needs --bench <folder>, such as --bench benchmarks/coding', { field: 'bench' });
   const benchmark = openBenchmark(bench);
-  const budget: DgmBudget = Object.keys(command.budget).length > 0 ? command.budget : base?.settings.budget ?? {};
+  const budget: DgmBudget = Object.keys(command.budget).length > 0 ? command.budget : (base?.settings.budget ?? {});
   // Loaded here, not at the top: only a real run needs the sandbox runtime.
   const { createAgentRunner, loadAgentDir } = await import('../runtime/index.ts');
   const agent = base ? replayed?.run.initialAgent : loadAgentDir(requireAgentDir(command.agentDir));
@@ -83,7 +96,12 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
     if (!agents) throw new OuroError('store-version', `${store.location} has no DGM tables`, { file: store.location });
     const runId = resumed?.run.id ?? newDgmRunId();
     const previous = resumed ? agents.dgmLlmCalls(runId) : [];
-    const recorded = source ? committedCalls(agents.dgmLlmCalls(source.run.id), source.agents.map((record) => record.id)) : undefined;
+    const recorded = source
+      ? committedCalls(
+          agents.dgmLlmCalls(source.run.id),
+          source.agents.map((record) => record.id),
+        )
+      : undefined;
     const ids = command.models.length > 0 ? [...command.models] : modelIdsOf((base as DgmRunRecord).settings.model, recorded ?? previous);
 
     // The budget sees every exchange of the run, those of abandoned children included; a run
@@ -101,9 +119,18 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
     };
 
     // A resumed replay has been served the replies of its stored agents already.
-    const served = resumed && recorded ? committedCalls(previous, resumed.agents.map((agent) => agent.id)) : [];
+    const served =
+      resumed && recorded
+        ? committedCalls(
+            previous,
+            resumed.agents.map((agent) => agent.id),
+          )
+        : [];
     const models = await openRunModels({
-      configs: modelConfigs(undefined, ids), llm: LLM, prior: previous, record,
+      configs: modelConfigs(undefined, ids),
+      llm: LLM,
+      prior: previous,
+      record,
       budget: {
         ...(budget.tokens === undefined ? {} : { tokens: budget.tokens - legacy.tokens }),
         ...(budget.costUsd === undefined ? {} : { costUsd: budget.costUsd - legacy.costUsd }),
@@ -116,7 +143,12 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
     const settings = replayed?.run.settings;
     try {
       return await runDgm({
-        db: store, benchmark, runner, model: diagnosis, budget, onEvent,
+        db: store,
+        benchmark,
+        runner,
+        model: diagnosis,
+        budget,
+        onEvent,
         ...(agent ? { agent, runId, ...(settings ? {} : { agentDir: command.agentDir }) } : {}),
         ...(settings?.agentDir === undefined ? {} : { agentDir: settings.agentDir }),
         ...(command.resume ? { resume: command.resume } : {}),
@@ -125,10 +157,18 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
         ...(command.taskTimeoutMs === undefined ? {} : { taskTimeoutMs: command.taskTimeoutMs }),
         // A replay takes the recorded run's settings, and evaluates one task at a time so that
         // the calls come in the recorded order (the live CLI does too: concurrency 1 by default).
-        ...(settings ? {
-          replayOf: replayed!.run.id, seed: settings.seed, lambda: settings.lambda, thresholds: settings.thresholds, taskTimeoutMs: settings.taskTimeoutMs,
-          selfModifyTimeoutMs: settings.selfModifyTimeoutMs, repeats: settings.repeats, concurrency: 1,
-        } : {}),
+        ...(settings
+          ? {
+              replayOf: replayed!.run.id,
+              seed: settings.seed,
+              lambda: settings.lambda,
+              thresholds: settings.thresholds,
+              taskTimeoutMs: settings.taskTimeoutMs,
+              selfModifyTimeoutMs: settings.selfModifyTimeoutMs,
+              repeats: settings.repeats,
+              concurrency: 1,
+            }
+          : {}),
         ...(replayOf === undefined ? {} : { concurrency: 1 }),
         ...(command.signal ? { signal: command.signal } : {}),
       });
@@ -141,13 +181,21 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
 }
 
 function requireAgentDir(dir: string | undefined): string {
-  if (dir === undefined) throw new OuroError('option-invalid', 'ouro agents run needs the initial agent\'s folder, such as `ouro agents run agents/initial --bench benchmarks/coding`', { field: 'agent-dir' });
+  if (dir === undefined)
+    throw new OuroError(
+      'option-invalid',
+      "ouro agents run needs the initial agent's folder, such as `ouro agents run agents/initial --bench benchmarks/coding`",
+      { field: 'agent-dir' },
+    );
   return dir;
 }
 
 /** What a run's stored agents spent, by their metrics (without the children abandoned in flight). */
 function priorSpend(agents: readonly AgentRecord[]): { tokens: number; costUsd: number } {
-  return agents.reduce((sum, agent) => ({ tokens: sum.tokens + agent.metrics.tokens, costUsd: sum.costUsd + agent.metrics.costUsd }), { tokens: 0, costUsd: 0 });
+  return agents.reduce((sum, agent) => ({ tokens: sum.tokens + agent.metrics.tokens, costUsd: sum.costUsd + agent.metrics.costUsd }), {
+    tokens: 0,
+    costUsd: 0,
+  });
 }
 
 /** A DGM run and its agents, read from the database without writing to it. */

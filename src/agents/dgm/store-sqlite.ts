@@ -84,9 +84,24 @@ export const DGM_TABLES: SqliteTables<AgentStore> = {
 };
 
 interface AgentRow {
-  id: string; run_id: string; seq: number; parent_id: string | null; kept: number; discard_reason: string | null; diff: string; hash: string;
-  code: string | null; score: number | null; scores: string; results: string; diagnosis: string | null; metrics: string; violations: string;
-  flags: string; rng_state: string; created_at: number;
+  id: string;
+  run_id: string;
+  seq: number;
+  parent_id: string | null;
+  kept: number;
+  discard_reason: string | null;
+  diff: string;
+  hash: string;
+  code: string | null;
+  score: number | null;
+  scores: string;
+  results: string;
+  diagnosis: string | null;
+  metrics: string;
+  violations: string;
+  flags: string;
+  rng_state: string;
+  created_at: number;
 }
 
 /** The DGM tables of a SQLite database. */
@@ -94,7 +109,10 @@ export class SqliteAgentStore implements AgentStore {
   private readonly statements;
   private readonly calls: { insert: ReturnType<SqliteDatabase['prepare']>; all: ReturnType<SqliteDatabase['prepare']> } | undefined;
 
-  constructor(private readonly db: SqliteDatabase, private readonly write: <T>(work: () => T) => T) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly write: <T>(work: () => T) => T,
+  ) {
     this.statements = {
       insertRun: db.prepare('INSERT INTO dgm_runs (id, initial_agent, settings, created_at) VALUES (?, ?, ?, ?)'),
       getRun: db.prepare('SELECT * FROM dgm_runs WHERE id = ?'),
@@ -106,7 +124,8 @@ export class SqliteAgentStore implements AgentStore {
           (SELECT max(score) FROM dgm_agents a WHERE a.run_id = r.id AND a.kept = 1) AS best_score,
           (SELECT kind FROM dgm_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
         FROM dgm_runs r ORDER BY r.created_at, r.id`),
-      insertAgent: db.prepare(`INSERT INTO dgm_agents (id, run_id, seq, parent_id, kept, discard_reason, diff, hash, code, score, scores, results,
+      insertAgent:
+        db.prepare(`INSERT INTO dgm_agents (id, run_id, seq, parent_id, kept, discard_reason, diff, hash, code, score, scores, results,
           diagnosis, metrics, violations, flags, rng_state, created_at)
         VALUES (@id, @run_id, @seq, @parent_id, @kept, @discard_reason, @diff, @hash, @code, @score, @scores, @results,
           @diagnosis, @metrics, @violations, @flags, @rng_state, @created_at)`),
@@ -116,20 +135,25 @@ export class SqliteAgentStore implements AgentStore {
     const calls = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dgm_llm_calls'").get() !== undefined;
     this.calls = calls
       ? {
-        insert: db.prepare(`INSERT INTO dgm_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
+          insert:
+            db.prepare(`INSERT INTO dgm_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
             error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at, logprobs)
           VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason, @error_kind,
             @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at, @logprobs)`),
-        all: db.prepare('SELECT * FROM dgm_llm_calls WHERE run_id = ? ORDER BY id'),
-      }
+          all: db.prepare('SELECT * FROM dgm_llm_calls WHERE run_id = ? ORDER BY id'),
+        }
       : undefined;
   }
 
   createDgmRun(run: NewDgmRun): void {
-    this.write(() => this.db.transaction(() => {
-      this.statements.insertRun.run(run.id, JSON.stringify(run.initialAgent), JSON.stringify(run.settings), run.createdAt);
-      this.statements.insertEvent.run(run.id, 'started', null, run.createdAt);
-    }).immediate());
+    this.write(() =>
+      this.db
+        .transaction(() => {
+          this.statements.insertRun.run(run.id, JSON.stringify(run.initialAgent), JSON.stringify(run.settings), run.createdAt);
+          this.statements.insertEvent.run(run.id, 'started', null, run.createdAt);
+        })
+        .immediate(),
+    );
   }
 
   getDgmRun(id: string): DgmRunRecord | undefined {
@@ -137,18 +161,32 @@ export class SqliteAgentStore implements AgentStore {
     if (!row) return undefined;
     const last = this.statements.lastEvent.get(id) as { kind: string } | undefined;
     return {
-      id: row.id, initialAgent: JSON.parse(row.initial_agent), settings: JSON.parse(row.settings), createdAt: row.created_at,
+      id: row.id,
+      initialAgent: JSON.parse(row.initial_agent),
+      settings: JSON.parse(row.settings),
+      createdAt: row.created_at,
       status: runStatusOf(last?.kind),
     };
   }
 
   listDgmRuns(): DgmRunSummary[] {
     const rows = this.statements.listRuns.all() as Array<{
-      id: string; settings: string; created_at: number; agents: number; kept: number; best_score: number | null; last_event: string | null;
+      id: string;
+      settings: string;
+      created_at: number;
+      agents: number;
+      kept: number;
+      best_score: number | null;
+      last_event: string | null;
     }>;
     return rows.map((row) => ({
-      id: row.id, bench: (JSON.parse(row.settings) as { bench: string }).bench, status: runStatusOf(row.last_event), agents: row.agents,
-      kept: row.kept, bestScore: row.best_score, createdAt: row.created_at,
+      id: row.id,
+      bench: (JSON.parse(row.settings) as { bench: string }).bench,
+      status: runStatusOf(row.last_event),
+      agents: row.agents,
+      kept: row.kept,
+      bestScore: row.best_score,
+      createdAt: row.created_at,
     }));
   }
 
@@ -158,26 +196,32 @@ export class SqliteAgentStore implements AgentStore {
 
   recordAgent(agent: NewAgentRecord): void {
     // One statement, so one transaction: a kill -9 leaves the agent either fully written or absent.
-    this.write(() => this.db.transaction(() => this.statements.insertAgent.run({
-      id: agent.id,
-      run_id: agent.runId,
-      seq: agent.seq,
-      parent_id: agent.parentId,
-      kept: agent.kept ? 1 : 0,
-      discard_reason: agent.discardReason ?? null,
-      diff: agent.diff,
-      hash: agent.hash,
-      code: agent.code === undefined ? null : JSON.stringify(agent.code),
-      score: agent.score,
-      scores: JSON.stringify(agent.scores),
-      results: JSON.stringify(agent.results),
-      diagnosis: agent.diagnosis === undefined ? null : JSON.stringify(agent.diagnosis),
-      metrics: JSON.stringify(agent.metrics),
-      violations: JSON.stringify(agent.violations),
-      flags: JSON.stringify(agent.flags),
-      rng_state: JSON.stringify(agent.rngState),
-      created_at: agent.createdAt,
-    })).immediate());
+    this.write(() =>
+      this.db
+        .transaction(() =>
+          this.statements.insertAgent.run({
+            id: agent.id,
+            run_id: agent.runId,
+            seq: agent.seq,
+            parent_id: agent.parentId,
+            kept: agent.kept ? 1 : 0,
+            discard_reason: agent.discardReason ?? null,
+            diff: agent.diff,
+            hash: agent.hash,
+            code: agent.code === undefined ? null : JSON.stringify(agent.code),
+            score: agent.score,
+            scores: JSON.stringify(agent.scores),
+            results: JSON.stringify(agent.results),
+            diagnosis: agent.diagnosis === undefined ? null : JSON.stringify(agent.diagnosis),
+            metrics: JSON.stringify(agent.metrics),
+            violations: JSON.stringify(agent.violations),
+            flags: JSON.stringify(agent.flags),
+            rng_state: JSON.stringify(agent.rngState),
+            created_at: agent.createdAt,
+          }),
+        )
+        .immediate(),
+    );
   }
 
   recordDgmLlmCall(runId: string, exchange: LlmExchange): void {

@@ -20,7 +20,8 @@ function counters() {
     for (let index = 0; index + 1 < lines.length; index += 2) {
       const names = lines[index].split(/\s+/);
       const numbers = lines[index + 1].split(/\s+/);
-      for (let column = 1; column < names.length; column += 1) values[`${names[0].replace(':', '')}${names[column]}`] = Number(numbers[column]);
+      for (let column = 1; column < names.length; column += 1)
+        values[`${names[0].replace(':', '')}${names[column]}`] = Number(numbers[column]);
     }
     for (const line of readFileSync('/proc/net/snmp6', 'utf8').split('\n')) {
       const [name, value] = line.trim().split(/\s+/);
@@ -95,7 +96,8 @@ function readWorkspace() {
         else walk(path);
       } else if (!stat.isFile()) skipped.push(`${shown} (not a regular file)`);
       else if (stat.size > input.maxFileBytes) skipped.push(`${shown} (${stat.size} bytes, over ${input.maxFileBytes})`);
-      else if (total + stat.size > input.maxWorkspaceBytes) skipped.push(`${shown} (the workspace is over ${input.maxWorkspaceBytes} bytes)`);
+      else if (total + stat.size > input.maxWorkspaceBytes)
+        skipped.push(`${shown} (the workspace is over ${input.maxWorkspaceBytes} bytes)`);
       else {
         try {
           const bytes = readFileSync(path);

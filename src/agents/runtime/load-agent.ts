@@ -12,9 +12,13 @@ export function checkAgentGenome(agent: AgentGenome, where: string): void {
   if (!Object.hasOwn(agent, AGENT_ENTRY)) {
     const files = Object.keys(agent);
     const has = files.length === 0 ? 'it has no files' : `it has ${files.slice(0, 10).join(', ')}${files.length > 10 ? ', ...' : ''}`;
-    throw new OuroError('genome-missing', `${where}: the agent has no entry point ${AGENT_ENTRY} (${has}); an agent runs as \`node ${AGENT_ENTRY}\``, {
-      file: where,
-    });
+    throw new OuroError(
+      'genome-missing',
+      `${where}: the agent has no entry point ${AGENT_ENTRY} (${has}); an agent runs as \`node ${AGENT_ENTRY}\``,
+      {
+        file: where,
+      },
+    );
   }
 }
 
@@ -28,7 +32,8 @@ export function checkAgentGenome(agent: AgentGenome, where: string): void {
  * Object.keys(agent); // ['agent.mjs', 'README.md']
  */
 export function loadAgentDir(dir: string): AgentGenome {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OuroError('config-missing', `agent folder ${dir} does not exist`, { file: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new OuroError('config-missing', `agent folder ${dir} does not exist`, { file: dir });
   const files: AgentGenome = {};
   let bytes = 0;
   const walk = (folder: string): void => {
@@ -41,7 +46,8 @@ export function loadAgentDir(dir: string): AgentGenome {
       }
       if (!stat.isFile()) continue;
       bytes += stat.size;
-      if (bytes > MAX_AGENT_BYTES) throw new OuroError('config-invalid', `agent folder ${dir} holds more than ${MAX_AGENT_BYTES} bytes of files`, { file: dir });
+      if (bytes > MAX_AGENT_BYTES)
+        throw new OuroError('config-invalid', `agent folder ${dir} holds more than ${MAX_AGENT_BYTES} bytes of files`, { file: dir });
       const content = readFileSync(path);
       if (content.includes(0)) continue;
       try {

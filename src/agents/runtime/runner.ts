@@ -120,12 +120,22 @@ type Settings = RunnerDefaults & AgentRunnerOptions;
 
 function checkRequest(request: AgentRunRequest): void {
   checkAgentGenome(request.agent, 'agent');
-  for (const [kind, files] of [['agent', request.agent], ['workspace', request.workspace]] as const) {
+  for (const [kind, files] of [
+    ['agent', request.agent],
+    ['workspace', request.workspace],
+  ] as const) {
     const bad = Object.keys(files).find((name) => !safeRelativeName(name));
-    if (bad !== undefined) throw new OuroError('option-invalid', `${kind}: file name ${JSON.stringify(bad)} must be a relative path without "..", "." or empty parts`, { field: kind });
+    if (bad !== undefined)
+      throw new OuroError(
+        'option-invalid',
+        `${kind}: file name ${JSON.stringify(bad)} must be a relative path without "..", "." or empty parts`,
+        { field: kind },
+      );
   }
   if (!(Number.isFinite(request.timeoutMs) && request.timeoutMs > 0)) {
-    throw new OuroError('option-invalid', `timeoutMs: must be a positive number of milliseconds (got ${request.timeoutMs})`, { field: 'timeoutMs' });
+    throw new OuroError('option-invalid', `timeoutMs: must be a positive number of milliseconds (got ${request.timeoutMs})`, {
+      field: 'timeoutMs',
+    });
   }
 }
 
@@ -163,7 +173,13 @@ async function runOnce(request: AgentRunRequest, settings: Settings, closing: Ab
     const run = await runSandboxed({
       command: ['node', '.ouro-agent/launch.mjs'],
       files: scratchFiles(request),
-      stdin: JSON.stringify({ key, timeoutMs: request.timeoutMs, maxLogBytes: settings.maxLogBytes, maxFileBytes: settings.maxFileBytes, maxWorkspaceBytes: settings.maxWorkspaceBytes }),
+      stdin: JSON.stringify({
+        key,
+        timeoutMs: request.timeoutMs,
+        maxLogBytes: settings.maxLogBytes,
+        maxFileBytes: settings.maxFileBytes,
+        maxWorkspaceBytes: settings.maxWorkspaceBytes,
+      }),
       timeoutMs: request.timeoutMs + settings.reportGraceMs,
       memoryMb: settings.memoryMb,
       maxProcesses: settings.maxProcesses,
@@ -234,7 +250,13 @@ function withoutReport(run: ProcessRunResult, stdout: string, request: AgentRunR
   const log = [stdout, run.stderr.trim()].filter((part) => part !== '').join('\n');
   const kept = '; the workspace could not be read back and is returned as it was given';
   if (run.timedOut) {
-    return { status: 'timeout', workspace: request.workspace, log, violations: [], reason: `timeout: the agent ran past ${request.timeoutMs} ms (or its CPU limit) and the sandbox was killed${kept}` };
+    return {
+      status: 'timeout',
+      workspace: request.workspace,
+      log,
+      violations: [],
+      reason: `timeout: the agent ran past ${request.timeoutMs} ms (or its CPU limit) and the sandbox was killed${kept}`,
+    };
   }
   const how = run.exitCode === null ? `killed by ${run.signal ?? 'a signal'}` : `exit ${run.exitCode}`;
   return {

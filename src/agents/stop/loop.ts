@@ -11,8 +11,15 @@ import { OuroError } from '../../core/errors.ts';
 import { ModelCallError } from '../../core/model.ts';
 import type { RunModels } from '../../llm/index.ts';
 import {
-  DEFAULT_IMPROVER_LIMITS, DEFAULT_TASK_BUDGET, defaultTasks, metaUtility, runImprover,
-  type ImproverLimits, type MetaUtility, type StopTask, type TaskBudget,
+  DEFAULT_IMPROVER_LIMITS,
+  DEFAULT_TASK_BUDGET,
+  defaultTasks,
+  metaUtility,
+  runImprover,
+  type ImproverLimits,
+  type MetaUtility,
+  type StopTask,
+  type TaskBudget,
 } from './index.ts';
 import type { EvaluatedImprover, StopReason, StopReport, StopRound, StopSpend } from './report.ts';
 
@@ -81,7 +88,8 @@ export async function runStop(options: StopOptions): Promise<StopReport> {
   const started = performance.now();
   const { models } = options;
   const modelId = models.ids[0];
-  if (modelId === undefined) throw new OuroError('model-missing', 'STOP needs a model: its improvers ask a model for better programs', { field: 'model' });
+  if (modelId === undefined)
+    throw new OuroError('model-missing', 'STOP needs a model: its improvers ask a model for better programs', { field: 'model' });
   const tasks = options.tasks ?? defaultTasks();
   const taskBudget = options.taskBudget ?? DEFAULT_TASK_BUDGET;
   const roundBudget = options.roundBudget ?? DEFAULT_ROUND_BUDGET;
@@ -95,7 +103,8 @@ export async function runStop(options: StopOptions): Promise<StopReport> {
     if (options.signal?.aborted) return { reason: 'interrupted', message: 'the run was stopped' };
     const refusal = models.admit();
     if (refusal !== null) return { reason: models.remaining().tokens === 0 ? 'tokens' : 'cost', message: refusal };
-    if (wallTimeMs !== undefined && elapsed() >= wallTimeMs) return { reason: 'wall-time', message: `the wall-time budget (${wallTimeMs} ms) is spent` };
+    if (wallTimeMs !== undefined && elapsed() >= wallTimeMs)
+      return { reason: 'wall-time', message: `the wall-time budget (${wallTimeMs} ms) is spent` };
     return undefined;
   };
   const llm = (round: number, operator: string) => {
@@ -126,9 +135,17 @@ export async function runStop(options: StopOptions): Promise<StopReport> {
   const evaluate = (source: string, round: number): Promise<MetaUtility> => {
     let known = cache.get(source);
     if (known === undefined) {
-      known = metaUtility(source, { tasks, llm: llm(round, 'stop-task'), budget: taskBudget, limits: options.improverLimits ?? DEFAULT_IMPROVER_LIMITS });
+      known = metaUtility(source, {
+        tasks,
+        llm: llm(round, 'stop-task'),
+        budget: taskBudget,
+        limits: options.improverLimits ?? DEFAULT_IMPROVER_LIMITS,
+      });
       cache.set(source, known);
-      known.then((meta) => evaluated.push({ source, metaUtility: meta.value, tasks: meta.tasks }), () => undefined);
+      known.then(
+        (meta) => evaluated.push({ source, metaUtility: meta.value, tasks: meta.tasks }),
+        () => undefined,
+      );
     }
     return known;
   };
@@ -137,7 +154,13 @@ export async function runStop(options: StopOptions): Promise<StopReport> {
   let best = lastAccepted(done);
   const startedAt = options.startedAt ?? new Date().toISOString();
   const report = (): StopReport => ({
-    model: modelId, startedAt, rounds: [...rounds], best: { ...best! }, stopReason: 'rounds', stopMessage: '', spend: spendNow(),
+    model: modelId,
+    startedAt,
+    rounds: [...rounds],
+    best: { ...best! },
+    stopReason: 'rounds',
+    stopMessage: '',
+    spend: spendNow(),
     wallMs: Math.round(elapsed()),
   });
   const record = async (round: StopRound): Promise<void> => {
@@ -168,8 +191,15 @@ export async function runStop(options: StopOptions): Promise<StopReport> {
     const seed = await evaluate(options.seedImprover, 0);
     best = { round: 0, source: options.seedImprover, metaUtility: seed.value };
     await record({
-      round: 0, status: 'ok', source: options.seedImprover, metaUtility: seed.value, tasks: seed.tasks, accepted: true,
-      evaluations: evaluated, ...closeRound(start), ...(spent === undefined ? {} : { interrupted: spent.message }),
+      round: 0,
+      status: 'ok',
+      source: options.seedImprover,
+      metaUtility: seed.value,
+      tasks: seed.tasks,
+      accepted: true,
+      evaluations: evaluated,
+      ...closeRound(start),
+      ...(spent === undefined ? {} : { interrupted: spent.message }),
     });
   }
 
@@ -181,30 +211,44 @@ export async function runStop(options: StopOptions): Promise<StopReport> {
     let metaCalls = 0;
     let selfLlmCalls = 0;
     const self = llm(round, 'stop-self');
-    const outcome = await runImprover(parent.source, parent.source, {
-      utilityDescription: SELF_DESCRIPTION(tasks, taskBudget),
-      utilityBudget: roundBudget.utilityCalls,
-      llmBudget: roundBudget.llmCalls,
-      utility: async (source) => {
-        if (metaCalls >= roundBudget.utilityCalls) throw new Error(`the budget of ${roundBudget.utilityCalls} meta-utility calls this round is spent`);
-        metaCalls += 1;
-        return (await evaluate(source, round)).value;
+    const outcome = await runImprover(
+      parent.source,
+      parent.source,
+      {
+        utilityDescription: SELF_DESCRIPTION(tasks, taskBudget),
+        utilityBudget: roundBudget.utilityCalls,
+        llmBudget: roundBudget.llmCalls,
+        utility: async (source) => {
+          if (metaCalls >= roundBudget.utilityCalls)
+            throw new Error(`the budget of ${roundBudget.utilityCalls} meta-utility calls this round is spent`);
+          metaCalls += 1;
+          return (await evaluate(source, round)).value;
+        },
+        llm: async (prompt, signal) => {
+          if (selfLlmCalls >= roundBudget.llmCalls)
+            throw new Error(`the budget of ${roundBudget.llmCalls} model calls this round is spent`);
+          selfLlmCalls += 1;
+          return self(prompt, signal);
+        },
       },
-      llm: async (prompt, signal) => {
-        if (selfLlmCalls >= roundBudget.llmCalls) throw new Error(`the budget of ${roundBudget.llmCalls} model calls this round is spent`);
-        selfLlmCalls += 1;
-        return self(prompt, signal);
-      },
-    }, options.selfLimits ?? DEFAULT_SELF_LIMITS);
+      options.selfLimits ?? DEFAULT_SELF_LIMITS,
+    );
     const candidate = outcome.status === 'ok' ? outcome.program! : null;
     const meta = candidate === null ? undefined : await evaluate(candidate, round);
     const interrupted = spent as Limit | undefined;
     const accepted = meta !== undefined && interrupted === undefined && meta.value > best.metaUtility;
     if (accepted) best = { round, source: candidate!, metaUtility: meta.value };
     await record({
-      round, status: outcome.status, ...(outcome.message === undefined ? {} : { message: outcome.message }),
-      source: candidate, metaUtility: meta?.value ?? null, tasks: meta?.tasks ?? [], accepted,
-      evaluations: evaluated, ...closeRound(start), ...(interrupted === undefined ? {} : { interrupted: interrupted.message }),
+      round,
+      status: outcome.status,
+      ...(outcome.message === undefined ? {} : { message: outcome.message }),
+      source: candidate,
+      metaUtility: meta?.value ?? null,
+      tasks: meta?.tasks ?? [],
+      accepted,
+      evaluations: evaluated,
+      ...closeRound(start),
+      ...(interrupted === undefined ? {} : { interrupted: interrupted.message }),
     });
   }
 
@@ -224,10 +268,14 @@ function lastAccepted(rounds: readonly StopRound[]): StopReport['best'] | undefi
 
 /** A stored evaluation as the cache holds it; only the value and the tasks are read back. */
 function restored(evaluation: EvaluatedImprover): MetaUtility {
-  const sum = (pick: (task: EvaluatedImprover['tasks'][number]) => number) => evaluation.tasks.reduce((total, task) => total + pick(task), 0);
+  const sum = (pick: (task: EvaluatedImprover['tasks'][number]) => number) =>
+    evaluation.tasks.reduce((total, task) => total + pick(task), 0);
   return {
-    value: evaluation.metaUtility, tasks: evaluation.tasks,
-    utilityCalls: sum((task) => task.utilityCalls), llmCalls: sum((task) => task.llmCalls), wallMs: sum((task) => task.wallMs),
+    value: evaluation.metaUtility,
+    tasks: evaluation.tasks,
+    utilityCalls: sum((task) => task.utilityCalls),
+    llmCalls: sum((task) => task.llmCalls),
+    wallMs: sum((task) => task.wallMs),
   };
 }
 

@@ -100,32 +100,46 @@ async function runTask(source: string, task: StopTask, scorer: TaskScorer, optio
   const { budget } = options;
   let utilityCalls = 0;
   let llmCalls = 0;
-  const outcome = await runImprover(source, task.initial, {
-    utilityDescription: task.description,
-    utilityBudget: budget.utilityCalls,
-    llmBudget: budget.llmCalls,
-    utility: async (program) => {
-      if (utilityCalls >= budget.utilityCalls) throw new Error(`the budget of ${budget.utilityCalls} utility calls for ${task.name} is spent`);
-      utilityCalls += 1;
-      return (await scorer.score(task, program)).utility;
+  const outcome = await runImprover(
+    source,
+    task.initial,
+    {
+      utilityDescription: task.description,
+      utilityBudget: budget.utilityCalls,
+      llmBudget: budget.llmCalls,
+      utility: async (program) => {
+        if (utilityCalls >= budget.utilityCalls)
+          throw new Error(`the budget of ${budget.utilityCalls} utility calls for ${task.name} is spent`);
+        utilityCalls += 1;
+        return (await scorer.score(task, program)).utility;
+      },
+      llm: async (prompt, signal) => {
+        if (llmCalls >= budget.llmCalls) throw new Error(`the budget of ${budget.llmCalls} model calls for ${task.name} is spent`);
+        llmCalls += 1;
+        return options.llm(prompt, signal);
+      },
     },
-    llm: async (prompt, signal) => {
-      if (llmCalls >= budget.llmCalls) throw new Error(`the budget of ${budget.llmCalls} model calls for ${task.name} is spent`);
-      llmCalls += 1;
-      return options.llm(prompt, signal);
-    },
-  }, options.limits);
+    options.limits,
+  );
   const base = { task: task.name, initialUtility, reference, utilityCalls, llmCalls };
   if (outcome.status !== 'ok' || outcome.program === undefined) {
     return {
-      ...base, status: outcome.status, ...(outcome.message === undefined ? {} : { message: outcome.message }),
-      utility: task.floor, normalised: -1, wallMs: Math.round(performance.now() - started),
+      ...base,
+      status: outcome.status,
+      ...(outcome.message === undefined ? {} : { message: outcome.message }),
+      utility: task.floor,
+      normalised: -1,
+      wallMs: Math.round(performance.now() - started),
     };
   }
   const scored = await scorer.score(task, outcome.program);
   return {
-    ...base, status: 'ok', ...(scored.message === undefined ? {} : { message: `the returned program: ${scored.message}` }),
-    utility: scored.utility, normalised: normalise(scored.utility, initialUtility, reference), wallMs: Math.round(performance.now() - started),
+    ...base,
+    status: 'ok',
+    ...(scored.message === undefined ? {} : { message: `the returned program: ${scored.message}` }),
+    utility: scored.utility,
+    normalised: normalise(scored.utility, initialUtility, reference),
+    wallMs: Math.round(performance.now() - started),
   };
 }
 
@@ -133,7 +147,8 @@ function initialUtilityOf(task: StopTask, scorer: TaskScorer): Promise<number> {
   let known = initialUtilities.get(task);
   if (known === undefined) {
     known = scorer.score(task, task.initial).then((scored) => {
-      if (scored.status !== 'ok') throw new Error(`task ${task.name}: its initial program does not score: ${scored.message ?? scored.status}`);
+      if (scored.status !== 'ok')
+        throw new Error(`task ${task.name}: its initial program does not score: ${scored.message ?? scored.status}`);
       return scored.utility;
     });
     initialUtilities.set(task, known);

@@ -75,10 +75,18 @@ export interface StopResult {
 export async function startStop(command: StopCommand): Promise<StopResult> {
   requireSqliteFile(command.db, 'STOP runs');
   if (command.replay !== undefined && command.resume !== undefined) {
-    throw new OuroError('option-invalid', '--replay starts a new run and cannot be combined with --resume; resume a replay by its own run id', { field: 'replay' });
+    throw new OuroError(
+      'option-invalid',
+      '--replay starts a new run and cannot be combined with --resume; resume a replay by its own run id',
+      { field: 'replay' },
+    );
   }
   if (command.replay !== undefined && command.model !== undefined) {
-    throw new OuroError('option-invalid', `--replay answers every model call from run ${command.replay}'s recorded replies; leave out --model`, { field: 'model' });
+    throw new OuroError(
+      'option-invalid',
+      `--replay answers every model call from run ${command.replay}'s recorded replies; leave out --model`,
+      { field: 'model' },
+    );
   }
   // Before the database is opened, so that a command that cannot run creates no file.
   if (command.model === undefined && command.resume === undefined && command.replay === undefined) throw modelMissing();
@@ -95,11 +103,27 @@ export async function startStop(command: StopCommand): Promise<StopResult> {
     const session = nextSession(prior);
     const replayOf = replayed?.id ?? resumed?.settings.replayOf;
     const models = await openRunModels({
-      configs: [{ id: settings.model }], llm: { ...DEFAULT_LLM, ...command.llm }, prior,
-      budget: { ...(settings.budget.tokens === undefined ? {} : { tokens: settings.budget.tokens }), ...(settings.budget.costUsd === undefined ? {} : { costUsd: settings.budget.costUsd }) },
-      record: (exchange: LlmExchange) => stops.recordStopLlmCall(runId, { ...exchange, proposal: callTag(exchange.proposal ?? 'run', session) }),
+      configs: [{ id: settings.model }],
+      llm: { ...DEFAULT_LLM, ...command.llm },
+      prior,
+      budget: {
+        ...(settings.budget.tokens === undefined ? {} : { tokens: settings.budget.tokens }),
+        ...(settings.budget.costUsd === undefined ? {} : { costUsd: settings.budget.costUsd }),
+      },
+      record: (exchange: LlmExchange) =>
+        stops.recordStopLlmCall(runId, { ...exchange, proposal: callTag(exchange.proposal ?? 'run', session) }),
       // A resumed replay has been served the replies of its stored rounds already.
-      ...(replayOf === undefined ? {} : { replay: unserved(recordedReplies(stops, replayOf), committedCalls(prior, done.map((round) => roundTag(round.round)))) }),
+      ...(replayOf === undefined
+        ? {}
+        : {
+            replay: unserved(
+              recordedReplies(stops, replayOf),
+              committedCalls(
+                prior,
+                done.map((round) => roundTag(round.round)),
+              ),
+            ),
+          }),
       ...(command.env ? { env: command.env } : {}),
     });
 
@@ -109,10 +133,17 @@ export async function startStop(command: StopCommand): Promise<StopResult> {
     let report: StopReport;
     try {
       report = await runStop({
-        models, seedImprover: settings.seedImprover, rounds: settings.rounds, tasks: tasksNamed(settings.tasks),
-        taskBudget: settings.taskBudget, roundBudget: settings.roundBudget, improverLimits: settings.improverLimits, selfLimits: settings.selfLimits,
+        models,
+        seedImprover: settings.seedImprover,
+        rounds: settings.rounds,
+        tasks: tasksNamed(settings.tasks),
+        taskBudget: settings.taskBudget,
+        roundBudget: settings.roundBudget,
+        improverLimits: settings.improverLimits,
+        selfLimits: settings.selfLimits,
         ...(settings.budget.wallTimeMs === undefined ? {} : { budget: { wallTimeMs: settings.budget.wallTimeMs } }),
-        done, ...(resumed ? { startedAt: new Date(resumed.createdAt).toISOString() } : {}),
+        done,
+        ...(resumed ? { startedAt: new Date(resumed.createdAt).toISOString() } : {}),
         ...(reportFile === undefined ? {} : { reportFile }),
         ...(command.signal ? { signal: command.signal } : {}),
         onRound: (round) => {
@@ -125,9 +156,14 @@ export async function startStop(command: StopCommand): Promise<StopResult> {
       stops.appendStopEvent(runId, 'stopped', { error: (error as Error).message });
       throw error;
     }
-    stops.appendStopEvent(runId, report.stopReason === 'interrupted' ? 'stopped' : 'finished', { stopReason: report.stopReason, stopMessage: report.stopMessage });
+    stops.appendStopEvent(runId, report.stopReason === 'interrupted' ? 'stopped' : 'finished', {
+      stopReason: report.stopReason,
+      stopMessage: report.stopMessage,
+    });
     return {
-      runId, report, ...(reportFile === undefined ? {} : { reportFile }),
+      runId,
+      report,
+      ...(reportFile === undefined ? {} : { reportFile }),
       ...(replayOf === undefined ? {} : { replay: { unserved: models.unserved().length, unrecorded: models.unrecorded() } }),
     };
   } finally {
@@ -140,7 +176,11 @@ function settingsOf(command: StopCommand, base: StopRunRecord | undefined): Stop
   const budget = Object.keys(command.budget).length > 0 ? command.budget : undefined;
   if (base) {
     if (command.resume !== undefined && command.model !== undefined && command.model !== base.settings.model) {
-      throw new OuroError('option-invalid', `STOP run ${base.id} calls ${base.settings.model}; a resumed run keeps its model, so leave out --model`, { field: 'model' });
+      throw new OuroError(
+        'option-invalid',
+        `STOP run ${base.id} calls ${base.settings.model}; a resumed run keeps its model, so leave out --model`,
+        { field: 'model' },
+      );
     }
     const { replayOf: _replayOf, ...recorded } = base.settings;
     return {
@@ -167,8 +207,12 @@ function settingsOf(command: StopCommand, base: StopRunRecord | undefined): Stop
 }
 
 function modelMissing(): OuroError {
-  return new OuroError('model-missing', 'STOP needs a model: its improvers ask a model for better programs. Pass --model <id>, such as --model openai:gpt-4.1-mini '
-    + 'or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder (`ouro models check` tests one).', { field: 'model' });
+  return new OuroError(
+    'model-missing',
+    'STOP needs a model: its improvers ask a model for better programs. Pass --model <id>, such as --model openai:gpt-4.1-mini ' +
+      'or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder (`ouro models check` tests one).',
+    { field: 'model' },
+  );
 }
 
 function requireRun(stops: StopStore, id: string, location: string): StopRunRecord {
@@ -179,5 +223,8 @@ function requireRun(stops: StopStore, id: string, location: string): StopRunReco
 
 /** The exchanges that made a recorded run's stored rounds, in recorded order (those of rounds cut short left out). */
 function recordedReplies(stops: StopStore, runId: string): LlmExchange[] {
-  return committedCalls(stops.stopLlmCalls(runId), stops.stopRounds(runId).map((round) => roundTag(round.round)));
+  return committedCalls(
+    stops.stopLlmCalls(runId),
+    stops.stopRounds(runId).map((round) => roundTag(round.round)),
+  );
 }

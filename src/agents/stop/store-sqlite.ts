@@ -80,15 +80,28 @@ export const STOP_TABLES: SqliteTables<StopStore> = {
 };
 
 interface RoundRow {
-  run_id: string; round: number; status: StopRound['status']; message: string | null; source: string | null; meta_utility: number | null;
-  accepted: number; tasks: string; evaluations: string; spend: string; wall_ms: number; created_at: number;
+  run_id: string;
+  round: number;
+  status: StopRound['status'];
+  message: string | null;
+  source: string | null;
+  meta_utility: number | null;
+  accepted: number;
+  tasks: string;
+  evaluations: string;
+  spend: string;
+  wall_ms: number;
+  created_at: number;
 }
 
 /** The STOP tables of a SQLite database. */
 class SqliteStopStore implements StopStore {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase, private readonly write: <T>(work: () => T) => T) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly write: <T>(work: () => T) => T,
+  ) {
     this.statements = {
       insertRun: db.prepare('INSERT INTO stop_runs (id, model, seed_improver, settings, created_at) VALUES (?, ?, ?, ?, ?)'),
       getRun: db.prepare('SELECT * FROM stop_runs WHERE id = ?'),
@@ -100,10 +113,12 @@ class SqliteStopStore implements StopStore {
           (SELECT max(meta_utility) FROM stop_rounds o WHERE o.run_id = r.id AND o.accepted = 1) AS best,
           (SELECT kind FROM stop_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
         FROM stop_runs r ORDER BY r.created_at, r.id`),
-      insertRound: db.prepare(`INSERT INTO stop_rounds (run_id, round, status, message, source, meta_utility, accepted, tasks, evaluations, spend, wall_ms, created_at)
+      insertRound:
+        db.prepare(`INSERT INTO stop_rounds (run_id, round, status, message, source, meta_utility, accepted, tasks, evaluations, spend, wall_ms, created_at)
         VALUES (@run_id, @round, @status, @message, @source, @meta_utility, @accepted, @tasks, @evaluations, @spend, @wall_ms, @created_at)`),
       rounds: db.prepare('SELECT * FROM stop_rounds WHERE run_id = ? ORDER BY round'),
-      insertCall: db.prepare(`INSERT INTO stop_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
+      insertCall:
+        db.prepare(`INSERT INTO stop_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
           error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at, logprobs)
         VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason, @error_kind,
           @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at, @logprobs)`),
@@ -113,32 +128,51 @@ class SqliteStopStore implements StopStore {
 
   createStopRun(run: NewStopRun): void {
     const { model, seedImprover, ...rest } = run.settings;
-    this.write(() => this.db.transaction(() => {
-      this.statements.insertRun.run(run.id, model, seedImprover, JSON.stringify(rest), run.createdAt);
-      this.statements.insertEvent.run(run.id, 'started', null, run.createdAt);
-    }).immediate());
+    this.write(() =>
+      this.db
+        .transaction(() => {
+          this.statements.insertRun.run(run.id, model, seedImprover, JSON.stringify(rest), run.createdAt);
+          this.statements.insertEvent.run(run.id, 'started', null, run.createdAt);
+        })
+        .immediate(),
+    );
   }
 
   getStopRun(id: string): StopRunRecord | undefined {
-    const row = this.statements.getRun.get(id) as { id: string; model: string; seed_improver: string; settings: string; created_at: number } | undefined;
+    const row = this.statements.getRun.get(id) as
+      | { id: string; model: string; seed_improver: string; settings: string; created_at: number }
+      | undefined;
     if (!row) return undefined;
     const last = this.statements.lastEvent.get(id) as { kind: string } | undefined;
     // A resume may change the rounds and the budget; the events keep what each session ran with.
     const resumed = this.statements.lastResume.get(id) as { data: string | null } | undefined;
-    const changed = resumed?.data ? JSON.parse(resumed.data) as Partial<Pick<StopRunSettings, 'rounds' | 'budget'>> : {};
+    const changed = resumed?.data ? (JSON.parse(resumed.data) as Partial<Pick<StopRunSettings, 'rounds' | 'budget'>>) : {};
     const settings: StopRunSettings = {
-      model: row.model, seedImprover: row.seed_improver, ...JSON.parse(row.settings),
-      ...(changed.rounds === undefined ? {} : { rounds: changed.rounds }), ...(changed.budget === undefined ? {} : { budget: changed.budget }),
+      model: row.model,
+      seedImprover: row.seed_improver,
+      ...JSON.parse(row.settings),
+      ...(changed.rounds === undefined ? {} : { rounds: changed.rounds }),
+      ...(changed.budget === undefined ? {} : { budget: changed.budget }),
     };
     return { id: row.id, settings, createdAt: row.created_at, status: runStatusOf(last?.kind) };
   }
 
   listStopRuns(): StopRunSummary[] {
     const rows = this.statements.listRuns.all() as Array<{
-      id: string; model: string; created_at: number; rounds: number; best: number | null; last_event: string | null;
+      id: string;
+      model: string;
+      created_at: number;
+      rounds: number;
+      best: number | null;
+      last_event: string | null;
     }>;
     return rows.map((row) => ({
-      id: row.id, model: row.model, status: runStatusOf(row.last_event), rounds: row.rounds, bestMetaUtility: row.best, createdAt: row.created_at,
+      id: row.id,
+      model: row.model,
+      status: runStatusOf(row.last_event),
+      rounds: row.rounds,
+      bestMetaUtility: row.best,
+      createdAt: row.created_at,
     }));
   }
 
@@ -147,20 +181,22 @@ class SqliteStopStore implements StopStore {
   }
 
   recordStopRound(runId: string, round: StopRound): void {
-    this.write(() => this.statements.insertRound.run({
-      run_id: runId,
-      round: round.round,
-      status: round.status,
-      message: round.message ?? null,
-      source: round.source,
-      meta_utility: round.metaUtility,
-      accepted: round.accepted ? 1 : 0,
-      tasks: JSON.stringify(round.tasks),
-      evaluations: JSON.stringify(round.evaluations),
-      spend: JSON.stringify(round.spend),
-      wall_ms: round.wallMs,
-      created_at: Date.now(),
-    }));
+    this.write(() =>
+      this.statements.insertRound.run({
+        run_id: runId,
+        round: round.round,
+        status: round.status,
+        message: round.message ?? null,
+        source: round.source,
+        meta_utility: round.metaUtility,
+        accepted: round.accepted ? 1 : 0,
+        tasks: JSON.stringify(round.tasks),
+        evaluations: JSON.stringify(round.evaluations),
+        spend: JSON.stringify(round.spend),
+        wall_ms: round.wallMs,
+        created_at: Date.now(),
+      }),
+    );
   }
 
   stopRounds(runId: string): StopRound[] {

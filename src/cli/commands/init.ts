@@ -55,7 +55,9 @@ export default async function evaluate(_genome: Genome, context: EvaluateContext
 `;
 
 export function registerInit(program: Command): void {
-  program.command('init').description('scaffold a new experiment that runs as generated')
+  program
+    .command('init')
+    .description('scaffold a new experiment that runs as generated')
     .argument('<dir>', 'folder to create')
     .option('--json', 'print JSON')
     .action((dir: string, flags: { json?: boolean }) => {
@@ -72,7 +74,10 @@ export function registerInit(program: Command): void {
         'evaluate.ts': EVALUATOR,
       };
       for (const [file, text] of Object.entries(files)) writeFileSync(join(target, file), text);
-      emit(Boolean(flags.json), { dir: target, files: Object.keys(files) }, () =>
-        `created ${target}: ${Object.keys(files).join(', ')}\nrun it with: npx ouro run ${dir}`);
+      emit(
+        Boolean(flags.json),
+        { dir: target, files: Object.keys(files) },
+        () => `created ${target}: ${Object.keys(files).join(', ')}\nrun it with: npx ouro run ${dir}`,
+      );
     });
 }

@@ -9,7 +9,13 @@ import { DEFAULT_DB } from '../../engine/defaults.ts';
 import { openStore } from '../../store/open.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
 
-interface Flags { db: string; json?: boolean; out?: string; lessons?: boolean; calls?: boolean }
+interface Flags {
+  db: string;
+  json?: boolean;
+  out?: string;
+  lessons?: boolean;
+  calls?: boolean;
+}
 
 function withStore<T>(flags: Flags, work: (store: Store) => T): T {
   const { store } = openStore(flags.db, true);
@@ -21,61 +27,85 @@ function withStore<T>(flags: Flags, work: (store: Store) => T): T {
 }
 
 export function registerInspect(program: Command): void {
-  program.command('ls').description('list runs')
+  program
+    .command('ls')
+    .description('list runs')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print a JSON array')
-    .action((flags: Flags) => withStore(flags, (store) => {
-      const runs = store.listRuns();
-      emit(Boolean(flags.json), runs, () => runs.length === 0
-        ? `no runs in ${store.location} yet: try \`ouro run examples/circle-packing\``
-        : table([
-            ['run', 'experiment', 'status', 'best', 'evals', 'started'],
-            ...runs.map((run) => [run.id, run.experiment, run.status, formatScore(run.bestScore), String(run.evaluations), new Date(run.createdAt).toISOString().replace('T', ' ').slice(0, 19)]),
-          ]));
-    }));
+    .action((flags: Flags) =>
+      withStore(flags, (store) => {
+        const runs = store.listRuns();
+        emit(Boolean(flags.json), runs, () =>
+          runs.length === 0
+            ? `no runs in ${store.location} yet: try \`ouro run examples/circle-packing\``
+            : table([
+                ['run', 'experiment', 'status', 'best', 'evals', 'started'],
+                ...runs.map((run) => [
+                  run.id,
+                  run.experiment,
+                  run.status,
+                  formatScore(run.bestScore),
+                  String(run.evaluations),
+                  new Date(run.createdAt).toISOString().replace('T', ' ').slice(0, 19),
+                ]),
+              ]),
+        );
+      }),
+    );
 
-  program.command('best').description('the best candidate of a run; --out writes its genome files')
+  program
+    .command('best')
+    .description('the best candidate of a run; --out writes its genome files')
     .argument('<run>', 'run id')
     .option('--out <dir>', 'write the best genome files into this folder')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
-    .action((runId: string, flags: Flags) => withStore(flags, (store) => {
-      if (!store.getRun(runId)) throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
-      const record = store.bestCandidate(runId);
-      if (!record) throw new OuroError('candidate-unknown', `run ${runId} has no scored candidate yet`, { field: 'run' });
-      const written = flags.out ? writeGenome(flags.out, record) : [];
-      emit(Boolean(flags.json), { ...describe(record), written }, () => [
-        showCandidate(record, store, false),
-        ...written.map((path) => `wrote ${path}`),
-      ].join('\n'));
-    }));
+    .action((runId: string, flags: Flags) =>
+      withStore(flags, (store) => {
+        if (!store.getRun(runId))
+          throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
+        const record = store.bestCandidate(runId);
+        if (!record) throw new OuroError('candidate-unknown', `run ${runId} has no scored candidate yet`, { field: 'run' });
+        const written = flags.out ? writeGenome(flags.out, record) : [];
+        emit(Boolean(flags.json), { ...describe(record), written }, () =>
+          [showCandidate(record, store, false), ...written.map((path) => `wrote ${path}`)].join('\n'),
+        );
+      }),
+    );
 
-  program.command('show').description('a run (spend, lessons) or a candidate (genome, evaluation, diff against its parent, model calls)')
+  program
+    .command('show')
+    .description('a run (spend, lessons) or a candidate (genome, evaluation, diff against its parent, model calls)')
     .argument('<id>', 'run id, such as r1a2b3c4, or candidate id, such as r1a2b3c4-17')
     .option('--lessons', 'every set of lessons the run wrote')
     .option('--calls', "a candidate's model calls in full: prompt and reply")
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
-    .action((id: string, flags: Flags) => withStore(flags, (store) => {
-      if (store.getRun(id)) {
-        showRun(id, store, flags);
-        return;
-      }
-      const record = store.getCandidate(id);
-      if (!record) {
-        throw new OuroError('candidate-unknown', `no run or candidate ${id} in ${store.location}: ids look like <run> or <run>-<n>, as printed by \`ouro run\` and \`ouro best\``, { candidate: id });
-      }
-      if (flags.lessons) {
-        showRun(record.candidate.runId, store, flags);
-        return;
-      }
-      const proposal = record.candidate.origin.proposal;
-      const calls = proposal ? store.llmCalls(record.candidate.runId, proposal) : [];
-      emit(Boolean(flags.json), { ...describe(record), children: store.childrenOf(id), calls }, () => [
-        showCandidate(record, store, true),
-        ...showCalls(calls, Boolean(flags.calls)),
-      ].join('\n'));
-    }));
+    .action((id: string, flags: Flags) =>
+      withStore(flags, (store) => {
+        if (store.getRun(id)) {
+          showRun(id, store, flags);
+          return;
+        }
+        const record = store.getCandidate(id);
+        if (!record) {
+          throw new OuroError(
+            'candidate-unknown',
+            `no run or candidate ${id} in ${store.location}: ids look like <run> or <run>-<n>, as printed by \`ouro run\` and \`ouro best\``,
+            { candidate: id },
+          );
+        }
+        if (flags.lessons) {
+          showRun(record.candidate.runId, store, flags);
+          return;
+        }
+        const proposal = record.candidate.origin.proposal;
+        const calls = proposal ? store.llmCalls(record.candidate.runId, proposal) : [];
+        emit(Boolean(flags.json), { ...describe(record), children: store.childrenOf(id), calls }, () =>
+          [showCandidate(record, store, true), ...showCalls(calls, Boolean(flags.calls))].join('\n'),
+        );
+      }),
+    );
 }
 
 function describe({ candidate, evaluation }: CandidateRecord) {
@@ -105,7 +135,13 @@ function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store,
   if (metrics.length > 0) lines.push(`metrics:   ${metrics.map(([key, value]) => `${key}=${formatScore(value)}`).join(', ')}`);
   if (evaluation.feedback) lines.push(`feedback:  ${evaluation.feedback}`);
   for (const [file, text] of Object.entries(candidate.genome)) lines.push('', `--- ${file}`, text.trimEnd());
-  if (withDiff) lines.push('', candidate.origin.diff ? `--- diff against ${candidate.parentIds[0]}\n${candidate.origin.diff.trimEnd()}` : '(no parent: this is the initial genome)');
+  if (withDiff)
+    lines.push(
+      '',
+      candidate.origin.diff
+        ? `--- diff against ${candidate.parentIds[0]}\n${candidate.origin.diff.trimEnd()}`
+        : '(no parent: this is the initial genome)',
+    );
   return lines.join('\n');
 }
 
@@ -113,33 +149,62 @@ function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store,
 function showRun(runId: string, store: Store, flags: Flags): void {
   const lessons = store.lessons(runId);
   if (flags.lessons) {
-    emit(Boolean(flags.json), lessons, () => lessons.length === 0
-      ? `run ${runId} has no lessons yet: they are written every lessons.every evaluations (200 by default)`
-      : lessons.map((set) => [`after ${set.evaluations.toLocaleString('en-US')} evaluations (${set.source}):`, ...set.lessons.map((lesson, index) => `  ${index + 1}. ${lesson}`)].join('\n')).join('\n\n'));
+    emit(Boolean(flags.json), lessons, () =>
+      lessons.length === 0
+        ? `run ${runId} has no lessons yet: they are written every lessons.every evaluations (200 by default)`
+        : lessons
+            .map((set) =>
+              [
+                `after ${set.evaluations.toLocaleString('en-US')} evaluations (${set.source}):`,
+                ...set.lessons.map((lesson, index) => `  ${index + 1}. ${lesson}`),
+              ].join('\n'),
+            )
+            .join('\n\n'),
+    );
     return;
   }
   const ledger = Ledger.from(store.llmCalls(runId));
   const best = store.bestCandidate(runId);
   const summary = store.listRuns().find((run) => run.id === runId);
-  const json = { run: summary, best: best?.candidate.id ?? null, spend: ledger.totals(), byModel: Object.fromEntries(ledger.byModel()), byOperator: Object.fromEntries(ledger.byOperator()), lessons: lessons.at(-1) ?? null };
+  const json = {
+    run: summary,
+    best: best?.candidate.id ?? null,
+    spend: ledger.totals(),
+    byModel: Object.fromEntries(ledger.byModel()),
+    byOperator: Object.fromEntries(ledger.byOperator()),
+    lessons: lessons.at(-1) ?? null,
+  };
   emit(Boolean(flags.json), json, () => {
     const totals = ledger.totals();
     const lines = [
       `run ${runId}  ${summary?.experiment ?? ''}  ${summary?.status ?? ''}`,
       `evaluations: ${summary?.evaluations ?? 0}, best ${formatScore(summary?.bestScore)} (candidate ${best?.candidate.id ?? '-'})`,
-      totals.calls === 0 ? 'model calls: none' : `model calls: ${totals.calls} (${totals.failedCalls} failed), ${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out, ${formatUsd(totals.costUsd)}`,
+      totals.calls === 0
+        ? 'model calls: none'
+        : `model calls: ${totals.calls} (${totals.failedCalls} failed), ${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out, ${formatUsd(totals.costUsd)}`,
     ];
     if (totals.calls > 0) {
-      lines.push(table([
-        ['model / operator', 'calls', 'failed', 'tokens in', 'tokens out', 'cost', 'mean latency'],
-        ...[...ledger.byModel(), ...ledger.byOperator()].map(([name, row]) => [
-          name, String(row.calls), String(row.failedCalls), row.inputTokens.toLocaleString('en-US'), row.outputTokens.toLocaleString('en-US'),
-          formatUsd(row.costUsd), `${Math.round(row.latencyMs / Math.max(1, row.calls))} ms`,
+      lines.push(
+        table([
+          ['model / operator', 'calls', 'failed', 'tokens in', 'tokens out', 'cost', 'mean latency'],
+          ...[...ledger.byModel(), ...ledger.byOperator()].map(([name, row]) => [
+            name,
+            String(row.calls),
+            String(row.failedCalls),
+            row.inputTokens.toLocaleString('en-US'),
+            row.outputTokens.toLocaleString('en-US'),
+            formatUsd(row.costUsd),
+            `${Math.round(row.latencyMs / Math.max(1, row.calls))} ms`,
+          ]),
         ]),
-      ]));
+      );
     }
     const latest = lessons.at(-1);
-    if (latest) lines.push(`lessons after ${latest.evaluations} evaluations (${latest.source}):`, ...latest.lessons.map((lesson, index) => `  ${index + 1}. ${lesson}`));
+    if (latest)
+      lines.push(
+        `lessons after ${latest.evaluations} evaluations (${latest.source}):`,
+        ...latest.lessons.map((lesson, index) => `  ${index + 1}. ${lesson}`),
+      );
     return lines.join('\n');
   });
 }
@@ -148,7 +213,9 @@ function showCalls(calls: readonly LlmExchange[], full: boolean): string[] {
   if (calls.length === 0) return [];
   const lines = ['', `model calls (${calls.length})${full ? '' : '; --calls prints prompts and replies'}:`];
   for (const call of calls) {
-    lines.push(`  ${call.model} for ${call.operator}: ${call.error ? `failed (${call.error.kind}: ${call.error.message})` : call.finishReason}, ${call.usage.inputTokens} tokens in, ${call.usage.outputTokens} out, ${formatUsd(call.costUsd)}, ${Math.round(call.latencyMs)} ms, ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}`);
+    lines.push(
+      `  ${call.model} for ${call.operator}: ${call.error ? `failed (${call.error.kind}: ${call.error.message})` : call.finishReason}, ${call.usage.inputTokens} tokens in, ${call.usage.outputTokens} out, ${formatUsd(call.costUsd)}, ${Math.round(call.latencyMs)} ms, ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}`,
+    );
     if (!full) continue;
     for (const message of call.request.messages) lines.push(`--- ${message.role}`, message.content.trimEnd());
     lines.push('--- reply', call.reply?.trimEnd() ?? '(none)');

@@ -5,15 +5,22 @@ import { loadExperiment } from '../../engine/load-experiment.ts';
 import { checkModel, modelConfigs, resolveModel, type ModelCheck } from '../../llm/index.ts';
 import { emit, formatUsd, table } from '../output.ts';
 
-interface Flags { model?: string[]; json?: boolean }
+interface Flags {
+  model?: string[];
+  json?: boolean;
+}
 
 /** `ouro models check [dir]`: which models are configured, whether each answers, and what one call costs. */
 export function registerModels(program: Command): void {
   const models = program.command('models').description('the models LLM operators use');
-  models.command('check')
+  models
+    .command('check')
     .description('say which models are configured, whether each one answers, and what one call costs')
     .argument('[dir]', 'experiment folder whose config names models')
-    .option('--model <id>', 'a model to check, repeatable (replaces the config\'s models)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--model <id>', "a model to check, repeatable (replaces the config's models)", (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
     .option('--json', 'print JSON')
     .action(async (dir: string | undefined, flags: Flags) => {
       const experiment = dir ? await loadExperiment(dir) : undefined;
@@ -21,7 +28,7 @@ export function registerModels(program: Command): void {
       if (configs.length === 0) {
         throw new OuroError(
           'model-missing',
-          'no model configured: name one with --model (openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder) or in the config\'s models field',
+          "no model configured: name one with --model (openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder) or in the config's models field",
           { field: 'models' },
         );
       }
@@ -31,18 +38,20 @@ export function registerModels(program: Command): void {
         const resolved = resolveModel(config, llm);
         results.push({ ...(await checkModel(resolved)), keyRequired: resolved.keyRequired });
       }
-      emit(Boolean(flags.json), results, () => table([
-        ['model', 'key', 'answers', 'latency', 'tokens in/out', 'one call', 'note'],
-        ...results.map((result) => [
-          result.id,
-          result.keyRequired ? (result.configured ? 'set' : 'missing') : 'not needed',
-          result.answered ? 'yes' : 'no',
-          result.latencyMs === undefined ? '-' : `${Math.round(result.latencyMs)} ms`,
-          result.usage ? `${result.usage.inputTokens}/${result.usage.outputTokens}` : '-',
-          result.costUsd === undefined ? '-' : formatUsd(result.costUsd),
-          result.error ?? (result.reply ? `replied "${result.reply.slice(0, 40)}"` : ''),
+      emit(Boolean(flags.json), results, () =>
+        table([
+          ['model', 'key', 'answers', 'latency', 'tokens in/out', 'one call', 'note'],
+          ...results.map((result) => [
+            result.id,
+            result.keyRequired ? (result.configured ? 'set' : 'missing') : 'not needed',
+            result.answered ? 'yes' : 'no',
+            result.latencyMs === undefined ? '-' : `${Math.round(result.latencyMs)} ms`,
+            result.usage ? `${result.usage.inputTokens}/${result.usage.outputTokens}` : '-',
+            result.costUsd === undefined ? '-' : formatUsd(result.costUsd),
+            result.error ?? (result.reply ? `replied "${result.reply.slice(0, 40)}"` : ''),
+          ]),
         ]),
-      ]));
+      );
       if (results.some((result) => !result.answered)) process.exitCode = 1;
     });
 }

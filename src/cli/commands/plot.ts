@@ -10,13 +10,20 @@ import { emit } from '../output.ts';
 import { runFolder } from '../runs-folder.ts';
 import { SOUP_TABLES } from '../../soup/index.ts';
 
-interface Flags { db: string; out?: string; json?: boolean }
+interface Flags {
+  db: string;
+  out?: string;
+  json?: boolean;
+}
 
 /** `ouro plot <run>`: the run's figures as SVG and PNG, for a paper or a pull request. */
 export function registerPlot(program: Command): Command {
-  return program.command('plot')
-    .description('write SVG and PNG plots of a run: score curve, lineage tree, MAP-Elites grid; '
-      + 'for a soup run (s...), entropy, most abundant programs and byte frequencies over epochs')
+  return program
+    .command('plot')
+    .description(
+      'write SVG and PNG plots of a run: score curve, lineage tree, MAP-Elites grid; ' +
+        'for a soup run (s...), entropy, most abundant programs and byte frequencies over epochs',
+    )
     .argument('<run>', 'run id, such as r1a2b3c4 (see `ouro ls`) or soup run s1a2b3c4 (see `ouro soup ls`)')
     .option('--out <dir>', 'folder for the plots (default: runs/<run>/plots beside the database)')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
@@ -30,10 +37,12 @@ export function registerPlot(program: Command): Command {
         const { kind, result } = writeAny(plots, store, runId, outDir);
         const show = (path: string) => relative(process.cwd(), path) || '.';
         const absolute = result.written.map((plot) => ({ name: plot.name, svg: resolve(plot.svg), png: resolve(plot.png) }));
-        emit(Boolean(flags.json), { run: runId, kind, outDir: resolve(outDir), written: absolute, skipped: result.skipped }, () => [
-          ...result.written.flatMap((plot) => [`wrote ${show(plot.svg)}`, `wrote ${show(plot.png)}`]),
-          ...result.skipped.map((plot) => `skipped ${plot.name}: ${plot.reason}`),
-        ].join('\n'));
+        emit(Boolean(flags.json), { run: runId, kind, outDir: resolve(outDir), written: absolute, skipped: result.skipped }, () =>
+          [
+            ...result.written.flatMap((plot) => [`wrote ${show(plot.svg)}`, `wrote ${show(plot.png)}`]),
+            ...result.skipped.map((plot) => `skipped ${plot.name}: ${plot.reason}`),
+          ].join('\n'),
+        );
       } finally {
         store.close();
       }
@@ -44,7 +53,12 @@ export function registerPlot(program: Command): Command {
  * Soup plots when the id names a soup run, else the evolution plots. An unknown id gets the
  * error of the kind it looks like: soup ids start with `s`, evolution ids with `r`.
  */
-function writeAny(plots: typeof import('../../plot/index.ts') & typeof import('../../soup/plots/index.ts'), store: Store, runId: string, outDir: string): { kind: 'soup' | 'evolution'; result: PlotsResult } {
+function writeAny(
+  plots: typeof import('../../plot/index.ts') & typeof import('../../soup/plots/index.ts'),
+  store: Store,
+  runId: string,
+  outDir: string,
+): { kind: 'soup' | 'evolution'; result: PlotsResult } {
   const { writePlots, writeSoupPlots } = plots;
   const soups = store instanceof SqliteStore ? store.tables(SOUP_TABLES) : undefined;
   if (soups?.getSoupRun(runId)) return { kind: 'soup', result: writeSoupPlots(soups, runId, outDir) };

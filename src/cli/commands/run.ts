@@ -46,13 +46,18 @@ async function session(
   let dashboard: Promise<UiServer | undefined> = Promise.resolve(undefined);
   if (flags.ui) {
     events.on('run-started', ({ runId }) => {
-      dashboard = import('../../ui/server.ts').then(({ startUiServer }) => startUiServer({ db: flags.db })).then((server) => {
-        process.stderr.write(`dashboard: ${server.url.replace(/\/$/, '')}/#/run/${runId}\n`);
-        return server;
-      }, (error: unknown) => {
-        process.stderr.write(`dashboard did not start: ${(error as Error).message}\n`);
-        return undefined;
-      });
+      dashboard = import('../../ui/server.ts')
+        .then(({ startUiServer }) => startUiServer({ db: flags.db }))
+        .then(
+          (server) => {
+            process.stderr.write(`dashboard: ${server.url.replace(/\/$/, '')}/#/run/${runId}\n`);
+            return server;
+          },
+          (error: unknown) => {
+            process.stderr.write(`dashboard did not start: ${(error as Error).message}\n`);
+            return undefined;
+          },
+        );
     });
   }
   const finishProgress = flags.json ? () => {} : showProgress(events);
@@ -84,7 +89,10 @@ function withCommonOptions(command: Command): Command {
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--ui', 'serve the dashboard on 127.0.0.1 while the run goes (prints its URL)')
     .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
-    .option('--fleet <redis-url>', 'evaluate, and propose with model operators, on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis instead of in this process')
+    .option(
+      '--fleet <redis-url>',
+      'evaluate, and propose with model operators, on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis instead of in this process',
+    )
     .option('--json', 'print one JSON object at the end instead of text');
 }
 
@@ -94,16 +102,25 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /** `ouro run <dir>`: the experiment is loaded before parsing, so its own options are flags too. */
 export function registerRun(program: Command, experiment: LoadedExperiment | undefined): Command {
-  return withCommonOptions(program
-    .command('run')
-    .description('evolve an experiment folder')
-    .argument('[dir]', 'experiment folder holding ouro.config.ts (with --replay: the recorded run\'s folder by default)')
-    .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
-    .option('--model <id>', 'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder', collect)
-    .option('--replay <run>', 'rerun a recorded run with its model replies served from the database, without a network'))
-    .action((dir: string | undefined, flags: RunFlags) => session(flags, experiment, async (common) => {
+  return withCommonOptions(
+    program
+      .command('run')
+      .description('evolve an experiment folder')
+      .argument('[dir]', "experiment folder holding ouro.config.ts (with --replay: the recorded run's folder by default)")
+      .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
+      .option(
+        '--model <id>',
+        'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder',
+        collect,
+      )
+      .option('--replay <run>', 'rerun a recorded run with its model replies served from the database, without a network'),
+  ).action((dir: string | undefined, flags: RunFlags) =>
+    session(flags, experiment, async (common) => {
       const target = experiment ?? dir ?? (flags.replay ? recordedDir(flags.db, flags.replay) : undefined);
-      if (target === undefined) throw new OuroError('option-invalid', 'ouro run needs an experiment folder, such as `ouro run examples/circle-packing`', { field: 'dir' });
+      if (target === undefined)
+        throw new OuroError('option-invalid', 'ouro run needs an experiment folder, such as `ouro run examples/circle-packing`', {
+          field: 'dir',
+        });
       const { evolve } = await engine();
       return evolve(target, {
         ...common,
@@ -112,15 +129,17 @@ export function registerRun(program: Command, experiment: LoadedExperiment | und
         ...(flags.model ? { models: flags.model } : {}),
         ...(flags.replay ? { replay: flags.replay } : {}),
       });
-    }));
+    }),
+  );
 }
 
 export function registerResume(program: Command): Command {
-  return withCommonOptions(program
-    .command('resume')
-    .description('continue a stopped or crashed run with its archive and RNG state; --budget sets new limits for the whole run')
-    .argument('<run>', 'run id (see ouro ls)'))
-    .action((runId: string, flags: RunFlags) => session(flags, undefined, async (common) => (await engine()).resume(runId, common)));
+  return withCommonOptions(
+    program
+      .command('resume')
+      .description('continue a stopped or crashed run with its archive and RNG state; --budget sets new limits for the whole run')
+      .argument('<run>', 'run id (see ouro ls)'),
+  ).action((runId: string, flags: RunFlags) => session(flags, undefined, async (common) => (await engine()).resume(runId, common)));
 }
 
 /** The folder a recorded run was started from. */
@@ -157,10 +176,14 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
     ];
     if (result.spend.calls > 0) {
       const { calls, inputTokens, outputTokens, costUsd } = result.spend;
-      lines.push(`model calls: ${calls.toLocaleString('en-US')}, ${inputTokens.toLocaleString('en-US')} tokens in, ${outputTokens.toLocaleString('en-US')} out, ${formatUsd(costUsd)} (\`ouro show ${result.runId}\` breaks it down)`);
+      lines.push(
+        `model calls: ${calls.toLocaleString('en-US')}, ${inputTokens.toLocaleString('en-US')} tokens in, ${outputTokens.toLocaleString('en-US')} out, ${formatUsd(costUsd)} (\`ouro show ${result.runId}\` breaks it down)`,
+      );
     }
     if (known && result.bestScore !== undefined) {
-      lines.push(`best known: ${known.score} (${known.source}); this run reached ${((result.bestScore / known.score) * 100).toFixed(1)}% of it`);
+      lines.push(
+        `best known: ${known.score} (${known.source}); this run reached ${((result.bestScore / known.score) * 100).toFixed(1)}% of it`,
+      );
     }
     if (bestDir) {
       for (const file of Object.keys(result.bestGenome ?? {})) lines.push(`best program: ${join(bestDir, file)}`);
@@ -168,7 +191,7 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
     lines.push(
       'look at the run:',
       `  npx ouro best ${result.runId}${db}        the best program and its evaluation`,
-      `  npx ouro show ${result.bestCandidate ?? result.runId + '-0'}${db}    a candidate: genome, evaluation, diff against its parent`,
+      `  npx ouro show ${result.bestCandidate ?? `${result.runId}-0`}${db}    a candidate: genome, evaluation, diff against its parent`,
       `  npx ouro ls${db}                       every run in the database`,
       `  npx ouro ui${db}                       the dashboard`,
       `  npx ouro plot ${result.runId}${db}              the score curve, lineage and grid as SVG and PNG`,
@@ -187,7 +210,8 @@ function describeEnd(reason: string): string {
     cost: 'money budget spent',
     interrupted: 'interrupted; resumable',
     'operators-exhausted': 'the operators produced no new candidate proposal.maxConsecutiveFailures times in a row',
-    'model-failures': 'proposal.maxConsecutiveModelFailures LLM proposals in a row failed; `ouro show <run>` lists the calls, and the run is resumable',
+    'model-failures':
+      'proposal.maxConsecutiveModelFailures LLM proposals in a row failed; `ouro show <run>` lists the calls, and the run is resumable',
   };
   return reasons[reason] ?? reason;
 }

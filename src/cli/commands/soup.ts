@@ -4,22 +4,47 @@ import { formatDuration } from '../../core/budget.ts';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
 import {
-  fromHex, MAX_EPOCHS, requireSqlite, runSoup, SOUP_TABLES, SUBSTRATES, substrateByName, TRANSITION_ENTROPY,
-  type SoupMetrics, type SoupRunOptions, type SoupRunResult, type SoupRunRecord, type SoupStore,
+  fromHex,
+  MAX_EPOCHS,
+  requireSqlite,
+  runSoup,
+  SOUP_TABLES,
+  SUBSTRATES,
+  substrateByName,
+  TRANSITION_ENTROPY,
+  type SoupMetrics,
+  type SoupRunOptions,
+  type SoupRunResult,
+  type SoupRunRecord,
+  type SoupStore,
 } from '../../soup/index.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import { emit, table } from '../output.ts';
 
 interface RunFlags {
-  size?: string; epochs?: string; seed?: string; mutation?: string; substrate?: string; workers?: string; maxSteps?: string;
-  metricsEvery?: string; snapshotEvery?: string; untilTransition?: boolean; seedReplicator?: boolean; resume?: string; db: string; json?: boolean;
+  size?: string;
+  epochs?: string;
+  seed?: string;
+  mutation?: string;
+  substrate?: string;
+  workers?: string;
+  maxSteps?: string;
+  metricsEvery?: string;
+  snapshotEvery?: string;
+  untilTransition?: boolean;
+  seedReplicator?: boolean;
+  resume?: string;
+  db: string;
+  json?: boolean;
 }
 
 /** `ouro soup run | show | ls`: the Computational Life soup, where replicators arise from random programs. */
 export function registerSoup(program: Command): Command {
   const soup = program.command('soup').description('self-replicators from random programs: the Computational Life (BFF) soup');
 
-  soup.command('run').description('run a soup: random programs meet in pairs, epoch after epoch, until replicators take over')
+  soup
+    .command('run')
+    .description('run a soup: random programs meet in pairs, epoch after epoch, until replicators take over')
     .option('--size <n>', 'programs of 64 bytes in the soup, an even number from 2 to 2^22 (default 131072 = 2^17)')
     .option('--epochs <n>', `epochs to run, from 1 to ${MAX_EPOCHS.toLocaleString('en-US')} (default 16384)`)
     .option('--seed <n>', 'seed of the soup and every random draw (default: random)')
@@ -56,7 +81,9 @@ export function registerSoup(program: Command): Command {
       }
     });
 
-  soup.command('show').description("a soup run: its settings, state transition and most common programs as readable text")
+  soup
+    .command('show')
+    .description('a soup run: its settings, state transition and most common programs as readable text')
     .argument('<run>', 'soup run id, such as s1a2b3c4 (see `ouro soup ls`)')
     .option('--top <n>', 'how many programs to print', '10')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
@@ -72,17 +99,30 @@ export function registerSoup(program: Command): Command {
       });
     });
 
-  soup.command('ls').description('soup runs in the database')
+  soup
+    .command('ls')
+    .description('soup runs in the database')
     .option('--db <file>', 'SQLite database', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action((flags: { db: string; json?: boolean }) => {
       withSoups(flags.db, (soups) => {
         const runs = soups.listSoupRuns();
-        emit(Boolean(flags.json), runs, () => runs.length === 0 ? 'no soup runs yet (ouro soup run)' : table([
-          ['run', 'substrate', 'size', 'status', 'epoch', 'high-order entropy', 'transition'],
-          ...runs.map((run) => [run.id, run.substrate, String(run.size), run.status, String(run.epoch),
-            run.highOrderEntropy === null ? '-' : run.highOrderEntropy.toFixed(3), run.transitionEpoch === null ? '-' : `epoch ${run.transitionEpoch}`]),
-        ]));
+        emit(Boolean(flags.json), runs, () =>
+          runs.length === 0
+            ? 'no soup runs yet (ouro soup run)'
+            : table([
+                ['run', 'substrate', 'size', 'status', 'epoch', 'high-order entropy', 'transition'],
+                ...runs.map((run) => [
+                  run.id,
+                  run.substrate,
+                  String(run.size),
+                  run.status,
+                  String(run.epoch),
+                  run.highOrderEntropy === null ? '-' : run.highOrderEntropy.toFixed(3),
+                  run.transitionEpoch === null ? '-' : `epoch ${run.transitionEpoch}`,
+                ]),
+              ]),
+        );
       });
     });
   return soup;
@@ -106,7 +146,8 @@ function soupOptions(flags: RunFlags): SoupRunOptions {
     if (text === undefined) return undefined;
     const fraction = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
     const value = fraction ? Number(fraction[1]) / Number(fraction[2]) : Number(text);
-    if (text.trim() === '' || !Number.isFinite(value)) throw new OuroError('option-invalid', `--${name} must be a number, got ${JSON.stringify(text)}`, { field: name });
+    if (text.trim() === '' || !Number.isFinite(value))
+      throw new OuroError('option-invalid', `--${name} must be a number, got ${JSON.stringify(text)}`, { field: name });
     return value;
   };
   if (flags.substrate !== undefined) substrateByName(flags.substrate);
@@ -130,13 +171,17 @@ function soupOptions(flags: RunFlags): SoupRunOptions {
 
 function knownReplicator(substrate: string): Uint8Array {
   const program = substrateByName(substrate).knownReplicator;
-  if (!program) throw new OuroError('option-invalid', `--seed-replicator: substrate ${substrate} has no known replicator`, { field: 'seed-replicator' });
+  if (!program)
+    throw new OuroError('option-invalid', `--seed-replicator: substrate ${substrate} has no known replicator`, {
+      field: 'seed-replicator',
+    });
   return program;
 }
 
 function positiveInteger(name: string, text: string, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new OuroError('option-invalid', `--${name} must be an integer from 1 to ${max}, got ${JSON.stringify(text)}`, { field: name });
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new OuroError('option-invalid', `--${name} must be an integer from 1 to ${max}, got ${JSON.stringify(text)}`, { field: name });
   return value;
 }
 
@@ -154,12 +199,20 @@ function soupProgress(quiet: boolean) {
   return {
     start: (run: SoupRunRecord, epoch: number) => {
       target = run.settings.epochs;
-      process.stderr.write(`soup ${run.id}: ${run.substrate}, ${run.size.toLocaleString('en-US')} programs, seed ${run.seed}, from epoch ${epoch} to ${target}\n`);
+      process.stderr.write(
+        `soup ${run.id}: ${run.substrate}, ${run.size.toLocaleString('en-US')} programs, seed ${run.seed}, from epoch ${epoch} to ${target}\n`,
+      );
       if (quiet || !process.stderr.isTTY) return;
-      bar = new cliProgress.SingleBar({
-        format: ' {bar} epoch {value}/{total} | {rate} interactions/s | high-order entropy {entropy} | top program x{top}, replicator score {replicator}',
-        barsize: 24, hideCursor: true, stream: process.stderr,
-      }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          format:
+            ' {bar} epoch {value}/{total} | {rate} interactions/s | high-order entropy {entropy} | top program x{top}, replicator score {replicator}',
+          barsize: 24,
+          hideCursor: true,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(target, epoch, { rate: '0', entropy: '-', replicator: '-', top: '-' });
     },
     update: (metrics: SoupMetrics, _run: SoupRunRecord, session: { interactionsPerSecond: number }) => {
@@ -167,7 +220,9 @@ function soupProgress(quiet: boolean) {
       if (bar) bar.update(metrics.epoch, values);
       else if (!quiet && Date.now() - lastPrint > 10_000) {
         lastPrint = Date.now();
-        process.stderr.write(`epoch ${metrics.epoch}/${target} | ${values.rate} interactions/s | high-order entropy ${values.entropy} | top program x${values.top}, replicator score ${values.replicator}\n`);
+        process.stderr.write(
+          `epoch ${metrics.epoch}/${target} | ${values.rate} interactions/s | high-order entropy ${values.entropy} | top program x${values.top}, replicator score ${values.replicator}\n`,
+        );
       }
     },
     stop: () => {
@@ -178,7 +233,11 @@ function soupProgress(quiet: boolean) {
 }
 
 function describeResult(result: SoupRunResult): string {
-  const why = { epochs: 'reached its epoch target', transition: 'stopped at the state transition', signal: 'stopped on request; resume with --resume' }[result.stoppedBy];
+  const why = {
+    epochs: 'reached its epoch target',
+    transition: 'stopped at the state transition',
+    signal: 'stopped on request; resume with --resume',
+  }[result.stoppedBy];
   return [
     `soup ${result.runId} ${why} at epoch ${result.epochs} (${formatDuration(result.elapsedMs)})`,
     `high-order entropy ${result.highOrderEntropy.toFixed(3)}; ${result.transitionEpoch === null ? 'no state transition yet' : `state transition at epoch ${result.transitionEpoch}`}`,

@@ -6,11 +6,16 @@ import { buildFrontEnd, frontEndStale } from '../../ui/web/build.ts';
 import { parseInteger } from '../budget-flag.ts';
 import { untilInterrupted } from '../until-interrupted.ts';
 
-interface UiFlags { port: string; db: string; host: string }
+interface UiFlags {
+  port: string;
+  db: string;
+  host: string;
+}
 
 /** `ouro ui`: serves the dashboard over a run database until Ctrl-C. */
 export function registerUi(program: Command): Command {
-  return program.command('ui')
+  return program
+    .command('ui')
     .description('serve the dashboard (runs, lineage, candidates, MAP-Elites grid, live updates) from a run database')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4177')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)

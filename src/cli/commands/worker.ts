@@ -5,23 +5,44 @@ import { WORKER_ROLES, type WorkerRole } from '../../fleet/protocol.ts';
 import { parseInteger } from '../budget-flag.ts';
 import { untilInterrupted } from '../until-interrupted.ts';
 
-interface WorkerFlags { fleet?: string; concurrency: string; proposeConcurrency: string; roles: string; cache?: string; unsafe?: boolean }
+interface WorkerFlags {
+  fleet?: string;
+  concurrency: string;
+  proposeConcurrency: string;
+  roles: string;
+  cache?: string;
+  unsafe?: boolean;
+}
 
 /** `ouro worker --fleet redis://host:6379`: takes a fleet's jobs until Ctrl-C. */
 export function registerWorker(program: Command): Command {
-  return program.command('worker')
-    .description('run a fleet worker: evaluate candidates, and propose them with model operators, for a controller (`ouro run --fleet`) through Redis')
-    .requiredOption('--fleet <redis-url>', 'the fleet\'s Redis, redis://host:6379')
+  return program
+    .command('worker')
+    .description(
+      'run a fleet worker: evaluate candidates, and propose them with model operators, for a controller (`ouro run --fleet`) through Redis',
+    )
+    .requiredOption('--fleet <redis-url>', "the fleet's Redis, redis://host:6379")
     .option('--concurrency <n>', 'evaluations at once on this machine', '1')
     .option('--propose-concurrency <n>', 'proposals at once (they wait on model replies)', '4')
-    .option('--roles <list>', 'job kinds to take, comma-separated: evaluate, propose (propose calls models with this machine\'s keys)', 'evaluate,propose')
+    .option(
+      '--roles <list>',
+      "job kinds to take, comma-separated: evaluate, propose (propose calls models with this machine's keys)",
+      'evaluate,propose',
+    )
     .option('--cache <dir>', `where experiment bundles are unpacked (default ${defaultCacheDir()})`)
     .option('--unsafe', 'run candidate code without isolation where this machine lacks the sandbox (prints a warning)')
     .action(async (flags: WorkerFlags) => {
-      const roles = flags.roles.split(',').map((role) => role.trim()).filter(Boolean);
+      const roles = flags.roles
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean);
       const unknown = roles.find((role) => !WORKER_ROLES.includes(role as WorkerRole));
       if (unknown !== undefined || roles.length === 0) {
-        throw new OuroError('option-invalid', `--roles: ${unknown === undefined ? 'no role given' : `unknown role "${unknown}"`}; the roles are ${WORKER_ROLES.join(', ')}`, { field: 'roles' });
+        throw new OuroError(
+          'option-invalid',
+          `--roles: ${unknown === undefined ? 'no role given' : `unknown role "${unknown}"`}; the roles are ${WORKER_ROLES.join(', ')}`,
+          { field: 'roles' },
+        );
       }
       if (flags.unsafe) process.stderr.write('ouro: --unsafe: candidate code may run without isolation on this worker\n');
       // BullMQ loads with the worker, not with every `ouro` command.

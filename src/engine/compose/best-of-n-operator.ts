@@ -25,7 +25,9 @@ export interface BestOfNOperatorOptions {
  */
 export function bestOfNOperator(inner: Operator, options: BestOfNOperatorOptions): Operator {
   if (!Number.isInteger(options.samples) || options.samples < 1) {
-    throw new OuroError('option-invalid', `bestOfNOperator: samples must be an integer of at least 1 (got ${options.samples})`, { field: 'samples' });
+    throw new OuroError('option-invalid', `bestOfNOperator: samples must be an integer of at least 1 (got ${options.samples})`, {
+      field: 'samples',
+    });
   }
   return {
     name: `${inner.name}-best-of-${options.samples}`,

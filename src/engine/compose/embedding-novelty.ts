@@ -25,15 +25,20 @@ export interface EmbeddingNoveltyOptions {
 
 /** The text an embedding is taken of: every EVOLVE region, under its file name. */
 function evolvingText(genome: Genome): string {
-  return Object.entries(genome).sort(([a], [b]) => a.localeCompare(b)).map(([file, text]) => {
-    let body: string;
-    try {
-      body = findRegions(text, file).map((region) => text.slice(region.start, region.end)).join('\n');
-    } catch {
-      body = text;
-    }
-    return `${file}\n${body}`;
-  }).join('\n');
+  return Object.entries(genome)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, text]) => {
+      let body: string;
+      try {
+        body = findRegions(text, file)
+          .map((region) => text.slice(region.start, region.end))
+          .join('\n');
+      } catch {
+        body = text;
+      }
+      return `${file}\n${body}`;
+    })
+    .join('\n');
 }
 
 /**
@@ -55,7 +60,9 @@ export class EmbeddingNovelty {
     this.embed = options.offline ? undefined : createEmbedder(resolved, resolved.spec.model);
     this.price = resolved.price;
     if (!options.offline && !this.embed) {
-      throw new Error(`novelty.embeddings: ${options.model} offers no embeddings (Anthropic has none); use an openai: or compat: embedding model`);
+      throw new Error(
+        `novelty.embeddings: ${options.model} offers no embeddings (Anthropic has none); use an openai: or compat: embedding model`,
+      );
     }
   }
 
@@ -83,7 +90,11 @@ export class EmbeddingNovelty {
   }
 
   /** The most similar of the parents and recent candidates, and the child's vector for `remember`. */
-  async nearest(genome: Genome, genomeHash: string, parents: ReadonlyArray<{ id: string; genome: Genome }>): Promise<{ id: string; similarity: number } | undefined> {
+  async nearest(
+    genome: Genome,
+    genomeHash: string,
+    parents: ReadonlyArray<{ id: string; genome: Genome }>,
+  ): Promise<{ id: string; similarity: number } | undefined> {
     const vector = await this.vectorOf(genome);
     if (!vector) return undefined;
     this.pending.set(genomeHash, vector);

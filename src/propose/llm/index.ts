@@ -44,7 +44,10 @@ export function createLlmOperators(names: readonly string[] = LLM_OPERATORS, opt
   }
   if (names.length === 0) return [];
   const templates = loadTemplates(options.templatesDir);
-  const shared: LlmOperatorOptions = { templates, ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }) };
+  const shared: LlmOperatorOptions = {
+    templates,
+    ...(options.maxOutputTokens === undefined ? {} : { maxOutputTokens: options.maxOutputTokens }),
+  };
   return names.map((name) => FACTORIES[name as keyof typeof FACTORIES](shared));
 }
 

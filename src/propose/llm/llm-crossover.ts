@@ -18,7 +18,8 @@ export function llmCrossover(options: LlmOperatorOptions): Operator {
         const [first, second] = context.parents;
         if (first === undefined || second === undefined) return { failure: 'llm-crossover needs two parents' };
         // The same program twice gives the model nothing to recombine, and the child one parent.
-        if (first.entry.id === second.entry.id) return { failure: `llm-crossover needs two different parents, got ${first.entry.id} twice` };
+        if (first.entry.id === second.entry.id)
+          return { failure: `llm-crossover needs two different parents, got ${first.entry.id} twice` };
         return undefined;
       },
     },

@@ -73,7 +73,8 @@ export function parseRegions(reply: string, labels: readonly string[]): { region
     let close = open + 1;
     while (close < lines.length && !isClosingFence(lines[close] as string, marker)) body.push(lines[close++] as string);
     if (close >= lines.length) return { failure: `region ${label} is truncated (its fenced block is never closed)` };
-    if (!labels.includes(label)) return { failure: `the reply rewrites ${label}, which is not an EVOLVE block (the blocks are ${labels.join(', ')})` };
+    if (!labels.includes(label))
+      return { failure: `the reply rewrites ${label}, which is not an EVOLVE block (the blocks are ${labels.join(', ')})` };
     if (regions.has(label)) return { failure: `the reply rewrites ${label} twice` };
     regions.set(label, body);
     index = close;
@@ -89,7 +90,10 @@ function isClosingFence(line: string, marker: string): boolean {
   return trimmed.length >= marker.length && trimmed === (marker[0] as string).repeat(trimmed.length);
 }
 
-function spliceRegions(genome: Genome, regions: ReadonlyMap<string, string[]>): { genome: Genome; changed: Set<string> } | { failure: string } {
+function spliceRegions(
+  genome: Genome,
+  regions: ReadonlyMap<string, string[]>,
+): { genome: Genome; changed: Set<string> } | { failure: string } {
   const child: Genome = { ...genome };
   const changed = new Set<string>();
   for (const [file, text] of Object.entries(genome)) {

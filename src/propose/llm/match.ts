@@ -48,7 +48,11 @@ export function findMatches(lines: readonly string[], search: readonly string[],
   if (first === last) return { method: 'fuzzy', matches: [], best: 0 };
   const loose = windows(normalized, wanted.slice(first, last));
   if (loose.length > 0) return { method: 'whitespace', matches: loose, best: 1 };
-  return fuzzy(normalized, wanted.filter((line) => line !== ''), floor);
+  return fuzzy(
+    normalized,
+    wanted.filter((line) => line !== ''),
+    floor,
+  );
 }
 
 function windows(lines: readonly string[], search: readonly string[]): LineMatch[] {

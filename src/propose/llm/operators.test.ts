@@ -24,7 +24,12 @@ function view(genomeOf: Genome, evaluation?: Partial<ParentEvaluation>, id = 'ru
   };
 }
 
-function run(operator: ReturnType<typeof llmDiff>, replies: ScriptedReply[], parents: ParentView[] = [view(genome)], extra: Partial<ProposalContext> = {}) {
+function run(
+  operator: ReturnType<typeof llmDiff>,
+  replies: ScriptedReply[],
+  parents: ParentView[] = [view(genome)],
+  extra: Partial<ProposalContext> = {},
+) {
   const model = scriptedModel(replies);
   const context: ProposalContext = { parents, inspirations: [], rng: Rng.fromSeed(1), model, ...extra };
   return { model, result: operator.propose(context) };
@@ -48,7 +53,8 @@ describe('llm-diff', () => {
   });
 
   it('says how each block matched', async () => {
-    const fuzzy = 'solve.js\n<<<<<<< SEARCH\n  const b = 0.50;\n  const c = 2.5;\n  return [a, b, c];\n=======\n  const b = -2;\n  const c = 2.5;\n  return [a, b, c];\n>>>>>>> REPLACE\n';
+    const fuzzy =
+      'solve.js\n<<<<<<< SEARCH\n  const b = 0.50;\n  const c = 2.5;\n  return [a, b, c];\n=======\n  const b = -2;\n  const c = 2.5;\n  return [a, b, c];\n>>>>>>> REPLACE\n';
     const proposal = child(await run(llmDiff({ templates }), [EDIT + fuzzy]).result);
     expect(proposal.description).toMatch(/^llm-diff: 2 blocks \(1 exact, 1 fuzzy 0\.9\d\) at solve\.js:\d+, solve\.js:\d+$/);
     expect(checkFrozen(genome, proposal.genome)).toBeUndefined();
@@ -67,12 +73,24 @@ describe('llm-diff', () => {
 
   it('names the output-token cap when it cut a block, and keeps complete blocks', async () => {
     const operator = llmDiff({ templates });
-    const cut = { text: `${EDIT}<<<<<<< SEARCH\n  const b = 0.5;\n=======\n  const b`, finishReason: 'length' as const, usage: { inputTokens: 10, outputTokens: 512 } };
-    expect(await run(operator, [cut]).result).toEqual({ failure: 'reply hit the output-token cap (512 tokens): block 2 is truncated (no >>>>>>> REPLACE)' });
+    const cut = {
+      text: `${EDIT}<<<<<<< SEARCH\n  const b = 0.5;\n=======\n  const b`,
+      finishReason: 'length' as const,
+      usage: { inputTokens: 10, outputTokens: 512 },
+    };
+    expect(await run(operator, [cut]).result).toEqual({
+      failure: 'reply hit the output-token cap (512 tokens): block 2 is truncated (no >>>>>>> REPLACE)',
+    });
     const complete = { text: `${EDIT}\nThis should`, finishReason: 'length' as const };
     expect(child(await run(operator, [complete]).result).genome['solve.js']).toContain('const a = 3;');
-    const prose = { text: 'Let me think about this carefully', finishReason: 'length' as const, usage: { inputTokens: 10, outputTokens: 64 } };
-    expect(await run(operator, [prose]).result).toEqual({ failure: 'reply hit the output-token cap (64 tokens): no complete SEARCH/REPLACE block before it' });
+    const prose = {
+      text: 'Let me think about this carefully',
+      finishReason: 'length' as const,
+      usage: { inputTokens: 10, outputTokens: 64 },
+    };
+    expect(await run(operator, [prose]).result).toEqual({
+      failure: 'reply hit the output-token cap (64 tokens): no complete SEARCH/REPLACE block before it',
+    });
   });
 
   it('fails before the call when the prompt cannot fit the window', async () => {
@@ -113,7 +131,11 @@ describe('llm-rewrite', () => {
 describe('llm-crossover', () => {
   it('shows both parents and edits the first', async () => {
     const second = { 'solve.js': TINY_GENOME.replace('const c = 2.5;', 'const c = 0.75;') };
-    const { model, result } = run(llmCrossover({ templates }), [`Rationale: take a from neither.\n\n${EDIT}`], [view(genome), view(second, {}, 'run-2')]);
+    const { model, result } = run(
+      llmCrossover({ templates }),
+      [`Rationale: take a from neither.\n\n${EDIT}`],
+      [view(genome), view(second, {}, 'run-2')],
+    );
     const proposal = child(await result);
     expect(proposal.genome['solve.js']).toContain('const c = 2.5;');
     expect(proposal.genome['solve.js']).toContain('const a = 3;');

@@ -55,8 +55,10 @@ export function planEdit(block: EditBlock, fileLines: readonly string[], match: 
   }
   if (method === 'fuzzy') [start, end, lines] = trimFuzzyContext(search, replace, fileLines, match);
   const matched = fileLines.slice(match.start, match.end);
-  if (method !== 'exact') lines = shiftIndent(lines, indentOf(search.find((line) => !blank(line))), indentOf(matched.find((line) => !blank(line))));
-  if (matched.length > 0 && matched.every((line) => line.endsWith('\r'))) lines = lines.map((line) => (line.endsWith('\r') ? line : `${line}\r`));
+  if (method !== 'exact')
+    lines = shiftIndent(lines, indentOf(search.find((line) => !blank(line))), indentOf(matched.find((line) => !blank(line))));
+  if (matched.length > 0 && matched.every((line) => line.endsWith('\r')))
+    lines = lines.map((line) => (line.endsWith('\r') ? line : `${line}\r`));
   return { start, end, lines };
 }
 
@@ -65,7 +67,12 @@ export function planEdit(block: EditBlock, fileLines: readonly string[], match: 
  * as many. Then a line at either edge is context when the file, the SEARCH and the REPLACE text
  * all agree on it (whitespace aside).
  */
-function trimFuzzyContext(search: readonly string[], replace: readonly string[], fileLines: readonly string[], match: LineMatch): [number, number, string[]] {
+function trimFuzzyContext(
+  search: readonly string[],
+  replace: readonly string[],
+  fileLines: readonly string[],
+  match: LineMatch,
+): [number, number, string[]] {
   const wanted = search.filter((line) => !blank(line)).map(normalizeLine);
   const present: number[] = [];
   for (let line = match.start; line < match.end; line++) if (!blank(fileLines[line] as string)) present.push(line);
@@ -73,12 +80,19 @@ function trimFuzzyContext(search: readonly string[], replace: readonly string[],
   if (present.length !== wanted.length || search.some(blank) || replace.some(blank)) return whole;
   const agrees = (searchIndex: number, replaceIndex: number): boolean => {
     const text = wanted[searchIndex] as string;
-    return normalizeLine(replace[replaceIndex] as string) === text && normalizeLine(fileLines[present[searchIndex] as number] as string) === text;
+    return (
+      normalizeLine(replace[replaceIndex] as string) === text && normalizeLine(fileLines[present[searchIndex] as number] as string) === text
+    );
   };
   let prefix = 0;
   while (prefix < wanted.length && prefix < replace.length && agrees(prefix, prefix)) prefix++;
   let suffix = 0;
-  while (suffix < wanted.length - prefix && suffix < replace.length - prefix && agrees(wanted.length - 1 - suffix, replace.length - 1 - suffix)) suffix++;
+  while (
+    suffix < wanted.length - prefix &&
+    suffix < replace.length - prefix &&
+    agrees(wanted.length - 1 - suffix, replace.length - 1 - suffix)
+  )
+    suffix++;
   if (prefix === 0 && suffix === 0) return whole;
   const start = prefix === 0 ? match.start : (present[prefix - 1] as number) + 1;
   const end = suffix === 0 ? match.end : (present[wanted.length - suffix] as number);
@@ -93,7 +107,8 @@ function shiftIndent(lines: readonly string[], from: string, to: string): string
   }
   if (from.endsWith(to)) {
     const excess = from.slice(0, from.length - to.length);
-    if (lines.every((line) => blank(line) || line.startsWith(excess))) return lines.map((line) => (blank(line) ? line : line.slice(excess.length)));
+    if (lines.every((line) => blank(line) || line.startsWith(excess)))
+      return lines.map((line) => (blank(line) ? line : line.slice(excess.length)));
   }
   return [...lines];
 }

@@ -22,7 +22,14 @@ function context(overrides: Partial<ProposalContext> = {}): ProposalContext {
 }
 
 async function prompt(contextOf: ProposalContext, contextWindow = 32_000, maxOutputTokens = 1_000): Promise<BuiltPrompt> {
-  const built = await buildPrompt({ templates: loadTemplates(), operator: 'llm-diff', context: contextOf, format: diffFormat(genome), contextWindow, maxOutputTokens });
+  const built = await buildPrompt({
+    templates: loadTemplates(),
+    operator: 'llm-diff',
+    context: contextOf,
+    format: diffFormat(genome),
+    contextWindow,
+    maxOutputTokens,
+  });
   if ('failure' in built) throw new Error(built.failure);
   return built;
 }
@@ -38,8 +45,24 @@ describe('templates', () => {
   });
 
   it('shows a section only when its value is non-empty', () => {
-    const template = parseTemplate('A{{#lessons}}\n\nLessons:\n{{lessons}}\n{{/lessons}}\n\n\nB {{ parent_score }}', 'llm-diff', 'built-in');
-    const values = { description: '', parent: '', parent_score: '3', feedback: '', artifacts: '', instances: '', error: '', inspirations: '', lessons: '', second_parent: '', format: '' };
+    const template = parseTemplate(
+      'A{{#lessons}}\n\nLessons:\n{{lessons}}\n{{/lessons}}\n\n\nB {{ parent_score }}',
+      'llm-diff',
+      'built-in',
+    );
+    const values = {
+      description: '',
+      parent: '',
+      parent_score: '3',
+      feedback: '',
+      artifacts: '',
+      instances: '',
+      error: '',
+      inspirations: '',
+      lessons: '',
+      second_parent: '',
+      format: '',
+    };
     expect(renderTemplate(template, values)).toBe('A\n\nB 3');
     expect(renderTemplate(template, { ...values, lessons: '- keep rows' })).toBe('A\n\nLessons:\n- keep rows\n\nB 3');
   });
@@ -76,7 +99,14 @@ describe('buildPrompt', () => {
       feedback: 'distance 7.5',
       evaluation: { status: 'ok', score: -7.5, metrics: {}, instances: {}, artifacts: { worst: [1, 2] } },
     });
-    const built = await prompt(context({ parents: [parent], inspirations: [view('run-2', genome, -1)], lessons: ['small steps help'], description: 'Reach (3, -2, 0.5).' }));
+    const built = await prompt(
+      context({
+        parents: [parent],
+        inspirations: [view('run-2', genome, -1)],
+        lessons: ['small steps help'],
+        description: 'Reach (3, -2, 0.5).',
+      }),
+    );
     const [system, user] = built.messages;
     expect(system).toMatchObject({ role: 'system', content: expect.stringContaining('Reach (3, -2, 0.5).') });
     expect(user?.content).toContain('score -7.5');
@@ -99,7 +129,9 @@ describe('buildPrompt', () => {
 
   it('trims inspirations from the last, then artifacts, lessons and feedback, to fit a small window', async () => {
     const count = await tokenCounter();
-    const inspirations = [1, 2, 3].map((index) => view(`run-${index + 1}`, { 'solve.js': TINY_GENOME.replace('2.5', `${index}.25`) }, -index));
+    const inspirations = [1, 2, 3].map((index) =>
+      view(`run-${index + 1}`, { 'solve.js': TINY_GENOME.replace('2.5', `${index}.25`) }, -index),
+    );
     const parent = view('run-1', genome, -7.5, {
       feedback: 'The result is far from the target. '.repeat(40),
       evaluation: { status: 'ok', score: -7.5, metrics: {}, instances: {}, artifacts: { trace: 'step '.repeat(400) } },
@@ -117,13 +149,25 @@ describe('buildPrompt', () => {
 
     const bare = tokensOf(await prompt(context({ parents: [view('run-1', genome, -7.5)] })));
     const tight = await prompt(full, bare + 1_000 + 150);
-    expect(tight.trimmed).toEqual(['dropped 3 of 3 inspirations', 'dropped the artifacts', 'dropped the lessons', 'shortened the feedback']);
+    expect(tight.trimmed).toEqual([
+      'dropped 3 of 3 inspirations',
+      'dropped the artifacts',
+      'dropped the lessons',
+      'shortened the feedback',
+    ]);
     expect(tight.tokens).toBeLessThanOrEqual(bare + 150);
     expect(tight.messages[1]?.content).toContain('more characters cut');
   });
 
   it('fails when the parent alone does not fit', async () => {
-    const built = await buildPrompt({ templates: loadTemplates(), operator: 'llm-diff', context: context(), format: diffFormat(genome), contextWindow: 1_300, maxOutputTokens: 1_000 });
+    const built = await buildPrompt({
+      templates: loadTemplates(),
+      operator: 'llm-diff',
+      context: context(),
+      format: diffFormat(genome),
+      contextWindow: 1_300,
+      maxOutputTokens: 1_000,
+    });
     expect(built).toEqual({ failure: expect.stringMatching(/^prompt needs \d+ tokens, the model's window allows 300$/) });
   });
 

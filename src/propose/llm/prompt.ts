@@ -1,7 +1,15 @@
 import type { ChatMessage } from '../../core/model.ts';
 import type { ProposalContext, ProposalFailure } from '../../core/operator.ts';
 import { cut, renderSections, type SectionOptions, type Sections } from './sections.ts';
-import { measureTemplate, renderTemplate, type OperatorTemplateName, type Placeholder, type Template, type Templates, type Values } from './templates.ts';
+import {
+  measureTemplate,
+  renderTemplate,
+  type OperatorTemplateName,
+  type Placeholder,
+  type Template,
+  type Templates,
+  type Values,
+} from './templates.ts';
 
 export interface PromptRequest extends SectionOptions {
   templates: Templates;
@@ -71,7 +79,9 @@ export function tokenCounter(): Promise<Counter> {
 export async function buildPrompt(request: PromptRequest): Promise<BuiltPrompt | ProposalFailure> {
   const limit = request.contextWindow - request.maxOutputTokens;
   if (limit <= 0) {
-    return { failure: `the model's window of ${request.contextWindow} tokens leaves no room for a prompt beside ${request.maxOutputTokens} reply tokens` };
+    return {
+      failure: `the model's window of ${request.contextWindow} tokens leaves no room for a prompt beside ${request.maxOutputTokens} reply tokens`,
+    };
   }
   const sections = renderSections(request.context, request.format, request);
   const pair = [request.templates.system, request.templates[request.operator]] as const;
@@ -81,7 +91,13 @@ export async function buildPrompt(request: PromptRequest): Promise<BuiltPrompt |
     overhead +
     pair.reduce(
       (sum, template) =>
-        sum + measureTemplate(template, valuesOf(sections), (node) => node.bytes, (name) => (name === 'inspirations' ? listSize(sections.inspirations, bytes, 2) : bytes(sections[name]))),
+        sum +
+        measureTemplate(
+          template,
+          valuesOf(sections),
+          (node) => node.bytes,
+          (name) => (name === 'inspirations' ? listSize(sections.inspirations, bytes, 2) : bytes(sections[name])),
+        ),
       0,
     );
   if (byteTotal <= limit) return { messages: render(pair, sections), tokens: byteTotal, trimmed: [] };
@@ -108,7 +124,10 @@ function trimToFit(
   };
   const measure = (): number => {
     const values = valuesOf(sections);
-    return overhead + pair.reduce((sum, template) => sum + measureTemplate(template, values, (node) => (node.tokens ??= count(node.text)), sizeOf), 0);
+    return (
+      overhead +
+      pair.reduce((sum, template) => sum + measureTemplate(template, values, (node) => (node.tokens ??= count(node.text)), sizeOf), 0)
+    );
   };
   const trimmed: string[] = [];
   let total = measure();
@@ -165,5 +184,10 @@ function valuesOf(sections: Sections): Values {
 function render(pair: readonly [Template, Template], sections: Sections): ChatMessage[] {
   const values = valuesOf(sections);
   const [system, user] = pair.map((template) => renderTemplate(template, values)) as [string, string];
-  return system === '' ? [{ role: 'user', content: user }] : [{ role: 'system', content: system }, { role: 'user', content: user }];
+  return system === ''
+    ? [{ role: 'user', content: user }]
+    : [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ];
 }

@@ -164,7 +164,9 @@ function locate(block: EditBlock, file: string, text: string, floor: number): At
     return { failure, found: true, best: 1 };
   }
   const best = chosen.match;
-  const rival = legal.find(({ match }) => (match.end <= best.start || match.start >= best.end) && match.similarity >= best.similarity - TIE_MARGIN)?.match;
+  const rival = legal.find(
+    ({ match }) => (match.end <= best.start || match.start >= best.end) && match.similarity >= best.similarity - TIE_MARGIN,
+  )?.match;
   if (rival !== undefined) {
     const failure = `block ${block.index}: SEARCH text is about equally close to ${file}:${best.start + 1} (${best.similarity.toFixed(2)}) and ${file}:${rival.start + 1} (${rival.similarity.toFixed(2)})`;
     return { failure, found: true, best: result.best };

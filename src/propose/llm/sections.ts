@@ -18,7 +18,20 @@ export const SECTION_DEFAULTS = { artifactsChars: 2_000, instancesShown: 10, err
 /** Every placeholder's text; inspirations stay a list so that trimming can drop them one by one. */
 export type Sections = Record<Exclude<Placeholder, 'inspirations'>, string> & { inspirations: string[] };
 
-const LANGUAGES: Record<string, string> = { js: 'js', mjs: 'js', cjs: 'js', jsx: 'jsx', ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', py: 'python', md: 'markdown', json: 'json', txt: 'text' };
+const LANGUAGES: Record<string, string> = {
+  js: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  jsx: 'jsx',
+  ts: 'ts',
+  mts: 'ts',
+  cts: 'ts',
+  tsx: 'tsx',
+  py: 'python',
+  md: 'markdown',
+  json: 'json',
+  txt: 'text',
+};
 
 export function renderSections(context: ProposalContext, format: string, options: SectionOptions = {}): Sections {
   const settings = {
@@ -35,10 +48,14 @@ export function renderSections(context: ProposalContext, format: string, options
     feedback: parent?.feedback.trim() ?? '',
     artifacts: renderArtifacts(evaluation?.artifacts ?? {}, settings.artifactsChars),
     instances: renderInstances(evaluation?.instances ?? {}, settings.instancesShown),
-    error: evaluation === undefined || evaluation.status === 'ok' ? '' : cut(`${evaluation.status}: ${evaluation.error ?? 'no message'}`, settings.errorChars),
+    error:
+      evaluation === undefined || evaluation.status === 'ok'
+        ? ''
+        : cut(`${evaluation.status}: ${evaluation.error ?? 'no message'}`, settings.errorChars),
     inspirations: context.inspirations.map((view, index) => renderInspiration(view, index + 1)),
     lessons: (context.lessons ?? []).map((lesson) => `- ${lesson.trim()}`).join('\n'),
-    second_parent: second === undefined ? '' : `Score: ${formatScore(second.evaluation?.score ?? second.entry.score)}\n\n${renderGenome(second.genome)}`,
+    second_parent:
+      second === undefined ? '' : `Score: ${formatScore(second.evaluation?.score ?? second.entry.score)}\n\n${renderGenome(second.genome)}`,
     format,
   };
 }

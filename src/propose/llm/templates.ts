@@ -91,7 +91,8 @@ export function parseTemplate(text: string, name: TemplateName, source: string):
       target = section.children;
     } else if (sigil === '/') {
       const open = stack.pop();
-      if (open === undefined || open.name !== known) fail(`{{/${known}}} closes ${open === undefined ? 'no section' : `{{#${open.name}}}`}`);
+      if (open === undefined || open.name !== known)
+        fail(`{{/${known}}} closes ${open === undefined ? 'no section' : `{{#${open.name}}}`}`);
       target = stack.length === 0 ? root : (stack[stack.length - 1] as { children: TemplateNode[] }).children;
     } else {
       target.push({ kind: 'value', name: known });
@@ -119,7 +120,10 @@ export function renderTemplate(template: Template, values: Values): string {
     }
   };
   walk(template.nodes);
-  return out.join('').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /**

@@ -8,8 +8,24 @@ import { IsolateSandbox } from '../isolate.ts';
 
 type Outcome = { value: JsonValue } | { kind: SandboxFailure; message: string };
 
-const HOST_NAMES = ['process', 'require', 'module', 'exports', 'Buffer', 'global', 'setTimeout', 'setInterval', 'setImmediate',
-  'queueMicrotask', 'fetch', 'XMLHttpRequest', 'WebSocket', 'ivm', 'WebAssembly', 'FinalizationRegistry'];
+const HOST_NAMES = [
+  'process',
+  'require',
+  'module',
+  'exports',
+  'Buffer',
+  'global',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'queueMicrotask',
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+  'ivm',
+  'WebAssembly',
+  'FinalizationRegistry',
+];
 const SPIN_WASM = '[0,97,115,109,1,0,0,0,1,4,1,96,0,0,3,2,1,0,7,8,1,4,115,112,105,110,0,0,10,9,1,7,0,3,64,12,0,11,11]';
 
 let sandbox: IsolateSandbox;
@@ -49,7 +65,8 @@ async function expectRunGoesOn(on = sandbox): Promise<void> {
   expect(await benign.call('score', 21)).toBe(42);
 }
 
-const failsWith = (kind: SandboxFailure, message?: RegExp) => expect.objectContaining({ kind, ...(message ? { message: expect.stringMatching(message) } : {}) });
+const failsWith = (kind: SandboxFailure, message?: RegExp) =>
+  expect.objectContaining({ kind, ...(message ? { message: expect.stringMatching(message) } : {}) });
 
 describe('isolate red team: reaching the host', () => {
   it('cannot read process.env', async () => {
@@ -58,31 +75,44 @@ describe('isolate red team: reaching the host', () => {
   });
 
   it('finds no host object on globalThis', async () => {
-    const outcome = await attack(`export const attack = () => ${JSON.stringify(HOST_NAMES)}.filter((name) => typeof globalThis[name] !== 'undefined')`);
+    const outcome = await attack(
+      `export const attack = () => ${JSON.stringify(HOST_NAMES)}.filter((name) => typeof globalThis[name] !== 'undefined')`,
+    );
     expect(outcome).toEqual({ value: [] });
     await expectRunGoesOn();
   });
 
   it('cannot require("fs")', async () => {
-    expect(await attack('export const attack = () => require("fs").readFileSync("/etc/passwd", "utf8")')).toEqual(failsWith('error', /require is not defined/));
+    expect(await attack('export const attack = () => require("fs").readFileSync("/etc/passwd", "utf8")')).toEqual(
+      failsWith('error', /require is not defined/),
+    );
     await expectRunGoesOn();
   });
 
   it('cannot import node:fs', async () => {
-    expect(await attack('import fs from "node:fs"; export const attack = () => fs.readFileSync("/etc/passwd", "utf8")')).toEqual(failsWith('refused', /"node:fs"/));
+    expect(await attack('import fs from "node:fs"; export const attack = () => fs.readFileSync("/etc/passwd", "utf8")')).toEqual(
+      failsWith('refused', /"node:fs"/),
+    );
     await expectRunGoesOn();
   });
 
   it('cannot import("node:child_process") at run time', async () => {
-    const outcome = await attack('export async function attack() { const { execSync } = await import("node:child_process"); return String(execSync("id")) }');
+    const outcome = await attack(
+      'export async function attack() { const { execSync } = await import("node:child_process"); return String(execSync("id")) }',
+    );
     expect(outcome).toEqual(failsWith('error', /Not supported/));
     await expectRunGoesOn();
   });
 
-  it.each(['net', 'worker_threads', 'vm', 'child_process', 'https://example.com/x.js', 'file:///etc/passwd', '../../outside.js'])('cannot import %s', async (specifier) => {
-    expect(await attack(`import * as m from ${JSON.stringify(specifier)}; export const attack = () => Object.keys(m)`)).toEqual(failsWith('refused', new RegExp(JSON.stringify(specifier).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))));
-    await expectRunGoesOn();
-  });
+  it.each(['net', 'worker_threads', 'vm', 'child_process', 'https://example.com/x.js', 'file:///etc/passwd', '../../outside.js'])(
+    'cannot import %s',
+    async (specifier) => {
+      expect(await attack(`import * as m from ${JSON.stringify(specifier)}; export const attack = () => Object.keys(m)`)).toEqual(
+        failsWith('refused', new RegExp(JSON.stringify(specifier).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))),
+      );
+      await expectRunGoesOn();
+    },
+  );
 
   it('finds no host object through the constructor chain', async () => {
     const outcome = await attack(`export function attack() {
@@ -94,7 +124,9 @@ describe('isolate red team: reaching the host', () => {
   });
 
   it('finds no host object through eval', async () => {
-    const outcome = await attack('export const attack = () => [eval("typeof require"), (0, eval)("typeof process"), new Function("return typeof fetch")()]');
+    const outcome = await attack(
+      'export const attack = () => [eval("typeof require"), (0, eval)("typeof process"), new Function("return typeof fetch")()]',
+    );
     expect(outcome).toEqual({ value: ['undefined', 'undefined', 'undefined'] });
     await expectRunGoesOn();
   });
@@ -126,7 +158,9 @@ describe('isolate red team: exhausting time', () => {
   });
 
   it('times out Atomics.wait on a SharedArrayBuffer', async () => {
-    expect(await attack('export const attack = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)')).toEqual(failsWith('timeout'));
+    expect(await attack('export const attack = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)')).toEqual(
+      failsWith('timeout'),
+    );
     await expectRunGoesOn();
   });
 
@@ -137,21 +171,29 @@ describe('isolate red team: exhausting time', () => {
   });
 
   it('has no WebAssembly to spin in', async () => {
-    const outcome = await attack(`export const attack = () => new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${SPIN_WASM}))).exports.spin()`);
+    const outcome = await attack(
+      `export const attack = () => new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${SPIN_WASM}))).exports.spin()`,
+    );
     expect(outcome).toEqual(failsWith('error', /WebAssembly is not defined/));
     await expectRunGoesOn();
   });
 
   it('has no FinalizationRegistry whose callbacks would run outside any time limit', async () => {
-    expect(await attack('export const attack = () => new FinalizationRegistry(() => { for (;;) {} }).register({}, 1)')).toEqual(failsWith('error', /FinalizationRegistry is not defined/));
+    expect(await attack('export const attack = () => new FinalizationRegistry(() => { for (;;) {} }).register({}, 1)')).toEqual(
+      failsWith('error', /FinalizationRegistry is not defined/),
+    );
     await expectRunGoesOn();
   });
 
   it('leaves no timer behind: setTimeout and setInterval do not exist', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
     const before = timers();
-    expect(await attack('export const attack = () => [typeof setTimeout, typeof setInterval]')).toEqual({ value: ['undefined', 'undefined'] });
-    expect(await attack('export const attack = () => { setInterval(() => { for (;;) {} }, 1); return 1 }')).toEqual(failsWith('error', /setInterval is not defined/));
+    expect(await attack('export const attack = () => [typeof setTimeout, typeof setInterval]')).toEqual({
+      value: ['undefined', 'undefined'],
+    });
+    expect(await attack('export const attack = () => { setInterval(() => { for (;;) {} }, 1); return 1 }')).toEqual(
+      failsWith('error', /setInterval is not defined/),
+    );
     expect(timers()).toBe(before);
     await expectRunGoesOn();
   });
@@ -169,12 +211,14 @@ describe('isolate red team: exhausting time', () => {
 
 describe('isolate red team: exhausting memory', () => {
   it('stops unbounded allocation with kind memory, then starts a new isolate', async () => {
-    expect(await attack('export function attack() { const kept = []; for (;;) kept.push({ at: Math.random() }) }', roomy)).toEqual(failsWith('memory'));
+    expect(await attack('export function attack() { const kept = []; for (;;) kept.push({ at: Math.random() }) }', roomy)).toEqual(
+      failsWith('memory'),
+    );
     await expectRunGoesOn(roomy);
     await expectRunGoesOn();
   });
 
-  it('cannot build a string past V8\'s limit', async () => {
+  it("cannot build a string past V8's limit", async () => {
     expect(await attack('export const attack = () => "x".repeat(2 ** 30).length')).toEqual(failsWith('error', /Invalid string length/));
     await expectRunGoesOn();
   });
@@ -186,12 +230,16 @@ describe('isolate red team: exhausting memory', () => {
 
   it('cannot build or return a huge array', async () => {
     expect(await attack('export const attack = () => new Array(2 ** 32)')).toEqual(failsWith('error', /Invalid array length/));
-    expect(await attack('export function attack() { const sparse = []; sparse[2 ** 31] = 1; return sparse }')).toEqual(failsWith('invalid-result'));
+    expect(await attack('export function attack() { const sparse = []; sparse[2 ** 31] = 1; return sparse }')).toEqual(
+      failsWith('invalid-result'),
+    );
     await expectRunGoesOn();
   });
 
   it('cannot take memory outside the heap limit through WebAssembly.Memory', async () => {
-    expect(await attack('export const attack = () => new WebAssembly.Memory({ initial: 16384 }).buffer.byteLength')).toEqual(failsWith('error', /WebAssembly is not defined/));
+    expect(await attack('export const attack = () => new WebAssembly.Memory({ initial: 16384 }).buffer.byteLength')).toEqual(
+      failsWith('error', /WebAssembly is not defined/),
+    );
     await expectRunGoesOn();
   });
 
@@ -230,21 +278,29 @@ describe('isolate red team: tampering with shared state and the result', () => {
   });
 
   it('patches JSON only in its own context, and cannot forge its result through it', async () => {
-    const outcome = await attack('JSON.stringify = () => \'{"score":1e9}\'; JSON.parse = () => ({ score: 1e9 }); export const attack = () => ({ score: 1 })');
+    const outcome = await attack(
+      'JSON.stringify = () => \'{"score":1e9}\'; JSON.parse = () => ({ score: 1e9 }); export const attack = () => ({ score: 1 })',
+    );
     expect(outcome).toEqual({ value: { score: 1 } });
     expect(await attack('export const attack = () => JSON.stringify({ a: 1 })')).toEqual({ value: '{"a":1}' });
     await expectRunGoesOn();
   });
 
   it('pollutes Object.prototype only in its own context', async () => {
-    const outcome = await attack('Object.prototype.score = 1e9; Object.defineProperty(Object.prototype, "value", { get() { return 1e9 }, set() {} }); export const attack = () => ({ points: 5 })');
+    const outcome = await attack(
+      'Object.prototype.score = 1e9; Object.defineProperty(Object.prototype, "value", { get() { return 1e9 }, set() {} }); export const attack = () => ({ points: 5 })',
+    );
     expect(outcome).toEqual({ value: { points: 5 } });
-    expect(await attack('export const attack = () => [({}).score === undefined, ({}).value === undefined]')).toEqual({ value: [true, true] });
+    expect(await attack('export const attack = () => [({}).score === undefined, ({}).value === undefined]')).toEqual({
+      value: [true, true],
+    });
     await expectRunGoesOn();
   });
 
   it('patches Array.prototype only in its own context', async () => {
-    const outcome = await attack('Array.prototype.push = () => 0; Array.prototype.map = () => [1e9]; Array.prototype[Symbol.iterator] = function* () { yield 1e9 }; export const attack = () => [1, 2, 3]');
+    const outcome = await attack(
+      'Array.prototype.push = () => 0; Array.prototype.map = () => [1e9]; Array.prototype[Symbol.iterator] = function* () { yield 1e9 }; export const attack = () => [1, 2, 3]',
+    );
     expect(outcome).toEqual({ value: [1, 2, 3] });
     expect(await attack('export const attack = () => [...[1, 2]].map((x) => x * 2)')).toEqual({ value: [2, 4] });
     await expectRunGoesOn();
@@ -264,15 +320,21 @@ describe('isolate red team: tampering with shared state and the result', () => {
   });
 
   it('returns a Proxy: the host gets a plain snapshot', async () => {
-    const outcome = await attack('export const attack = () => new Proxy({}, { ownKeys: () => ["score"], getOwnPropertyDescriptor: () => ({ value: 1, enumerable: true, configurable: true }), get: () => 7 })');
+    const outcome = await attack(
+      'export const attack = () => new Proxy({}, { ownKeys: () => ["score"], getOwnPropertyDescriptor: () => ({ value: 1, enumerable: true, configurable: true }), get: () => 7 })',
+    );
     expect(outcome).toEqual({ value: { score: 7 } });
     expect(types.isProxy((outcome as { value: JsonValue }).value)).toBe(false);
-    expect(await attack('export const attack = () => new Proxy({}, { ownKeys() { throw new Error("trap") } })')).toEqual(failsWith('invalid-result', /trap/));
+    expect(await attack('export const attack = () => new Proxy({}, { ownKeys() { throw new Error("trap") } })')).toEqual(
+      failsWith('invalid-result', /trap/),
+    );
     await expectRunGoesOn();
   });
 
   it('returns a getter that throws', async () => {
-    expect(await attack('export const attack = () => ({ get score() { throw new Error("gotcha") } })')).toEqual(failsWith('invalid-result', /gotcha/));
+    expect(await attack('export const attack = () => ({ get score() { throw new Error("gotcha") } })')).toEqual(
+      failsWith('invalid-result', /gotcha/),
+    );
     await expectRunGoesOn();
   });
 
@@ -287,11 +349,13 @@ describe('isolate red team: tampering with shared state and the result', () => {
 
   it('returns a function, or an object with a method', async () => {
     expect(await attack('export const attack = () => () => 1')).toEqual(failsWith('invalid-result', /function/));
-    expect(await attack('export const attack = () => ({ score: 1, valueOf() { return 1e9 } })')).toEqual(failsWith('invalid-result', /"valueOf"/));
+    expect(await attack('export const attack = () => ({ score: 1, valueOf() { return 1e9 } })')).toEqual(
+      failsWith('invalid-result', /"valueOf"/),
+    );
     await expectRunGoesOn();
   });
 
-  it('returns NaN, Infinity and -0: they arrive as numbers, for the evaluator\'s schema to reject', async () => {
+  it("returns NaN, Infinity and -0: they arrive as numbers, for the evaluator's schema to reject", async () => {
     const outcome = await attack('export const attack = () => [NaN, Infinity, -Infinity, -0]');
     const [nan, infinity, negative, zero] = (outcome as { value: number[] }).value;
     expect([Number.isNaN(nan), infinity, negative, Object.is(zero, -0)]).toEqual([true, Infinity, -Infinity, true]);

@@ -77,13 +77,15 @@ function expectNoLeak(result: ProcessRunResult): void {
 }
 
 function processesWith(marker: string): string[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((name) => {
-    try {
-      return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** A listener on the host's loopback that counts who reached it. */
@@ -115,7 +117,9 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('read /proc/self/environ and /proc/1/environ'), async () => {
-    const result = await node("const fs = require('fs'); for (const p of ['/proc/self/environ', '/proc/1/environ']) { try { console.log(fs.readFileSync(p, 'utf8')); } catch (e) { console.log(e.code); } }");
+    const result = await node(
+      "const fs = require('fs'); for (const p of ['/proc/self/environ', '/proc/1/environ']) { try { console.log(fs.readFileSync(p, 'utf8')); } catch (e) { console.log(e.code); } }",
+    );
     expectNoLeak(result);
     await expectBenignRunWorks();
   });
@@ -137,7 +141,9 @@ describe('process sandbox red team', () => {
 
   redTeam(attack('python: read the project package.json and a host /tmp file'), async () => {
     const paths = [join(projectFolder, 'package.json'), hostTmpFile];
-    const result = await python(`for p in ${JSON.stringify(paths)}:\n  try: print(open(p).read())\n  except OSError as e: print(type(e).__name__)`);
+    const result = await python(
+      `for p in ${JSON.stringify(paths)}:\n  try: print(open(p).read())\n  except OSError as e: print(type(e).__name__)`,
+    );
     expectNoLeak(result);
     expect(result.stdout).toBe('FileNotFoundError\nFileNotFoundError\n');
     expect(result.stdout).not.toContain('"name": "ouroboros"');
@@ -156,7 +162,9 @@ describe('process sandbox red team', () => {
   redTeam(attack('write outside the scratch folder: /usr, /etc, the project folder, /'), async () => {
     const marker = `redteam-written-${process.pid}`;
     const targets = ['/usr', '/etc', projectFolder, '/', '/proc/sys/kernel'].map((folder) => join(folder, marker));
-    const result = await node(`for (const p of ${JSON.stringify(targets)}) { try { require('fs').writeFileSync(p, 'x'); console.log('WROTE ' + p); } catch (e) { console.log(e.code); } }`);
+    const result = await node(
+      `for (const p of ${JSON.stringify(targets)}) { try { require('fs').writeFileSync(p, 'x'); console.log('WROTE ' + p); } catch (e) { console.log(e.code); } }`,
+    );
     expect(result.stdout).not.toContain('WROTE');
     expect(existsSync(join(projectFolder, marker))).toBe(false);
     await expectBenignRunWorks();
@@ -173,7 +181,9 @@ describe('process sandbox red team', () => {
   redTeam(attack('node: open a TCP connection to the host loopback'), async () => {
     const listener = await tcpListener();
     try {
-      const result = await node(`require('net').connect(${listener.port}, '127.0.0.1').on('connect', () => console.log('CONNECTED')).on('error', (e) => console.log(e.code))`);
+      const result = await node(
+        `require('net').connect(${listener.port}, '127.0.0.1').on('connect', () => console.log('CONNECTED')).on('error', (e) => console.log(e.code))`,
+      );
       expect(result.stdout).toBe('ECONNREFUSED\n');
       expect(listener.connections()).toBe(0);
     } finally {
@@ -203,7 +213,9 @@ describe('process sandbox red team', () => {
     await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
     try {
       const port = receiver.address().port;
-      const result = await node(`const s = require('dgram').createSocket('udp4'); s.send('leak', ${port}, '127.0.0.1', (e) => { console.log(e ? e.code : 'SENT'); s.close(); })`);
+      const result = await node(
+        `const s = require('dgram').createSocket('udp4'); s.send('leak', ${port}, '127.0.0.1', (e) => { console.log(e ? e.code : 'SENT'); s.close(); })`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(received).toBe(0);
       expect(result.exitCode).toBe(0);
@@ -214,7 +226,9 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('DNS lookup'), async () => {
-    const result = await node("require('dns').lookup('example.com', (e, address) => console.log(e ? 'FAILED' : address)); require('dns').resolve4('example.com', (e, a) => console.log(e ? 'FAILED' : a))");
+    const result = await node(
+      "require('dns').lookup('example.com', (e, address) => console.log(e ? 'FAILED' : address)); require('dns').resolve4('example.com', (e, a) => console.log(e ? 'FAILED' : a))",
+    );
     expect(result.stdout).toBe('FAILED\nFAILED\n');
     await expectBenignRunWorks();
   });
@@ -228,7 +242,9 @@ describe('process sandbox red team', () => {
     });
     await new Promise<void>((resolve) => server.listen(name, resolve));
     try {
-      const result = await node(`require('net').connect(${JSON.stringify(name)}).on('connect', () => console.log('CONNECTED')).on('error', (e) => console.log(e.code))`);
+      const result = await node(
+        `require('net').connect(${JSON.stringify(name)}).on('connect', () => console.log('CONNECTED')).on('error', (e) => console.log(e.code))`,
+      );
       expect(result.stdout).toBe('ECONNREFUSED\n');
       expect(connections).toBe(0);
     } finally {
@@ -238,7 +254,9 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('node: spawn a process to look at the host'), async () => {
-    const result = await node("console.log(require('child_process').execSync('id -u; ls /proc | grep -c \"^[0-9]\"; cat /proc/*/cmdline | tr \"\\\\0\" \" \"', { encoding: 'utf8' }))");
+    const result = await node(
+      'console.log(require(\'child_process\').execSync(\'id -u; ls /proc | grep -c "^[0-9]"; cat /proc/*/cmdline | tr "\\\\0" " "\', { encoding: \'utf8\' }))',
+    );
     const [uid, processCount] = result.stdout.split('\n');
     expect(Number(uid)).toBeGreaterThan(0);
     expect(Number(processCount)).toBeLessThan(10);
@@ -247,7 +265,9 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('python: os.system to read host files'), async () => {
-    const result = await python(`import os\nos.system('cat ${keyFile} ${join(projectFolder, 'package.json')} /root/.ssh/* 2>/dev/null; echo status=$?')`);
+    const result = await python(
+      `import os\nos.system('cat ${keyFile} ${join(projectFolder, 'package.json')} /root/.ssh/* 2>/dev/null; echo status=$?')`,
+    );
     expect(result.stdout).toBe('status=1\n');
     expectNoLeak(result);
     await expectBenignRunWorks();
@@ -258,7 +278,9 @@ describe('process sandbox red team', () => {
     const run = runSandboxed({ command: ['sh', '-c', 'bomb() { bomb | bomb & }; bomb; sleep 10', marker], timeoutMs: 2000 });
     await new Promise((resolve) => setTimeout(resolve, 700));
     // The host keeps working while the bomb goes off.
-    const hostCheck = await new Promise<string>((resolve, reject) => execFile('sh', ['-c', 'echo alive'], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    const hostCheck = await new Promise<string>((resolve, reject) =>
+      execFile('sh', ['-c', 'echo alive'], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
     expect(hostCheck).toBe('alive\n');
     const result = await run;
     expect(result.durationMs).toBeLessThan(10_000);
@@ -273,7 +295,9 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('kill the parent and everything reachable'), async () => {
-    const nodeKill = await node("for (const [pid, signal] of [[process.ppid, 'SIGKILL'], [1, 'SIGKILL'], [-1, 'SIGKILL']]) { try { process.kill(pid, signal); console.log('SENT ' + pid); } catch (e) { console.log(e.code); } }");
+    const nodeKill = await node(
+      "for (const [pid, signal] of [[process.ppid, 'SIGKILL'], [1, 'SIGKILL'], [-1, 'SIGKILL']]) { try { process.kill(pid, signal); console.log('SENT ' + pid); } catch (e) { console.log(e.code); } }",
+    );
     const pythonKill = await python('import os\ntry: os.kill(1, 9)\nexcept OSError as e: print(type(e).__name__)');
     expect(pythonKill.stdout).toBe('PermissionError\n');
     expect(nodeKill.stdout).not.toContain('SENT 1\n');
@@ -288,10 +312,13 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('allocate memory without bound'), async () => {
-    const nodeResult = await node("const keep = []; for (;;) keep.push(Buffer.alloc(16 << 20, 1)); console.log('survived')", { memoryMb: 256, timeoutMs: 10_000 });
+    const nodeResult = await node("const keep = []; for (;;) keep.push(Buffer.alloc(16 << 20, 1)); console.log('survived')", {
+      memoryMb: 256,
+      timeoutMs: 10_000,
+    });
     expect(nodeResult.exitCode).not.toBe(0);
     expect(nodeResult.timedOut).toBe(false);
-    const pythonResult = await python("keep = []\nwhile True: keep.append(bytearray(16 << 20))", { memoryMb: 256, timeoutMs: 10_000 });
+    const pythonResult = await python('keep = []\nwhile True: keep.append(bytearray(16 << 20))', { memoryMb: 256, timeoutMs: 10_000 });
     expect(pythonResult.stderr).toContain('MemoryError');
     expect(pythonResult.timedOut).toBe(false);
     await expectBenignRunWorks();
@@ -304,7 +331,10 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('flood stdout and stderr'), async () => {
-    const result = await node("const line = 'x'.repeat(65536); for (;;) { process.stdout.write(line); process.stderr.write(line); }", { timeoutMs: 1500, outputLimitBytes: 4096 });
+    const result = await node("const line = 'x'.repeat(65536); for (;;) { process.stdout.write(line); process.stderr.write(line); }", {
+      timeoutMs: 1500,
+      outputLimitBytes: 4096,
+    });
     expect(result.stdout.length).toBeLessThanOrEqual(4096);
     expect(result.stderr.length).toBeLessThanOrEqual(4096);
     expect(result.stdoutDropped).toBeGreaterThan(0);
@@ -313,21 +343,28 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('write a huge file'), async () => {
-    const result = await shell('head -c 100M /dev/zero > big; stat -c %s big; head -c 100M /dev/zero > /tmp/big; stat -c %s /tmp/big', { maxFileMb: 8 });
+    const result = await shell('head -c 100M /dev/zero > big; stat -c %s big; head -c 100M /dev/zero > /tmp/big; stat -c %s /tmp/big', {
+      maxFileMb: 8,
+    });
     expect(result.stdout).toBe(`${8 << 20}\n${8 << 20}\n`);
     await expectBenignRunWorks();
   });
 
   redTeam(attack('sleep past the timeout in a grandchild that leaves the session'), async () => {
     const marker = `ouro-sleeper-${process.pid}-${Date.now()}`;
-    const result = await runSandboxed({ command: ['sh', '-c', `setsid sh -c 'trap "" TERM HUP; sleep 30' ${marker} & sleep 30`], timeoutMs: 1000 });
+    const result = await runSandboxed({
+      command: ['sh', '-c', `setsid sh -c 'trap "" TERM HUP; sleep 30' ${marker} & sleep 30`],
+      timeoutMs: 1000,
+    });
     expect(result.timedOut).toBe(true);
     expect(processesWith(marker)).toEqual([]);
     await expectBenignRunWorks();
   });
 
   redTeam(attack('regain root: setuid binaries, mount, raise rlimits'), async () => {
-    const result = await shell('su -c id 2>/dev/null || echo su-failed; mount -t tmpfs none /scratch 2>/dev/null || echo mount-failed; prlimit --pid $$ --nproc=unlimited 2>/dev/null || echo prlimit-failed');
+    const result = await shell(
+      'su -c id 2>/dev/null || echo su-failed; mount -t tmpfs none /scratch 2>/dev/null || echo mount-failed; prlimit --pid $$ --nproc=unlimited 2>/dev/null || echo prlimit-failed',
+    );
     expect(result.stdout).toBe('su-failed\nmount-failed\nprlimit-failed\n');
     await expectBenignRunWorks();
   });

@@ -1,4 +1,4 @@
-import type { SoupMetrics, SoupRunRecord, SoupStore } from '../store.ts';
+import type { SoupMetrics, SoupRunRecord, SoupStore } from "../store.ts";
 
 /** What a soup plot reads: the soup run, its store, and its metrics rows read once and shared. */
 export interface SoupPlotContext {

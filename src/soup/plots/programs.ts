@@ -1,9 +1,9 @@
-import type { SoupMetrics } from '../store.ts';
-import type { Plot, PlotOutput } from '../../plot/plot.ts';
-import type { SoupPlotContext } from './context.ts';
-import { niceScale, renderChart, type ChartOption } from '../../plot/render.ts';
-import { programLabel, epochScale, soupSubtitle, tooFewRows, transitionRow } from './shared.ts';
-import { FONT_FAMILY, MUTED, TEXT, baseOption, paletteColor, titleOption, valueAxis } from '../../plot/theme.ts';
+import type { SoupMetrics } from "../store.ts";
+import type { Plot, PlotOutput } from "../../plot/plot.ts";
+import type { SoupPlotContext } from "./context.ts";
+import { niceScale, renderChart, type ChartOption } from "../../plot/render.ts";
+import { programLabel, epochScale, soupSubtitle, tooFewRows, transitionRow } from "./shared.ts";
+import { FONT_FAMILY, MUTED, TEXT, baseOption, paletteColor, titleOption, valueAxis } from "../../plot/theme.ts";
 
 const WIDTH = 880;
 const HEIGHT = 540;
@@ -43,8 +43,8 @@ export function leadingPrograms(metrics: readonly SoupMetrics[], limit = PROGRAM
  * most common programs, so a program missing from a row is drawn as a gap, not as zero.
  */
 export const soupTopProgramsPlot: Plot<SoupPlotContext> = {
-  name: 'soup-top-programs',
-  description: 'share of the soup held by the most abundant programs, over epochs',
+  name: "soup-top-programs",
+  description: "share of the soup held by the most abundant programs, over epochs",
   render: renderTopPrograms,
 };
 
@@ -53,7 +53,7 @@ function renderTopPrograms(context: SoupPlotContext): PlotOutput {
   const missing = tooFewRows(metrics);
   if (missing) return missing;
   const leaders = leadingPrograms(metrics);
-  if (leaders.length === 0) return { skipped: 'no metrics row records any program counts' };
+  if (leaders.length === 0) return { skipped: "no metrics row records any program counts" };
   const size = context.run.size;
   const stride = Math.ceil(metrics.length / MAX_ROWS);
   const rows = metrics.filter((_, index) => index % stride === 0 || index === metrics.length - 1);
@@ -67,44 +67,55 @@ function renderTopPrograms(context: SoupPlotContext): PlotOutput {
 
   const option: ChartOption = {
     ...baseOption(),
-    title: titleOption(`Most abundant programs in soup ${context.run.id}`, soupSubtitle(
-      context,
-      `top ${leaders.length} by peak count`,
-      ...(kept > 0 ? [`gaps: not among a row's ${kept} most common`] : []),
-    )),
+    title: titleOption(
+      `Most abundant programs in soup ${context.run.id}`,
+      soupSubtitle(context, `top ${leaders.length} by peak count`, ...(kept > 0 ? [`gaps: not among a row's ${kept} most common`] : [])),
+    ),
     grid: { ...GRID, containLabel: false },
     legend: {
-      data: names.map((name) => ({ name, icon: 'path://M0 0H30V4H0Z' })),
+      data: names.map((name) => ({ name, icon: "path://M0 0H30V4H0Z" })),
       bottom: 10,
       itemGap: 18,
       // The texts are code: a monospaced font keeps their columns lined up.
       textStyle: { fontFamily: `DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace`, color: TEXT, fontSize: 12 },
     },
-    xAxis: valueAxis('epoch', x, 30, (value) => value.toLocaleString('en-US')),
-    yAxis: valueAxis(`share of the soup (%, of ${size.toLocaleString('en-US')} programs)`, y, 48),
+    xAxis: valueAxis("epoch", x, 30, (value) => value.toLocaleString("en-US")),
+    yAxis: valueAxis(`share of the soup (%, of ${size.toLocaleString("en-US")} programs)`, y, 48),
     series: leaders.map((leader, index) => ({
-      type: 'line' as const,
+      type: "line" as const,
       name: names[index] as string,
-      data: withIsolatedPoints(rows.map((row) => {
-        const entry = row.topPrograms.find((candidate) => candidate.program === leader.program);
-        return [row.epoch, entry ? percent(entry.count) : null];
-      })),
+      data: withIsolatedPoints(
+        rows.map((row) => {
+          const entry = row.topPrograms.find((candidate) => candidate.program === leader.program);
+          return [row.epoch, entry ? percent(entry.count) : null];
+        }),
+      ),
       connectNulls: false,
-      symbol: 'none',
+      symbol: "none",
       lineStyle: { color: paletteColor(index), width: 2 },
       itemStyle: { color: paletteColor(index) },
       z: 3 + PROGRAM_LINES - index,
-      ...(index === 0 && transition ? {
-        markLine: {
-          silent: true,
-          symbol: 'none',
-          data: [{
-            xAxis: transition.epoch,
-            lineStyle: { type: 'dashed' as const, color: MUTED, width: 1.2 },
-            label: { formatter: `transition (epoch ${transition.epoch.toLocaleString('en-US')})`, position: 'end' as const, color: MUTED, fontFamily: FONT_FAMILY, fontSize: 11 },
-          }],
-        },
-      } : {}),
+      ...(index === 0 && transition
+        ? {
+            markLine: {
+              silent: true,
+              symbol: "none",
+              data: [
+                {
+                  xAxis: transition.epoch,
+                  lineStyle: { type: "dashed" as const, color: MUTED, width: 1.2 },
+                  label: {
+                    formatter: `transition (epoch ${transition.epoch.toLocaleString("en-US")})`,
+                    position: "end" as const,
+                    color: MUTED,
+                    fontFamily: FONT_FAMILY,
+                    fontSize: 11,
+                  },
+                },
+              ],
+            },
+          }
+        : {}),
     })),
     tooltip: { show: false },
   };
@@ -118,7 +129,7 @@ function renderTopPrograms(context: SoupPlotContext): PlotOutput {
 function withIsolatedPoints(points: Array<[number, number | null]>) {
   return points.map((point, index) => {
     const alone = point[1] !== null && (points[index - 1]?.[1] ?? null) === null && (points[index + 1]?.[1] ?? null) === null;
-    return alone ? { value: point, symbol: 'circle', symbolSize: 5 } : point;
+    return alone ? { value: point, symbol: "circle", symbolSize: 5 } : point;
   });
 }
 

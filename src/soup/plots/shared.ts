@@ -1,15 +1,15 @@
-import type { PlotOutput } from '../../plot/plot.ts';
-import type { SoupPlotContext } from './context.ts';
-import { niceScale } from '../../plot/render.ts';
-import { TRANSITION_ENTROPY, type SoupMetrics } from '../store.ts';
-import { SUBSTRATES } from '../substrates.ts';
+import type { PlotOutput } from "../../plot/plot.ts";
+import type { SoupPlotContext } from "./context.ts";
+import { niceScale } from "../../plot/render.ts";
+import { TRANSITION_ENTROPY, type SoupMetrics } from "../store.ts";
+import { SUBSTRATES } from "../substrates.ts";
 
 /** Pieces the soup figures share: the subtitle, the transition and the epoch axis. */
 
 /** Why a soup plot is not drawn, or undefined when the run has enough rows to draw a curve. */
 export function tooFewRows(metrics: readonly SoupMetrics[]): PlotOutput | undefined {
   if (metrics.length >= 2) return undefined;
-  return { skipped: `the soup run has ${metrics.length} metrics row${metrics.length === 1 ? '' : 's'}; a plot needs at least 2` };
+  return { skipped: `the soup run has ${metrics.length} metrics row${metrics.length === 1 ? "" : "s"}; a plot needs at least 2` };
 }
 
 /** The first row whose high-order entropy is above the paper's threshold, if any. */
@@ -25,10 +25,10 @@ export function soupSubtitle(context: SoupPlotContext, ...extra: string[]): stri
   return [
     `run ${context.run.id}`,
     context.run.substrate,
-    `${context.run.size.toLocaleString('en-US')} programs`,
-    `epochs ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}`,
+    `${context.run.size.toLocaleString("en-US")} programs`,
+    `epochs ${first.toLocaleString("en-US")}–${last.toLocaleString("en-US")}`,
     ...extra,
-  ].join(' · ');
+  ].join(" · ");
 }
 
 /**
@@ -37,9 +37,9 @@ export function soupSubtitle(context: SoupPlotContext, ...extra: string[]): stri
  */
 export function programLabel(substrate: string, hex: string, length = 16): string {
   const known = SUBSTRATES.get(substrate);
-  const text = known ? known.toText(new Uint8Array(Buffer.from(hex, 'hex'))) : hex;
-  const flat = text.replace(/\s+/g, ' ');
-  return [...flat].slice(0, length).join('');
+  const text = known ? known.toText(new Uint8Array(Buffer.from(hex, "hex"))) : hex;
+  const flat = text.replace(/\s+/g, " ");
+  return [...flat].slice(0, length).join("");
 }
 
 /** Bounds for the epoch axis: about eight whole-epoch intervals, ending close to the last row. */
@@ -50,5 +50,3 @@ export function epochScale(metrics: readonly SoupMetrics[]): { min: number; max:
   if (last - first <= 8) return { min: first, max: last, interval: 1 };
   return niceScale(first, last, 8);
 }
-
-

@@ -42,8 +42,17 @@ export function dgmRoutes(queries: DashboardQueries, dbLabel: string): Hono {
 
 function runRow(run: DgmRunListing): DgmRunRow {
   return {
-    id: run.id, bench: run.bench, status: run.status, agents: run.agents, kept: run.kept, bestScore: run.bestScore,
-    tokens: run.tokens, costUsd: run.costUsd, wallMs: run.wallMs, flagged: run.flagged, createdAt: run.createdAt,
+    id: run.id,
+    bench: run.bench,
+    status: run.status,
+    agents: run.agents,
+    kept: run.kept,
+    bestScore: run.bestScore,
+    tokens: run.tokens,
+    costUsd: run.costUsd,
+    wallMs: run.wallMs,
+    flagged: run.flagged,
+    createdAt: run.createdAt,
   };
 }
 
@@ -71,7 +80,9 @@ function agentRow(agent: Omit<DgmAgentSummary, 'tasks'>): Omit<DgmAgentRow, 'tas
     tokens: agent.metrics.tokens,
     costUsd: agent.metrics.costUsd,
     wallMs: agent.metrics.wallMs,
-    diagnosis: diagnosis ? { kind: diagnosis.kind, taskId: diagnosis.taskId ?? null, problem: clip(diagnosis.problem, PROBLEM_CHARACTERS) } : null,
+    diagnosis: diagnosis
+      ? { kind: diagnosis.kind, taskId: diagnosis.taskId ?? null, problem: clip(diagnosis.problem, PROBLEM_CHARACTERS) }
+      : null,
     createdAt: agent.createdAt,
   };
 }
@@ -92,7 +103,12 @@ function agentDetail(agent: AgentRecord): DgmAgentDetail {
     diff: agent.diff,
     phases: { diagnosis: metrics.diagnosis, selfModification: metrics.selfModification, evaluation: metrics.evaluation },
     results: agent.results.map((result) => ({
-      taskId: result.taskId, set: result.set, status: result.status, attempts: result.attempts, reason: result.reason ?? null, output: clip(result.output, OUTPUT_CHARACTERS),
+      taskId: result.taskId,
+      set: result.set,
+      status: result.status,
+      attempts: result.attempts,
+      reason: result.reason ?? null,
+      output: clip(result.output, OUTPUT_CHARACTERS),
     })),
   };
 }

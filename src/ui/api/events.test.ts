@@ -34,7 +34,16 @@ for (const backend of await dashboardBackends()) {
     let nextOrder = 100;
 
     function commit(seq: number): void {
-      commitSample(sample.store, { seq, parents: ['r1-3'], operator: 'perturb-number', score: seq, reward: 1, logOrder: nextOrder++, elapsedMs: 1000 + seq, createdAt: Date.now() });
+      commitSample(sample.store, {
+        seq,
+        parents: ['r1-3'],
+        operator: 'perturb-number',
+        score: seq,
+        reward: 1,
+        logOrder: nextOrder++,
+        elapsedMs: 1000 + seq,
+        createdAt: Date.now(),
+      });
     }
 
     beforeAll(async () => {
@@ -60,8 +69,28 @@ for (const backend of await dashboardBackends()) {
       const text = await readUntil(reader, (so) => candidates(so).length === 2);
       // Commit order, not seq order: seq is given out at proposal time.
       expect(candidates(text)).toEqual([
-        { id: 'r1-5', seq: 5, score: 5, status: 'ok', island: 1, operator: 'perturb-number', elapsedMs: 1005, parents: ['r1-3'], generation: 2 },
-        { id: 'r1-4', seq: 4, score: 4, status: 'ok', island: 0, operator: 'perturb-number', elapsedMs: 1004, parents: ['r1-3'], generation: 1 },
+        {
+          id: 'r1-5',
+          seq: 5,
+          score: 5,
+          status: 'ok',
+          island: 1,
+          operator: 'perturb-number',
+          elapsedMs: 1005,
+          parents: ['r1-3'],
+          generation: 2,
+        },
+        {
+          id: 'r1-4',
+          seq: 4,
+          score: 4,
+          status: 'ok',
+          island: 0,
+          operator: 'perturb-number',
+          elapsedMs: 1004,
+          parents: ['r1-3'],
+          generation: 1,
+        },
       ]);
       expect(await readUntil(reader, (so) => so.includes(': heartbeat'))).toContain(': heartbeat\n\n');
       const polls = vi.spyOn(queries, 'commitsAfter');
@@ -75,7 +104,9 @@ for (const backend of await dashboardBackends()) {
 
     it('resumes after the candidate a client saw last (after= or Last-Event-ID)', async () => {
       const byQuery = await app.request('/api/runs/r1/events?after=2');
-      const sent = candidates(await readUntil((byQuery.body as ReadableStream<Uint8Array>).getReader(), (so) => candidates(so).length >= 4));
+      const sent = candidates(
+        await readUntil((byQuery.body as ReadableStream<Uint8Array>).getReader(), (so) => candidates(so).length >= 4),
+      );
       expect(sent.map((event) => event.id)).toEqual(['r1-1', 'r1-3', 'r1-5', 'r1-4']);
       const byHeader = await app.request('/api/runs/r1/events', { headers: { 'last-event-id': '5' } });
       const reader = (byHeader.body as ReadableStream<Uint8Array>).getReader();

@@ -15,7 +15,10 @@ type Cell = Grid['cells'][number];
 export class GridCache {
   private readonly runs = new Map<string, { axes: ArchiveAxes; grid: FeatureGrid; cursor: number; cells: Map<string, Cell> }>();
 
-  constructor(private readonly queries: DashboardQueries, private readonly capacity = 4) {}
+  constructor(
+    private readonly queries: DashboardQueries,
+    private readonly capacity = 4,
+  ) {}
 
   /** Undefined when the run's archive is not MAP-Elites. */
   read(runId: string, config: Record<string, unknown>): Grid | undefined {
@@ -43,7 +46,12 @@ export class GridCache {
   }
 }
 
-function place(grid: FeatureGrid, islands: number, cells: Map<string, Cell>, rows: Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }>): void {
+function place(
+  grid: FeatureGrid,
+  islands: number,
+  cells: Map<string, Cell>,
+  rows: Iterable<{ id: string; island: number; root: boolean; score: number; features: Record<string, number> }>,
+): void {
   for (const row of rows) {
     const { x, y } = grid.positionOf(row.features);
     for (const island of homeIslands(row.island, row.root, islands)) {

@@ -25,7 +25,9 @@ export function runLineage(queries: DashboardQueries, runId: string, top: number
     const ordered = [...nodes.values()].sort((a, b) => a.seq - b.seq);
     return {
       nodes: ordered.map(({ parentIds: _parents, ...node }) => ({ ...node, onBestPath: onPath.has(node.id) })),
-      edges: ordered.flatMap((node) => node.parentIds.filter((parent) => nodes.has(parent)).map((parent) => ({ source: parent, target: node.id }))),
+      edges: ordered.flatMap((node) =>
+        node.parentIds.filter((parent) => nodes.has(parent)).map((parent) => ({ source: parent, target: node.id })),
+      ),
       bestPath,
       selection: describeSelection(top, leaders.length, total),
       totalCandidates: total,

@@ -44,7 +44,11 @@ export function bestSoFar(scores: ReadonlyArray<number | null>): Array<number | 
  * how many failed (those, plus children that were not scored ok), how many improved on their
  * parent (reward above 0), the mean bandit reward per proposal and what its model calls cost.
  */
-export function operatorStatistics(columns: EvaluationColumns, failures: ReadonlyMap<string, number>, calls: readonly CallSummary[]): RunOverview['operators'] {
+export function operatorStatistics(
+  columns: EvaluationColumns,
+  failures: ReadonlyMap<string, number>,
+  calls: readonly CallSummary[],
+): RunOverview['operators'] {
   const rows = new Map<string, { children: number; failed: number; improved: number; reward: number; costUsd: number }>();
   const row = (name: string) => {
     let found = rows.get(name);
@@ -71,10 +75,16 @@ export function operatorStatistics(columns: EvaluationColumns, failures: Readonl
     const entry = rows.get(call.operator);
     if (entry) entry.costUsd += call.costUsd;
   }
-  return [...rows].map(([name, entry]) => ({
-    name, children: entry.children, failed: entry.failed, improved: entry.improved,
-    meanReward: entry.children === 0 ? 0 : entry.reward / entry.children, costUsd: entry.costUsd,
-  })).sort((a, b) => b.children - a.children || a.name.localeCompare(b.name));
+  return [...rows]
+    .map(([name, entry]) => ({
+      name,
+      children: entry.children,
+      failed: entry.failed,
+      improved: entry.improved,
+      meanReward: entry.children === 0 ? 0 : entry.reward / entry.children,
+      costUsd: entry.costUsd,
+    }))
+    .sort((a, b) => b.children - a.children || a.name.localeCompare(b.name));
 }
 
 export function modelStatistics(calls: readonly CallSummary[]): RunOverview['models'] {
@@ -88,7 +98,14 @@ export function modelStatistics(calls: readonly CallSummary[]): RunOverview['mod
     entry.costUsd += call.costUsd;
     entry.latencyMs += call.latencyMs;
   }
-  return [...rows].map(([name, entry]) => ({
-    name, calls: entry.calls, failedCalls: entry.failedCalls, tokens: entry.tokens, costUsd: entry.costUsd, meanLatencyMs: entry.latencyMs / entry.calls,
-  })).sort((a, b) => b.calls - a.calls || a.name.localeCompare(b.name));
+  return [...rows]
+    .map(([name, entry]) => ({
+      name,
+      calls: entry.calls,
+      failedCalls: entry.failedCalls,
+      tokens: entry.tokens,
+      costUsd: entry.costUsd,
+      meanLatencyMs: entry.latencyMs / entry.calls,
+    }))
+    .sort((a, b) => b.calls - a.calls || a.name.localeCompare(b.name));
 }

@@ -35,15 +35,30 @@ for (const backend of await dashboardBackends()) {
 
     it('lists runs with their spend', async () => {
       const { body } = await get<RunRow[]>('/api/runs');
-      expect(body).toEqual([{ id: 'r1', experiment: 'demo', status: 'crashed-or-running', bestScore: 5, evaluations: 4, costUsd: 0.01, tokens: 150, createdAt: sample.now }]);
+      expect(body).toEqual([
+        {
+          id: 'r1',
+          experiment: 'demo',
+          status: 'crashed-or-running',
+          bestScore: 5,
+          evaluations: 4,
+          costUsd: 0.01,
+          tokens: 150,
+          createdAt: sample.now,
+        },
+      ]);
     });
 
     it('gives the overview in commit order, with operators, models, spend, lessons and default axes', async () => {
       const { status, body } = await get<RunOverview>('/api/runs/r1');
       expect(status).toBe(200);
       expect(body.evaluations).toEqual({
-        seq: [0, 2, 1, 3], score: [1, 3, null, 5], status: ['ok', 'ok', 'error', 'ok'], island: [0, 0, 1, 1],
-        operator: ['initial', 'perturb-number', 'llm-diff', 'crossover'], elapsedMs: [100, 200, 500, 600],
+        seq: [0, 2, 1, 3],
+        score: [1, 3, null, 5],
+        status: ['ok', 'ok', 'error', 'ok'],
+        island: [0, 0, 1, 1],
+        operator: ['initial', 'perturb-number', 'llm-diff', 'crossover'],
+        elapsedMs: [100, 200, 500, 600],
       });
       expect(body.bestSoFar).toEqual([1, 3, 3, 5]);
       expect(body.bestCandidate).toBe('r1-3');
@@ -66,11 +81,19 @@ for (const backend of await dashboardBackends()) {
 
     it('walks every parent of the top candidates, crossovers included, and marks the first-parent path', async () => {
       const { body } = await get<Lineage>('/api/runs/r1/lineage?top=1');
-      expect(body.nodes.map((node) => [node.id, node.onBestPath])).toEqual([['r1-0', true], ['r1-1', false], ['r1-2', true], ['r1-3', true]]);
+      expect(body.nodes.map((node) => [node.id, node.onBestPath])).toEqual([
+        ['r1-0', true],
+        ['r1-1', false],
+        ['r1-2', true],
+        ['r1-3', true],
+      ]);
       expect(body.nodes[1]).toMatchObject({ status: 'error', score: null, operator: 'llm-diff', island: 1 });
       expect(body.bestPath).toEqual(['r1-0', 'r1-2', 'r1-3']);
       expect(body.edges).toEqual([
-        { source: 'r1-0', target: 'r1-1' }, { source: 'r1-0', target: 'r1-2' }, { source: 'r1-2', target: 'r1-3' }, { source: 'r1-1', target: 'r1-3' },
+        { source: 'r1-0', target: 'r1-1' },
+        { source: 'r1-0', target: 'r1-2' },
+        { source: 'r1-2', target: 'r1-3' },
+        { source: 'r1-1', target: 'r1-3' },
       ]);
       expect(body.selection).toBe('ancestors of the top 1 of 4 candidates, plus the root');
       const all = await get<Lineage>('/api/runs/r1/lineage');
@@ -91,30 +114,76 @@ for (const backend of await dashboardBackends()) {
     it('details a candidate with its model calls, failed evaluation and children', async () => {
       const { body } = await get<CandidateDetail>('/api/candidates/r1-1');
       expect(body).toMatchObject({
-        id: 'r1-1', runId: 'r1', seq: 1, parents: ['r1-0'], children: ['r1-3'], genome: { 'a.js': 'v1\n' }, parentGenome: { 'a.js': 'v0\n' },
+        id: 'r1-1',
+        runId: 'r1',
+        seq: 1,
+        parents: ['r1-0'],
+        children: ['r1-3'],
+        genome: { 'a.js': 'v1\n' },
+        parentGenome: { 'a.js': 'v0\n' },
         origin: { operator: 'llm-diff', description: 'made 1', model: 'compat:m', rationale: 'try v1' },
-        evaluation: { status: 'error', score: null, error: 'boom', metrics: { m: 1 }, instances: { first: 1 }, artifacts: { note: 'hi' }, feedback: 'feedback 1' },
+        evaluation: {
+          status: 'error',
+          score: null,
+          error: 'boom',
+          metrics: { m: 1 },
+          instances: { first: 1 },
+          artifacts: { note: 'hi' },
+          feedback: 'feedback 1',
+        },
       });
-      expect(body.calls).toEqual([{
-        model: 'compat:m', operator: 'llm-diff', messages: [{ role: 'system', content: 'you edit code' }, { role: 'user', content: 'improve p1' }],
-        reply: 'SEARCH/REPLACE', inputTokens: 100, outputTokens: 50, costUsd: 0.01, latencyMs: 200, error: null,
-      }]);
+      expect(body.calls).toEqual([
+        {
+          model: 'compat:m',
+          operator: 'llm-diff',
+          messages: [
+            { role: 'system', content: 'you edit code' },
+            { role: 'user', content: 'improve p1' },
+          ],
+          reply: 'SEARCH/REPLACE',
+          inputTokens: 100,
+          outputTokens: 50,
+          costUsd: 0.01,
+          latencyMs: 200,
+          error: null,
+        },
+      ]);
       expect((await get<CandidateDetail>('/api/candidates/r1-0')).body.children).toEqual(['r1-1', 'r1-2']);
     });
 
     it('answers errors as JSON with a message', async () => {
       expect(await get('/api/runs/r9')).toEqual({ status: 404, body: { error: 'no run r9 in sample.db' } });
       expect(await get('/api/candidates/r1-99')).toEqual({ status: 404, body: { error: 'no candidate r1-99 in sample.db' } });
-      expect(await get('/api/runs/r1/lineage?top=0')).toEqual({ status: 400, body: { error: 'top must be a whole number from 1 to 100000, not "0"' } });
-      expect(await get('/api/runs/r1/events?after=x')).toEqual({ status: 400, body: { error: 'after must be a candidate\'s seq, not "x"' } });
-      expect(await get('/api/runs/r1/nothing')).toEqual({ status: 404, body: { error: 'no API endpoint GET /api/runs/r1/nothing: see the README\'s dashboard section' } });
+      expect(await get('/api/runs/r1/lineage?top=0')).toEqual({
+        status: 400,
+        body: { error: 'top must be a whole number from 1 to 100000, not "0"' },
+      });
+      expect(await get('/api/runs/r1/events?after=x')).toEqual({
+        status: 400,
+        body: { error: 'after must be a candidate\'s seq, not "x"' },
+      });
+      expect(await get('/api/runs/r1/nothing')).toEqual({
+        status: 404,
+        body: { error: "no API endpoint GET /api/runs/r1/nothing: see the README's dashboard section" },
+      });
     });
 
     it('brings a cached overview up to date with what was committed since', async () => {
       await get<RunOverview>('/api/runs/r1');
       expect((await get<Grid>('/api/runs/r1/grid')).body.cells).toHaveLength(4);
-      commitSample(sample.store, { seq: 4, parents: ['r1-3'], operator: 'perturb-number', score: 7, reward: 1, logOrder: 50, elapsedMs: 700, createdAt: Date.now() });
-      sample.store.recordFailedProposals('r1', [{ operator: 'swap-operator', kind: 'failed', count: 2, reason: 'no site', rngState: [1, 2, 3, 4], logOrder: 51 }]);
+      commitSample(sample.store, {
+        seq: 4,
+        parents: ['r1-3'],
+        operator: 'perturb-number',
+        score: 7,
+        reward: 1,
+        logOrder: 50,
+        elapsedMs: 700,
+        createdAt: Date.now(),
+      });
+      sample.store.recordFailedProposals('r1', [
+        { operator: 'swap-operator', kind: 'failed', count: 2, reason: 'no site', rngState: [1, 2, 3, 4], logOrder: 51 },
+      ]);
       const { body } = await get<RunOverview>('/api/runs/r1');
       expect(body.evaluations.seq).toEqual([0, 2, 1, 3, 4]);
       expect(body.bestSoFar).toEqual([1, 3, 3, 5, 7]);

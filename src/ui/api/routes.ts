@@ -47,7 +47,8 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
     const runId = c.req.param('run');
     const text = c.req.query('top') ?? '20';
     const top = Number(text);
-    if (!/^\d+$/.test(text) || top < 1 || top > MAX_TOP) return fail(c, 400, `top must be a whole number from 1 to ${MAX_TOP}, not "${text}"`);
+    if (!/^\d+$/.test(text) || top < 1 || top > MAX_TOP)
+      return fail(c, 400, `top must be a whole number from 1 to ${MAX_TOP}, not "${text}"`);
     if (!queries.run(runId)) return noRun(c, runId);
     return c.json(runLineage(queries, runId, top));
   });
@@ -75,7 +76,11 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
     const after = c.req.query('after') ?? c.req.header('last-event-id');
     if (after !== undefined && !/^\d+$/.test(after)) return fail(c, 400, `after must be a candidate's seq, not "${after}"`);
     const cursor = (after === undefined ? undefined : queries.cursorOf(runId, Number(after))) ?? queries.cursors(runId).candidates;
-    return candidateEvents(c, queries, runId, cursor, { pollMs: options.pollMs ?? 300, heartbeatMs: options.heartbeatMs ?? 15_000, closing });
+    return candidateEvents(c, queries, runId, cursor, {
+      pollMs: options.pollMs ?? 300,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      closing,
+    });
   });
 
   api.route('/dgm', dgmRoutes(queries, options.dbLabel));

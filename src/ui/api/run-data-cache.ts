@@ -14,13 +14,21 @@ export interface RunData {
 export class RunDataCache {
   private readonly runs = new Map<string, RunData & { cursors: Cursors }>();
 
-  constructor(private readonly queries: DashboardQueries, private readonly capacity = 4) {}
+  constructor(
+    private readonly queries: DashboardQueries,
+    private readonly capacity = 4,
+  ) {}
 
   /** Brings the run's rows up to date; call it inside `queries.snapshot` so that every table ends at the same commit. */
   read(runId: string): RunData {
     const upTo = this.queries.cursors(runId);
     const held = this.runs.get(runId);
-    const data: RunData & { cursors: Cursors } = held ?? { cursors: { candidates: 0, failures: 0, calls: 0 }, columns: emptyColumns(), failures: new Map(), calls: [] };
+    const data: RunData & { cursors: Cursors } = held ?? {
+      cursors: { candidates: 0, failures: 0, calls: 0 },
+      columns: emptyColumns(),
+      failures: new Map(),
+      calls: [],
+    };
     const from = data.cursors;
     // Taken out while it is extended: should a read fail halfway, the entry is dropped, never doubled.
     this.runs.delete(runId);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { emptyColumns, type CallSummary } from '../../store/queries.ts';
 import { spendSeries } from './spend.ts';
 
-const call = (startedAt: number, costUsd: number, tokens: number): CallSummary => ({ model: 'm', operator: 'llm-diff', tokens, costUsd, latencyMs: 100, startedAt, failed: false });
+const call = (startedAt: number, costUsd: number, tokens: number): CallSummary => ({
+  model: 'm',
+  operator: 'llm-diff',
+  tokens,
+  costUsd,
+  latencyMs: 100,
+  startedAt,
+  failed: false,
+});
 
 describe('spendSeries', () => {
   it('places each call on the run clock of the session it fell in, cumulatively', () => {

@@ -6,7 +6,11 @@ import type { CallSummary, EvaluationColumns } from '../../store/queries.ts';
  * clock times and a run's clock stops between sessions, so each call is placed in the session it
  * fell in: the elapsed time that session started from, plus the time since it started.
  */
-export function spendSeries(calls: readonly CallSummary[], sessionStarts: readonly number[], columns: EvaluationColumns): RunOverview['spend'] {
+export function spendSeries(
+  calls: readonly CallSummary[],
+  sessionStarts: readonly number[],
+  columns: EvaluationColumns,
+): RunOverview['spend'] {
   const starts = sessionStarts.length > 0 ? sessionStarts : [calls[0]?.startedAt ?? 0];
   const startedFrom = elapsedAtSessionStarts(starts, columns);
   const spend: RunOverview['spend'] = { elapsedMs: [], costUsd: [], tokens: [] };

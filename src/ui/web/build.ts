@@ -14,7 +14,9 @@ function newestSource(path: string): number {
 export function frontEndStale(): boolean {
   if (!existsSync(DIST_INDEX)) return true;
   // The published package ships the built front end without its sources: nothing there is newer.
-  const sources = [join(WEB, 'index.html'), join(WEB, 'vite.config.ts'), join(WEB, 'src'), join(WEB, '..', 'api-types.ts')].filter((path) => existsSync(path));
+  const sources = [join(WEB, 'index.html'), join(WEB, 'vite.config.ts'), join(WEB, 'src'), join(WEB, '..', 'api-types.ts')].filter((path) =>
+    existsSync(path),
+  );
   return Math.max(0, ...sources.map(newestSource)) > statSync(DIST_INDEX).mtimeMs;
 }
 

@@ -112,7 +112,9 @@ const MATCHERS = {
   toEqual: (actual, expected) => [equals(actual, expected), `to equal ${show(expected)}`],
   toStrictEqual: (actual, expected) => [isDeepStrictEqual(actual, expected), `to strictly equal ${show(expected)}`],
   toBeCloseTo: (actual, expected, digits = 2) => [
-    typeof actual === 'number' && mathAbs(actual - expected) < mathPow(10, -digits) / 2, `to be close to ${show(expected)} (${digits} digits)`],
+    typeof actual === 'number' && mathAbs(actual - expected) < mathPow(10, -digits) / 2,
+    `to be close to ${show(expected)} (${digits} digits)`,
+  ],
   toBeTruthy: (actual) => [!!actual, 'to be truthy'],
   toBeFalsy: (actual) => [!actual, 'to be falsy'],
   toBeNull: (actual) => [actual === null, 'to be null'],
@@ -126,11 +128,14 @@ const MATCHERS = {
   toBeInstanceOf: (actual, expected) => [actual instanceof expected, `to be an instance of ${show(expected)}`],
   toHaveLength: (actual, expected) => [actual !== null && actual !== undefined && actual.length === expected, `to have length ${expected}`],
   toMatch: (actual, expected) => [
-    typeof actual === 'string' && (expected instanceof RegExp ? apply(regExpTest, expected, [actual]) : apply(stringIncludes, actual, [expected])),
-    `to match ${show(expected)}`],
+    typeof actual === 'string' &&
+      (expected instanceof RegExp ? apply(regExpTest, expected, [actual]) : apply(stringIncludes, actual, [expected])),
+    `to match ${show(expected)}`,
+  ],
   toContain: (actual, expected) => [
     typeof actual === 'string' ? apply(stringIncludes, actual, [expected]) : isArray(actual) && apply(arrayIncludes, actual, [expected]),
-    `to contain ${show(expected)}`],
+    `to contain ${show(expected)}`,
+  ],
   toContainEqual: (actual, expected) => {
     let found = false;
     if (isArray(actual)) for (let index = 0; index < actual.length && !found; index++) found = equals(actual[index], expected);

@@ -80,8 +80,17 @@ function describe(name, fn) {
 const hook = (kind) => (fn) => put(current[kind], fn);
 // The exercise layout marks all tests but the first as skipped (xtest) for students; a grader runs them all.
 const api = {
-  test, it: test, xtest: test, xit: test, describe, xdescribe: describe, expect,
-  beforeAll: hook('beforeAll'), beforeEach: hook('beforeEach'), afterEach: hook('afterEach'), afterAll: hook('afterAll'),
+  test,
+  it: test,
+  xtest: test,
+  xit: test,
+  describe,
+  xdescribe: describe,
+  expect,
+  beforeAll: hook('beforeAll'),
+  beforeEach: hook('beforeEach'),
+  afterEach: hook('afterEach'),
+  afterAll: hook('afterAll'),
 };
 defineProperty(test, 'skip', { value: test });
 defineProperty(describe, 'skip', { value: describe });
@@ -105,7 +114,8 @@ function resolveSpecifier(specifier) {
   if (!specifier.startsWith('.')) return { api: false, href: specifier, missing: undefined };
   const name = specifier.replace(/^(\.\/)+/, '');
   const found = [name, `${name}.js`, `${name}.mjs`, `${name}/index.js`].find((candidate) => input.files.includes(candidate));
-  if (found === undefined) return { api: false, href: '', missing: `Cannot find module '${specifier}' (the solution has: ${input.files.join(', ')})` };
+  if (found === undefined)
+    return { api: false, href: '', missing: `Cannot find module '${specifier}' (the solution has: ${input.files.join(', ')})` };
   return { api: false, href: new URL(found, root).href, missing: undefined };
 }
 const targets = [];
@@ -129,7 +139,10 @@ function rewriteImport(text, clause, _quote, specifier) {
   let rest = (clause ?? '').trim();
   const braces = /\{([^}]*)\}/.exec(rest);
   if (braces) {
-    for (const part of braces[1].split(',').map((item) => item.trim()).filter(Boolean)) {
+    for (const part of braces[1]
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
       const [imported, local = imported] = part.split(/\s+as\s+/);
       parts.push(`const ${local} = __named(${module}, ${stringify(imported)}, ${stringify(specifier)});`);
     }
@@ -191,11 +204,13 @@ async function runCase(entry) {
       for (let at = 0; at < scope.beforeAll.length; at++) await call(scope.beforeAll[at]);
     }
   }
-  for (let index = 0; index < chain.length; index++) for (let at = 0; at < chain[index].beforeEach.length; at++) await call(chain[index].beforeEach[at]);
+  for (let index = 0; index < chain.length; index++)
+    for (let at = 0; at < chain[index].beforeEach.length; at++) await call(chain[index].beforeEach[at]);
   try {
     await call(entry.fn);
   } finally {
-    for (let index = chain.length - 1; index >= 0; index--) for (let at = 0; at < chain[index].afterEach.length; at++) await call(chain[index].afterEach[at]);
+    for (let index = chain.length - 1; index >= 0; index--)
+      for (let at = 0; at < chain[index].afterEach.length; at++) await call(chain[index].afterEach[at]);
   }
 }
 

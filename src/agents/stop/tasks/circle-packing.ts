@@ -45,7 +45,8 @@ export function sumOfRadii(output: unknown, count = COUNT): number {
 export function circlePackingTask(): StopTask {
   return {
     name: 'circle-packing',
-    description: `pack ${COUNT} disjoint circles in the unit square; export function pack(n) returns n circles as [x, y, r]. ` +
+    description:
+      `pack ${COUNT} disjoint circles in the unit square; export function pack(n) returns n circles as [x, y, r]. ` +
       'The utility is the sum of radii (0 for an invalid packing).',
     initial: INITIAL,
     harness: HARNESS,

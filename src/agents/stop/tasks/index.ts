@@ -28,7 +28,10 @@ export function defaultTasks(): StopTask[] {
 export function tasksNamed(names: readonly string[]): StopTask[] {
   return names.map((name) => {
     const make = BY_NAME[name];
-    if (!make) throw new OuroError('config-invalid', `STOP has no downstream task ${name}; it has ${Object.keys(BY_NAME).join(', ')}`, { field: 'tasks' });
+    if (!make)
+      throw new OuroError('config-invalid', `STOP has no downstream task ${name}; it has ${Object.keys(BY_NAME).join(', ')}`, {
+        field: 'tasks',
+      });
     return make();
   });
 }

@@ -25,7 +25,8 @@ export function run(n) {
 
 /** The comparator count of `output` if it sorts every input of `wires` wires; throws otherwise. */
 export function checkNetwork(output: unknown, wires = WIRES): number {
-  if (!Array.isArray(output) || output.length > MAX_COMPARATORS) throw new Error(`expected an array of at most ${MAX_COMPARATORS} comparators`);
+  if (!Array.isArray(output) || output.length > MAX_COMPARATORS)
+    throw new Error(`expected an array of at most ${MAX_COMPARATORS} comparators`);
   const pairs = output.map((pair, index) => {
     if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`comparator ${index} is not [i, j]`);
     const [i, j] = pair as unknown[];
@@ -50,7 +51,8 @@ export function checkNetwork(output: unknown, wires = WIRES): number {
 export function sortingNetworkTask(): StopTask {
   return {
     name: 'sorting-network',
-    description: `a sorting network for ${WIRES} inputs; export function network(n) returns comparators [i, j] (i < j) applied in order. ` +
+    description:
+      `a sorting network for ${WIRES} inputs; export function network(n) returns comparators [i, j] (i < j) applied in order. ` +
       `The utility is minus the number of comparators of a network that sorts every input (${OPTIMAL} is optimal).`,
     initial: INITIAL,
     harness: HARNESS,

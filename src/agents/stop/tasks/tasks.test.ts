@@ -30,7 +30,10 @@ const BATCHER = `export function network() {
 describe('STOP downstream tasks', () => {
   it('score their initial programs and rank a better program above them', async () => {
     const cases: [ReturnType<typeof binPackingTask>, string][] = [
-      [binPackingTask(), BEST_FIT], [circlePackingTask(), CIRCLES], [tspTask(), NEAREST], [sortingNetworkTask(), BATCHER],
+      [binPackingTask(), BEST_FIT],
+      [circlePackingTask(), CIRCLES],
+      [tspTask(), NEAREST],
+      [sortingNetworkTask(), BATCHER],
     ];
     for (const [task, better] of cases) {
       const initial = await scorer.score(task, task.initial);
@@ -58,14 +61,34 @@ describe('STOP downstream tasks', () => {
       expect(scored.utility, name).toBe(task.floor);
       expect(scored.status, name).not.toBe('ok');
     }
-    const overlapping = await scorer.score(circlePackingTask(), 'export function pack(n) { return Array.from({ length: n }, () => [0.5, 0.5, 0.1]); }');
+    const overlapping = await scorer.score(
+      circlePackingTask(),
+      'export function pack(n) { return Array.from({ length: n }, () => [0.5, 0.5, 0.1]); }',
+    );
     expect(overlapping).toMatchObject({ utility: 0, status: 'invalid-result', message: expect.stringMatching(/overlap/) });
     const badChoice = await scorer.score(binPackingTask(), 'export function priority(item, bins) { return [NaN]; }');
     expect(badChoice.status).toBe('ok');
   });
 
   it('check networks by the 0-1 principle', () => {
-    expect(() => checkNetwork([[0, 1], [1, 2], [0, 1]], 3)).not.toThrow();
-    expect(() => checkNetwork([[0, 1], [1, 2]], 3)).toThrow(/does not sort/);
+    expect(() =>
+      checkNetwork(
+        [
+          [0, 1],
+          [1, 2],
+          [0, 1],
+        ],
+        3,
+      ),
+    ).not.toThrow();
+    expect(() =>
+      checkNetwork(
+        [
+          [0, 1],
+          [1, 2],
+        ],
+        3,
+      ),
+    ).toThrow(/does not sort/);
   });
 });

@@ -30,7 +30,11 @@ const distance = (a: Point, b: Point): number => Math.hypot(a[0] - b[0], a[1] - 
 /** Length of the closed tour visiting `order`, which must be a permutation of the points. */
 export function tourLength(all: readonly Point[], order: unknown): number {
   const visits = numbers(order, 'the tour');
-  if (visits.length !== all.length || new Set(visits).size !== all.length || visits.some((index) => !Number.isInteger(index) || index < 0 || index >= all.length)) {
+  if (
+    visits.length !== all.length ||
+    new Set(visits).size !== all.length ||
+    visits.some((index) => !Number.isInteger(index) || index < 0 || index >= all.length)
+  ) {
     throw new Error(`the tour must visit each of the ${all.length} points exactly once`);
   }
   return visits.reduce((sum, index, position) => sum + distance(all[index]!, all[visits[(position + 1) % visits.length]!]!), 0);
@@ -47,11 +51,14 @@ function twoOpt(all: readonly Point[]): number[] {
     order.push(next);
     left.delete(next);
   }
-  for (let improved = true; improved;) {
+  for (let improved = true; improved; ) {
     improved = false;
     for (let i = 1; i < order.length - 1; i++) {
       for (let j = i + 1; j < order.length; j++) {
-        const a = all[order[i - 1]!]!, b = all[order[i]!]!, c = all[order[j]!]!, d = all[order[(j + 1) % order.length]!]!;
+        const a = all[order[i - 1]!]!,
+          b = all[order[i]!]!,
+          c = all[order[j]!]!,
+          d = all[order[(j + 1) % order.length]!]!;
         if (distance(a, c) + distance(b, d) < distance(a, b) + distance(c, d) - 1e-12) {
           order.splice(i, j - i + 1, ...order.slice(i, j + 1).reverse());
           improved = true;
@@ -68,7 +75,8 @@ export function tspTask(): StopTask {
   let reference: number | undefined;
   return {
     name: 'tsp',
-    description: `a shortest closed tour through ${COUNT} points in the unit square; export function tour(points) gets [[x, y], ...] ` +
+    description:
+      `a shortest closed tour through ${COUNT} points in the unit square; export function tour(points) gets [[x, y], ...] ` +
       'and returns the order of visits (a permutation of the indices). The utility is minus the tour length.',
     initial: INITIAL,
     harness: HARNESS,

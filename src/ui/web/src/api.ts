@@ -1,8 +1,22 @@
-import type { ApiError, CandidateDetail, CandidateEvent, DgmAgentDetail, DgmArchive, DgmRunRow, Grid, Lineage, RunOverview, RunRow } from '../../api-types.ts';
+import type {
+  ApiError,
+  CandidateDetail,
+  CandidateEvent,
+  DgmAgentDetail,
+  DgmArchive,
+  DgmRunRow,
+  Grid,
+  Lineage,
+  RunOverview,
+  RunRow,
+} from '../../api-types.ts';
 
 /** A failed API call, with the server's message (`no run r123 in ...`). */
 export class ApiFailure extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

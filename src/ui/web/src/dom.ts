@@ -2,7 +2,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
@@ -27,13 +31,31 @@ export function clear(element: Element): void {
 
 /** A table from headers and rows; numeric cells are right-aligned. */
 export function table(headers: string[], rows: Child[][], className = ''): HTMLTableElement {
-  return h('table', { class: `data ${className}`.trim() },
+  return h(
+    'table',
+    { class: `data ${className}`.trim() },
     h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', {}, header)))),
-    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', { class: typeof cell === 'number' ? 'number' : null }, typeof cell === 'number' ? cell.toLocaleString('en-US') : cell))))));
+    h(
+      'tbody',
+      {},
+      ...rows.map((row) =>
+        h(
+          'tr',
+          {},
+          ...row.map((cell) =>
+            h('td', { class: typeof cell === 'number' ? 'number' : null }, typeof cell === 'number' ? cell.toLocaleString('en-US') : cell),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export function section(title: string, ...children: Child[]): HTMLElement {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return h('section', { class: 'card', 'data-section': slug }, h('h2', {}, title), ...children);
 }
 

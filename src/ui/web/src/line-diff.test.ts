@@ -28,11 +28,12 @@ describe('sideBySide', () => {
 
 describe('patchFiles', () => {
   it('numbers a stored unified diff per file, marking new and deleted files', () => {
-    const before = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    const before = `${Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n')}\n`;
     const after = before.replace('line 2\n', 'line two\n').replace('line 11\n', '');
-    const text = createTwoFilesPatch('a/agent.mjs', 'b/agent.mjs', before, after, undefined, undefined, { context: 1 })
-      + createTwoFilesPatch('/dev/null', 'b/tools.mjs', '', 'export {};\n')
-      + createTwoFilesPatch('a/old.mjs', '/dev/null', 'x\n', '');
+    const text =
+      createTwoFilesPatch('a/agent.mjs', 'b/agent.mjs', before, after, undefined, undefined, { context: 1 }) +
+      createTwoFilesPatch('/dev/null', 'b/tools.mjs', '', 'export {};\n') +
+      createTwoFilesPatch('a/old.mjs', '/dev/null', 'x\n', '');
     const [agent, tools, old] = patchFiles(text);
     expect(agent).toMatchObject({ name: 'agent.mjs', label: '', added: 1, removed: 2 });
     expect(agent?.lines.filter((line) => line.kind === 'hunk')).toHaveLength(2);
@@ -43,7 +44,12 @@ describe('patchFiles', () => {
       { kind: 'added', old: null, new: 2, text: 'line two' },
       { kind: 'same', old: 3, new: 3, text: 'line 3' },
     ]);
-    expect(agent?.lines.find((line) => line.kind === 'removed' && line.text === 'line 11')).toEqual({ kind: 'removed', old: 11, new: null, text: 'line 11' });
+    expect(agent?.lines.find((line) => line.kind === 'removed' && line.text === 'line 11')).toEqual({
+      kind: 'removed',
+      old: 11,
+      new: null,
+      text: 'line 11',
+    });
     expect(tools).toMatchObject({ name: 'tools.mjs', label: 'new file', added: 1, removed: 0 });
     expect(old).toMatchObject({ name: 'old.mjs', label: 'deleted', added: 0, removed: 1 });
     expect(patchFiles('')).toEqual([]);

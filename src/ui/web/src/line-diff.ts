@@ -51,7 +51,8 @@ export function sideBySide(before: string, after: string): DiffRow[] {
       flushRemoved(change.value);
     } else {
       flushRemoved([]);
-      for (const text of change.value) rows.push({ kind: 'same', left: { number: leftNumber++, text }, right: { number: rightNumber++, text } });
+      for (const text of change.value)
+        rows.push({ kind: 'same', left: { number: leftNumber++, text }, right: { number: rightNumber++, text } });
     }
   }
   flushRemoved([]);
@@ -129,7 +130,12 @@ export function patchFiles(text: string): PatchFile[] {
     for (const hunk of patch.hunks) {
       let oldNumber = hunk.oldStart;
       let newNumber = hunk.newStart;
-      file.lines.push({ kind: 'hunk', old: null, new: null, text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@` });
+      file.lines.push({
+        kind: 'hunk',
+        old: null,
+        new: null,
+        text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+      });
       for (const line of hunk.lines) {
         const sign = line[0];
         const body = line.slice(1);

@@ -3,7 +3,9 @@ import { AXIS } from '../charts.ts';
 import { STATUS_COLORS } from '../colors.ts';
 import { formatDuration, formatUsd } from '../format.ts';
 
-const NICE_STEPS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400].map((seconds) => seconds * 1000);
+const NICE_STEPS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400].map(
+  (seconds) => seconds * 1000,
+);
 
 /** Evaluations per time bucket, ok and failed stacked. */
 export function throughputOption(elapsedMs: number[], status: string[]): Record<string, unknown> {
@@ -41,11 +43,26 @@ export function spendOption(spend: RunOverview['spend']): Record<string, unknown
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'value', min: 0, ...AXIS, axisLabel: { ...AXIS.axisLabel, formatter: (value: number) => formatDuration(value) } },
     yAxis: [
-      { type: 'value', name: 'USD', ...AXIS, axisLabel: { ...AXIS.axisLabel, formatter: (value: number) => `$${Number(value.toPrecision(3))}` } },
+      {
+        type: 'value',
+        name: 'USD',
+        ...AXIS,
+        axisLabel: { ...AXIS.axisLabel, formatter: (value: number) => `$${Number(value.toPrecision(3))}` },
+      },
       { type: 'value', name: 'tokens', ...AXIS, splitLine: { show: false } },
     ],
     series: [
-      { name: 'spend', type: 'line', tooltip: { valueFormatter: (value: number) => formatUsd(value) }, step: 'end', data: cost, showSymbol: false, color: '#e8590c', areaStyle: { opacity: 0.08 }, sampling: 'lttb' },
+      {
+        name: 'spend',
+        type: 'line',
+        tooltip: { valueFormatter: (value: number) => formatUsd(value) },
+        step: 'end',
+        data: cost,
+        showSymbol: false,
+        color: '#e8590c',
+        areaStyle: { opacity: 0.08 },
+        sampling: 'lttb',
+      },
       { name: 'tokens', type: 'line', step: 'end', yAxisIndex: 1, data: tokens, showSymbol: false, color: '#7048e8', sampling: 'lttb' },
     ],
   };

@@ -7,12 +7,21 @@ const IMAGE_DATA_URL = /^data:image\/(png|jpe?g|gif|webp|svg\+xml)(;base64)?,/i;
  * runs scripts inside an SVG), anything else is shown as text.
  */
 export function artifactsView(artifacts: Record<string, unknown>): HTMLElement {
-  return h('div', { class: 'artifacts' }, ...Object.entries(artifacts).map(([name, value]) => {
-    const image = imageSource(value);
-    return h('figure', { class: `artifact${image ? ' artifact-image' : ''}` },
-      h('figcaption', { class: 'mono' }, name),
-      image ? h('img', { src: image, alt: name, loading: 'lazy' }) : h('pre', { class: 'prose' }, typeof value === 'string' ? value : JSON.stringify(value, null, 2)));
-  }));
+  return h(
+    'div',
+    { class: 'artifacts' },
+    ...Object.entries(artifacts).map(([name, value]) => {
+      const image = imageSource(value);
+      return h(
+        'figure',
+        { class: `artifact${image ? ' artifact-image' : ''}` },
+        h('figcaption', { class: 'mono' }, name),
+        image
+          ? h('img', { src: image, alt: name, loading: 'lazy' })
+          : h('pre', { class: 'prose' }, typeof value === 'string' ? value : JSON.stringify(value, null, 2)),
+      );
+    }),
+  );
 }
 
 function imageSource(value: unknown): string | null {

@@ -21,14 +21,24 @@ export function candidatePanel(panel: HTMLElement, context: ViewContext): (candi
     }
     panel.dataset.candidate = candidate.id;
     const { evaluation, origin } = candidate;
-    append(panel,
-      h('div', { class: 'panel-title' },
-        h('a', { href: `#/candidate/${encodeURIComponent(candidate.id)}`, class: 'mono' }, candidate.id), statusBadge(evaluation.status),
-        h('span', { class: 'panel-score' }, formatScore(evaluation.score))),
-      h('dl', { class: 'facts compact' },
-        ...fact('operator', origin.operator), ...fact('model', origin.model ?? '–'),
-        ...fact('generation', String(candidate.generation)), ...fact('island', String(candidate.island)),
-        ...fact('evaluated in', formatDuration(evaluation.durationMs))),
+    append(
+      panel,
+      h(
+        'div',
+        { class: 'panel-title' },
+        h('a', { href: `#/candidate/${encodeURIComponent(candidate.id)}`, class: 'mono' }, candidate.id),
+        statusBadge(evaluation.status),
+        h('span', { class: 'panel-score' }, formatScore(evaluation.score)),
+      ),
+      h(
+        'dl',
+        { class: 'facts compact' },
+        ...fact('operator', origin.operator),
+        ...fact('model', origin.model ?? '–'),
+        ...fact('generation', String(candidate.generation)),
+        ...fact('island', String(candidate.island)),
+        ...fact('evaluated in', formatDuration(evaluation.durationMs)),
+      ),
       origin.description ? h('p', { class: 'description' }, origin.description) : null,
       evaluation.error ? h('pre', { class: 'error-text' }, evaluation.error) : null,
       h('h3', {}, 'Changes from its parent'),

@@ -7,9 +7,11 @@ export function flagBadge(text: string, detail: string): HTMLElement {
 
 /** The flags of one agent: `sandbox-violation` in red with the violations in its tooltip, others grey. */
 export function agentFlags(flags: string[], violations: string[]): HTMLElement[] {
-  return flags.map((flag) => flag === 'sandbox-violation'
-    ? flagBadge('sandbox violation', violations.length ? violations.join('\n') : 'flagged by the sandbox')
-    : h('span', { class: 'badge' }, flag));
+  return flags.map((flag) =>
+    flag === 'sandbox-violation'
+      ? flagBadge('sandbox violation', violations.length ? violations.join('\n') : 'flagged by the sandbox')
+      : h('span', { class: 'badge' }, flag),
+  );
 }
 
 /** Kept in the archive, or discarded with its reason. */

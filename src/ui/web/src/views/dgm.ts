@@ -39,20 +39,30 @@ function header(archive: DgmArchive): HTMLElement {
   const figure = (label: string, value: string, key: string, className = '') =>
     h('div', { class: `figure ${className}`.trim(), 'data-figure': key }, h('dt', {}, label), h('dd', {}, value));
   const full = typeof settings.thresholds.full === 'number' ? `≥ ${formatScore(settings.thresholds.full)}` : settings.thresholds.full;
-  return h('header', { class: 'page-header' },
+  return h(
+    'header',
+    { class: 'page-header' },
     h('nav', { class: 'breadcrumb' }, h('a', { href: '#/' }, 'Runs'), ' / Agents (DGM) / ', h('span', { class: 'mono' }, run.id)),
     h('div', { class: 'title-row' }, h('h1', {}, 'Agents that rewrite themselves'), statusBadge(run.status)),
-    h('dl', { class: 'figures' },
+    h(
+      'dl',
+      { class: 'figures' },
       figure('Best score', formatScore(run.bestScore), 'best'),
       figure('Agents kept', `${formatCount(run.kept)} / ${formatCount(run.agents)}`, 'agents'),
       figure('Sandbox violations', formatCount(run.flagged), 'flagged', run.flagged ? 'alarm' : ''),
       figure('Spend', formatUsd(run.costUsd), 'spend'),
       figure('Tokens', formatCount(run.tokens), 'tokens'),
       figure('Agent time', formatDuration(run.wallMs), 'time'),
-      figure('Started', formatTime(run.createdAt), 'started')),
-    h('p', { class: 'muted dgm-settings' },
-      h('span', { class: 'mono' }, run.bench), ` · model ${settings.model} · medium set from ${formatScore(settings.thresholds.medium)}, full set ${full}`,
-      ` · λ ${settings.lambda} · seed ${settings.seed}${settings.repeats > 1 ? ` · ${settings.repeats} repeats` : ''}`));
+      figure('Started', formatTime(run.createdAt), 'started'),
+    ),
+    h(
+      'p',
+      { class: 'muted dgm-settings' },
+      h('span', { class: 'mono' }, run.bench),
+      ` · model ${settings.model} · medium set from ${formatScore(settings.thresholds.medium)}, full set ${full}`,
+      ` · λ ${settings.lambda} · seed ${settings.seed}${settings.repeats > 1 ? ` · ${settings.repeats} repeats` : ''}`,
+    ),
+  );
 }
 
 /** The sets any agent reached, small to full, then any others by name. */
@@ -66,35 +76,63 @@ function archiveTable(archive: DgmArchive, rows: Map<string, HTMLTableRowElement
   const sets = setsOf(archive.agents);
   const seqOf = new Map(archive.agents.map((agent) => [agent.id, agent.seq]));
   const headers: Array<[string, boolean]> = [
-    ['Seq', true], ['Parent', true], ['Score', true], ...sets.map((set): [string, boolean] => [set, true]), ['Outcome', false], ['Flags', false],
-    ['Tokens', true], ['Spend', true], ['Time', true],
+    ['Seq', true],
+    ['Parent', true],
+    ['Score', true],
+    ...sets.map((set): [string, boolean] => [set, true]),
+    ['Outcome', false],
+    ['Flags', false],
+    ['Tokens', true],
+    ['Spend', true],
+    ['Time', true],
   ];
-  const body = h('tbody', {}, ...archive.agents.map((agent) => {
-    const flagged = agent.flags.includes('sandbox-violation');
-    const parent = agent.parentId === null ? '–' : `#${seqOf.get(agent.parentId) ?? agent.parentId}`;
-    const row = h('tr', { class: `clickable${flagged ? ' flagged' : ''}${agent.kept ? '' : ' discarded'}`, 'data-agent': agent.id },
-      h('td', { class: 'number mono', title: agent.id }, `#${agent.seq}`),
-      h('td', { class: 'number mono', title: agent.parentId ?? 'the initial agent' }, parent),
-      h('td', { class: 'number strong' }, formatScore(agent.score)),
-      ...sets.map((set) => setCell(agent, set)),
-      h('td', {}, outcomeBadge(agent.kept, agent.discardReason), agent.discardReason ? h('span', { class: 'muted reason' }, ` ${agent.discardReason}`) : null),
-      h('td', {}, ...agentFlags(agent.flags, agent.violations)),
-      h('td', { class: 'number' }, formatCount(agent.tokens)),
-      h('td', { class: 'number' }, formatUsd(agent.costUsd)),
-      h('td', { class: 'number' }, formatDuration(agent.wallMs)));
-    row.addEventListener('click', () => select(agent.id));
-    rows.set(agent.id, row);
-    return row;
-  }));
-  return h('table', { class: 'data dgm-table' }, h('thead', {}, h('tr', {}, ...headers.map(([label, numeric]) => h('th', { class: numeric ? 'number' : null }, label)))), body);
+  const body = h(
+    'tbody',
+    {},
+    ...archive.agents.map((agent) => {
+      const flagged = agent.flags.includes('sandbox-violation');
+      const parent = agent.parentId === null ? '–' : `#${seqOf.get(agent.parentId) ?? agent.parentId}`;
+      const row = h(
+        'tr',
+        { class: `clickable${flagged ? ' flagged' : ''}${agent.kept ? '' : ' discarded'}`, 'data-agent': agent.id },
+        h('td', { class: 'number mono', title: agent.id }, `#${agent.seq}`),
+        h('td', { class: 'number mono', title: agent.parentId ?? 'the initial agent' }, parent),
+        h('td', { class: 'number strong' }, formatScore(agent.score)),
+        ...sets.map((set) => setCell(agent, set)),
+        h(
+          'td',
+          {},
+          outcomeBadge(agent.kept, agent.discardReason),
+          agent.discardReason ? h('span', { class: 'muted reason' }, ` ${agent.discardReason}`) : null,
+        ),
+        h('td', {}, ...agentFlags(agent.flags, agent.violations)),
+        h('td', { class: 'number' }, formatCount(agent.tokens)),
+        h('td', { class: 'number' }, formatUsd(agent.costUsd)),
+        h('td', { class: 'number' }, formatDuration(agent.wallMs)),
+      );
+      row.addEventListener('click', () => select(agent.id));
+      rows.set(agent.id, row);
+      return row;
+    }),
+  );
+  return h(
+    'table',
+    { class: 'data dgm-table' },
+    h('thead', {}, h('tr', {}, ...headers.map(([label, numeric]) => h('th', { class: numeric ? 'number' : null }, label)))),
+    body,
+  );
 }
 
 function setCell(agent: DgmAgentRow, set: string): HTMLTableCellElement {
   const score = agent.scores[set];
   const tasks = agent.tasks[set];
   if (score === undefined && !tasks) return h('td', { class: 'number muted' }, '–');
-  return h('td', { class: 'number', title: tasks ? `${tasks.resolved} of ${tasks.total} tasks resolved on the ${set} set` : null },
-    formatScore(score), tasks ? h('span', { class: 'muted tasks' }, ` ${tasks.resolved}/${tasks.total}`) : null);
+  return h(
+    'td',
+    { class: 'number', title: tasks ? `${tasks.resolved} of ${tasks.total} tasks resolved on the ${set} set` : null },
+    formatScore(score),
+    tasks ? h('span', { class: 'muted tasks' }, ` ${tasks.resolved}/${tasks.total}`) : null,
+  );
 }
 
 /** The best kept agent, else the initial one. */

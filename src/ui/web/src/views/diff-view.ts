@@ -20,10 +20,21 @@ export function genomeDiff(before: Genome | null, after: Genome, mode: 'split' |
     const rows = sideBySide(before[name] ?? '', after[name] ?? '');
     const { added, removed } = countChanges(rows);
     const label = before[name] === undefined ? 'new file' : after[name] === undefined ? 'deleted' : '';
-    container.append(h('div', { class: 'diff-file' },
-      h('div', { class: 'diff-file-name' }, h('span', { class: 'mono' }, name), label && h('span', { class: 'tag' }, label),
-        h('span', { class: 'diff-added' }, `+${added}`), h('span', { class: 'diff-removed' }, `−${removed}`)),
-      mode === 'split' ? splitTable(foldUnchanged(rows)) : unifiedTable(foldUnchanged(rows))));
+    container.append(
+      h(
+        'div',
+        { class: 'diff-file' },
+        h(
+          'div',
+          { class: 'diff-file-name' },
+          h('span', { class: 'mono' }, name),
+          label && h('span', { class: 'tag' }, label),
+          h('span', { class: 'diff-added' }, `+${added}`),
+          h('span', { class: 'diff-removed' }, `−${removed}`),
+        ),
+        mode === 'split' ? splitTable(foldUnchanged(rows)) : unifiedTable(foldUnchanged(rows)),
+      ),
+    );
   }
   if (unchanged.length === names.length) container.append(h('p', { class: 'empty' }, 'Identical to its parent.'));
   else if (unchanged.length) container.append(h('p', { class: 'muted' }, `Unchanged: ${unchanged.join(', ')}`));
@@ -32,19 +43,33 @@ export function genomeDiff(before: Genome | null, after: Genome, mode: 'split' |
 
 function splitTable(items: Array<DiffRow | Fold>): HTMLTableElement {
   const body = h('tbody');
-  const render = (row: DiffRow) => h('tr', { class: `row-${row.kind}` },
-    h('td', { class: 'line-number' }, row.left?.number ?? ''),
-    h('td', { class: `code ${row.left && row.kind !== 'same' ? 'removed' : ''}` }, row.left?.text ?? ''),
-    h('td', { class: 'line-number' }, row.right?.number ?? ''),
-    h('td', { class: `code ${row.right && row.kind !== 'same' ? 'added' : ''}` }, row.right?.text ?? ''));
+  const render = (row: DiffRow) =>
+    h(
+      'tr',
+      { class: `row-${row.kind}` },
+      h('td', { class: 'line-number' }, row.left?.number ?? ''),
+      h('td', { class: `code ${row.left && row.kind !== 'same' ? 'removed' : ''}` }, row.left?.text ?? ''),
+      h('td', { class: 'line-number' }, row.right?.number ?? ''),
+      h('td', { class: `code ${row.right && row.kind !== 'same' ? 'added' : ''}` }, row.right?.text ?? ''),
+    );
   for (const item of items) body.append(item.kind === 'fold' ? foldRow(item, 4, (rows) => rows.map(render)) : render(item));
-  return h('table', { class: 'diff-table' }, h('colgroup', {}, h('col', { class: 'number-column' }), h('col'), h('col', { class: 'number-column' }), h('col')), body);
+  return h(
+    'table',
+    { class: 'diff-table' },
+    h('colgroup', {}, h('col', { class: 'number-column' }), h('col'), h('col', { class: 'number-column' }), h('col')),
+    body,
+  );
 }
 
 function unifiedTable(items: Array<DiffRow | Fold>): HTMLTableElement {
   const body = h('tbody');
   const line = (sign: string, number: number | undefined, text: string, kind: string) =>
-    h('tr', { class: `row-${kind}` }, h('td', { class: 'line-number' }, number ?? ''), h('td', { class: `code ${kind}` }, `${sign} ${text}`));
+    h(
+      'tr',
+      { class: `row-${kind}` },
+      h('td', { class: 'line-number' }, number ?? ''),
+      h('td', { class: `code ${kind}` }, `${sign} ${text}`),
+    );
   const renderSame = (row: DiffRow) => line(' ', row.right?.number, row.right?.text ?? '', 'same');
   let pending: DiffRow[] = [];
   const flush = () => {
@@ -66,8 +91,11 @@ function unifiedTable(items: Array<DiffRow | Fold>): HTMLTableElement {
 
 /** A row that stands for hidden unchanged lines and shows them when clicked. */
 function foldRow(fold: Fold, columns: number, render: (rows: DiffRow[]) => HTMLElement[]): HTMLTableRowElement {
-  const row = h('tr', { class: 'row-fold', title: 'Show these lines' },
-    h('td', { colspan: columns }, `⋯ ${fold.rows.length} unchanged line${fold.rows.length === 1 ? '' : 's'}`));
+  const row = h(
+    'tr',
+    { class: 'row-fold', title: 'Show these lines' },
+    h('td', { colspan: columns }, `⋯ ${fold.rows.length} unchanged line${fold.rows.length === 1 ? '' : 's'}`),
+  );
   row.addEventListener('click', () => row.replaceWith(...render(fold.rows)));
   return row;
 }

@@ -20,7 +20,7 @@ export async function showGrid(context: ViewContext, runId: string): Promise<voi
   const run = findRun(runs, runId);
   if (run) context.root.append(runHeader(run, 'grid').element);
   if (!grid) {
-    context.root.append(section('MAP-Elites grid', empty('This run\'s archive is not a MAP-Elites grid, so there are no cells to show.')));
+    context.root.append(section('MAP-Elites grid', empty("This run's archive is not a MAP-Elites grid, so there are no cells to show.")));
     markReady('grid');
     return;
   }
@@ -38,23 +38,39 @@ export async function showGrid(context: ViewContext, runId: string): Promise<voi
     // One axis: islands become the rows of a single map.
     const element = h('div', { class: 'chart chart-grid', id: 'grid-chart', style: `height:${Math.max(240, 100 + 48 * grid.islands)}px` });
     const islands = Array.from({ length: grid.islands }, (_, island) => `island ${island}`);
-    charts.push({ element, cells: grid.cells, option: heatmap(grid.cells, binLabels(xFeature), islands, xFeature.name, '', range, (cell) => cell.island) });
+    charts.push({
+      element,
+      cells: grid.cells,
+      option: heatmap(grid.cells, binLabels(xFeature), islands, xFeature.name, '', range, (cell) => cell.island),
+    });
     context.root.append(section('MAP-Elites grid', h('p', { class: 'hint' }, `${occupied}. Click a cell to open its elite.`), element));
   } else {
     const blocks: HTMLElement[] = [];
     for (let island = 0; island < grid.islands; island++) {
       const element = h('div', { class: 'chart chart-grid', id: island === 0 ? 'grid-chart' : `grid-chart-${island}` });
       const cells = grid.cells.filter((cell) => cell.island === island);
-      charts.push({ element, cells, option: heatmap(cells, binLabels(xFeature), binLabels(yFeature), xFeature.name, yFeature.name, range, (cell) => cell.y) });
+      charts.push({
+        element,
+        cells,
+        option: heatmap(cells, binLabels(xFeature), binLabels(yFeature), xFeature.name, yFeature.name, range, (cell) => cell.y),
+      });
       blocks.push(h('div', { class: 'grid-island' }, h('h3', {}, `Island ${island}`), element));
     }
-    context.root.append(section('MAP-Elites grid', h('p', { class: 'hint' }, `${occupied}. Click a cell to open its elite.`), h('div', { class: 'grid-islands' }, ...blocks)));
+    context.root.append(
+      section(
+        'MAP-Elites grid',
+        h('p', { class: 'hint' }, `${occupied}. Click a cell to open its elite.`),
+        h('div', { class: 'grid-islands' }, ...blocks),
+      ),
+    );
   }
   let pending = charts.length;
   for (const entry of charts) {
     const { chart, dispose } = createChart(entry.element);
     context.onLeave(dispose);
-    whenRendered(chart, () => { if (--pending === 0) markReady('grid'); });
+    whenRendered(chart, () => {
+      if (--pending === 0) markReady('grid');
+    });
     chart.setOption(entry.option);
     chart.on('click', (params) => {
       const cell = entry.cells[params.dataIndex];
@@ -69,27 +85,55 @@ function binLabels(feature: Feature): string[] {
   return Array.from({ length: feature.bins }, (_, bin) => `${round(feature.min + bin * width)}–${round(feature.min + (bin + 1) * width)}`);
 }
 
-function heatmap(cells: Cell[], xLabels: string[], yLabels: string[], xName: string, yName: string, range: { min: number; max: number }, row: (cell: Cell) => number): Record<string, unknown> {
+function heatmap(
+  cells: Cell[],
+  xLabels: string[],
+  yLabels: string[],
+  xName: string,
+  yName: string,
+  range: { min: number; max: number },
+  row: (cell: Cell) => number,
+): Record<string, unknown> {
   const showLabels = xLabels.length * yLabels.length <= 400;
   return {
     grid: { left: 80, right: 140, top: 16, bottom: 48 },
-    tooltip: { formatter: (params: { dataIndex: number }) => {
-      const cell = cells[params.dataIndex];
-      return cell ? `${escapeHtml(cell.candidate)}<br>score <b>${formatScore(cell.score)}</b>` : '';
-    } },
-    xAxis: { type: 'category', data: xLabels, name: xName, nameLocation: 'middle', nameGap: 28, ...AXIS },
-    yAxis: { type: 'category', data: yLabels, name: yName, nameLocation: 'end', splitArea: { show: true, areaStyle: { color: ['#f8f9fa', '#f1f3f5'] } }, ...AXIS },
-    visualMap: {
-      min: range.min, max: range.max === range.min ? range.min + 1 : range.max, calculable: true, orient: 'vertical', right: 8, top: 'middle',
-      itemHeight: 140, inRange: { color: SCORE_GRADIENT }, text: ['best', 'worse'], formatter: (value: number) => formatScore(value),
+    tooltip: {
+      formatter: (params: { dataIndex: number }) => {
+        const cell = cells[params.dataIndex];
+        return cell ? `${escapeHtml(cell.candidate)}<br>score <b>${formatScore(cell.score)}</b>` : '';
+      },
     },
-    series: [{
-      type: 'heatmap', cursor: 'pointer',
-      data: cells.map((cell) => [cell.x, row(cell), cell.score]),
-      label: { show: showLabels, color: '#fff', fontSize: 10, formatter: (params: { value: number[] }) => formatScore(params.value[2]) },
-      itemStyle: { borderColor: '#fff', borderWidth: 2, borderRadius: 3 },
-      emphasis: { itemStyle: { borderColor: '#212529', borderWidth: 2 } },
-    }],
+    xAxis: { type: 'category', data: xLabels, name: xName, nameLocation: 'middle', nameGap: 28, ...AXIS },
+    yAxis: {
+      type: 'category',
+      data: yLabels,
+      name: yName,
+      nameLocation: 'end',
+      splitArea: { show: true, areaStyle: { color: ['#f8f9fa', '#f1f3f5'] } },
+      ...AXIS,
+    },
+    visualMap: {
+      min: range.min,
+      max: range.max === range.min ? range.min + 1 : range.max,
+      calculable: true,
+      orient: 'vertical',
+      right: 8,
+      top: 'middle',
+      itemHeight: 140,
+      inRange: { color: SCORE_GRADIENT },
+      text: ['best', 'worse'],
+      formatter: (value: number) => formatScore(value),
+    },
+    series: [
+      {
+        type: 'heatmap',
+        cursor: 'pointer',
+        data: cells.map((cell) => [cell.x, row(cell), cell.score]),
+        label: { show: showLabels, color: '#fff', fontSize: 10, formatter: (params: { value: number[] }) => formatScore(params.value[2]) },
+        itemStyle: { borderColor: '#fff', borderWidth: 2, borderRadius: 3 },
+        emphasis: { itemStyle: { borderColor: '#212529', borderWidth: 2 } },
+      },
+    ],
   };
 }
 

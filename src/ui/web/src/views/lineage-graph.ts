@@ -33,7 +33,11 @@ export class ScoreColors {
 }
 
 export function nodeElement(node: Node, colors: ScoreColors, classes: string[]): ElementDefinition {
-  return { group: 'nodes', data: { id: node.id, label: `#${node.seq}`, color: colors.color(node) }, classes: [node.status === 'ok' ? 'ok' : 'failed', ...classes] };
+  return {
+    group: 'nodes',
+    data: { id: node.id, label: `#${node.seq}`, color: colors.color(node) },
+    classes: [node.status === 'ok' ? 'ok' : 'failed', ...classes],
+  };
 }
 
 export function edgeElement(source: string, target: string, best: boolean): ElementDefinition {
@@ -44,26 +48,53 @@ export function createGraph(container: HTMLElement, lineage: Lineage, colors: Sc
   const onPath = new Set(lineage.bestPath);
   const bestId = lineage.bestPath[lineage.bestPath.length - 1];
   const elements: ElementDefinition[] = [
-    ...lineage.nodes.map((node) => nodeElement(node, colors, [...(onPath.has(node.id) || node.onBestPath ? ['best'] : []), ...(node.id === bestId ? ['top'] : [])])),
+    ...lineage.nodes.map((node) =>
+      nodeElement(node, colors, [...(onPath.has(node.id) || node.onBestPath ? ['best'] : []), ...(node.id === bestId ? ['top'] : [])]),
+    ),
     ...lineage.edges.map((edge) => edgeElement(edge.source, edge.target, onPath.has(edge.source) && onPath.has(edge.target))),
   ];
   const large = lineage.nodes.length > 1500;
   return cytoscape({
-    container, elements, minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false,
-    textureOnViewport: large, hideEdgesOnViewport: large,
+    container,
+    elements,
+    minZoom: 0.05,
+    maxZoom: 4,
+    boxSelectionEnabled: false,
+    textureOnViewport: large,
+    hideEdgesOnViewport: large,
     style: [
-      { selector: 'node', style: {
-        width: 16, height: 16, 'background-color': 'data(color)', 'border-width': 1.5, 'border-color': '#ffffff',
-        label: 'data(label)', 'font-size': 8, color: '#495057', 'text-valign': 'bottom', 'text-margin-y': 3, 'min-zoomed-font-size': 7,
-      } },
+      {
+        selector: 'node',
+        style: {
+          width: 16,
+          height: 16,
+          'background-color': 'data(color)',
+          'border-width': 1.5,
+          'border-color': '#ffffff',
+          label: 'data(label)',
+          'font-size': 8,
+          color: '#495057',
+          'text-valign': 'bottom',
+          'text-margin-y': 3,
+          'min-zoomed-font-size': 7,
+        },
+      },
       { selector: 'node.failed', style: { shape: 'round-triangle' } },
       { selector: 'node.best', style: { 'border-color': BEST_COLOR, 'border-width': 2.5 } },
       { selector: 'node.top', style: { width: 26, height: 26, 'border-width': 3.5, 'font-weight': 'bold', color: BEST_COLOR } },
       { selector: 'node.new', style: { 'border-color': '#e8590c', 'border-width': 3 } },
       { selector: 'node:selected', style: { 'overlay-color': '#e8590c', 'overlay-opacity': 0.25, 'overlay-padding': 5 } },
-      { selector: 'edge', style: {
-        width: 1.2, 'line-color': '#ced4da', 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#ced4da', 'arrow-scale': 0.7,
-      } },
+      {
+        selector: 'edge',
+        style: {
+          width: 1.2,
+          'line-color': '#ced4da',
+          'curve-style': 'bezier',
+          'target-arrow-shape': 'triangle',
+          'target-arrow-color': '#ced4da',
+          'arrow-scale': 0.7,
+        },
+      },
       { selector: 'edge.best', style: { width: 3, 'line-color': BEST_COLOR, 'target-arrow-color': BEST_COLOR, 'z-index': 10 } },
     ],
   });
@@ -71,7 +102,16 @@ export function createGraph(container: HTMLElement, lineage: Lineage, colors: Sc
 
 export function runLayout(cy: Core, fit: boolean): Promise<void> {
   return new Promise((resolve) => {
-    const layout = cy.layout({ name: 'dagre', rankDir: 'TB', nodeSep: 14, rankSep: 44, edgeSep: 6, animate: false, fit, padding: 24 } as cytoscape.LayoutOptions);
+    const layout = cy.layout({
+      name: 'dagre',
+      rankDir: 'TB',
+      nodeSep: 14,
+      rankSep: 44,
+      edgeSep: 6,
+      animate: false,
+      fit,
+      padding: 24,
+    } as cytoscape.LayoutOptions);
     layout.one('layoutstop', () => resolve());
     layout.run();
   });

@@ -13,14 +13,29 @@ const NEW_FOR_MS = 15_000;
  * best takes over the highlighted path, and the layout reruns at most every RELAYOUT_MS. The view
  * keeps fitting the graph until the user pans or zooms it.
  */
-export function followLive(cy: Core, lineage: Lineage, context: ViewContext, colors: ScoreColors, note: HTMLElement): (event: CandidateEvent) => void {
+export function followLive(
+  cy: Core,
+  lineage: Lineage,
+  context: ViewContext,
+  colors: ScoreColors,
+  note: HTMLElement,
+): (event: CandidateEvent) => void {
   const firstParent = new Map<string, string>();
   for (const edge of lineage.edges) if (!firstParent.has(edge.target)) firstParent.set(edge.target, edge.source);
-  lineage.bestPath.forEach((id, index) => { if (index > 0) firstParent.set(id, lineage.bestPath[index - 1] as string); });
-  let best = lineage.nodes.reduce((most, node) => (node.status === 'ok' && node.score !== null ? Math.max(most, node.score) : most), -Infinity);
+  lineage.bestPath.forEach((id, index) => {
+    if (index > 0) firstParent.set(id, lineage.bestPath[index - 1] as string);
+  });
+  let best = lineage.nodes.reduce(
+    (most, node) => (node.status === 'ok' && node.score !== null ? Math.max(most, node.score) : most),
+    -Infinity,
+  );
   let moved = false;
-  cy.on('dragpan scrollzoom pinchzoom focused', () => { moved = true; });
-  cy.on('fit-requested', () => { moved = false; });
+  cy.on('dragpan scrollzoom pinchzoom focused', () => {
+    moved = true;
+  });
+  cy.on('fit-requested', () => {
+    moved = false;
+  });
   let outside = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   context.onLeave(() => clearTimeout(timer));
@@ -52,7 +67,11 @@ function highlightBestPath(cy: Core, bestId: string, firstParent: Map<string, st
   cy.nodes('.top').removeClass('top');
   cy.getElementById(bestId).addClass('best top');
   const visited = new Set([bestId]);
-  for (let current = bestId, parent = firstParent.get(current); parent && !visited.has(parent); current = parent, parent = firstParent.get(current)) {
+  for (
+    let current = bestId, parent = firstParent.get(current);
+    parent && !visited.has(parent);
+    current = parent, parent = firstParent.get(current)
+  ) {
     visited.add(parent);
     cy.getElementById(parent).addClass('best');
     cy.getElementById(`${parent}->${current}`).addClass('best');

@@ -27,21 +27,30 @@ export async function showLineage(context: ViewContext, runId: string): Promise<
   document.title = `Lineage · ${runId} · Ouroboros`;
 
   const graphElement = h('div', { class: 'graph', id: 'lineage-graph' });
-  const panel = h('aside', { class: 'side-panel card', id: 'lineage-panel' }, h('p', { class: 'empty' }, 'Click a node to see its candidate.'));
+  const panel = h(
+    'aside',
+    { class: 'side-panel card', id: 'lineage-panel' },
+    h('p', { class: 'empty' }, 'Click a node to see its candidate.'),
+  );
   const hidden = h('span', { class: 'muted live-note' });
   const topInput = h('input', { type: 'number', min: 1, max: 100000, value: top, id: 'lineage-top', 'aria-label': 'top K' });
-  const apply = () => { location.hash = `#/run/${encodeURIComponent(runId)}/lineage?top=${Math.max(1, Number(topInput.value) || DEFAULT_TOP)}`; };
+  const apply = () => {
+    location.hash = `#/run/${encodeURIComponent(runId)}/lineage?top=${Math.max(1, Number(topInput.value) || DEFAULT_TOP)}`;
+  };
   topInput.addEventListener('change', apply);
   const fitButton = h('button', { type: 'button', class: 'button' }, 'Fit');
   const header = run ? runHeader(run, 'lineage') : undefined;
   context.root.append(
     header?.element ?? h('header', { class: 'page-header' }, h('h1', {}, `Lineage of ${runId}`)),
-    h('div', { class: 'toolbar card' },
+    h(
+      'div',
+      { class: 'toolbar card' },
       h('label', { class: 'control' }, 'Ancestors of the top ', topInput),
       fitButton,
       h('span', { class: 'muted' }, `${lineage.selection} · ${formatCount(lineage.nodes.length)} shown`),
       hidden,
-      legend()),
+      legend(),
+    ),
     h('div', { class: 'lineage-layout' }, graphElement, panel),
   );
 
@@ -95,12 +104,21 @@ function focusWhenTiny(cy: Core, best: string): void {
 }
 
 function legend(): HTMLElement {
-  const swatch = (color: string, label: string, shape = 'dot') => h('span', { class: 'legend-item' }, h('span', { class: `swatch ${shape}`, style: `background:${color}` }), label);
-  return h('span', { class: 'legend' },
-    h('span', { class: 'legend-item' }, 'score ', h('span', { class: 'gradient', style: `background:linear-gradient(90deg,${SCORE_GRADIENT.join(',')})` }), ' best'),
+  const swatch = (color: string, label: string, shape = 'dot') =>
+    h('span', { class: 'legend-item' }, h('span', { class: `swatch ${shape}`, style: `background:${color}` }), label);
+  return h(
+    'span',
+    { class: 'legend' },
+    h(
+      'span',
+      { class: 'legend-item' },
+      'score ',
+      h('span', { class: 'gradient', style: `background:linear-gradient(90deg,${SCORE_GRADIENT.join(',')})` }),
+      ' best',
+    ),
     swatch(STATUS_COLORS.invalid as string, 'invalid', 'triangle'),
     swatch(STATUS_COLORS.error as string, 'error', 'triangle'),
     swatch(STATUS_COLORS.timeout as string, 'timeout', 'triangle'),
-    h('span', { class: 'legend-item' }, h('span', { class: 'path-swatch', style: `background:${BEST_COLOR}` }), 'path to the best'));
+    h('span', { class: 'legend-item' }, h('span', { class: 'path-swatch', style: `background:${BEST_COLOR}` }), 'path to the best'),
+  );
 }
-

@@ -29,13 +29,23 @@ export async function showOverview(context: ViewContext, runId: string): Promise
   const liveNote = h('span', { class: 'live-note muted' });
   context.root.append(
     header.element,
-    section('Score over evaluations', h('p', { class: 'hint' }, 'Every evaluation is a point; click one to open its candidate. Failures and far outliers sit on the bottom edge.', liveNote), scoreElement),
-    h('div', { class: 'columns' },
+    section(
+      'Score over evaluations',
+      h(
+        'p',
+        { class: 'hint' },
+        'Every evaluation is a point; click one to open its candidate. Failures and far outliers sit on the bottom edge.',
+        liveNote,
+      ),
+      scoreElement,
+    ),
+    h(
+      'div',
+      { class: 'columns' },
       section('Throughput', throughputElement),
-      section('Spend', overview.spend.elapsedMs.length ? spendElement : empty('No model calls: this run used embedded operators only.'))),
-    h('div', { class: 'columns' },
-      section('Operators', operatorsTable(overview)),
-      section('Models', modelsTable(overview))),
+      section('Spend', overview.spend.elapsedMs.length ? spendElement : empty('No model calls: this run used embedded operators only.')),
+    ),
+    h('div', { class: 'columns' }, section('Operators', operatorsTable(overview)), section('Models', modelsTable(overview))),
     section('Lessons', lessonsList(overview)),
   );
 
@@ -56,7 +66,13 @@ export async function showOverview(context: ViewContext, runId: string): Promise
   };
   whenRendered(score.chart, () => markReady('overview'));
   draw(true);
-  onPointClick(score.chart, () => index, (seq) => { location.hash = `#/candidate/${encodeURIComponent(candidateIdOf(runId, seq))}`; });
+  onPointClick(
+    score.chart,
+    () => index,
+    (seq) => {
+      location.hash = `#/candidate/${encodeURIComponent(candidateIdOf(runId, seq))}`;
+    },
+  );
   if (overview.spend.elapsedMs.length) {
     const spend = createChart(spendElement);
     charts.push(spend);
@@ -84,18 +100,28 @@ export async function showOverview(context: ViewContext, runId: string): Promise
 
 function operatorsTable(overview: RunOverview): HTMLElement {
   if (!overview.operators.length) return empty('No operator has proposed a child yet.');
-  const rows = [...overview.operators].sort((a, b) => b.children - a.children).map((operator) => [
-    h('span', { class: 'mono' }, operator.name), operator.children, operator.failed, operator.improved,
-    h('span', { class: 'number' }, formatScore(operator.meanReward)), h('span', { class: 'number' }, formatUsd(operator.costUsd)),
-  ]);
+  const rows = [...overview.operators]
+    .sort((a, b) => b.children - a.children)
+    .map((operator) => [
+      h('span', { class: 'mono' }, operator.name),
+      operator.children,
+      operator.failed,
+      operator.improved,
+      h('span', { class: 'number' }, formatScore(operator.meanReward)),
+      h('span', { class: 'number' }, formatUsd(operator.costUsd)),
+    ]);
   return table(['Operator', 'Children', 'Failed', 'Improved', 'Mean reward', 'Cost'], rows, 'stats');
 }
 
 function modelsTable(overview: RunOverview): HTMLElement {
   if (!overview.models.length) return empty('No model was called.');
   const rows = overview.models.map((model) => [
-    h('span', { class: 'mono' }, model.name), model.calls, model.failedCalls, model.tokens,
-    h('span', { class: 'number' }, formatUsd(model.costUsd)), h('span', { class: 'number' }, formatDuration(model.meanLatencyMs)),
+    h('span', { class: 'mono' }, model.name),
+    model.calls,
+    model.failedCalls,
+    model.tokens,
+    h('span', { class: 'number' }, formatUsd(model.costUsd)),
+    h('span', { class: 'number' }, formatDuration(model.meanLatencyMs)),
   ]);
   return table(['Model', 'Calls', 'Failed', 'Tokens', 'Cost', 'Mean latency'], rows, 'stats');
 }
@@ -106,9 +132,13 @@ const LESSONS_SHOWN = 5;
 function lessonsList(overview: RunOverview): HTMLElement {
   if (!overview.lessons.length) return empty('No lessons recorded yet.');
   const records = [...overview.lessons].reverse();
-  const render = (record: RunOverview['lessons'][number]) => h('div', { class: 'lesson' },
-    h('div', { class: 'lesson-meta muted' }, `after ${formatCount(record.evaluations)} evaluations · ${record.source}`),
-    h('ul', {}, ...record.lessons.map((lesson) => h('li', {}, lesson))));
+  const render = (record: RunOverview['lessons'][number]) =>
+    h(
+      'div',
+      { class: 'lesson' },
+      h('div', { class: 'lesson-meta muted' }, `after ${formatCount(record.evaluations)} evaluations · ${record.source}`),
+      h('ul', {}, ...record.lessons.map((lesson) => h('li', {}, lesson))),
+    );
   const list = h('div', { class: 'lessons' }, ...records.slice(0, LESSONS_SHOWN).map(render));
   if (records.length > LESSONS_SHOWN) {
     const more = h('button', { type: 'button', class: 'button' }, `Show ${formatCount(records.length - LESSONS_SHOWN)} earlier records`);

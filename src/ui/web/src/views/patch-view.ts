@@ -13,12 +13,26 @@ export function patchView(text: string, none: string): HTMLElement {
     return container;
   }
   for (const file of files) {
-    container.append(h('div', { class: 'diff-file' },
-      h('div', { class: 'diff-file-name' }, h('span', { class: 'mono' }, file.name), file.label && h('span', { class: 'tag' }, file.label),
-        h('span', { class: 'diff-added' }, `+${file.added}`), h('span', { class: 'diff-removed' }, `−${file.removed}`)),
-      h('table', { class: 'diff-table' },
-        h('colgroup', {}, h('col', { class: 'number-column' }), h('col', { class: 'number-column' }), h('col')),
-        h('tbody', {}, ...file.lines.map(row)))));
+    container.append(
+      h(
+        'div',
+        { class: 'diff-file' },
+        h(
+          'div',
+          { class: 'diff-file-name' },
+          h('span', { class: 'mono' }, file.name),
+          file.label && h('span', { class: 'tag' }, file.label),
+          h('span', { class: 'diff-added' }, `+${file.added}`),
+          h('span', { class: 'diff-removed' }, `−${file.removed}`),
+        ),
+        h(
+          'table',
+          { class: 'diff-table' },
+          h('colgroup', {}, h('col', { class: 'number-column' }), h('col', { class: 'number-column' }), h('col')),
+          h('tbody', {}, ...file.lines.map(row)),
+        ),
+      ),
+    );
   }
   return container;
 }
@@ -27,8 +41,11 @@ const SIGNS: Record<PatchLine['kind'], string> = { hunk: '', same: ' ', added: '
 
 function row(line: PatchLine): HTMLTableRowElement {
   if (line.kind === 'hunk') return h('tr', { class: 'row-hunk' }, h('td', { colspan: 3 }, line.text));
-  return h('tr', { class: `row-${line.kind}` },
+  return h(
+    'tr',
+    { class: `row-${line.kind}` },
     h('td', { class: 'line-number' }, line.old ?? ''),
     h('td', { class: 'line-number' }, line.new ?? ''),
-    h('td', { class: `code ${line.kind}` }, `${SIGNS[line.kind]} ${line.text}`));
+    h('td', { class: `code ${line.kind}` }, `${SIGNS[line.kind]} ${line.text}`),
+  );
 }

@@ -26,11 +26,20 @@ export function runHeader(run: RunRow, active: RunTab): { element: HTMLElement; 
   };
   render(run);
   const tab = (name: RunTab, label: string, href: string) => h('a', { href, class: `tab${name === active ? ' active' : ''}` }, label);
-  const element = h('header', { class: 'page-header run-header' },
+  const element = h(
+    'header',
+    { class: 'page-header run-header' },
     h('nav', { class: 'breadcrumb' }, h('a', { href: '#/' }, 'Runs'), ' / ', h('span', { class: 'mono' }, run.id)),
     h('div', { class: 'title-row' }, h('h1', {}, run.experiment), badge),
     figures,
-    h('nav', { class: 'tabs' }, tab('overview', 'Overview', base), tab('lineage', 'Lineage', `${base}/lineage`), tab('grid', 'MAP-Elites grid', `${base}/grid`)));
+    h(
+      'nav',
+      { class: 'tabs' },
+      tab('overview', 'Overview', base),
+      tab('lineage', 'Lineage', `${base}/lineage`),
+      tab('grid', 'MAP-Elites grid', `${base}/grid`),
+    ),
+  );
   return { element, update: render };
 }
 
@@ -48,11 +57,11 @@ export function findRun(runs: RunRow[], runId: string): RunRow | undefined {
  * `intervalMs`, so status, best score and spend come from the store rather than being guessed.
  */
 export function headerRefresher(runId: string, update: (run: RunRow) => void, current: () => boolean, intervalMs = 1500): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let _timer: ReturnType<typeof setTimeout> | undefined;
   return () => {
-    timer ??= setTimeout(async () => {
+    _timer ??= setTimeout(async () => {
       const run = findRun(await api.runs().catch(() => []), runId);
-      timer = undefined;
+      _timer = undefined;
       if (run && current()) update(run);
     }, intervalMs);
   };

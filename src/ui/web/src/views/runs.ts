@@ -16,29 +16,56 @@ export async function showRuns(context: ViewContext): Promise<void> {
   document.title = 'Runs · Ouroboros';
   const sorted = [...runs].sort((a, b) => b.createdAt - a.createdAt);
   const headers = ['Run', 'Experiment', 'Status', 'Best score', 'Evaluations', 'Spend', 'Tokens', 'Started'];
-  const body = h('tbody', {}, ...sorted.map((run) => {
-    const href = `#/run/${encodeURIComponent(run.id)}`;
-    const row = h('tr', { class: 'clickable', 'data-run': run.id },
-      h('td', {}, h('a', { href, class: 'mono' }, run.id)),
-      h('td', {}, run.experiment),
-      h('td', {}, statusBadge(run.status)),
-      h('td', { class: 'number' }, formatScore(run.bestScore)),
-      h('td', { class: 'number' }, formatCount(run.evaluations)),
-      h('td', { class: 'number' }, formatUsd(run.costUsd)),
-      h('td', { class: 'number' }, formatCount(run.tokens)),
-      h('td', {}, formatTime(run.createdAt)));
-    row.addEventListener('click', (event) => {
-      if ((event.target as HTMLElement).closest('a')) return;
-      location.hash = href;
-    });
-    return row;
-  }));
+  const body = h(
+    'tbody',
+    {},
+    ...sorted.map((run) => {
+      const href = `#/run/${encodeURIComponent(run.id)}`;
+      const row = h(
+        'tr',
+        { class: 'clickable', 'data-run': run.id },
+        h('td', {}, h('a', { href, class: 'mono' }, run.id)),
+        h('td', {}, run.experiment),
+        h('td', {}, statusBadge(run.status)),
+        h('td', { class: 'number' }, formatScore(run.bestScore)),
+        h('td', { class: 'number' }, formatCount(run.evaluations)),
+        h('td', { class: 'number' }, formatUsd(run.costUsd)),
+        h('td', { class: 'number' }, formatCount(run.tokens)),
+        h('td', {}, formatTime(run.createdAt)),
+      );
+      row.addEventListener('click', (event) => {
+        if ((event.target as HTMLElement).closest('a')) return;
+        location.hash = href;
+      });
+      return row;
+    }),
+  );
   context.root.append(
-    h('header', { class: 'page-header' }, h('h1', {}, 'Runs'), h('p', { class: 'muted' },
-      `${sorted.length} run${sorted.length === 1 ? '' : 's'}${dgmRuns.length ? ` and ${dgmRuns.length} DGM run${dgmRuns.length === 1 ? '' : 's'}` : ''} in this database`)),
-    section('All runs', sorted.length
-      ? h('table', { class: 'data runs-table' }, h('thead', {}, h('tr', {}, ...headers.map((header, index) => h('th', { class: index >= 3 && index <= 6 ? 'number' : null }, header)))), body)
-      : empty(dgmRuns.length ? 'No evolution runs yet.' : 'No runs yet. Start one with `ouro run <experiment>`.')),
+    h(
+      'header',
+      { class: 'page-header' },
+      h('h1', {}, 'Runs'),
+      h(
+        'p',
+        { class: 'muted' },
+        `${sorted.length} run${sorted.length === 1 ? '' : 's'}${dgmRuns.length ? ` and ${dgmRuns.length} DGM run${dgmRuns.length === 1 ? '' : 's'}` : ''} in this database`,
+      ),
+    ),
+    section(
+      'All runs',
+      sorted.length
+        ? h(
+            'table',
+            { class: 'data runs-table' },
+            h(
+              'thead',
+              {},
+              h('tr', {}, ...headers.map((header, index) => h('th', { class: index >= 3 && index <= 6 ? 'number' : null }, header))),
+            ),
+            body,
+          )
+        : empty(dgmRuns.length ? 'No evolution runs yet.' : 'No runs yet. Start one with `ouro run <experiment>`.'),
+    ),
   );
   if (dgmRuns.length) context.root.append(section('Agents (DGM)', dgmTable(dgmRuns)));
   markReady('runs');
@@ -49,24 +76,45 @@ function dgmTable(runs: DgmRunRow[]): HTMLTableElement {
   const sorted = [...runs].sort((a, b) => b.createdAt - a.createdAt);
   const headers = ['Run', 'Benchmark', 'Status', 'Best score', 'Agents', 'Flagged', 'Spend', 'Tokens', 'Time', 'Started'];
   const numeric = new Set(['Best score', 'Agents', 'Spend', 'Tokens', 'Time']);
-  const body = h('tbody', {}, ...sorted.map((run) => {
-    const href = `#/dgm/${encodeURIComponent(run.id)}`;
-    const row = h('tr', { class: 'clickable', 'data-dgm-run': run.id },
-      h('td', {}, h('a', { href, class: 'mono' }, run.id)),
-      h('td', { class: 'mono' }, run.bench),
-      h('td', {}, statusBadge(run.status)),
-      h('td', { class: 'number' }, formatScore(run.bestScore)),
-      h('td', { class: 'number', title: `${run.kept} kept of ${run.agents}` }, `${formatCount(run.kept)} / ${formatCount(run.agents)}`),
-      h('td', {}, run.flagged ? flagBadge(`${run.flagged} sandbox violation${run.flagged === 1 ? '' : 's'}`, `${run.flagged} agent(s) tried to escape the sandbox`) : h('span', { class: 'muted' }, 'none')),
-      h('td', { class: 'number' }, formatUsd(run.costUsd)),
-      h('td', { class: 'number' }, formatCount(run.tokens)),
-      h('td', { class: 'number' }, formatDuration(run.wallMs)),
-      h('td', {}, formatTime(run.createdAt)));
-    row.addEventListener('click', (event) => {
-      if ((event.target as HTMLElement).closest('a')) return;
-      location.hash = href;
-    });
-    return row;
-  }));
-  return h('table', { class: 'data dgm-runs-table' }, h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { class: numeric.has(header) ? 'number' : null }, header)))), body);
+  const body = h(
+    'tbody',
+    {},
+    ...sorted.map((run) => {
+      const href = `#/dgm/${encodeURIComponent(run.id)}`;
+      const row = h(
+        'tr',
+        { class: 'clickable', 'data-dgm-run': run.id },
+        h('td', {}, h('a', { href, class: 'mono' }, run.id)),
+        h('td', { class: 'mono' }, run.bench),
+        h('td', {}, statusBadge(run.status)),
+        h('td', { class: 'number' }, formatScore(run.bestScore)),
+        h('td', { class: 'number', title: `${run.kept} kept of ${run.agents}` }, `${formatCount(run.kept)} / ${formatCount(run.agents)}`),
+        h(
+          'td',
+          {},
+          run.flagged
+            ? flagBadge(
+                `${run.flagged} sandbox violation${run.flagged === 1 ? '' : 's'}`,
+                `${run.flagged} agent(s) tried to escape the sandbox`,
+              )
+            : h('span', { class: 'muted' }, 'none'),
+        ),
+        h('td', { class: 'number' }, formatUsd(run.costUsd)),
+        h('td', { class: 'number' }, formatCount(run.tokens)),
+        h('td', { class: 'number' }, formatDuration(run.wallMs)),
+        h('td', {}, formatTime(run.createdAt)),
+      );
+      row.addEventListener('click', (event) => {
+        if ((event.target as HTMLElement).closest('a')) return;
+        location.hash = href;
+      });
+      return row;
+    }),
+  );
+  return h(
+    'table',
+    { class: 'data dgm-runs-table' },
+    h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { class: numeric.has(header) ? 'number' : null }, header)))),
+    body,
+  );
 }

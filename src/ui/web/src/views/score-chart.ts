@@ -13,9 +13,15 @@ export interface ScoreData extends Pick<RunOverview['evaluations'], 'seq' | 'sco
 export function scoreData(overview: RunOverview): ScoreData {
   const { seq, score, status, island, operator, elapsedMs } = overview.evaluations;
   return {
-    seq: [...seq], score: [...score], status: [...status], island: [...island], operator: [...operator], elapsedMs: [...elapsedMs],
+    seq: [...seq],
+    score: [...score],
+    status: [...status],
+    island: [...island],
+    operator: [...operator],
+    elapsedMs: [...elapsedMs],
     islands: island.reduce((most, value) => Math.max(most, value + 1), overview.archive?.islands ?? 1),
-    target: overview.targetScore, bestKnown: overview.bestKnown,
+    target: overview.targetScore,
+    bestKnown: overview.bestKnown,
   };
 }
 
@@ -66,21 +72,55 @@ export function scoreSeries(data: ScoreData): { series: unknown[]; index: PointI
   if (best.length) best.push([data.seq.length, running]);
   const marks = [
     ...(data.target !== null ? [{ name: 'target', yAxis: data.target, label: { formatter: `target ${formatScore(data.target)}` } }] : []),
-    ...(data.bestKnown ? [{ name: 'best known', yAxis: data.bestKnown.score, label: { formatter: `best known ${formatScore(data.bestKnown.score)} (${data.bestKnown.source})` } }] : []),
+    ...(data.bestKnown
+      ? [
+          {
+            name: 'best known',
+            yAxis: data.bestKnown.score,
+            label: { formatter: `best known ${formatScore(data.bestKnown.score)} (${data.bestKnown.source})` },
+          },
+        ]
+      : []),
   ];
   const ordered = [...groups.values()].sort((a, b) => order(a.name) - order(b.name));
-  const series: unknown[] = [{
-    name: 'best so far', type: 'line', data: best, showSymbol: false, z: 5, silent: true, color: BEST_COLOR, lineStyle: { width: 2.5, color: BEST_COLOR },
-    markLine: marks.length ? { symbol: 'none', silent: true, lineStyle: { color: TARGET_COLOR, type: 'dashed', width: 1.5 }, label: { position: 'insideEndTop', color: TARGET_COLOR }, data: marks } : undefined,
-  }];
+  const series: unknown[] = [
+    {
+      name: 'best so far',
+      type: 'line',
+      data: best,
+      showSymbol: false,
+      z: 5,
+      silent: true,
+      color: BEST_COLOR,
+      lineStyle: { width: 2.5, color: BEST_COLOR },
+      markLine: marks.length
+        ? {
+            symbol: 'none',
+            silent: true,
+            lineStyle: { color: TARGET_COLOR, type: 'dashed', width: 1.5 },
+            label: { position: 'insideEndTop', color: TARGET_COLOR },
+            data: marks,
+          }
+        : undefined,
+    },
+  ];
   const index: PointIndex = [[]];
   // Dense runs get small, translucent points so the cloud shows where evaluations concentrate.
   const size = data.seq.length > 20_000 ? 2.5 : data.seq.length > 2000 ? 4 : 6;
   const opacity = data.seq.length > 20_000 ? 0.5 : 0.75;
   for (const group of ordered) {
     series.push({
-      name: group.name, type: 'scatter', data: group.points, symbol: group.symbol, symbolSize: group.symbol === 'circle' ? size : size + 1,
-      color: group.color, itemStyle: { opacity }, large: true, largeThreshold: 2000, progressive: 20_000, cursor: 'pointer',
+      name: group.name,
+      type: 'scatter',
+      data: group.points,
+      symbol: group.symbol,
+      symbolSize: group.symbol === 'circle' ? size : size + 1,
+      color: group.color,
+      itemStyle: { opacity },
+      large: true,
+      largeThreshold: 2000,
+      progressive: 20_000,
+      cursor: 'pointer',
     });
     index.push(group.seqs);
   }
@@ -119,11 +159,18 @@ export function scoreOption(data: ScoreData): { option: Record<string, unknown>;
       tooltip: { trigger: 'item', confine: true, formatter: (params: TooltipParams) => tooltip(params, data, index) },
       xAxis: { type: 'value', name: 'evaluation', nameLocation: 'middle', nameGap: 28, min: 0, max: 'dataMax', ...AXIS },
       yAxis: {
-        type: 'value', name: 'score', scale: true, ...AXIS, axisLabel: { ...AXIS.axisLabel, showMinLabel: floor === null, formatter: (value: number) => formatScore(value) },
+        type: 'value',
+        name: 'score',
+        scale: true,
+        ...AXIS,
+        axisLabel: { ...AXIS.axisLabel, showMinLabel: floor === null, formatter: (value: number) => formatScore(value) },
         min: floor ?? undefined,
         max: marks.length ? (extent: { max: number }) => Math.max(extent.max, ...marks) : undefined,
       },
-      dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, height: 16, bottom: 6 }],
+      dataZoom: [
+        { type: 'inside', xAxisIndex: 0 },
+        { type: 'slider', xAxisIndex: 0, height: 16, bottom: 6 },
+      ],
       series,
     },
   };
