@@ -8,10 +8,20 @@ import { greetWorkers, openFleet, type FleetSetup } from './evaluator.ts';
 import { failureMessage, FleetJobs } from './jobs.ts';
 import { MAX_STALLED_COUNT } from './locks.ts';
 import { encodeView, exchangesKey, parseProposal, proposeJobId, type ProposeJob } from './protocol.ts';
+import { LLM_OPERATORS } from '../propose/llm/index.ts';
 
 export interface FleetProposerOptions extends ProposalSetup {
   url: string;
   notice?: (message: string, warning?: boolean) => void;
+}
+
+/**
+ * Whether workers can make this operator's proposals: a built-in model operator. A worker builds
+ * its operator from the name alone, so one the experiment defined itself stays on the controller,
+ * even when it calls a model.
+ */
+export function fleetCanPropose(operator: Operator): boolean {
+  return operator.usesModel === true && LLM_OPERATORS.includes(operator.name);
 }
 
 /** A worker that cannot reach a model (no key, a refused connection) is worth retrying on another. */
@@ -55,7 +65,7 @@ export class FleetProposer implements RemoteProposals {
   }
 
   accepts(operator: Operator): boolean {
-    return operator.usesModel === true;
+    return fleetCanPropose(operator);
   }
 
   async propose(request: RemoteProposalRequest): Promise<{ result: ProposalResult; exchanges: LlmExchange[] }> {

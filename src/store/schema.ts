@@ -185,3 +185,40 @@ export function appendOnlyTriggers(tables: readonly string[]): string {
 }
 
 export const TRIGGERS = appendOnlyTriggers(APPEND_ONLY);
+
+/**
+ * A capability's own table of model calls, with the columns of `llm_calls` (so that `rows.ts`
+ * maps its rows the same way) and its runs in `runsTable`, and its index.
+ */
+export function llmCallsTable(name: string, runsTable: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES ${runsTable}(id),
+  proposal TEXT,
+  operator TEXT NOT NULL,
+  model TEXT NOT NULL,
+  request TEXT NOT NULL,
+  prompt_hash TEXT NOT NULL,
+  reply TEXT,
+  finish_reason TEXT,
+  error_kind TEXT,
+  error_message TEXT,
+  error_status INTEGER,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms REAL NOT NULL,
+  attempts INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  logprobs TEXT
+);
+CREATE INDEX IF NOT EXISTS ${name}_run ON ${name}(run_id, id);`;
+}
+
+/** The statement that appends one call to a table made by {@link llmCallsTable}, with named parameters. */
+export function insertLlmCall(name: string): string {
+  return `INSERT INTO ${name} (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
+    error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at, logprobs)
+  VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason, @error_kind,
+    @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at, @logprobs)`;
+}

@@ -1,7 +1,7 @@
 import type { LlmExchange } from '../../core/model.ts';
 import type { AgentRecord, AgentStore, DgmEventKind, DgmRunRecord, DgmRunSummary, NewAgentRecord, NewDgmRun } from './store.ts';
 import { exchangeFromRow, exchangeToRow, runStatusOf, type LlmCallRow } from '../../store/rows.ts';
-import { appendOnlyTriggers } from '../../store/schema.ts';
+import { appendOnlyTriggers, insertLlmCall, llmCallsTable } from '../../store/schema.ts';
 import type { SqliteDatabase, SqliteTables } from '../../store/sqlite.ts';
 
 /**
@@ -46,28 +46,7 @@ CREATE TABLE IF NOT EXISTS dgm_agents (
   created_at INTEGER NOT NULL,
   UNIQUE (run_id, seq)
 );
-CREATE TABLE IF NOT EXISTS dgm_llm_calls (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id TEXT NOT NULL REFERENCES dgm_runs(id),
-  proposal TEXT,
-  operator TEXT NOT NULL,
-  model TEXT NOT NULL,
-  request TEXT NOT NULL,
-  prompt_hash TEXT NOT NULL,
-  reply TEXT,
-  finish_reason TEXT,
-  error_kind TEXT,
-  error_message TEXT,
-  error_status INTEGER,
-  input_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL,
-  latency_ms REAL NOT NULL,
-  attempts INTEGER NOT NULL,
-  started_at INTEGER NOT NULL,
-  logprobs TEXT
-);
-CREATE INDEX IF NOT EXISTS dgm_llm_calls_run ON dgm_llm_calls(run_id, id);
+${llmCallsTable('dgm_llm_calls', 'dgm_runs')}
 ${appendOnlyTriggers(['dgm_runs', 'dgm_events', 'dgm_agents', 'dgm_llm_calls'])}
 `;
 
@@ -135,11 +114,7 @@ export class SqliteAgentStore implements AgentStore {
     const calls = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dgm_llm_calls'").get() !== undefined;
     this.calls = calls
       ? {
-          insert:
-            db.prepare(`INSERT INTO dgm_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
-            error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at, logprobs)
-          VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason, @error_kind,
-            @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at, @logprobs)`),
+          insert: db.prepare(insertLlmCall('dgm_llm_calls')),
           all: db.prepare('SELECT * FROM dgm_llm_calls WHERE run_id = ? ORDER BY id'),
         }
       : undefined;

@@ -1,6 +1,6 @@
 import type { LlmExchange } from '../../core/model.ts';
 import { exchangeFromRow, exchangeToRow, runStatusOf, type LlmCallRow } from '../../store/rows.ts';
-import { appendOnlyTriggers } from '../../store/schema.ts';
+import { appendOnlyTriggers, insertLlmCall, llmCallsTable } from '../../store/schema.ts';
 import type { SqliteDatabase, SqliteTables } from '../../store/sqlite.ts';
 import type { StopRound } from './report.ts';
 import type { NewStopRun, StopEventKind, StopRunRecord, StopRunSettings, StopRunSummary, StopStore } from './store.ts';
@@ -41,28 +41,7 @@ CREATE TABLE IF NOT EXISTS stop_rounds (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (run_id, round)
 );
-CREATE TABLE IF NOT EXISTS stop_llm_calls (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id TEXT NOT NULL REFERENCES stop_runs(id),
-  proposal TEXT,
-  operator TEXT NOT NULL,
-  model TEXT NOT NULL,
-  request TEXT NOT NULL,
-  prompt_hash TEXT NOT NULL,
-  reply TEXT,
-  finish_reason TEXT,
-  error_kind TEXT,
-  error_message TEXT,
-  error_status INTEGER,
-  input_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL,
-  latency_ms REAL NOT NULL,
-  attempts INTEGER NOT NULL,
-  started_at INTEGER NOT NULL,
-  logprobs TEXT
-);
-CREATE INDEX IF NOT EXISTS stop_llm_calls_run ON stop_llm_calls(run_id, id);
+${llmCallsTable('stop_llm_calls', 'stop_runs')}
 ${appendOnlyTriggers(['stop_runs', 'stop_events', 'stop_rounds', 'stop_llm_calls'])}
 `;
 
@@ -117,11 +96,7 @@ class SqliteStopStore implements StopStore {
         db.prepare(`INSERT INTO stop_rounds (run_id, round, status, message, source, meta_utility, accepted, tasks, evaluations, spend, wall_ms, created_at)
         VALUES (@run_id, @round, @status, @message, @source, @meta_utility, @accepted, @tasks, @evaluations, @spend, @wall_ms, @created_at)`),
       rounds: db.prepare('SELECT * FROM stop_rounds WHERE run_id = ? ORDER BY round'),
-      insertCall:
-        db.prepare(`INSERT INTO stop_llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind,
-          error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at, logprobs)
-        VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason, @error_kind,
-          @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at, @logprobs)`),
+      insertCall: db.prepare(insertLlmCall('stop_llm_calls')),
       calls: db.prepare('SELECT * FROM stop_llm_calls WHERE run_id = ? ORDER BY id'),
     };
   }
