@@ -1,7 +1,8 @@
 /**
- * Test doubles for the DGM loop tests. The real agent runtime (evaluate/agents, a sandboxed
- * `node agent.mjs` with a model broker) is built separately; until it lands, `SkillRunner` stands
- * in for it IN TESTS ONLY. The end-to-end test with the sandboxed runner comes with that runtime.
+ * Test doubles for the DGM loop tests. The real agent runtime (agents/runtime, a sandboxed
+ * `node agent.mjs` with a model broker) is slow and needs a model's judgement, so `SkillRunner`
+ * stands in for it IN TESTS ONLY, where a loop test needs agents that behave predictably;
+ * test/dgm-e2e.test.ts runs the loop with the real sandboxed runner.
  *
  * SkillRunner reads the agent's code for real: an agent "knows" the tasks listed in the
  * `const SKILLS = [...]` line of its agent.mjs and writes the reference solution for those, a

@@ -1,6 +1,6 @@
 /**
  * Agents that rewrite themselves (the Darwin Goedel Machine): the types that the agent runtime
- * (evaluate/agents), the DGM loop (engine/dgm) and the CLI share. No I/O here.
+ * (agents/runtime), the DGM loop (agents/dgm) and the CLI share. No I/O here.
  */
 import type { Genome } from '../core/types.ts';
 

@@ -96,7 +96,7 @@ export interface NewAgentRecord {
   discardReason?: string;
   /** Unified diff against the parent (empty for the initial agent). */
   diff: string;
-  /** sha256 of the agent's files (see engine/dgm/lineage.ts agentHash). */
+  /** sha256 of the agent's files (see lineage.ts agentHash). */
   hash: string;
   /** Full code, stored only where the diff cannot reproduce the agent. */
   code?: Genome;

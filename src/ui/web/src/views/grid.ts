@@ -32,7 +32,8 @@ export async function showGrid(context: ViewContext, runId: string): Promise<voi
   }
   const scores = grid.cells.map((cell) => cell.score).sort((a, b) => a - b);
   const range = { min: scores[Math.floor(scores.length * 0.1)] ?? 0, max: scores[scores.length - 1] ?? 1 };
-  const occupied = `${grid.cells.length} of ${xFeature.bins * (yFeature?.bins ?? 1) * grid.islands} cells occupied`;
+  const cellCount = grid.features.reduce((product, feature) => product * feature.bins, 1) * grid.islands;
+  const occupied = `${grid.cells.length} of ${cellCount} cells occupied`;
   const charts: Array<{ element: HTMLElement; option: Record<string, unknown>; cells: Cell[] }> = [];
   if (!yFeature) {
     // One axis: islands become the rows of a single map.
@@ -52,7 +53,15 @@ export async function showGrid(context: ViewContext, runId: string): Promise<voi
       charts.push({
         element,
         cells,
-        option: heatmap(cells, binLabels(xFeature), binLabels(yFeature), xFeature.name, yFeature.name, range, (cell) => cell.y),
+        option: heatmap(
+          cells,
+          binLabels(xFeature),
+          rowLabels(grid.features.slice(1)),
+          xFeature.name,
+          rowName(grid.features.slice(1)),
+          range,
+          (cell) => cell.y,
+        ),
       });
       blocks.push(h('div', { class: 'grid-island' }, h('h3', {}, `Island ${island}`), element));
     }
@@ -83,6 +92,25 @@ function binLabels(feature: Feature): string[] {
   const width = (feature.max - feature.min) / feature.bins;
   const round = (value: number) => Number(value.toPrecision(3));
   return Array.from({ length: feature.bins }, (_, bin) => `${round(feature.min + bin * width)}–${round(feature.min + (bin + 1) * width)}`);
+}
+
+/**
+ * The labels of the folded rows: the second axis runs up the rows, and each further axis stacks
+ * bands of them (the server's row y is bin1 + bins1 * (bin2 + bins2 * ...)).
+ */
+function rowLabels(features: Feature[]): string[] {
+  const named = features.length > 1;
+  let labels = [''];
+  for (const feature of features) {
+    const bins = binLabels(feature).map((label) => (named ? `${feature.name} ${label}` : label));
+    labels = bins.flatMap((bin) => labels.map((lower) => (lower ? `${lower} · ${bin}` : bin)));
+  }
+  return labels;
+}
+
+/** The y-axis title: the second axis, and the axes that band its rows. */
+function rowName(features: Feature[]): string {
+  return features.map((feature) => feature.name).join(' · ');
 }
 
 function heatmap(
