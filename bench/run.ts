@@ -22,7 +22,9 @@ import { measureDgm, measureStop, median as medianOf } from './agents.ts';
 const FILE = resolve(import.meta.dirname, '../BENCHMARKS.md');
 const requested = process.argv.slice(2);
 const wants = (name: string) => requested.length === 0 || requested.includes(name);
-const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+const machine =
+  `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+  `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 const fixed = (value: number | undefined, digits = 1) => (value === undefined ? '-' : value.toFixed(digits));
 
 function replaceSection(name: string, body: string): void {
@@ -43,7 +45,8 @@ if (wants('overhead')) {
     'overhead',
     [
       `Command: \`npm run bench -- overhead\` on ${machine}.`,
-      'No-op evaluator (scores the genome text without running it), all six embedded operators, dgm archive, 3,000 candidates a run, 3 runs each, rate measured after the first 200.',
+      'No-op evaluator (scores the genome text without running it), all six embedded operators, dgm archive, 3,000 candidates a run, 3 ' +
+        'runs each, rate measured after the first 200.',
       '',
       '| concurrency | candidates/s (median of 3) | runs |',
       '| --- | --- | --- |',
@@ -51,7 +54,8 @@ if (wants('overhead')) {
         ([concurrency, rates]) => `| ${concurrency} | ${fixed(median(rates))} | ${rates.map((rate) => fixed(rate)).join(', ')} |`,
       ),
       '',
-      'Where the time goes, per evaluated candidate, one step at a time (concurrency 1, 5,000 proposals after 1,000 to warm up; failed and duplicate proposals are charged to the children):',
+      'Where the time goes, per evaluated candidate, one step at a time (concurrency 1, 5,000 proposals after 1,000 to warm up; failed ' +
+        'and duplicate proposals are charged to the children):',
       '',
       '| step | ms |',
       '| --- | --- |',
@@ -67,7 +71,8 @@ if (wants('scale')) {
     'scale',
     [
       `Command: \`npm run bench -- scale\` on ${machine}.`,
-      `One run of ${total.toLocaleString('en-US')} candidates, no-op evaluator, dgm archive (keeps every candidate), concurrency 2. RSS is the engine process's.`,
+      `One run of ${total.toLocaleString('en-US')} candidates, no-op evaluator, dgm archive (keeps every candidate), concurrency 2. RSS ` +
+        `is the engine process's.`,
       '',
       '| candidates | candidates/s in this 10k | engine RSS (MB) |',
       '| --- | --- | --- |',
@@ -108,17 +113,23 @@ if (wants('llm')) {
     'llm',
     [
       `Command: \`npm run bench -- llm\` on ${machine}.`,
-      `circle-packing with \`llm-diff\` only, against the scripted OpenAI-compatible server on 127.0.0.1 answering every call after ${latencyMs} ms with one SEARCH/REPLACE edit; 2 evaluation workers; 20 s runs, 3 runs each.`,
+      `circle-packing with \`llm-diff\` only, against the scripted OpenAI-compatible server on 127.0.0.1 answering every call ` +
+        `after ${latencyMs} ms with one SEARCH/REPLACE edit; 2 evaluation workers; 20 s runs, 3 runs each.`,
       '',
       '| concurrent proposals | proposals/s (median of 3) | speed-up over 1 | ideal | evaluations/s | runs |',
       '| --- | --- | --- | --- | --- | --- |',
       ...concurrencies.map((concurrency) => {
         const rates = throughput.proposalsPerSecond[concurrency] ?? [];
         const ideal = concurrency * (1000 / latencyMs);
-        return `| ${concurrency} | ${fixed(median(rates), 2)} | ${fixed(median(rates) / base, 2)}x | ${fixed(ideal, 1)}/s | ${fixed(median(throughput.evaluationsPerSecond[concurrency] ?? []), 2)} | ${rates.map((rate) => fixed(rate, 2)).join(', ')} |`;
+        return (
+          `| ${concurrency} | ${fixed(median(rates), 2)} | ${fixed(median(rates) / base, 2)}x | ${fixed(ideal, 1)}/s ` +
+          `| ${fixed(median(throughput.evaluationsPerSecond[concurrency] ?? []), 2)} | ${rates.map((rate) => fixed(rate, 2)).join(', ')} |`
+        );
       }),
       '',
-      `The engine's own time per LLM proposal, network excluded (${latency.proposals.toLocaleString('en-US')} proposals on circle-packing after 50 to warm up): parents and inspirations, prompt building with token estimates, applying the reply, the novelty check, recording the exchange and committing the child.`,
+      `The engine's own time per LLM proposal, network excluded (${latency.proposals.toLocaleString('en-US')} proposals on ` +
+        `circle-packing after 50 to warm up): parents and inspirations, prompt building with token estimates, applying the reply, the ` +
+        `novelty check, recording the exchange and committing the child.`,
       '',
       '| p50 ms | p95 ms | max ms |',
       '| --- | --- | --- |',
@@ -134,7 +145,8 @@ if (wants('sandbox')) {
     'sandbox',
     [
       `Command: \`npm run bench -- sandbox\` on ${machine}.`,
-      "A trivial candidate in each tier: `export function f(x) { return x + 1 }` in the isolate, `process.stdout.write('1')` as a Node program in the process tier.",
+      "A trivial candidate in each tier: `export function f(x) { return x + 1 }` in the isolate, `process.stdout.write('1')` as a Node " +
+        'program in the process tier.',
       '',
       '| path | median ms | p95 ms |',
       '| --- | --- | --- |',
@@ -144,7 +156,8 @@ if (wants('sandbox')) {
       `| isolate tier: first load (isolate created) | ${fixed(isolate.coldLoadMs, 2)} | - |`,
       `| bare \`spawn\` of the Node program, no sandbox | ${fixed(processes.bareSpawnMsMedian, 1)} | - |`,
       `| process tier, \`--unsafe\` (no bubblewrap) | ${fixed(processes.unsafeMsMedian, 1)} | - |`,
-      `| process tier, fresh bubblewrap sandbox per evaluation | ${fixed(processes.freshMsMedian, 1)} | ${fixed(processes.freshMsP95, 1)} |`,
+      `| process tier, fresh bubblewrap sandbox per evaluation | ${fixed(processes.freshMsMedian, 1)} ` +
+        `| ${fixed(processes.freshMsP95, 1)} |`,
     ].join('\n'),
   );
 }
@@ -156,7 +169,8 @@ if (wants('ui')) {
     'ui',
     [
       `Command: \`npm run bench -- ui\` on ${machine}.`,
-      `A run of ${api.candidates.toLocaleString('en-US')} candidates (no-op evaluator, map-elites with 4 islands), served by \`ouro ui\`; each API figure is the median of 5 rounds on a freshly started server, request to last byte.`,
+      `A run of ${api.candidates.toLocaleString('en-US')} candidates (no-op evaluator, map-elites with 4 islands), served by \`ouro ` +
+        `ui\`; each API figure is the median of 5 rounds on a freshly started server, request to last byte.`,
       '',
       '| measurement | ms | target |',
       '| --- | --- | --- |',
@@ -177,13 +191,19 @@ if (wants('soup')) {
   const speedup = soup.ts1.msPerEpoch / soup.ts2.msPerEpoch;
   const ceiling = soup.ts1.msPerEpoch / (soup.serialMsPerEpoch + (soup.ts1.msPerEpoch - soup.serialMsPerEpoch) / 2);
   const row = (name: string, threads: number, rate: typeof soup.c) =>
-    `| ${name} | ${threads} | ${Math.round(rate.interactionsPerSecond).toLocaleString('en-US')} | ${fixed(rate.stepsPerSecond / 1e6)} M | ${fixed(rate.msPerEpoch)} | ${fixed(rate.msPerEpoch / c, 2)}x | ${rate.seconds.map((s) => fixed(s, 2)).join(', ')} |`;
+    `| ${name} | ${threads} | ${Math.round(rate.interactionsPerSecond).toLocaleString('en-US')} | ${fixed(rate.stepsPerSecond / 1e6)} M ` +
+    `| ${fixed(rate.msPerEpoch)} | ${fixed(rate.msPerEpoch / c, 2)}x | ${rate.seconds.map((s) => fixed(s, 2)).join(', ')} |`;
   const tapeRatios = soup.tapes.map((t) => t.cStepsPerSecond / t.tsStepsPerSecond);
   replaceSection(
     'soup',
     [
       `Command: \`npm run bench -- soup\` on ${machine} (1-minute load average ${fixed(soup.loadAverage, 2)} at the start).`,
-      `BFF soup of ${soup.size.toLocaleString('en-US')} programs (2^${Math.log2(soup.size)}), mutation ${soup.mutation === 1 / 4096 ? '1/4096' : soup.mutation}, at most 8,192 steps a tape; a fresh random soup (seed 1), ${soup.warmup} epochs to warm up, then ${soup.epochs} timed epochs (${Math.round(soup.steps / soup.interactions).toLocaleString('en-US')} steps per interaction on average); median of ${soup.repeats} runs, interleaved. The C reference is bench/soup-ref.c, single thread, ${soup.compiler}; it reproduces the TS RNG draw for draw, and all three runs end with byte-identical soups and the same step count (checked).`,
+      `BFF soup of ${soup.size.toLocaleString('en-US')} programs (2^${Math.log2(soup.size)}), ` +
+        `mutation ${soup.mutation === 1 / 4096 ? '1/4096' : soup.mutation}, at most 8,192 steps a tape; a fresh random soup (seed ` +
+        `1), ${soup.warmup} epochs to warm up, then ${soup.epochs} timed epochs ` +
+        `(${Math.round(soup.steps / soup.interactions).toLocaleString('en-US')} steps per interaction on average); median ` +
+        `of ${soup.repeats} runs, interleaved. The C reference is bench/soup-ref.c, single thread, ${soup.compiler}; it reproduces the ` +
+        `TS RNG draw for draw, and all three runs end with byte-identical soups and the same step count (checked).`,
       '',
       '| implementation | threads | interactions/s | BFF steps/s | ms per epoch | time vs C | runs (s) |',
       '| --- | --- | --- | --- | --- | --- | --- |',
@@ -191,19 +211,26 @@ if (wants('soup')) {
       row('TypeScript, `SoupThreads`', 2, soup.ts2),
       row('C reference', 1, soup.c),
       '',
-      `Inner loop alone: the same ${soup.tapes[0]?.tapes.toLocaleString('en-US')} pseudo-random 128-byte tapes run in place by \`runTape\` and by the C interpreter (steps and final tapes identical, checked).`,
+      `Inner loop alone: the same ${soup.tapes[0]?.tapes.toLocaleString('en-US')} pseudo-random 128-byte tapes run in place by ` +
+        `\`runTape\` and by the C interpreter (steps and final tapes identical, checked).`,
       '',
       '| tapes | runs | steps | TS steps/s | C steps/s | time vs C |',
       '| --- | --- | --- | --- | --- | --- |',
       ...soup.tapes.map(
         (t) =>
-          `| ${t.kind === 'uniform' ? 'uniform random bytes (mostly no-ops)' : 'instruction bytes only'} | ${(t.tapes * t.rounds).toLocaleString('en-US')} | ${(t.steps / 1e6).toFixed(1)} M | ${fixed(t.tsStepsPerSecond / 1e6)} M | ${fixed(t.cStepsPerSecond / 1e6)} M | ${fixed(t.cStepsPerSecond / t.tsStepsPerSecond, 2)}x |`,
+          `| ${t.kind === 'uniform' ? 'uniform random bytes (mostly no-ops)' : 'instruction bytes only'} ` +
+          `| ${(t.tapes * t.rounds).toLocaleString('en-US')} | ${(t.steps / 1e6).toFixed(1)} M | ${fixed(t.tsStepsPerSecond / 1e6)} M ` +
+          `| ${fixed(t.cStepsPerSecond / 1e6)} M | ${fixed(t.cStepsPerSecond / t.tsStepsPerSecond, 2)}x |`,
       ),
       '',
-      `On one thread the TypeScript soup takes ${fixed(ratio, 2)}x the C reference's time per epoch, ${ratio <= 1.5 ? 'within' : 'outside'} the 1.5x target; on the interpreter alone the gap is ${tapeRatios.map((r) => `${fixed(r, 2)}x`).join(' and ')}. ` +
-        `Two threads run an epoch ${fixed(speedup, 2)}x as fast as one; the shuffle and mutation (${fixed(soup.serialMsPerEpoch)} ms an epoch) stay on the calling thread, which caps two threads at ${fixed(ceiling, 2)}x. ` +
+      `On one thread the TypeScript soup takes ${fixed(ratio, 2)}x the C reference's time per ` +
+        `epoch, ${ratio <= 1.5 ? 'within' : 'outside'} the 1.5x target; on the interpreter alone the gap ` +
+        `is ${tapeRatios.map((r) => `${fixed(r, 2)}x`).join(' and ')}. ` +
+        `Two threads run an epoch ${fixed(speedup, 2)}x as fast as one; the shuffle and mutation (${fixed(soup.serialMsPerEpoch)} ms an ` +
+        `epoch) stay on the calling thread, which caps two threads at ${fixed(ceiling, 2)}x. ` +
         'C has no second thread here, so the 2-thread figure is compared with the single-thread C only as a rate. ' +
-        'All figures are for a young soup (random bytes, before any replicator); the step mix, and so the ratios, change once replicators take over.',
+        'All figures are for a young soup (random bytes, before any replicator); the step mix, and so the ratios, change ' +
+        'once replicators take over.',
     ].join('\n'),
   );
 }
@@ -228,7 +255,9 @@ if (wants('soup-transitions')) {
   const started = Date.now();
   const results = await runTransitionJobs(jobs, availableParallelism(), (result, done) =>
     console.log(
-      `[${done}/${jobs.length}] ${result.arm} seed ${result.seed}: ${result.seeded ? `replicator share ${result.replicatorShare}` : `transition ${result.transitionEpoch ?? '-'}`} (${fixed(result.seconds)} s)`,
+      `[${done}/${jobs.length}] ${result.arm} seed ${result.seed}: ` +
+        `${result.seeded ? `replicator share ${result.replicatorShare}` : `transition ${result.transitionEpoch ?? '-'}`} ` +
+        `(${fixed(result.seconds)} s)`,
     ),
   );
   replaceSection('soup-transitions', transitionReport(results, machine, (Date.now() - started) / 60_000));
@@ -242,14 +271,17 @@ if (wants('fleet')) {
     'fleet',
     [
       `Command: \`npm run bench -- fleet\` on ${machine}.`,
-      `${fleet.evaluations} evaluations a run, rate measured after the first 20 (workers loaded, bundle fetched). Local: \`evolve\` with its own worker-process pool at concurrency 1 and 2. Fleet: a private redis-server, N \`ouro worker\` processes (concurrency 1 each), the controller at concurrency 2N, SQLite store.`,
+      `${fleet.evaluations} evaluations a run, rate measured after the first 20 (workers loaded, bundle fetched). Local: \`evolve\` ` +
+        `with its own worker-process pool at concurrency 1 and 2. Fleet: a private redis-server, N \`ouro worker\` processes ` +
+        `(concurrency 1 each), the controller at concurrency 2N, SQLite store.`,
       '',
       '| evaluator | local c=1 | local c=2 | fleet, 1 worker | fleet, 2 workers | fleet, 4 workers |',
       '| --- | --- | --- | --- | --- | --- |',
       `| burns 20 ms of CPU (evaluations/s) | ${rates(fleet.burn)} |`,
       `| sleeps 20 ms (evaluations/s) | ${rates(fleet.sleep)} |`,
       '',
-      `Overhead per job (no-op evaluator, one worker, one job at a time): fleet ${fixed(fleet.noOp.fleetMsPerJob, 2)} ms against local ${fixed(fleet.noOp.localMsPerJob, 2)} ms, so ${fixed(fleet.overheadMsPerJob, 2)} ms a job on loopback (target: under 5 ms).`,
+      `Overhead per job (no-op evaluator, one worker, one job at a time): fleet ${fixed(fleet.noOp.fleetMsPerJob, 2)} ms against ` +
+        `local ${fixed(fleet.noOp.localMsPerJob, 2)} ms, so ${fixed(fleet.overheadMsPerJob, 2)} ms a job on loopback (target: under 5 ms).`,
     ].join('\n'),
   );
 }
@@ -269,36 +301,51 @@ if (wants('infer')) {
   replaceSection(
     'infer',
     [
-      `Command: \`npm run bench -- infer\` (or \`npx tsx bench/run.ts infer\`) on ${machine}; ${seconds.toFixed(1)} s for the whole section (real and synthetic samples).`,
+      `Command: \`npm run bench -- infer\` (or \`npx tsx bench/run.ts infer\`) on ${machine}; ${seconds.toFixed(1)} s for the whole ` +
+        `section (real and synthetic samples).`,
       '',
       '### Real samples: GPT-3.5, from the ESC release',
       '',
       ...(real === undefined
         ? [
-            `**Real model outputs: skipped.** \`${ESC_FILE_SHOWN}\` (GPT-3.5's samples from the ESC release) is not beside the repository, so only the synthetic set below was replayed.`,
+            `**Real model outputs: skipped.** \`${ESC_FILE_SHOWN}\` (GPT-3.5's samples from the ESC release) is not beside the ` +
+              `repository, so only the synthetic set below was replayed.`,
           ]
         : realInferReport(real, permutations)),
       '',
       '### Synthetic samples',
       '',
-      `**These samples are synthetic, not real model outputs.** No model is reachable here, so beside the real release above \`bench/data/infer-samples.json\` (${infer.questions} questions x 40 samples, ${Object.entries(
-        infer.kinds,
-      )
-        .map(([kind, count]) => `${count} ${kind}`)
-        .join(
-          ', ',
-        )}) is drawn by the seeded script \`bench/data/generate-infer-samples.ts\` from per-question answer distributions chosen to resemble GSM8K-like behaviour: a single sample is right with probability 0.85-0.99 (easy), 0.5-0.85 (medium) or 0.1-0.5 (hard), wrong samples fall on one to four distractors with one dominant, and each sample carries a one-sample confidence tied to the question's difficulty. The figures show how the stopping rules trade samples for accuracy on such distributions; they say nothing about any particular model.`,
+      `**These samples are synthetic, not real model outputs.** No model is reachable here, so beside the real release above ` +
+        `\`bench/data/infer-samples.json\` (${infer.questions} questions x 40 samples, ${Object.entries(infer.kinds)
+          .map(([kind, count]) => `${count} ${kind}`)
+          .join(
+            ', ',
+          )}) is drawn by the seeded script \`bench/data/generate-infer-samples.ts\` from per-question answer distributions chosen to ` +
+        `resemble GSM8K-like behaviour: a single sample is right with probability 0.85-0.99 (easy), 0.5-0.85 (medium) or 0.1-0.5 ` +
+        `(hard), wrong samples fall on one to four distractors with one dominant, and each sample carries a one-sample confidence tied ` +
+        `to the question's difficulty. The figures show how the stopping rules trade samples for accuracy on such distributions; they ` +
+        `say nothing about any particular model.`,
       '',
-      `Each method is \`selfConsistency\` with the stated rule, replaying each question's 40 recorded samples in an order shuffled by seed (seeds ${seeds.join(', ')}); accuracy is the share of questions whose majority answer equals the gold answer. Medians over the ${seeds.length} seeds, with the range.`,
+      `Each method is \`selfConsistency\` with the stated rule, replaying each question's 40 recorded samples in an order shuffled by ` +
+        `seed (seeds ${seeds.join(', ')}); accuracy is the share of questions whose majority answer equals the gold answer. Medians ` +
+        `over the ${seeds.length} seeds, with the range.`,
       '',
-      '| method | accuracy (median) | accuracy range | samples per question (median) | samples vs fixed N=40 | accuracy easy / medium / hard |',
+      '| method | accuracy (median) | accuracy range | samples per question (median) | samples vs fixed N=40 | ' +
+        'accuracy easy / medium / hard |',
       '| --- | --- | --- | --- | --- | --- |',
       ...infer.rows.map((row) => {
         const samples = median(row.samples);
-        return `| ${row.name} | ${percent(median(row.accuracy))} | ${percent(Math.min(...row.accuracy))}-${percent(Math.max(...row.accuracy))} | ${fixed(samples, 2)} | ${samples === baseSamples ? '-' : `${(100 * (samples / baseSamples - 1)).toFixed(1)}%`} | ${['easy', 'medium', 'hard'].map((kind) => percent(row.byKind[kind] ?? 0)).join(' / ')} |`;
+        return (
+          `| ${row.name} | ${percent(median(row.accuracy))} ` +
+          `| ${percent(Math.min(...row.accuracy))}-${percent(Math.max(...row.accuracy))} | ${fixed(samples, 2)} ` +
+          `| ${samples === baseSamples ? '-' : `${(100 * (samples / baseSamples - 1)).toFixed(1)}%`} ` +
+          `| ${['easy', 'medium', 'hard'].map((kind) => percent(row.byKind[kind] ?? 0)).join(' / ')} |`
+        );
       }),
       '',
-      `For comparison, **the ESC paper's own figure** (Li et al., 2024) is about 80% fewer samples on GSM8K (-80.1%) at about equal accuracy, measured on real model outputs; the fixed N=40 baseline here reaches ${percent(baseAccuracy)} on the synthetic set. Our ESC, ASC and DSC rows are measured on the synthetic set above and are not a reproduction of that result.`,
+      `For comparison, **the ESC paper's own figure** (Li et al., 2024) is about 80% fewer samples on GSM8K (-80.1%) at about equal ` +
+        `accuracy, measured on real model outputs; the fixed N=40 baseline here reaches ${percent(baseAccuracy)} on the synthetic set. ` +
+        `Our ESC, ASC and DSC rows are measured on the synthetic set above and are not a reproduction of that result.`,
     ].join('\n'),
   );
 }
@@ -332,52 +379,78 @@ if (wants('agents')) {
   replaceSection(
     'agents',
     [
-      `Command: \`npx tsx bench/run.ts agents\` (or \`npm run bench -- agents\`) on ${machine}; ${seconds.toFixed(1)} s for the whole section.`,
+      `Command: \`npx tsx bench/run.ts agents\` (or \`npm run bench -- agents\`) on ${machine}; ${seconds.toFixed(1)} ` +
+        `s for the whole section.`,
       '',
-      `**DGM, engine overhead on scripted replies.** \`runDgm\` with the real initial agent (\`agents/initial\`, \`node agent.mjs\` in bubblewrap with its model broker) on the shipped small set (${dgm.tasks.length} tasks: ${dgm.tasks.join(', ')}), ` +
-        `graded by the hidden tests in bubblewrap; the scripted OpenAI-compatible server on 127.0.0.1 answers at once (a diagnosis, a one-line self-edit with \`sed\`, and ${dgm.callsPerTask.toFixed(1)} calls per task: look at the stub, then DONE or the reference solution). ` +
-        `${children} children, seed 1, concurrency 1; medians over the ${rows.length} children. Tokens are what the scripted server reports (about 4 characters a token of prompt and reply), not a real model's.`,
+      `**DGM, engine overhead on scripted replies.** \`runDgm\` with the real initial agent (\`agents/initial\`, \`node agent.mjs\` in ` +
+        `bubblewrap with its model broker) on the shipped small set (${dgm.tasks.length} tasks: ${dgm.tasks.join(', ')}), ` +
+        `graded by the hidden tests in bubblewrap; the scripted OpenAI-compatible server on 127.0.0.1 answers at once (a diagnosis, a ` +
+        `one-line self-edit with \`sed\`, and ${dgm.callsPerTask.toFixed(1)} calls per task: look at the stub, then DONE or ` +
+        `the reference solution). ` +
+        `${children} children, seed 1, concurrency 1; medians over the ${rows.length} children. Tokens are what the scripted server ` +
+        `reports (about 4 characters a token of prompt and reply), not a real model's.`,
       '',
       '| per child | median ms | min-max ms | tokens (median) |',
       '| --- | --- | --- | --- |',
-      `| diagnosis (one model call) | ${ms(med((row) => row.diagnosisMs))} | ${ms(Math.min(...rows.map((row) => row.diagnosisMs)))}-${ms(Math.max(...rows.map((row) => row.diagnosisMs)))} | ${int(med((row) => row.tokens.diagnosis))} |`,
-      `| self-modification (one sandboxed agent run on its own code) | ${ms(med((row) => row.selfModifyMs))} | ${ms(Math.min(...rows.map((row) => row.selfModifyMs)))}-${ms(Math.max(...rows.map((row) => row.selfModifyMs)))} | ${int(med((row) => row.tokens.selfModification))} |`,
-      `| evaluation (${dgm.tasks.length} tasks) | ${ms(med((row) => row.evaluationMs))} | ${ms(Math.min(...rows.map((row) => row.evaluationMs)))}-${ms(Math.max(...rows.map((row) => row.evaluationMs)))} | ${int(med((row) => row.tokens.evaluation))} |`,
+      `| diagnosis (one model call) | ${ms(med((row) => row.diagnosisMs))} ` +
+        `| ${ms(Math.min(...rows.map((row) => row.diagnosisMs)))}-${ms(Math.max(...rows.map((row) => row.diagnosisMs)))} ` +
+        `| ${int(med((row) => row.tokens.diagnosis))} |`,
+      `| self-modification (one sandboxed agent run on its own code) | ${ms(med((row) => row.selfModifyMs))} ` +
+        `| ${ms(Math.min(...rows.map((row) => row.selfModifyMs)))}-${ms(Math.max(...rows.map((row) => row.selfModifyMs)))} ` +
+        `| ${int(med((row) => row.tokens.selfModification))} |`,
+      `| evaluation (${dgm.tasks.length} tasks) | ${ms(med((row) => row.evaluationMs))} ` +
+        `| ${ms(Math.min(...rows.map((row) => row.evaluationMs)))}-${ms(Math.max(...rows.map((row) => row.evaluationMs)))} ` +
+        `| ${int(med((row) => row.tokens.evaluation))} |`,
       `| of which, per task: sandboxed agent run | ${ms(med((row) => row.taskRunMs))} | - | - |`,
       `| of which, per task: grading by the hidden tests | ${ms(med((row) => row.gradeMs))} | - | - |`,
-      `| whole child | ${ms(med((row) => row.totalMs))} | ${ms(Math.min(...rows.map((row) => row.totalMs)))}-${ms(Math.max(...rows.map((row) => row.totalMs)))} | ${int(med((row) => row.tokens.total))} |`,
+      `| whole child | ${ms(med((row) => row.totalMs))} ` +
+        `| ${ms(Math.min(...rows.map((row) => row.totalMs)))}-${ms(Math.max(...rows.map((row) => row.totalMs)))} ` +
+        `| ${int(med((row) => row.tokens.total))} |`,
       '',
-      `**STOP, time per round on scripted replies.** \`runStop\` with the seed improver (agents/stop-seed) on its ${stop.tasks} default downstream tasks; every self-application returns a new, equivalent improver, so each round evaluates one whole meta-utility (improvers in isolates, utilities on the host); downstream calls get a reply with no program.`,
+      `**STOP, time per round on scripted replies.** \`runStop\` with the seed improver (agents/stop-seed) on its ${stop.tasks} default ` +
+        `downstream tasks; every self-application returns a new, equivalent improver, so each round evaluates one whole meta-utility ` +
+        `(improvers in isolates, utilities on the host); downstream calls get a reply with no program.`,
       '',
       '| round | ms | model calls | tokens |',
       '| --- | --- | --- | --- |',
       ...stop.rounds.map(
         (entry) =>
-          `| ${entry.round === 0 ? "0 (the seed's own evaluation)" : entry.round} | ${ms(entry.wallMs)} | ${entry.llmCalls} | ${int(entry.tokens)} |`,
+          `| ${entry.round === 0 ? "0 (the seed's own evaluation)" : entry.round} | ${ms(entry.wallMs)} | ${entry.llmCalls} ` +
+          `| ${int(entry.tokens)} |`,
       ),
       `| median of rounds 1-${stopRounds.length} | ${ms(medianOf(stopRounds.map((entry) => entry.wallMs)))} | - | - |`,
       '',
       '**The DGM on a real model.** For example:',
       '',
       '```',
-      `npx ouro agents run agents/initial --bench benchmarks/coding --model openai:gpt-4.1-mini --children 20 --budget tokens=${budgetTokens},4h`,
+      `npx ouro agents run agents/initial --bench benchmarks/coding --model openai:gpt-4.1-mini --children 20 --budget ` +
+        `tokens=${budgetTokens},4h`,
       '```',
       '',
-      `**Tokens per child: an ESTIMATE from prompt sizes, not a figure measured on a real model.** Measured here: the initial agent's system prompt (${int(p.system)} characters), a task's statement plus stub ` +
-        `(mean ${int(p.sets.small?.meanTaskChars ?? 0)} characters on the small set, ${int(p.sets.full?.meanTaskChars ?? 0)} on the full set), the agent's own code (${int(p.agentCode)} characters), ` +
-        `a diagnosis prompt (median ${int(p.diagnosis)} characters with this run's short logs; real logs are longer, up to 6,000 characters a task) and its problem statement (${int(p.problem)}). ` +
-        `Assumed: about 4 characters a token, ${TURNS} turns per agent run, ${OUT_PER_TURN} output tokens a turn, and, for the second column, ${HISTORY_PER_TURN.toLocaleString('en-US')} characters of reply and tool output added to the conversation each turn (every turn resends the history).`,
+      `**Tokens per child: an ESTIMATE from prompt sizes, not a figure measured on a real model.** Measured here: the initial agent's ` +
+        `system prompt (${int(p.system)} characters), a task's statement plus stub ` +
+        `(mean ${int(p.sets.small?.meanTaskChars ?? 0)} characters on the small set, ${int(p.sets.full?.meanTaskChars ?? 0)} on the ` +
+        `full set), the agent's own code (${int(p.agentCode)} characters), ` +
+        `a diagnosis prompt (median ${int(p.diagnosis)} characters with this run's short logs; real logs are longer, up to 6,000 ` +
+        `characters a task) and its problem statement (${int(p.problem)}). ` +
+        `Assumed: about 4 characters a token, ${TURNS} turns per agent run, ${OUT_PER_TURN} output tokens a turn, and, for the second ` +
+        `column, ${HISTORY_PER_TURN.toLocaleString('en-US')} characters of reply and tool output added to the conversation each turn ` +
+        `(every turn resends the history).`,
       '',
       '| per child | prompt x turns | with the growing history |',
       '| --- | --- | --- |',
       `| diagnosis | ${int(round(diagnosis))} | ${int(round(diagnosis))} |`,
       `| self-modification | ${int(round(selfModify.base))} | ${int(round(selfModify.history))} |`,
       `| one task (small set) | ${int(round(task('small').base))} | ${int(round(task('small').history))} |`,
-      `| child stopped after the small set (${p.sets.small?.tasks} tasks) | ${int(round(child('small', 'base')))} | ${int(round(child('small', 'history')))} |`,
-      `| child that reaches the medium set (${p.sets.medium?.tasks} tasks) | ${int(round(child('medium', 'base')))} | ${int(round(child('medium', 'history')))} |`,
-      `| child that reaches the full set (${p.sets.full?.tasks} tasks) | ${int(round(child('full', 'base')))} | ${int(round(child('full', 'history')))} |`,
+      `| child stopped after the small set (${p.sets.small?.tasks} tasks) | ${int(round(child('small', 'base')))} ` +
+        `| ${int(round(child('small', 'history')))} |`,
+      `| child that reaches the medium set (${p.sets.medium?.tasks} tasks) | ${int(round(child('medium', 'base')))} ` +
+        `| ${int(round(child('medium', 'history')))} |`,
+      `| child that reaches the full set (${p.sets.full?.tasks} tasks) | ${int(round(child('full', 'base')))} ` +
+        `| ${int(round(child('full', 'history')))} |`,
       '',
-      `The budget in the command is 20 children at the small-set figure with history, plus half again for the few that go on to larger sets, rounded; the run stops cleanly when it is spent and can be resumed with a larger one.`,
+      `The budget in the command is 20 children at the small-set figure with history, plus half again for the few that go on to larger ` +
+        `sets, rounded; the run stops cleanly when it is spent and can be resumed with a larger one.`,
     ].join('\n'),
   );
 }

@@ -145,7 +145,8 @@ export function transitionReport(results: TransitionResult[], machine: string, m
       const shares = rows.map((row) => row.replicatorShare ?? 0);
       const took = shares.filter((share) => share >= 0.25).length;
       lines.push(
-        `| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs} | - | - | ${pct(took)} took over | replicator share at the end: ${shares.map((s) => s.toFixed(2)).join(', ')} | - | ${paper[arm] ?? '-'} |`,
+        `| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs} | - | - | ${pct(took)} took over | ` +
+          `replicator share at the end: ${shares.map((s) => s.toFixed(2)).join(', ')} | - | ${paper[arm] ?? '-'} |`,
       );
       continue;
     }
@@ -156,13 +157,15 @@ export function transitionReport(results: TransitionResult[], machine: string, m
     const by = (limit: number) => pct(epochs.filter((epoch) => epoch <= limit).length);
     const spread = epochs.length === 0 ? '-' : `${percentile(epochs, 0.5)}; ${percentile(epochs, 0.25)}–${percentile(epochs, 0.75)}`;
     lines.push(
-      `| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs.toLocaleString('en-US')} | ${by(first.epochs / 4)} | ${by(first.epochs / 2)} | ${by(first.epochs)} | ${epochs.join(', ') || 'none'} | ${spread} | ${paper[arm] ?? '-'} |`,
+      `| ${arm} | 2^${Math.log2(first.size)} | ${rows.length} | ${first.epochs.toLocaleString('en-US')} | ${by(first.epochs / 4)} | ` +
+        `${by(first.epochs / 2)} | ${by(first.epochs)} | ${epochs.join(', ') || 'none'} | ${spread} | ${paper[arm] ?? '-'} |`,
     );
   }
   lines.push(
     '',
     'Transition: the first measurement (every 16 epochs) with high-order entropy above 3. ' +
-      'Seeded runs: the known replicator `[[{.>]-]]-]>.{[[` written into program 0 of a random soup; it "took over" when at least a quarter of 256 programs sampled at epoch 400 score as replicators (score ≥ 5).',
+      'Seeded runs: the known replicator `[[{.>]-]]-]>.{[[` written into program 0 of a random soup; it "took over" when at least a ' +
+      'quarter of 256 programs sampled at epoch 400 score as replicators (score ≥ 5).',
   );
   return lines.join('\n');
 }

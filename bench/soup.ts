@@ -107,7 +107,8 @@ export async function measureSoupSpeed(options: SoupSpeedOptions = {}): Promise<
       for (const run of list) {
         if (run.steps !== reference.steps || run.interactions !== reference.interactions || !sameBytes(run.bytes, reference.bytes)) {
           throw new Error(
-            `soup bench: ${name} disagrees with the 1-thread TS run (steps ${run.steps} vs ${reference.steps}, bytes ${sameBytes(run.bytes, reference.bytes) ? 'equal' : 'differ'})`,
+            `soup bench: ${name} disagrees with the 1-thread TS run (steps ${run.steps} vs ${reference.steps}, bytes ` +
+              `${sameBytes(run.bytes, reference.bytes) ? 'equal' : 'differ'})`,
           );
         }
       }
@@ -245,7 +246,8 @@ function measureTapes(binary: string, dir: string, kind: TapeKind, count: number
     const c = JSON.parse(output) as { steps: number; seconds: number };
     if (c.steps !== ts.steps || !sameBytes(new Uint8Array(readFileSync(out)), ts.tapes)) {
       throw new Error(
-        `soup bench: C and runTape disagree on the ${kind} tapes (steps ${c.steps} vs ${ts.steps}, final tapes hash ${fnv1a(new Uint8Array(readFileSync(out)))} vs ${fnv1a(ts.tapes)})`,
+        `soup bench: C and runTape disagree on the ${kind} tapes (steps ${c.steps} vs ${ts.steps}, final tapes hash ` +
+          `${fnv1a(new Uint8Array(readFileSync(out)))} vs ${fnv1a(ts.tapes)})`,
       );
     }
     steps = ts.steps;

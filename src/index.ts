@@ -5,7 +5,16 @@ export { defineExperiment, experimentSchema } from './core/experiment.ts';
 /** zod, for an experiment's `options` schema: the same copy the engine validates with. */
 export { z } from 'zod';
 export type { ExperimentInput, ExperimentConfig, ArchiveConfig, ModelConfig, PriceConfig } from './core/experiment.ts';
-export type { Genome, Candidate, Evaluation, EvaluationStatus, Origin, ArchiveEntry } from './core/types.ts';
+export type {
+  Genome,
+  Candidate,
+  Evaluation,
+  ScoredEvaluation,
+  FailedEvaluation,
+  EvaluationStatus,
+  Origin,
+  ArchiveEntry,
+} from './core/types.ts';
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
 export type { Archive, ArchiveContext, ArchiveFactory, FeatureAxis } from './core/archive.ts';
 /** The built-in archives, for `archive: () => new GreedyArchive({ k: 5 })` or an archive of your own built on one. */
@@ -21,7 +30,6 @@ export { Emitter } from './core/events.ts';
 export { Rng } from './core/rng.ts';
 export { OuroError } from './core/errors.ts';
 export type { EvolveOptions, RunResult };
-export { createNodeTestRunner, type NodeTestRunnerOptions, type NodeTestReport } from './sandbox/node-test-runner.ts';
 export { bestOfNOperator, type BestOfNOperatorOptions } from './engine/compose/best-of-n-operator.ts';
 
 // The engine is loaded on first use, so that an ouro.config.ts importing `defineExperiment`

@@ -22,7 +22,8 @@ afterEach(() => {
 describe("the initial agent's tools", () => {
   it('parses bash and edit blocks in order, and ignores other fences', () => {
     const reply =
-      'Plan.\n```bash\nls -la\n```\n```js\nconsole.log(1)\n```\n```edit create src/a.js\nexport const a = 1;\n```\n```edit view src/a.js\n```\nDONE';
+      'Plan.\n```bash\nls -la\n```\n```js\nconsole.log(1)\n```\n```edit create src/a.js\nexport const a = 1;\n```\n' +
+      '```edit view src/a.js\n```\nDONE';
     expect(parse(reply)).toEqual([
       { tool: 'bash', args: [], body: 'ls -la\n' },
       { tool: 'edit', args: ['create', 'src/a.js'], body: 'export const a = 1;\n' },

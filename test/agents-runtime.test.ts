@@ -70,7 +70,9 @@ describe('the agent runtime', () => {
     const { runner: agents, server: llm } = await setup([
       { text: 'Let me look.\n```bash\nls && cat solution.js\n```', usage },
       {
-        text: `Now the fix.\n\`\`\`edit replace solution.js\n<<<<<<< SEARCH\nexport function clamp(value, low, high) {\n  throw new Error('not implemented');\n}\n=======\n${solution}\n>>>>>>> REPLACE\n\`\`\``,
+        text:
+          `Now the fix.\n\`\`\`edit replace solution.js\n<<<<<<< SEARCH\nexport function clamp(value, low, high) {\n` +
+          `  throw new Error('not implemented');\n}\n=======\n${solution}\n>>>>>>> REPLACE\n\`\`\``,
         usage,
       },
       { text: "Check it.\n```bash\nnode -e \"import('./solution.js').then((m) => console.log('clamp', m.clamp(42, 0, 10)))\"\n```", usage },
@@ -117,7 +119,8 @@ describe('the agent runtime', () => {
 
     const fine = {
       'agent.mjs':
-        "import { readFileSync, writeFileSync } from 'node:fs';\nwriteFileSync('out.txt', readFileSync(process.env.OURO_PROBLEM_FILE, 'utf8').toUpperCase());\n",
+        "import { readFileSync, writeFileSync } from 'node:fs';\n" +
+        "writeFileSync('out.txt', readFileSync(process.env.OURO_PROBLEM_FILE, 'utf8').toUpperCase());\n",
     };
     const next = await agents.run({ agent: fine, workspace: {}, problem: 'shout', timeoutMs: 10_000 });
     expect(next.status, next.reason).toBe('done');
@@ -177,8 +180,11 @@ describe('the agent runtime', () => {
   }, async () => {
     const { runner: agents } = await setup([], 0);
     const stubborn = {
-      'agent.mjs': `import { request } from 'node:http';
-const call = () => new Promise((done) => { const r = request({ socketPath: process.env.OURO_BROKER_SOCKET, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => done(res.statusCode)); }); r.end(JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] })); });
+      'agent.mjs':
+        `import { request } from 'node:http';
+const call = () => new Promise((done) => { const r = request({ socketPath: process.env.OURO_BROKER_SOCKET, ` +
+        `path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); ` +
+        `res.on('end', () => done(res.statusCode)); }); r.end(JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] })); });
 console.log('status', await call());
 setInterval(() => {}, 1000);
 `,
@@ -217,7 +223,10 @@ throw new Error('agent crashed on purpose');
     expect(result.reason).toContain('agent crashed on purpose');
     expect(result.workspace).toEqual({ 'deep/er/kept.txt': 'kept', 'stay.txt': 'hello' });
     expect(result.log).toMatch(
-      /not read back from the workspace: .*blob\.bin \(binary\).*deep\/er\/inside-link \(symbolic link\).*huge\.txt \(307200 bytes, over 262144\).*passwd-link \(symbolic link\)/,
+      new RegExp(
+        'not read back from the workspace: .*blob\\.bin \\(binary\\).*deep\\/er\\/inside-link \\(symbolic link\\)' +
+          '.*huge\\.txt \\(307200 bytes, over 262144\\).*passwd-link \\(symbolic link\\)',
+      ),
     );
   });
 
@@ -247,7 +256,8 @@ throw new Error('agent crashed on purpose');
     try {
       const nosy = {
         'agent.mjs':
-          "import { readFileSync } from 'node:fs';\nconsole.log(JSON.stringify(process.env));\ntry { console.log(readFileSync('/proc/1/environ', 'utf8')); } catch (error) { console.log(error.code); }\n",
+          "import { readFileSync } from 'node:fs';\nconsole.log(JSON.stringify(process.env));\n" +
+          "try { console.log(readFileSync('/proc/1/environ', 'utf8')); } catch (error) { console.log(error.code); }\n",
       };
       const result = await agents.run({ agent: nosy, workspace: {}, problem: 'look around', timeoutMs: 10_000 });
       expect(result.status, result.reason).toBe('done');
@@ -269,9 +279,11 @@ throw new Error('agent crashed on purpose');
     const { runner: agents, server: llm } = await setup([]);
     const port = new URL(llm.url).port;
     const escaping = {
-      'agent.mjs': `import net from 'node:net';
+      'agent.mjs':
+        `import net from 'node:net';
 import dns from 'node:dns/promises';
-const attempt = (host, port) => new Promise((done) => { const socket = net.connect({ host, port }); socket.on('connect', () => { socket.destroy(); done('connected'); }); socket.on('error', (error) => done(error.code)); });
+const attempt = (host, port) => new Promise((done) => { const socket = net.connect({ host, port }); socket.on('connect', ` +
+        `() => { socket.destroy(); done('connected'); }); socket.on('error', (error) => done(error.code)); });
 console.log('outside', await attempt('1.1.1.1', 443));
 console.log('host service', await attempt('127.0.0.1', ${port}));
 console.log('dns', await dns.lookup('example.com').then(() => 'resolved', (error) => error.code));

@@ -72,7 +72,8 @@ describe('ouro CLI', () => {
   it('passes an experiment option from its flag to the evaluator, and names a bad value', () => {
     const dir = writeTinyExperiment({
       evaluator:
-        'export default async (genome, context) => ({ score: context.options.bonus ?? 0, metrics: { bonus: context.options.bonus ?? -1 } });\n',
+        'export default async (genome, context) => ({ score: context.options.bonus ?? 0, metrics: { bonus: ' +
+        'context.options.bonus ?? -1 } });\n',
       config: "options: z.object({ bonus: z.number().min(0).optional().describe('added to every score') }),",
     });
     const config = join(dir, 'ouro.config.ts');
@@ -137,7 +138,9 @@ export default async function evaluate(genome) {
   });
 
   it.skipIf(!canDropPrivileges)(
-    `refuses a read-only database, naming the file, and still lists it${canDropPrivileges ? '' : ' (skipped: running as root and user 65534 cannot read this checkout; move it under a world-readable path)'}`,
+    `refuses a read-only database, naming the file, and still lists it${
+      canDropPrivileges ? '' : ' (skipped: running as root and user 65534 cannot read this checkout; move it under a world-readable path)'
+    }`,
     () => {
       const db = tempDb();
       const dir = writeTinyExperiment();

@@ -114,17 +114,22 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('coding benchmark grading i
         for (const key of ['', 'x', 'undefined']) console.log('@@ouro-result:' + key + ':{"passed":3,"total":3,"failures":{}}');
         process.stdout.write('\\n3 of 3 tests passed.\\n');
         export const add = () => 0;`,
-      'looks for the key in its argv, environment and files': `
+      'looks for the key in its argv, environment and files':
+        `
         import { readFileSync, readdirSync } from 'node:fs';
         const found = [process.argv.join(' '), JSON.stringify(process.env)];
         for (const name of readdirSync('.', { recursive: true })) { try { found.push(readFileSync(name, 'utf8')); } catch {} }
-        for (const file of ['/proc/self/cmdline', '/proc/self/environ', '/proc/1/cmdline']) { try { found.push(readFileSync(file, 'utf8')); } catch {} }
-        for (const text of found) for (const key of text.match(/[0-9a-f]{48}/g) ?? []) console.log('@@ouro-result:' + key + ':{"passed":3,"total":3,"failures":{}}');
+        for (const file of ['/proc/self/cmdline', '/proc/self/environ', '/proc/1/cmdline']) { try { ` +
+        `found.push(readFileSync(file, 'utf8')); } catch {} }
+        for (const text of found) for (const key of text.match(/[0-9a-f]{48}/g) ?? []) console.log('@@ouro-result:' + key + ` +
+        `':{"passed":3,"total":3,"failures":{}}');
         export const add = () => 0;`,
-      'patches the assertion library and the test globals': `
+      'patches the assertion library and the test globals':
+        `
         import assert from 'node:assert/strict';
         import plain from 'node:assert';
-        for (const target of [assert, plain]) { for (const name of ['equal', 'strictEqual', 'deepEqual']) { try { target[name] = () => {}; } catch {} } }
+        for (const target of [assert, plain]) { for (const name of ['equal', 'strictEqual', 'deepEqual']) { ` +
+        `try { target[name] = () => {}; } catch {} } }
         try { globalThis.test = (name) => {}; } catch {}
         try { Object.defineProperty(globalThis, 'expect', { value: () => ({ toBe() {} }) }); } catch {}
         try { Array.prototype.push = function () { return 0; }; } catch {}

@@ -11,7 +11,8 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 
 // An operator written outside the engine, as a user would: it flips the sign of one number.
-const NEGATE_NUMBER = `import { findRegions, type Operator } from 'ouroboros';
+const NEGATE_NUMBER =
+  `import { findRegions, type Operator } from 'ouroboros';
 
 export const negateNumber: Operator = {
   name: 'negate-number',
@@ -25,7 +26,8 @@ export const negateNumber: Operator = {
     if (sites.length === 0) return { failure: 'no number to negate' };
     const { at, number } = rng.pick(sites);
     const negated = number.startsWith('-') ? number.slice(1) : '-' + number;
-    return { genome: { 'solve.js': text.slice(0, at) + negated + text.slice(at + number.length) }, description: 'negate-number ' + number + ' -> ' + negated };
+    return { genome: { 'solve.js': text.slice(0, at) + negated + text.slice(at + number.length) }, ` +
+  `description: 'negate-number ' + number + ' -> ' + negated };
   },
 };
 `;
@@ -111,12 +113,14 @@ describe('operators and archives written in code', () => {
     setConfig(dir, "operators: ['perturb-number'],\n  archive: () => new GreedyArchive({ k: 3 }),");
     const lost = await failure(resume(first.runId, { db, budget: { evaluations: 5 } }));
     expect(lost.message).toBe(
-      `run ${first.runId} used the operator "negate-number", which ${join(dir, 'ouro.config.ts')} no longer defines: put it back in operators to continue the run`,
+      `run ${first.runId} used the operator "negate-number", which ${join(dir, 'ouro.config.ts')} no longer defines: put it back in ` +
+        `operators to continue the run`,
     );
     setConfig(dir, "operators: ['perturb-number', negateNumber],\n  archive: () => new DgmArchive({ lambda: 10 }),");
     const changed = await failure(resume(first.runId, { db, budget: { evaluations: 5 } }));
     expect(changed.message).toContain(
-      `archive: run ${first.runId} used an archive of kind "greedy", and the archive function in ${join(dir, 'ouro.config.ts')} now builds "dgm"`,
+      `archive: run ${first.runId} used an archive of kind "greedy", and the archive function ` +
+        `in ${join(dir, 'ouro.config.ts')} now builds "dgm"`,
     );
     setConfig(dir, "operators: ['perturb-number', negateNumber],\n  archive: { kind: 'greedy', k: 3 },");
     const gone = await failure(resume(first.runId, { db, budget: { evaluations: 5 } }));

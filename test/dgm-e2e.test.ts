@@ -38,7 +38,9 @@ function respond(messages: ChatMessage[]): ScriptStep {
   if (messages.some((message) => message.role === 'assistant')) return { text: 'DONE' };
   if (all.includes('agent.mjs') && all.includes('tools.mjs')) {
     return {
-      text: `${fence}edit replace agent.mjs\n<<<<<<< SEARCH\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 30);\n=======\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 12);\n>>>>>>> REPLACE\n${fence}\n`,
+      text:
+        `${fence}edit replace agent.mjs\n<<<<<<< SEARCH\nconst MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 30);\n=======\n` +
+        `const MAX_TURNS = Number(process.env.OURO_MAX_TURNS ?? 12);\n>>>>>>> REPLACE\n${fence}\n`,
     };
   }
   if (/clamp/i.test(all)) return { text: `${fence}edit create solution.js\n${CLAMP}${fence}\n` };

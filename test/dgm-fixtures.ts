@@ -32,7 +32,9 @@ export function testBenchmark(): Benchmark {
 
 export function initialAgent(skills: string[] = ['clamp-range']): AgentGenome {
   return {
-    'agent.mjs': `// A deliberately weak agent.\nconst SKILLS = ${JSON.stringify(skills)};\n\nexport async function solve(task) {\n  return SKILLS.includes(task.id);\n}\n`,
+    'agent.mjs':
+      `// A deliberately weak agent.\nconst SKILLS = ${JSON.stringify(skills)};\n\nexport async function solve(task) {\n` +
+      `  return SKILLS.includes(task.id);\n}\n`,
     'README.md': 'The initial agent.\n',
   };
 }

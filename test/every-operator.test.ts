@@ -159,7 +159,8 @@ describe('a two-parent operator while the archive holds one program', () => {
     const dir = writeTinyExperiment({
       genome: GENOME,
       config:
-        "operators: ['llm-crossover'],\n  archive: { kind: 'map-elites', islands: 4 },\n  lessons: { every: 0 },\n  proposal: { maxConsecutiveFailures: 5 },",
+        "operators: ['llm-crossover'],\n  archive: { kind: 'map-elites', islands: 4 },\n  lessons: { every: 0 },\n" +
+        '  proposal: { maxConsecutiveFailures: 5 },',
     });
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-every-operator-')), 'llm.db');
     const result = await evolve(dir, {

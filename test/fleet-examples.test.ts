@@ -37,7 +37,8 @@ function evaluations(db: string, runId: string): Row[] {
   try {
     return database
       .prepare(
-        'SELECT c.seq AS seq, e.status AS status, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq',
+        'SELECT c.seq AS seq, e.status AS status, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE ' +
+          'c.run_id = ? ORDER BY c.seq',
       )
       .all(runId) as Row[];
   } finally {

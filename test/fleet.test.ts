@@ -26,7 +26,8 @@ function candidates(db: string, runId: string): { seq: number; status: string; s
   try {
     return database
       .prepare(
-        'SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq',
+        'SELECT c.seq AS seq, e.status AS status, e.stage AS stage, e.error AS error FROM candidates c JOIN evaluations e ON ' +
+          'e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.seq',
       )
       .all(runId) as { seq: number; status: string; stage: string; error: string | null }[];
   } finally {

@@ -70,7 +70,8 @@ describe(`selfDebug with the sandboxed node test runner (${tier})`, () => {
 
   it('repairs against its own tests and checks the hidden tests for pass@t', async () => {
     const ownTests =
-      "import { clamp } from './solution.mjs';\ntest('own: inside', () => assert.equal(clamp(1, 0, 2), 1));\ntest('own: high', () => assert.equal(clamp(3, 0, 2), 2));";
+      "import { clamp } from './solution.mjs';\ntest('own: inside', () => assert.equal(clamp(1, 0, 2), 1));\n" +
+      "test('own: high', () => assert.equal(clamp(3, 0, 2), 2));";
     const model = await scriptedModel({
       respond: (request) => {
         const prompt = request.messages[0]?.content ?? '';

@@ -161,7 +161,8 @@ describe('ouro run with a model, against a scripted server on 127.0.0.1', () => 
       readFileSync(join(dir, 'ouro.config.ts'), 'utf8').replace(
         'lessons: { every: 10, max: 3 },',
         `lessons: { every: 10, max: 3 },
-  models: [{ id: 'compat:${server.compatBaseURL}#good', price: { input: 1, output: 3 } }, 'compat:http://127.0.0.1:9/v1#down', 'openai:gpt-4.1-mini'],`,
+  models: [{ id: 'compat:${server.compatBaseURL}#good', price: { input: 1, output: 3 } }, 'compat:http://127.0.0.1:9/v1#down', ` +
+          `'openai:gpt-4.1-mini'],`,
       ),
     );
     const check = await ouro(['models', 'check', dir, '--json']);

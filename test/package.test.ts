@@ -157,10 +157,12 @@ import { startScriptedLlmServer, writeTinyExperiment } from 'ouroboros/testing';
 
 const server = await startScriptedLlmServer({ script: [{ text: 'The answer is 12.' }, { text: 'I get 11.' }, { text: '#### 12' }] });
 const model = openModel(\`compat:\${server.compatBaseURL}#scripted\`);
-const voted = await selfConsistency(model, 'Pens cost 3 dollars. What do 4 pens cost?', { extract: 'number', stop: { rule: 'fixed', samples: 3 } });
+const voted = await selfConsistency(model, 'Pens cost 3 dollars. What do 4 pens cost?', ` +
+        `{ extract: 'number', stop: { rule: 'fixed', samples: 3 } });
 await server.close();
 
-const checked = root.experimentSchema.safeParse(root.defineExperiment({ name: 'bad', genome: ['solve.js'], archive: { kind: 'greedy', k: 0 } }));
+const checked = root.experimentSchema.safeParse(root.defineExperiment({ name: 'bad', genome: ['solve.js'], ` +
+        `archive: { kind: 'greedy', k: 0 } }));
 const dir = writeTinyExperiment({ parent: process.cwd() });
 const result = await root.evolve(dir, { seed: 1, db: 'runs.db', budget: { evaluations: 6 } });
 console.log(JSON.stringify({

@@ -12,7 +12,8 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 
 const ARCHIVE =
-  "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the optimum' },";
+  "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, " +
+  "bestKnown: { score: 0, source: 'the optimum' },";
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Checks that tags nest and close under one `<svg>` root; returns the element names in order. */

@@ -83,8 +83,11 @@ describe('runSoup', () => {
     // A snapshot that claims another substrate (written by hand: the tables are append-only).
     const raw = new Database(db);
     raw
-      .prepare(`INSERT INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
-      SELECT run_id, 99, 'subleq', bytes, rng_state, interactions, steps, elapsed_ms, created_at FROM soup_snapshots WHERE run_id = ? AND epoch = 8`)
+      .prepare(
+        `INSERT INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
+      SELECT run_id, 99, 'subleq', bytes, rng_state, interactions, steps, elapsed_ms, created_at FROM soup_snapshots WHERE ` +
+          `run_id = ? AND epoch = 8`,
+      )
       .run(run.runId);
     raw.close();
     const refusal = await runSoup({ db, resume: run.runId, epochs: 200 }).catch((error: unknown) => error);

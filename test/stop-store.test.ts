@@ -22,10 +22,12 @@ const TASKS = ['sorting-network', 'tsp'];
 const BATCHER = `export function network() {
   return [[0,1],[2,3],[4,5],[6,7],[0,2],[1,3],[4,6],[5,7],[1,2],[5,6],[0,4],[3,7],[1,5],[2,6],[1,4],[3,6],[2,4],[3,5],[3,4]];
 }`;
-const NEAREST = `export function tour(points) {
+const NEAREST =
+  `export function tour(points) {
   const d = (a, b) => Math.hypot(points[a][0] - points[b][0], points[a][1] - points[b][1]);
   const order = [0]; const left = new Set(points.keys()); left.delete(0);
-  while (left.size) { let best; for (const i of left) if (best === undefined || d(order.at(-1), i) < d(order.at(-1), best)) best = i; order.push(best); left.delete(best); }
+  while (left.size) { let best; for (const i of left) if (best === undefined || d(order.at(-1), i) < d(order.at(-1), best)) best = i; ` +
+  `order.push(best); left.delete(best); }
   return order;
 }`;
 const TWO_OPT = NEAREST.replace(

@@ -16,7 +16,8 @@ import { CHROMIUM_PATH, probes, requireService } from './support/services.ts';
 const browserService = await requireService('chromium', probes.chromium);
 const SHOTS = resolve(import.meta.dirname, '../test-output/ui');
 const MAP_ELITES =
-  "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, bestKnown: { score: 0, source: 'the exact answer' },";
+  "archive: { kind: 'map-elites', islands: 2, features: [{ name: 'spread', min: 0, max: 5, bins: 5 }] }, " +
+  "bestKnown: { score: 0, source: 'the exact answer' },";
 const FIRST_BUDGET = 60;
 
 type View = 'runs' | 'overview' | 'lineage' | 'grid' | 'candidate' | 'dgm';

@@ -167,10 +167,16 @@ describe.skipIf(postgresService.missing)(postgresService.title('the dashboard on
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));
       await slow.query('BEGIN');
-      await slow.query(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
-        VALUES ('slow-0', 'slow', 0, '[]', 0, 0, 'initial', '', '', '{}', 'h', '[]', 0, 0, 0, 0)`);
-      await slow.query(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, duration_ms)
-        VALUES ('slow-0', 'slow', 'ok', 1, '{}', '{}', '{}', '', '{}', 'final', 1)`);
+      await slow.query(
+        `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, ` +
+          `genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
+        VALUES ('slow-0', 'slow', 0, '[]', 0, 0, 'initial', '', '', '{}', 'h', '[]', 0, 0, 0, 0)`,
+      );
+      await slow.query(
+        `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, ` +
+          `artifacts, stage, duration_ms)
+        VALUES ('slow-0', 'slow', 'ok', 1, '{}', '{}', '{}', '', '{}', 'final', 1)`,
+      );
       writer.commitCandidate(
         {
           id: 'fast-0',

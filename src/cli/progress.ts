@@ -48,7 +48,8 @@ export function showProgress(events: Emitter<RunEvents>): () => void {
     else {
       const f = fields();
       process.stderr.write(
-        `[${formatDuration(Date.now() - started)}] ${f.evaluations} evals | ${f.rate} evals/s | best ${f.best}${f.spend} | left ${f.left}\n`,
+        `[${formatDuration(Date.now() - started)}] ${f.evaluations} evals | ${f.rate} evals/s | ` +
+          `best ${f.best}${f.spend} | left ${f.left}\n`,
       );
     }
   };

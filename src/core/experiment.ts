@@ -43,7 +43,10 @@ function archiveProblem(value: unknown): string {
   const kinds = BUILT_IN_ARCHIVES.map((kind) => `'${kind}'`).join(', ');
   const fields = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
   if (typeof fields?.selectParents === 'function') {
-    return 'pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object: each session of a run (a resume too) builds its archive afresh and refills it from the store';
+    return (
+      'pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object: each session ' +
+      'of a run (a resume too) builds its archive afresh and refills it from the store'
+    );
   }
   if (fields && 'kind' in fields)
     return `kind must be one of ${kinds} (got ${JSON.stringify(fields.kind)}), or archive must be a function that returns an Archive`;
@@ -80,7 +83,10 @@ export function operatorProblem(value: unknown): string | undefined {
   }
   const operator = value as Record<string, unknown>;
   if (typeof operator.name !== 'string' || !OPERATOR_NAME.test(operator.name)) {
-    return `an Operator object needs a name such as "double-number" (letters, digits, ".", "_" and "-"), got ${JSON.stringify(operator.name)}`;
+    return (
+      `an Operator object needs a name such as "double-number" (letters, digits, ".", "_" and "-"), got ` +
+      `${JSON.stringify(operator.name)}`
+    );
   }
   const label = `operator "${operator.name}"`;
   if (operator.name === 'initial') return `${label}: the name "initial" is kept for a run's initial genome`;

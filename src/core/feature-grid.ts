@@ -36,7 +36,11 @@ export function binOf(axis: FeatureAxis, value: unknown): number {
  * of them: every cell of the archive keeps a place of its own, and none is hidden behind another.
  *
  * @example
- * const grid = new FeatureGrid([{ name: 'x', min: 0, max: 10, bins: 5 }, { name: 'y', min: 0, max: 1, bins: 2 }, { name: 'z', min: 0, max: 3, bins: 3 }]);
+ * const grid = new FeatureGrid([
+ *   { name: 'x', min: 0, max: 10, bins: 5 },
+ *   { name: 'y', min: 0, max: 1, bins: 2 },
+ *   { name: 'z', min: 0, max: 3, bins: 3 },
+ * ]);
  * grid.binsOf({ x: 4, y: 0.7, z: 2.5 }); // [2, 1, 2]
  * grid.positionOf({ x: 4, y: 0.7, z: 2.5 }); // { x: 2, y: 5 }: row 1 of band 2, bands being 2 rows high
  */

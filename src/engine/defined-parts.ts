@@ -83,7 +83,8 @@ function definedArchive(kind: string, current: ExperimentConfig['archive'], runI
     if (archive?.kind !== kind) {
       throw new OuroError(
         'config-invalid',
-        `archive: run ${runId} used an archive of kind "${kind}", and the archive function in ${configFile} now builds "${String(archive?.kind)}"`,
+        `archive: run ${runId} used an archive of kind "${kind}", and the archive function in ${configFile} now builds ` +
+          `"${String(archive?.kind)}"`,
         {
           field: 'archive',
           file: configFile,

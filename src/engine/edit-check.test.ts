@@ -66,10 +66,13 @@ describe('checkEditable', () => {
     expect(error.code).toBe('genome-uneditable');
     expect(error.field).toBe('genome');
     expect(error.message).toBe(
-      'no operator of this run can edit the genome (main.py and util.py): perturb-number, swap-operator, duplicate-statement, delete-statement, ' +
+      'no operator of this run can edit the genome (main.py and util.py): ' +
+        'perturb-number, swap-operator, duplicate-statement, delete-statement, ' +
         'swap-statements and crossover edit JavaScript and TypeScript only; refuses-all refuses these files (canEdit). ' +
-        `Configure a model, so that the LLM operators (${LLM_OPERATORS.join(', ')}), which edit any text file, take part: pass --model <id> ` +
-        '(such as --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder), or set models: [...] in ouro.config.ts. Or write the genome in JavaScript or TypeScript.',
+        `Configure a model, so that the LLM operators (${LLM_OPERATORS.join(', ')}), which edit any text file, ` +
+        'take part: pass --model <id> ' +
+        '(such as --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder), or set models: [...] in ouro.config.ts. ' +
+        'Or write the genome in JavaScript or TypeScript.',
     );
   });
 

@@ -23,7 +23,10 @@ export interface EditableOperators {
  * languages the operators do edit, and what would work instead.
  *
  * @example
- * const { operators, notices } = checkEditable(createOperators(), ['main.py', 'helper.js'], { hasModels: false, llmOperators: LLM_OPERATORS });
+ * const { operators, notices } = checkEditable(createOperators(), ['main.py', 'helper.js'], {
+ *   hasModels: false,
+ *   llmOperators: LLM_OPERATORS,
+ * });
  * // operators: all six; notices: ['no operator of this run can edit main.py: it stays as it is']
  */
 export function checkEditable(operators: readonly Operator[], files: readonly string[], advice: EditAdvice): EditableOperators {
@@ -45,7 +48,8 @@ function uneditable(operators: readonly Operator[], files: readonly string[], ad
   const rewrite = languages.length > 0 ? ` Or write the genome in ${list(languages, 'or')}.` : '';
   const fix = advice.hasModels
     ? `Add an LLM operator (${advice.llmOperators.join(', ')}), which edits any text file, to operators in ouro.config.ts.${rewrite}`
-    : `Configure a model, so that the LLM operators (${advice.llmOperators.join(', ')}), which edit any text file, take part: pass --model <id> (such as --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder), or set models: [...] in ouro.config.ts.${rewrite}`;
+    : `Configure a model, so that the LLM operators (${advice.llmOperators.join(', ')}), which edit any text file, take part: pass ` +
+      `--model <id> (such as --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder), or set models: [...] in ouro.config.ts.${rewrite}`;
   return new OuroError(
     'genome-uneditable',
     `no operator of this run can edit the genome (${list(files)}): ${describeGroups(operators).join('; ')}. ${fix}`,

@@ -191,7 +191,8 @@ async function runSession(
   if (options.unsafe) {
     events.emit('notice', {
       message:
-        'ouro: --unsafe: candidate code may run without isolation in this run (importGenome is allowed, and the process tier runs without bubblewrap where it is missing)',
+        'ouro: --unsafe: candidate code may run without isolation in this run (importGenome is allowed, and the process tier runs ' +
+        'without bubblewrap where it is missing)',
       warning: true,
     });
   }
@@ -406,7 +407,8 @@ async function evaluateInitial(
   if (evaluation.status !== 'ok') {
     throw new OuroError(
       'initial-failed',
-      `the initial genome (candidate ${candidate.id}) was not scored: ${evaluation.status}: ${evaluation.error ?? 'no message'}. Fix the genome or the evaluator; the run cannot start from it.`,
+      `the initial genome (candidate ${candidate.id}) was not scored: ${evaluation.status}: ${evaluation.error ?? 'no message'}. ` +
+        `Fix the genome or the evaluator; the run cannot start from it.`,
       { candidate: candidate.id },
     );
   }

@@ -45,7 +45,8 @@ export function chooseOperators(
     if (typeof entry === 'string' && !isBuiltIn(entry)) {
       throw new OuroError(
         'config-invalid',
-        `operators[${index}]: unknown operator "${entry}"; the embedded operators are ${EMBEDDED_OPERATORS.join(', ')}, and the LLM operators ${LLM_OPERATORS.join(', ')}`,
+        `operators[${index}]: unknown operator "${entry}"; the embedded operators are ${EMBEDDED_OPERATORS.join(', ')}, ` +
+          `and the LLM operators ${LLM_OPERATORS.join(', ')}`,
         { field: `operators[${index}]` },
       );
     }
@@ -63,7 +64,8 @@ export function chooseOperators(
   if (needModel.length > 0 && !hasModels) {
     throw new OuroError(
       'model-missing',
-      `operators names ${needModel.map(nameOf).join(', ')}, but no model is configured: add models: ['compat:http://127.0.0.1:11434/v1#qwen2.5-coder'] (or another) to the config, or pass --model`,
+      `operators names ${needModel.map(nameOf).join(', ')}, but no model is configured: add models: ` +
+        `['compat:http://127.0.0.1:11434/v1#qwen2.5-coder'] (or another) to the config, or pass --model`,
       { field: 'operators' },
     );
   }

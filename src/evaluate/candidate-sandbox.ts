@@ -65,4 +65,5 @@ export class CandidateSandbox {
 /** Why `importGenome` is refused without `--unsafe`. */
 export const IMPORT_REFUSED =
   "context.importGenome runs candidate code inside the evaluator's own process, where it could forge its score: " +
-  'call it through context.isolate(file) (JavaScript/TypeScript functions) or context.run(command) (programs), or pass --unsafe to allow it';
+  'call it through context.isolate(file) (JavaScript/TypeScript functions) or context.run(command) (programs), ' +
+  'or pass --unsafe to allow it';

@@ -66,7 +66,8 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
     const evaluation = await pool.evaluate(
       'buffers',
       candidate(
-        'async () => { const keep = []; for (;;) { keep.push(Buffer.alloc(4 << 20, 1)); await new Promise((wake) => setTimeout(wake, 1)); } }',
+        'async () => { const keep = []; for (;;) { keep.push(Buffer.alloc(4 << 20, 1)); ' +
+          'await new Promise((wake) => setTimeout(wake, 1)); } }',
       ),
     );
     expect(evaluation.status).toBe('error');
@@ -107,7 +108,8 @@ describe('candidate faults become evaluations, and the pool goes on', () => {
 
   it('passes the candidate id, options and experiment folder in the context', async () => {
     const run =
-      '(context) => ({ score: context.options.answer, feedback: context.candidateId + " " + context.stage, artifacts: { folder: context.experimentDir } })';
+      '(context) => ({ score: context.options.answer, feedback: context.candidateId + " " + context.stage, ' +
+      'artifacts: { folder: context.experimentDir } })';
     const evaluation = await pool.evaluate('context-check', candidate(run));
     expect(evaluation).toMatchObject({ status: 'ok', score: 42, feedback: 'context-check final' });
     expect(typeof evaluation.artifacts.folder).toBe('string');
@@ -120,7 +122,8 @@ describe('evaluation protocol', () => {
       `
       export const stages = [
         { name: 'compiles', threshold: 1, evaluate: (genome) => ({ score: genome['code.js'].includes('syntax error') ? 0 : 1 }) },
-        { name: 'small-case', threshold: 0.5, evaluate: (genome) => ({ score: genome['code.js'].length > 10 ? 0.2 : 0.9, feedback: 'too long' }) },
+        { name: 'small-case', threshold: 0.5, evaluate: (genome) => ({ score: genome['code.js'].length > 10 ? 0.2 : 0.9, ` +
+        `feedback: 'too long' }) },
       ];
       export default (genome) => ({ score: 10 });
     `,
@@ -171,14 +174,16 @@ describe('evaluation protocol', () => {
     const genome = {
       'helper.ts': 'export const radius = (index: number): number => index + 0.5;\n',
       'pack.ts':
-        "import { radius } from './helper.ts';\nexport const pack = (count: number): number[] => Array.from({ length: count }, (_, index) => radius(index));\n",
+        "import { radius } from './helper.ts';\n" +
+        'export const pack = (count: number): number[] => Array.from({ length: count }, (_, index) => radius(index));\n',
     };
     expect(await pool.evaluate('packer', genome)).toMatchObject({ status: 'ok', score: 4.5, metrics: { circles: 3 } });
   });
 
   it('runs two evaluations at once with concurrency 2', async () => {
     const sleeper = candidate(
-      'async () => { const start = Date.now(); await new Promise((wake) => setTimeout(wake, 300)); return { score: 1, metrics: { start, end: Date.now() } }; }',
+      'async () => { const start = Date.now(); await new Promise((wake) => setTimeout(wake, 300)); ' +
+        'return { score: 1, metrics: { start, end: Date.now() } }; }',
     );
     const pool = await startPool(await writeEvaluator(RUNNER), { concurrency: 2 });
     const [first, second] = await Promise.all([pool.evaluate('sleep-1', sleeper), pool.evaluate('sleep-2', sleeper)]);
@@ -189,7 +194,8 @@ describe('evaluation protocol', () => {
   it('never runs more than `concurrency` evaluations at once, spare worker included', async () => {
     const pool = await startPool(await writeEvaluator(RUNNER), { concurrency: 1 });
     const sleeper = candidate(
-      '() => new Promise((done) => { const start = Date.now(); setTimeout(() => done({ score: 1, metrics: { start, end: Date.now() } }), 150); })',
+      '() => new Promise((done) => { const start = Date.now(); ' +
+        'setTimeout(() => done({ score: 1, metrics: { start, end: Date.now() } }), 150); })',
     );
     // Give the spare time to load, so that it could take work if the pool let it.
     await new Promise((wake) => setTimeout(wake, 1500));

@@ -58,7 +58,9 @@ export async function collectBundle(dir: string, maxBytes = MAX_BUNDLE_BYTES): P
       .join(', ');
     throw new OuroError(
       'fleet-bundle',
-      `${dir} holds ${(bytes / 1e6).toFixed(1)} MB besides node_modules, .git and .ouro, over the fleet's ${(maxBytes / 1e6).toFixed(0)} MB limit for experiment bundles; the largest files: ${largest}. Move data the evaluator does not read out of the folder.`,
+      `${dir} holds ${(bytes / 1e6).toFixed(1)} MB besides node_modules, .git and .ouro, over the fleet's ` +
+        `${(maxBytes / 1e6).toFixed(0)} MB limit for experiment bundles; the largest files: ${largest}. Move data the evaluator does ` +
+        `not read out of the folder.`,
       { file: dir },
     );
   }

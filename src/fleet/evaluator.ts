@@ -54,18 +54,21 @@ export async function greetWorkers(
   const stranger = workers.filter((worker) => worker.version !== version);
   for (const worker of stranger) {
     notice?.(
-      `fleet: worker ${worker.id} runs Ouroboros ${worker.version}, this controller ${version}; it will refuse this run's jobs and stop taking any`,
+      `fleet: worker ${worker.id} runs Ouroboros ${worker.version}, this controller ${version}; ` +
+        `it will refuse this run's jobs and stop taking any`,
       true,
     );
   }
   if (workers.length === stranger.length) {
     notice?.(
-      `fleet: no worker with role ${role} is connected to ${url} yet; its jobs wait in the queue until one starts (\`ouro worker --fleet ${url}\`)`,
+      `fleet: no worker with role ${role} is connected to ${url} yet; its jobs wait in the queue until one starts ` +
+        `(\`ouro worker --fleet ${url}\`)`,
       true,
     );
   } else if (bundle) {
     notice?.(
-      `fleet: ${workers.length - stranger.length} worker(s) for ${role} on ${url}; experiment bundle ${bundle.hash.slice(0, 12)} (${(bundle.bytes / 1024).toFixed(0)} KB)`,
+      `fleet: ${workers.length - stranger.length} worker(s) for ${role} on ${url}; experiment bundle ${bundle.hash.slice(0, 12)} ` +
+        `(${(bundle.bytes / 1024).toFixed(0)} KB)`,
     );
   } else {
     notice?.(`fleet: ${workers.length - stranger.length} worker(s) for ${role} on ${url}`);
@@ -93,7 +96,8 @@ export class FleetEvaluator {
     if (evaluator.startsWith('..')) {
       throw new OuroError(
         'fleet-bundle',
-        `the evaluator ${options.evaluatorFile} is outside the experiment folder ${options.experimentDir}; fleet workers only receive that folder`,
+        `the evaluator ${options.evaluatorFile} is outside the experiment folder ${options.experimentDir}; ` +
+          `fleet workers only receive that folder`,
         { file: options.evaluatorFile },
       );
     }

@@ -14,7 +14,10 @@ export interface JobKind<Data, Result> {
   queue: WorkerRole;
   /** What a failure is about, for messages: `candidate` or `proposal`. */
   subject: (data: Data) => { candidate?: string; proposal?: string };
-  /** A failure that may pass (a bundle not fetched yet, a worker without the model's key) is tried this often; one whose error is not retryable, once. */
+  /**
+   * A failure that may pass (a bundle not fetched yet, a worker without the model's key) is tried this often;
+   * one whose error is not retryable, once.
+   */
   attempts: number;
   /** Reads a completed job's returned value, or says what is wrong with it. */
   parse(value: unknown, data: Data): Result | string;
@@ -212,7 +215,8 @@ export class FleetJobs<Data, Result> {
     );
     if (able.length === 0 && !this.unserved) {
       this.options.notice?.(
-        `fleet: no worker on Ouroboros ${version} takes ${this.kind.queue} jobs, and ${this.inFlight.size} wait; start one with \`ouro worker --fleet ${this.options.url}\``,
+        `fleet: no worker on Ouroboros ${version} takes ${this.kind.queue} jobs, and ${this.inFlight.size} wait; ` +
+          `start one with \`ouro worker --fleet ${this.options.url}\``,
         true,
       );
     } else if (able.length > 0 && this.unserved) {
@@ -245,6 +249,7 @@ export class FleetJobs<Data, Result> {
 export function failureMessage(reason: string, attemptsMade: number, maxStalledCount: number, what: 'evaluation' | 'proposal'): string {
   const subject = what === 'evaluation' ? 'poison candidate: its evaluation' : 'poison proposal: it';
   return /stalled more than/i.test(reason)
-    ? `${subject} lost the worker running it ${maxStalledCount + 1} times (a crash or a kill of the whole worker process), so it is not tried again (${reason})`
+    ? `${subject} lost the worker running it ${maxStalledCount + 1} times (a crash or a kill of the whole worker process), ` +
+        `so it is not tried again (${reason})`
     : `the fleet could not ${what === 'evaluation' ? 'evaluate' : 'propose'} it after ${attemptsMade} attempt(s): ${reason}`;
 }

@@ -33,7 +33,8 @@ export async function checkPayload<T extends z.ZodType>(
   const claimed = (job.data as { version?: unknown } | undefined)?.version;
   if (typeof claimed === 'string' && claimed !== context.version) {
     context.standDown(
-      `${VERSION_MISMATCH} worker ${context.id} runs Ouroboros ${context.version}, the controller ${claimed}; this worker takes no more jobs: restart it on ${claimed}`,
+      `${VERSION_MISMATCH} worker ${context.id} runs Ouroboros ${context.version}, the controller ${claimed}; ` +
+        `this worker takes no more jobs: restart it on ${claimed}`,
     );
     await job.moveToWait(token);
     throw new WaitingError();

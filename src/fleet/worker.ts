@@ -142,7 +142,8 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   log(
-    `worker ${id}: Ouroboros ${version}, roles ${roles.join(',')}, concurrency ${options.concurrency}, fleet ${options.url}, cache ${options.cacheDir}`,
+    `worker ${id}: Ouroboros ${version}, roles ${roles.join(',')}, concurrency ${options.concurrency}, fleet ${options.url}, ` +
+      `cache ${options.cacheDir}`,
   );
 
   let closing: Promise<void> | undefined;

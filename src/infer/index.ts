@@ -79,3 +79,5 @@ export type {
   SampleReply,
   SampleRequest,
 } from './types.ts';
+/** The test runner `selfDebug` takes as `runTests`: a program's tests in the process sandbox. */
+export { createNodeTestRunner, type NodeTestRunnerOptions, type NodeTestReport } from '../sandbox/node-test-runner.ts';

@@ -48,7 +48,8 @@ export async function selfConsistencyAccuracy(
     instances[example.id] = right ? 1 : 0;
     if (!right)
       misses.push(
-        `${example.id}: expected ${example.answer}, the vote gave ${result.answer ?? 'no answer'} (${result.votes.map((vote) => `${vote.answer} x${vote.votes}`).join(', ') || 'no answers'})`,
+        `${example.id}: expected ${example.answer}, the vote gave ${result.answer ?? 'no answer'} ` +
+          `(${result.votes.map((vote) => `${vote.answer} x${vote.votes}`).join(', ') || 'no answers'})`,
       );
     samples += result.samples.length;
     tokens += result.cost.inputTokens + result.cost.outputTokens;

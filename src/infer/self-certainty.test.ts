@@ -72,7 +72,8 @@ describe('selfCertaintyBestOfN', () => {
   it('names the method and model when top-k log-probabilities are missing', async () => {
     const model = await scriptedModel([{ text: 'hi', logprobs: [{ token: 'hi', logprob: -0.1 }] }]);
     await expect(selfCertaintyBestOfN(model, 'q', { samples: 1 })).rejects.toThrow(
-      `selfCertaintyBestOfN needs the top-5 log-probabilities of each token, but the reply from model ${model.id} (provider compat) carried none`,
+      `selfCertaintyBestOfN needs the top-5 log-probabilities of each token, but the reply from model ${model.id} ` +
+        `(provider compat) carried none`,
     );
     await expect(selfCertaintyBestOfN(model, 'q', { topLogprobs: 50 })).rejects.toThrow(/topLogprobs must be an integer from 2 to 20/);
   });

@@ -105,7 +105,14 @@ function repairPrompt(task: string, code: string, feedback: string): string {
  *
  * @example
  * const runTests = createNodeTestRunner({ timeoutMs: 5000 });
- * const result = await selfDebug(model, { prompt: 'Export function add(a, b).', tests: "import { add } from './solution.mjs';\ntest('adds', () => assert.equal(add(2, 2), 4));" }, { runTests });
+ * const result = await selfDebug(
+ *   model,
+ *   {
+ *     prompt: 'Export function add(a, b).',
+ *     tests: "import { add } from './solution.mjs';\ntest('adds', () => assert.equal(add(2, 2), 4));",
+ *   },
+ *   { runTests },
+ * );
  * result.passAt; // [false, true, true, true]: fixed on the second turn
  */
 export async function selfDebug(source: ModelSource, task: SelfDebugTask, options: SelfDebugOptions): Promise<SelfDebugResult> {

@@ -121,7 +121,10 @@ describe('softSelfConsistency', () => {
       resolveModel({ id: 'anthropic:claude-sonnet-4-5' }, LLM, { ANTHROPIC_API_KEY: 'test', ANTHROPIC_BASE_URL: server?.anthropicBaseURL }),
     );
     await expect(softSelfConsistency(anthropic, 'q')).rejects.toThrow(
-      /softSelfConsistency needs token log-probabilities, but model anthropic:claude-sonnet-4-5 \(provider anthropic\) does not return them/,
+      new RegExp(
+        'softSelfConsistency needs token log-probabilities, but model anthropic:claude-sonnet-4-5 ' +
+          '\\(provider anthropic\\) does not return them',
+      ),
     );
     expect(server?.requests).toHaveLength(1);
   });

@@ -86,7 +86,8 @@ export class Spender {
     if (isModelHandle(source) && source.logprobs === false) {
       throw new OuroError(
         'option-invalid',
-        `${this.method} needs token log-probabilities, but ${sourceName(source)} (provider ${source.id.split(':')[0]}) does not return them; use an OpenAI or OpenAI-compatible model`,
+        `${this.method} needs token log-probabilities, but ${sourceName(source)} (provider ${source.id.split(':')[0]}) ` +
+          `does not return them; use an OpenAI or OpenAI-compatible model`,
         { field: 'model' },
       );
     }

@@ -17,7 +17,10 @@ export interface UniversalSelfConsistencyResult {
   samples: Sample[];
   /** The selection call's reply, and whether a response number could be read from it. */
   selection?: { reply: string; parsed: boolean };
-  /** `selected`; `single-sample` when only one response was drawn; `unparsed` when the pick could not be read (the first response is used); or a halt. */
+  /**
+   * `selected`; `single-sample` when only one response was drawn; `unparsed` when the pick could not be read
+   * (the first response is used); or a halt.
+   */
   stopReason: 'selected' | 'single-sample' | 'unparsed' | HaltReason;
   halted?: HaltReason;
   cost: InferCost;

@@ -176,7 +176,8 @@ async function ensureReachable(models: readonly ResolvedModel[]): Promise<void> 
   const lines = down.map((result) => `  ${result.model.id}: ${result.probe.detail}`).join('\n');
   throw new OuroError(
     'model-unreachable',
-    `no answer from ${down.length === 1 ? 'this model' : 'these models'}:\n${lines}\nStart the server or set the key (\`ouro models check\` tests a model).`,
+    `no answer from ${down.length === 1 ? 'this model' : 'these models'}:\n${lines}\n` +
+      `Start the server or set the key (\`ouro models check\` tests a model).`,
     { field: 'models' },
   );
 }

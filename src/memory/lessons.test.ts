@@ -196,7 +196,8 @@ describe('llmLessons', () => {
 
   it('reads a bulleted list and ignores the prose around it', async () => {
     const { model } = scripted(
-      'Here is what I learned:\n\n- **Lower** the gap constant at pack.js:12\n* Avoid deleting declarations\n  that later lines read\n\nGood luck!',
+      'Here is what I learned:\n\n- **Lower** the gap constant at pack.js:12\n* Avoid deleting declarations\n' +
+        '  that later lines read\n\nGood luck!',
     );
     expect(await llmLessons(model, outcomes, [], { max: 3 })).toEqual({
       lessons: ['Lower the gap constant at pack.js:12', 'Avoid deleting declarations that later lines read'],

@@ -100,14 +100,16 @@ export function digest(outcomes: readonly Outcome[]): string {
   if (outcomes.length === 0) return '(no outcomes yet)';
   const all = tallyAll(outcomes);
   const lines = [
-    `${all.total} evaluations: ${all.improved} improved on their parent (${percent(all.improved, all.compared)} of ${all.compared} comparable), ${all.failed} failed.`,
+    `${all.total} evaluations: ${all.improved} improved on their parent (${percent(all.improved, all.compared)} of ${all.compared} ` +
+      `comparable), ${all.failed} failed.`,
     '',
     'Operators:',
   ];
   const byOperator = tallyBy(outcomes, (outcome) => (outcome.model ? `${outcome.operator} (${outcome.model})` : outcome.operator));
   for (const [name, tally] of byOperator) {
     lines.push(
-      `- ${name}: ${tally.total} tries, ${tally.improved} improved (${percent(tally.improved, tally.compared)}), ${tally.failed} failed (${percent(tally.failed, tally.total)})`,
+      `- ${name}: ${tally.total} tries, ${tally.improved} improved (${percent(tally.improved, tally.compared)}), ${tally.failed} failed ` +
+        `(${percent(tally.failed, tally.total)})`,
     );
   }
   const causes = topFailures(all, FAILURE_CAUSES);

@@ -128,7 +128,9 @@ function operatorFindings(byOperator: Map<string, Tally>, all: Tally): Finding[]
     if (tally.compared >= MIN_TRIES && tally.improved >= MIN_HITS && (excess >= MIN_EXCESS || alone)) {
       // A small share of the hits counts on top of the surplus, so a lone operator still reports.
       findings.push({
-        text: `${operator} improved its parent in ${percent(tally.improved, tally.compared)} of tries (${tally.improved}/${tally.compared})${alone ? '' : `, against ${overall} overall`}`,
+        text:
+          `${operator} improved its parent in ${percent(tally.improved, tally.compared)} of tries ` +
+          `(${tally.improved}/${tally.compared})${alone ? '' : `, against ${overall} overall`}`,
         weight: excess + 0.1 * tally.improved,
       });
     }
@@ -171,7 +173,9 @@ function kindFindings(outcomes: readonly Outcome[], byOperator: Map<string, Tall
     const [operator] = operators;
     const against = operators.size === 1 ? `for ${operator} as a whole` : 'for the same operators';
     findings.push({
-      text: `${labels.get(key) ?? key} improved its parent in ${percent(tally.improved, tally.compared)} of tries (${tally.improved}/${tally.compared}), against ${percent(expectedHits, tally.compared)} ${against}`,
+      text:
+        `${labels.get(key) ?? key} improved its parent in ${percent(tally.improved, tally.compared)} of tries ` +
+        `(${tally.improved}/${tally.compared}), against ${percent(expectedHits, tally.compared)} ${against}`,
       weight: excess,
     });
   }

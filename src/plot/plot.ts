@@ -36,7 +36,13 @@ export type PlotOutput = { svg: string } | { skipped: string };
  *   render(context) {
  *     const counts = new Map<string, number>();
  *     for (const candidate of context.candidates()) counts.set(candidate.status, (counts.get(candidate.status) ?? 0) + 1);
- *     return { svg: renderChart({ xAxis: { type: 'category', data: [...counts.keys()] }, yAxis: {}, series: [{ type: 'bar', data: [...counts.values()] }] }, 640, 400) };
+ *     return {
+ *       svg: renderChart(
+ *         { xAxis: { type: 'category', data: [...counts.keys()] }, yAxis: {}, series: [{ type: 'bar', data: [...counts.values()] }] },
+ *         640,
+ *         400,
+ *       ),
+ *     };
  *   },
  * };
  * defaultPlots.register(failures);

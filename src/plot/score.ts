@@ -80,7 +80,8 @@ function renderScore(context: PlotContext): PlotOutput {
 
   const subtitle = [
     `${context.run.experiment} · run ${context.run.id}`,
-    `${candidates.length.toLocaleString('en-US')} evaluation${candidates.length === 1 ? '' : 's'} (${(candidates.length - okCount).toLocaleString('en-US')} failed)`,
+    `${candidates.length.toLocaleString('en-US')} evaluation${candidates.length === 1 ? '' : 's'} ` +
+      `(${(candidates.length - okCount).toLocaleString('en-US')} failed)`,
     best === undefined ? 'no ok evaluation' : `best ${formatNumber(best)}`,
     ...(shown < okCount - belowAxis
       ? [`${shown.toLocaleString('en-US')} of ${(okCount - belowAxis).toLocaleString('en-US')} points drawn`]

@@ -22,7 +22,8 @@ export function text(x: number, y: number, content: string, attributes: Attribut
 /** A standalone SVG document on a white background, in the figures' font. */
 export function svgDocument(width: number, height: number, body: string[]): string {
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${round(width)}" height="${round(height)}" viewBox="0 0 ${round(width)} ${round(height)}" font-family="${FONT_FAMILY}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${round(width)}" height="${round(height)}" viewBox="0 0 ` +
+      `${round(width)} ${round(height)}" font-family="${FONT_FAMILY}">`,
     element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),
     ...body,
     '</svg>',

@@ -11,7 +11,10 @@ function bigGenome(seed: number): Genome {
   const lines: string[] = [];
   for (let index = 0; index < 100; index++) lines.push(`  const v${index} = Math.max(row * ${index + seed * 1000}.5, total - ${index});`);
   return {
-    'big.js': `// frozen\n// EVOLVE-BLOCK-START\nexport function f(row, total) {\n${lines.join('\n')}\n  return v0;\n}\n// EVOLVE-BLOCK-END\n`,
+    'big.js':
+      '// frozen\n// EVOLVE-BLOCK-START\n' +
+      'export function f(row, total) {\n' +
+      `${lines.join('\n')}\n  return v0;\n}\n// EVOLVE-BLOCK-END\n`,
   };
 }
 

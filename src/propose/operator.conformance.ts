@@ -10,7 +10,9 @@ export { SAMPLE, SAMPLE_TS, SAMPLE_VARIANT, SAMPLE_ZOO };
 
 /** A genome no operator can change: its only EVOLVE block holds comments. */
 export const INERT: Genome = {
-  'inert.js': `export const before = 1 + 2;\n// EVOLVE-BLOCK-START\n// nothing to evolve yet\n// EVOLVE-BLOCK-END\nexport const after = before * 3;\n`,
+  'inert.js':
+    `export const before = 1 + 2;\n// EVOLVE-BLOCK-START\n// nothing to evolve yet\n// EVOLVE-BLOCK-END\n` +
+    `export const after = before * 3;\n`,
 };
 
 /** Non-JS files with markers, numbers and operators that must never change. */

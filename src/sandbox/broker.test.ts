@@ -239,7 +239,8 @@ async function leaveStaleSocket(socketPath: string): Promise<void> {
 }
 
 /** Runs inside the sandbox: one chat completion over the socket, then a try at the network. */
-const AGENT = `
+const AGENT =
+  `
 const http = require('node:http');
 const request = http.request({ socketPath: process.env.OURO_BROKER_SOCKET, path: '/v1/chat/completions', method: 'POST' }, (response) => {
   let reply = '';
@@ -247,8 +248,10 @@ const request = http.request({ socketPath: process.env.OURO_BROKER_SOCKET, path:
   response.on('data', (chunk) => { reply += chunk; });
   response.on('end', async () => {
     let reached = 'connected';
-    try { await fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }); } catch (error) { reached = String(error.cause?.code ?? error.message); }
-    console.log(JSON.stringify({ status: response.statusCode, reply, env: JSON.stringify(process.env), uid: process.getuid(), fetch: reached }));
+    try { await fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }); ` +
+  `} catch (error) { reached = String(error.cause?.code ?? error.message); }
+    console.log(JSON.stringify({ status: response.statusCode, reply, env: JSON.stringify(process.env), ` +
+  `uid: process.getuid(), fetch: reached }));
   });
 });
 request.on('error', (error) => console.log(JSON.stringify({ error: String(error) })));

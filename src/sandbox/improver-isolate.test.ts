@@ -41,7 +41,8 @@ describe('runImprover', () => {
   });
 
   it('offers no process, require, fetch, timers, dynamic import or host realm', async () => {
-    const source = `export async function improve(program, utility, llm) {
+    const source =
+      `export async function improve(program, utility, llm) {
       const seen = {};
       const probe = (name, get) => { try { const value = get(); seen[name] = typeof value; } catch (error) { seen[name] = 'throws'; } };
       probe('process', () => process);
@@ -51,7 +52,8 @@ describe('runImprover', () => {
       probe('WebAssembly', () => WebAssembly);
       probe('functionProcess', () => Function('return typeof process')());
       seen.constructorProcess = await utility.constructor('return typeof process')();
-      seen.globalKeys = Object.getOwnPropertyNames(globalThis).filter((name) => /^(ivm|_ivm|Reference|process|require|module|global)$/.test(name)).join();
+      seen.globalKeys = Object.getOwnPropertyNames(globalThis).filter((name) => ` +
+      `/^(ivm|_ivm|Reference|process|require|module|global)$/.test(name)).join();
       seen.functionProcess = Function('return typeof process')();
       try { await import('node:fs'); seen.import = 'loaded'; } catch { seen.import = 'refused'; }
       seen.utilityOwn = Object.getOwnPropertyNames(utility).sort().join();

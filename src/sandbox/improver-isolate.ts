@@ -175,7 +175,9 @@ async function execute(
     return {
       ok: false,
       kind: 'refused',
-      message: `the improver imports ${improver.dependencySpecifiers.map((name) => JSON.stringify(name)).join(', ')}; an improver is one self-contained module`,
+      message:
+        `the improver imports ${improver.dependencySpecifiers.map((name) => JSON.stringify(name)).join(', ')}; ` +
+        `an improver is one self-contained module`,
     };
   }
   const entry = await isolate.compileModule(ENTRY, { filename: 'ouroboros-stop-entry.mjs' });

@@ -68,9 +68,11 @@ describe('IsolateSandbox', () => {
   it('loads TypeScript with imports across genome files', async () => {
     const genome = {
       'main.ts':
-        "import { scale } from './lib/scale.js';\nimport type { Point } from './lib/types.ts';\nexport function grow(points: Point[]): Point[] { return points.map((point) => scale(point, 2)); }",
+        "import { scale } from './lib/scale.js';\nimport type { Point } from './lib/types.ts';\n" +
+        'export function grow(points: Point[]): Point[] { return points.map((point) => scale(point, 2)); }',
       'lib/scale.ts':
-        "import { Factor } from './types.ts';\nexport const scale = (p: { x: number; y: number }, k: number) => ({ x: p.x * k * Factor.One, y: p.y * k });",
+        "import { Factor } from './types.ts';\n" +
+        'export const scale = (p: { x: number; y: number }, k: number) => ({ x: p.x * k * Factor.One, y: p.y * k });',
       'lib/types.ts': 'export interface Point { x: number; y: number }\nexport enum Factor { One = 1 }',
     };
     const candidate = await sandbox.load(genome, 'main.ts');
@@ -89,7 +91,8 @@ describe('IsolateSandbox', () => {
 
   it('awaits an async export within the time limit', async () => {
     const candidate = await single(
-      'export async function later(x) { await null; return { x } } export async function fails() { await null; throw new RangeError("late") }',
+      'export async function later(x) { await null; return { x } } export async function fails() { await null; ' +
+        'throw new RangeError("late") }',
     );
     expect(await candidate.call('later', 3)).toEqual({ x: 3 });
     expect(await failure(() => candidate.call('fails'))).toEqual({ kind: 'error', message: expect.stringContaining('RangeError: late') });

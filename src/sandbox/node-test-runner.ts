@@ -29,7 +29,8 @@ export interface NodeTestReport {
  * the line after reading its own argv: this runner is for checking a model's honest attempts, not
  * for scoring adversarial candidates.
  */
-const HARNESS = `import assert from 'node:assert/strict';
+const HARNESS =
+  `import assert from 'node:assert/strict';
 const marker = process.argv[2];
 const cases = [];
 globalThis.assert = assert;
@@ -39,7 +40,8 @@ let passed = 0;
 try {
   await import('./tests.mjs');
 } catch (error) {
-  failures.push({ name: '(loading the tests and the solution)', message: String(error && error.stack || error).split('\\n').slice(0, 4).join('\\n') });
+  failures.push({ name: '(loading the tests and the solution)', ` +
+  `message: String(error && error.stack || error).split('\\n').slice(0, 4).join('\\n') });
 }
 for (const { name, fn } of cases) {
   try {

@@ -166,7 +166,8 @@ describe('runSandboxed', () => {
         command: [
           'node',
           '-e',
-          'process.stdout.write(JSON.stringify([require("fs").readFileSync("in.txt", "utf8"), process.env.OURO_TEST_UNSAFE_SECRET ?? null, process.env.HOME === process.cwd()]))',
+          'process.stdout.write(JSON.stringify([require("fs").readFileSync("in.txt", "utf8"), ' +
+            'process.env.OURO_TEST_UNSAFE_SECRET ?? null, process.env.HOME === process.cwd()]))',
         ],
         files: { 'in.txt': 'hello' },
         scratchParent: parent,

@@ -102,7 +102,8 @@ export function resolveImport(genome: Record<string, string>, from: string, spec
  * one unit per value plus one per string character.
  */
 export function harnessSource(resultBudget: number): string {
-  return `'use strict';
+  return (
+    `'use strict';
 (() => {
   const global = globalThis;
   const { create, getPrototypeOf, keys } = Object;
@@ -120,7 +121,8 @@ export function harnessSource(resultBudget: number): string {
   delete global.Atomics.waitAsync;
   const ignore = () => undefined;
   const console = {};
-  for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'assert', 'count', 'time', 'timeEnd', 'group', 'groupEnd']) console[name] = ignore;
+  for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'assert', 'count', 'time', 'timeEnd', 'group', ` +
+    `'groupEnd']) console[name] = ignore;
   global.console = console;
 
   const reply = (ok, kind, value) => {
@@ -250,5 +252,6 @@ export function harnessSource(resultBudget: number): string {
   };
   return { bind, call };
 })();
-`;
+`
+  );
 }

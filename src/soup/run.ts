@@ -255,7 +255,8 @@ function resumePoint(soups: SoupStore, options: SoupRunOptions): StartPoint {
   if (snapshot.substrate !== stored.substrate) {
     throw new OuroError(
       "soup-mismatch",
-      `the snapshot of soup run ${id} at epoch ${snapshot.epoch} is of substrate ${snapshot.substrate}, not ${stored.substrate}; refusing to resume`,
+      `the snapshot of soup run ${id} at epoch ${snapshot.epoch} is of substrate ${snapshot.substrate}, ` +
+        `not ${stored.substrate}; refusing to resume`,
       { field: "substrate" },
     );
   }

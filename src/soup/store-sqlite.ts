@@ -111,20 +111,25 @@ export class SqliteSoupStore implements SoupStore {
       getRun: db.prepare("SELECT * FROM soup_runs WHERE id = ?"),
       lastEvent: db.prepare("SELECT kind FROM soup_events WHERE run_id = ? ORDER BY id DESC LIMIT 1"),
       insertEvent: db.prepare("INSERT INTO soup_events (run_id, kind, data, at) VALUES (?, ?, ?, ?)"),
-      listRuns: db.prepare(`SELECT r.id, r.substrate, r.size, r.created_at,
+      listRuns: db.prepare(
+        `SELECT r.id, r.substrate, r.size, r.created_at,
           (SELECT max(epoch) FROM soup_metrics m WHERE m.run_id = r.id) AS epoch,
           (SELECT high_order_entropy FROM soup_metrics m WHERE m.run_id = r.id ORDER BY epoch DESC LIMIT 1) AS entropy,
-          (SELECT min(epoch) FROM soup_metrics m WHERE m.run_id = r.id AND m.high_order_entropy > ${TRANSITION_ENTROPY}) AS transition_epoch,
+          (SELECT min(epoch) FROM soup_metrics m WHERE m.run_id = r.id AND m.high_order_entropy > ` +
+          `${TRANSITION_ENTROPY}) AS transition_epoch,
           (SELECT kind FROM soup_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
-        FROM soup_runs r ORDER BY r.created_at, r.id`),
+        FROM soup_runs r ORDER BY r.created_at, r.id`,
+      ),
       insertMetrics: db.prepare(`INSERT OR IGNORE INTO soup_metrics (run_id, epoch, shannon_entropy, high_order_entropy, distinct_programs,
           top_programs, top_replicator_score, interactions, steps, elapsed_ms, histogram)
         VALUES (@run_id, @epoch, @shannon_entropy, @high_order_entropy, @distinct_programs, @top_programs, @top_replicator_score,
           @interactions, @steps, @elapsed_ms, @histogram)`),
       metrics: db.prepare("SELECT * FROM soup_metrics WHERE run_id = ? ORDER BY epoch"),
-      insertSnapshot:
-        db.prepare(`INSERT OR IGNORE INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, steps, elapsed_ms, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertSnapshot: db.prepare(
+        `INSERT OR IGNORE INTO soup_snapshots (run_id, epoch, substrate, bytes, rng_state, interactions, ` +
+          `steps, elapsed_ms, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       latestSnapshot: db.prepare("SELECT * FROM soup_snapshots WHERE run_id = ? ORDER BY epoch DESC LIMIT 1"),
       snapshotAt: db.prepare("SELECT * FROM soup_snapshots WHERE run_id = ? AND epoch = ?"),
       snapshotEpochs: db.prepare("SELECT epoch FROM soup_snapshots WHERE run_id = ? ORDER BY epoch"),

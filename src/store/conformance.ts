@@ -14,7 +14,10 @@ export interface StoreBackend {
  * Registers the tests every `Store` must pass, so that SQLite and PostgreSQL behave alike.
  *
  * @example
- * storeConformance('SqliteStore', { open: () => new SqliteStore(tempFile()), raw: (store, sql) => new Database(store.location).exec(sql) });
+ * storeConformance('SqliteStore', {
+ *   open: () => new SqliteStore(tempFile()),
+ *   raw: (store, sql) => new Database(store.location).exec(sql),
+ * });
  */
 export function storeConformance(name: string, backend: StoreBackend): void {
   describe(`${name} (store conformance)`, () => {

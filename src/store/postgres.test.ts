@@ -117,76 +117,79 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     }
   });
 
-  it("reads a version-3 database read-only and in the dashboard, and upgrades it to store log-probabilities on a writer's open", async () => {
-    const url = await postgres.createDatabase();
-    const writer = new PostgresStore(url);
-    writer.createRun({
-      id: 'r1',
-      experiment: 'demo',
-      experimentDir: '/x',
-      config: {},
-      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
-      createdAt: 1,
-    });
-    writer.recordLlmCall('r1', OLD_CALL);
-    writer.close();
-    await postgres.execute(url, "ALTER TABLE llm_calls DROP COLUMN logprobs; UPDATE meta SET value = '3' WHERE key = 'schema'");
+  it(
+    'reads a version-3 database read-only and in the dashboard, ' + "and upgrades it to store log-probabilities on a writer's open",
+    async () => {
+      const url = await postgres.createDatabase();
+      const writer = new PostgresStore(url);
+      writer.createRun({
+        id: 'r1',
+        experiment: 'demo',
+        experimentDir: '/x',
+        config: {},
+        settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+        createdAt: 1,
+      });
+      writer.recordLlmCall('r1', OLD_CALL);
+      writer.close();
+      await postgres.execute(url, "ALTER TABLE llm_calls DROP COLUMN logprobs; UPDATE meta SET value = '3' WHERE key = 'schema'");
 
-    const reader = new PostgresStore(url, { readonly: true });
-    try {
-      expect(reader.llmCalls('r1')).toStrictEqual([OLD_CALL]);
-      expect(() => reader.recordLlmCall('r1', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(
-        expect.objectContaining({ code: 'store-readonly' }),
-      );
-    } finally {
-      reader.close();
-    }
-    const queries = openDashboardQueries(url);
-    try {
-      expect(queries.proposalCalls('r1', 'p0')).toEqual([expect.objectContaining({ reply: 'old', input_tokens: 4 })]);
-    } finally {
-      queries.close();
-    }
+      const reader = new PostgresStore(url, { readonly: true });
+      try {
+        expect(reader.llmCalls('r1')).toStrictEqual([OLD_CALL]);
+        expect(() => reader.recordLlmCall('r1', { ...OLD_CALL, logprobs: [{ token: 'x', logprob: -1 }] })).toThrow(
+          expect.objectContaining({ code: 'store-readonly' }),
+        );
+      } finally {
+        reader.close();
+      }
+      const queries = openDashboardQueries(url);
+      try {
+        expect(queries.proposalCalls('r1', 'p0')).toEqual([expect.objectContaining({ reply: 'old', input_tokens: 4 })]);
+      } finally {
+        queries.close();
+      }
 
-    const upgraded = new PostgresStore(url);
-    const withLogprobs: LlmExchange = {
-      ...OLD_CALL,
-      reply: 'new',
-      logprobs: [
-        {
-          token: 'new',
-          logprob: -0.25,
-          topLogprobs: [
-            { token: 'new', logprob: -0.25 },
-            { token: 'old', logprob: -2 },
-          ],
-        },
-      ],
-    };
-    upgraded.recordLlmCall('r1', withLogprobs);
-    upgraded.close();
-    const columns = async () =>
-      (
-        await postgres.execute(
-          url,
-          "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'llm_calls' AND column_name = 'logprobs'",
-        )
-      ).rows;
-    expect(await columns()).toEqual([{ column_name: 'logprobs', data_type: 'text' }]);
-    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '4' }]);
-    expect((await postgres.execute(url, 'SELECT logprobs FROM llm_calls ORDER BY id')).rows).toEqual([
-      { logprobs: null },
-      { logprobs: '[["new",-0.25,[["new",-0.25],["old",-2]]]]' },
-    ]);
-    // A second open changes nothing; both stores read the calls as recorded.
-    const again = new PostgresStore(url);
-    try {
-      expect(await columns()).toHaveLength(1);
-      expect(again.llmCalls('r1')).toStrictEqual([OLD_CALL, withLogprobs]);
-    } finally {
-      again.close();
-    }
-  });
+      const upgraded = new PostgresStore(url);
+      const withLogprobs: LlmExchange = {
+        ...OLD_CALL,
+        reply: 'new',
+        logprobs: [
+          {
+            token: 'new',
+            logprob: -0.25,
+            topLogprobs: [
+              { token: 'new', logprob: -0.25 },
+              { token: 'old', logprob: -2 },
+            ],
+          },
+        ],
+      };
+      upgraded.recordLlmCall('r1', withLogprobs);
+      upgraded.close();
+      const columns = async () =>
+        (
+          await postgres.execute(
+            url,
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'llm_calls' AND column_name = 'logprobs'",
+          )
+        ).rows;
+      expect(await columns()).toEqual([{ column_name: 'logprobs', data_type: 'text' }]);
+      expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '4' }]);
+      expect((await postgres.execute(url, 'SELECT logprobs FROM llm_calls ORDER BY id')).rows).toEqual([
+        { logprobs: null },
+        { logprobs: '[["new",-0.25,[["new",-0.25],["old",-2]]]]' },
+      ]);
+      // A second open changes nothing; both stores read the calls as recorded.
+      const again = new PostgresStore(url);
+      try {
+        expect(await columns()).toHaveLength(1);
+        expect(again.llmCalls('r1')).toStrictEqual([OLD_CALL, withLogprobs]);
+      } finally {
+        again.close();
+      }
+    },
+  );
 
   it('lets several controllers create the schema at once', async () => {
     const url = await postgres.createDatabase();

@@ -158,7 +158,8 @@ function storeError(location: string, error: WorkerError, target?: WriteTarget):
   if (code === 'OUVER') {
     return new OuroError(
       'store-version',
-      `${location} was written by a newer Ouroboros (schema ${error.message}; this one reads up to ${POSTGRES_SCHEMA_VERSION}); upgrade, or use --db for another database`,
+      `${location} was written by a newer Ouroboros (schema ${error.message}; this one reads up to ${POSTGRES_SCHEMA_VERSION}); ` +
+        `upgrade, or use --db for another database`,
       { file: location, cause },
     );
   }
@@ -321,7 +322,9 @@ export class PostgresStore implements Store {
               },
             ]),
         {
-          text: `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, error, duration_ms)
+          text:
+            `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, ` +
+            `stage, error, duration_ms)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
           values: [
             candidate.id,

@@ -104,14 +104,16 @@ export class PostgresDashboardQueries implements DashboardQueries {
       if (version > POSTGRES_SCHEMA_VERSION) {
         throw new OuroError(
           'store-version',
-          `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads ${POSTGRES_SCHEMA_VERSION}); upgrade to view it`,
+          `${this.location} was written by a newer Ouroboros (schema ${version}; ` +
+            `this one reads ${POSTGRES_SCHEMA_VERSION}); upgrade to view it`,
           { file: this.location },
         );
       }
       if (version < POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION) {
         throw new OuroError(
           'store-version',
-          `${this.location} was written by an older Ouroboros (schema ${version}); \`ouro resume <run> --db <url>\` on one of its runs upgrades it`,
+          `${this.location} was written by an older Ouroboros (schema ${version}); \`ouro resume <run> --db <url>\` on one ` +
+            `of its runs upgrades it`,
           { file: this.location },
         );
       }

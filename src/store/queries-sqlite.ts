@@ -30,8 +30,11 @@ function prepare(db: Database.Database) {
       FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid`)
       .raw(),
     evaluationsAfter: db
-      .prepare(`SELECT c.seq, e.score, e.status, c.island, c.operator, c.elapsed_ms, c.created_at, c.reward
-      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid`)
+      .prepare(
+        `SELECT c.seq, e.score, e.status, c.island, c.operator, c.elapsed_ms, c.created_at, c.reward
+      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? AND c.rowid > ? AND ` +
+          `c.rowid <= ? ORDER BY c.rowid`,
+      )
       .raw(),
     sessions: db.prepare("SELECT at FROM run_events WHERE run_id = ? AND kind IN ('started', 'resumed') ORDER BY id").pluck(),
     calls: db
@@ -59,8 +62,11 @@ function prepare(db: Database.Database) {
       WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`)
       .raw(),
     scoredAfter: db
-      .prepare(`SELECT c.id, c.island, c.parent_ids, e.score, e.features FROM candidates c NOT INDEXED CROSS JOIN evaluations e ON e.candidate_id = c.id
-      WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`)
+      .prepare(
+        `SELECT c.id, c.island, c.parent_ids, e.score, e.features FROM candidates c NOT INDEXED CROSS JOIN evaluations ` +
+          `e ON e.candidate_id = c.id
+      WHERE c.run_id = ? AND c.rowid > ? AND c.rowid <= ? AND e.status = 'ok'`,
+      )
       .raw(),
     candidate: db.prepare('SELECT * FROM candidates WHERE id = ?'),
     evaluation: db.prepare('SELECT * FROM evaluations WHERE candidate_id = ?'),
@@ -69,8 +75,11 @@ function prepare(db: Database.Database) {
     proposalCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? AND proposal = ? ORDER BY id'),
     cursorOf: db.prepare('SELECT rowid FROM candidates WHERE run_id = ? AND seq = ?').pluck(),
     commitsAfter: db
-      .prepare(`SELECT c.rowid, c.id, c.seq, c.parent_ids, c.generation, c.island, c.operator, e.status, e.score, c.elapsed_ms
-      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.rowid > ? AND c.run_id = ? ORDER BY c.rowid LIMIT ?`)
+      .prepare(
+        `SELECT c.rowid, c.id, c.seq, c.parent_ids, c.generation, c.island, c.operator, e.status, e.score, c.elapsed_ms
+      FROM candidates c NOT INDEXED JOIN evaluations e ON e.candidate_id = c.id WHERE c.rowid > ? AND c.run_id = ? ` +
+          `ORDER BY c.rowid LIMIT ?`,
+      )
       .raw(),
   };
 }
@@ -99,7 +108,10 @@ export class SqliteDashboardQueries implements DashboardQueries {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
 
-  /** Throws `store-open` when the file is missing or unreadable, `store-corrupt` or `store-version` when it is not a database this version reads. */
+  /**
+   * Throws `store-open` when the file is missing or unreadable, `store-corrupt` or `store-version` when it is
+   * not a database this version reads.
+   */
   constructor(path: string) {
     this.location = resolve(path);
     if (!existsSync(this.location)) {
@@ -146,7 +158,10 @@ export class SqliteDashboardQueries implements DashboardQueries {
     return row ? { config: JSON.parse(row.config), settings: JSON.parse(row.settings) } : undefined;
   }
 
-  /** Where each append-only table ends now, over the whole file: SQLite commits one writer at a time, so rowids follow commit order across runs. */
+  /**
+   * Where each append-only table ends now, over the whole file: SQLite commits one writer at a time, so rowids
+   * follow commit order across runs.
+   */
   cursors(_runId: string): Cursors {
     const [candidates, failures, calls] = this.statements.cursors.get() as [number, number, number];
     return { candidates, failures, calls };

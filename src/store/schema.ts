@@ -178,8 +178,10 @@ const APPEND_ONLY = [
 export function appendOnlyTriggers(tables: readonly string[]): string {
   return tables
     .flatMap((table) => [
-      `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
-      `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+      `CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, ` +
+        `'${table} is append-only'); END;`,
+      `CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, ` +
+        `'${table} is append-only'); END;`,
     ])
     .join('\n');
 }

@@ -77,9 +77,12 @@ function versionThreeDb(): string {
   old.prepare("INSERT INTO meta (key, value) VALUES ('schema', '3')").run();
   old.prepare("INSERT INTO runs VALUES ('r0', 'demo', '/x', '{}', '{\"seed\":1,\"options\":{},\"budget\":{},\"concurrency\":1}', 1)").run();
   old
-    .prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, error_kind, error_message,
+    .prepare(
+      `INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason, ` +
+        `error_kind, error_message,
       error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at)
-    VALUES ('r0', 'p0', 'llm-diff', 'compat:m', ?, 'h', 'old', 'stop', NULL, NULL, NULL, 4, 1, 0.5, 12, 1, 7)`)
+    VALUES ('r0', 'p0', 'llm-diff', 'compat:m', ?, 'h', 'old', 'stop', NULL, NULL, NULL, 4, 1, 0.5, 12, 1, 7)`,
+    )
     .run(JSON.stringify(OLD_CALL.request));
   old.close();
   return path;

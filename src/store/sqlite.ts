@@ -143,7 +143,8 @@ export class SqliteStore implements Store {
     if (version > SCHEMA_VERSION) {
       throw new OuroError(
         'store-version',
-        `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads up to ${SCHEMA_VERSION}); upgrade, or use --db for another file`,
+        `${this.location} was written by a newer Ouroboros (schema ${version}; this one reads up to ${SCHEMA_VERSION}); ` +
+          `upgrade, or use --db for another file`,
         { file: this.location },
       );
     }
@@ -184,10 +185,14 @@ export class SqliteStore implements Store {
       insertFailures:
         db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertCall: db.prepare(`INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason,
-          error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, started_at${logprobs ? ', logprobs' : ''})
+      insertCall: db.prepare(
+        `INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason,
+          error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, ` +
+          `started_at${logprobs ? ', logprobs' : ''})
         VALUES (@run_id, @proposal, @operator, @model, @request, @prompt_hash, @reply, @finish_reason,
-          @error_kind, @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, @started_at${logprobs ? ', @logprobs' : ''})`),
+          @error_kind, @error_message, @error_status, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, ` +
+          `@started_at${logprobs ? ', @logprobs' : ''})`,
+      ),
       calls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? ORDER BY id'),
       proposalCalls: db.prepare('SELECT * FROM llm_calls WHERE run_id = ? AND proposal = ? ORDER BY id'),
       insertLessons: db.prepare('INSERT INTO lessons (run_id, evaluations, source, lessons, created_at) VALUES (?, ?, ?, ?, ?)'),
@@ -196,9 +201,12 @@ export class SqliteStore implements Store {
       putEmbedding: db.prepare('INSERT OR IGNORE INTO embeddings (model, text_hash, vector, tokens, created_at) VALUES (?, ?, ?, ?, ?)'),
       failures: db.prepare('SELECT * FROM proposal_failures WHERE run_id = ? ORDER BY log_order, id'),
       insertParent: db.prepare('INSERT INTO candidate_parents (parent_id, child_id) VALUES (?, ?)'),
-      insertEvaluation: db.prepare(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
+      insertEvaluation: db.prepare(
+        `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
           feedback, artifacts, stage, error, duration_ms)
-        VALUES (@candidate_id, @run_id, @status, @score, @metrics, @features, @instances, @feedback, @artifacts, @stage, @error, @duration_ms)`),
+        VALUES (@candidate_id, @run_id, @status, @score, @metrics, @features, @instances, @feedback, @artifacts, ` +
+          `@stage, @error, @duration_ms)`,
+      ),
       replay: db.prepare(`SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
           c.model, c.rationale, c.proposal, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
         FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.log_order, c.rowid`),

@@ -48,7 +48,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) {
     process.stderr.write(
-      `ouro ui: warning: listening on ${host}, not on loopback. The dashboard has no authentication: anyone who can reach this address can read every run in ${label}, with its genomes and prompts.\n`,
+      `ouro ui: warning: listening on ${host}, not on loopback. The dashboard has no authentication: anyone who can reach this address ` +
+        `can read every run in ${label}, with its genomes and prompts.\n`,
     );
   }
   const closing = new AbortController();

@@ -16,7 +16,10 @@ export type GradeStatus = 'resolved' | 'unresolved' | 'timeout' | 'error';
 
 export interface GradeResult {
   taskId: string;
-  /** resolved: every test passed; unresolved: a test failed or the solution did not load; timeout: over the limit; error: no trustworthy result. */
+  /**
+   * resolved: every test passed; unresolved: a test failed or the solution did not load; timeout: over the limit;
+   * error: no trustworthy result.
+   */
   status: GradeStatus;
   passed: number;
   total: number;

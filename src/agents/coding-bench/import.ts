@@ -69,7 +69,8 @@ function importExercise(dir: string, slug: string, options: ImportOptions): Codi
   if (reference === undefined) {
     throw new OuroError(
       'config-missing',
-      `exercise ${slug}: no reference solution in ${join(dir, '.meta')} (tried ${REFERENCE_FALLBACKS.join(', ')}; or name one in .meta/config.json files.example)`,
+      `exercise ${slug}: no reference solution in ${join(dir, '.meta')} (tried ${REFERENCE_FALLBACKS.join(', ')}; ` +
+        `or name one in .meta/config.json files.example)`,
       { file: join(dir, '.meta') },
     );
   }

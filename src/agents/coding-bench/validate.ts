@@ -48,7 +48,9 @@ export async function validateBenchmark(
       problems.push({
         task,
         file: join(task.origin, 'reference'),
-        text: `task "${task.id}": its reference solution does not pass its tests (${reference.status}, ${reference.passed} of ${reference.total} passed):\n${indent(reference.output)}`,
+        text:
+          `task "${task.id}": its reference solution does not pass its tests (${reference.status}, ${reference.passed} of ` +
+          `${reference.total} passed):\n${indent(reference.output)}`,
       });
     }
     if (stub.status === 'resolved') {

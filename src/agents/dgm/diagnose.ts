@@ -48,7 +48,9 @@ export function pickFailure(results: readonly AgentTaskResult[], benchmark: Benc
     return {
       kind,
       taskId: shown[0]?.taskId,
-      report: `${SYSTEMATIC[kind]} Affected tasks: ${affected.map((result) => result.taskId).join(', ')}.\n\n${shown.map((result) => taskReport(result, benchmark)).join('\n\n')}`,
+      report:
+        `${SYSTEMATIC[kind]} Affected tasks: ${affected.map((result) => result.taskId).join(', ')}.\n\n` +
+        `${shown.map((result) => taskReport(result, benchmark)).join('\n\n')}`,
     };
   }
   if (unresolved.length > 0) {
@@ -93,14 +95,17 @@ export function diagnosisMessages(agent: AgentGenome, failure: Failure, model: M
     {
       role: 'system',
       content:
-        'You diagnose a coding agent that improves itself by editing its own source code. The agent solves programming tasks with an LLM and tools. ' +
-        'Given its code and one failure, find the cause in the agent (its prompts, tools, loop or limits) and state one concrete, general improvement to its code.',
+        'You diagnose a coding agent that improves itself by editing its own source code. ' +
+        'The agent solves programming tasks with an LLM and tools. ' +
+        'Given its code and one failure, find the cause in the agent (its prompts, tools, loop or limits) ' +
+        'and state one concrete, general improvement to its code.',
     },
     {
       role: 'user',
       content:
         `# The agent's code\n\n${code}\n\n# The failure\n\n${failure.report}\n\n# Your answer\n\n` +
-        'Write a problem statement addressed to the agent, asking it to make one improvement to its own code that would fix this kind of failure on tasks in general ' +
+        'Write a problem statement addressed to the agent, asking it to make one improvement to its own code ' +
+        'that would fix this kind of failure on tasks in general ' +
         '(not only this task). Name the files and the behaviour to change. Reply with the statement between <problem> and </problem>.',
     },
   ];

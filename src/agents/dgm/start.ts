@@ -74,7 +74,8 @@ export async function startDgm(command: DgmCommand): Promise<DgmResult> {
     throw new OuroError(
       'model-missing',
       'the DGM needs a model: its agents call one to solve tasks and to edit themselves, and the diagnosis calls one. ' +
-        'Pass --model <id>, such as --model openai:gpt-4.1-mini or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder (`ouro models check` tests one).',
+        'Pass --model <id>, such as --model openai:gpt-4.1-mini or --model compat:http://127.0.0.1:11434/v1#qwen2.5-coder ' +
+        '(`ouro models check` tests one).',
       { field: 'model' },
     );
   }

@@ -6,9 +6,10 @@ import type { SqliteDatabase, SqliteTables } from '../../store/sqlite.ts';
 
 /**
  * The DGM tables. `dgm_llm_calls` has the columns of `llm_calls` (whose run_id references `runs`)
- * and the same row mapping (`exchangeToRow`/`exchangeFromRow`). They are created by the first writable `store.tables(DGM_TABLES)` call rather than
- * by a schema migration: they are new tables only, so creating them is idempotent and leaves the
- * schema version (and every older reader) alone. Append-only, like every other table.
+ * and the same row mapping (`exchangeToRow`/`exchangeFromRow`). They are created by the first
+ * writable `store.tables(DGM_TABLES)` call rather than by a schema migration: they are new tables
+ * only, so creating them is idempotent and leaves the schema version (and every older reader)
+ * alone. Append-only, like every other table.
  */
 const DGM_DDL = `
 CREATE TABLE IF NOT EXISTS dgm_runs (

@@ -85,7 +85,12 @@ const ERROR_TAIL = 2_000;
  *
  * @example
  * const runner = createAgentRunner({ models: new Map([[model.id, model]]), defaultModel: model.id });
- * const result = await runner.run({ agent: loadAgentDir('agents/initial'), workspace: workspaceOf(task), problem: task.statement, timeoutMs: 60_000 });
+ * const result = await runner.run({
+ *   agent: loadAgentDir('agents/initial'),
+ *   workspace: workspaceOf(task),
+ *   problem: task.statement,
+ *   timeoutMs: 60_000,
+ * });
  * await runner.close();
  */
 export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {

@@ -64,10 +64,12 @@ export function roundTag(round: number): string {
 }
 
 const SELF_DESCRIPTION = (tasks: readonly StopTask[], budget: TaskBudget) =>
-  'the program is an improver: an ES module exporting async function improve(program, utility, llm) that returns an improved program string. ' +
+  'the program is an improver: an ES module exporting async function improve(program, utility, llm) ' +
+  'that returns an improved program string. ' +
   `utility(improverSource) runs that improver on ${tasks.length} downstream tasks (${tasks.map((task) => task.name).join(', ')}), ` +
   `each with at most ${budget.utilityCalls} utility calls and ${budget.llmCalls} llm calls (utility.budget, llm.budget), ` +
-  'and returns the mean improvement over the tasks, normalised to [-1, 1] (0: no better than the start, 1: as good as a reference solution).';
+  'and returns the mean improvement over the tasks, normalised to [-1, 1] ' +
+  '(0: no better than the start, 1: as good as a reference solution).';
 
 interface Limit {
   reason: StopReason;

@@ -92,9 +92,12 @@ class SqliteStopStore implements StopStore {
           (SELECT max(meta_utility) FROM stop_rounds o WHERE o.run_id = r.id AND o.accepted = 1) AS best,
           (SELECT kind FROM stop_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
         FROM stop_runs r ORDER BY r.created_at, r.id`),
-      insertRound:
-        db.prepare(`INSERT INTO stop_rounds (run_id, round, status, message, source, meta_utility, accepted, tasks, evaluations, spend, wall_ms, created_at)
-        VALUES (@run_id, @round, @status, @message, @source, @meta_utility, @accepted, @tasks, @evaluations, @spend, @wall_ms, @created_at)`),
+      insertRound: db.prepare(
+        `INSERT INTO stop_rounds (run_id, round, status, message, source, meta_utility, accepted, tasks, evaluations, ` +
+          `spend, wall_ms, created_at)
+        VALUES (@run_id, @round, @status, @message, @source, @meta_utility, @accepted, @tasks, @evaluations, @spend, ` +
+          `@wall_ms, @created_at)`,
+      ),
       rounds: db.prepare('SELECT * FROM stop_rounds WHERE run_id = ? ORDER BY round'),
       insertCall: db.prepare(insertLlmCall('stop_llm_calls')),
       calls: db.prepare('SELECT * FROM stop_llm_calls WHERE run_id = ? ORDER BY id'),

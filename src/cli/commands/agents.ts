@@ -37,14 +37,16 @@ export function registerAgents(program: Command): Command {
     .argument('[agent-dir]', "the initial agent's folder, holding agent.mjs (not needed with --resume or --replay)")
     .option(
       '--bench <dir>',
-      'coding benchmark folder: ours (task.json per task, with small, medium and full sets) or exercises in the common layout (.docs/, .meta/)',
+      'coding benchmark folder: ours (task.json per task, with small, medium and full sets) or exercises in the common ' +
+        'layout (.docs/, .meta/)',
       'benchmarks/coding',
     )
     .option('--children <n>', 'children to make (kept or discarded)')
     .option('--budget <limits>', 'children (a bare number), wall time (90s, 2m, 1h), tokens=<n>, $<dollars>; comma-separated')
     .option(
       '--model <id>',
-      'the model the agents and the diagnosis call, repeatable (the first diagnoses): openai:gpt-4.1-mini, compat:http://127.0.0.1:11434/v1#qwen2.5-coder',
+      'the model the agents and the diagnosis call, repeatable (the first diagnoses): openai:gpt-4.1-mini, ' +
+        'compat:http://127.0.0.1:11434/v1#qwen2.5-coder',
       collect,
     )
     .option('--medium <rate>', 'small-set resolved rate a child needs to go on to the medium set (default 0.4)')
@@ -121,7 +123,8 @@ export function registerAgents(program: Command): Command {
         },
         () =>
           [
-            `DGM run ${run.id} (${run.status}) on ${run.settings.bench}, model ${run.settings.model}${run.settings.replayOf ? `, replaying ${run.settings.replayOf}` : ''}`,
+            `DGM run ${run.id} (${run.status}) on ${run.settings.bench}, ` +
+              `model ${run.settings.model}${run.settings.replayOf ? `, replaying ${run.settings.replayOf}` : ''}`,
             archiveTable(records),
           ].join('\n'),
       );
@@ -163,7 +166,9 @@ function progress(event: DgmEvent): void {
     const agent = event.agent;
     const outcome = agent.kept ? `score ${formatScore(agent.score)} (${scoresOf(agent)})` : `discarded: ${agent.discardReason}`;
     process.stderr.write(
-      `  ${agent.id} from ${agent.parentId ?? '-'}: ${outcome}; ${agent.metrics.tokens.toLocaleString('en-US')} tokens, ${formatUsd(agent.metrics.costUsd)}, ${formatDuration(agent.metrics.wallMs)}${agent.flags.length > 0 ? ` [${agent.flags.join(', ')}]` : ''}\n`,
+      `  ${agent.id} from ${agent.parentId ?? '-'}: ${outcome}; ${agent.metrics.tokens.toLocaleString('en-US')} tokens, ` +
+        `${formatUsd(agent.metrics.costUsd)}, ${formatDuration(agent.metrics.wallMs)}` +
+        `${agent.flags.length > 0 ? ` [${agent.flags.join(', ')}]` : ''}\n`,
     );
   }
 }
@@ -207,8 +212,12 @@ function summary(result: DgmResult) {
 function describe(result: DgmResult, db: string): string {
   const flag = db === DEFAULT_DB ? '' : ` --db ${db}`;
   return [
-    `DGM run ${result.runId} ${result.stopReason === 'interrupted' ? 'stopped; resumable' : `finished (${result.stopReason} budget reached)`}: ${result.agents.length} agents, ${result.agents.filter((agent) => agent.kept).length} kept`,
-    `best: ${result.best ? `${result.best.id} with ${formatScore(result.best.score)}` : '-'}; spent ${result.spend.tokens.toLocaleString('en-US')} tokens, ${formatUsd(result.spend.costUsd)}, ${formatDuration(result.spend.wallMs)}`,
+    `DGM run ${result.runId} ` +
+      `${result.stopReason === 'interrupted' ? 'stopped; resumable' : `finished (${result.stopReason} budget reached)`}: ` +
+      `${result.agents.length} agents, ${result.agents.filter((agent) => agent.kept).length} kept`,
+    `best: ${result.best ? `${result.best.id} with ${formatScore(result.best.score)}` : '-'}; ` +
+      `spent ${result.spend.tokens.toLocaleString('en-US')} tokens, ${formatUsd(result.spend.costUsd)}, ` +
+      `${formatDuration(result.spend.wallMs)}`,
     `  npx ouro agents show ${result.runId}${flag}                 the archive`,
     `  npx ouro agents run --resume ${result.runId} --children <more>${flag}   to continue it`,
   ].join('\n');

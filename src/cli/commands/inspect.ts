@@ -91,7 +91,8 @@ export function registerInspect(program: Command): void {
         if (!record) {
           throw new OuroError(
             'candidate-unknown',
-            `no run or candidate ${id} in ${store.location}: ids look like <run> or <run>-<n>, as printed by \`ouro run\` and \`ouro best\``,
+            `no run or candidate ${id} in ${store.location}: ids look like <run> or <run>-<n>, ` +
+              'as printed by `ouro run` and `ouro best`',
             { candidate: id },
           );
         }
@@ -128,7 +129,8 @@ function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store,
     ...(candidate.origin.rationale ? [`rationale: ${candidate.origin.rationale}`] : []),
     `parents:   ${candidate.parentIds.join(', ') || '-'}`,
     `children:  ${store.childrenOf(candidate.id).join(', ') || '-'}`,
-    `status:    ${evaluation.status}${evaluation.error ? ` (${evaluation.error})` : ''}, stage ${evaluation.stage}, ${evaluation.durationMs.toFixed(1)} ms`,
+    `status:    ${evaluation.status}${evaluation.error ? ` (${evaluation.error})` : ''}, ` +
+      `stage ${evaluation.stage}, ${evaluation.durationMs.toFixed(1)} ms`,
     `score:     ${formatScore(evaluation.score)}`,
   ];
   const metrics = Object.entries(evaluation.metrics);
@@ -181,7 +183,9 @@ function showRun(runId: string, store: Store, flags: Flags): void {
       `evaluations: ${summary?.evaluations ?? 0}, best ${formatScore(summary?.bestScore)} (candidate ${best?.candidate.id ?? '-'})`,
       totals.calls === 0
         ? 'model calls: none'
-        : `model calls: ${totals.calls} (${totals.failedCalls} failed), ${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out, ${formatUsd(totals.costUsd)}`,
+        : `model calls: ${totals.calls} (${totals.failedCalls} failed), ` +
+          `${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out, ` +
+          `${formatUsd(totals.costUsd)}`,
     ];
     if (totals.calls > 0) {
       lines.push(
@@ -214,7 +218,10 @@ function showCalls(calls: readonly LlmExchange[], full: boolean): string[] {
   const lines = ['', `model calls (${calls.length})${full ? '' : '; --calls prints prompts and replies'}:`];
   for (const call of calls) {
     lines.push(
-      `  ${call.model} for ${call.operator}: ${call.error ? `failed (${call.error.kind}: ${call.error.message})` : call.finishReason}, ${call.usage.inputTokens} tokens in, ${call.usage.outputTokens} out, ${formatUsd(call.costUsd)}, ${Math.round(call.latencyMs)} ms, ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}`,
+      `  ${call.model} for ${call.operator}: ` +
+        `${call.error ? `failed (${call.error.kind}: ${call.error.message})` : call.finishReason}, ` +
+        `${call.usage.inputTokens} tokens in, ${call.usage.outputTokens} out, ${formatUsd(call.costUsd)}, ` +
+        `${Math.round(call.latencyMs)} ms, ${call.attempts} attempt${call.attempts === 1 ? '' : 's'}`,
     );
     if (!full) continue;
     for (const message of call.request.messages) lines.push(`--- ${message.role}`, message.content.trimEnd());

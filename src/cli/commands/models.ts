@@ -28,7 +28,8 @@ export function registerModels(program: Command): void {
       if (configs.length === 0) {
         throw new OuroError(
           'model-missing',
-          "no model configured: name one with --model (openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder) or in the config's models field",
+          'no model configured: name one with --model (openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, ' +
+            "compat:http://127.0.0.1:11434/v1#qwen2.5-coder) or in the config's models field",
           { field: 'models' },
         );
       }

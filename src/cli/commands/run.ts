@@ -91,7 +91,8 @@ function withCommonOptions(command: Command): Command {
     .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
     .option(
       '--fleet <redis-url>',
-      'evaluate, and propose with model operators, on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis instead of in this process',
+      'evaluate, and propose with model operators, on fleet workers (`ouro worker --fleet <redis-url>`) through this Redis ' +
+        'instead of in this process',
     )
     .option('--json', 'print one JSON object at the end instead of text');
 }
@@ -110,7 +111,8 @@ export function registerRun(program: Command, experiment: LoadedExperiment | und
       .option('--seed <n>', 'RNG seed; with --concurrency 1 a run is reproducible bit for bit')
       .option(
         '--model <id>',
-        'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, compat:http://127.0.0.1:11434/v1#qwen2.5-coder',
+        'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, ' +
+          'compat:http://127.0.0.1:11434/v1#qwen2.5-coder',
         collect,
       )
       .option('--replay <run>', 'rerun a recorded run with its model replies served from the database, without a network'),
@@ -171,13 +173,16 @@ function report(result: RunResult, flags: RunFlags, experiment: LoadedExperiment
     const db = flags.db === DEFAULT_DB ? '' : ` --db ${flags.db}`;
     const lines = [
       '',
-      `run ${result.runId} ${result.stopReason === 'interrupted' ? 'stopped' : 'finished'} (${describeEnd(result.stopReason)}): ${result.evaluations.toLocaleString('en-US')} evaluations in ${formatDuration(result.elapsedMs)}`,
+      `run ${result.runId} ${result.stopReason === 'interrupted' ? 'stopped' : 'finished'} ` +
+        `(${describeEnd(result.stopReason)}): ${result.evaluations.toLocaleString('en-US')} evaluations ` +
+        `in ${formatDuration(result.elapsedMs)}`,
       `best score: ${formatScore(result.bestScore)} (candidate ${result.bestCandidate ?? '-'})`,
     ];
     if (result.spend.calls > 0) {
       const { calls, inputTokens, outputTokens, costUsd } = result.spend;
       lines.push(
-        `model calls: ${calls.toLocaleString('en-US')}, ${inputTokens.toLocaleString('en-US')} tokens in, ${outputTokens.toLocaleString('en-US')} out, ${formatUsd(costUsd)} (\`ouro show ${result.runId}\` breaks it down)`,
+        `model calls: ${calls.toLocaleString('en-US')}, ${inputTokens.toLocaleString('en-US')} tokens in, ` +
+          `${outputTokens.toLocaleString('en-US')} out, ${formatUsd(costUsd)} (\`ouro show ${result.runId}\` breaks it down)`,
       );
     }
     if (known && result.bestScore !== undefined) {

@@ -200,13 +200,15 @@ function soupProgress(quiet: boolean) {
     start: (run: SoupRunRecord, epoch: number) => {
       target = run.settings.epochs;
       process.stderr.write(
-        `soup ${run.id}: ${run.substrate}, ${run.size.toLocaleString('en-US')} programs, seed ${run.seed}, from epoch ${epoch} to ${target}\n`,
+        `soup ${run.id}: ${run.substrate}, ${run.size.toLocaleString('en-US')} programs, seed ${run.seed}, from ` +
+          `epoch ${epoch} to ${target}\n`,
       );
       if (quiet || !process.stderr.isTTY) return;
       bar = new cliProgress.SingleBar(
         {
           format:
-            ' {bar} epoch {value}/{total} | {rate} interactions/s | high-order entropy {entropy} | top program x{top}, replicator score {replicator}',
+            ' {bar} epoch {value}/{total} | {rate} interactions/s | high-order entropy {entropy} | top program x{top}, ' +
+            'replicator score {replicator}',
           barsize: 24,
           hideCursor: true,
           stream: process.stderr,
@@ -221,7 +223,8 @@ function soupProgress(quiet: boolean) {
       else if (!quiet && Date.now() - lastPrint > 10_000) {
         lastPrint = Date.now();
         process.stderr.write(
-          `epoch ${metrics.epoch}/${target} | ${values.rate} interactions/s | high-order entropy ${values.entropy} | top program x${values.top}, replicator score ${values.replicator}\n`,
+          `epoch ${metrics.epoch}/${target} | ${values.rate} interactions/s | high-order entropy ${values.entropy} | top program ` +
+            `x${values.top}, replicator score ${values.replicator}\n`,
         );
       }
     },
@@ -240,9 +243,12 @@ function describeResult(result: SoupRunResult): string {
   }[result.stoppedBy];
   return [
     `soup ${result.runId} ${why} at epoch ${result.epochs} (${formatDuration(result.elapsedMs)})`,
-    `high-order entropy ${result.highOrderEntropy.toFixed(3)}; ${result.transitionEpoch === null ? 'no state transition yet' : `state transition at epoch ${result.transitionEpoch}`}`,
-    `${Math.round(result.interactionsPerSecond).toLocaleString('en-US')} interactions/s, ${(result.stepsPerSecond / 1e6).toFixed(1)} M steps/s`,
-    `most common program (x${result.topPrograms[0]?.count ?? 0}, replicator score ${result.topReplicatorScore}): ${result.topPrograms[0]?.text ?? '-'}`,
+    `high-order entropy ${result.highOrderEntropy.toFixed(3)}; ` +
+      `${result.transitionEpoch === null ? 'no state transition yet' : `state transition at epoch ${result.transitionEpoch}`}`,
+    `${Math.round(result.interactionsPerSecond).toLocaleString('en-US')} interactions/s, ` +
+      `${(result.stepsPerSecond / 1e6).toFixed(1)} M steps/s`,
+    `most common program (x${result.topPrograms[0]?.count ?? 0}, replicator score ${result.topReplicatorScore}): ` +
+      `${result.topPrograms[0]?.text ?? '-'}`,
     `more: ouro soup show ${result.runId}; figures: ouro plot ${result.runId}`,
   ].join('\n');
 }
@@ -272,7 +278,8 @@ function showRun(run: SoupRunRecord, metrics: SoupMetrics[], top: number): Shown
 function describeRun(shown: ShownRun): string {
   const { run } = shown;
   return [
-    `soup ${run.id} (${run.status}): ${run.substrate}, ${run.size.toLocaleString('en-US')} programs, seed ${run.seed}, mutation ${run.settings.mutation}`,
+    `soup ${run.id} (${run.status}): ${run.substrate}, ${run.size.toLocaleString('en-US')} programs, seed ${run.seed}, ` +
+      `mutation ${run.settings.mutation}`,
     `epoch ${shown.epoch} of ${run.settings.epochs}; high-order entropy ${shown.highOrderEntropy?.toFixed(3) ?? '-'}`,
     shown.transitionEpoch === null
       ? `no state transition yet (high-order entropy has not passed ${TRANSITION_ENTROPY})`

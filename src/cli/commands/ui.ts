@@ -40,7 +40,8 @@ export async function ensureFrontEnd(): Promise<void> {
     const reason = (error as Error).message.split('\n')[0];
     throw new OuroError(
       'option-invalid',
-      `the dashboard's front end is not built and could not be built (${reason}): run \`npm install\` with dev dependencies, then \`npm run build:ui\``,
+      `the dashboard's front end is not built and could not be built (${reason}): run \`npm install\` with dev dependencies, ` +
+        `then \`npm run build:ui\``,
       { field: 'ui', cause: error },
     );
   }

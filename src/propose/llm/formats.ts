@@ -26,8 +26,10 @@ export function diffFormat(genome: Genome, options: DiffFormatOptions = {}): str
     '',
     'Rules for the edit blocks:',
     '- Write the file name alone on the line just above each block.',
-    '- SEARCH holds whole lines copied character for character from the current version, indentation included. They must occur exactly once: add a neighbouring line when a line repeats.',
-    '- Only lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END may change. Never include or alter the marker lines, or anything outside them.',
+    '- SEARCH holds whole lines copied character for character from the current version, indentation included. ' +
+      'They must occur exactly once: add a neighbouring line when a line repeats.',
+    '- Only lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END may change. Never include or alter the marker lines, ' +
+      'or anything outside them.',
     '- Keep each block short, and use several blocks for changes in separate places. Blocks apply in order.',
     '- Do not repeat the whole file, and write nothing after the last block.',
   );
@@ -64,7 +66,8 @@ export function rewriteFormat(genome: Genome): string {
     '```',
     '',
     'Rules:',
-    `- Give one REGION section for each of these EVOLVE blocks, in this order: ${labels.join(', ')}. \`file#2\` is the second EVOLVE block of that file.`,
+    `- Give one REGION section for each of these EVOLVE blocks, in this order: ${labels.join(', ')}. ` +
+      `\`file#2\` is the second EVOLVE block of that file.`,
     '- Each fenced block holds the full new text of its EVOLVE block: every line, not only the changed ones, and no "..." placeholders.',
     '- Leave out the EVOLVE-BLOCK-START and EVOLVE-BLOCK-END lines themselves; the text outside the blocks stays as it is.',
     '- Write nothing after the last fenced block.',

@@ -54,7 +54,8 @@ describe('llm-diff', () => {
 
   it('says how each block matched', async () => {
     const fuzzy =
-      'solve.js\n<<<<<<< SEARCH\n  const b = 0.50;\n  const c = 2.5;\n  return [a, b, c];\n=======\n  const b = -2;\n  const c = 2.5;\n  return [a, b, c];\n>>>>>>> REPLACE\n';
+      'solve.js\n<<<<<<< SEARCH\n  const b = 0.50;\n  const c = 2.5;\n  return [a, b, c];\n=======\n  const b = -2;\n  const c = 2.5;\n' +
+      '  return [a, b, c];\n>>>>>>> REPLACE\n';
     const proposal = child(await run(llmDiff({ templates }), [EDIT + fuzzy]).result);
     expect(proposal.description).toMatch(/^llm-diff: 2 blocks \(1 exact, 1 fuzzy 0\.9\d\) at solve\.js:\d+, solve\.js:\d+$/);
     expect(checkFrozen(genome, proposal.genome)).toBeUndefined();

@@ -80,7 +80,9 @@ export async function buildPrompt(request: PromptRequest): Promise<BuiltPrompt |
   const limit = request.contextWindow - request.maxOutputTokens;
   if (limit <= 0) {
     return {
-      failure: `the model's window of ${request.contextWindow} tokens leaves no room for a prompt beside ${request.maxOutputTokens} reply tokens`,
+      failure:
+        `the model's window of ${request.contextWindow} tokens leaves no room for a prompt beside ` +
+        `${request.maxOutputTokens} reply tokens`,
     };
   }
   const sections = renderSections(request.context, request.format, request);

@@ -160,7 +160,10 @@ function locate(block: EditBlock, file: string, text: string, floor: number): At
   const chosen = legal[0] as (typeof legal)[number];
   if (result.method !== 'fuzzy' && legal.length > 1) {
     const where = legal.map(({ match }) => match.start + 1).join(', ');
-    const failure = `block ${block.index}: SEARCH text matches ${file} ${legal.length} times (lines ${where}); include more lines to make it unique`;
+    const failure =
+      `block ${block.index}: SEARCH text matches ${file} ${legal.length} times ` +
+      `(lines ${where}); ` +
+      'include more lines to make it unique';
     return { failure, found: true, best: 1 };
   }
   const best = chosen.match;
@@ -168,7 +171,9 @@ function locate(block: EditBlock, file: string, text: string, floor: number): At
     ({ match }) => (match.end <= best.start || match.start >= best.end) && match.similarity >= best.similarity - TIE_MARGIN,
   )?.match;
   if (rival !== undefined) {
-    const failure = `block ${block.index}: SEARCH text is about equally close to ${file}:${best.start + 1} (${best.similarity.toFixed(2)}) and ${file}:${rival.start + 1} (${rival.similarity.toFixed(2)})`;
+    const failure =
+      `block ${block.index}: SEARCH text is about equally close to ${file}:${best.start + 1} ` +
+      `(${best.similarity.toFixed(2)}) and ${file}:${rival.start + 1} (${rival.similarity.toFixed(2)})`;
     return { failure, found: true, best: result.best };
   }
   return { located: { lines, match: best, method: result.method, edit: chosen.edit } };

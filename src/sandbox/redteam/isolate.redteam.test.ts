@@ -255,9 +255,11 @@ describe('isolate red team: exhausting memory', () => {
   it('aborts at worst the process that holds the isolate, which the evaluator pool replaces', async () => {
     // V8 cannot recover from some allocation patterns (isolated-vm issues 107 and 527): it aborts.
     const url = new URL('../isolate.ts', import.meta.url).href;
-    const code = `const { IsolateSandbox } = await import(${JSON.stringify(url)});
+    const code =
+      `const { IsolateSandbox } = await import(${JSON.stringify(url)});
       const sandbox = IsolateSandbox.create({ memoryMb: 32, timeoutMs: 20000 });
-      const candidate = await sandbox.load({ 'a.js': 'export function f() { const o = {}; for (let i = 0; ; i++) o["k" + i] = i }' }, 'a.js');
+      const candidate = await sandbox.load({ 'a.js': 'export function f() { const o = {}; for (let i = 0; ; ` +
+      `i++) o["k" + i] = i }' }, 'a.js');
       await candidate.call('f').catch((error) => console.log('kind=' + error.kind));`;
     const ended = await new Promise<{ signal: string | null; stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 60_000 }, (error, stdout, stderr) => {
@@ -288,7 +290,8 @@ describe('isolate red team: tampering with shared state and the result', () => {
 
   it('pollutes Object.prototype only in its own context', async () => {
     const outcome = await attack(
-      'Object.prototype.score = 1e9; Object.defineProperty(Object.prototype, "value", { get() { return 1e9 }, set() {} }); export const attack = () => ({ points: 5 })',
+      'Object.prototype.score = 1e9; Object.defineProperty(Object.prototype, "value", { get() { return 1e9 }, set() {} }); ' +
+        'export const attack = () => ({ points: 5 })',
     );
     expect(outcome).toEqual({ value: { points: 5 } });
     expect(await attack('export const attack = () => [({}).score === undefined, ({}).value === undefined]')).toEqual({
@@ -299,7 +302,8 @@ describe('isolate red team: tampering with shared state and the result', () => {
 
   it('patches Array.prototype only in its own context', async () => {
     const outcome = await attack(
-      'Array.prototype.push = () => 0; Array.prototype.map = () => [1e9]; Array.prototype[Symbol.iterator] = function* () { yield 1e9 }; export const attack = () => [1, 2, 3]',
+      'Array.prototype.push = () => 0; Array.prototype.map = () => [1e9]; Array.prototype[Symbol.iterator] = function* () { yield 1e9 }; ' +
+        'export const attack = () => [1, 2, 3]',
     );
     expect(outcome).toEqual({ value: [1, 2, 3] });
     expect(await attack('export const attack = () => [...[1, 2]].map((x) => x * 2)')).toEqual({ value: [2, 4] });
@@ -321,7 +325,8 @@ describe('isolate red team: tampering with shared state and the result', () => {
 
   it('returns a Proxy: the host gets a plain snapshot', async () => {
     const outcome = await attack(
-      'export const attack = () => new Proxy({}, { ownKeys: () => ["score"], getOwnPropertyDescriptor: () => ({ value: 1, enumerable: true, configurable: true }), get: () => 7 })',
+      'export const attack = () => new Proxy({}, { ownKeys: () => ["score"], ' +
+        'getOwnPropertyDescriptor: () => ({ value: 1, enumerable: true, configurable: true }), get: () => 7 })',
     );
     expect(outcome).toEqual({ value: { score: 7 } });
     expect(types.isProxy((outcome as { value: JsonValue }).value)).toBe(false);

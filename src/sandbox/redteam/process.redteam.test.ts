@@ -118,7 +118,8 @@ describe('process sandbox red team', () => {
 
   redTeam(attack('read /proc/self/environ and /proc/1/environ'), async () => {
     const result = await node(
-      "const fs = require('fs'); for (const p of ['/proc/self/environ', '/proc/1/environ']) { try { console.log(fs.readFileSync(p, 'utf8')); } catch (e) { console.log(e.code); } }",
+      "const fs = require('fs'); for (const p of ['/proc/self/environ', '/proc/1/environ']) { " +
+        "try { console.log(fs.readFileSync(p, 'utf8')); } catch (e) { console.log(e.code); } }",
     );
     expectNoLeak(result);
     await expectBenignRunWorks();
@@ -132,7 +133,9 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('node: read ~/.ssh/id_rsa by absolute path and by $HOME'), async () => {
-    const script = `const fs = require('fs'); for (const p of [${JSON.stringify(keyFile)}, require('os').homedir() + '/.ssh/id_rsa']) { try { console.log(fs.readFileSync(p, 'utf8')); } catch (e) { console.log(e.code); } }`;
+    const script =
+      `const fs = require('fs'); for (const p of [${JSON.stringify(keyFile)}, require('os').homedir() + '/.ssh/id_rsa']) ` +
+      `{ try { console.log(fs.readFileSync(p, 'utf8')); } catch (e) { console.log(e.code); } }`;
     const result = await node(script);
     expectNoLeak(result);
     expect(result.stdout).toBe('ENOENT\nENOENT\n');
@@ -163,7 +166,8 @@ describe('process sandbox red team', () => {
     const marker = `redteam-written-${process.pid}`;
     const targets = ['/usr', '/etc', projectFolder, '/', '/proc/sys/kernel'].map((folder) => join(folder, marker));
     const result = await node(
-      `for (const p of ${JSON.stringify(targets)}) { try { require('fs').writeFileSync(p, 'x'); console.log('WROTE ' + p); } catch (e) { console.log(e.code); } }`,
+      `for (const p of ${JSON.stringify(targets)}) { try { require('fs').writeFileSync(p, 'x'); console.log('WROTE ' + p); ` +
+        `} catch (e) { console.log(e.code); } }`,
     );
     expect(result.stdout).not.toContain('WROTE');
     expect(existsSync(join(projectFolder, marker))).toBe(false);
@@ -171,7 +175,10 @@ describe('process sandbox red team', () => {
   });
 
   redTeam(attack('overwrite the .ouro/ouro.db store'), async () => {
-    const script = `import os\nfor mode in ('r+b', 'ab', 'wb'):\n  try: open(${JSON.stringify(database)}, mode).write(b'pwned')\n  except OSError as e: print(type(e).__name__)\ntry: os.truncate(${JSON.stringify(database)}, 0)\nexcept OSError as e: print(type(e).__name__)`;
+    const script =
+      `import os\nfor mode in ('r+b', 'ab', 'wb'):\n  try: open(${JSON.stringify(database)}, mode).write(b'pwned')\n` +
+      `  except OSError as e: print(type(e).__name__)\ntry: os.truncate(${JSON.stringify(database)}, 0)\n` +
+      `except OSError as e: print(type(e).__name__)`;
     const result = await python(script);
     expect(result.stdout).toBe('FileNotFoundError\n'.repeat(4));
     expect(readFileSync(database, 'utf8')).toBe(DATABASE_BYTES);
@@ -182,7 +189,8 @@ describe('process sandbox red team', () => {
     const listener = await tcpListener();
     try {
       const result = await node(
-        `require('net').connect(${listener.port}, '127.0.0.1').on('connect', () => console.log('CONNECTED')).on('error', (e) => console.log(e.code))`,
+        `require('net').connect(${listener.port}, '127.0.0.1').on('connect', () => console.log('CONNECTED')).on('error', ` +
+          `(e) => console.log(e.code))`,
       );
       expect(result.stdout).toBe('ECONNREFUSED\n');
       expect(listener.connections()).toBe(0);
@@ -195,7 +203,9 @@ describe('process sandbox red team', () => {
   redTeam(attack('python: socket.create_connection to the host loopback and to the internet'), async () => {
     const listener = await tcpListener();
     try {
-      const script = `import socket\nfor address in [('127.0.0.1', ${listener.port}), ('1.1.1.1', 443)]:\n  try: socket.create_connection(address, timeout=2); print('CONNECTED')\n  except OSError as e: print(type(e).__name__)`;
+      const script =
+        `import socket\nfor address in [('127.0.0.1', ${listener.port}), ('1.1.1.1', 443)]:\n` +
+        `  try: socket.create_connection(address, timeout=2); print('CONNECTED')\n  except OSError as e: print(type(e).__name__)`;
       const result = await python(script);
       expect(result.stdout).not.toContain('CONNECTED');
       expect(result.stdout.trim().split('\n')).toHaveLength(2);
@@ -214,7 +224,8 @@ describe('process sandbox red team', () => {
     try {
       const port = receiver.address().port;
       const result = await node(
-        `const s = require('dgram').createSocket('udp4'); s.send('leak', ${port}, '127.0.0.1', (e) => { console.log(e ? e.code : 'SENT'); s.close(); })`,
+        `const s = require('dgram').createSocket('udp4'); s.send('leak', ${port}, '127.0.0.1', ` +
+          `(e) => { console.log(e ? e.code : 'SENT'); s.close(); })`,
       );
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(received).toBe(0);
@@ -227,7 +238,8 @@ describe('process sandbox red team', () => {
 
   redTeam(attack('DNS lookup'), async () => {
     const result = await node(
-      "require('dns').lookup('example.com', (e, address) => console.log(e ? 'FAILED' : address)); require('dns').resolve4('example.com', (e, a) => console.log(e ? 'FAILED' : a))",
+      "require('dns').lookup('example.com', (e, address) => console.log(e ? 'FAILED' : address)); " +
+        "require('dns').resolve4('example.com', (e, a) => console.log(e ? 'FAILED' : a))",
     );
     expect(result.stdout).toBe('FAILED\nFAILED\n');
     await expectBenignRunWorks();
@@ -243,7 +255,8 @@ describe('process sandbox red team', () => {
     await new Promise<void>((resolve) => server.listen(name, resolve));
     try {
       const result = await node(
-        `require('net').connect(${JSON.stringify(name)}).on('connect', () => console.log('CONNECTED')).on('error', (e) => console.log(e.code))`,
+        `require('net').connect(${JSON.stringify(name)}).on('connect', () => console.log('CONNECTED')).on('error', ` +
+          `(e) => console.log(e.code))`,
       );
       expect(result.stdout).toBe('ECONNREFUSED\n');
       expect(connections).toBe(0);
@@ -255,7 +268,8 @@ describe('process sandbox red team', () => {
 
   redTeam(attack('node: spawn a process to look at the host'), async () => {
     const result = await node(
-      'console.log(require(\'child_process\').execSync(\'id -u; ls /proc | grep -c "^[0-9]"; cat /proc/*/cmdline | tr "\\\\0" " "\', { encoding: \'utf8\' }))',
+      'console.log(require(\'child_process\').execSync(\'id -u; ls /proc | grep -c "^[0-9]"; cat /proc/*/cmdline | tr "\\\\0" " "\', ' +
+        "{ encoding: 'utf8' }))",
     );
     const [uid, processCount] = result.stdout.split('\n');
     expect(Number(uid)).toBeGreaterThan(0);
@@ -296,7 +310,8 @@ describe('process sandbox red team', () => {
 
   redTeam(attack('kill the parent and everything reachable'), async () => {
     const nodeKill = await node(
-      "for (const [pid, signal] of [[process.ppid, 'SIGKILL'], [1, 'SIGKILL'], [-1, 'SIGKILL']]) { try { process.kill(pid, signal); console.log('SENT ' + pid); } catch (e) { console.log(e.code); } }",
+      "for (const [pid, signal] of [[process.ppid, 'SIGKILL'], [1, 'SIGKILL'], [-1, 'SIGKILL']]) { try { process.kill(pid, signal); " +
+        "console.log('SENT ' + pid); } catch (e) { console.log(e.code); } }",
     );
     const pythonKill = await python('import os\ntry: os.kill(1, 9)\nexcept OSError as e: print(type(e).__name__)');
     expect(pythonKill.stdout).toBe('PermissionError\n');
@@ -363,7 +378,8 @@ describe('process sandbox red team', () => {
 
   redTeam(attack('regain root: setuid binaries, mount, raise rlimits'), async () => {
     const result = await shell(
-      'su -c id 2>/dev/null || echo su-failed; mount -t tmpfs none /scratch 2>/dev/null || echo mount-failed; prlimit --pid $$ --nproc=unlimited 2>/dev/null || echo prlimit-failed',
+      'su -c id 2>/dev/null || echo su-failed; mount -t tmpfs none /scratch 2>/dev/null || echo mount-failed; ' +
+        'prlimit --pid $$ --nproc=unlimited 2>/dev/null || echo prlimit-failed',
     );
     expect(result.stdout).toBe('su-failed\nmount-failed\nprlimit-failed\n');
     await expectBenignRunWorks();

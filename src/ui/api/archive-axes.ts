@@ -10,7 +10,8 @@ export type ArchiveAxes = NonNullable<RunOverview['archive']>;
  * stored initial candidate; a config with `features: []` got none (one cell per island).
  *
  * @example
- * archiveAxes(queries, 'r1', { archive: { kind: 'map-elites', islands: 2 } }); // { kind: 'map-elites', islands: 2, features: [{ name: 'length', ... }] }
+ * archiveAxes(queries, 'r1', { archive: { kind: 'map-elites', islands: 2 } });
+ * // { kind: 'map-elites', islands: 2, features: [{ name: 'length', ... }] }
  */
 export function archiveAxes(queries: DashboardQueries, runId: string, config: Record<string, unknown>): ArchiveAxes | null {
   const stored = storedMapElites(config);

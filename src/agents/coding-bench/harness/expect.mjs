@@ -160,7 +160,9 @@ function matchers(actual, negated) {
       if (throwing) {
         const outcome = thrownBy(actual);
         pass = outcome.threw && throwMatches(outcome.error, args[0]);
-        words = `to throw${args[0] === undefined ? '' : ` ${show(args[0])}`}${outcome.threw ? ` (it threw ${show(messageOf(outcome.error))})` : ''}`;
+        words =
+          `to throw${args[0] === undefined ? '' : ` ${show(args[0])}`}` +
+          `${outcome.threw ? ` (it threw ${show(messageOf(outcome.error))})` : ''}`;
       } else {
         [pass, words] = apply(matcher, undefined, [actual, ...args]);
       }

@@ -63,7 +63,8 @@ export function binPackingTask(): StopTask {
     name: 'bin-packing',
     description:
       `online bin packing of ${data.length} instances of ${ITEMS} items (sizes 20 to 69) into bins of ${CAPACITY}; ` +
-      'export function priority(item, bins) returns one number per bin (bins holds the remaining room of the bins that fit the item, then an empty bin); ' +
+      'export function priority(item, bins) returns one number per bin ' +
+      '(bins holds the remaining room of the bins that fit the item, then an empty bin); ' +
       'the highest wins. The utility is minus the mean share of bins above the lower bound (0 is perfect).',
     initial: INITIAL,
     harness: HARNESS,

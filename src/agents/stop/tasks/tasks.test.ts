@@ -13,11 +13,13 @@ const CIRCLES = `export function pack(n) {
   out.push([0.25, 0.75, 0.25], [0.75, 0.75, 0.25]);
   return out.slice(0, n);
 }`;
-const NEAREST = `export function tour(points) {
+const NEAREST =
+  `export function tour(points) {
   const order = [0]; const left = new Set(points.keys()); left.delete(0);
   while (left.size) {
     const [x, y] = points[order[order.length - 1]];
-    let best; for (const i of left) if (best === undefined || Math.hypot(points[i][0] - x, points[i][1] - y) < Math.hypot(points[best][0] - x, points[best][1] - y)) best = i;
+    let best; for (const i of left) if (best === undefined || Math.hypot(points[i][0] - x, points[i][1] - y) ` +
+  `< Math.hypot(points[best][0] - x, points[best][1] - y)) best = i;
     order.push(best); left.delete(best);
   }
   return order;

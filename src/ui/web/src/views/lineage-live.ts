@@ -44,7 +44,11 @@ export function followLive(
     window.ouro.liveEvents++;
     if (!addLiveCandidate(cy, event, colors)) {
       outside++;
-      note.textContent = `${formatCount(outside)} new candidate${outside === 1 ? '' : 's'} outside this view: raise the top K to include them.`;
+      note.textContent =
+        `${formatCount(outside)} ` +
+        `new candidate${outside === 1 ? '' : 's'} ` +
+        'outside this view: ' +
+        'raise the top K to include them.';
       return;
     }
     setTimeout(() => cy.getElementById(event.id).removeClass('new'), NEW_FOR_MS);

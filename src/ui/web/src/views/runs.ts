@@ -48,7 +48,8 @@ export async function showRuns(context: ViewContext): Promise<void> {
       h(
         'p',
         { class: 'muted' },
-        `${sorted.length} run${sorted.length === 1 ? '' : 's'}${dgmRuns.length ? ` and ${dgmRuns.length} DGM run${dgmRuns.length === 1 ? '' : 's'}` : ''} in this database`,
+        `${sorted.length} run${sorted.length === 1 ? '' : 's'}` +
+          `${dgmRuns.length ? ` and ${dgmRuns.length} DGM run${dgmRuns.length === 1 ? '' : 's'}` : ''} in this database`,
       ),
     ),
     section(
