@@ -173,7 +173,10 @@ async function prepare(loaded: LoadedExperiment, store: Store, runId: string, se
     onExchange: (exchange) => options.events?.emit('model-called', { exchange }),
   });
   const choice = chooseOperators(config, loaded.dir, models !== undefined, Object.keys(loaded.genome));
-  const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, loaded.genome), genome: loaded.genome });
+  // The default axis is binned from the run's own initial genome: on resume the stored one, so
+  // that an edit of the file on disk since cannot move candidates between cells.
+  const initial = store.getCandidate(`${runId}-0`)?.candidate.genome ?? loaded.genome;
+  const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, initial), genome: initial });
   return { models, choice, archive };
 }
 
