@@ -3,6 +3,7 @@ import type { Operator } from '../core/operator.ts';
 import { crossover } from './crossover.ts';
 import { deleteStatement } from './delete-statement.ts';
 import { duplicateStatement } from './duplicate-statement.ts';
+import { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression } from './gp/index.ts';
 import { perturbNumber } from './perturb-number.ts';
 import { swapOperator } from './swap-operator.ts';
 import { swapStatements } from './swap-statements.ts';
@@ -14,6 +15,11 @@ const FACTORIES = {
   'delete-statement': () => deleteStatement(),
   'swap-statements': () => swapStatements(),
   crossover: () => crossover(),
+  'replace-expression': () => replaceExpression(),
+  'wrap-expression': () => wrapExpression(),
+  'hoist-expression': () => hoistExpression(),
+  'insert-statement': () => insertStatement(),
+  'subtree-crossover': () => subtreeCrossover(),
 } satisfies Record<string, () => Operator>;
 
 /** Names of the operators that need no LLM, as used in config files. */
@@ -40,5 +46,6 @@ export function createOperators(names: readonly string[] = EMBEDDED_OPERATORS): 
 }
 
 export { OperatorBandit, improvementReward, type ArmStats, type OperatorBanditOptions } from './bandit.ts';
+export { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression };
 export { crossover, deleteStatement, duplicateStatement, perturbNumber, swapOperator, swapStatements };
 export type { PerturbNumberOptions } from './perturb-number.ts';

@@ -1,0 +1,78 @@
+import type { Operator } from '../../core/operator.ts';
+import { BINARY_FUNCTIONS, UNARY_FUNCTIONS } from '../syntax/dialect.ts';
+import { callOf, numberLeaf, randomCondition, randomNumber } from '../syntax/generate.ts';
+import {
+  analyzeParent,
+  ATTEMPTS,
+  change,
+  finish,
+  ingredientsAt,
+  isCompound,
+  MAX_EXPRESSION_NODES,
+  pickSite,
+  replacementFor,
+  SYNTAX_EDITS,
+} from './common.ts';
+
+/**
+ * Grows an expression inside an EVOLVE block around what it already computes: `e` becomes
+ * `f(e)`, `e op t`, `t op e` or `min(e, t)` for a number, and `c and d`, `c or d` or `not c` for a
+ * condition, where `t` and `d` are small random expressions over the variables in scope. The old
+ * expression survives whole inside the new one, so a wrap often keeps most of the parent's
+ * fitness. Expressions beyond `MAX_EXPRESSION_NODES` nodes are not grown further.
+ *
+ * @example
+ * const result = await wrapExpression().propose({ parents: [parent], inspirations: [], rng: Rng.fromSeed(4) });
+ * // { genome, description: 'wrap-expression at model.js:5: x -> (x * x)' }
+ */
+export function wrapExpression(): Operator {
+  return {
+    name: 'wrap-expression',
+    arity: 1,
+    ...SYNTAX_EDITS,
+    async propose(context) {
+      const parsed = await analyzeParent(context, 'wrap-expression');
+      if ('failure' in parsed) return parsed;
+      const { rng } = context;
+      let last = 'wrap-expression: no number or condition inside an EVOLVE block small enough to grow';
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const picked = pickSite(rng, parsed.files, (analysis) => analysis.expressions);
+        if (picked === undefined) return { failure: last };
+        const { file, analysis, site } = picked;
+        if (site.node.descendantCount > MAX_EXPRESSION_NODES) continue;
+        const ingredients = ingredientsAt(analysis, site.node, rng);
+        const before = analysis.text.slice(site.start, site.end);
+        const inner = isCompound(site.node) ? `(${before})` : before;
+        const { dialect } = analysis;
+        let wrapped: string | undefined;
+        if (site.kind === 'boolean') {
+          const [and, or] = dialect.logical;
+          const roll = rng.next();
+          wrapped = roll < 0.2 ? dialect.not(before) : `(${inner} ${roll < 0.6 ? and : or} ${randomCondition(ingredients, 1)})`;
+        } else {
+          const roll = rng.next();
+          const other = rng.next() < 0.5 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
+          if (roll < 0.25) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
+          else if (roll < 0.4)
+            wrapped = callOf(ingredients, rng.pick(BINARY_FUNCTIONS), rng.next() < 0.5 ? [before, other] : [other, before]);
+          wrapped ??=
+            rng.next() < 0.7
+              ? `(${inner} ${rng.pick(dialect.arithmetic)} ${other})`
+              : `(${other} ${rng.pick(dialect.arithmetic)} ${inner})`;
+        }
+        const text = replacementFor(site, wrapped);
+        const result = finish(
+          'wrap-expression',
+          parsed.parent.genome,
+          file,
+          analysis,
+          { start: site.start, end: site.end, text },
+          change(before, text),
+        );
+        if (!('failure' in result)) return result;
+        last = result.failure;
+      }
+      return { failure: last };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Node } from 'web-tree-sitter';
+import type { SyntaxAnalysis } from './analysis.ts';
+import { variableKinds, type Kind } from './kinds.ts';
+import { declaredNames, isMutable, loopNames, parameters } from './scope.ts';
+
+export interface Variable {
+  name: string;
+  kind: Kind;
+  /** Whether operators may assign it again at this point: a `let`, not a `const`, and never a parameter. */
+  mutable: boolean;
+}
+
+/**
+ * The variables a piece of code placed at `node` can read: the parameters of the functions
+ * around it, the loop variables of the loops around it, and the names declared earlier in each
+ * enclosing block. Names declared later, or inside sibling blocks, are out of scope.
+ */
+export function variablesAt(analysis: SyntaxAnalysis, node: Node): Variable[] {
+  const { dialect } = analysis;
+  const found = new Map<string, Variable>();
+  let kinds: Map<string, Kind> | undefined;
+  const kindOfName = (name: string): Kind => {
+    if (kinds === undefined) {
+      let fn: Node | null = node.parent;
+      while (fn !== null && !dialect.functions.has(fn.type)) fn = fn.parent;
+      kinds = fn === null ? new Map() : variableKinds(dialect, fn);
+    }
+    return kinds.get(name) ?? 'other';
+  };
+  const add = (name: string, mutable: boolean): void => {
+    if (!found.has(name)) found.set(name, { name, kind: kindOfName(name), mutable });
+  };
+  let child: Node = node;
+  for (let parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
+    if (dialect.blocks.has(parent.type)) {
+      for (let index = 0; index < parent.namedChildCount; index++) {
+        const statement = parent.namedChild(index);
+        if (statement === null || statement.endIndex > child.startIndex) break;
+        for (const { name } of declaredNames(dialect, statement)) add(name, isMutable(dialect, statement));
+      }
+    }
+    if (dialect.loops.has(parent.type) && parent.childForFieldName('body')?.id === child.id) {
+      for (const name of loopNames(dialect, parent)) add(name, false);
+    }
+    if (dialect.functions.has(parent.type)) {
+      // Parameters are read, never reassigned: overwriting an input mostly destroys what the function computes.
+      for (const parameter of parameters(dialect, parent)) add(parameter.name, false);
+    }
+  }
+  return [...found.values()];
+}
