@@ -3,6 +3,7 @@ import type { Operator } from '../../core/operator.ts';
 import type { ExpressionSite } from '../syntax/analysis.ts';
 import { numberLeaf } from '../syntax/generate.ts';
 import { analyzeParent, ATTEMPTS, change, finish, ingredientsAt, isCompound, pickSite, replacementFor, SYNTAX_EDITS } from './common.ts';
+import { parentOf } from '../syntax/nodes.ts';
 
 const SHRINK_SHARE = 0.25;
 
@@ -64,7 +65,7 @@ export function hoistExpression(): Operator {
 }
 
 function isBelow(node: Node, ancestor: Node): boolean {
-  for (let current = node.parent; current !== null; current = current.parent) {
+  for (let current = parentOf(node); current !== null; current = parentOf(current)) {
     if (current.id === ancestor.id) return true;
   }
   return false;

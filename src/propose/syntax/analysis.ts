@@ -6,7 +6,7 @@ import type { Dialect } from './dialect.ts';
 import { languageOf, parserFor } from './grammars.ts';
 import { dialectOf } from './languages.ts';
 import { kindOf, variableKinds, type Kind } from './kinds.ts';
-import { fieldOf, operatorOf } from './nodes.ts';
+import { fieldOf, operatorOf, parentOf } from './nodes.ts';
 
 /** A numeric literal inside an EVOLVE block; a unary minus in front of it counts as part of it. */
 export interface LiteralSite {
@@ -94,11 +94,11 @@ const ASSIGNMENT = /assignment|for_in|for_statement|for_expression|range_clause|
 export function isValuePosition(node: Node): boolean {
   const field = fieldOf(node);
   if (field !== null && NOT_VALUES.has(field)) return false;
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (parent === null) return false;
   if (field === 'left' && ASSIGNMENT.test(parent.type)) return false;
   if (parent.type === 'update_expression' || parent.type === 'inc_statement' || parent.type === 'dec_statement') return false;
-  if (parent.type === 'expression_list' && parent.parent !== null && fieldOf(parent) === 'left') return false;
+  if (parent.type === 'expression_list' && parentOf(parent) !== null && fieldOf(parent) === 'left') return false;
   if (parent.type === 'pattern_list' || parent.type === 'tuple_pattern' || /parameter/.test(parent.type)) return false;
   return true;
 }
@@ -228,7 +228,7 @@ function overlaps(regions: readonly Region[], node: Node): boolean {
 
 function visit(analysis: SyntaxAnalysis, node: Node, kinds: Map<number, Map<string, Kind>>): void {
   const { dialect } = analysis;
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (parent !== null && dialect.blocks.has(parent.type) && isStatement(dialect, node)) {
     analysis.statements.push({ start: node.startIndex, end: node.endIndex, node, fixed: dialect.fixedStatements.has(node.type) });
   }
@@ -280,7 +280,7 @@ export function isExpression(dialect: Dialect, node: Node): boolean {
 
 /** The innermost function around `node`, if any. */
 export function enclosingFunction(dialect: Dialect, node: Node): Node | undefined {
-  for (let current = node.parent; current !== null; current = current.parent) {
+  for (let current = parentOf(node); current !== null; current = parentOf(current)) {
     if (dialect.functions.has(current.type)) return current;
   }
   return undefined;

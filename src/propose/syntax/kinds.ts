@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Dialect } from './dialect.ts';
-import { fieldOf, operatorOf } from './nodes.ts';
+import { fieldOf, operatorOf, parentOf } from './nodes.ts';
 import { declaredNames, loopNames, parameters } from './scope.ts';
 
 /** What an expression evaluates to, as far as the operators can tell. */
@@ -64,11 +64,11 @@ export function shapeKind(dialect: Dialect, node: Node, variables: ReadonlyMap<s
 
 /** The kind that the position of `node` asks for, or 'other' when it does not say. */
 export function contextKind(dialect: Dialect, node: Node): Kind {
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (parent === null) return 'other';
   const type = parent.type;
   if (type === 'parenthesized_expression' || type === 'condition_clause') {
-    const field = parent.parent === null ? null : fieldOf(parent);
+    const field = parentOf(parent) === null ? null : fieldOf(parent);
     if (field === 'condition' || type === 'condition_clause') return 'boolean';
     return contextKind(dialect, parent);
   }
@@ -87,7 +87,7 @@ export function contextKind(dialect: Dialect, node: Node): Kind {
     return token === '!' ? 'boolean' : token === '-' ? 'number' : 'other';
   }
   if (type === 'argument_list' || type === 'arguments') {
-    const call = parent.parent;
+    const call = parentOf(parent);
     const callee = call?.childForFieldName('function');
     if (callee !== null && callee !== undefined && MATH_CALL.test(callee.text)) return 'number';
   }
@@ -137,7 +137,7 @@ export function variableKinds(dialect: Dialect, fn: Node): Map<string, Kind> {
     }
     if (dialect.loops.has(node.type)) for (const name of loopNames(dialect, node)) vote(name, 'number', 0.5);
     if (node.type === 'identifier') {
-      const parent = node.parent;
+      const parent = parentOf(node);
       const field = fieldOf(node);
       if (
         parent !== null &&

@@ -1,30 +1,55 @@
 import type { Node, Tree } from 'web-tree-sitter';
 
-// Asking a node for its field means scanning its parent's children, each a call into WASM; one
-// cursor walk per tree answers every later question from a map.
-const fieldsByTree = new WeakMap<Tree, Map<number, string>>();
+interface TreeIndex {
+  fields: Map<number, string>;
+  parents: Map<number, Node>;
+}
+
+// Asking a node for its field means scanning its parent's children, and for its parent means
+// descending from the root, each step a call into WASM. One cursor walk per tree answers both
+// questions for every named node from maps.
+const indexes = new WeakMap<Tree, TreeIndex>();
+
+function indexOf(tree: Tree): TreeIndex {
+  let index = indexes.get(tree);
+  if (index === undefined) {
+    index = indexTree(tree);
+    indexes.set(tree, index);
+  }
+  return index;
+}
 
 /** The field under which `node` hangs from its parent, or null. */
 export function fieldOf(node: Node): string | null {
-  let fields = fieldsByTree.get(node.tree);
-  if (fields === undefined) {
-    fields = indexFields(node.tree);
-    fieldsByTree.set(node.tree, fields);
-  }
-  return fields.get(node.id) ?? null;
+  return indexOf(node.tree).fields.get(node.id) ?? null;
 }
 
-function indexFields(tree: Tree): Map<number, string> {
-  const fields = new Map<number, string>();
+/** The parent of a named node, from the tree's index. */
+export function parentOf(node: Node): Node | null {
+  return indexOf(node.tree).parents.get(node.id) ?? node.parent;
+}
+
+function indexTree(tree: Tree): TreeIndex {
+  const index: TreeIndex = { fields: new Map(), parents: new Map() };
   const cursor = tree.walk();
+  const ancestors: Node[] = [];
+  let current: Node | undefined = cursor.currentNode;
   try {
     for (;;) {
       const name = cursor.currentFieldName;
-      if (name !== null) fields.set(cursor.nodeId, name);
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return fields;
+      if (name !== null) index.fields.set(cursor.nodeId, name);
+      if (cursor.gotoFirstChild()) {
+        ancestors.push(current as Node);
+        current = cursor.nodeIsNamed ? cursor.currentNode : undefined;
+        if (current !== undefined) index.parents.set(current.id, ancestors.at(-1) as Node);
+        continue;
       }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return index;
+        current = ancestors.pop();
+      }
+      current = cursor.nodeIsNamed ? cursor.currentNode : undefined;
+      if (current !== undefined) index.parents.set(current.id, ancestors.at(-1) as Node);
     }
   } finally {
     cursor.delete();

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SyntaxAnalysis } from './analysis.ts';
 import { variableKinds, type Kind } from './kinds.ts';
 import { declaredNames, isMutable, loopNames, parameters } from './scope.ts';
+import { parentOf } from './nodes.ts';
 
 export interface Variable {
   name: string;
@@ -21,8 +22,8 @@ export function variablesAt(analysis: SyntaxAnalysis, node: Node): Variable[] {
   let kinds: Map<string, Kind> | undefined;
   const kindOfName = (name: string): Kind => {
     if (kinds === undefined) {
-      let fn: Node | null = node.parent;
-      while (fn !== null && !dialect.functions.has(fn.type)) fn = fn.parent;
+      let fn: Node | null = parentOf(node);
+      while (fn !== null && !dialect.functions.has(fn.type)) fn = parentOf(fn);
       kinds = fn === null ? new Map() : variableKinds(dialect, fn);
     }
     return kinds.get(name) ?? 'other';
@@ -31,7 +32,7 @@ export function variablesAt(analysis: SyntaxAnalysis, node: Node): Variable[] {
     if (!found.has(name)) found.set(name, { name, kind: kindOfName(name), mutable });
   };
   let child: Node = node;
-  for (let parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
+  for (let parent = parentOf(node); parent !== null; child = parent, parent = parentOf(parent)) {
     if (dialect.blocks.has(parent.type)) {
       for (let index = 0; index < parent.namedChildCount; index++) {
         const statement = parent.namedChild(index);
