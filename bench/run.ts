@@ -1,4 +1,5 @@
 // npm run bench [-- overhead scale quality llm sandbox ui infer agents]: measures and rewrites the figures in BENCHMARKS.md.
+// The quality section's seeds mode: npm run bench -- quality --seeds 1-5 [--budget N] [--only case,...] (bench/quality-seeds.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -9,6 +10,8 @@ import { measurePage } from './ui-page.ts';
 import { measureProcess } from './sandbox-process.ts';
 import { median, measureOverhead } from './overhead.ts';
 import { measureQuality } from './quality.ts';
+import { parseBenchArgs } from './quality-args.ts';
+import { measureQualitySeeds } from './quality-seeds.ts';
 import { measureScale } from './scale.ts';
 import { measureSoupSpeed } from './soup.ts';
 import { measureFleet } from './fleet.ts';
@@ -20,7 +23,7 @@ import { ESC_LAST_LETTERS_FILE } from './esc-samples.ts';
 import { measureDgm, measureStop, median as medianOf } from './agents.ts';
 
 const FILE = resolve(import.meta.dirname, '../BENCHMARKS.md');
-const requested = process.argv.slice(2);
+const { sections: requested, seeds: seedsFlags } = parseBenchArgs(process.argv.slice(2));
 const wants = (name: string) => requested.length === 0 || requested.includes(name);
 const machine =
   `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
@@ -81,7 +84,9 @@ if (wants('scale')) {
   );
 }
 
-if (wants('quality')) {
+if (wants('quality') && seedsFlags !== undefined) {
+  await measureQualitySeeds(seedsFlags, (name, body, write) => (write ? replaceSection(name, body) : console.log(`${body}\n`)), machine);
+} else if (wants('quality')) {
   const checkpoints = [2_000, 20_000];
   const rows = await measureQuality(checkpoints);
   replaceSection(

@@ -21,7 +21,7 @@ export type { Archive, ArchiveContext, ArchiveFactory, FeatureAxis } from './cor
 export { DgmArchive, GreedyArchive, MapElitesArchive } from './archive/index.ts';
 /** The EVOLVE regions of a genome file, for operators written outside the engine. */
 export { findRegions, type Region } from './core/genome.ts';
-export type { Operator, Proposal, ProposalContext, ProposalResult, ParentView, ParentEvaluation } from './core/operator.ts';
+export type { LearnOutcome, Operator, Proposal, ProposalContext, ProposalResult, ParentView, ParentEvaluation } from './core/operator.ts';
 export type { ModelHandle, CompletionRequest, Completion, ChatMessage, TokenUsage, TokenLogprob, LlmExchange } from './core/model.ts';
 export { ModelCallError } from './core/model.ts';
 export type { Budget } from './core/budget.ts';

@@ -22,18 +22,29 @@ def solve():
 # EVOLVE-BLOCK-END
 `;
 
-// Scores the text without running Python: this test is about which operators can edit the file.
-const PYTHON_EVALUATOR = `export default async function evaluate(genome) {
-  const read = (name) => Number(new RegExp(name + ' = (-?[0-9.]+)').exec(genome['main.py'])?.[1]);
+/** The same in Ruby, a language no grammar of the embedded operators covers. */
+const RUBY_GENOME = `# Two constants; the evaluator reads them from the text.
+# EVOLVE-BLOCK-START
+def solve
+  a = 1.0
+  b = 0.5
+  [a, b]
+end
+# EVOLVE-BLOCK-END
+`;
+
+// Scores the text without running it: this test is about which operators can edit the file.
+const evaluatorFor = (file: string): string => `export default async function evaluate(genome) {
+  const read = (name) => Number(new RegExp(name + ' = (-?[0-9.]+)').exec(genome['${file}'])?.[1]);
   const distance = (read('a') - 3) ** 2 + (read('b') + 2) ** 2;
-  if (!Number.isFinite(distance)) throw new Error('main.py lost a or b');
+  if (!Number.isFinite(distance)) throw new Error('${file} lost a or b');
   return { score: -distance };
 }
 `;
 
-/** An experiment whose only genome file is Python, with no model configured. */
-function writePythonExperiment(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'ouro-python-')), 'python');
+/** An experiment whose only genome file is `file`, with no model configured. */
+function writeExperiment(file: string, genome: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ouro-genome-')), 'experiment');
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(
@@ -41,8 +52,8 @@ function writePythonExperiment(): string {
     `import { defineExperiment } from 'ouroboros';
 
 export default defineExperiment({
-  name: 'python',
-  genome: ['main.py'],
+  name: 'one-file',
+  genome: ['${file}'],
   evaluator: 'evaluate.js',
   budget: { evaluations: 20 },
   lessons: { every: 0 },
@@ -50,10 +61,12 @@ export default defineExperiment({
 });
 `,
   );
-  writeFileSync(join(dir, 'main.py'), PYTHON_GENOME);
-  writeFileSync(join(dir, 'evaluate.js'), PYTHON_EVALUATOR);
+  writeFileSync(join(dir, file), genome);
+  writeFileSync(join(dir, 'evaluate.js'), evaluatorFor(file));
   return dir;
 }
+const writeRubyExperiment = (): string => writeExperiment('main.rb', RUBY_GENOME);
+const EMBEDDED_LANGUAGES = 'JavaScript, TypeScript, Python, C, C++, Rust and Go';
 
 const tempDb = (): string => join(mkdtempSync(join(tmpdir(), 'ouro-editable-')), 'ouro.db');
 
@@ -75,15 +88,15 @@ afterEach(async () => {
 describe('a genome that no operator can edit', () => {
   it('stops before any evaluation with an error naming the file, the languages and what would work', async () => {
     const db = tempDb();
-    const error = await evolve(writePythonExperiment(), { db, seed: 1 }).then(
+    const error = await evolve(writeRubyExperiment(), { db, seed: 1 }).then(
       () => undefined,
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(OuroError);
-    expect(error).toMatchObject({ code: 'genome-uneditable', field: 'genome', file: 'main.py' });
+    expect(error).toMatchObject({ code: 'genome-uneditable', field: 'genome', file: 'main.rb' });
     const message = (error as OuroError).message;
-    expect(message).toContain('main.py');
-    expect(message).toContain('JavaScript and TypeScript');
+    expect(message).toContain('main.rb');
+    expect(message).toContain(EMBEDDED_LANGUAGES);
     expect(message).toContain('perturb-number');
     expect(message).toContain('--model');
     expect(message).toContain('models:');
@@ -93,10 +106,10 @@ describe('a genome that no operator can edit', () => {
 
   it('is refused by `ouro run` with a non-zero exit and the message', () => {
     const db = tempDb();
-    const run = spawnSync(process.execPath, [BIN, 'run', writePythonExperiment(), '--db', db], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, [BIN, 'run', writeRubyExperiment(), '--db', db], { encoding: 'utf8', timeout: 120_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^ouro: no operator of this run can edit the genome \(main\.py\)/m);
-    expect(run.stderr).toContain('JavaScript and TypeScript');
+    expect(run.stderr).toMatch(/^ouro: no operator of this run can edit the genome \(main\.rb\)/m);
+    expect(run.stderr).toContain(EMBEDDED_LANGUAGES);
     expect(run.stderr).toContain('--model');
     expect(runsIn(db)).toBe(0);
   });
@@ -107,7 +120,18 @@ describe('a genome that no operator can edit', () => {
     expect(result.stopReason).toBe('evaluations');
   });
 
-  it('runs a Python genome with a model: the LLM operators edit it, and the embedded ones are left out with a notice', async () => {
+  it('runs a Python genome with the embedded operators alone, no model needed', async () => {
+    const operators = new Set<string>();
+    const events = new Emitter<RunEvents>();
+    events.on('candidate-recorded', ({ candidate }) => operators.add(candidate.origin.operator));
+    const result = await evolve(writeExperiment('main.py', PYTHON_GENOME), { db: tempDb(), seed: 1, budget: { evaluations: 12 }, events });
+    expect(result.evaluations).toBe(12);
+    expect(result.stopReason).toBe('evaluations');
+    expect(operators.has('initial')).toBe(true);
+    expect(operators.size).toBeGreaterThan(1);
+  });
+
+  it('runs a Ruby genome with a model: the LLM operators edit it, and the embedded ones are left out with a notice', async () => {
     const nudge = nudgeNumberResponder({ scale: 0.3 });
     server = await startScriptedLlmServer({
       respond: (request) => ({ text: nudge(request.messages.map((message) => message.content).join('\n')) }),
@@ -117,7 +141,7 @@ describe('a genome that no operator can edit', () => {
     const events = new Emitter<RunEvents>();
     events.on('notice', ({ message }) => notices.push(message));
     events.on('candidate-recorded', ({ candidate }) => operators.push(candidate.origin.operator));
-    const result = await evolve(writePythonExperiment(), {
+    const result = await evolve(writeRubyExperiment(), {
       db: tempDb(),
       seed: 3,
       concurrency: 1,
@@ -129,10 +153,8 @@ describe('a genome that no operator can edit', () => {
     expect(result.stopReason).toBe('evaluations');
     expect(operators[0]).toBe('initial');
     expect(operators.slice(1).every((name) => name.startsWith('llm-'))).toBe(true);
-    expect(notices).toContainEqual(
-      expect.stringMatching(
-        /perturb-number, .*crossover edit JavaScript and TypeScript only: left out of this run, since the genome has only main\.py/,
-      ),
-    );
+    const leftOut = notices.find((notice) => notice.startsWith('perturb-number, '));
+    expect(leftOut).toMatch(/crossover.* edit JavaScript, TypeScript, Python, C, C\+\+, Rust and Go only: left out of this run/);
+    expect(leftOut).toMatch(/since the genome has only main\.rb$/);
   });
 });

@@ -51,6 +51,19 @@ export interface ProposalFailure {
 
 export type ProposalResult = Proposal | ProposalFailure;
 
+/** What the engine tells an operator about one of its children once that child has been evaluated. */
+export interface LearnOutcome {
+  /** The child's first (primary) parent: the genome the operator was handed. */
+  parent: Genome;
+  parentId: string;
+  childId: string;
+  child: Genome;
+  /** The child's score, higher is better as everywhere in a run; undefined when its evaluation failed (error, timeout, invalid). */
+  fitness: number | undefined;
+  /** The parent's score, when it was scored. */
+  parentFitness?: number;
+}
+
 /** Proposes a child genome from a context. Only text inside EVOLVE regions may change. */
 export interface Operator {
   readonly name: string;
@@ -70,6 +83,25 @@ export interface Operator {
   /** The languages it edits, such as `['JavaScript', 'TypeScript']`, for messages; left out when any text will do. */
   readonly languages?: readonly string[];
   propose(context: ProposalContext): Promise<ProposalResult>;
+  /**
+   * For operators that learn from results (constant tuning's optimizer). The engine calls it once
+   * for each of this operator's children that is evaluated and stored, right after the commit,
+   * one call at a time (it awaits each before the next). On resume it calls it again for every
+   * stored child of this operator, in the order they were committed, before the first new
+   * proposal, so state kept here is rebuilt from the store; it must therefore depend only on
+   * these calls, not on `propose`. Live calls come in completion order, which with concurrency
+   * above 1 is not the proposal order; replay follows the same commit order. Proposals that were
+   * dropped (duplicates, a stop) are never reported.
+   */
+  learn?(outcome: LearnOutcome): void | Promise<void>;
+  /**
+   * The candidate this operator wants as its next parent, for operators that work on one
+   * candidate over many proposals (constant tuning follows its best point). It is shown the run's
+   * best candidate so far. The engine hands it the candidate it names when that was scored, and
+   * draws from the archive as usual when it names none. Its answer must depend only on what
+   * `learn` was told and on `best`, so that a resumed run reproduces it.
+   */
+  preferredParent?(best: { id: string; score: number } | undefined): string | undefined;
 }
 
 /**

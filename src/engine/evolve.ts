@@ -14,6 +14,7 @@ import { OperatorBandit } from '../propose/index.ts';
 import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
 import { EmbeddingNovelty } from './compose/embedding-novelty.ts';
+import { Learners } from './learners.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
 import { modelConfigs, type RunModels } from '../llm/index.ts';
@@ -235,8 +236,10 @@ async function runSession(
       message: `novelty.embeddings (${config.novelty.embeddings}) is not used: the run has no model, so no LLM proposal needs checking`,
     });
   }
+  const learners = Learners.of(operators, store, runId);
   if (resumed) {
     state.replay();
+    await learners?.replay();
     state.lessons = store.lessons(runId).at(-1)?.lessons ?? [];
     // Oldest first, so that the window ends with the newest candidate, as it did before the stop.
     for (const { id } of store.recentCandidates(runId, config.novelty.window).reverse()) {
@@ -309,6 +312,7 @@ async function runSession(
       description: config.description,
     }),
     evaluate: (id, genome) => pool.evaluate(id, genome),
+    ...(learners ? { teach: learners.teach } : {}),
     budget: settings.budget,
     evaluationConcurrency: settings.concurrency,
     proposalConcurrency: config.proposal.concurrency,

@@ -59,8 +59,14 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   });
 
   const fromFailures = operator.parentSource === 'failures';
+  const preferred = !fromFailures && operator.arity === 1 ? operator.preferredParent?.(state.best) : undefined;
+  const wanted = preferred === undefined ? undefined : state.scoredEntry(preferred);
   const parents = distinctParents(
-    fromFailures ? pickFailed(state, operator.arity) : state.archive.selectParents(state.rng, operator.arity),
+    wanted !== undefined
+      ? [wanted]
+      : fromFailures
+        ? pickFailed(state, operator.arity)
+        : state.archive.selectParents(state.rng, operator.arity),
   );
   if (parents.length < operator.arity) {
     // No model was called, so the model is not charged for it.
@@ -210,7 +216,8 @@ export function flushFailures(state: RunState, store: Store): void {
 }
 
 /**
- * The bandits' reward: 1 for a child that beats its parent, discounted by what its model calls
+ * The bandits' reward: 1 for a child that beats the run's best, a share for one that beats only its
+ * parent (see `improvementReward`), discounted by what its model calls
  * cost, so that a free embedded mutation and a paid LLM one are compared per dollar.
  */
 export function costAwareReward(
@@ -218,8 +225,9 @@ export function costAwareReward(
   childScore: number | undefined,
   costUsd: number,
   costScale: number,
+  bestScore?: number,
 ): number {
-  return improvementReward(parentScore, childScore) / (1 + costUsd / costScale);
+  return improvementReward(parentScore, childScore, bestScore) / (1 + costUsd / costScale);
 }
 
 /** Steps 6-9: evaluate, commit candidate and evaluation in one transaction, update archive and bandits. */
@@ -234,7 +242,7 @@ export async function evaluateAndCommit(
   const { candidate } = child;
   const raw = await evaluate(candidate.id, candidate.genome);
   const evaluation: Evaluation = { ...raw, features: { ...genomeFeatures(candidate.genome), ...raw.features } };
-  const reward = costAwareReward(child.parentScore, evaluation.score, child.costUsd, costScale);
+  const reward = costAwareReward(child.parentScore, evaluation.score, child.costUsd, costScale, state.best?.score);
   const failures = state.takeFailures();
   store.commitCandidate(
     candidate,

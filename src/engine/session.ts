@@ -1,5 +1,6 @@
 import { budgetReached, type Budget, type StopReason } from '../core/budget.ts';
 import type { Emitter, RunEvents } from '../core/events.ts';
+import type { Candidate, Evaluation } from '../core/types.ts';
 import type { Store } from '../store/store.ts';
 import { evaluateAndCommit, proposeChild, recordFailure, type Evaluate, type PendingChild, type ProposeDeps } from './pipeline.ts';
 import type { RunState } from './state.ts';
@@ -25,6 +26,8 @@ export interface SessionOptions {
   maxConsecutiveModelFailures: number;
   /** The lessons step, run after a commit when it returns true for the evaluation count. */
   lessons?: { due: (evaluations: number) => boolean; learn: (signal?: AbortSignal) => Promise<void> };
+  /** Tells a committed child's operator how it scored, for operators that learn (see `Learners`). */
+  teach?: (candidate: Candidate, evaluation: Evaluation) => Promise<void>;
 }
 
 /**
@@ -186,6 +189,7 @@ export class Session {
       deps.embeddings?.remember(child.candidate.id, child.genomeHash);
       events.emit('candidate-recorded', { candidate: child.candidate, evaluation, bestScore: state.best?.score });
       if (improved && evaluation.score !== undefined) events.emit('best-improved', { candidate: child.candidate, score: evaluation.score });
+      await this.options.teach?.(child.candidate, evaluation);
       return true;
     } catch (error) {
       deps.embeddings?.forget(child.genomeHash);

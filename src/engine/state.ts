@@ -73,6 +73,14 @@ export class RunState {
     return data;
   }
 
+  /** The archive entry of a scored candidate of this run, read from the store; undefined when it was not scored. */
+  scoredEntry(id: string): ArchiveEntry | undefined {
+    if (!this.scores.has(id)) return undefined;
+    const record = this.store.getCandidate(id);
+    if (record === undefined || record.evaluation.status !== 'ok' || record.evaluation.score === undefined) return undefined;
+    return entryOf(record.candidate, record.evaluation);
+  }
+
   /** Applies a committed candidate: the one code path shared by live runs and resume. */
   apply(candidate: Omit<Candidate, 'genome'>, evaluation: Evaluation, reward: number, genomeHash: string): boolean {
     this.seen.add(genomeHash);

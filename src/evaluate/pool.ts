@@ -2,12 +2,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { OuroError } from '../core/errors.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 import { startModelBroker, type ModelBroker } from '../sandbox/broker.ts';
 import { checkEvaluatorFile, checkPoolOptions, type PoolOptions } from './pool-options.ts';
 
 export type { PoolOptions } from './pool-options.ts';
+import { toEvaluation } from './evaluation.ts';
+import { FINAL_STAGE } from './evaluator-module.ts';
+import { LOAD_ATTEMPTS_PER_CANDIDATE, LoadFailures, MAX_CONSECUTIVE_LOAD_FAILURES } from './load-failures.ts';
 import { CAN_READ_RESIDENT_MEMORY } from './process-end.ts';
 import { WorkerProcess, type WorkerSettings } from './worker-process.ts';
 
@@ -20,12 +24,13 @@ const MIN_LOAD_TIMEOUT_MS = 30_000;
  * fresh process to load the runtime and the evaluator.
  */
 const SPARE_WORKERS = 1;
-/** Consecutive replacement workers that may fail to load before the pool gives up. */
-const RESTART_ATTEMPTS = 3;
 
 interface QueuedEvaluation {
   candidateId: string;
   genome: Genome;
+  queuedAt: number;
+  /** Counted load failures that happened while this waited with no loaded worker to take it. */
+  failedLoads: number;
   resolve: (evaluation: Evaluation) => void;
   reject: (error: Error) => void;
 }
@@ -33,7 +38,9 @@ interface QueuedEvaluation {
 /**
  * Evaluates candidates in worker processes, one candidate per worker at a time. Every candidate
  * fault (a throw, a bad result, a crash, a timeout, too much memory) becomes an Evaluation, and
- * the worker is replaced if it died.
+ * the worker is replaced if it died. A replacement that fails to load (a machine too busy to load
+ * it in time, an evaluator file broken mid-run) is retried with backoff, one at a time; see
+ * load-failures.ts for when a waiting candidate is failed instead and when the pool gives up.
  * @example
  * const pool = await EvaluatorPool.start({
  *   evaluatorFile: '/experiments/packing/evaluate.ts', experimentDir: '/experiments/packing',
@@ -58,7 +65,9 @@ export class EvaluatorPool {
   private readonly retiring = new Set<WorkerProcess>();
   /** Retiring workers whose replacement is ready, to be killed when their evaluation ends. */
   private readonly dismissed = new Set<WorkerProcess>();
-  private restartFailures = 0;
+  private readonly loadFailures = new LoadFailures();
+  /** Set while waiting before the next load attempt, after a failed one. */
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Evaluations running now; never more than `size`, spares included. */
   private busy = 0;
   private failure: OuroError | undefined;
@@ -71,7 +80,7 @@ export class EvaluatorPool {
     this.size = options.concurrency;
     this.maxEvaluations = options.maxEvaluationsPerWorker ?? DEFAULT_MAX_EVALUATIONS;
     const { experimentDir, options: experimentOptions, timeoutMs, memoryMb } = options;
-    const loadTimeoutMs = Math.max(MIN_LOAD_TIMEOUT_MS, timeoutMs);
+    const loadTimeoutMs = options.loadTimeoutMs ?? Math.max(MIN_LOAD_TIMEOUT_MS, timeoutMs);
     this.settings = {
       evaluatorFile,
       experimentDir,
@@ -90,7 +99,10 @@ export class EvaluatorPool {
     }
   }
 
-  /** Starts the workers and waits until each has loaded the evaluator. Rejects with an OuroError naming the file. */
+  /**
+   * Starts the workers and waits until each has loaded the evaluator. Rejects with an OuroError
+   * naming the file: an evaluator that cannot load at the start of a run is a fatal error.
+   */
   static async start(options: PoolOptions): Promise<EvaluatorPool> {
     checkPoolOptions(options);
     const evaluatorFile = resolve(options.evaluatorFile);
@@ -118,13 +130,14 @@ export class EvaluatorPool {
 
   /**
    * Evaluates one candidate, waiting for a free worker if all are busy. Never rejects for a
-   * candidate's fault; rejects only when the pool is closed or the evaluator can no longer load.
+   * candidate's fault; rejects only when the pool is closed or the evaluator failed to load
+   * MAX_CONSECUTIVE_LOAD_FAILURES times in a row.
    */
   evaluate(candidateId: string, genome: Genome): Promise<Evaluation> {
     if (this.closed) return Promise.reject(new Error('the evaluator pool is closed'));
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.queue.push({ candidateId, genome, resolve, reject });
+      this.queue.push({ candidateId, genome, queuedAt: performance.now(), failedLoads: 0, resolve, reject });
       this.dispatch();
     });
   }
@@ -138,6 +151,7 @@ export class EvaluatorPool {
 
   private async shutDown(): Promise<void> {
     clearInterval(this.memoryTimer);
+    clearTimeout(this.retryTimer);
     this.rejectQueued(new Error('evaluation abandoned: the evaluator pool was closed'));
     const workers = [...this.processes];
     for (const worker of workers) worker.kill('closed');
@@ -162,12 +176,21 @@ export class EvaluatorPool {
     return worker;
   }
 
-  /** Starts replacements until `size` workers and the spare are alive again. */
+  /**
+   * Starts replacements until `size` workers and the spare are alive again. While loads are
+   * failing, one worker at a time tries, after a backoff.
+   */
   private replenish(): void {
-    if (!this.started || this.closed || this.failure !== undefined) return;
+    if (!this.started || this.closed || this.failure !== undefined || this.retryTimer !== undefined) return;
     let alive = 0;
-    for (const worker of this.processes) if (worker.alive && !this.retiring.has(worker)) alive++;
-    for (; alive < this.size + SPARE_WORKERS; alive++) {
+    let loading = 0;
+    for (const worker of this.processes) {
+      if (!worker.alive || this.retiring.has(worker)) continue;
+      alive++;
+      if (!worker.loaded) loading++;
+    }
+    const maxLoading = this.loadFailures.streak > 0 ? 1 : Number.POSITIVE_INFINITY;
+    for (; alive < this.size + SPARE_WORKERS && loading < maxLoading; alive++, loading++) {
       let worker: WorkerProcess;
       try {
         worker = this.spawn();
@@ -181,18 +204,54 @@ export class EvaluatorPool {
         );
         return;
       }
+      const stamp = this.loadFailures.stamp();
       worker.ready.then(
-        () => {
-          this.restartFailures = 0;
-          this.dismissOne();
-          this.offer(worker);
-        },
-        (error: OuroError) => {
-          if (this.closed) return;
-          this.restartFailures++;
-          if (this.restartFailures >= RESTART_ATTEMPTS) this.fail(error);
-        },
+        () => this.loaded(worker),
+        (error: OuroError) => this.loadFailed(error, stamp),
       );
+    }
+  }
+
+  private loaded(worker: WorkerProcess): void {
+    this.loadFailures.succeeded();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.dismissOne();
+    this.offer(worker);
+    this.replenish(); // the other missing workers, if loads had been failing
+  }
+
+  /** A replacement did not load: wait and try again, fail candidates that waited too long, or give up. */
+  private loadFailed(error: OuroError, stamp: number): void {
+    if (this.closed || this.failure !== undefined) return;
+    if (!this.loadFailures.record(stamp)) return; // an earlier failure already counted its cause
+    if (this.loadFailures.exhausted) {
+      const message =
+        `${MAX_CONSECUTIVE_LOAD_FAILURES} evaluator processes in a row failed to load, so evaluation stops. ` +
+        `The last one: ${error.message}`;
+      this.fail(new OuroError('evaluator-invalid', message, { file: this.settings.evaluatorFile, cause: error }));
+      return;
+    }
+    this.failStarved(error);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.replenish();
+    }, this.loadFailures.backoffMs());
+  }
+
+  /**
+   * With no loaded worker left to take them, queued candidates wait on the next load. One that
+   * has waited through LOAD_ATTEMPTS_PER_CANDIDATE failed loads gets a failed Evaluation instead.
+   */
+  private failStarved(error: OuroError): void {
+    for (const worker of this.processes) if (worker.loaded) return;
+    for (const job of [...this.queue]) {
+      if (++job.failedLoads < LOAD_ATTEMPTS_PER_CANDIDATE) continue;
+      this.queue.splice(this.queue.indexOf(job), 1);
+      const reason = `no evaluator process could take this candidate: ${job.failedLoads} loads in a row failed; the last: ${error.message}`;
+      const ending = { status: 'error' as const, error: reason };
+      job.resolve(toEvaluation(job.candidateId, ending, FINAL_STAGE, performance.now() - job.queuedAt, this.settings.scoreRange));
     }
   }
 
@@ -246,9 +305,10 @@ export class EvaluatorPool {
     }
   }
 
-  /** The evaluator no longer loads (it was edited or deleted mid-run): nothing more can be evaluated. */
+  /** The evaluator no longer loads (edited or deleted mid-run, or the machine is stalled): nothing more can be evaluated. */
   private fail(error: OuroError): void {
     this.failure = error;
+    clearTimeout(this.retryTimer);
     this.rejectQueued(error);
   }
 

@@ -104,8 +104,13 @@ export class WorkerProcess {
     this.child.on('close', () => void this.finalise());
     const seconds = Math.round(settings.loadTimeoutMs / 1000);
     this.loadTimer = setTimeout(() => {
-      this.failStartup(this.loadError(`did not finish loading within ${seconds} s`));
-      this.kill('load');
+      // Timers run before the event loop reads pipes: if this process was busy for a long while, a
+      // 'ready' may be waiting unread. setImmediate runs after that read, so look again then.
+      setImmediate(() => {
+        if (this.startup === undefined) return;
+        this.failStartup(this.loadError(`did not finish loading within ${seconds} s`));
+        this.kill('load');
+      });
     }, settings.loadTimeoutMs);
   }
 
@@ -116,6 +121,11 @@ export class WorkerProcess {
 
   get alive(): boolean {
     return this.running;
+  }
+
+  /** Alive and done loading the evaluator: evaluating now or ready to. */
+  get loaded(): boolean {
+    return this.running && this.startup === undefined;
   }
 
   /** Evaluates one candidate. Resolves for every candidate fault; rejects only if the pool closes. */

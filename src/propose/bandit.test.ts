@@ -106,4 +106,13 @@ describe('improvementReward', () => {
     expect(improvementReward(0.5, Number.NaN)).toBe(0);
     expect(improvementReward(undefined, 0.1)).toBe(1);
   });
+
+  it('pays in full only for beating the run best, and a share for beating the parent alone', () => {
+    expect(improvementReward(0.5, 0.9, 0.8)).toBe(1);
+    expect(improvementReward(0.5, 0.7, 0.8)).toBe(0.25);
+    expect(improvementReward(0.5, 0.8, 0.8)).toBe(0.25);
+    expect(improvementReward(0.5, 0.4, 0.8)).toBe(0);
+    expect(improvementReward(undefined, 0.1, 0.8)).toBe(0.25);
+    expect(improvementReward(0.5, Number.NaN, 0.8)).toBe(0);
+  });
 });

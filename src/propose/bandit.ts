@@ -84,13 +84,22 @@ export class OperatorBandit {
   }
 }
 
+/** What beating only its parent earns, against 1 for beating the run's best. */
+export const PARENT_ONLY_REWARD = 0.25;
+
 /**
- * 1 when the child was scored (status ok) and strictly beats its parent, else 0. A 0/1 reward is
- * scale-free: it means the same whether scores span 0..1 or 0..1e6, and one lucky huge gain
- * cannot dominate an arm's mean. A child of an unscored parent counts as an improvement.
+ * 1 when the child was scored (status ok) and beats the run's best so far; `PARENT_ONLY_REWARD`
+ * when it beats only its parent; else 0. Without `bestScore`, beating the parent earns 1. A 0/1
+ * reward is scale-free: it means the same whether scores span 0..1 or 0..1e6, and one lucky huge
+ * gain cannot dominate an arm's mean. The smaller share for beating only the parent keeps an
+ * operator that polishes middling candidates (constant tuning steps past its parent half the
+ * time) from taking the run over while it no longer moves the best. A child of an unscored
+ * parent counts as an improvement on it.
  */
-export function improvementReward(parentScore: number | undefined, childScore: number | undefined): number {
+export function improvementReward(parentScore: number | undefined, childScore: number | undefined, bestScore?: number): number {
   if (childScore === undefined || !Number.isFinite(childScore)) return 0;
-  if (parentScore === undefined || !Number.isFinite(parentScore)) return 1;
-  return childScore > parentScore ? 1 : 0;
+  if (bestScore !== undefined && Number.isFinite(bestScore) && childScore > bestScore) return 1;
+  const beatsParent = parentScore === undefined || !Number.isFinite(parentScore) || childScore > parentScore;
+  if (!beatsParent) return 0;
+  return bestScore === undefined ? 1 : PARENT_ONLY_REWARD;
 }

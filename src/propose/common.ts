@@ -3,10 +3,26 @@ import type { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
 import type { FileAnalysis } from './sites.ts';
 import { applyEdit, BABEL_LANGUAGES, excerpt, isBabelFile, lineAt, type Edit } from './source.ts';
+import { hasGrammar, SYNTAX_LANGUAGES } from './syntax/grammars.ts';
 import { childError } from './validate.ts';
 
-/** What every embedded operator edits: spread into each, so the engine can tell before a run which files they reach. */
+/** What the Babel versions of the embedded operators edit: JavaScript and TypeScript. */
 export const BABEL_EDITS = { canEdit: isBabelFile, languages: BABEL_LANGUAGES } satisfies Pick<Operator, 'canEdit' | 'languages'>;
+
+/**
+ * What every embedded operator edits: spread into each, so the engine can tell before a run which
+ * files they reach. JavaScript and TypeScript go through Babel, every other language a grammar covers
+ * through tree-sitter.
+ */
+export const EMBEDDED_EDITS = {
+  canEdit: (file: string) => isBabelFile(file) || hasGrammar(file),
+  languages: SYNTAX_LANGUAGES,
+} satisfies Pick<Operator, 'canEdit' | 'languages'>;
+
+/** The files the tree-sitter path of an embedded operator reads: those Babel does not. */
+export function outsideBabel(file: string): boolean {
+  return !isBabelFile(file);
+}
 
 export interface Located<T> {
   file: string;
@@ -41,7 +57,7 @@ export function noSite(reason: string, errors: readonly string[]): ProposalFailu
   return { failure: errors.length === 0 ? reason : `${reason} (${errors.join('; ')})` };
 }
 
-export function location(file: string, analysis: FileAnalysis, offset: number): string {
+export function location(file: string, analysis: Pick<FileAnalysis, 'lines'>, offset: number): string {
   return `${file}:${lineAt(analysis.lines, offset)}`;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFrozen } from '../core/genome.ts';
 import type { Genome } from '../core/types.ts';
 import { crossover } from './crossover.ts';
-import { contextFor, runOperatorConformance, SAMPLE, SAMPLE_VARIANT } from './operator.conformance.ts';
+import { contextFor, LANGUAGE_SAMPLES, runOperatorConformance, SAMPLE, SAMPLE_VARIANT, treeSitterError } from './operator.conformance.ts';
 
 runOperatorConformance(() => crossover());
 
@@ -92,5 +92,75 @@ describe('crossover', () => {
     const second = { 'a.js': block('export const a = 1;\n', 'export const frozen = 1; // other frozen text') };
     const result = await crossover().propose(contextFor([first, second], 1));
     expect(result).toEqual({ failure: expect.stringContaining('crossover:') });
+  });
+});
+
+async function syntaxChildren(first: Genome, second: Genome, seeds: number): Promise<Array<{ genome: Genome; description: string }>> {
+  const results = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const result = await crossover().propose(contextFor([first, second], seed));
+    if ('failure' in result) continue;
+    for (const [file, text] of Object.entries(result.genome)) expect(await treeSitterError(file, text)).toBeUndefined();
+    results.push(result);
+  }
+  return results;
+}
+
+describe('crossover in other languages', () => {
+  it("keeps the first parent's frozen text and takes new code from the second parent, in every language", async () => {
+    for (const sample of Object.values(LANGUAGE_SAMPLES)) {
+      const first = { [sample.file]: sample.text };
+      const second = { [sample.file]: sample.variant };
+      const results = await syntaxChildren(first, second, 40);
+      expect(results.length).toBeGreaterThan(30);
+      for (const { genome, description } of results) {
+        expect(checkFrozen(first, genome)).toBeUndefined();
+        expect(genome[sample.file]).not.toBe(sample.text);
+        expect(description).toMatch(new RegExp(`^crossover at ${sample.file.replace('.', '\\.')}:\\d+: .+ <- .+$`));
+        const donor = / <- (.*)$/.exec(description)![1]!;
+        if (!donor.endsWith('...')) expect(sample.variant.replace(/\s+/g, ' ')).toContain(donor);
+      }
+    }
+  });
+
+  it('never moves a local of the donor out of its scope, nor a continue out of its loop', async () => {
+    const python = (body: string): string =>
+      '# EVOLVE-BLOCK-START\ndef f(xs, n):\n    total = 0.0\n    total += n\n    for x in xs:\n' +
+      `${body}\n    return total\n# EVOLVE-BLOCK-END\n`;
+    const first = { 'a.py': python('        total += x * 2.0') };
+    const second = { 'a.py': python('        if n > 3:\n            continue\n        total -= x * 3.0') };
+    const results = await syntaxChildren(first, second, 80);
+    expect(results.length).toBeGreaterThan(40);
+    for (const { genome } of results) {
+      const [head, loop] = genome['a.py']!.split('    for x in xs:\n');
+      expect(head).not.toMatch(/\bx\b|continue/);
+      expect(loop!.split('\n').at(-3)).toMatch(/^ {4}return \w+$/);
+    }
+  });
+
+  it('trades literals only for literals of the same type in Rust', async () => {
+    const rust = (n: string, a: string): string =>
+      `// EVOLVE-BLOCK-START\nfn f() -> f64 {\n    let n = ${n};\n    let a = ${a};\n    a * n as f64\n}\n// EVOLVE-BLOCK-END\n`;
+    const results = await syntaxChildren({ 'a.rs': rust('2', '1.5') }, { 'a.rs': rust('3', '2.5f32') }, 40);
+    const texts = new Set(results.map(({ genome }) => genome['a.rs']!));
+    expect(texts).toContain(rust('3', '1.5'));
+    const literal = /^-?\d[\d.]*(f32)?$/;
+    const classOf = (text: string): string => (text.includes('.') ? 'float' : 'int') + (text.endsWith('f32') ? 'f32' : '');
+    let literals = 0;
+    for (const { description } of results) {
+      const [, target, donor] = /: (.+) <- (.+)$/.exec(description)!;
+      if (!literal.test(target!) && !literal.test(donor!)) continue;
+      literals++;
+      expect(literal.test(target!) && literal.test(donor!)).toBe(true);
+      expect(classOf(donor!)).toBe(classOf(target!));
+    }
+    expect(literals).toBeGreaterThan(0);
+  });
+
+  it('fails cleanly on identical parents in any language', async () => {
+    const genome = { 'model.py': LANGUAGE_SAMPLES.Python!.text };
+    expect(await crossover().propose(contextFor([genome, genome], 1))).toEqual({
+      failure: 'crossover: the parents have identical EVOLVE blocks',
+    });
   });
 });

@@ -1,10 +1,12 @@
-import type { Operator, ProposalResult } from '../core/operator.ts';
+import type { Operator, ParentView, ProposalResult } from '../core/operator.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
-import { BABEL_EDITS, excerpt, firstCharFrom, glues, lastCharBefore, location, noSite } from './common.ts';
+import { EMBEDDED_EDITS, excerpt, outsideBabel, firstCharFrom, glues, lastCharBefore, location, noSite } from './common.ts';
 import { analyzeFile, analyzeGenome, type FileAnalysis, type SyntaxSite } from './sites.ts';
 import { needsParentheses } from './slots.ts';
 import { applyEdit, indentAt, reindent, type Edit } from './source.ts';
+import { crossoverRoute } from './ts/crossover.ts';
+import { proposeOnRoutes, type Route } from './ts/common.ts';
 import { childError } from './validate.ts';
 
 // Uniform picks would mostly hit identifiers and literals; like Koza's subtree crossover, nine
@@ -26,7 +28,9 @@ interface Pairing {
  * node type when one with different text exists, else of the same category. The child keeps the
  * first parent's frozen text. An expression is parenthesised where its new position would
  * otherwise regroup it. Parents whose EVOLVE blocks are identical give a failure: the exchange
- * would recombine nothing.
+ * would recombine nothing. Files in other languages go to the tree-sitter version (see
+ * treeSitterCrossover), with each node of the genome about equally likely to be the target
+ * whichever parser reads its file.
  *
  * @example
  * const result = await crossover().propose({ parents: [first, second], inspirations: [], rng: Rng.fromSeed(6) });
@@ -36,28 +40,39 @@ export function crossover(): Operator {
   return {
     name: 'crossover',
     arity: 2,
-    ...BABEL_EDITS,
+    ...EMBEDDED_EDITS,
     async propose(context) {
       const [first, second] = context.parents;
       if (first === undefined || second === undefined) return { failure: 'crossover needs two parents' };
       if (first.entry.id === second.entry.id) return { failure: `crossover needs two different parents, got ${first.entry.id} twice` };
-      const { files, errors } = analyzeGenome(first.genome);
-      if (files.length === 0) return noSite('crossover: no JavaScript or TypeScript EVOLVE block in parent 1', errors);
-      const pairings: Pairing[] = [];
-      let identical = 0;
-      for (const { file, analysis } of files) {
-        const donorText = second.genome[file];
-        const donor = donorText === undefined ? undefined : analyzeFile(file, donorText);
-        if (donor !== undefined && 'error' in donor) errors.push(`parent 2 ${file}: ${donor.error}`);
-        if (donor === undefined || 'error' in donor || donor.syntax.length === 0) continue;
-        if (sameRegions(analysis, donor)) identical++;
-        else pairings.push({ file, analysis, donor });
-      }
+      const syntax = await crossoverRoute(first, second, context.rng, outsideBabel);
+      return proposeOnRoutes(context.rng, babelRoute(first, second, context.rng), syntax);
+    },
+  };
+}
+
+function babelRoute(first: ParentView, second: ParentView, rng: Rng): Route {
+  const { files, errors } = analyzeGenome(first.genome);
+  const pairings: Pairing[] = [];
+  let identical = 0;
+  for (const { file, analysis } of files) {
+    const donorText = second.genome[file];
+    const donor = donorText === undefined ? undefined : analyzeFile(file, donorText);
+    if (donor !== undefined && 'error' in donor) errors.push(`parent 2 ${file}: ${donor.error}`);
+    if (donor === undefined || 'error' in donor || donor.syntax.length === 0) continue;
+    if (sameRegions(analysis, donor)) identical++;
+    else pairings.push({ file, analysis, donor });
+  }
+  return {
+    files: files.length + errors.length,
+    sites: pairings.reduce((sum, { analysis }) => sum + analysis.syntax.length, 0),
+    async propose() {
+      if (files.length === 0) return noSite('crossover: no EVOLVE block in a file of parent 1 that a grammar covers', errors);
       if (pairings.length === 0) {
         const reason = identical > 0 ? 'the parents have identical EVOLVE blocks' : 'parent 2 has no EVOLVE block in a file of parent 1';
         return noSite(`crossover: ${reason}`, errors);
       }
-      return exchange(context.rng, first.genome, pairings);
+      return exchange(rng, first.genome, pairings);
     },
   };
 }

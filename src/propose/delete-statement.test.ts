@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deleteStatement } from './delete-statement.ts';
-import { contextFor, runOperatorConformance, SAMPLE } from './operator.conformance.ts';
+import { contextFor, runOperatorConformance, SAMPLE, treeSitterError } from './operator.conformance.ts';
 
 runOperatorConformance(() => deleteStatement());
 
@@ -58,5 +58,59 @@ describe('delete-statement', () => {
     expect(await deleteStatement().propose(contextFor([{ 'a.js': text }], 1))).toEqual({
       failure: 'no statement inside an EVOLVE block that can be deleted',
     });
+  });
+});
+
+async function childSet(file: string, text: string, seeds: number): Promise<Set<string>> {
+  const children = new Set<string>();
+  for (let seed = 0; seed < seeds; seed++) {
+    const result = await deleteStatement().propose(contextFor([{ [file]: text }], seed));
+    if ('failure' in result) throw new Error(result.failure);
+    expect(await treeSitterError(file, result.genome[file]!)).toBeUndefined();
+    children.add(result.genome[file]!);
+  }
+  return children;
+}
+
+describe('delete-statement in other languages', () => {
+  it('turns the only statement of a Python block into pass, and keeps a name first bound here and used later', async () => {
+    const text =
+      '# EVOLVE-BLOCK-START\ndef f(x):\n    if x > 0:\n        x = x - 1\n    y = x * 2\n    x += 1\n    return y\n# EVOLVE-BLOCK-END\n';
+    expect(await childSet('model.py', text, 40)).toEqual(
+      new Set([
+        text.replace('    if x > 0:\n        x = x - 1\n', ''),
+        text.replace('        x = x - 1\n', '        pass\n'),
+        text.replace('    x += 1\n', ''),
+      ]),
+    );
+  });
+
+  it('keeps a C declaration in use (arrays too), and deletes one nothing reads', async () => {
+    const text =
+      '// EVOLVE-BLOCK-START\ndouble f(double a) {\n  double unused = a * 2;\n  double table[3] = {1, 2, 3};\n' +
+      '  a += table[1];\n  return a;\n}\n// EVOLVE-BLOCK-END\n';
+    expect(await childSet('kernel.c', text, 30)).toEqual(
+      new Set([text.replace('  double unused = a * 2;\n', ''), text.replace('  a += table[1];\n', '')]),
+    );
+  });
+
+  it('keeps a Rust let that the tail expression reads', async () => {
+    const text =
+      '// EVOLVE-BLOCK-START\nfn f(a: f64) -> f64 {\n    let spare = a * 2.0;\n    let b = a + 1.0;\n    b * 3.0\n}\n// EVOLVE-BLOCK-END\n';
+    expect(await childSet('lib.rs', text, 10)).toEqual(new Set([text.replace('    let spare = a * 2.0;\n', '')]));
+  });
+
+  it('keeps a Go statement holding the last use of a variable or an import, which Go would refuse as unused', async () => {
+    const text =
+      'package m\n\nimport "fmt"\n\n// EVOLVE-BLOCK-START\nfunc f(n int) int {\n\ty := n * 2\n\tn = y + 1\n' +
+      '\tfmt.Println(n)\n\tn++\n\treturn n\n}\n// EVOLVE-BLOCK-END\n';
+    expect(await childSet('main.go', text, 20)).toEqual(new Set([text.replace('\tn++\n', '')]));
+  });
+
+  it('removes a statement that shares its line together with its separator', async () => {
+    const text = '# EVOLVE-BLOCK-START\nx = 0\nx += 1; x *= 2\nprint(x)\n# EVOLVE-BLOCK-END\n';
+    const children = await childSet('a.py', text, 30);
+    expect(children).toContain(text.replace('x += 1; ', ''));
+    expect(children).toContain(text.replace('; x *= 2', ''));
   });
 });

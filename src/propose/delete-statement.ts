@@ -1,7 +1,10 @@
-import type { Operator } from '../core/operator.ts';
-import { BABEL_EDITS, excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
+import type { Operator, ParentView } from '../core/operator.ts';
+import type { Rng } from '../core/rng.ts';
+import { EMBEDDED_EDITS, outsideBabel, excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
 import { analyzeGenome, type FileAnalysis, type StatementSite } from './sites.ts';
 import { regionHolding, startsLine, type Edit } from './source.ts';
+import { proposeOnRoutes, type Route } from './ts/common.ts';
+import { deleteStatementRoute } from './ts/delete-statement.ts';
 import { statementChoices, usedOutside } from './statements.ts';
 
 /**
@@ -9,6 +12,7 @@ import { statementChoices, usedOutside } from './statements.ts';
  * `return` that ends a function body, imports, exports or TypeScript declarations, nor a
  * declaration whose names occur anywhere else in the file (that would only trade the statement
  * for a ReferenceError).
+ * Files in other languages go to the tree-sitter version (see treeSitterDeleteStatement).
  *
  * @example
  * const result = await deleteStatement().propose({ parents: [parent], inspirations: [], rng: Rng.fromSeed(4) });
@@ -18,14 +22,25 @@ export function deleteStatement(): Operator {
   return {
     name: 'delete-statement',
     arity: 1,
-    ...BABEL_EDITS,
+    ...EMBEDDED_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'delete-statement');
       if ('failure' in parent) return parent;
-      const { files, errors } = analyzeGenome(parent.genome);
-      const choices = statementChoices(files, (site, { analysis }) => deletable(analysis, site));
+      const syntax = await deleteStatementRoute(parent, context.rng, outsideBabel);
+      return proposeOnRoutes(context.rng, babelRoute(parent, context.rng), syntax);
+    },
+  };
+}
+
+function babelRoute(parent: ParentView, rng: Rng): Route {
+  const { files, errors } = analyzeGenome(parent.genome);
+  const choices = statementChoices(files, (site, { analysis }) => deletable(analysis, site));
+  return {
+    files: files.length + errors.length,
+    sites: choices.length,
+    async propose() {
       if (choices.length === 0) return noSite('no statement inside an EVOLVE block that can be deleted', errors);
-      const { file, analysis, block, position } = context.rng.pick(choices);
+      const { file, analysis, block, position } = rng.pick(choices);
       const site = block[position] as StatementSite;
       const code = analysis.text.slice(site.start, site.end);
       return finishEdit('delete-statement', parent.genome, file, analysis, removal(analysis, site), excerpt(code));

@@ -3,7 +3,7 @@ import { OuroError } from '../core/errors.ts';
 import { createOperators, EMBEDDED_OPERATORS } from './index.ts';
 
 describe('createOperators', () => {
-  it('builds all six embedded operators by default, in order', () => {
+  it('builds all twelve embedded operators by default, in order', () => {
     expect(EMBEDDED_OPERATORS).toEqual([
       'perturb-number',
       'swap-operator',
@@ -11,10 +11,24 @@ describe('createOperators', () => {
       'delete-statement',
       'swap-statements',
       'crossover',
+      'replace-expression',
+      'wrap-expression',
+      'hoist-expression',
+      'insert-statement',
+      'subtree-crossover',
+      'tune-constants',
     ]);
     const operators = createOperators();
     expect(operators.map(({ name }) => name)).toEqual(EMBEDDED_OPERATORS);
-    expect(operators.map(({ arity }) => arity)).toEqual([1, 1, 1, 1, 1, 2]);
+    expect(operators.map(({ arity }) => arity)).toEqual([1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1]);
+  });
+
+  it('edits every language a grammar covers, and nothing else', () => {
+    for (const operator of createOperators()) {
+      for (const file of ['a.js', 'b.ts', 'c.py', 'd.c', 'e.cpp', 'f.rs', 'g.go'])
+        expect(operator.canEdit?.(file), `${operator.name} ${file}`).toBe(true);
+      for (const file of ['notes.md', 'main.kt', 'config.json']) expect(operator.canEdit?.(file), `${operator.name} ${file}`).toBe(false);
+    }
   });
 
   it('builds the named operators only', () => {

@@ -7,6 +7,7 @@ import { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, 
 import { perturbNumber } from './perturb-number.ts';
 import { swapOperator } from './swap-operator.ts';
 import { swapStatements } from './swap-statements.ts';
+import { tuneConstants } from './tune/tune-constants.ts';
 
 const FACTORIES = {
   'perturb-number': () => perturbNumber(),
@@ -20,6 +21,7 @@ const FACTORIES = {
   'hoist-expression': () => hoistExpression(),
   'insert-statement': () => insertStatement(),
   'subtree-crossover': () => subtreeCrossover(),
+  'tune-constants': () => tuneConstants(),
 } satisfies Record<string, () => Operator>;
 
 /** Names of the operators that need no LLM, as used in config files. */
@@ -49,3 +51,4 @@ export { OperatorBandit, improvementReward, type ArmStats, type OperatorBanditOp
 export { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression };
 export { crossover, deleteStatement, duplicateStatement, perturbNumber, swapOperator, swapStatements };
 export type { PerturbNumberOptions } from './perturb-number.ts';
+export * from './ts/index.ts';

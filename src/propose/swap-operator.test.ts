@@ -2,9 +2,11 @@ import { parse, type ParserPlugin } from '@babel/parser';
 import { VISITOR_KEYS } from '@babel/types';
 import type { Node } from '@babel/types';
 import { describe, expect, it } from 'vitest';
-import { operatorClass } from './tokens.ts';
-import { contextFor, runOperatorConformance, SAMPLE, SAMPLE_TS } from './operator.conformance.ts';
+import type { Node as SyntaxNode } from 'web-tree-sitter';
+import { contextFor, LANGUAGE_SAMPLES, runOperatorConformance, SAMPLE, SAMPLE_TS, treeSitterError } from './operator.conformance.ts';
 import { swapOperator } from './swap-operator.ts';
+import { languageOf, parserFor } from './syntax/grammars.ts';
+import { operatorClass } from './tokens.ts';
 
 runOperatorConformance(() => swapOperator());
 
@@ -110,5 +112,80 @@ describe('swap-operator', () => {
       }
     }
     expect(rejected).toBeGreaterThan(0);
+  });
+});
+
+/** Named node types in tree order, through the file's grammar: equal shapes mean equal grouping. */
+async function syntaxShape(file: string, text: string): Promise<string> {
+  const tree = (await parserFor(languageOf(file)!)).parse(text)!;
+  const out: string[] = [];
+  const walk = (node: SyntaxNode): void => {
+    out.push(node.type, '(');
+    for (const child of node.namedChildren) if (child !== null) walk(child);
+    out.push(')');
+  };
+  walk(tree.rootNode);
+  tree.delete();
+  return out.join(' ');
+}
+
+describe('swap-operator in other languages', () => {
+  it('swaps within a precedence class in Python, C, C++, Rust and Go, keeping the tree shape', async () => {
+    const classes = [
+      ['+', '-'],
+      ['*', '/'],
+      ['<', '<=', '>', '>='],
+      ['==', '!='],
+      ['&&', '||'],
+      ['and', 'or'],
+    ];
+    for (const sample of Object.values(LANGUAGE_SAMPLES)) {
+      const seen = new Set<string>();
+      const original = await syntaxShape(sample.file, sample.text);
+      for (const { child, from, to } of await swaps(sample.file, sample.text, 80)) {
+        expect(await treeSitterError(sample.file, child)).toBeUndefined();
+        expect(await syntaxShape(sample.file, child)).toBe(original);
+        const bare = (name: string): string => name.replace(/^(std::|math\.|Math\.|\.|f)/, '').toLowerCase();
+        expect(classes.some((members) => members.includes(from) && members.includes(to)) || /min|max/i.test(from)).toBe(true);
+        if (/min|max/i.test(from)) expect(new Set([bare(from), bare(to)])).toEqual(new Set(['min', 'max']));
+        seen.add(`${from} ${to}`);
+      }
+      expect(seen.size).toBeGreaterThanOrEqual(6);
+    }
+  });
+
+  it('swaps and/or in Python, never // or %, and leaves loose chains alone', async () => {
+    const text = 'base = 1 + 2\n# EVOLVE-BLOCK-START\nx = a or b and c\ny = p and q\nz = n // 2 % 3\n# EVOLVE-BLOCK-END\n';
+    const results = await swaps('a.py', text, 10);
+    expect(results).toHaveLength(10);
+    for (const { child } of results) expect(child).toBe(text.replace('p and q', 'p or q'));
+  });
+
+  it('swaps min and max in calls of each language', async () => {
+    const cases: Array<[string, string, string, string]> = [
+      ['a.py', '# EVOLVE-BLOCK-START\nbest = max(best, 1)\n# EVOLVE-BLOCK-END\n', 'max(', 'min('],
+      ['a.c', '// EVOLVE-BLOCK-START\ndouble f(double a) { return fmax(a, 1.0); }\n// EVOLVE-BLOCK-END\n', 'fmax(', 'fmin('],
+      ['a.cpp', '// EVOLVE-BLOCK-START\nint f(int a) { return std::max(a, 1); }\n// EVOLVE-BLOCK-END\n', 'std::max(', 'std::min('],
+      ['a.rs', '// EVOLVE-BLOCK-START\nfn f(a: f64) -> f64 { a.max(1.0) }\n// EVOLVE-BLOCK-END\n', '.max(', '.min('],
+      [
+        'a.go',
+        'package m\n// EVOLVE-BLOCK-START\nfunc f(a float64) float64 { return math.Max(a, 1) }\n// EVOLVE-BLOCK-END\n',
+        'math.Max(',
+        'math.Min(',
+      ],
+    ];
+    for (const [file, text, from, to] of cases) {
+      const result = await swapOperator().propose(contextFor([{ [file]: text }], 1));
+      if ('failure' in result) throw new Error(result.failure);
+      expect(result.genome[file]).toBe(text.replace(from, to));
+      const line = text.split('\n').findIndex((row) => row.includes(from)) + 1;
+      expect(result.description).toBe(`swap-operator ${from.slice(0, -1)} -> ${to.slice(0, -1)} at ${file}:${line}`);
+    }
+  });
+
+  it('never puts a new < after a Rust cast, which rustc would read as generic arguments', async () => {
+    const text = '// EVOLVE-BLOCK-START\nfn f(x: u32, y: usize) -> bool { x as usize > y }\n// EVOLVE-BLOCK-END\n';
+    const results = await swaps('a.rs', text, 30);
+    expect(new Set(results.map(({ to }) => to))).toEqual(new Set(['<=', '>=']));
   });
 });

@@ -1,10 +1,13 @@
 import { VISITOR_KEYS } from '@babel/types';
 import type { Node } from '@babel/types';
-import type { Operator } from '../core/operator.ts';
+import type { Operator, ParentView } from '../core/operator.ts';
+import type { Rng } from '../core/rng.ts';
 import { operatorClass } from './tokens.ts';
-import { BABEL_EDITS, firstParent, location, noSite, pickAcross } from './common.ts';
+import { EMBEDDED_EDITS, firstParent, location, noSite, outsideBabel, pickAcross } from './common.ts';
 import { analyzeGenome, type FileAnalysis, type OperatorSite } from './sites.ts';
 import { applyEdit, type Edit } from './source.ts';
+import { proposeOnRoutes, type Route } from './ts/common.ts';
+import { swapOperatorRoute } from './ts/swap-operator.ts';
 import { parseChild } from './validate.ts';
 
 const OPERATOR_CHARACTERS = '+-*/%<>=!&|^~?';
@@ -15,7 +18,9 @@ const OPERATOR_CHARACTERS = '+-*/%<>=!&|^~?';
  * operator token changes; a space is added where the new token would fuse with a neighbour
  * (`a+-b` must not become `a--b`). In JavaScript such a swap cannot break the syntax, so the
  * child is not re-parsed; in TypeScript a new `<` or `>` could read as type arguments
- * (`f(a < b, c > (d))`), so those children are re-parsed and checked.
+ * (`f(a < b, c > (d))`), so those children are re-parsed and checked. Files in other languages go
+ * to the tree-sitter version (see treeSitterSwapOperator), with each operator of the genome about
+ * equally likely to be picked whichever parser reads it.
  *
  * @example
  * const result = await swapOperator().propose({ parents: [parent], inspirations: [], rng: Rng.fromSeed(3) });
@@ -25,16 +30,27 @@ export function swapOperator(): Operator {
   return {
     name: 'swap-operator',
     arity: 1,
-    ...BABEL_EDITS,
+    ...EMBEDDED_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'swap-operator');
       if ('failure' in parent) return parent;
-      const { files, errors } = analyzeGenome(parent.genome);
-      const picked = pickAcross(context.rng, files, (analysis) => analysis.operators);
+      const syntax = await swapOperatorRoute(parent, context.rng, outsideBabel);
+      return proposeOnRoutes(context.rng, babelRoute(parent, context.rng), syntax);
+    },
+  };
+}
+
+function babelRoute(parent: ParentView, rng: Rng): Route {
+  const { files, errors } = analyzeGenome(parent.genome);
+  return {
+    files: files.length + errors.length,
+    sites: files.reduce((sum, { analysis }) => sum + analysis.operators.length, 0),
+    async propose() {
+      const picked = pickAcross(rng, files, (analysis) => analysis.operators);
       if (picked === undefined) return noSite('no swappable operator inside an EVOLVE block', errors);
       const { file, analysis, item: site } = picked;
       const members = operatorClass(site.operator) as readonly string[];
-      const replacement = context.rng.pick(members.filter((member) => member !== site.operator));
+      const replacement = rng.pick(members.filter((member) => member !== site.operator));
       const edit = { start: site.start, end: site.end, text: padded(analysis.text, site, replacement) };
       const text = applyEdit(analysis.text, edit);
       const where = location(file, analysis, site.start);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextFor, runOperatorConformance, SAMPLE } from './operator.conformance.ts';
+import { contextFor, runOperatorConformance, SAMPLE, treeSitterError } from './operator.conformance.ts';
 import { swapStatements } from './swap-statements.ts';
 
 runOperatorConformance(() => swapStatements());
@@ -51,5 +51,44 @@ describe('swap-statements', () => {
     expect(await swapStatements().propose(contextFor([{ 'a.js': text }], 1))).toEqual({
       failure: 'no two adjacent statements inside an EVOLVE block can be swapped',
     });
+  });
+});
+
+async function childSet(file: string, text: string, seeds: number): Promise<Set<string>> {
+  const children = new Set<string>();
+  for (const child of await swapped(file, text, seeds)) {
+    expect(await treeSitterError(file, child)).toBeUndefined();
+    children.add(child);
+  }
+  return children;
+}
+
+describe('swap-statements in other languages', () => {
+  it('swaps Python statements at their indentation, never moving a use above the assignment that first binds its name', async () => {
+    const text =
+      '# EVOLVE-BLOCK-START\ndef f(a):\n    b = a + 1\n    c = b * 2\n    a = a - 1\n    for k in range(a):\n' +
+      '        c += k\n    return c\n# EVOLVE-BLOCK-END\n';
+    expect(await childSet('model.py', text, 40)).toEqual(
+      new Set([
+        text.replace('    c = b * 2\n    a = a - 1\n', '    a = a - 1\n    c = b * 2\n'),
+        text.replace('    a = a - 1\n    for k in range(a):\n        c += k\n', '    for k in range(a):\n        c += k\n    a = a - 1\n'),
+      ]),
+    );
+  });
+
+  it('swaps C++, Rust and Go statements, keeping declarations above their uses', async () => {
+    const cpp = '// EVOLVE-BLOCK-START\nint f(int a) {\n  int b = a * 2;\n  a += 1;\n  b -= a;\n  return b;\n}\n// EVOLVE-BLOCK-END\n';
+    expect(await childSet('a.cpp', cpp, 20)).toEqual(
+      new Set([
+        cpp.replace('  int b = a * 2;\n  a += 1;\n', '  a += 1;\n  int b = a * 2;\n'),
+        cpp.replace('  a += 1;\n  b -= a;\n', '  b -= a;\n  a += 1;\n'),
+      ]),
+    );
+    const rust =
+      '// EVOLVE-BLOCK-START\nfn f(mut a: i32) -> i32 {\n    let b = a * 2;\n    a += b;\n    a -= 1;\n    a\n}\n// EVOLVE-BLOCK-END\n';
+    expect(await childSet('a.rs', rust, 20)).toEqual(new Set([rust.replace('    a += b;\n    a -= 1;\n', '    a -= 1;\n    a += b;\n')]));
+    const go =
+      'package m\n// EVOLVE-BLOCK-START\nfunc f(a int) int {\n\tb := a * 2\n\ta += b\n\ta -= 1\n\treturn a\n}\n// EVOLVE-BLOCK-END\n';
+    expect(await childSet('a.go', go, 20)).toEqual(new Set([go.replace('\ta += b\n\ta -= 1\n', '\ta -= 1\n\ta += b\n')]));
   });
 });

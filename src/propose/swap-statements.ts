@@ -1,7 +1,10 @@
-import type { Operator } from '../core/operator.ts';
-import { BABEL_EDITS, excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
+import type { Operator, ParentView } from '../core/operator.ts';
+import type { Rng } from '../core/rng.ts';
+import { EMBEDDED_EDITS, outsideBabel, excerpt, finishEdit, firstCharFrom, firstParent, glues, lastCharBefore, noSite } from './common.ts';
 import { analyzeGenome, type FileAnalysis, type StatementSite } from './sites.ts';
 import { regionHolding } from './source.ts';
+import { proposeOnRoutes, type Route } from './ts/common.ts';
+import { swapStatementsRoute } from './ts/swap-statements.ts';
 import { statementChoices, usedWithin } from './statements.ts';
 
 /**
@@ -10,6 +13,7 @@ import { statementChoices, usedWithin } from './statements.ts';
  * a second statement that exits (`return`, `throw`, `break`, `continue`) and would turn the
  * first into dead code, and a variable or class declaration followed by a use of its names, which
  * would move the use before the declaration.
+ * Files in other languages go to the tree-sitter version (see treeSitterSwapStatements).
  *
  * @example
  * const result = await swapStatements().propose({ parents: [parent], inspirations: [], rng: Rng.fromSeed(5) });
@@ -19,14 +23,25 @@ export function swapStatements(): Operator {
   return {
     name: 'swap-statements',
     arity: 1,
-    ...BABEL_EDITS,
+    ...EMBEDDED_EDITS,
     async propose(context) {
       const parent = firstParent(context, 'swap-statements');
       if ('failure' in parent) return parent;
-      const { files, errors } = analyzeGenome(parent.genome);
-      const choices = statementChoices(files, (site, { analysis, block, position }) => swappable(analysis, site, block[position + 1]));
+      const syntax = await swapStatementsRoute(parent, context.rng, outsideBabel);
+      return proposeOnRoutes(context.rng, babelRoute(parent, context.rng), syntax);
+    },
+  };
+}
+
+function babelRoute(parent: ParentView, rng: Rng): Route {
+  const { files, errors } = analyzeGenome(parent.genome);
+  const choices = statementChoices(files, (site, { analysis, block, position }) => swappable(analysis, site, block[position + 1]));
+  return {
+    files: files.length + errors.length,
+    sites: choices.length,
+    async propose() {
       if (choices.length === 0) return noSite('no two adjacent statements inside an EVOLVE block can be swapped', errors);
-      const { file, analysis, block, position } = context.rng.pick(choices);
+      const { file, analysis, block, position } = rng.pick(choices);
       const first = block[position] as StatementSite;
       const second = block[position + 1] as StatementSite;
       const text = analysis.text;

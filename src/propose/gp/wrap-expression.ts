@@ -51,7 +51,7 @@ export function wrapExpression(): Operator {
           wrapped = roll < 0.2 ? dialect.not(before) : `(${inner} ${roll < 0.6 ? and : or} ${randomCondition(ingredients, 1)})`;
         } else {
           const roll = rng.next();
-          const other = rng.next() < 0.5 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
+          const other = rng.next() < 0.75 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
           if (roll < 0.25) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
           else if (roll < 0.4)
             wrapped = callOf(ingredients, rng.pick(BINARY_FUNCTIONS), rng.next() < 0.5 ? [before, other] : [other, before]);

@@ -234,11 +234,13 @@ function visit(analysis: SyntaxAnalysis, node: Node, kinds: Map<number, Map<stri
   }
   if (dialect.numbers.has(node.type)) {
     const negated = parent !== null && dialect.unary.has(parent.type) && operatorOf(parent)?.type === '-' && parent.namedChildCount === 1;
+    // tree-sitter-c reads `-0.5` as one literal; the minus is reported as a negation like elsewhere.
+    const signed = node.text.startsWith('-');
     analysis.numbers.push({
       start: negated ? (parent as Node).startIndex : node.startIndex,
       end: node.endIndex,
-      raw: node.text,
-      negated,
+      raw: signed ? node.text.slice(1) : node.text,
+      negated: negated || signed,
     });
   }
   if (dialect.binary.has(node.type)) {

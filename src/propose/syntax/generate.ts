@@ -16,6 +16,7 @@ export const MAX_DEPTH = 3;
 
 const CONSTANTS = [0.5, 1, 2, 3, 0.1, 10];
 const NAME_SHARE = 0.6;
+const INPUT_WEIGHT = 3;
 
 /**
  * A random number-valued expression of depth at most `depth`, from the grammar: the number
@@ -65,11 +66,17 @@ export function randomCondition(ingredients: Ingredients, depth: number): string
   return `(${randomNumber(ingredients, inner)} ${rng.pick(dialect.comparison)} ${randomNumber(ingredients, inner)})`;
 }
 
-/** A number variable in scope, or a constant: small round ones mostly, a random one now and then. */
+/**
+ * A number variable in scope, or a constant: small round ones mostly, a random one now and then.
+ * Inputs (parameters, loop variables) are drawn `INPUT_WEIGHT` times as often as other locals,
+ * which are often constants already.
+ */
 export function numberLeaf(ingredients: Ingredients): string {
   const { dialect, rng } = ingredients;
   const names = ingredients.variables.filter((variable) => variable.kind === 'number');
-  if (names.length > 0 && rng.next() < NAME_SHARE) return rng.pick(names).name;
+  if (names.length > 0 && rng.next() < NAME_SHARE) {
+    return (names[rng.weighted(names.map((variable) => (variable.input ? INPUT_WEIGHT : 1)))] as Variable).name;
+  }
   const value = rng.next() < 0.8 ? rng.pick(CONSTANTS) : Number((rng.gaussian() * 2).toPrecision(3));
   return dialect.float(value);
 }

@@ -9,6 +9,8 @@ export interface Variable {
   kind: Kind;
   /** Whether operators may assign it again at this point: a `let`, not a `const`, and never a parameter. */
   mutable: boolean;
+  /** A parameter or loop variable: what the code computes from, rather than a local it derived. */
+  input: boolean;
 }
 
 /**
@@ -28,8 +30,8 @@ export function variablesAt(analysis: SyntaxAnalysis, node: Node): Variable[] {
     }
     return kinds.get(name) ?? 'other';
   };
-  const add = (name: string, mutable: boolean): void => {
-    if (!found.has(name)) found.set(name, { name, kind: kindOfName(name), mutable });
+  const add = (name: string, mutable: boolean, input = false): void => {
+    if (!found.has(name)) found.set(name, { name, kind: kindOfName(name), mutable, input });
   };
   let child: Node = node;
   for (let parent = parentOf(node); parent !== null; child = parent, parent = parentOf(parent)) {
@@ -41,11 +43,11 @@ export function variablesAt(analysis: SyntaxAnalysis, node: Node): Variable[] {
       }
     }
     if (dialect.loops.has(parent.type) && parent.childForFieldName('body')?.id === child.id) {
-      for (const name of loopNames(dialect, parent)) add(name, false);
+      for (const name of loopNames(dialect, parent)) add(name, false, true);
     }
     if (dialect.functions.has(parent.type)) {
       // Parameters are read, never reassigned: overwriting an input mostly destroys what the function computes.
-      for (const parameter of parameters(dialect, parent)) add(parameter.name, false);
+      for (const parameter of parameters(dialect, parent)) add(parameter.name, false, true);
     }
   }
   return [...found.values()];
