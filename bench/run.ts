@@ -18,6 +18,7 @@ import { measureFleet } from './fleet.ts';
 import { runTransitionJobs, transitionReport, type TransitionJob } from './soup-transitions.ts';
 import { measureInfer } from './infer.ts';
 import { measureInferReal } from './infer-real.ts';
+import { measureSyntaxBackends } from './syntax-backends.ts';
 import { ESC_FILE_SHOWN, realInferReport } from './infer-report.ts';
 import { ESC_LAST_LETTERS_FILE } from './esc-samples.ts';
 import { measureDgm, measureStop, median as medianOf } from './agents.ts';
@@ -63,6 +64,30 @@ if (wants('overhead')) {
       '| step | ms |',
       '| --- | --- |',
       ...Object.entries(phases).map(([phase, ms]) => `| ${phase.replace(/ ms$/, '')} | ${ms.toFixed(3)} |`),
+    ].join('\n'),
+  );
+}
+
+if (wants('syntax')) {
+  const rows = await measureSyntaxBackends();
+  const ms = (value: number) => value.toFixed(3);
+  replaceSection(
+    'syntax',
+    [
+      `Command: \`npm run bench -- syntax\` on ${machine}.`,
+      'Babel against tree-sitter (web-tree-sitter, WASM grammar) on JavaScript: the parser-dependent work of one embedded-operator ' +
+        'proposal. "Analyse" parses a file the cache has not seen and collects every site; "re-parse" checks one edited child. ' +
+        'Medians of 400 runs each, after a warm-up.',
+      '',
+      '| file | characters | analyse, Babel (ms) | analyse, tree-sitter (ms) | ratio | ' +
+        're-parse, Babel (ms) | re-parse, tree-sitter (ms) | ratio |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows.map(
+        (row) =>
+          `| ${row.label} | ${row.characters} | ${ms(row.analyse.babel)} | ${ms(row.analyse.treeSitter)} | ` +
+          `${(row.analyse.treeSitter / row.analyse.babel).toFixed(1)}x | ${ms(row.reparse.babel)} | ${ms(row.reparse.treeSitter)} | ` +
+          `${(row.reparse.treeSitter / row.reparse.babel).toFixed(1)}x |`,
+      ),
     ].join('\n'),
   );
 }

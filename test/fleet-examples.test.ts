@@ -20,7 +20,7 @@ const EXAMPLES = readdirSync(EXAMPLES_DIR)
   .filter((name) => existsSync(join(EXAMPLES_DIR, name, 'ouro.config.ts')))
   .sort();
 /**
- * The initial genome and three children. With seed 1 at concurrency 1 a run is reproducible, and
+ * The initial genome and three children. With seed 3 at concurrency 1 a run is reproducible, and
  * its first children are sound mutants of every example, so each must score ok; should an operator
  * change make one of them a broken program, its error shows in the failure (then pick another seed).
  */
@@ -99,7 +99,7 @@ describe.skipIf(redis.missing)(redis.title('every shipped example on a fleet wor
     const result = await evolve(join(EXAMPLES_DIR, name), {
       db,
       evaluators: roomyFleet(fleet.url),
-      seed: 1,
+      seed: 3,
       concurrency: 1,
       budget: { evaluations: EVALUATIONS },
     });

@@ -127,6 +127,10 @@ export function firstError(root: Node): { line: number; column: number; what: st
 
 const CACHE_LIMIT = 48;
 const cache = new Map<string, SyntaxAnalysis>();
+// An evicted tree may still be in use by a proposal that awaits something; its WASM memory is
+// freed only after this many later evictions.
+const GRACE = 64;
+const evicted: Tree[] = [];
 
 /**
  * Parses one file with its language's grammar and collects what the operators edit inside its
@@ -162,8 +166,10 @@ export async function analyzeSyntax(file: string, text: string): Promise<SyntaxA
   cache.set(key, analysis);
   if (cache.size > CACHE_LIMIT) {
     const oldest = cache.keys().next().value as string;
-    cache.get(oldest)?.tree.delete();
+    const tree = cache.get(oldest)?.tree;
     cache.delete(oldest);
+    if (tree !== undefined) evicted.push(tree);
+    if (evicted.length > GRACE) evicted.shift()?.delete();
   }
   return analysis;
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { SyntaxAnalysis } from './analysis.ts';
 import { variableKinds, type Kind } from './kinds.ts';
 import { declaredNames, isMutable, loopNames, parameters } from './scope.ts';
@@ -11,6 +11,23 @@ export interface Variable {
   mutable: boolean;
   /** A parameter or loop variable: what the code computes from, rather than a local it derived. */
   input: boolean;
+}
+
+// What each function's variables hold, per tree: operators ask for many points of one function.
+const kindsByTree = new WeakMap<Tree, Map<number, Map<string, Kind>>>();
+
+function kindsOf(analysis: SyntaxAnalysis, fn: Node): Map<string, Kind> {
+  let byFunction = kindsByTree.get(analysis.tree);
+  if (byFunction === undefined) {
+    byFunction = new Map();
+    kindsByTree.set(analysis.tree, byFunction);
+  }
+  let kinds = byFunction.get(fn.id);
+  if (kinds === undefined) {
+    kinds = variableKinds(analysis.dialect, fn);
+    byFunction.set(fn.id, kinds);
+  }
+  return kinds;
 }
 
 /**
@@ -26,7 +43,7 @@ export function variablesAt(analysis: SyntaxAnalysis, node: Node): Variable[] {
     if (kinds === undefined) {
       let fn: Node | null = parentOf(node);
       while (fn !== null && !dialect.functions.has(fn.type)) fn = parentOf(fn);
-      kinds = fn === null ? new Map() : variableKinds(dialect, fn);
+      kinds = fn === null ? new Map() : kindsOf(analysis, fn);
     }
     return kinds.get(name) ?? 'other';
   };
