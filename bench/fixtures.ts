@@ -7,7 +7,7 @@ import { TINY_GENOME } from '../src/testing/tiny-experiment.ts';
  * An experiment whose evaluator does no work: it scores the genome by its text alone, without
  * importing it, so a run measures the engine (selection, operators, store, IPC) and nothing else.
  */
-export function noOpExperiment(archive = "{ kind: 'dgm' }"): string {
+export function noOpExperiment(archive = "{ kind: 'dgm' }", operators?: readonly string[]): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'ouro-bench-')), 'no-op');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -28,7 +28,7 @@ export function noOpExperiment(archive = "{ kind: 'dgm' }"): string {
   name: 'no-op',
   genome: ['solve.js'],
   evaluator: 'evaluate.js',
-  archive: ${archive},
+  archive: ${archive},${operators === undefined ? '' : `\n  operators: ${JSON.stringify(operators)},`}
   evaluation: { timeoutMs: 5000, memoryMb: 256 },
 };
 `,

@@ -18,9 +18,12 @@ export interface OverheadResult {
   phases: Record<string, number>;
 }
 
-/** Candidates per second with a no-op evaluator, at concurrency 1 and 2, repeated. */
-export async function measureOverhead(evaluations: number, repeats: number): Promise<OverheadResult> {
-  const dir = noOpExperiment();
+/**
+ * Candidates per second with a no-op evaluator, at concurrency 1 and 2, repeated; with the
+ * experiment's default operators, or only the ones named.
+ */
+export async function measureOverhead(evaluations: number, repeats: number, operators?: readonly string[]): Promise<OverheadResult> {
+  const dir = noOpExperiment(undefined, operators);
   const candidatesPerSecond: Record<string, number[]> = { '1': [], '2': [] };
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const concurrency of [1, 2]) {

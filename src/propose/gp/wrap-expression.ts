@@ -1,4 +1,5 @@
 import type { Operator } from '../../core/operator.ts';
+import type { Rng } from '../../core/rng.ts';
 import { BINARY_FUNCTIONS, UNARY_FUNCTIONS } from '../syntax/dialect.ts';
 import { callOf, numberLeaf, randomCondition, randomNumber } from '../syntax/generate.ts';
 import {
@@ -15,9 +16,11 @@ import {
 } from './common.ts';
 
 /**
- * Grows an expression inside an EVOLVE block around what it already computes: `e` becomes
- * `f(e)`, `e op t`, `t op e` or `min(e, t)` for a number, and `c and d`, `c or d` or `not c` for a
- * condition, where `t` and `d` are small random expressions over the variables in scope. The old
+ * Grows an expression inside an EVOLVE block around what it already computes. A number `e`
+ * becomes `w * e` with a weight w near 1 (a coefficient that constant tuning can then fit; about
+ * half of such children beat their parent a little), `f(e)`, `e op t`, `t op e` or `min(e, t)`; a
+ * condition becomes `c and d`, `c or d` or `not c`, where `t` and `d` are small random
+ * expressions over the variables in scope. The old
  * expression survives whole inside the new one, so a wrap often keeps most of the parent's
  * fitness. Expressions beyond `MAX_EXPRESSION_NODES` nodes are not grown further.
  *
@@ -52,8 +55,9 @@ export function wrapExpression(): Operator {
         } else {
           const roll = rng.next();
           const other = rng.next() < 0.75 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
-          if (roll < 0.25) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
-          else if (roll < 0.4)
+          if (roll < 0.2) wrapped = `(${dialect.float(weight(rng))} * ${inner})`;
+          else if (roll < 0.35) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
+          else if (roll < 0.45)
             wrapped = callOf(ingredients, rng.pick(BINARY_FUNCTIONS), rng.next() < 0.5 ? [before, other] : [other, before]);
           wrapped ??=
             rng.next() < 0.7
@@ -75,4 +79,9 @@ export function wrapExpression(): Operator {
       return { failure: last };
     },
   };
+}
+
+/** A weight near 1 (about 1 ± 0.1), written with four significant digits. */
+function weight(rng: Rng): number {
+  return Number((1 + 0.1 * rng.gaussian()).toPrecision(4));
 }
