@@ -106,6 +106,22 @@ describe('operators and archives written in code', () => {
     expect(config.archive).toEqual({ kind: 'greedy', custom: true });
   });
 
+  it('fail one proposal, not the run, when an embedded operator throws', async () => {
+    const dir = writeCustomExperiment(
+      "operators: ['perturb-number', { name: 'always-throws', arity: 1, async propose() { throw new Error('boom at line 3'); } }],",
+    );
+    const db = tempDb();
+    const result = await evolve(dir, { db, seed: 4, concurrency: 1, budget: { evaluations: 12 } });
+    expect(result.evaluations).toBe(12);
+    const store = new SqliteStore(db, { readonly: true });
+    try {
+      const failures = [...store.replay(result.runId)].flatMap((row) => (row.kind === 'failures' ? [row.failures] : []));
+      expect(failures.some(({ operator, reason }) => operator === 'always-throws' && reason === 'always-throws threw: boom at line 3')).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuse to resume when the config no longer defines what the run used', async () => {
     const dir = writeCustomExperiment();
     const db = tempDb();

@@ -113,15 +113,22 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
     result = remote.result;
   } else {
     const bound = modelId && proposal ? deps.models?.bind(modelId, proposal) : undefined;
-    result = await operator.propose({
-      parents: views,
-      inspirations,
-      rng: state.rng,
-      signal,
-      ...(bound ? { model: bound.handle } : {}),
-      lessons: state.lessons,
-      ...(deps.description ? { description: deps.description } : {}),
-    });
+    try {
+      result = await operator.propose({
+        parents: views,
+        inspirations,
+        rng: state.rng,
+        signal,
+        ...(bound ? { model: bound.handle } : {}),
+        lessons: state.lessons,
+        ...(deps.description ? { description: deps.description } : {}),
+      });
+    } catch (error) {
+      // A model operator's errors carry the run's model policy (budgets, retries), so they go up;
+      // an embedded operator that throws has a bug, and one proposal fails for it, not the run.
+      if (operator.usesModel) throw error;
+      return fail('failed', `${name} threw: ${error instanceof Error ? error.message : String(error)}`);
+    }
     costUsd = bound?.spentUsd() ?? 0;
   }
   if (isProposalFailure(result)) return fail('failed', result.failure);

@@ -183,19 +183,24 @@ export class Session {
       if (abandonSignal?.aborted) throw new AbandonedError();
       return result;
     };
+    let evaluation: Evaluation;
     try {
-      const { evaluation, improved } = await evaluateAndCommit(state, store, guarded, child, this.elapsedMs, deps.costScale);
+      const committed = await evaluateAndCommit(state, store, guarded, child, this.elapsedMs, deps.costScale);
+      evaluation = committed.evaluation;
       deps.novelty.remember(child.candidate.id, child.candidate.genome);
       deps.embeddings?.remember(child.candidate.id, child.genomeHash);
       events.emit('candidate-recorded', { candidate: child.candidate, evaluation, bestScore: state.best?.score });
-      if (improved && evaluation.score !== undefined) events.emit('best-improved', { candidate: child.candidate, score: evaluation.score });
-      await this.options.teach?.(child.candidate, evaluation);
-      return true;
+      if (committed.improved && evaluation.score !== undefined) {
+        events.emit('best-improved', { candidate: child.candidate, score: evaluation.score });
+      }
     } catch (error) {
       deps.embeddings?.forget(child.genomeHash);
       if (!(error instanceof AbandonedError)) throw error;
       return false;
     }
+    // After the commit, outside its error handling: the child is stored whatever the operator makes of it.
+    await this.options.teach?.(child.candidate, evaluation);
+    return true;
   }
 }
 
