@@ -158,3 +158,23 @@ describe('a genome that no operator can edit', () => {
     expect(leftOut).toMatch(/since the genome has only main\.rb$/);
   });
 });
+
+describe('an initial genome that does not parse', () => {
+  it.each([
+    ['main.py', PYTHON_GENOME.replace('def solve():', 'def solve(:'), /main\.py:3:\d+: cannot parse/],
+    [
+      'main.js',
+      '// EVOLVE-BLOCK-START\nexport function solve() {\n  const a = 1.0;\n  return [a, b;\n}\n// EVOLVE-BLOCK-END\n',
+      /main\.js:4:\d+: cannot parse/,
+    ],
+  ])('%s is refused before any evaluation, naming the file, line and column', async (file, genome, where) => {
+    const db = tempDb();
+    const error = await evolve(writeExperiment(file, genome), { db, seed: 1 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(OuroError);
+    expect(error).toMatchObject({ code: 'genome-unparseable', field: 'genome', file });
+    expect((error as OuroError).message).toMatch(where);
+  });
+});

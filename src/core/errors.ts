@@ -6,6 +6,7 @@ export type OuroErrorCode =
   | 'genome-missing'
   | 'genome-markers'
   | 'genome-uneditable'
+  | 'genome-unparseable'
   | 'initial-failed'
   | 'store-readonly'
   | 'store-locked'

@@ -10,7 +10,7 @@ import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
 import { EvaluatorPool, type PoolOptions } from '../evaluate/pool.ts';
-import { OperatorBandit } from '../propose/index.ts';
+import { OperatorBandit, parseProblem } from '../propose/index.ts';
 import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
 import { EmbeddingNovelty } from './compose/embedding-novelty.ts';
@@ -177,6 +177,16 @@ async function prepare(loaded: LoadedExperiment, store: Store, runId: string, se
   // The default axis is binned from the run's own initial genome: on resume the stored one, so
   // that an edit of the file on disk since cannot move candidates between cells.
   const initial = store.getCandidate(`${runId}-0`)?.candidate.genome ?? loaded.genome;
+  // With only embedded operators, a genome that does not parse could only ever fail to change.
+  if (!choice.operators.some((operator) => operator.usesModel)) {
+    const problem = await parseProblem(initial);
+    if (problem !== undefined) {
+      throw new OuroError('genome-unparseable', `the initial genome does not parse: ${problem}`, {
+        field: 'genome',
+        file: problem.split(':')[0],
+      });
+    }
+  }
   const archive = createArchive(config.archive, { features: defaultFeatures(config.archive, initial), genome: initial });
   return { models, choice, archive };
 }

@@ -47,6 +47,7 @@ export function createOperators(names: readonly string[] = EMBEDDED_OPERATORS): 
   });
 }
 
+export { parseProblem } from './parse-check.ts';
 export { OperatorBandit, improvementReward, type ArmStats, type OperatorBanditOptions } from './bandit.ts';
 export { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression };
 export { crossover, deleteStatement, duplicateStatement, perturbNumber, swapOperator, swapStatements };
