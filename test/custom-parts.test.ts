@@ -116,7 +116,9 @@ describe('operators and archives written in code', () => {
     const store = new SqliteStore(db, { readonly: true });
     try {
       const failures = [...store.replay(result.runId)].flatMap((row) => (row.kind === 'failures' ? [row.failures] : []));
-      expect(failures.some(({ operator, reason }) => operator === 'always-throws' && reason === 'always-throws threw: boom at line 3')).toBe(true);
+      expect(
+        failures.some(({ operator, reason }) => operator === 'always-throws' && reason === 'always-throws threw: boom at line 3'),
+      ).toBe(true);
     } finally {
       store.close();
     }
