@@ -53,7 +53,9 @@ function everyReplyApplies(): (request: ScriptedRequest) => { text: string } {
     const prompt = request.messages.map((message) => message.content).join('\n');
     const block = parentBlock(prompt);
     calls++;
-    const value = calls % 9 === 0 ? 'Number.NaN' : (1 + calls / 1000).toFixed(4);
+    // NaN is written with the call number, so that no two replies write the same text: a parent
+    // may keep an earlier NaN in a line that a later statement overwrites.
+    const value = calls % 9 === 0 ? `${calls} * Number.NaN` : (1 + calls / 1000).toFixed(4);
     const declarations = block.flatMap((line, index) => (/^\s*let [abc] = .+;$/.test(line) ? [index] : []));
     const index =
       declarations.length > 0 ? (declarations[calls % declarations.length] as number) : block.findIndex((line) => line.trim() !== '');
