@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 // Shared by the pool's tests: real evaluator files in temp folders, and real pools.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,3 +73,24 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Module prologue: `load` is this load's number; `hangs` and `throws` are expressions of it. */
+export function planned(hangs: string, throws = 'false'): string {
+  return `import { writeFileSync } from 'node:fs';
+let load = 1;
+for (;;) {
+  try {
+    writeFileSync(new URL('./load-' + load, import.meta.url), '', { flag: 'wx' });
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    load++;
+  }
+}
+if (${hangs}) await new Promise((wake) => setTimeout(wake, 600_000));
+if (${throws}) throw new Error('load ' + load + ' refused');
+`;
+}
+
+/** How many loads the planned evaluators in `folder` have started. */
+export const loadsIn = (folder: string): number => readdirSync(folder).filter((name) => name.startsWith('load-')).length;
