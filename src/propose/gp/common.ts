@@ -7,6 +7,7 @@ import { analyzeSyntaxGenome, reparseError, type ExpressionSite, type SyntaxAnal
 import { hasGrammar, SYNTAX_LANGUAGES } from '../syntax/grammars.ts';
 import type { Ingredients } from '../syntax/generate.ts';
 import { variablesAt } from '../syntax/visible.ts';
+import { pickItem } from '../ts/common.ts';
 
 /** What every tree-sitter operator edits: spread into each. */
 export const SYNTAX_EDITS = { canEdit: hasGrammar, languages: SYNTAX_LANGUAGES } satisfies Pick<Operator, 'canEdit' | 'languages'>;
@@ -35,24 +36,6 @@ export async function analyzeParent(
     return { failure: `${operator}: ${why}` };
   }
   return { parent, files };
-}
-
-/** One site drawn uniformly across all files' lists. */
-export function pickSite<T>(
-  rng: Rng,
-  files: ReadonlyArray<{ file: string; analysis: SyntaxAnalysis }>,
-  sitesOf: (analysis: SyntaxAnalysis) => readonly T[],
-): FileSite<T> | undefined {
-  let total = 0;
-  for (const { analysis } of files) total += sitesOf(analysis).length;
-  if (total === 0) return undefined;
-  let draw = rng.int(total);
-  for (const { file, analysis } of files) {
-    const sites = sitesOf(analysis);
-    if (draw < sites.length) return { file, analysis, site: sites[draw] as T };
-    draw -= sites.length;
-  }
-  return undefined;
 }
 
 /** What random code at `node` may be built from. */
@@ -114,4 +97,37 @@ export function freshName(text: string): string {
     const name = `t${index}`;
     if (!new RegExp(`\\b${name}\\b`).test(text)) return name;
   }
+}
+
+/** One planned edit of a picked site: the replacement and its one-line summary. */
+export interface PlannedEdit {
+  edit: Edit;
+  summary: string;
+}
+
+/**
+ * The attempt loop every GP mutation shares: up to `ATTEMPTS` times, pick a site across the files,
+ * let `plan` turn it into an edit (undefined: try another site), and return the first child that
+ * still parses. The failure names the last reason, or `none` when no site was left to pick.
+ */
+export function editSites<T>(
+  operator: string,
+  genome: Genome,
+  rng: Rng,
+  files: ReadonlyArray<{ file: string; analysis: SyntaxAnalysis }>,
+  sitesOf: (analysis: SyntaxAnalysis) => readonly T[],
+  none: string,
+  plan: (picked: { file: string; analysis: SyntaxAnalysis; site: T }) => PlannedEdit | undefined,
+): ProposalResult {
+  let last = none;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const picked = pickItem(rng, files, sitesOf);
+    if (picked === undefined) return { failure: last };
+    const planned = plan({ file: picked.file, analysis: picked.analysis, site: picked.item });
+    if (planned === undefined) continue;
+    const result = finish(operator, genome, picked.file, picked.analysis, planned.edit, planned.summary);
+    if (!('failure' in result)) return result;
+    last = result.failure;
+  }
+  return { failure: last };
 }

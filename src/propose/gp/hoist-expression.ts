@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Operator } from '../../core/operator.ts';
 import type { ExpressionSite } from '../syntax/analysis.ts';
 import { numberLeaf } from '../syntax/generate.ts';
-import { analyzeParent, ATTEMPTS, change, finish, ingredientsAt, isCompound, pickSite, replacementFor, SYNTAX_EDITS } from './common.ts';
+import { analyzeParent, editSites, change, ingredientsAt, isCompound, replacementFor, SYNTAX_EDITS } from './common.ts';
 import { parentOf } from '../syntax/nodes.ts';
 
 const SHRINK_SHARE = 0.25;
@@ -28,38 +28,32 @@ export function hoistExpression(): Operator {
       const { rng } = context;
       const compound = (analysis: { expressions: readonly ExpressionSite[] }): ExpressionSite[] =>
         analysis.expressions.filter((site) => site.node.namedChildCount > 0);
-      let last = 'hoist-expression: no compound expression inside an EVOLVE block';
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const picked = pickSite(rng, parsed.files, compound);
-        if (picked === undefined) return { failure: last };
-        const { file, analysis, site } = picked;
-        const before = analysis.text.slice(site.start, site.end);
-        let replacement: string | undefined;
-        if (site.kind === 'number' && rng.next() < SHRINK_SHARE) {
-          replacement = numberLeaf(ingredientsAt(analysis, site.node, rng));
-        } else {
-          const inner = analysis.expressions.filter(
-            (other) => other.kind === site.kind && other.start >= site.start && other.end <= site.end && isBelow(other.node, site.node),
-          );
-          if (inner.length === 0) continue;
-          const chosen = rng.pick(inner);
-          const text = analysis.text.slice(chosen.start, chosen.end);
-          replacement = isCompound(chosen.node) ? `(${text})` : text;
-        }
-        const text = replacementFor(site, replacement);
-        if (text.length >= before.length) continue;
-        const result = finish(
-          'hoist-expression',
-          parsed.parent.genome,
-          file,
-          analysis,
-          { start: site.start, end: site.end, text },
-          change(before, text),
-        );
-        if (!('failure' in result)) return result;
-        last = result.failure;
-      }
-      return { failure: last };
+      return editSites(
+        'hoist-expression',
+        parsed.parent.genome,
+        rng,
+        parsed.files,
+        compound,
+        'hoist-expression: no compound expression inside an EVOLVE block',
+        ({ analysis, site }) => {
+          const before = analysis.text.slice(site.start, site.end);
+          let replacement: string | undefined;
+          if (site.kind === 'number' && rng.next() < SHRINK_SHARE) {
+            replacement = numberLeaf(ingredientsAt(analysis, site.node, rng));
+          } else {
+            const inner = analysis.expressions.filter(
+              (other) => other.kind === site.kind && other.start >= site.start && other.end <= site.end && isBelow(other.node, site.node),
+            );
+            if (inner.length === 0) return undefined;
+            const chosen = rng.pick(inner);
+            const text = analysis.text.slice(chosen.start, chosen.end);
+            replacement = isCompound(chosen.node) ? `(${text})` : text;
+          }
+          const text = replacementFor(site, replacement);
+          if (text.length >= before.length) return undefined;
+          return { edit: { start: site.start, end: site.end, text }, summary: change(before, text) };
+        },
+      );
     },
   };
 }

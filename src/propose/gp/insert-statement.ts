@@ -3,7 +3,7 @@ import type { StatementSite } from '../syntax/analysis.ts';
 import { randomCondition, randomNumber } from '../syntax/generate.ts';
 import { declaredNames } from '../syntax/scope.ts';
 import { indentAt, startsLine } from '../source.ts';
-import { analyzeParent, ATTEMPTS, change, finish, freshName, indentUnit, ingredientsAt, pickSite, SYNTAX_EDITS } from './common.ts';
+import { analyzeParent, editSites, change, freshName, indentUnit, ingredientsAt, SYNTAX_EDITS } from './common.ts';
 
 /**
  * Inserts code before or around a statement inside an EVOLVE block: a new local bound to a random
@@ -27,49 +27,33 @@ export function insertStatement(): Operator {
       const { rng } = context;
       const open = (analysis: { statements: readonly StatementSite[] }): StatementSite[] =>
         analysis.statements.filter((site) => !site.fixed);
-      let last = 'insert-statement: no statement inside an EVOLVE block to insert at';
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const picked = pickSite(rng, parsed.files, open);
-        if (picked === undefined) return { failure: last };
-        const { file, analysis, site } = picked;
-        const { dialect, text } = analysis;
-        const ingredients = ingredientsAt(analysis, site.node, rng);
-        const indent = indentAt(text, site.start);
-        const ownLine = startsLine(text, site.start);
-        if (dialect.id === 'python' && !ownLine) continue;
-        const separator = ownLine ? `\n${indent}` : ' ';
-        const roll = rng.next();
-        const statement = text.slice(site.start, site.end);
-        if (roll < 0.3 && declaredNames(dialect, site.node).length === 0) {
-          const guarded = dialect.guard(randomCondition(ingredients, 2), statement, indent, indentUnit(text));
-          const result = finish(
-            'insert-statement',
-            parsed.parent.genome,
-            file,
-            analysis,
-            { start: site.start, end: site.end, text: guarded },
-            change(statement, guarded),
-          );
-          if (!('failure' in result)) return result;
-          last = result.failure;
-          continue;
-        }
-        const mutable = ingredients.variables.filter((variable) => variable.kind === 'number' && variable.mutable);
-        const value = randomNumber(ingredients, 2);
-        const line =
-          roll < 0.6 && mutable.length > 0 ? dialect.assign(rng.pick(mutable).name, value) : dialect.declare(freshName(text), value);
-        const result = finish(
-          'insert-statement',
-          parsed.parent.genome,
-          file,
-          analysis,
-          { start: site.start, end: site.start, text: line + separator },
-          line,
-        );
-        if (!('failure' in result)) return result;
-        last = result.failure;
-      }
-      return { failure: last };
+      return editSites(
+        'insert-statement',
+        parsed.parent.genome,
+        rng,
+        parsed.files,
+        open,
+        'insert-statement: no statement inside an EVOLVE block to insert at',
+        ({ analysis, site }) => {
+          const { dialect, text } = analysis;
+          const ingredients = ingredientsAt(analysis, site.node, rng);
+          const indent = indentAt(text, site.start);
+          const ownLine = startsLine(text, site.start);
+          if (dialect.id === 'python' && !ownLine) return undefined;
+          const separator = ownLine ? `\n${indent}` : ' ';
+          const roll = rng.next();
+          const statement = text.slice(site.start, site.end);
+          if (roll < 0.3 && declaredNames(dialect, site.node).length === 0) {
+            const guarded = dialect.guard(randomCondition(ingredients, 2), statement, indent, indentUnit(text));
+            return { edit: { start: site.start, end: site.end, text: guarded }, summary: change(statement, guarded) };
+          }
+          const mutable = ingredients.variables.filter((variable) => variable.kind === 'number' && variable.mutable);
+          const value = randomNumber(ingredients, 2);
+          const line =
+            roll < 0.6 && mutable.length > 0 ? dialect.assign(rng.pick(mutable).name, value) : dialect.declare(freshName(text), value);
+          return { edit: { start: site.start, end: site.start, text: line + separator }, summary: line };
+        },
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Operator } from '../../core/operator.ts';
 import { MAX_DEPTH, randomCondition, randomNumber } from '../syntax/generate.ts';
-import { analyzeParent, ATTEMPTS, change, finish, ingredientsAt, pickSite, replacementFor, SYNTAX_EDITS } from './common.ts';
+import { analyzeParent, editSites, change, ingredientsAt, replacementFor, SYNTAX_EDITS } from './common.ts';
 
 /**
  * Genetic programming's subtree mutation: replaces one expression inside an EVOLVE block with a
@@ -20,29 +20,23 @@ export function replaceExpression(): Operator {
     async propose(context) {
       const parsed = await analyzeParent(context, 'replace-expression');
       if ('failure' in parsed) return parsed;
-      let last = 'replace-expression: no number or condition inside an EVOLVE block';
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const picked = pickSite(context.rng, parsed.files, (analysis) => analysis.expressions);
-        if (picked === undefined) return { failure: last };
-        const { file, analysis, site } = picked;
-        const ingredients = ingredientsAt(analysis, site.node, context.rng);
-        const depth = 1 + context.rng.int(MAX_DEPTH);
-        const fresh = site.kind === 'boolean' ? randomCondition(ingredients, depth) : randomNumber(ingredients, depth);
-        const before = analysis.text.slice(site.start, site.end);
-        const text = replacementFor(site, fresh);
-        if (text === before) continue;
-        const result = finish(
-          'replace-expression',
-          parsed.parent.genome,
-          file,
-          analysis,
-          { start: site.start, end: site.end, text },
-          change(before, text),
-        );
-        if (!('failure' in result)) return result;
-        last = result.failure;
-      }
-      return { failure: last };
+      return editSites(
+        'replace-expression',
+        parsed.parent.genome,
+        context.rng,
+        parsed.files,
+        (analysis) => analysis.expressions,
+        'replace-expression: no number or condition inside an EVOLVE block',
+        ({ analysis, site }) => {
+          const ingredients = ingredientsAt(analysis, site.node, context.rng);
+          const depth = 1 + context.rng.int(MAX_DEPTH);
+          const fresh = site.kind === 'boolean' ? randomCondition(ingredients, depth) : randomNumber(ingredients, depth);
+          const before = analysis.text.slice(site.start, site.end);
+          const text = replacementFor(site, fresh);
+          if (text === before) return undefined;
+          return { edit: { start: site.start, end: site.end, text }, summary: change(before, text) };
+        },
+      );
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Operator } from '../../core/operator.ts';
 import type { ExpressionSite, SyntaxAnalysis } from '../syntax/analysis.ts';
 import { analyzeSyntax } from '../syntax/analysis.ts';
 import { variablesAt } from '../syntax/visible.ts';
-import { analyzeParent, ATTEMPTS, change, finish, isCompound, pickSite, replacementFor, SYNTAX_EDITS } from './common.ts';
+import { analyzeParent, editSites, change, isCompound, replacementFor, SYNTAX_EDITS } from './common.ts';
 
 /**
  * Subtree crossover that respects scope: an expression inside an EVOLVE block of the first parent
@@ -36,30 +36,31 @@ export function subtreeCrossover(): Operator {
       }
       if (donors.size === 0) return { failure: 'subtree-crossover: the parents do not differ in any file it can parse' };
       const files = parsed.files.filter(({ file }) => donors.has(file));
-      let last = 'subtree-crossover: no expression of the second parent fits the scope of the first';
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const picked = pickSite(context.rng, files, (analysis) => analysis.expressions);
-        if (picked === undefined) return { failure: last };
-        const { file, analysis, site } = picked;
-        const donor = donors.get(file) as SyntaxAnalysis;
-        const inScope = new Set(variablesAt(analysis, site.node).map((variable) => variable.name));
-        const before = analysis.text.slice(site.start, site.end);
-        const fits = donor.expressions.filter(
-          (candidate) =>
-            candidate.kind === site.kind &&
-            donor.text.slice(candidate.start, candidate.end) !== before &&
-            usesOnly(donor, candidate, inScope),
-        );
-        if (fits.length === 0) continue;
-        const chosen = context.rng.pick(fits);
-        const donated = donor.text.slice(chosen.start, chosen.end);
-        const text = replacementFor(site, isCompound(chosen.node) ? `(${donated})` : donated);
-        const summary = `${change(before, text)} from ${second.entry.id}`;
-        const result = finish('subtree-crossover', first.genome, file, analysis, { start: site.start, end: site.end, text }, summary);
-        if (!('failure' in result)) return result;
-        last = result.failure;
-      }
-      return { failure: last };
+      return editSites(
+        'subtree-crossover',
+        first.genome,
+        context.rng,
+        files,
+        (analysis) => analysis.expressions,
+        'subtree-crossover: no expression of the second parent fits the scope of the first',
+        ({ file, analysis, site }) => {
+          const donor = donors.get(file) as SyntaxAnalysis;
+          const inScope = new Set(variablesAt(analysis, site.node).map((variable) => variable.name));
+          const before = analysis.text.slice(site.start, site.end);
+          const fits = donor.expressions.filter(
+            (candidate) =>
+              candidate.kind === site.kind &&
+              donor.text.slice(candidate.start, candidate.end) !== before &&
+              usesOnly(donor, candidate, inScope),
+          );
+          if (fits.length === 0) return undefined;
+          const chosen = context.rng.pick(fits);
+          const donated = donor.text.slice(chosen.start, chosen.end);
+          const text = replacementFor(site, isCompound(chosen.node) ? `(${donated})` : donated);
+          const summary = `${change(before, text)} from ${second.entry.id}`;
+          return { edit: { start: site.start, end: site.end, text }, summary };
+        },
+      );
     },
   };
 }

@@ -4,13 +4,11 @@ import { BINARY_FUNCTIONS, UNARY_FUNCTIONS } from '../syntax/dialect.ts';
 import { callOf, numberLeaf, randomCondition, randomNumber } from '../syntax/generate.ts';
 import {
   analyzeParent,
-  ATTEMPTS,
+  editSites,
   change,
-  finish,
   ingredientsAt,
   isCompound,
   MAX_EXPRESSION_NODES,
-  pickSite,
   replacementFor,
   SYNTAX_EDITS,
 } from './common.ts';
@@ -37,46 +35,40 @@ export function wrapExpression(): Operator {
       const parsed = await analyzeParent(context, 'wrap-expression');
       if ('failure' in parsed) return parsed;
       const { rng } = context;
-      let last = 'wrap-expression: no number or condition inside an EVOLVE block small enough to grow';
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const picked = pickSite(rng, parsed.files, (analysis) => analysis.expressions);
-        if (picked === undefined) return { failure: last };
-        const { file, analysis, site } = picked;
-        if (site.node.descendantCount > MAX_EXPRESSION_NODES) continue;
-        const ingredients = ingredientsAt(analysis, site.node, rng);
-        const before = analysis.text.slice(site.start, site.end);
-        const inner = isCompound(site.node) ? `(${before})` : before;
-        const { dialect } = analysis;
-        let wrapped: string | undefined;
-        if (site.kind === 'boolean') {
-          const [and, or] = dialect.logical;
-          const roll = rng.next();
-          wrapped = roll < 0.2 ? dialect.not(before) : `(${inner} ${roll < 0.6 ? and : or} ${randomCondition(ingredients, 1)})`;
-        } else {
-          const roll = rng.next();
-          const other = rng.next() < 0.75 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
-          if (roll < 0.2) wrapped = `(${dialect.float(weight(rng))} * ${inner})`;
-          else if (roll < 0.35) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
-          else if (roll < 0.45)
-            wrapped = callOf(ingredients, rng.pick(BINARY_FUNCTIONS), rng.next() < 0.5 ? [before, other] : [other, before]);
-          wrapped ??=
-            rng.next() < 0.7
-              ? `(${inner} ${rng.pick(dialect.arithmetic)} ${other})`
-              : `(${other} ${rng.pick(dialect.arithmetic)} ${inner})`;
-        }
-        const text = replacementFor(site, wrapped);
-        const result = finish(
-          'wrap-expression',
-          parsed.parent.genome,
-          file,
-          analysis,
-          { start: site.start, end: site.end, text },
-          change(before, text),
-        );
-        if (!('failure' in result)) return result;
-        last = result.failure;
-      }
-      return { failure: last };
+      return editSites(
+        'wrap-expression',
+        parsed.parent.genome,
+        rng,
+        parsed.files,
+        (analysis) => analysis.expressions,
+        'wrap-expression: no number or condition inside an EVOLVE block small enough to grow',
+        ({ analysis, site }) => {
+          if (site.node.descendantCount > MAX_EXPRESSION_NODES) return undefined;
+          const ingredients = ingredientsAt(analysis, site.node, rng);
+          const before = analysis.text.slice(site.start, site.end);
+          const inner = isCompound(site.node) ? `(${before})` : before;
+          const { dialect } = analysis;
+          let wrapped: string | undefined;
+          if (site.kind === 'boolean') {
+            const [and, or] = dialect.logical;
+            const roll = rng.next();
+            wrapped = roll < 0.2 ? dialect.not(before) : `(${inner} ${roll < 0.6 ? and : or} ${randomCondition(ingredients, 1)})`;
+          } else {
+            const roll = rng.next();
+            const other = rng.next() < 0.75 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
+            if (roll < 0.2) wrapped = `(${dialect.float(weight(rng))} * ${inner})`;
+            else if (roll < 0.35) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
+            else if (roll < 0.45)
+              wrapped = callOf(ingredients, rng.pick(BINARY_FUNCTIONS), rng.next() < 0.5 ? [before, other] : [other, before]);
+            wrapped ??=
+              rng.next() < 0.7
+                ? `(${inner} ${rng.pick(dialect.arithmetic)} ${other})`
+                : `(${other} ${rng.pick(dialect.arithmetic)} ${inner})`;
+          }
+          const text = replacementFor(site, wrapped);
+          return { edit: { start: site.start, end: site.end, text }, summary: change(before, text) };
+        },
+      );
     },
   };
 }
