@@ -24,18 +24,21 @@ export function outsideBabel(file: string): boolean {
   return !isBabelFile(file);
 }
 
-export interface Located<T> {
+export interface Located<T, A = FileAnalysis> {
   file: string;
-  analysis: FileAnalysis;
+  analysis: A;
   item: T;
 }
 
-/** One item drawn uniformly from every file's list, so big files are not under-sampled. */
-export function pickAcross<T>(
+/**
+ * One item drawn uniformly from every file's list, so big files are not under-sampled; for Babel
+ * analyses and tree-sitter ones alike.
+ */
+export function pickAcross<T, A = FileAnalysis>(
   rng: Rng,
-  files: ReadonlyArray<{ file: string; analysis: FileAnalysis }>,
-  itemsOf: (analysis: FileAnalysis) => readonly T[],
-): Located<T> | undefined {
+  files: ReadonlyArray<{ file: string; analysis: A }>,
+  itemsOf: (analysis: A) => readonly T[],
+): Located<T, A> | undefined {
   let total = 0;
   for (const { analysis } of files) total += itemsOf(analysis).length;
   if (total === 0) return undefined;

@@ -3,6 +3,7 @@
 import type { Operator, ProposalFailure, ProposalResult } from '../../core/operator.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Genome } from '../../core/types.ts';
+import { pickAcross, type Located } from '../common.ts';
 import { applyEdit, lineAt, type Edit } from '../source.ts';
 import { analyzeSyntaxGenome, reparseError, type SyntaxAnalysis, type SyntaxGenome } from '../syntax/analysis.ts';
 import { hasGrammar, SYNTAX_LANGUAGES } from '../syntax/grammars.ts';
@@ -54,17 +55,8 @@ export function pickItem<T>(
   rng: Rng,
   files: ReadonlyArray<{ file: string; analysis: SyntaxAnalysis }>,
   itemsOf: (analysis: SyntaxAnalysis) => readonly T[],
-): { file: string; analysis: SyntaxAnalysis; item: T } | undefined {
-  let total = 0;
-  for (const { analysis } of files) total += itemsOf(analysis).length;
-  if (total === 0) return undefined;
-  let draw = rng.int(total);
-  for (const { file, analysis } of files) {
-    const items = itemsOf(analysis);
-    if (draw < items.length) return { file, analysis, item: items[draw] as T };
-    draw -= items.length;
-  }
-  return undefined;
+): Located<T, SyntaxAnalysis> | undefined {
+  return pickAcross(rng, files, itemsOf);
 }
 
 /**
