@@ -1,4 +1,5 @@
-// npm run bench [-- overhead scale quality llm sandbox ui infer agents]: measures and rewrites the figures in BENCHMARKS.md.
+// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox ui infer agents]: measures and rewrites
+// the figures in BENCHMARKS.md.
 // The quality section's seeds mode: npm run bench -- quality --seeds 1-5 [--budget N] [--only case,...] (bench/quality-seeds.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -19,6 +20,7 @@ import { runTransitionJobs, transitionReport, type TransitionJob } from './soup-
 import { measureInfer } from './infer.ts';
 import { measureInferReal } from './infer-real.ts';
 import { measureSyntaxBackends } from './syntax-backends.ts';
+import { measureCircleCeiling } from './circle-ceiling.ts';
 import { EMBEDDED_OPERATORS } from '../src/propose/index.ts';
 import { ESC_FILE_SHOWN, realInferReport } from './infer-report.ts';
 import { ESC_LAST_LETTERS_FILE } from './esc-samples.ts';
@@ -94,6 +96,29 @@ if (wants('syntax')) {
           `${(row.analyse.treeSitter / row.analyse.babel).toFixed(1)}x | ${ms(row.reparse.babel)} | ${ms(row.reparse.treeSitter)} | ` +
           `${(row.reparse.treeSitter / row.reparse.babel).toFixed(1)}x |`,
       ),
+    ].join('\n'),
+  );
+}
+
+if (wants('circle-ceiling')) {
+  const report = await measureCircleCeiling();
+  const sum = (value: number) => value.toFixed(10);
+  replaceSection(
+    'circle-ceiling',
+    [
+      `Command: \`npm run bench -- circle-ceiling\` on ${machine}.`,
+      `CMA-ES (ours, the one \`tune-constants\` uses) straight on the ${report.literals} float literals of ` +
+        "`examples/circle-packing/pack.js`, outside the loop and without a sandbox, scored by the example's own checker; the code " +
+        "stays as it is. Restarts from the file's values, each with twice the population of the one before, up to 30,000 " +
+        `evaluations each: ${report.evaluations.toLocaleString('en-US')} evaluations in ${(report.ms / 1000).toFixed(0)} s. ` +
+        `The file's own constants score ${sum(report.initial)}.`,
+      '',
+      '| restart | population | evaluations | best sum of radii |',
+      '| --- | --- | --- | --- |',
+      ...report.restarts.map(
+        (run, index) => `| ${index + 1} | ${run.lambda} | ${run.evaluations.toLocaleString('en-US')} | ${sum(run.best)} |`,
+      ),
+      `| all | | ${report.evaluations.toLocaleString('en-US')} | ${sum(report.best)} |`,
     ].join('\n'),
   );
 }

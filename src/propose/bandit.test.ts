@@ -109,8 +109,11 @@ describe('improvementReward', () => {
 
   it('pays in full only for beating the run best, and a share for beating the parent alone', () => {
     expect(improvementReward(0.5, 0.9, 0.8)).toBe(1);
-    expect(improvementReward(0.5, 0.7, 0.8)).toBe(0.25);
+    // A share of 0.25 in proportion to the gap to the best that the child closed.
     expect(improvementReward(0.5, 0.8, 0.8)).toBe(0.25);
+    expect(improvementReward(0.5, 0.65, 0.8)).toBeCloseTo(0.125, 12);
+    expect(improvementReward(-100, -99, 0)).toBeCloseTo(0.0025, 12);
+    expect(improvementReward(-1e6, -5e5, 0)).toBeCloseTo(0.125, 12);
     expect(improvementReward(0.5, 0.4, 0.8)).toBe(0);
     expect(improvementReward(undefined, 0.1, 0.8)).toBe(0.25);
     expect(improvementReward(0.5, Number.NaN, 0.8)).toBe(0);

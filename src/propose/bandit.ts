@@ -84,22 +84,30 @@ export class OperatorBandit {
   }
 }
 
-/** What beating only its parent earns, against 1 for beating the run's best. */
+/** The most that beating only the parent earns, against 1 for beating the run's best. */
 export const PARENT_ONLY_REWARD = 0.25;
 
 /**
- * 1 when the child was scored (status ok) and beats the run's best so far; `PARENT_ONLY_REWARD`
- * when it beats only its parent; else 0. Without `bestScore`, beating the parent earns 1. A 0/1
- * reward is scale-free: it means the same whether scores span 0..1 or 0..1e6, and one lucky huge
- * gain cannot dominate an arm's mean. The smaller share for beating only the parent keeps an
- * operator that polishes middling candidates (constant tuning steps past its parent half the
- * time) from taking the run over while it no longer moves the best. A child of an unscored
- * parent counts as an improvement on it.
+ * 1 when the child was scored (status ok) and beats the run's best so far. A child that beats
+ * only its parent earns up to `PARENT_ONLY_REWARD`, in proportion to the share of the gap between
+ * its parent and the best that it closed: a middling child that lands near the best earns almost
+ * the full share, a nudge that polishes a far-off candidate almost nothing. Else 0. Without
+ * `bestScore`, beating the parent earns 1; a child of an unscored parent earns the full share.
+ *
+ * The reward stays scale-free: 0/1 for the best and a ratio of score differences for the rest
+ * mean the same whether scores span 0..1 or 0..1e6, and one lucky huge gain cannot dominate an
+ * arm's mean. Why the share is small and scaled (measured on the `ouro init` scaffold): with a
+ * flat 0.25, perturb-number earned the highest mean reward of all operators (0.087 over the last
+ * 3,400 evaluations of a run) by polishing candidates far below the best, while constant tuning,
+ * the only operator still moving the best, earned 0.01 and got a tenth of the evaluations.
  */
 export function improvementReward(parentScore: number | undefined, childScore: number | undefined, bestScore?: number): number {
   if (childScore === undefined || !Number.isFinite(childScore)) return 0;
-  if (bestScore !== undefined && Number.isFinite(bestScore) && childScore > bestScore) return 1;
-  const beatsParent = parentScore === undefined || !Number.isFinite(parentScore) || childScore > parentScore;
-  if (!beatsParent) return 0;
-  return bestScore === undefined ? 1 : PARENT_ONLY_REWARD;
+  const best = bestScore !== undefined && Number.isFinite(bestScore) ? bestScore : undefined;
+  if (best !== undefined && childScore > best) return 1;
+  const parent = parentScore !== undefined && Number.isFinite(parentScore) ? parentScore : undefined;
+  if (parent !== undefined && childScore <= parent) return 0;
+  if (bestScore === undefined) return 1;
+  if (parent === undefined || best === undefined || best <= parent) return PARENT_ONLY_REWARD;
+  return PARENT_ONLY_REWARD * ((childScore - parent) / (best - parent));
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import type { ModelConfig } from '../../core/experiment.ts';
 import { loadExperiment } from '../../engine/load-experiment.ts';
-import { checkModel, modelConfigs, resolveModel, type ModelCheck } from '../../llm/index.ts';
+import type { ModelCheck } from '../../llm/index.ts';
 import { emit, formatUsd, table } from '../output.ts';
 
 interface Flags {
@@ -23,6 +23,9 @@ export function registerModels(program: Command): void {
     ])
     .option('--json', 'print JSON')
     .action(async (dir: string | undefined, flags: Flags) => {
+      // Loaded here, not at the top: the AI SDK's providers take about 0.4 s to import, which every
+      // other command would otherwise pay at start-up.
+      const { checkModel, modelConfigs, resolveModel } = await import('../../llm/index.ts');
       const experiment = dir ? await loadExperiment(dir) : undefined;
       const configs: ModelConfig[] = modelConfigs(experiment?.config.models, flags.model);
       if (configs.length === 0) {

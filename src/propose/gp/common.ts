@@ -14,6 +14,13 @@ export const SYNTAX_EDITS = { canEdit: hasGrammar, languages: SYNTAX_LANGUAGES }
 
 /** Expressions larger than this (in syntax nodes) are not grown further: the bloat limit. */
 export const MAX_EXPRESSION_NODES = 80;
+/**
+ * The bloat limit of a whole expression: no edit may leave the outermost expression it lands in
+ * longer than this many tokens (names, numbers and operator characters) unless it shrinks it.
+ * Without it, wraps nest inside wraps until a single return holds hundreds of tokens whose
+ * constants no tuner can fit.
+ */
+export const MAX_TOP_TOKENS = 64;
 /** How many sites an operator tries before it gives up with a failure. */
 export const ATTEMPTS = 8;
 
@@ -125,9 +132,37 @@ export function editSites<T>(
     if (picked === undefined) return { failure: last };
     const planned = plan({ file: picked.file, analysis: picked.analysis, site: picked.item });
     if (planned === undefined) continue;
+    if (oversized(picked.analysis, planned.edit)) {
+      const at = where(picked.file, picked.analysis, planned.edit.start);
+      last = `${operator}: the expression at ${at} would grow past ${MAX_TOP_TOKENS} tokens`;
+      continue;
+    }
     const result = finish(operator, genome, picked.file, picked.analysis, planned.edit, planned.summary);
     if (!('failure' in result)) return result;
     last = result.failure;
   }
   return { failure: last };
+}
+
+const TOKEN = /[A-Za-z_]\w*|\d[\d.]*(?:[eE][-+]?\d+)?\w*|[^\s\w]/g;
+
+/** How many tokens a piece of code holds: names, numbers and single operator or bracket characters. */
+export function tokenCount(text: string): number {
+  return text.match(TOKEN)?.length ?? 0;
+}
+
+/**
+ * Whether an edit grows the outermost expression it lands in (the largest expression site that
+ * holds it) beyond `MAX_TOP_TOKENS` tokens. An edit outside every expression, or one that leaves
+ * its expression no longer than before, always passes.
+ */
+export function oversized(analysis: SyntaxAnalysis, edit: Edit): boolean {
+  let top: ExpressionSite | undefined;
+  for (const site of analysis.expressions) {
+    if (site.start <= edit.start && site.end >= edit.end && (top === undefined || site.end - site.start > top.end - top.start)) top = site;
+  }
+  if (top === undefined) return false;
+  const { text } = analysis;
+  const after = tokenCount(text.slice(top.start, edit.start) + edit.text + text.slice(edit.end, top.end));
+  return after > MAX_TOP_TOKENS && after > tokenCount(text.slice(top.start, top.end));
 }

@@ -4,6 +4,7 @@ import type { Operator, ProposalContext, ProposalResult } from '../../core/opera
 import { Rng } from '../../core/rng.ts';
 import type { Genome } from '../../core/types.ts';
 import { analyzeSyntax, type SyntaxAnalysis } from '../syntax/analysis.ts';
+import { MAX_TOP_TOKENS, tokenCount } from './common.ts';
 import { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression } from './index.ts';
 
 // One small model per language: a function of x with locals, a loop, a condition and frozen code around it.
@@ -147,6 +148,24 @@ describe('wrap-expression', () => {
     expect(seen).toBeGreaterThan(20);
   });
 
+  it('adds a new term with a small float weight, e -> (e + w * t), in every language', async () => {
+    for (const file of Object.keys(MODELS)) {
+      const weights: number[] = [];
+      for (let seed = 1; seed <= 60; seed++) {
+        const result = await propose(wrapExpression(), file, seed);
+        if ('failure' in result) continue;
+        const [, after] = / -> (.*)$/.exec(result.description) ?? [];
+        const term = /^\(.+ \+ (\(-[\d.e-]+\)|[\d.e-]+) \* .+\)$/.exec(after ?? '');
+        if (term !== null) weights.push(Number((term[1] as string).replace(/[()]/g, '')));
+      }
+      expect(weights.length, file).toBeGreaterThan(3);
+      expect(
+        weights.every((weight) => Math.abs(weight) > 0 && Math.abs(weight) < 1),
+        `${file}: ${weights}`,
+      ).toBe(true);
+    }
+  });
+
   it('writes calls the language can make: f64 paths in Rust, math.* in Go', async () => {
     const calls = new Set<string>();
     for (let seed = 1; seed <= 80; seed++) {
@@ -159,6 +178,32 @@ describe('wrap-expression', () => {
     expect([...calls].some((call) => call.startsWith('f64::'))).toBe(true);
     expect([...calls].some((call) => /^math\.[A-Z]/.test(call))).toBe(true);
     expect([...calls].filter((call) => /^math\.[a-z]/.test(call))).toEqual([]);
+  });
+});
+
+describe('the whole-expression bloat limit', () => {
+  it('counts names, numbers and operator characters as tokens', () => {
+    expect(tokenCount('(a * x) + 0.5')).toBe(7);
+    expect(tokenCount('Math.max(x, 1e-7)')).toBe(8);
+  });
+
+  it(`never grows an expression past ${MAX_TOP_TOKENS} tokens, and names the limit when it refuses`, async () => {
+    // 32 terms: 63 tokens, so any wrap of a part of the return expression would cross the limit.
+    const sum = Array.from({ length: 32 }, () => 'x').join(' + ');
+    const genome = { 'model.js': `// EVOLVE-BLOCK-START\nexport function model(x) {\n  return ${sum};\n}\n// EVOLVE-BLOCK-END\n` };
+    const refusals: string[] = [];
+    for (let seed = 1; seed <= 30; seed++) {
+      for (const operator of [wrapExpression(), replaceExpression()]) {
+        const result = await operator.propose(context([genome], seed));
+        if ('failure' in result) {
+          refusals.push(result.failure);
+          continue;
+        }
+        const [, returned] = /return (.*);/.exec(result.genome['model.js'] as string) ?? [];
+        expect(tokenCount(returned as string), result.description).toBeLessThanOrEqual(MAX_TOP_TOKENS);
+      }
+    }
+    expect(refusals.some((reason) => reason.includes(`would grow past ${MAX_TOP_TOKENS} tokens`))).toBe(true);
   });
 });
 

@@ -16,7 +16,9 @@ import {
 /**
  * Grows an expression inside an EVOLVE block around what it already computes. A number `e`
  * becomes `w * e` with a weight w near 1 (a coefficient that constant tuning can then fit; about
- * half of such children beat their parent a little), `f(e)`, `e op t`, `t op e` or `min(e, t)`; a
+ * half of such children beat their parent a little), `e + v * t` with a small weight v (about
+ * ±0.1: a new term that changes the result only a little, so a term that helps shows at once as
+ * a small gain, and tuning then fits v), `f(e)`, `e op t`, `t op e` or `min(e, t)`; a
  * condition becomes `c and d`, `c or d` or `not c`, where `t` and `d` are small random
  * expressions over the variables in scope. The old
  * expression survives whole inside the new one, so a wrap often keeps most of the parent's
@@ -56,9 +58,10 @@ export function wrapExpression(): Operator {
           } else {
             const roll = rng.next();
             const other = rng.next() < 0.75 ? numberLeaf(ingredients) : randomNumber(ingredients, 1);
-            if (roll < 0.2) wrapped = `(${dialect.float(weight(rng))} * ${inner})`;
-            else if (roll < 0.35) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
-            else if (roll < 0.45)
+            if (roll < 0.15) wrapped = `(${dialect.float(weight(rng))} * ${inner})`;
+            else if (roll < 0.35) wrapped = `(${inner} + ${dialect.float(smallWeight(rng))} * ${termOf(randomNumber(ingredients, 1))})`;
+            else if (roll < 0.45) wrapped = callOf(ingredients, rng.pick(UNARY_FUNCTIONS), [before]);
+            else if (roll < 0.55)
               wrapped = callOf(ingredients, rng.pick(BINARY_FUNCTIONS), rng.next() < 0.5 ? [before, other] : [other, before]);
             wrapped ??=
               rng.next() < 0.7
@@ -76,4 +79,14 @@ export function wrapExpression(): Operator {
 /** A weight near 1 (about 1 ± 0.1), written with four significant digits. */
 function weight(rng: Rng): number {
   return Number((1 + 0.1 * rng.gaussian()).toPrecision(4));
+}
+
+/** A small weight for a new term, about ±0.1 (one in two draws negative), with four significant digits. */
+function smallWeight(rng: Rng): number {
+  return Number((0.1 * rng.gaussian()).toPrecision(4)) || 0.01;
+}
+
+/** A term as a factor: parenthesised unless it is a single name or number. */
+function termOf(term: string): string {
+  return /^[\w.]+$/.test(term) ? term : term.startsWith('(') ? term : `(${term})`;
 }
