@@ -86,7 +86,18 @@ function smallWeight(rng: Rng): number {
   return Number((0.1 * rng.gaussian()).toPrecision(4)) || 0.01;
 }
 
-/** A term as a factor: parenthesised unless it is a single name or number. */
+/** A term as a factor: parenthesised unless it is a single name or number, or bracketed whole already. */
 function termOf(term: string): string {
-  return /^[\w.]+$/.test(term) ? term : term.startsWith('(') ? term : `(${term})`;
+  return /^[\w.]+$/.test(term) || closesAtEnd(term) ? term : `(${term})`;
+}
+
+/** Whether the text opens with a bracket that closes at its very end, as in `(a + b)` but not `(a) * (b)`. */
+function closesAtEnd(text: string): boolean {
+  if (!text.startsWith('(')) return false;
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    if (text[index] === '(') depth++;
+    else if (text[index] === ')' && --depth === 0) return index === text.length - 1;
+  }
+  return false;
 }
