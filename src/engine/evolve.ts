@@ -181,9 +181,9 @@ async function prepare(loaded: LoadedExperiment, store: Store, runId: string, se
   if (!choice.operators.some((operator) => operator.usesModel)) {
     const problem = await parseProblem(initial);
     if (problem !== undefined) {
-      throw new OuroError('genome-unparseable', `the initial genome does not parse: ${problem}`, {
+      throw new OuroError('genome-unparseable', `the initial genome does not parse: ${problem.message}`, {
         field: 'genome',
-        file: problem.split(':')[0],
+        file: problem.file,
       });
     }
   }

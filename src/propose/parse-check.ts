@@ -1,30 +1,38 @@
 import { EVOLVE_END, EVOLVE_START } from '../core/genome.ts';
 import type { Genome } from '../core/types.ts';
-import { parseSettingsFor, parseWith } from './source.ts';
+import { parseErrorParts, parseSettingsFor, parseWith } from './source.ts';
 import { analyzeSyntax } from './syntax/analysis.ts';
 
+/** A genome file that does not parse, and why: `file:line:column: cannot parse: reason`. */
+export interface ParseProblem {
+  file: string;
+  message: string;
+}
+
 /**
- * Why a genome file that the embedded operators would edit does not parse, as
- * `file:line:column: cannot parse: reason`, or undefined when it parses (or is not theirs to
- * edit: no grammar, or no EVOLVE markers). JavaScript and TypeScript are read with Babel, as the
- * original operators read them; the other languages with their tree-sitter grammar.
+ * The first genome file that the embedded operators would edit and that does not parse, or
+ * undefined when all parse (or are not theirs to edit: no grammar, or no EVOLVE markers).
+ * JavaScript and TypeScript are read with Babel, as the original operators read them; the other
+ * languages with their tree-sitter grammar.
  *
  * @example
  * await parseProblem({ 'model.py': '# EVOLVE-BLOCK-START\ndef f(:\n# EVOLVE-BLOCK-END\n' });
- * // 'model.py:2:7: cannot parse: missing )'
+ * // { file: 'model.py', message: 'model.py:2:7: cannot parse: missing )' }
  */
-export async function parseProblem(genome: Genome): Promise<string | undefined> {
+export async function parseProblem(genome: Genome): Promise<ParseProblem | undefined> {
   for (const file of Object.keys(genome).sort()) {
     const text = genome[file] as string;
     if (!text.includes(EVOLVE_START) && !text.includes(EVOLVE_END)) continue;
     const settings = parseSettingsFor(file);
     if (settings.length > 0) {
-      const problem = babelProblem(file, text, settings);
-      if (problem !== undefined) return problem;
+      const message = babelProblem(file, text, settings);
+      if (message !== undefined) return { file, message };
       continue;
     }
     const analysis = await analyzeSyntax(file, text);
-    if (analysis !== undefined && 'error' in analysis && /:\d+:\d+: cannot parse/.test(analysis.error)) return analysis.error;
+    if (analysis !== undefined && 'error' in analysis && /:\d+:\d+: cannot parse/.test(analysis.error)) {
+      return { file, message: analysis.error };
+    }
   }
   return undefined;
 }
@@ -39,7 +47,6 @@ function babelProblem(file: string, text: string, settings: ReturnType<typeof pa
       first ??= error;
     }
   }
-  const { message, loc } = first as { message?: string; loc?: { line: number; column: number } };
-  const reason = String(message ?? first).replace(/\s*\(\d+:\d+\)$/, '');
+  const { reason, loc } = parseErrorParts(first);
   return loc === undefined ? `${file}: cannot parse: ${reason}` : `${file}:${loc.line}:${loc.column + 1}: cannot parse: ${reason}`;
 }

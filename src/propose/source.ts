@@ -63,9 +63,15 @@ export function parseWith(text: string, settings: ParseSettings): File {
 
 /** A parse error as `line: reason`, with the line counted in the whole file. */
 export function describeParseError(error: unknown, firstLine = 1): string {
-  const candidate = error as { message?: string; loc?: { line: number } };
+  const { reason, loc } = parseErrorParts(error);
+  return loc === undefined ? reason : `line ${loc.line + firstLine - 1}: ${reason}`;
+}
+
+/** A Babel parse error's message without its trailing `(line:column)`, and where it points (column 0-based). */
+export function parseErrorParts(error: unknown): { reason: string; loc?: { line: number; column: number } } {
+  const candidate = error as { message?: string; loc?: { line: number; column: number } };
   const reason = String(candidate.message ?? error).replace(/\s*\(\d+:\d+\)$/, '');
-  return candidate.loc === undefined ? reason : `line ${candidate.loc.line + firstLine - 1}: ${reason}`;
+  return candidate.loc === undefined ? { reason } : { reason, loc: candidate.loc };
 }
 
 export function applyEdit(text: string, edit: Edit): string {

@@ -24,12 +24,6 @@ export const MAX_TOP_TOKENS = 64;
 /** How many sites an operator tries before it gives up with a failure. */
 export const ATTEMPTS = 8;
 
-export interface FileSite<T> {
-  file: string;
-  analysis: SyntaxAnalysis;
-  site: T;
-}
-
 /** The first parent, and the analysis of its files, or the reason there is nothing to edit. */
 export async function analyzeParent(
   context: ProposalContext,
