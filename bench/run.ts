@@ -1,4 +1,4 @@
-// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox ui infer agents]: measures and rewrites
+// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox python ui infer agents]: measures and rewrites
 // the figures in BENCHMARKS.md.
 // The quality section's seeds mode: npm run bench -- quality --seeds 1-5 [--budget N] [--only case,...] (bench/quality-seeds.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { measureEngineLatency, measureLlmThroughput } from './llm.ts';
 import { measureIsolate } from './sandbox-isolate.ts';
 import { measureUiApi } from './ui-api.ts';
 import { measurePage } from './ui-page.ts';
-import { measureProcess } from './sandbox-process.ts';
+import { WARM_PAUSE_MS, measureProcess } from './sandbox-process.ts';
+import { measurePython } from './python.ts';
 import { median, measureOverhead } from './overhead.ts';
 import { measureQuality } from './quality.ts';
 import { parseBenchArgs } from './quality-args.ts';
@@ -219,6 +220,40 @@ if (wants('sandbox')) {
       `| process tier, \`--unsafe\` (no bubblewrap) | ${fixed(processes.unsafeMsMedian, 1)} | - |`,
       `| process tier, fresh bubblewrap sandbox per evaluation | ${fixed(processes.freshMsMedian, 1)} ` +
         `| ${fixed(processes.freshMsP95, 1)} |`,
+      `| process tier, warm sandbox (Node program, \`node -e\`) | ${fixed(processes.warm.nodeEval.msMedian, 1)} ` +
+        `| ${fixed(processes.warm.nodeEval.msP95, 1)} |`,
+      `| process tier, warm sandbox (Node program, \`node main.js\`) | ${fixed(processes.warm.nodeFile.msMedian, 1)} ` +
+        `| ${fixed(processes.warm.nodeFile.msP95, 1)} |`,
+      `| process tier, fresh sandbox, generic command (\`sh -c 'printf 1'\`) | ${fixed(processes.freshShellMsMedian, 1)} | - |`,
+      `| process tier, warm sandbox, generic command | ${fixed(processes.warm.shell.msMedian, 1)} ` +
+        `| ${fixed(processes.warm.shell.msP95, 1)} |`,
+      `| process tier, warm sandboxes back to back (\`node -e\`, no pause) | ${fixed(processes.warmBackToBackMsMedian, 1)} | - |`,
+      '',
+      `A warm sandbox is one started ahead of time whose launcher waits for the command; each serves one run. The warm rows ` +
+        `pause ${WARM_PAUSE_MS} ms (not timed) before each run so that the sandbox started after the run before is ready.`,
+    ].join('\n'),
+  );
+}
+
+if (wants('python')) {
+  const times = await measurePython(30);
+  const ratio = times.coldMs / times.bareMs;
+  const aboveWork = times.warmMs - times.workMs;
+  replaceSection(
+    'python',
+    [
+      `Command: \`npm run bench -- python\` on ${machine}, Python ${times.version}.`,
+      'One OpenEvolve-style evaluator (imports numpy, loads the candidate, checks 25 circles) on one candidate; medians of 30 calls.',
+      '',
+      '| path | ms per evaluation | target |',
+      '| --- | --- | --- |',
+      `| the evaluator's own work (evaluate() in a warm interpreter) | ${fixed(times.workMs, 2)} | - |`,
+      `| bare \`python3 -c 'import evaluator; evaluator.evaluate(path)'\`, no sandbox | ${fixed(times.bareMs)} | - |`,
+      `| Ouroboros, a fresh sandbox per candidate (\`warm: false\`) | ${fixed(times.coldMs)} (${ratio.toFixed(2)}x bare) | 1.5x bare |`,
+      `| Ouroboros, warm sandbox ready | ${fixed(times.warmMs)} (${fixed(aboveWork)} above the work) | work + 20 |`,
+      '',
+      `Back to back with warm sandboxes: ${fixed(times.warmPerSecond[1])} evaluations/s at concurrency 1, ` +
+        `${fixed(times.warmPerSecond[2])} at concurrency 2.`,
     ].join('\n'),
   );
 }

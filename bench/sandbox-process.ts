@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import type { ProcessRunOptions } from '../src/core/sandbox.ts';
 import { runSandboxed } from '../src/sandbox/process.ts';
+import { WarmRunner } from '../src/sandbox/warm-runner.ts';
 import { median } from './fixtures.ts';
 
 export interface ProcessSandboxTimes {
@@ -10,11 +12,27 @@ export interface ProcessSandboxTimes {
   bareSpawnMsMedian: number;
   /** `--unsafe`: scratch folder, prlimit and scrubbed environment, no bubblewrap. */
   unsafeMsMedian: number;
+  /** A warm sandbox ready (its launcher waiting), for `node -e`, `node main.js` and a shell command. */
+  warm: Record<WarmCase, { msMedian: number; msP95: number }>;
+  /** The shell command in a fresh sandbox, to set the generic launcher against. */
+  freshShellMsMedian: number;
+  /** Warm runs one after the other without a pause: each waits for the sandbox started when the one before ended. */
+  warmBackToBackMsMedian: number;
 }
 
-const PROGRAM = "process.stdout.write('1')";
+export type WarmCase = 'nodeEval' | 'nodeFile' | 'shell';
 
-/** Milliseconds per evaluation of a trivial Node program in the process tier, three ways. */
+/** Idle time before each timed warm run, so that the sandbox started after the run before is ready; not timed. */
+export const WARM_PAUSE_MS = 250;
+
+const PROGRAM = "process.stdout.write('1')";
+const WARM_CASES: Record<WarmCase, Pick<ProcessRunOptions, 'command' | 'files'>> = {
+  nodeEval: { command: ['node', '-e', PROGRAM] },
+  nodeFile: { command: ['node', 'main.js'], files: { 'main.js': PROGRAM } },
+  shell: { command: ['sh', '-c', 'printf 1'] },
+};
+
+/** Milliseconds per evaluation of a trivial Node program in the process tier, three ways cold and through warm sandboxes. */
 export async function measureProcess(runs: number): Promise<ProcessSandboxTimes> {
   const fresh: number[] = [];
   const bare: number[] = [];
@@ -33,12 +51,39 @@ export async function measureProcess(runs: number): Promise<ProcessSandboxTimes>
       process.stderr.write = writeError;
     }
   }
+  const freshShell: number[] = [];
+  for (let run = 0; run < runs; run++) freshShell.push(await timed(() => runSandboxed(WARM_CASES.shell)));
+  const warm = {} as ProcessSandboxTimes['warm'];
+  for (const [name, options] of Object.entries(WARM_CASES) as [WarmCase, ProcessRunOptions][]) {
+    const times = await measureWarm(options, runs, WARM_PAUSE_MS);
+    warm[name] = { msMedian: median(times), msP95: percentile(times, 0.95) };
+  }
   return {
     freshMsMedian: median(fresh),
     freshMsP95: percentile(fresh, 0.95),
     bareSpawnMsMedian: median(bare),
     unsafeMsMedian: median(unsafe),
+    warm,
+    freshShellMsMedian: median(freshShell),
+    warmBackToBackMsMedian: median(await measureWarm(WARM_CASES.nodeEval, runs, 0)),
   };
+}
+
+/** Milliseconds of each of `runs` warm runs, through the runner `context.run` uses; the first, cold, run is not counted. */
+async function measureWarm(options: ProcessRunOptions, runs: number, pauseMs: number): Promise<number[]> {
+  const runner = new WarmRunner();
+  try {
+    await runner.run(options);
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      times.push(await timed(() => runner.run(options)));
+    }
+    if (runner.runs.warm !== runs) throw new Error(`only ${runner.runs.warm} of ${runs} runs took a warm sandbox`);
+    return times;
+  } finally {
+    await runner.close();
+  }
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

@@ -19,6 +19,10 @@ import { fleetEvaluators } from '../src/fleet/evaluator.ts';
 import { probes, requireService } from './support/services.ts';
 
 const redis = await requireService('redis-server', probes.redis);
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+const numpy = await requireService('python3 with numpy and scipy', probes.numpy);
+const pythonMissing = bubblewrap.missing || numpy.missing;
+const pythonTitle = (name: string) => numpy.title(bubblewrap.title(name));
 
 /** Seq, status and error of every candidate of a run, by seq. */
 function candidates(db: string, runId: string): { seq: number; status: string; stage: string; error: string | null }[] {
@@ -106,6 +110,69 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
       ),
     ).toHaveLength(2);
   });
+
+  it('carries private metrics back from a worker, which moves the experiment-named ones out of metrics itself', async () => {
+    const dir = writeTinyExperiment({
+      parent: mkdtempSync(join(temp, 'private-')),
+      evaluator: 'export default async () => ({ score: 1, metrics: { size: 2, holdout: 0.5 }, privateMetrics: { probe: 7 } });\n',
+    });
+    const genome = { 'solve.js': 'export function solve() { return [1, 2, 3]; }\n' };
+    const evaluator = await FleetEvaluator.start({
+      evaluatorFile: join(dir, 'evaluate.js'),
+      experimentDir: dir,
+      options: {},
+      concurrency: 1,
+      timeoutMs: 5000,
+      memoryMb: 128,
+      privateMetrics: ['holdout'],
+      url: fleet.url,
+    });
+    const evaluation = await evaluator.evaluate('rprivate-1', genome);
+    await evaluator.close();
+    expect([evaluation.status, evaluation.metrics, evaluation.privateMetrics]).toEqual(['ok', { size: 2 }, { probe: 7, holdout: 0.5 }]);
+    // What the worker itself returned, before the controller's own check.
+    const queue = new Queue(EVALUATE_QUEUE, { connection: bullConnection(fleet.url), prefix: PREFIX });
+    try {
+      const [job] = (await queue.getJobs(['completed'])).filter((found) => found.data.candidateId === 'rprivate-1');
+      expect(job?.data.privateMetrics).toEqual(['holdout']);
+      const returned = typeof job?.returnvalue === 'string' ? JSON.parse(job.returnvalue) : job?.returnvalue;
+      expect([returned.metrics, returned.privateMetrics]).toEqual([{ size: 2 }, { probe: 7, holdout: 0.5 }]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it.skipIf(pythonMissing)(
+    pythonTitle("runs a Python evaluator on a worker, with its protocol, cascade and the worker's own interpreter"),
+    async () => {
+      const dir = mkdtempSync(join(temp, 'python-'));
+      const evaluator = [
+        'import numpy as np',
+        'def evaluate_stage1(program_path):',
+        '    return {"combined_score": 1.0 if "values" in open(program_path).read() else 0.0}',
+        'def evaluate_stage2(program_path):',
+        '    namespace = {}',
+        '    exec(open(program_path).read(), namespace)',
+        '    return {"combined_score": float(np.sum(namespace["values"])), "count": len(namespace["values"])}',
+      ].join('\n');
+      writeFileSync(join(dir, 'evaluator.py'), `${evaluator}\n`);
+      const started = await FleetEvaluator.start({
+        evaluatorFile: join(dir, 'evaluator.py'),
+        experimentDir: dir,
+        options: {},
+        concurrency: 1,
+        timeoutMs: 10_000,
+        memoryMb: 256,
+        python: { protocol: 'openevolve', cascadeThresholds: [0.5], interpreter: '/controller/only/python' },
+        url: fleet.url,
+      });
+      const scored = await started.evaluate('rpython-1', { 'program.py': 'values = [1.5, 2.0]\n' });
+      const stopped = await started.evaluate('rpython-2', { 'program.py': 'nothing = 0\n' });
+      await started.close();
+      expect(scored).toMatchObject({ status: 'ok', score: 3.5, stage: 'stage2', metrics: { count: 2 } });
+      expect(stopped).toMatchObject({ status: 'ok', score: 0, stage: 'stage1' });
+    },
+  );
 
   it('says within seconds that a Redis URL does not answer', async () => {
     const dir = writeTinyExperiment({ parent: mkdtempSync(join(temp, 'unreachable-')) });

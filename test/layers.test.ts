@@ -10,7 +10,7 @@ const SRC = resolve(import.meta.dirname, '../src');
 const ENTRY_POINTS = ['cli', 'ui', 'fleet'];
 const CAPABILITIES = ['engine', 'agents', 'soup', 'flywheel', 'tasks'];
 const STRATEGIES = ['archive', 'propose', 'evaluate', 'memory', 'infer'];
-const INFRASTRUCTURE = ['llm', 'store', 'sandbox', 'plot'];
+const INFRASTRUCTURE = ['llm', 'store', 'sandbox', 'plot', 'formats'];
 /** Helpers any layer may use: tsx's registration hooks, and the public test doubles' own folder. */
 const ANYWHERE = ['core', 'runtime'];
 
@@ -26,6 +26,7 @@ const VENDORS: Array<{ pattern: RegExp; folders: string[] }> = [
   { pattern: /^@resvg\/resvg-js$/, folders: ['plot'] },
   { pattern: /^(echarts|echarts\/.+)$/, folders: ['plot', 'ui'] },
   { pattern: /^(hono|hono\/.+|@hono\/node-server)$/, folders: ['ui'] },
+  { pattern: /^yaml$/, folders: ['formats'] },
 ];
 
 function sources(folder: string): string[] {

@@ -194,6 +194,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('the dashboard on
           status: 'ok',
           score: 2,
           metrics: {},
+          privateMetrics: {},
           features: {},
           instances: {},
           feedback: '',

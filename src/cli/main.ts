@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { loadExperiment, type LoadedExperiment } from '../engine/load-experiment.ts';
+import { registerConvert } from './commands/convert.ts';
 import { registerInit } from './commands/init.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerModels } from './commands/models.ts';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     registerResume(program);
     registerInspect(program);
     registerInit(program);
+    registerConvert(program);
     registerModels(program);
     registerPlot(program);
     registerUi(program);

@@ -5,6 +5,11 @@ import type { Genome } from './types.ts';
 export interface EvaluationResult {
   score: number;
   metrics?: Record<string, number>;
+  /**
+   * Metrics that are stored and shown in the dashboard but never enter a prompt (ShinkaEvolve's
+   * `private`): a hidden test score, say, that candidates must not be tuned to.
+   */
+  privateMetrics?: Record<string, number>;
   /** Behaviour descriptors for MAP-Elites, such as `{ spread: 0.3 }`. */
   features?: Record<string, number>;
   /** Text that says what went wrong or could improve; operators read it. */

@@ -40,6 +40,23 @@ export interface PoolOptions {
   models?: { handles: ReadonlyMap<string, ModelHandle>; defaultModel: string };
   /** Scores outside this range are recorded as `invalid`. */
   scoreRange?: ScoreRange;
+  /** Settings of a Python evaluator (an `evaluatorFile` ending in `.py`). */
+  python?: PythonEvaluatorOptions;
+  /** Metric names moved to `privateMetrics` whatever the evaluator says: they never reach a prompt. */
+  privateMetrics?: readonly string[];
+}
+
+/** How a Python evaluator is started and called. */
+export interface PythonEvaluatorOptions {
+  /** Interpreter path or name on PATH; `python3` by default. */
+  interpreter?: string;
+  protocol: 'ouro' | 'openevolve' | 'shinka';
+  /** OpenEvolve's cascade thresholds: `evaluate_stage<n>` must reach entry n-1 for the next stage to run. */
+  cascadeThresholds?: readonly number[];
+  /** Pre-start sandboxes with the evaluator imported (default true). */
+  warm?: boolean;
+  /** Metrics that also fill the feature of the same name when the evaluator gives none (OpenEvolve's feature dimensions). */
+  featureMetrics?: readonly string[];
 }
 
 /** What evaluates candidates: the local worker-process pool, or anything with the same two methods. */

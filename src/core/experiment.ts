@@ -192,8 +192,16 @@ export const experimentSchema = z
     description: z.string().optional(),
     /** Genome files, relative to the experiment folder. Each needs an EVOLVE block. */
     genome: z.array(z.string().min(1)).min(1),
-    /** The evaluator module, relative to the experiment folder. */
+    /**
+     * The evaluator, relative to the experiment folder: a TypeScript or JavaScript module, or a
+     * Python file (`evaluate.py`), which runs in the process tier beside the candidate's files.
+     */
     evaluator: z.string().min(1).default('evaluate.ts'),
+    /**
+     * The Python interpreter for a Python evaluator: a path (a virtual environment's `bin/python`)
+     * or a name on PATH. `--python` on the command line replaces it. Default: `python3` on PATH.
+     */
+    python: z.string().min(1).optional(),
     budget: budgetConfig.default({}),
     /**
      * A built-in archive by kind, or a function that returns a new `Archive` (one written in code).
@@ -268,9 +276,30 @@ export const experimentSchema = z
          * found a way to forge its score, or an evaluator bug, never enters the archive.
          */
         scoreRange: z.object({ min: z.number().optional(), max: z.number().optional() }).strict().optional(),
+        /**
+         * How a Python evaluator is called: `ouro` (`evaluate(program_path, context)` returning a
+         * dict, with optional `STAGES`), `openevolve` (`evaluate(program_path)` and the cascade
+         * `evaluate_stage1/2/3`) or `shinka` (`main(program_path, results_dir)` writing metrics.json).
+         */
+        protocol: z.enum(['ouro', 'openevolve', 'shinka']).default('ouro'),
+        /**
+         * OpenEvolve's cascade: the score `evaluate_stage<n>` must reach for stage n+1 to run. Unset:
+         * `evaluate` alone is called.
+         */
+        cascadeThresholds: z.array(z.number()).optional(),
+        /**
+         * Start the next Python evaluator sandboxes ahead of time, with the evaluator imported, so that
+         * a candidate pays only for its own work. Each sandbox still serves one candidate.
+         */
+        warm: z.boolean().default(true),
+        /**
+         * Metric names kept out of every prompt (stored and shown in the dashboard only), added to the
+         * ones an evaluator marks private itself: a defence against candidates tuned to a leaked metric.
+         */
+        privateMetrics: z.array(z.string().min(1)).default([]),
       })
       .strict()
-      .default({ timeoutMs: 10_000, memoryMb: 512 }),
+      .default({ timeoutMs: 10_000, memoryMb: 512, protocol: 'ouro', warm: true, privateMetrics: [] }),
     proposal: z
       .object({
         /** Proposals in parallel (embedded operators are quick; LLM ones are not). */

@@ -37,6 +37,8 @@ export interface Candidate {
 interface EvaluationFields {
   candidateId: string;
   metrics: Record<string, number>;
+  /** Metrics kept out of every prompt: stored and shown in the dashboard only. */
+  privateMetrics: Record<string, number>;
   features: Record<string, number>;
   /** Per-instance scores, for Pareto-style archives and feedback. */
   instances: Record<string, number>;

@@ -9,7 +9,9 @@ import type { RemoteProposals } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
 import type { Candidate, Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
-import { EvaluatorPool, type PoolOptions } from '../evaluate/pool.ts';
+import type { PoolOptions } from '../evaluate/pool.ts';
+import { isPythonEvaluator, startLocalEvaluators } from '../evaluate/start.ts';
+import { pythonOptions } from './python-options.ts';
 import { OperatorBandit, parseProblem } from '../propose/index.ts';
 import { NoveltyFilter } from '../propose/novelty.ts';
 import type { RunSettings, Store } from '../store/store.ts';
@@ -52,6 +54,8 @@ export interface EvolveOptions {
    * evaluators use `importGenome`. Never stored with the run: each session must ask again.
    */
   unsafe?: boolean;
+  /** The Python interpreter for a Python evaluator (`--python`); replaces the config's `python`. */
+  python?: string;
   /**
    * Starts what evaluates this session's candidates, in place of the local worker-process pool:
    * the fleet (`fleetEvaluators(url)` from src/fleet) passes one. Like `unsafe`, a choice of this
@@ -173,7 +177,8 @@ async function prepare(loaded: LoadedExperiment, store: Store, runId: string, se
     probe: options.probeModels ?? true,
     onExchange: (exchange) => options.events?.emit('model-called', { exchange }),
   });
-  const choice = chooseOperators(config, loaded.dir, models !== undefined, Object.keys(loaded.genome));
+  const embeddedOnly = settings.models?.includes('none') ?? false;
+  const choice = chooseOperators(config, loaded.dir, models !== undefined, Object.keys(loaded.genome), embeddedOnly);
   // The default axis is binned from the run's own initial genome: on resume the stored one, so
   // that an edit of the file on disk since cannot move candidates between cells.
   const initial = store.getCandidate(`${runId}-0`)?.candidate.genome ?? loaded.genome;
@@ -284,9 +289,11 @@ async function runSession(
     unsafe: options.unsafe ?? false,
     ...(models ? { models: brokerModels(models) } : {}),
     ...(config.evaluation.scoreRange ? { scoreRange: config.evaluation.scoreRange } : {}),
+    privateMetrics: config.evaluation.privateMetrics,
+    ...(isPythonEvaluator(loaded.evaluatorFile) ? { python: pythonOptions(config, options.python) } : {}),
   };
   const notice = (message: string, warning?: boolean): void => events.emit('notice', { message, warning });
-  const pool: Evaluators = options.evaluators ? await options.evaluators(poolOptions, notice) : await EvaluatorPool.start(poolOptions);
+  const pool: Evaluators = options.evaluators ? await options.evaluators(poolOptions, notice) : await startLocalEvaluators(poolOptions);
   let remote: RemoteProposals | undefined;
   try {
     remote = await startRemoteProposals(loaded, runId, settings, options, usesModels && models !== undefined, notice);

@@ -63,7 +63,9 @@ export async function setupModels(setup: ModelSetup): Promise<RunModels | undefi
     });
   } catch (error) {
     if (error instanceof OuroError && error.code === 'model-unreachable') {
-      throw new OuroError(error.code, `${error.message}\nOr run without --model to use the embedded operators.`, { field: 'models' });
+      throw new OuroError(error.code, `${error.message}\nOr pass --model none to run with the embedded operators only.`, {
+        field: 'models',
+      });
     }
     throw error;
   }

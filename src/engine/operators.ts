@@ -27,6 +27,8 @@ export function chooseOperators(
   experimentDir: string,
   hasModels: boolean,
   files: readonly string[],
+  /** `--model none`: operators that need a model are left out, with a notice, instead of an error. */
+  embeddedOnly = false,
 ): OperatorChoice {
   const llmOptions = { templatesDir: templatesDirOf(config, experimentDir), maxOutputTokens: config.llm.maxOutputTokens };
   const advice = { hasModels, llmOperators: LLM_OPERATORS };
@@ -60,7 +62,14 @@ export function chooseOperators(
       );
     }
   });
-  const needModel = entries.filter((entry) => (typeof entry === 'string' ? LLM_OPERATORS.includes(entry) : entry.usesModel === true));
+  const usesModel = (entry: string | Operator) => (typeof entry === 'string' ? LLM_OPERATORS.includes(entry) : entry.usesModel === true);
+  const needModel = entries.filter(usesModel);
+  if (needModel.length > 0 && !hasModels && embeddedOnly && needModel.length < entries.length) {
+    const kept = entries.filter((entry) => !usesModel(entry));
+    const choice = chooseOperators({ ...config, operators: kept }, experimentDir, hasModels, files);
+    const notice = `--model none: left out ${needModel.map(nameOf).join(', ')}, which need a model`;
+    return { ...choice, notices: [notice, ...choice.notices] };
+  }
   if (needModel.length > 0 && !hasModels) {
     throw new OuroError(
       'model-missing',

@@ -1,10 +1,11 @@
 // What `context.isolate` and `context.run` stand on in a worker: the sandbox tiers, with the
 // experiment's limits. One isolate serves every candidate the worker evaluates (each gets a
-// fresh context); the process tier starts a fresh sandbox per run.
+// fresh context); the process tier gives every run a fresh sandbox, one started ahead of time
+// when the run has the shape of the one before (see sandbox/warm-runner.ts).
 import { SandboxError, type CandidateModule, type ProcessRunOptions, type ProcessRunResult } from '../core/sandbox.ts';
 import type { Genome } from '../core/types.ts';
 import { IsolateSandbox } from '../sandbox/isolate.ts';
-import { runSandboxed } from '../sandbox/process.ts';
+import { WarmRunner } from '../sandbox/warm-runner.ts';
 
 export interface SandboxSettings {
   /** The isolate's heap limit. */
@@ -15,10 +16,17 @@ export interface SandboxSettings {
   unsafe: boolean;
   /** The run's model broker, bound into every process-tier sandbox when the run has models. */
   brokerSocket?: string;
+  /**
+   * Where the waiting process-tier sandbox keeps its folder: a folder removed when this process
+   * dies, even by SIGKILL (the worker's scratch root). The system's temporary folder otherwise.
+   */
+  warmParent?: string;
 }
 
 export class CandidateSandbox {
   private isolateSandbox: IsolateSandbox | undefined;
+  /** Made on the first `context.run`, so that experiments that never call it start no sandbox. */
+  private warmRunner: WarmRunner | undefined;
 
   constructor(private readonly settings: SandboxSettings) {}
 
@@ -45,8 +53,10 @@ export class CandidateSandbox {
 
   /** `context.run` for one candidate's genome: its files, plus the evaluator's, in the scratch directory. */
   runFor(genome: Genome): (command: string[], options?: Omit<ProcessRunOptions, 'command'>) => Promise<ProcessRunResult> {
-    return (command, options = {}) =>
-      runSandboxed({
+    return (command, options = {}) => {
+      // One waiting sandbox per worker: a worker evaluates one candidate at a time.
+      this.warmRunner ??= new WarmRunner({ size: 1, scratchParent: this.settings.warmParent });
+      return this.warmRunner.run({
         timeoutMs: this.settings.timeoutMs,
         ...options,
         command,
@@ -54,11 +64,16 @@ export class CandidateSandbox {
         unsafe: this.settings.unsafe,
         ...(this.settings.brokerSocket ? { brokerSocket: this.settings.brokerSocket } : {}),
       });
+    };
   }
 
-  dispose(): void {
+  /** Disposes the isolate and kills the waiting sandbox; resolves once that sandbox's folder is gone. */
+  dispose(): Promise<void> {
     this.isolateSandbox?.dispose();
     this.isolateSandbox = undefined;
+    const runner = this.warmRunner;
+    this.warmRunner = undefined;
+    return runner?.close() ?? Promise.resolve();
   }
 }
 

@@ -180,6 +180,16 @@ describe('evaluation protocol', () => {
     expect(await pool.evaluate('packer', genome)).toMatchObject({ status: 'ok', score: 4.5, metrics: { circles: 3 } });
   });
 
+  it('records the metrics an evaluator or the experiment marks private apart from the public ones', async () => {
+    const file = await writeEvaluator(`
+      export default async () => ({ score: 2, metrics: { size: 3, holdout: 0.25 }, privateMetrics: { hidden: 0.5 } });
+    `);
+    const named = await (await startPool(file, { privateMetrics: ['holdout'] })).evaluate('named', {});
+    expect([named.status, named.metrics, named.privateMetrics]).toEqual(['ok', { size: 3 }, { hidden: 0.5, holdout: 0.25 }]);
+    const unnamed = await (await startPool(file)).evaluate('unnamed', {});
+    expect([unnamed.metrics, unnamed.privateMetrics]).toEqual([{ size: 3, holdout: 0.25 }, { hidden: 0.5 }]);
+  });
+
   it('runs two evaluations at once with concurrency 2', async () => {
     const sleeper = candidate(
       'async () => { const start = Date.now(); await new Promise((wake) => setTimeout(wake, 300)); ' +

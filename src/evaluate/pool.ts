@@ -91,6 +91,7 @@ export class EvaluatorPool {
       unsafe: options.unsafe ?? false,
       ...(broker ? { brokerSocket: broker.socketPath } : {}),
       ...(options.scoreRange ? { scoreRange: options.scoreRange } : {}),
+      ...(options.privateMetrics ? { privateMetrics: options.privateMetrics } : {}),
     };
     if (CAN_READ_RESIDENT_MEMORY) {
       this.memoryTimer = setInterval(() => {
@@ -251,7 +252,8 @@ export class EvaluatorPool {
       this.queue.splice(this.queue.indexOf(job), 1);
       const reason = `no evaluator process could take this candidate: ${job.failedLoads} loads in a row failed; the last: ${error.message}`;
       const ending = { status: 'error' as const, error: reason };
-      job.resolve(toEvaluation(job.candidateId, ending, FINAL_STAGE, performance.now() - job.queuedAt, this.settings.scoreRange));
+      const { scoreRange, privateMetrics } = this.settings;
+      job.resolve(toEvaluation(job.candidateId, ending, FINAL_STAGE, performance.now() - job.queuedAt, scoreRange, privateMetrics));
     }
   }
 

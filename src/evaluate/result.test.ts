@@ -6,7 +6,7 @@ describe('checkResult', () => {
   it('fills in defaults for a bare score', () => {
     expect(checkResult({ score: 0.5 })).toEqual({
       ok: true,
-      result: { score: 0.5, metrics: {}, features: {}, instances: {}, feedback: '', artifacts: {} },
+      result: { score: 0.5, metrics: {}, privateMetrics: {}, features: {}, instances: {}, feedback: '', artifacts: {} },
     });
   });
 
@@ -14,6 +14,7 @@ describe('checkResult', () => {
     const result = {
       score: -3,
       metrics: { sum: 2.5 },
+      privateMetrics: { 'hidden-test': 0.75 },
       features: { spread: 0.3 },
       instances: { 'case-1': 1 },
       feedback: 'circles overlap',
@@ -40,6 +41,13 @@ describe('checkResult', () => {
     ['metrics.sum is Infinity', { score: 1, metrics: { sum: Infinity } }],
     ['metrics.sum is a string ("3"), expected a number', { score: 1, metrics: { sum: '3' } }],
     ['metrics is a number (3), expected an object of numbers', { score: 1, metrics: 3 }],
+    ['privateMetrics.hidden is NaN', { score: 1, privateMetrics: { hidden: NaN } }],
+    ['privateMetrics.hidden is a string ("1"), expected a number', { score: 1, privateMetrics: { hidden: '1' } }],
+    ['privateMetrics is an array, expected an object of numbers', { score: 1, privateMetrics: [1] }],
+    [
+      'metrics.held is also in privateMetrics; a metric is either public or private',
+      { score: 1, metrics: { held: 1 }, privateMetrics: { held: 2 } },
+    ],
     ['features.spread is NaN', { score: 1, features: { spread: NaN } }],
     ['instances.case-2 is a boolean (true), expected a number', { score: 1, instances: { 'case-2': true } }],
     ['feedback is a number (42), expected a string', { score: 1, feedback: 42 }],

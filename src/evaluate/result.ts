@@ -23,6 +23,11 @@ export function checkResult(value: unknown): ResultCheck {
 
   const metrics = numberRecord(value.metrics, 'metrics');
   if (typeof metrics === 'string') return fail(metrics);
+  const privateMetrics = numberRecord(value.privateMetrics, 'privateMetrics');
+  if (typeof privateMetrics === 'string') return fail(privateMetrics);
+  // A name in both would leave a copy of the private value where prompts read it.
+  const both = Object.keys(privateMetrics).find((key) => Object.hasOwn(metrics, key));
+  if (both !== undefined) return fail(`metrics.${both} is also in privateMetrics; a metric is either public or private`);
   const features = numberRecord(value.features, 'features');
   if (typeof features === 'string') return fail(features);
   const instances = numberRecord(value.instances, 'instances');
@@ -36,7 +41,7 @@ export function checkResult(value: unknown): ResultCheck {
   const unserialisable = findUnserialisable(artifacts, 'artifacts', []);
   if (unserialisable !== undefined) return fail(unserialisable);
 
-  return { ok: true, result: { score, metrics, features, instances, feedback, artifacts } };
+  return { ok: true, result: { score, metrics, privateMetrics, features, instances, feedback, artifacts } };
 }
 
 function fail(error: string): ResultCheck {

@@ -24,6 +24,8 @@ export interface WorkerSettings {
   unsafe: boolean;
   brokerSocket?: string;
   scoreRange?: ScoreRange;
+  /** Metric names recorded as private whatever the evaluator says (`PoolOptions.privateMetrics`). */
+  privateMetrics?: readonly string[];
 }
 
 /**
@@ -218,7 +220,8 @@ export class WorkerProcess {
     this.job = undefined;
     clearTimeout(job.timer);
     const stageName = stage ?? this.stageNames[job.stageIndex] ?? FINAL_STAGE;
-    job.resolve(toEvaluation(job.candidateId, ending, stageName, performance.now() - job.startedAt, this.settings.scoreRange));
+    const { scoreRange, privateMetrics } = this.settings;
+    job.resolve(toEvaluation(job.candidateId, ending, stageName, performance.now() - job.startedAt, scoreRange, privateMetrics));
   }
 
   private timeOut(): void {

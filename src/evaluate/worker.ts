@@ -42,7 +42,8 @@ process.on('uncaughtException', (error) => {
 async function initialise(message: InitMessage): Promise<void> {
   // Options are shared by every candidate this worker evaluates; one must not change what the next sees.
   settings = { ...message, options: deepFreeze(message.options) };
-  sandbox = new CandidateSandbox(message.sandbox);
+  // The waiting sandbox's folder goes in the scratch root, which the pool removes even when it SIGKILLs this process.
+  sandbox = new CandidateSandbox({ ...message.sandbox, warmParent: message.scratchRoot });
   try {
     await prepareScratchRoot(message.scratchRoot);
     stages = await loadEvaluator(message.evaluatorFile);

@@ -2,8 +2,9 @@
 import { relative, resolve, sep } from 'node:path';
 import { OuroError } from '../core/errors.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
+import { withPrivateMetrics } from '../evaluate/evaluation.ts';
 import { checkEvaluatorFile, checkPoolOptions } from '../evaluate/pool-options.ts';
-import type { PoolOptions, StartEvaluators } from '../core/evaluators.ts';
+import type { PoolOptions, PythonEvaluatorOptions, StartEvaluators } from '../core/evaluators.ts';
 import { collectBundle, uploadBundle, type Bundle } from './bundle.ts';
 import { EVALUATE_QUEUE, FleetRedis, ouroVersion } from './connection.ts';
 import { failureMessage, FleetJobs } from './jobs.ts';
@@ -110,7 +111,11 @@ export class FleetEvaluator {
           queue: EVALUATE_QUEUE,
           attempts: ATTEMPTS,
           subject: (data) => ({ candidate: data.candidateId }),
-          parse: (value, data) => parseEvaluation(value, data.candidateId),
+          parse: (value, data) => {
+            // The worker moves them too; moving them again here keeps the guarantee in the controller's hands.
+            const evaluation = parseEvaluation(value, data.candidateId);
+            return typeof evaluation === 'string' ? evaluation : withPrivateMetrics(evaluation, options.privateMetrics ?? []);
+          },
           failed: (data, reason, attempts) =>
             errorEvaluation(data.candidateId, failureMessage(reason, attempts, MAX_STALLED_COUNT, 'evaluation')),
         },
@@ -139,6 +144,8 @@ export class FleetEvaluator {
       candidateId,
       genome,
       ...(options.scoreRange ? { scoreRange: options.scoreRange } : {}),
+      ...(options.privateMetrics?.length ? { privateMetrics: [...options.privateMetrics] } : {}),
+      ...(options.python ? { python: workerPython(options.python) } : {}),
     };
     return this.jobs.run(evaluateJobId(candidateId, genome), data);
   }
@@ -152,4 +159,14 @@ export class FleetEvaluator {
 /** `EvolveOptions.evaluators` for a fleet on this Redis: evaluations go to `ouro worker` processes. */
 export function fleetEvaluators(url: string): StartEvaluators {
   return (options, notice) => FleetEvaluator.start({ ...options, url, notice });
+}
+
+/** A Python evaluator's settings as a job carries them: everything but the controller's interpreter. */
+function workerPython({ interpreter: _, ...rest }: PythonEvaluatorOptions): EvaluateJob['python'] {
+  return {
+    protocol: rest.protocol,
+    ...(rest.cascadeThresholds ? { cascadeThresholds: [...rest.cascadeThresholds] } : {}),
+    ...(rest.warm === undefined ? {} : { warm: rest.warm }),
+    ...(rest.featureMetrics ? { featureMetrics: [...rest.featureMetrics] } : {}),
+  };
 }

@@ -19,6 +19,20 @@ export const EvaluateJob = z.object({
   timeoutMs: z.number().int().positive(),
   memoryMb: z.number().int().positive(),
   scoreRange: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
+  /** Metric names the worker records as private whatever the evaluator says (`evaluation.privateMetrics`). */
+  privateMetrics: z.array(z.string().min(1)).optional(),
+  /**
+   * How a Python evaluator is called. The interpreter is the worker's own (`ouro worker --python`):
+   * a path on the controller means nothing on another machine.
+   */
+  python: z
+    .object({
+      protocol: z.enum(['ouro', 'openevolve', 'shinka']),
+      cascadeThresholds: z.array(z.number()).optional(),
+      warm: z.boolean().optional(),
+      featureMetrics: z.array(z.string()).optional(),
+    })
+    .optional(),
   candidateId: z.string().min(1),
   genome: z.record(z.string(), z.string()),
 });
@@ -29,6 +43,7 @@ const EvaluationResult = z.object({
   status: z.enum(['ok', 'invalid', 'error', 'timeout']),
   score: z.number().optional(),
   metrics: z.record(z.string(), z.number()),
+  privateMetrics: z.record(z.string(), z.number()),
   features: z.record(z.string(), z.number()),
   instances: z.record(z.string(), z.number()),
   feedback: z.string(),
@@ -84,6 +99,7 @@ export function errorEvaluation(candidateId: string, error: string): Evaluation 
     candidateId,
     status: 'error',
     metrics: {},
+    privateMetrics: {},
     features: {},
     instances: {},
     feedback: '',

@@ -12,6 +12,8 @@ export interface WorkerContext {
   cacheDir: string;
   concurrency: number;
   unsafe: boolean;
+  /** The Python interpreter for Python evaluators on this machine (`--python`); `python3` on PATH when absent. */
+  python?: string;
   /** Jobs in hand, for the heartbeat; `candidate` names what the job works on. */
   running: Map<string, { job: string; candidate: string; since: number }>;
   /** Stops taking jobs for good, saying why (a controller on another version). */

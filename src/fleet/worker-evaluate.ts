@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import type { Evaluation } from '../core/types.ts';
-import { EvaluatorPool } from '../evaluate/pool.ts';
+import type { Evaluators } from '../core/evaluators.ts';
+import { startLocalEvaluators } from '../evaluate/start.ts';
 import { fetchBundle } from './bundle.ts';
 import { EvaluateJob, INVALID_PAYLOAD } from './protocol.ts';
 import { checkPayload, type WorkerContext } from './worker-context.ts';
@@ -10,7 +11,7 @@ import { checkPayload, type WorkerContext } from './worker-context.ts';
 const MAX_POOLS = 3;
 
 interface PoolEntry {
-  pool: Promise<EvaluatorPool>;
+  pool: Promise<Evaluators>;
   users: number;
   lastUsed: number;
 }
@@ -23,7 +24,16 @@ export function evaluateProcessor(context: WorkerContext): {
   const pools = new Map<string, PoolEntry>();
 
   const poolFor = (job: EvaluateJob, folder: string): PoolEntry => {
-    const key = JSON.stringify([job.bundle, job.evaluator, job.options, job.timeoutMs, job.memoryMb, job.scoreRange ?? null]);
+    const key = JSON.stringify([
+      job.bundle,
+      job.evaluator,
+      job.options,
+      job.timeoutMs,
+      job.memoryMb,
+      job.scoreRange ?? null,
+      job.privateMetrics ?? [],
+      job.python ?? null,
+    ]);
     let entry = pools.get(key);
     if (!entry) {
       for (const [oldKey, old] of [...pools].sort(([, a], [, b]) => a.lastUsed - b.lastUsed)) {
@@ -35,7 +45,7 @@ export function evaluateProcessor(context: WorkerContext): {
           () => {},
         );
       }
-      const pool = EvaluatorPool.start({
+      const pool = startLocalEvaluators({
         evaluatorFile: join(folder, job.evaluator),
         experimentDir: folder,
         options: job.options,
@@ -44,6 +54,8 @@ export function evaluateProcessor(context: WorkerContext): {
         memoryMb: job.memoryMb,
         unsafe: context.unsafe,
         ...(job.scoreRange ? { scoreRange: job.scoreRange } : {}),
+        ...(job.privateMetrics ? { privateMetrics: job.privateMetrics } : {}),
+        ...(job.python ? { python: { ...job.python, ...(context.python ? { interpreter: context.python } : {}) } } : {}),
       });
       entry = { pool, users: 0, lastUsed: Date.now() };
       pools.set(key, entry);

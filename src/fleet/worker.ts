@@ -27,6 +27,8 @@ export interface FleetWorkerOptions {
   cacheDir: string;
   /** Run candidates without the isolation this machine lacks (the worker's own choice, not the controller's). */
   unsafe?: boolean;
+  /** The Python interpreter for Python evaluators on this machine. */
+  python?: string;
   log?: (line: string) => void;
 }
 
@@ -54,6 +56,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     cacheDir: options.cacheDir,
     concurrency: options.concurrency,
     unsafe: options.unsafe ?? false,
+    ...(options.python ? { python: options.python } : {}),
     running: new Map(),
     standDown: (reason) => {
       if (refusing !== undefined) return;

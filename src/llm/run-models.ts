@@ -71,6 +71,12 @@ export interface RunModels {
  * modelConfigs([{ id: 'openai:gpt-4.1-mini', temperature: 0.2 }], ['openai:gpt-4.1-mini']); // keeps the temperature
  */
 export function modelConfigs(fromConfig: readonly ModelConfig[] | undefined, fromFlags: readonly string[] | undefined): ModelConfig[] {
+  // `--model none`: the embedded operators only, whatever models the config (an OpenEvolve config, say) names.
+  if (fromFlags?.includes('none')) {
+    if (fromFlags.length > 1)
+      throw new OuroError('option-invalid', '--model none cannot be combined with other models', { field: 'model' });
+    return [];
+  }
   if (fromFlags && fromFlags.length > 0) {
     // A flag naming a model that the config also lists keeps the config's settings for it.
     return fromFlags.map((id) => fromConfig?.find((config) => config.id === id) ?? { id });

@@ -183,6 +183,12 @@ export interface SandboxLayout {
   asRoot: boolean;
   /** What `bubblewrapOptions` found this bwrap to support. */
   options: ReadonlySet<string>;
+  /** Host folders or files bound read-only at other paths inside. */
+  readOnly?: readonly { source: string; target: string }[];
+  /** Paths inside `readOnly` targets covered by an empty tmpfs. */
+  hidden?: readonly string[];
+  /** More runtime prefixes bound read-only at their own paths, beside `runtimePrefixes()`. */
+  runtimes?: readonly string[];
 }
 
 /** The top-level system folders: bound read-only, or recreated as symlinks on merged-/usr systems. */
@@ -238,9 +244,11 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
     '--clearenv',
   ];
   for (const [name, value] of Object.entries(layout.env)) args.push('--setenv', name, value);
-  const prefixes = runtimePrefixes();
+  const extra = (layout.runtimes ?? []).filter((prefix) => !underSystem(prefix));
+  const prefixes = [...new Set([...runtimePrefixes(), ...extra])];
   const socket = layout.brokerSocket === undefined ? [] : [SANDBOX_BROKER_SOCKET];
-  args.push(...traversableParents(['/etc/passwd', ...prefixes, ...socket]));
+  const targets = (layout.readOnly ?? []).map((bind) => bind.target);
+  args.push(...traversableParents(['/etc/passwd', ...prefixes, ...socket, ...targets]));
   args.push(...systemArgs());
   for (const name of ['passwd', 'group', 'hosts']) args.push('--ro-bind', join(layout.etcDir, name), `/etc/${name}`);
   args.push('--proc', '/proc', '--dev', '/dev');
@@ -250,6 +258,8 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
   for (const prefix of prefixes) args.push('--ro-bind', prefix, prefix);
   args.push('--bind', layout.scratchDir, SANDBOX_SCRATCH, '--chdir', SANDBOX_SCRATCH);
   if (layout.brokerSocket !== undefined) args.push('--bind', layout.brokerSocket, SANDBOX_BROKER_SOCKET);
+  for (const { source, target } of layout.readOnly ?? []) args.push('--ro-bind', source, target);
+  for (const path of layout.hidden ?? []) args.push('--tmpfs', path);
   return args;
 }
 

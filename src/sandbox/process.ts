@@ -4,10 +4,9 @@
  * sandbox threat model: the candidate is hostile.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:fs';
-import { chmod, chown, lstat, mkdir, mkdtemp, open, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { chown, lstat, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SandboxError, type ProcessRunOptions, type ProcessRunResult } from '../core/sandbox.ts';
 import {
   SANDBOX_BROKER_SOCKET,
@@ -22,6 +21,10 @@ import {
   runningAsRoot,
   sandboxPath,
 } from './bubblewrap.ts';
+import { PROCESS_DEFAULTS } from './process-limits.ts';
+import { CappedOutput, collectFiles, removeTree } from './process-output.ts';
+
+export { PROCESS_DEFAULTS } from './process-limits.ts';
 
 export interface SandboxedRunOptions extends ProcessRunOptions {
   /** When bubblewrap is missing or unusable, run the command without isolation instead of refusing (`--unsafe`). */
@@ -30,17 +33,34 @@ export interface SandboxedRunOptions extends ProcessRunOptions {
   scratchParent?: string;
   /** The bwrap to use instead of the one on PATH. */
   bubblewrapPath?: string;
+  /**
+   * Host folders bound read-only at the given absolute paths inside the sandbox (an evaluator's
+   * folder, a harness). Without isolation nothing is bound: check `willIsolate` and use host paths.
+   */
+  readOnly?: readonly { source: string; target: string }[];
+  /** Folders inside `readOnly` targets hidden behind an empty tmpfs (a run's database folder). */
+  hidden?: readonly string[];
+  /** More runtime installations (a virtual environment's prefix) bound read-only at their own paths. */
+  runtimes?: readonly string[];
 }
 
-export const PROCESS_DEFAULTS = {
-  timeoutMs: 10_000,
-  memoryMb: 512,
-  maxProcesses: 64,
-  maxFileMb: 64,
-  outputLimitBytes: 64 * 1024,
-  collectLimitBytes: 1024 * 1024,
-  openFiles: 256,
-} as const;
+/**
+ * A sandbox whose program is already running, waiting for its work on stdin: a warm sandbox. It
+ * is used once. Its wall-clock timeout starts when it is handed the work, not when it started.
+ */
+export interface StartedSandbox {
+  /** False when it runs without bubblewrap (`--unsafe`). */
+  readonly isolated: boolean;
+  /** True once the program has exited, by itself or killed; `run` then reports how it ended. */
+  readonly exited: boolean;
+  /**
+   * Writes `files` into the scratch folder, feeds `stdin` and closes it, and starts the timeout.
+   * Resolves when the process group is gone, the `collect` files read and the folder removed.
+   */
+  run(work?: { files?: Record<string, string>; stdin?: string }): Promise<ProcessRunResult>;
+  /** Kills an unused sandbox and removes its folder. */
+  discard(): Promise<void>;
+}
 
 export const UNSAFE_WARNING = 'ouro: --unsafe: running candidate code without isolation\n';
 
@@ -60,26 +80,88 @@ const SIGXCPU_EXIT = 128 + 24;
  * result.stdout; // '42\n'
  */
 export async function runSandboxed(options: SandboxedRunOptions): Promise<ProcessRunResult> {
+  const { stdin, ...rest } = options;
+  const sandbox = await startSandbox(rest);
+  return sandbox.run(stdin === undefined ? {} : { stdin });
+}
+
+/** True when sandboxes with these options run under bubblewrap; throws `SandboxError('unavailable')` when they cannot run at all. */
+export function willIsolate(options: Pick<SandboxedRunOptions, 'unsafe' | 'bubblewrapPath'>): boolean {
+  return findTools(options).bubblewrap !== undefined;
+}
+
+/**
+ * Starts `options.command` in a new sandbox with `options.files` in place, and returns before it
+ * is given its input: see `StartedSandbox`. The program should wait for stdin before doing work
+ * that the timeout must cover.
+ */
+export async function startSandbox(options: SandboxedRunOptions): Promise<StartedSandbox> {
   checkOptions(options);
   const tools = findTools(options);
   const isolated = tools.bubblewrap !== undefined;
   const base = await mkdtemp(join(options.scratchParent ?? tmpdir(), 'ouro-sandbox-'));
   const uid = isolated && tools.setpriv !== undefined ? claimUid() : 65534;
+  const scratch = join(base, 'scratch');
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> => {
+    cleaned ??= removeTree(base).finally(() => releaseUid(uid));
+    return cleaned as Promise<void>;
+  };
+  let child: ChildProcess;
   try {
-    const scratch = join(base, 'scratch');
     await mkdir(isolated ? scratch : join(scratch, 'tmp'), { recursive: true, mode: 0o700 });
-    for (const [name, text] of Object.entries(options.files ?? {})) {
-      await mkdir(dirname(join(scratch, name)), { recursive: true, mode: 0o700 });
-      await writeFile(join(scratch, name), text, { mode: 0o600 });
+    await writeFiles(scratch, options.files ?? {}, undefined);
+    child = isolated ? await spawnIsolated(base, scratch, uid, options, tools) : spawnUnsafe(scratch, options, tools);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  const supervisor = new Supervisor(child, options);
+  const asRoot = isolated && tools.setpriv !== undefined;
+  let used = false;
+  return {
+    isolated,
+    get exited() {
+      return supervisor.exited;
+    },
+    async run(work = {}) {
+      if (used) throw new Error('a started sandbox runs once');
+      used = true;
+      try {
+        if (!supervisor.exited) await writeFiles(scratch, work.files ?? {}, asRoot ? uid : undefined);
+        const outcome = await supervisor.start(work.stdin ?? options.stdin ?? '');
+        const collected = await collectFiles(scratch, options.collect ?? []);
+        const cpuExceeded = outcome.signal === 'SIGXCPU' || (isolated && outcome.exitCode === SIGXCPU_EXIT);
+        return { ...outcome, timedOut: outcome.timedOut || cpuExceeded, collected, unsafe: !isolated };
+      } finally {
+        supervisor.kill();
+        await cleanUp();
+      }
+    },
+    async discard() {
+      used = true;
+      supervisor.kill();
+      await supervisor.done;
+      await cleanUp();
+    },
+  };
+}
+
+/** Writes files into the scratch folder, owned by the sandbox's uid when it runs as one of its own. */
+async function writeFiles(scratch: string, files: Record<string, string>, uid: number | undefined): Promise<void> {
+  for (const name of Object.keys(files)) checkFileName(name);
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(scratch, name);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    // 'wx': never through a link or over a file the sandbox made while it waited.
+    await writeFile(path, text, { mode: 0o600, flag: 'wx' });
+    if (uid !== undefined) await chownTree(path, uid);
+  }
+  if (uid !== undefined) {
+    // Folders the names created on the way: the candidate's uid must be able to enter them.
+    for (const name of Object.keys(files)) {
+      for (let folder = dirname(name); folder !== '.'; folder = dirname(folder)) await chown(join(scratch, folder), uid, uid);
     }
-    const child = isolated ? await spawnIsolated(base, scratch, uid, options, tools) : spawnUnsafe(scratch, options, tools);
-    const outcome = await supervise(child, options);
-    const collected = await collectFiles(scratch, options.collect ?? []);
-    const cpuExceeded = outcome.signal === 'SIGXCPU' || (isolated && outcome.exitCode === SIGXCPU_EXIT);
-    return { ...outcome, timedOut: outcome.timedOut || cpuExceeded, collected, unsafe: !isolated };
-  } finally {
-    await removeTree(base);
-    releaseUid(uid);
   }
 }
 
@@ -92,7 +174,7 @@ interface Tools {
   bubblewrapOptions: ReadonlySet<string>;
 }
 
-function findTools(options: SandboxedRunOptions): Tools {
+function findTools(options: Pick<SandboxedRunOptions, 'unsafe' | 'bubblewrapPath'>): Tools {
   const bubblewrap = findBubblewrap(options.bubblewrapPath);
   const prlimit = findExecutable('prlimit');
   if ('missing' in bubblewrap) {
@@ -126,6 +208,9 @@ async function spawnIsolated(
     brokerSocket: options.brokerSocket,
     asRoot,
     options: tools.bubblewrapOptions,
+    readOnly: options.readOnly ?? [],
+    hidden: options.hidden ?? [],
+    runtimes: options.runtimes ?? [],
   });
   const dropPrivileges = asRoot
     ? [
@@ -159,9 +244,10 @@ function spawnUnsafe(scratch: string, options: SandboxedRunOptions, tools: Tools
 
 function checkOptions(options: SandboxedRunOptions): void {
   if (options.command.length === 0) throw new SandboxError('refused', 'the command is empty');
-  for (const name of [...Object.keys(options.files ?? {}), ...(options.collect ?? [])]) {
-    if (name === '' || name.startsWith('/') || name.includes('\0') || name.split(/[\\/]/).includes('..')) {
-      throw new SandboxError('refused', `file name "${name}" must be a relative path inside the scratch folder`);
+  for (const name of [...Object.keys(options.files ?? {}), ...(options.collect ?? [])]) checkFileName(name);
+  for (const { target } of options.readOnly ?? []) {
+    if (!target.startsWith('/') || target.split('/').includes('..') || [SANDBOX_SCRATCH, '/tmp', '/proc', '/dev'].includes(target)) {
+      throw new SandboxError('refused', `read-only bind target "${target}" must be a new absolute path`);
     }
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -169,6 +255,12 @@ function checkOptions(options: SandboxedRunOptions): void {
       throw new SandboxError('refused', `invalid environment variable "${name}"`);
   }
   if (options.command.some((argument) => argument.includes('\0'))) throw new SandboxError('refused', 'the command contains a NUL byte');
+}
+
+function checkFileName(name: string): void {
+  if (name === '' || name.startsWith('/') || name.includes('\0') || name.split(/[\\/]/).includes('..')) {
+    throw new SandboxError('refused', `file name "${name}" must be a relative path inside the scratch folder`);
+  }
 }
 
 /** The candidate's whole environment: a fixed allowlist plus the caller's `env`, never the host's. */
@@ -224,143 +316,99 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Feeds stdin, caps output, enforces the timeout, and waits until the process group is gone. */
-function supervise(child: ChildProcess, options: SandboxedRunOptions): Promise<Outcome> {
-  const started = performance.now();
-  const limit = options.outputLimitBytes ?? PROCESS_DEFAULTS.outputLimitBytes;
-  const stdout = new CappedOutput(limit);
-  const stderr = new CappedOutput(limit);
-  child.stdout?.on('data', (chunk: Buffer) => stdout.add(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.add(chunk));
-  child.stdin?.on('error', () => {}); // the program may exit without reading its input
-  child.stdin?.end(options.stdin ?? '');
-  const pid = child.pid;
-  if (pid !== undefined) {
-    if (!exitHookInstalled) {
-      process.once('exit', () => liveGroups.forEach(killGroup));
-      exitHookInstalled = true;
-    }
-    liveGroups.add(pid);
-  }
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (pid !== undefined) killGroup(pid);
-  }, options.timeoutMs ?? PROCESS_DEFAULTS.timeoutMs);
+/**
+ * Watches one sandboxed process from its spawn: collects capped output from the start, and once
+ * `start` hands it its input, enforces the timeout and waits until its process group is gone.
+ */
+class Supervisor {
+  exited = false;
+  readonly done: Promise<Outcome>;
+  private readonly stdout: CappedOutput;
+  private readonly stderr: CappedOutput;
+  private timer: NodeJS.Timeout | undefined;
+  private timedOut = false;
+  private started = performance.now();
 
-  return new Promise<Outcome>((resolve, reject) => {
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      if (pid !== undefined) liveGroups.delete(pid);
-      reject(new SandboxError('error', `cannot start ${options.command[0]}: ${error.message}`));
-    });
-    child.once('exit', (exitCode, signal) => {
-      clearTimeout(timer);
-      const durationMs = performance.now() - started;
-      if (pid !== undefined) {
-        killGroup(pid); // stragglers that stayed in the group
-        liveGroups.delete(pid);
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly options: SandboxedRunOptions,
+  ) {
+    const limit = options.outputLimitBytes ?? PROCESS_DEFAULTS.outputLimitBytes;
+    this.stdout = new CappedOutput(limit);
+    this.stderr = new CappedOutput(limit);
+    child.stdout?.on('data', (chunk: Buffer) => this.stdout.add(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.stderr.add(chunk));
+    child.stdin?.on('error', () => {}); // the program may exit without reading its input
+    const pid = child.pid;
+    if (pid !== undefined) {
+      if (!exitHookInstalled) {
+        process.once('exit', () => liveGroups.forEach(killGroup));
+        exitHookInstalled = true;
       }
-      // A process that left the group may still hold the pipes open: wait briefly, then stop reading.
-      const closed = Promise.all(
-        [child.stdout, child.stderr].map(
-          (stream) =>
-            new Promise<void>((done) => {
-              if (stream === null || stream.readableEnded || stream.destroyed) done();
-              else stream.once('close', done);
-            }),
-        ),
-      );
-      void Promise.race([closed, new Promise((done) => setTimeout(done, 1000))]).then(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        resolve({
-          exitCode,
-          signal,
-          timedOut,
-          durationMs,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          stdoutDropped: stdout.dropped,
-          stderrDropped: stderr.dropped,
-        });
+      liveGroups.add(pid);
+    }
+    this.done = new Promise<Outcome>((resolve, reject) => {
+      child.once('error', (error) => {
+        this.exited = true;
+        clearTimeout(this.timer);
+        if (pid !== undefined) liveGroups.delete(pid);
+        reject(new SandboxError('error', `cannot start ${options.command[0]}: ${error.message}`));
+      });
+      child.once('exit', (exitCode, signal) => {
+        this.exited = true;
+        clearTimeout(this.timer);
+        const durationMs = performance.now() - this.started;
+        if (pid !== undefined) {
+          killGroup(pid); // stragglers that stayed in the group
+          liveGroups.delete(pid);
+        }
+        void this.drained().then(() =>
+          resolve({
+            exitCode,
+            signal,
+            timedOut: this.timedOut,
+            durationMs,
+            stdout: this.stdout.text(),
+            stderr: this.stderr.text(),
+            stdoutDropped: this.stdout.dropped,
+            stderrDropped: this.stderr.dropped,
+          }),
+        );
       });
     });
-  });
-}
-
-/** Keeps the first `limit` bytes of a stream and counts the rest, which is still drained. */
-class CappedOutput {
-  private readonly chunks: Buffer[] = [];
-  private kept = 0;
-  dropped = 0;
-
-  constructor(private readonly limit: number) {}
-
-  add(chunk: Buffer): void {
-    const room = this.limit - this.kept;
-    if (room > 0) {
-      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      this.chunks.push(part);
-      this.kept += part.length;
-    }
-    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+    this.done.catch(() => {}); // a spawn error is reported by `start`
   }
 
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
-
-/**
- * Reads the `collect` files from the host side once nothing runs in the sandbox. Only regular
- * files whose real path stays inside the scratch folder are read, each up to a size cap.
- */
-async function collectFiles(scratch: string, names: readonly string[]): Promise<Record<string, string>> {
-  const collected: Record<string, string> = {};
-  const root = await realpath(scratch);
-  for (const name of names) {
-    let real: string;
-    try {
-      real = await realpath(join(root, name));
-    } catch {
-      continue;
+  /** Feeds stdin, starts the timeout, and resolves with how the process ended. */
+  start(stdin: string): Promise<Outcome> {
+    if (!this.exited) {
+      this.started = performance.now();
+      this.child.stdin?.end(stdin);
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.kill();
+      }, this.options.timeoutMs ?? PROCESS_DEFAULTS.timeoutMs);
     }
-    if (!real.startsWith(root + sep)) continue;
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch {
-      continue;
-    }
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) continue;
-      const buffer = Buffer.alloc(Math.min(stat.size, PROCESS_DEFAULTS.collectLimitBytes));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      collected[name] = buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
+    return this.done;
   }
-  return collected;
-}
 
-/** Removes the run's folder even when the candidate made parts of it unwritable. */
-async function removeTree(path: string): Promise<void> {
-  try {
-    await rm(path, { recursive: true, force: true });
-  } catch {
-    await makeWritable(path);
-    await rm(path, { recursive: true, force: true });
+  kill(): void {
+    if (this.child.pid !== undefined && !this.exited) killGroup(this.child.pid);
   }
-}
 
-async function makeWritable(directory: string): Promise<void> {
-  await chmod(directory, 0o700).catch(() => {});
-  const names = await readdir(directory).catch(() => [] as string[]);
-  for (const name of names) {
-    const path = join(directory, name);
-    if ((await lstat(path).catch(() => undefined))?.isDirectory()) await makeWritable(path);
+  /** A process that left the group may still hold the pipes open: wait briefly, then stop reading. */
+  private async drained(): Promise<void> {
+    const closed = Promise.all(
+      [this.child.stdout, this.child.stderr].map(
+        (stream) =>
+          new Promise<void>((done) => {
+            if (stream === null || stream.readableEnded || stream.destroyed) done();
+            else stream.once('close', done);
+          }),
+      ),
+    );
+    await Promise.race([closed, new Promise((done) => setTimeout(done, 1000))]);
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
   }
 }

@@ -189,6 +189,32 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       expect(store.childrenOf('r1-0')).toEqual(['r1-1']);
     });
 
+    it('keeps private metrics apart from the public ones, and reads a row stored without them as having none', async () => {
+      const store = await open();
+      seedRun(store);
+      const scored: Evaluation = { ...evaluation('r1-0', 2), metrics: { public: 1 }, privateMetrics: { 'hidden test': 0.125, other: -3 } };
+      store.commitCandidate(candidate('r1', 0), scored, state('h0', 0));
+      expect(store.getCandidate('r1-0')?.evaluation).toEqual(scored);
+      expect(store.bestCandidate('r1')?.evaluation.privateMetrics).toEqual({ 'hidden test': 0.125, other: -3 });
+      const [row] = [...store.replay('r1')];
+      expect(row?.kind === 'candidate' && row.evaluation).toEqual(scored);
+      // As an older version wrote it: no private_metrics column value at all.
+      const columns = 'id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash, rng_state';
+      await backend.raw(
+        store,
+        `INSERT INTO candidates (${columns}, reward, elapsed_ms, log_order, created_at) ` +
+          `VALUES ('r1-1', 'r1', 1, '[]', 0, 0, 'initial', '', '', '{}', 'h1', '[1,2,3,4]', 0, 0, 1, 1)`,
+      );
+      await backend.raw(
+        store,
+        'INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, stage, error, ' +
+          `duration_ms) VALUES ('r1-1', 'r1', 'ok', 1, '{"m":1}', '{}', '{}', '', '{}', 'final', NULL, 1)`,
+      );
+      expect(store.getCandidate('r1-1')?.evaluation).toMatchObject({ metrics: { m: 1 }, privateMetrics: {} });
+      const old = [...store.replay('r1')][1];
+      expect(old?.kind === 'candidate' && old.evaluation.privateMetrics).toEqual({});
+    });
+
     it('round-trips model exchanges, all of a run or one proposal, in the order they were recorded', async () => {
       const store = await open();
       seedRun(store);
@@ -378,6 +404,7 @@ function evaluation(id: string, score: number | undefined): Evaluation {
     candidateId: id,
     ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
     metrics: { m: 1.25 },
+    privateMetrics: score === undefined ? {} : { hidden: score / 8 },
     features: { length: 10 },
     instances: { a: 0.5 },
     feedback: 'fine',

@@ -1,14 +1,16 @@
 /**
  * The PostgreSQL tables: SQLite's schema version 2 (schema.ts with its migration 2) in native types,
- * plus `candidates.commit_id` (version 3), the commit order that SQLite's rowid gives for free, and
- * `llm_calls.logprobs` (version 4, SQLite's version 4 too).
+ * plus `candidates.commit_id` (version 3), the commit order that SQLite's rowid gives for free,
+ * `llm_calls.logprobs` (version 4, SQLite's version 4 too) and `evaluations.private_metrics`
+ * (version 5, SQLite's version 5 too).
  * The soup tables (SQLite's version 3) are left out: soups are a SqliteStore-only feature for now.
  */
-export const POSTGRES_SCHEMA_VERSION = 4;
+export const POSTGRES_SCHEMA_VERSION = 5;
 
 /**
  * The oldest schema the dashboard reads: it needs `candidates.commit_id` (version 3); version 4
- * only added `llm_calls.logprobs`, which it does not show.
+ * only added `llm_calls.logprobs`, which it does not show, and version 5
+ * `evaluations.private_metrics`, which it reads as empty where missing.
  */
 export const POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
@@ -87,7 +89,8 @@ CREATE TABLE IF NOT EXISTS evaluations (
   artifacts TEXT NOT NULL,
   stage TEXT NOT NULL,
   error TEXT,
-  duration_ms DOUBLE PRECISION NOT NULL
+  duration_ms DOUBLE PRECISION NOT NULL,
+  private_metrics TEXT
 );
 CREATE INDEX IF NOT EXISTS evaluations_best ON evaluations(run_id, score DESC);
 CREATE TABLE IF NOT EXISTS llm_calls (
@@ -212,11 +215,26 @@ BEGIN
 END $$;
 `;
 
+/**
+ * Version 4 to 5: the metrics kept out of prompts, as JSON; NULL for the evaluations recorded
+ * before, which read back as {}. Guarded by the column's presence, as version 4 is.
+ */
+const MIGRATE_PRIVATE_METRICS = `
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'evaluations' AND column_name = 'private_metrics') THEN
+    ALTER TABLE evaluations ADD COLUMN private_metrics TEXT;
+  END IF;
+END $$;
+`;
+
 /** Every statement is idempotent, so a second controller's open changes nothing. */
 export const CREATE_SCHEMA = `${TABLES}
 ${TRIGGERS}
 ${MIGRATE_COMMIT_ID}
 ${MIGRATE_LOGPROBS}
+${MIGRATE_PRIVATE_METRICS}
 INSERT INTO meta (key, value) VALUES ('schema', '${POSTGRES_SCHEMA_VERSION}')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE meta.value::integer < excluded.value::integer;
 `;

@@ -16,7 +16,8 @@ import { testPostgres } from './postgres-testing.ts';
 import { PostgresStore, redactUrl } from './postgres.ts';
 import { openDashboardQueries } from './open.ts';
 import { SqliteStore } from './sqlite.ts';
-import type { Store } from './store.ts';
+import type { CommitState, Store } from './store.ts';
+import type { Candidate, Evaluation } from '../core/types.ts';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,39 @@ const OLD_CALL: LlmExchange = {
   startedAt: 7,
 };
 const CLI = fileURLToPath(new URL('../../bin/ouro.js', import.meta.url));
+
+function candidateOf(seq: number): Candidate {
+  const origin = { operator: seq === 0 ? 'initial' : 'perturb-number', description: '', diff: '' };
+  return {
+    id: `r1-${seq}`,
+    runId: 'r1',
+    seq,
+    parentIds: [],
+    generation: 0,
+    island: 0,
+    genome: { 'a.js': `v${seq}` },
+    origin,
+    createdAt: seq,
+  };
+}
+
+function evaluationOf(seq: number, privateMetrics: Record<string, number>): Evaluation {
+  const empty = { features: {}, instances: {}, feedback: '', artifacts: {} };
+  return {
+    candidateId: `r1-${seq}`,
+    status: 'ok',
+    score: seq,
+    metrics: { m: seq },
+    privateMetrics,
+    ...empty,
+    stage: 'final',
+    durationMs: 1,
+  };
+}
+
+function commitState(seq: number): CommitState {
+  return { rngState: [1, 2, 3, 4], reward: 0, elapsedMs: 0, genomeHash: `h${seq}`, logOrder: seq };
+}
 
 /** The committed history of a run, in replay order: what must be identical across stores and resumes. */
 function history(store: Store, runId: string): string[] {
@@ -175,7 +209,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
           )
         ).rows;
       expect(await columns()).toEqual([{ column_name: 'logprobs', data_type: 'text' }]);
-      expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '4' }]);
+      expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '5' }]);
       expect((await postgres.execute(url, 'SELECT logprobs FROM llm_calls ORDER BY id')).rows).toEqual([
         { logprobs: null },
         { logprobs: '[["new",-0.25,[["new",-0.25],["old",-2]]]]' },
@@ -190,6 +224,55 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
       }
     },
   );
+
+  it("reads a version-4 database without private metrics, and upgrades it to store them on a writer's open", async () => {
+    const url = await postgres.createDatabase();
+    const writer = new PostgresStore(url);
+    writer.createRun({
+      id: 'r1',
+      experiment: 'demo',
+      experimentDir: '/x',
+      config: {},
+      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+      createdAt: 1,
+    });
+    writer.commitCandidate(candidateOf(0), evaluationOf(0, { hidden: 9 }), commitState(0));
+    writer.close();
+    // The column goes, and its value with it, as in a database a version-4 Ouroboros wrote.
+    await postgres.execute(url, "ALTER TABLE evaluations DROP COLUMN private_metrics; UPDATE meta SET value = '4' WHERE key = 'schema'");
+
+    const reader = new PostgresStore(url, { readonly: true });
+    try {
+      expect(reader.getCandidate('r1-0')?.evaluation).toEqual(evaluationOf(0, {}));
+      expect(() => reader.commitCandidate(candidateOf(1), evaluationOf(1, { hidden: 1 }), commitState(1))).toThrow(
+        expect.objectContaining({ code: 'store-readonly' }),
+      );
+    } finally {
+      reader.close();
+    }
+    const queries = openDashboardQueries(url);
+    try {
+      expect(queries.candidate('r1-0')?.evaluation).toMatchObject({ metrics: '{"m":0}' });
+      expect(queries.candidate('r1-0')?.evaluation.private_metrics).toBeUndefined();
+    } finally {
+      queries.close();
+    }
+
+    const upgraded = new PostgresStore(url);
+    upgraded.commitCandidate(candidateOf(1), evaluationOf(1, { hidden: 1 }), commitState(1));
+    upgraded.close();
+    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '5' }]);
+    expect((await postgres.execute(url, 'SELECT private_metrics FROM evaluations ORDER BY candidate_id')).rows).toEqual([
+      { private_metrics: null },
+      { private_metrics: '{"hidden":1}' },
+    ]);
+    const again = new PostgresStore(url);
+    try {
+      expect([...again.replay('r1')].map((row) => row.kind === 'candidate' && row.evaluation.privateMetrics)).toEqual([{}, { hidden: 1 }]);
+    } finally {
+      again.close();
+    }
+  });
 
   it('lets several controllers create the schema at once', async () => {
     const url = await postgres.createDatabase();

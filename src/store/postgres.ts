@@ -69,6 +69,8 @@ export class PostgresStore implements Store {
   private handle: number | undefined;
   /** False only for a read-only open of a database from before schema 4, whose calls have no log-probabilities. */
   private readonly logprobsColumn: boolean = true;
+  /** False only for a read-only open of a database from before schema 5, whose evaluations have no private metrics. */
+  private readonly privateMetricsColumn: boolean = true;
 
   constructor(url: string, options: PostgresOptions = {}) {
     this.location = redactUrl(url);
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
           Array<{ value: string }>,
         ];
         this.logprobsColumn = Number(meta[0]?.value) >= 4;
+        this.privateMetricsColumn = Number(meta[0]?.value) >= 5;
       } else {
         // The advisory lock ends with the transaction, so two controllers opening at once take turns.
         this.transaction([
@@ -194,10 +197,11 @@ export class PostgresStore implements Store {
               },
             ]),
         {
+          // Without the column (a read-only store on an old database) the server still answers that the store is read-only.
           text:
             `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts, ` +
-            `stage, error, duration_ms)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+            `stage, error, duration_ms${this.privateMetricsColumn ? ', private_metrics' : ''})
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12${this.privateMetricsColumn ? ', $13' : ''})`,
           values: [
             candidate.id,
             candidate.runId,
@@ -211,6 +215,7 @@ export class PostgresStore implements Store {
             evaluation.stage,
             evaluation.error ?? null,
             evaluation.durationMs,
+            ...(this.privateMetricsColumn ? [JSON.stringify(evaluation.privateMetrics ?? {})] : []),
           ],
         },
       ],

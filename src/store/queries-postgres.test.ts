@@ -36,6 +36,7 @@ function rows(runId: string, seq: number, score: number) {
     status: 'ok',
     score,
     metrics: {},
+    privateMetrics: {},
     features: {},
     instances: {},
     feedback: '',
@@ -125,7 +126,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboar
     expect((await postgres.execute(url, 'SELECT id, commit_id FROM candidates ORDER BY commit_id')).rows).toEqual(before);
     commit(again, 'a', 3, 3);
     again.close();
-    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '4' }]);
+    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '5' }]);
     const queries = openDashboardQueries(url);
     try {
       const columns = emptyColumns();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Candidate, Evaluation } from '../core/types.ts';
 import { emptyColumns } from './queries.ts';
 import { SqliteDashboardQueries } from './queries-sqlite.ts';
+import { privateMetricsFromRow } from './rows.ts';
 import { SqliteStore } from './sqlite.ts';
 
 function tempDb(): string {
@@ -30,6 +31,7 @@ function commit(store: SqliteStore, seq: number, parents: string[], score: numbe
     candidateId: candidate.id,
     ...(score === undefined ? { status: 'timeout' as const, error: 'slow' } : { status: 'ok' as const, score }),
     metrics: {},
+    privateMetrics: {},
     features: { spread: seq },
     instances: {},
     feedback: '',
@@ -155,10 +157,15 @@ describe('SqliteDashboardQueries', () => {
     });
     store.close();
     const raw = new Database(db);
-    raw.exec("ALTER TABLE llm_calls DROP COLUMN logprobs; UPDATE meta SET value = '3' WHERE key = 'schema'");
+    raw.exec(
+      'ALTER TABLE llm_calls DROP COLUMN logprobs; ALTER TABLE evaluations DROP COLUMN private_metrics; ' +
+        "UPDATE meta SET value = '3' WHERE key = 'schema'",
+    );
     raw.close();
     const queries = new SqliteDashboardQueries(db);
     expect(queries.run('r1')).toMatchObject({ evaluations: 3, costUsd: 0.25, tokens: 5 });
+    const old = queries.candidate('r1-0')?.evaluation;
+    expect(old && [JSON.parse(old.metrics), privateMetricsFromRow(old)]).toEqual([{}, {}]);
     expect(queries.proposalCalls('r1', 'p1')).toEqual([expect.objectContaining({ reply: 'done', input_tokens: 3 })]);
     queries.close();
     const check = new Database(db, { readonly: true });

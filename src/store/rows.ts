@@ -40,6 +40,11 @@ export interface EvaluationRow {
   status: string;
   score: number | null;
   metrics: string;
+  /**
+   * JSON of the metrics kept out of prompts; null in rows written before the column (schema 5 of
+   * both SQLite and PostgreSQL), and absent from a database from before it read without upgrading.
+   */
+  private_metrics?: string | null;
   features: string;
   instances: string;
   feedback: string;
@@ -77,6 +82,7 @@ export function evaluationFromRow(row: EvaluationRow): Evaluation {
     // Only an ok row carries a score; the store writes none for the others.
     ...(status === 'ok' ? { status, score: row.score as number } : { status }),
     metrics: JSON.parse(row.metrics),
+    privateMetrics: privateMetricsFromRow(row),
     features: JSON.parse(row.features),
     instances: JSON.parse(row.instances),
     feedback: row.feedback,
@@ -85,6 +91,11 @@ export function evaluationFromRow(row: EvaluationRow): Evaluation {
     ...(status === 'ok' || row.error === null ? {} : { error: row.error }),
     durationMs: row.duration_ms,
   } as Evaluation;
+}
+
+/** An evaluation row's private metrics: {} for a row (or a database) from before they were stored. */
+export function privateMetricsFromRow(row: Pick<EvaluationRow, 'private_metrics'>): Record<string, number> {
+  return row.private_metrics ? (JSON.parse(row.private_metrics) as Record<string, number>) : {};
 }
 
 export interface LlmCallRow {

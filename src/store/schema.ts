@@ -152,13 +152,21 @@ CREATE TABLE IF NOT EXISTS embeddings (
     sql: '',
     columns: [{ table: 'llm_calls', name: 'logprobs', definition: 'TEXT' }],
   },
+  {
+    // Metrics kept out of every prompt (an evaluator's `privateMetrics`, and the names in the
+    // experiment's `evaluation.privateMetrics`), as JSON; NULL for rows from before, read as {}.
+    version: 5,
+    sql: '',
+    columns: [{ table: 'evaluations', name: 'private_metrics', definition: 'TEXT' }],
+  },
 ];
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The oldest schema the dashboard reads. Version 4 only added `llm_calls.logprobs`, which the
- * dashboard does not show, so a version-3 file opens without being upgraded (the dashboard never writes).
+ * dashboard does not show, and version 5 `evaluations.private_metrics`, which it reads as empty
+ * where missing, so a version-3 file opens without being upgraded (the dashboard never writes).
  */
 export const DASHBOARD_MIN_SCHEMA_VERSION = 3;
 

@@ -32,6 +32,7 @@ function evaluation(id: string, score: number | undefined): Evaluation {
     candidateId: id,
     ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
     metrics: { m: 1 },
+    privateMetrics: score === undefined ? {} : { hidden: score },
     features: { length: 10 },
     instances: {},
     feedback: 'fine',
@@ -247,7 +248,7 @@ describe('SqliteStore', () => {
     expect(store.tables(SOUP_TABLES)?.listSoupRuns()).toEqual([]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '4' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '5' });
     raw.close();
   });
 
@@ -279,7 +280,7 @@ describe('SqliteStore', () => {
     expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, withLogprobs]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '4' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '5' });
     expect(raw.prepare('SELECT logprobs FROM llm_calls ORDER BY id').pluck().all()).toEqual([
       null,
       '[["new",-0.25,[["new",-0.25],["old",-2]]]]',
@@ -291,7 +292,7 @@ describe('SqliteStore', () => {
     again.close();
   });
 
-  it('upgrades to version 4 where llm_calls already has the logprobs column', () => {
+  it('upgrades to version 5 where llm_calls already has the logprobs column', () => {
     const path = versionThreeDb();
     const raw = new Database(path);
     raw.exec('ALTER TABLE llm_calls ADD COLUMN logprobs TEXT');
@@ -302,8 +303,41 @@ describe('SqliteStore', () => {
     expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, call]);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('4');
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('5');
     check.close();
+  });
+
+  it('reads a version-4 database without private metrics, then upgrades it to store them, its old rows reading {}', () => {
+    const path = versionThreeDb();
+    const old = new Database(path);
+    old.exec('ALTER TABLE llm_calls ADD COLUMN logprobs TEXT');
+    old.prepare("UPDATE meta SET value = '4' WHERE key = 'schema'").run();
+    old.exec(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome,
+        genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
+      VALUES ('r0-0', 'r0', 0, '[]', 0, 0, 'initial', '', '', '{}', 'h0', '[1,2,3,4]', 0, 0, 0, 1)`);
+    old.exec(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts,
+        stage, error, duration_ms) VALUES ('r0-0', 'r0', 'ok', 1, '{"m":1}', '{}', '{}', '', '{}', 'final', NULL, 1)`);
+    old.close();
+
+    const reader = new SqliteStore(path, { readonly: true });
+    expect(reader.getCandidate('r0-0')?.evaluation).toMatchObject({ metrics: { m: 1 } });
+    expect(reader.getCandidate('r0-0')?.evaluation.privateMetrics).toEqual({});
+    expect(() => reader.commitCandidate(candidate('r0', 1), evaluation('r0-1', 2), state('h1'))).toThrow(
+      expect.objectContaining({ code: 'store-readonly' }),
+    );
+    reader.close();
+
+    const store = new SqliteStore(path);
+    store.commitCandidate(candidate('r0', 1), evaluation('r0-1', 2), state('h1'));
+    expect(store.getCandidate('r0-0')?.evaluation.privateMetrics).toEqual({});
+    expect(store.getCandidate('r0-1')?.evaluation.privateMetrics).toEqual({ hidden: 2 });
+    const replayed = [...store.replay('r0')].flatMap((row) => (row.kind === 'candidate' ? [row.evaluation.privateMetrics] : []));
+    expect(replayed).toEqual([{}, { hidden: 2 }]);
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('5');
+    expect(raw.prepare('SELECT private_metrics FROM evaluations ORDER BY candidate_id').pluck().all()).toEqual([null, '{"hidden":2}']);
+    raw.close();
   });
 
   it('reads a version-2 database read-only as one without soup runs', () => {

@@ -120,8 +120,10 @@ export class SqliteStore implements Store {
   private prepare() {
     const db = this.db;
     // A writable store has just migrated; a read-only one may hold an older file, whose calls it
-    // reads without log-probabilities (and to which it cannot write anyway).
+    // reads without log-probabilities and evaluations without private metrics (and to which it
+    // cannot write anyway).
     const logprobs = this.hasColumn('llm_calls', 'logprobs');
+    const privateMetrics = this.hasColumn('evaluations', 'private_metrics');
     return {
       insertRun: db.prepare('INSERT INTO runs (id, experiment, experiment_dir, config, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
@@ -157,9 +159,9 @@ export class SqliteStore implements Store {
       insertParent: db.prepare('INSERT INTO candidate_parents (parent_id, child_id) VALUES (?, ?)'),
       insertEvaluation: db.prepare(
         `INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances,
-          feedback, artifacts, stage, error, duration_ms)
+          feedback, artifacts, stage, error, duration_ms${privateMetrics ? ', private_metrics' : ''})
         VALUES (@candidate_id, @run_id, @status, @score, @metrics, @features, @instances, @feedback, @artifacts, ` +
-          `@stage, @error, @duration_ms)`,
+          `@stage, @error, @duration_ms${privateMetrics ? ', @private_metrics' : ''})`,
       ),
       replay: db.prepare(`SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
           c.model, c.rationale, c.proposal, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
@@ -284,6 +286,8 @@ export class SqliteStore implements Store {
         stage: evaluation.stage,
         error: evaluation.error ?? null,
         duration_ms: evaluation.durationMs,
+        // An `evaluators` option written in JavaScript before the field existed may leave it out.
+        private_metrics: JSON.stringify(evaluation.privateMetrics ?? {}),
       });
     });
     this.write(

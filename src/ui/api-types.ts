@@ -94,6 +94,8 @@ export interface CandidateDetail {
     status: string;
     score: number | null;
     metrics: Record<string, number>;
+    /** Stored and shown here only: never in a prompt ({} for a candidate stored before they were). */
+    privateMetrics: Record<string, number>;
     features: Record<string, number>;
     instances: Record<string, number>;
     feedback: string;

@@ -7,6 +7,7 @@
  * const redis = await requireService('redis-server', probes.redis);
  * describe.skipIf(redis.missing)(redis.title('fleet'), () => { ... });
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findRedisServer } from '../../src/fleet/local-fleet.ts';
 import { findBubblewrap, findExecutable } from '../../src/sandbox/bubblewrap.ts';
@@ -45,6 +46,20 @@ export async function requireService(name: string, probe: ServiceProbe): Promise
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/**
+ * A Python 3 that imports numpy and scipy, the evaluators' usual imports: `OURO_TEST_PYTHON`, else
+ * `python3` on PATH, else Debian's `/usr/bin/python3` (python3-numpy and python3-scipy install there).
+ */
+export const NUMPY_PYTHON: string | undefined = [process.env.OURO_TEST_PYTHON, 'python3', '/usr/bin/python3'].find((python) => {
+  if (python === undefined || findExecutable(python) === undefined) return false;
+  try {
+    execFileSync(python, ['-c', 'import numpy, scipy'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
 /** Probes for the services the suites use. */
 export const probes = {
   bubblewrap: (): string | undefined => {
@@ -58,6 +73,8 @@ export const probes = {
   /** The TLS fleet test makes its certificate with the openssl command. */
   openssl: (): string | undefined =>
     findExecutable('openssl') === undefined ? 'openssl not found on PATH (apt-get install openssl)' : undefined,
+  numpy: (): string | undefined =>
+    NUMPY_PYTHON === undefined ? 'no python3 that imports numpy and scipy (apt-get install python3-numpy python3-scipy)' : undefined,
   /** A server at `OURO_TEST_POSTGRES_URL` (default: the local one) that answers a query. */
   postgres: postgresUnavailable,
 } satisfies Record<string, ServiceProbe>;

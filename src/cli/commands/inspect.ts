@@ -133,8 +133,11 @@ function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store,
       `stage ${evaluation.stage}, ${evaluation.durationMs.toFixed(1)} ms`,
     `score:     ${formatScore(evaluation.score)}`,
   ];
-  const metrics = Object.entries(evaluation.metrics);
-  if (metrics.length > 0) lines.push(`metrics:   ${metrics.map(([key, value]) => `${key}=${formatScore(value)}`).join(', ')}`);
+  const pairs = (record: Record<string, number>) => Object.entries(record).map(([key, value]) => `${key}=${formatScore(value)}`);
+  const metrics = pairs(evaluation.metrics);
+  if (metrics.length > 0) lines.push(`metrics:   ${metrics.join(', ')}`);
+  const hidden = pairs(evaluation.privateMetrics);
+  if (hidden.length > 0) lines.push(`private:   ${hidden.join(', ')}  (private metrics: never shown to models)`);
   if (evaluation.feedback) lines.push(`feedback:  ${evaluation.feedback}`);
   for (const [file, text] of Object.entries(candidate.genome)) lines.push('', `--- ${file}`, text.trimEnd());
   if (withDiff)

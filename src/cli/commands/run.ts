@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { Emitter, type RunEvents } from '../../core/events.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
 import type { EvolveOptions, RunResult } from '../../engine/evolve.ts';
-import type { LoadedExperiment } from '../../engine/load-experiment.ts';
+import { type LoadedExperiment, loadExperiment } from '../../engine/load-experiment.ts';
+import { detectFormat } from '../../formats/index.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { emit, formatScore, formatUsd } from '../output.ts';
 import { showProgress } from '../progress.ts';
@@ -21,6 +22,7 @@ export interface RunFlags {
   model?: string[];
   replay?: string;
   unsafe?: boolean;
+  python?: string;
   ui?: boolean;
   budget?: string;
   concurrency?: string;
@@ -67,6 +69,7 @@ async function session(
       budget: flags.budget ? parseBudget(flags.budget) : undefined,
       concurrency: flags.concurrency === undefined ? undefined : parseInteger('concurrency', flags.concurrency, 1),
       ...(flags.unsafe ? { unsafe: true } : {}),
+      ...(flags.python ? { python: flags.python } : {}),
       // Loaded only for a fleet run, so local runs never load BullMQ.
       ...(flags.fleet ? lazyFleet(flags.fleet) : {}),
       signal: stop.graceful,
@@ -88,6 +91,7 @@ function withCommonOptions(command: Command): Command {
     .option('--concurrency <n>', 'evaluations in parallel (default: the experiment setting, else the core count)')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--ui', 'serve the dashboard on 127.0.0.1 while the run goes (prints its URL)')
+    .option('--python <interpreter>', 'the Python for a Python evaluator: a path (a virtual environment) or a name on PATH')
     .option('--unsafe', 'run candidate code without isolation where the sandbox is missing, and allow importGenome (prints a warning)')
     .option(
       '--fleet <redis-url>',
@@ -112,12 +116,13 @@ export function registerRun(program: Command, experiment: LoadedExperiment | und
       .option(
         '--model <id>',
         'a model for the LLM operators, repeatable: openai:gpt-4.1-mini, anthropic:claude-sonnet-4-5, ' +
-          'compat:http://127.0.0.1:11434/v1#qwen2.5-coder',
+          'compat:http://127.0.0.1:11434/v1#qwen2.5-coder; `none` runs the embedded operators only, whatever the config names',
         collect,
       )
       .option('--replay <run>', 'rerun a recorded run with its model replies served from the database, without a network'),
-  ).action((dir: string | undefined, flags: RunFlags) =>
-    session(flags, experiment, async (common) => {
+  ).action((dir: string | undefined, flags: RunFlags) => {
+    sayWarnings(experiment?.warnings ?? []);
+    return session(flags, experiment, async (common) => {
       const target = experiment ?? dir ?? (flags.replay ? recordedDir(flags.db, flags.replay) : undefined);
       if (target === undefined)
         throw new OuroError('option-invalid', 'ouro run needs an experiment folder, such as `ouro run examples/circle-packing`', {
@@ -126,13 +131,14 @@ export function registerRun(program: Command, experiment: LoadedExperiment | und
       const { evolve } = await engine();
       return evolve(target, {
         ...common,
-        seed: flags.seed === undefined ? undefined : parseInteger('seed', flags.seed, 0),
+        // An OpenEvolve config's random_seed stands when the command line names none.
+        seed: flags.seed === undefined ? experiment?.seed : parseInteger('seed', flags.seed, 0),
         options: experiment ? optionValues(experiment, flags) : {},
         ...(flags.model ? { models: flags.model } : {}),
         ...(flags.replay ? { replay: flags.replay } : {}),
       });
-    }),
-  );
+    });
+  });
 }
 
 export function registerResume(program: Command): Command {
@@ -141,7 +147,36 @@ export function registerResume(program: Command): Command {
       .command('resume')
       .description('continue a stopped or crashed run with its archive and RNG state; --budget sets new limits for the whole run')
       .argument('<run>', 'run id (see ouro ls)'),
-  ).action((runId: string, flags: RunFlags) => session(flags, undefined, async (common) => (await engine()).resume(runId, common)));
+  ).action(async (runId: string, flags: RunFlags) => {
+    sayWarnings(await resumeWarnings(flags.db, runId));
+    return session(flags, undefined, async (common) => (await engine()).resume(runId, common));
+  });
+}
+
+/** The load warnings (settings of a foreign config with no equivalent), on stderr, before anything else of the run. */
+function sayWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`${warning}\n`);
+}
+
+/**
+ * What `ouro run` said when the run started from an OpenEvolve or ShinkaEvolve folder, said again
+ * on resume, which reloads that folder. Empty for an Ouroboros folder (not loaded twice for this),
+ * and whenever the run or its folder cannot be read: resume itself then reports why.
+ */
+export async function resumeWarnings(db: string, runId: string): Promise<string[]> {
+  try {
+    const { store } = openStore(db, true);
+    let dir: string | undefined;
+    try {
+      dir = store.getRun(runId)?.experimentDir;
+    } finally {
+      store.close();
+    }
+    if (dir === undefined || detectFormat(dir).format === 'ouro') return [];
+    return (await loadExperiment(dir)).warnings;
+  } catch {
+    return [];
+  }
 }
 
 /** The folder a recorded run was started from. */

@@ -12,6 +12,7 @@ interface WorkerFlags {
   roles: string;
   cache?: string;
   unsafe?: boolean;
+  python?: string;
 }
 
 /** `ouro worker --fleet redis://host:6379`: takes a fleet's jobs until Ctrl-C. */
@@ -30,6 +31,7 @@ export function registerWorker(program: Command): Command {
       'evaluate,propose',
     )
     .option('--cache <dir>', `where experiment bundles are unpacked (default ${defaultCacheDir()})`)
+    .option('--python <interpreter>', 'the Python for Python evaluators on this machine (default: python3 on PATH)')
     .option('--unsafe', 'run candidate code without isolation where this machine lacks the sandbox (prints a warning)')
     .action(async (flags: WorkerFlags) => {
       const roles = flags.roles
@@ -54,6 +56,7 @@ export function registerWorker(program: Command): Command {
         roles: roles as WorkerRole[],
         cacheDir: flags.cache ?? defaultCacheDir(),
         unsafe: flags.unsafe ?? false,
+        ...(flags.python ? { python: flags.python } : {}),
       });
       process.stdout.write(`worker ${worker.id} ready (Ctrl-C to stop after the jobs in hand)\n`);
       await untilInterrupted();

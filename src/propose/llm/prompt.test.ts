@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { OuroError } from '../../core/errors.ts';
 import type { ParentView, ProposalContext } from '../../core/operator.ts';
 import { Rng } from '../../core/rng.ts';
-import type { Genome } from '../../core/types.ts';
+import type { Evaluation, Genome } from '../../core/types.ts';
+import { parentEvaluation } from '../../engine/state.ts';
 import { TINY_GENOME } from '../../testing/tiny-experiment.ts';
 import { diffFormat } from './formats.ts';
 import { buildPrompt, tokenCounter, type BuiltPrompt } from './prompt.ts';
@@ -118,6 +119,47 @@ describe('buildPrompt', () => {
     expect(user?.content).toContain('<<<<<<< SEARCH');
     expect(user?.content).not.toContain('{{');
     expect(built.trimmed).toEqual([]);
+  });
+
+  it('keeps a private metric out of the prompt of a parent, and out of what the operator is given', async () => {
+    // An Evaluation as the store holds it, made into the parent's view as the engine makes it.
+    const stored: Evaluation = {
+      candidateId: 'run-1',
+      status: 'ok',
+      score: -7.5,
+      metrics: { publicSpread: 0.3125 },
+      privateMetrics: { heldOutAccuracy: 0.8642097531 },
+      features: {},
+      instances: { 'case-1': -2 },
+      feedback: 'distance 7.5',
+      artifacts: { worst: [1, 2] },
+      stage: 'final',
+      durationMs: 1,
+    };
+    const parent = view('run-1', genome, -7.5, { feedback: stored.feedback, evaluation: parentEvaluation(stored) });
+    const given = context({ parents: [parent], inspirations: [{ ...parent, entry: { ...parent.entry, id: 'run-2' } }] });
+    const text = (await prompt(given)).messages.map((message) => message.content).join('\n');
+    for (const operator of ['llm-rewrite', 'llm-reflect', 'llm-fix', 'llm-crossover'] as const) {
+      const built = await buildPrompt({
+        templates: loadTemplates(),
+        operator,
+        context: { ...given, parents: [parent, parent] },
+        format: diffFormat(genome),
+        contextWindow: 32_000,
+        maxOutputTokens: 1_000,
+      });
+      if ('failure' in built) throw new Error(built.failure);
+      const other = built.messages.map((message) => message.content).join('\n');
+      expect(other, operator).toContain('distance 7.5');
+      expect(other, operator).not.toMatch(/heldOutAccuracy|0\.86420/);
+    }
+    expect(text).toContain('distance 7.5');
+    expect(text).toContain('"worst"');
+    expect(text).not.toMatch(/heldOutAccuracy|0\.86420/);
+    // The operator is handed the public metric, and nothing of the private one.
+    const handed = JSON.stringify(given);
+    expect(handed).toContain('"publicSpread":0.3125');
+    expect(handed).not.toMatch(/heldOutAccuracy|0\.86420|privateMetrics/);
   });
 
   it('leaves out the headings of empty sections', async () => {

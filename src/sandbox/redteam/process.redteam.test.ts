@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probes, requireService } from '../../../test/support/services.ts';
 import type { ProcessRunResult } from '../../core/sandbox.ts';
 import { runSandboxed, type SandboxedRunOptions } from '../process.ts';
+import { LAUNCHERS_FOLDER } from '../warm-launch.ts';
+import { WarmRunner } from '../warm-runner.ts';
 
 const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 const attack = bubblewrap.title;
@@ -382,6 +384,101 @@ describe('process sandbox red team', () => {
         'prlimit --pid $$ --nproc=unlimited 2>/dev/null || echo prlimit-failed',
     );
     expect(result.stdout).toBe('su-failed\nmount-failed\nprlimit-failed\n');
+    await expectBenignRunWorks();
+  });
+});
+
+/**
+ * Warm sandboxes: each one is started before its candidate is known and serves one run. These
+ * attacks come from a candidate that gets a warm sandbox and tries to leave something for the one
+ * after it; the next candidate, in the next warm sandbox, must find nothing.
+ */
+describe('warm sandbox red team', () => {
+  const launcherFiles = () =>
+    Object.fromEntries(readdirSync(LAUNCHERS_FOLDER).map((name) => [name, readFileSync(join(LAUNCHERS_FOLDER, name), 'utf8')]));
+
+  /** Runs a benign program (cold, which leaves a warm sandbox), then `attack`, then `probe`, both warm. */
+  async function attackThenProbe(attack: string, probe: string, options: Partial<SandboxedRunOptions> = {}) {
+    const runner = new WarmRunner();
+    const run = (script: string) => runner.run({ command: ['node', '-e', script], timeoutMs: 5000, ...options });
+    try {
+      await run('0');
+      const attacked = await run(attack);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // whatever was left behind has time to act
+      const probed = await run(probe);
+      expect(runner.runs).toEqual({ cold: 1, warm: 2 });
+      return { attacked, probed };
+    } finally {
+      await runner.close();
+    }
+  }
+
+  redTeam(attack('warm: a background process that outlives its run and writes where the next candidate looks'), async () => {
+    const marker = `ouro-warm-lurker-${process.pid}-${Date.now()}`;
+    const lurker = 'trap "" TERM HUP INT; while :; do echo planted > /tmp/planted; echo planted > /scratch/planted; sleep 0.05; done';
+    const { attacked, probed } = await attackThenProbe(
+      "const { spawn } = require('child_process');\n" +
+        `spawn('setsid', ['sh', '-c', '${lurker}', '${marker}'], { detached: true, stdio: 'ignore' }).unref();\n` +
+        "setTimeout(() => console.log('left'), 200);",
+      "const fs = require('fs');\n" +
+        "const found = ['/tmp/planted', '/scratch/planted', 'planted'].filter((p) => fs.existsSync(p));\n" +
+        "const others = fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p))\n" +
+        "  .map((p) => { try { return fs.readFileSync('/proc/' + p + '/cmdline', 'utf8'); } catch { return ''; } })\n" +
+        `  .filter((line) => line.includes('${marker}'));\n` +
+        'console.log(JSON.stringify({ found, others }));',
+    );
+    expect(attacked.stdout).toBe('left\n');
+    expect(JSON.parse(probed.stdout)).toEqual({ found: [], others: [] });
+    expect(processesWith(marker)).toEqual([]);
+    await expectBenignRunWorks();
+  });
+
+  redTeam(attack('warm: files in /tmp, the scratch folder and HOME, and state in the Node process'), async () => {
+    const { probed } = await attackThenProbe(
+      "const fs = require('fs');\n" +
+        "for (const p of ['/tmp/left', 'left', require('os').homedir() + '/.profile']) fs.writeFileSync(p, 'x');\n" +
+        "globalThis.planted = 1; process.env.PLANTED = '1'; require('fs').readFileSync = () => 'forged';",
+      "const fs = require('fs');\n" +
+        "console.log(JSON.stringify([['/tmp/left', 'left', require('os').homedir() + '/.profile'].filter((p) => fs.existsSync(p)),\n" +
+        "  typeof globalThis.planted, process.env.PLANTED ?? null, fs.readFileSync('/etc/hosts', 'utf8').includes('localhost')]));",
+    );
+    expect(JSON.parse(probed.stdout)).toEqual([[], 'undefined', null, true]);
+    await expectBenignRunWorks();
+  });
+
+  redTeam(attack('warm: overwrite or add to the launcher'), async () => {
+    const before = launcherFiles();
+    const { attacked, probed } = await attackThenProbe(
+      "const fs = require('fs'); const results = [];\n" +
+        "for (const p of ['/run/ouro/launchers/node.js', '/run/ouro/launchers/generic.sh', '/run/ouro/launchers/empty.mjs', " +
+        "'/run/ouro/launchers/evil.js', '/run/ouro/evil.js']) {\n" +
+        "  try { fs.writeFileSync(p, 'process.stdout.write(\"forged\")'); results.push('WROTE ' + p); }\n" +
+        '  catch (e) { results.push(e.code); }\n' +
+        "}\ntry { fs.chmodSync('/run/ouro/launchers/node.js', 0o777); results.push('CHMOD'); } catch (e) { results.push(e.code); }\n" +
+        'console.log(results.join(" "));',
+      "process.stdout.write(String(6 * 7) + ' ' + require('fs').readdirSync('/run/ouro/launchers').sort().join(','))",
+    );
+    expect(attacked.stdout).not.toContain('WROTE');
+    expect(attacked.stdout).not.toContain('CHMOD');
+    expect(probed.stdout).toBe('42 empty.mjs,generic.sh,node.js,package.json');
+    expect(launcherFiles()).toEqual(before);
+    await expectBenignRunWorks();
+  });
+
+  redTeam(attack('warm: reach the sandbox waiting for the next candidate (signals, its stdin, its folder)'), async () => {
+    const { attacked, probed } = await attackThenProbe(
+      "const fs = require('fs');\n" +
+        "for (const p of fs.readdirSync('/proc').filter((name) => /^\\d+$/.test(name))) {\n" +
+        "  try { fs.writeFileSync('/proc/' + p + '/fd/0', '2\\0sh\\0-c\\0echo forged\\0'); } catch {}\n" +
+        '}\n' +
+        "for (const folder of ['/tmp', '/', '/scratch/..', '/run/ouro']) {\n" +
+        "  for (const name of fs.readdirSync(folder)) if (name.startsWith('ouro-')) fs.writeSync(1, 'FOUND ' + folder + '/' + name);\n" +
+        '}\n' +
+        "try { process.kill(-1, 'SIGKILL'); } catch {}\n",
+      "process.stdout.write('genuine')",
+    );
+    expect(attacked.stdout).not.toContain('FOUND');
+    expect(probed).toMatchObject({ exitCode: 0, stdout: 'genuine', stderr: '' });
     await expectBenignRunWorks();
   });
 });

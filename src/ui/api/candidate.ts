@@ -1,5 +1,6 @@
 import type { CandidateDetail } from '../api-types.ts';
 import type { DashboardQueries } from '../../store/queries.ts';
+import { privateMetricsFromRow } from '../../store/rows.ts';
 
 /** GET /api/candidates/:id: a candidate with its evaluation, its parent's genome, its family and its model calls. */
 export function candidateDetail(queries: DashboardQueries, id: string): CandidateDetail | undefined {
@@ -26,6 +27,7 @@ export function candidateDetail(queries: DashboardQueries, id: string): Candidat
         status: evaluation.status,
         score: evaluation.status === 'ok' ? evaluation.score : null,
         metrics: JSON.parse(evaluation.metrics) as Record<string, number>,
+        privateMetrics: privateMetricsFromRow(evaluation),
         features: JSON.parse(evaluation.features) as Record<string, number>,
         instances: JSON.parse(evaluation.instances) as Record<string, number>,
         feedback: evaluation.feedback,

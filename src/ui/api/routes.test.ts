@@ -148,6 +148,10 @@ for (const backend of await dashboardBackends()) {
           error: null,
         },
       ]);
+      expect(body.evaluation.privateMetrics).toEqual({});
+      const scored = (await get<CandidateDetail>('/api/candidates/r1-2')).body;
+      // Private metrics are the dashboard's to show, beside the public ones.
+      expect([scored.evaluation.metrics, scored.evaluation.privateMetrics]).toEqual([{ m: 2 }, { 'held-out': 0.5 }]);
       expect((await get<CandidateDetail>('/api/candidates/r1-0')).body.children).toEqual(['r1-1', 'r1-2']);
     });
 

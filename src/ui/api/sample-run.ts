@@ -88,6 +88,7 @@ export function commitSample(
     candidateId: id,
     ...(score === undefined ? { status: 'error' as const, error: 'boom' } : { status: 'ok' as const, score }),
     metrics: { m: seq },
+    privateMetrics: score === undefined ? {} : { 'held-out': seq / 4 },
     features: { length: 100 + 40 * seq },
     instances: { first: seq },
     feedback: `feedback ${seq}`,

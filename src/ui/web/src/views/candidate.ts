@@ -110,6 +110,7 @@ function evaluationSection(candidate: CandidateDetail): HTMLElement {
       numbers(evaluation.metrics, 'Metrics') ?? h('div', {}, h('h3', {}, 'Metrics'), empty('None.')),
       numbers(evaluation.features, 'Features'),
       numbers(evaluation.instances, 'Per-instance scores'),
+      numbers(evaluation.privateMetrics, 'Private metrics (never shown to models)'),
     ),
     evaluation.error ? h('div', {}, h('h3', {}, 'Error'), h('pre', { class: 'error-text' }, evaluation.error)) : null,
     evaluation.feedback ? h('div', {}, h('h3', {}, 'Feedback'), h('pre', { class: 'prose' }, evaluation.feedback)) : null,

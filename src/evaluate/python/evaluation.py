@@ -1,0 +1,181 @@
+"""The evaluation process of a Python evaluator's sandbox: started by harness.py before the candidate
+exists, it imports the evaluator (numpy and all), says which stages it found, and waits for one
+request on its pipe. Then it runs the stages on the candidate's files, in this process, and writes
+one line per stage on its result pipe, then `finished`. It holds neither the host's channel nor the
+request's nonce: harness.py relays its lines.
+
+Usage: python -I -B evaluation.py <spec JSON> <request fd> <result fd>
+"""
+
+import builtins
+import json
+import os
+import sys
+import types
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    requests, out = int(sys.argv[2]), int(sys.argv[3])
+    os.dup2(2, 1)  # print() writes to stderr
+    sys.path[:0] = [spec["lib"], os.path.dirname(spec["evaluator"])]
+    import _ouro_protocols as protocols
+
+    def report(message):
+        os.write(out, (json.dumps(message, allow_nan=False, default=protocols.plain) + "\n").encode("utf-8"))
+
+    try:
+        module = protocols.load(spec["evaluator"])
+        stages = protocols.stages_of(module, spec, spec["evaluator"])
+    except protocols.LoadError as error:
+        report({"type": "load-error", "error": str(error)})
+        os._exit(0)
+    except BaseException:  # the evaluator's own import failed: report it, with the hint
+        report({"type": "load-error", "error": protocols.load_failure(spec["evaluator"])})
+        os._exit(0)
+    # Bound now: a candidate that replaces _Watch.changes later does not change this check.
+    check = _Watch(module, protocols).changes
+    report({"type": "ready", "stages": [name for name, _, _ in stages]})
+    with os.fdopen(requests, "rb") as pipe:
+        line = pipe.readline()
+    if not line:
+        os._exit(0)  # discarded unused
+    request = json.loads(line)
+    _guard()
+    _evaluate(spec, stages, check, request, report, protocols)
+
+
+def _evaluate(spec, stages, check, request, report, protocols):
+    """Runs the stages on the candidate, reports one line per stage, then `finished`. Never returns."""
+    program = os.path.abspath(request["program"])
+    context = {
+        "candidate_id": request["candidate_id"],
+        "options": request["options"],
+        "experiment_dir": spec["experiment_dir"],
+        "genome_dir": os.getcwd(),
+        "files": request["files"],
+    }
+    merged = {}
+    for name, call, threshold in stages:
+        try:
+            result = call(program, dict(context, stage=name))
+        except protocols.Invalid as invalid:
+            report({"type": "stage", "stage": name, "status": "invalid", "error": str(invalid)})
+            break
+        except BaseException as error:  # SystemExit and KeyboardInterrupt from the candidate too
+            report({"type": "stage", "stage": name, "status": "error", "error": protocols.describe(error)})
+            break
+        changed = check()
+        if changed:
+            message = "the evaluator's code or globals changed while it ran: " + ", ".join(changed[:8])
+            report({"type": "stage", "stage": name, "status": "invalid", "error": message})
+            break
+        if spec["protocol"] == "openevolve":
+            result = protocols.merge(merged, result)  # OpenEvolve's cascade keeps earlier stages' metrics
+        try:
+            report({"type": "stage", "stage": name, "status": "ok", "result": result})
+        except (TypeError, ValueError) as error:  # NaN or infinity (JSON has neither), or a key that is not text
+            report({"type": "stage", "stage": name, "status": "invalid", "error": f"the result cannot be sent as JSON: {error}"})
+            break
+        if threshold is not None and not result["score"] >= threshold:
+            break
+    report({"type": "finished"})
+    os._exit(0)
+
+
+# Audit events (PEP 578) refused once the candidate may run: they reach other frames, every object,
+# or raw memory, and a candidate needs none of them to compute an answer.
+_REFUSED_EVENTS = frozenset(["sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace",
+                             "sys.setprofile", "sys._setprofileallthreads", "sys._settraceallthreads"])
+_GUARDED_MODULES = frozenset(["__main__", "evaluator", "builtins", "_ouro_protocols"])
+
+
+def _guard():
+    """Refuses, from now on in this process, what would let the candidate rewrite the evaluator's
+    or the harness's code (a function's `__code__` or defaults, a class's attributes) or reach
+    other frames and raw memory. An audit hook cannot be removed once added."""
+    refused, guarded = _REFUSED_EVENTS, _GUARDED_MODULES
+
+    def hook(event, args, refused=refused, guarded=guarded, error=RuntimeError, getattr=getattr, str=str, type=type, callable=callable):
+        if event in refused or event.startswith("ctypes."):
+            raise error(f"refused by the Ouroboros harness: {event}")
+        if event == "open" and args and isinstance(args[0], str) and args[0].startswith("/proc/") and args[0].endswith("/mem"):
+            raise error("refused by the Ouroboros harness: opening process memory")
+        if event == "object.__setattr__" and len(args) == 3 and getattr(args[0], "__module__", None) in guarded:
+            # A function's code or defaults, or a method, property or other callable on a class. A class
+            # attribute that holds data (a cache, a counter) may still change: evaluators do that.
+            target, value = args[0], args[2]
+            if not isinstance(target, type) or callable(value) or hasattr(type(value), "__get__"):
+                raise error(f"refused by the Ouroboros harness: changing {str(args[1])} of the evaluator's {type(target).__name__}")
+
+    sys.addaudithook(hook)
+
+
+def _names_used(namespaces):
+    """Every global and attribute name in the code of the functions in these namespaces."""
+    names = set()
+    pending = [getattr(value, "__code__", None) for namespace in namespaces for value in namespace.values()]
+    pending = [code for code in pending if isinstance(code, types.CodeType)]
+    while pending:
+        code = pending.pop()
+        names.update(code.co_names)
+        pending.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    return names
+
+
+class _Watch:
+    """What the candidate must leave alone while the evaluator runs it in this process: the
+    evaluator's functions, classes and imported modules, its functions' code, the callables of
+    the modules it imported, and the builtins. Data globals may change (counters, caches)."""
+
+    def __init__(self, module, protocols):
+        self.module = module
+        self.protocols = protocols
+        self.snapshot = self._take()
+
+    def _take(self):
+        seen = {}
+        harness = sys.modules[__name__].__dict__
+        ours = self.protocols.__dict__
+        classes = []
+        for prefix, namespace in (("evaluator", self.module.__dict__), ("harness", harness), ("protocols", ours)):
+            for name, value in list(namespace.items()):
+                if isinstance(value, type) and value.__module__ in (self.module.__name__, __name__, self.protocols.__name__):
+                    classes.append((f"{prefix}.{name}", vars(value)))  # its methods and properties (a live view)
+        # Of the builtins and the imported modules, only the names the evaluator's and the harness's
+        # code use: checking all of numpy's would cost more than most evaluations.
+        used = _names_used([self.module.__dict__, harness, ours] + [namespace for _, namespace in classes])
+        namespaces = [("evaluator", self.module.__dict__, None), ("harness", harness, None), ("protocols", ours, None)]
+        namespaces.append(("builtins", builtins.__dict__, used))
+        namespaces += [(prefix, namespace, None) for prefix, namespace in classes]
+        for name, value in list(self.module.__dict__.items()):
+            if isinstance(value, types.ModuleType) and value is not builtins:
+                namespaces.append((name, value.__dict__, used))
+        for prefix, namespace, only in namespaces:
+            for name in list(namespace) if only is None else [name for name in only if name in namespace]:
+                value = namespace[name]
+                if not (callable(value) or isinstance(value, types.ModuleType) or hasattr(type(value), "__get__")):
+                    continue
+                seen[f"{prefix}.{name}"] = (namespace, name, id(value), value)
+                code = getattr(value, "__code__", None)
+                if isinstance(code, types.CodeType):
+                    seen[f"{prefix}.{name}.__code__"] = (value, "__code__", id(code), code)
+        return seen
+
+    # The builtins it uses are bound at definition, so that a candidate that rebinds them cannot make it lie.
+    def changes(self, id=id, isinstance=isinstance, getattr=getattr, dict=dict, proxy=types.MappingProxyType, missing=object()):
+        changed = []
+        for label, (holder, name, identity, _) in self.snapshot.items():
+            if isinstance(holder, dict):
+                current = dict.get(holder, name, missing)
+            elif isinstance(holder, proxy):
+                current = proxy.get(holder, name, missing)
+            else:
+                current = getattr(holder, name, missing)
+            if id(current) != identity:
+                changed.append(label)
+        return changed
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+/**
+ * Red team for Python evaluators: the candidate runs inside the evaluator's own Python process (as
+ * OpenEvolve and ShinkaEvolve evaluators import it), and tries to forge its score. Each test is one
+ * attack; it must end `invalid`, `error`, or with the honest score, and touch nothing on the host.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { probes, requireService } from '../../../test/support/services.ts';
+import type { Evaluation } from '../../core/types.ts';
+import { cleanUp, startPython } from '../../evaluate/python/evaluators.fixtures.ts';
+
+const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
+const numpy = await requireService('python3 with numpy and scipy', probes.numpy);
+const missing = bubblewrap.missing || numpy.missing;
+
+afterAll(cleanUp);
+
+const SECRET = `sk-live-ouro-python-redteam-${process.pid}`;
+const FORGED = 99;
+const HONEST = 1;
+
+// An honest evaluator of the usual shape: it imports the candidate in its own process, and
+// scores with helpers, a class and numpy.
+const EVALUATOR = `
+import importlib.util
+import numpy as np
+
+class Scorer:
+    def total(self, values):
+        return float(np.sum(np.asarray(values, dtype=float)))
+
+def load(path):
+    spec = importlib.util.spec_from_file_location("candidate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+def check(values):
+    return all(0 <= value <= 1 for value in values)
+
+def evaluate(program_path, context):
+    values = load(program_path).solve()
+    if not check(values):
+        return {"score": 0.0, "feedback": "values must lie in [0, 1]"}
+    return {"score": Scorer().total(values)}
+`;
+
+/** A candidate whose honest answer scores HONEST, after running `attack` at import. */
+const candidate = (attack: string) => ({ 'main.py': `${attack}\n\ndef solve():\n    return [1.0]\n` });
+
+function expectNoForgery(evaluation: Evaluation): void {
+  expect(evaluation.score).not.toBe(FORGED);
+  if (evaluation.status === 'ok') expect(evaluation.score).toBe(HONEST);
+  else expect(['invalid', 'error']).toContain(evaluation.status);
+}
+
+describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate inside a Python evaluator')), () => {
+  const attacks: [string, string, Evaluation['status'] | 'any'][] = [
+    ['rebinds an evaluator function', 'import sys\nsys.modules["evaluator"].check = lambda values: True\nsolve_values = [99.0]', 'invalid'],
+    [
+      'rewrites the code of an evaluator function',
+      'import sys\nev = sys.modules["evaluator"]\nev.check.__code__ = (lambda values: True).__code__',
+      'error',
+    ],
+    ['replaces a method of an evaluator class', 'import sys\nsys.modules["evaluator"].Scorer.total = lambda self, v: 99.0', 'invalid'],
+    ['rebinds a builtin', 'import builtins\nbuiltins.all = lambda values: True', 'invalid'],
+    ['patches numpy as the evaluator imported it', 'import numpy\nnumpy.sum = lambda *a, **k: 99.0', 'invalid'],
+    [
+      'patches the harness that reports the result',
+      [
+        'import sys',
+        'sys.modules["__main__"]._Watch.changes = lambda self: []',
+        'sys.modules["_ouro_protocols"]._ouro_result = lambda value: {"score": 99.0}',
+      ].join('\n'),
+      'invalid',
+    ],
+    [
+      'writes forged result lines on every open descriptor, then exits',
+      [
+        'import os, json',
+        'for nonce in ("", "0" * 32):',
+        '    for kind in ({"type": "stage", "stage": "final", "status": "ok", "result": {"score": 99.0}}, {"type": "done"}):',
+        '        line = (json.dumps(dict(kind, nonce=nonce)) + "\\n").encode()',
+        '        for fd in range(0, 64):',
+        '            try: os.write(fd, line)',
+        '            except OSError: pass',
+        'os._exit(0)',
+      ].join('\n'),
+      'any',
+    ],
+    [
+      'looks for the nonce in other frames and every object',
+      [
+        'import sys, gc',
+        'found = []',
+        'for probe in (lambda: sys._current_frames(), lambda: gc.get_objects(), lambda: gc.get_referrers(sys)):',
+        '    try: found.append(probe())',
+        '    except RuntimeError: pass',
+        'assert not found, "introspection was allowed"',
+      ].join('\n'),
+      'ok',
+    ],
+    [
+      "reaches the supervisor's channel and memory through /proc",
+      [
+        'import os',
+        'parent = os.getppid()',
+        'opened = []',
+        'for path in [f"/proc/{parent}/mem"] + [f"/proc/{parent}/fd/{fd}" for fd in range(0, 16)]:',
+        '    try:',
+        '        fd = os.open(path, os.O_WRONLY)',
+        '        opened.append(path)',
+        '        os.write(fd, b\'{"type": "done", "nonce": ""}\\n\')',
+        '    except Exception: pass',
+        'assert not opened, f"opened {opened}"',
+      ].join('\n'),
+      'ok',
+    ],
+    ['kills the supervisor', 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)', 'any'],
+    [
+      'overwrites the evaluator on disk and reads the host',
+      [
+        'import os',
+        'for path in ("/experiment/evaluate.py",):',
+        '    try: open(path, "w").write("def evaluate(p, c):\\n    return {\'score\': 99.0}\\n")',
+        '    except OSError: pass',
+        `assert "${SECRET}" not in str(os.environ)`,
+        'assert not os.path.exists("/root/.ssh")',
+      ].join('\n'),
+      'ok',
+    ],
+  ];
+
+  for (const [name, attack, expected] of attacks) {
+    it(`${name}: no forged score`, async () => {
+      process.env.OURO_TEST_SECRET = SECRET;
+      const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 100 } });
+      const evaluation = await evaluators.evaluate('attacker', candidate(attack));
+      expectNoForgery(evaluation);
+      if (expected !== 'any') expect({ status: evaluation.status, error: evaluation.error }).toMatchObject({ status: expected });
+      if (expected === 'ok') expect(evaluation.score).toBe(HONEST);
+      // The evaluator on the host is untouched, and the next candidate is scored honestly.
+      const folder = join(evaluators.evaluatorFile, '..');
+      expect(readFileSync(join(folder, 'evaluate.py'), 'utf8')).toBe(EVALUATOR);
+      expect(await evaluators.evaluate('honest', candidate(''))).toMatchObject({ status: 'ok', score: HONEST });
+    });
+  }
+
+  it('a ShinkaEvolve candidate that keeps rewriting metrics.json from a thread gets invalid', async () => {
+    const shinka = `
+import json, os, importlib.util
+
+def main(program_path, results_dir):
+    spec = importlib.util.spec_from_file_location("candidate", program_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    score = float(sum(module.solve()))
+    with open(os.path.join(results_dir, "metrics.json"), "w") as f:
+        json.dump({"combined_score": score}, f)
+`;
+    const attack = [
+      'import threading, sys, json, os, time',
+      'def forge():',
+      '    frame = sys._getframe(0)',
+      '    while True:',
+      '        for folder in [d for d in ("/tmp",) if os.path.isdir(d)]:',
+      '            for name in os.listdir(folder):',
+      '                if name.startswith("results-"):',
+      '                    try: open(os.path.join(folder, name, "metrics.json"), "w").write(json.dumps({"combined_score": 99.0}))',
+      '                    except OSError: pass',
+      '        time.sleep(0.0005)',
+      'threading.Thread(target=forge, daemon=True).start()',
+    ].join('\n');
+    const evaluators = await startPython(shinka, { python: { protocol: 'shinka' } });
+    const evaluation = await evaluators.evaluate('attacker', candidate(attack));
+    expect(evaluation).toMatchObject({ status: 'invalid', error: expect.stringMatching(/left threads running/) });
+    expect(await evaluators.evaluate('honest', candidate(''))).toMatchObject({ status: 'ok', score: HONEST });
+  });
+});
