@@ -98,4 +98,6 @@ export interface ProcessRunResult {
   collected: Record<string, string>;
   /** True when the run had no isolation (`--unsafe`). */
   unsafe: boolean;
+  /** True when the run ended at its `doneWhen` line, before the program exited (`exitCode` is then null). */
+  endedEarly?: boolean;
 }

@@ -103,6 +103,23 @@ describe('runSandboxed', () => {
     expect(processesWith(marker)).toEqual([]);
   });
 
+  sandboxed(needsBubblewrap('ends a run at its doneWhen line, kills what is left and removes the folder'), async () => {
+    const marker = `ouro-done-when-${process.pid}-${Date.now()}`;
+    const parent = scratchParent();
+    const script = `sh -c 'echo partial; echo last-line; while :; do sleep 0.1; done' ${marker}`;
+    const result = await runSandboxed({
+      command: ['sh', '-c', script],
+      timeoutMs: 20_000,
+      scratchParent: parent,
+      doneWhen: (chunk) => chunk.includes('last-line\n'),
+    });
+    expect(result).toMatchObject({ endedEarly: true, timedOut: false, exitCode: null });
+    expect(result.stdout).toContain('partial\nlast-line\n');
+    for (let waited = 0; waited < 2000 && processesWith(marker).length > 0; waited += 50) await new Promise((done) => setTimeout(done, 50));
+    expect(processesWith(marker)).toEqual([]);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
   sandboxed(needsBubblewrap('removes the scratch folder after the run, even one the candidate locked'), async () => {
     const parent = scratchParent();
     const result = await runSandboxed({

@@ -42,6 +42,12 @@ export interface SandboxedRunOptions extends ProcessRunOptions {
   hidden?: readonly string[];
   /** More runtime installations (a virtual environment's prefix) bound read-only at their own paths. */
   runtimes?: readonly string[];
+  /**
+   * Called with each chunk of stdout; true means the program has said all it will say (a harness's
+   * last line), so the run ends now: the process group is killed, and the result does not wait for
+   * the sandbox to wind down. `exitCode` is then null and `endedEarly` true.
+   */
+  doneWhen?: (chunk: string) => boolean;
 }
 
 /**
@@ -328,6 +334,7 @@ class Supervisor {
   private timer: NodeJS.Timeout | undefined;
   private timedOut = false;
   private started = performance.now();
+  private endEarly: (() => void) | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -336,7 +343,10 @@ class Supervisor {
     const limit = options.outputLimitBytes ?? PROCESS_DEFAULTS.outputLimitBytes;
     this.stdout = new CappedOutput(limit);
     this.stderr = new CappedOutput(limit);
-    child.stdout?.on('data', (chunk: Buffer) => this.stdout.add(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.stdout.add(chunk);
+      if (this.timer !== undefined && options.doneWhen?.(chunk.toString('utf8'))) this.endEarly?.();
+    });
     child.stderr?.on('data', (chunk: Buffer) => this.stderr.add(chunk));
     child.stdin?.on('error', () => {}); // the program may exit without reading its input
     const pid = child.pid;
@@ -348,6 +358,13 @@ class Supervisor {
       liveGroups.add(pid);
     }
     this.done = new Promise<Outcome>((resolve, reject) => {
+      this.endEarly = () => {
+        this.endEarly = undefined;
+        clearTimeout(this.timer);
+        const durationMs = performance.now() - this.started;
+        this.kill();
+        resolve({ ...this.outcome(null, null, durationMs), endedEarly: true });
+      };
       child.once('error', (error) => {
         this.exited = true;
         clearTimeout(this.timer);
@@ -362,18 +379,8 @@ class Supervisor {
           killGroup(pid); // stragglers that stayed in the group
           liveGroups.delete(pid);
         }
-        void this.drained().then(() =>
-          resolve({
-            exitCode,
-            signal,
-            timedOut: this.timedOut,
-            durationMs,
-            stdout: this.stdout.text(),
-            stderr: this.stderr.text(),
-            stdoutDropped: this.stdout.dropped,
-            stderrDropped: this.stderr.dropped,
-          }),
-        );
+        this.endEarly = undefined;
+        void this.drained().then(() => resolve(this.outcome(exitCode, signal, durationMs)));
       });
     });
     this.done.catch(() => {}); // a spawn error is reported by `start`
@@ -394,6 +401,19 @@ class Supervisor {
 
   kill(): void {
     if (this.child.pid !== undefined && !this.exited) killGroup(this.child.pid);
+  }
+
+  private outcome(exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number): Outcome {
+    return {
+      exitCode,
+      signal,
+      timedOut: this.timedOut,
+      durationMs,
+      stdout: this.stdout.text(),
+      stderr: this.stderr.text(),
+      stdoutDropped: this.stdout.dropped,
+      stderrDropped: this.stderr.dropped,
+    };
   }
 
   /** A process that left the group may still hold the pipes open: wait briefly, then stop reading. */

@@ -22,6 +22,7 @@ const MiB = 1024 * 1024;
 const WARM_UP_CPU_SECONDS = 10;
 /** Room for the result lines: artifacts can be large, and a cut line is a lost result. */
 const RESULT_LIMIT_BYTES = 4 * MiB;
+const LAST_LINE = /"type": "(done|load-error)"[^\n]*\n$/;
 
 /** Where the harness, the evaluator and its folder are, as the sandboxed interpreter sees them. */
 interface Layout {
@@ -165,11 +166,13 @@ function sandboxLayout(options: PoolOptions & { evaluatorFile: string }, python:
   return {
     spec: specText,
     sandbox: {
-      command: [interpreter.path, '-I', '-S', '-B', join(harnessRoot, 'harness.py'), specText],
+      command: [interpreter.path, '-I', '-B', join(harnessRoot, 'harness.py'), specText],
       timeoutMs: options.timeoutMs,
       memoryMb: options.memoryMb,
       cpuSeconds,
       outputLimitBytes: RESULT_LIMIT_BYTES,
+      // The harness's last line, whole: the result need not wait for the interpreter and the sandbox to wind down.
+      doneWhen: (chunk) => LAST_LINE.test(chunk),
       unsafe: options.unsafe ?? false,
       ...(isolated ? { readOnly, hidden } : {}),
       runtimes: interpreter.prefixes,

@@ -50,7 +50,7 @@ export function readEnding(
   }
   const last = finished.at(-1);
   const current = last === undefined || done ? (last?.stage ?? stages[0] ?? 'final') : (stages[finished.length] ?? last.stage);
-  // The supervisor's own word that the evaluation went wrong ('?': it could not tell which stage).
+  // The harness's own word that the evaluation went wrong ('?': it could not tell which stage).
   if (last?.stage === '?')
     return { ending: { status: 'invalid', error: String(last.error) }, stage: stages[finished.length - 1] ?? 'final' };
   if (run.stdoutDropped > 0)

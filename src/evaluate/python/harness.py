@@ -1,142 +1,208 @@
-"""The supervisor of a Python evaluator's sandbox, started by the host (evaluators.ts) as
-`python -I -S -B harness.py <spec JSON> [--check]` (no site: it imports nothing beyond the standard library) before the candidate exists.
+"""Runs a Python evaluator on one candidate, inside the process tier's sandbox.
 
-It starts the evaluation process (evaluation.py), which imports the evaluator ahead of time, then
-waits on stdin for one request line. It hands the request, without its nonce, to the evaluation
-process, and relays that process's stage lines to the host on a private copy of stdout, each with
-the nonce, then `{"type": "done"}` or how the evaluation ended. The candidate runs in the
-evaluation process only: it can reach neither this channel nor the nonce, because this process is
-made undumpable (its /proc/<pid>/fd and mem are closed to the same uid).
+Started by the host (evaluators.ts) as `python -I -B harness.py <spec JSON> [--check]` before the
+candidate exists: it imports the evaluator (numpy and all) ahead of time, notes what the candidate
+must leave alone, makes itself undumpable and waits on stdin for one request line. Then it runs the
+evaluator's stages on the candidate's files in the working folder, and writes one JSON line per
+stage, then `{"type": "done"}`, each with the request's nonce, on a private copy of stdout; the
+evaluator's and the candidate's prints go to stderr. It exits at once after the last line, so that
+nothing the candidate left behind (threads, atexit hooks) runs after it.
 
-The host trusts none of it: it enforces the time limit by killing the process group, checks every
-result again, and applies the score range in its own process.
+What this can and cannot guarantee, when the evaluator imports the candidate into this process (as
+OpenEvolve and ShinkaEvolve evaluators do): see "A candidate in the evaluator's process" in the
+README. The host trusts none of it: it enforces the time limit by killing the process group, checks
+every result again and applies the score range in its own process.
 """
 
+import builtins
 import json
 import os
-import signal
 import sys
+import types
 
 
 def main():
-    spec_text = sys.argv[1]
-    channel = os.dup(1)
-    os.dup2(2, 1)  # print() writes to stderr; only this process writes on `channel`
+    spec = json.loads(sys.argv[1])
+    channel = os.dup(1)  # not inherited: a program the evaluator starts cannot write on it
+    os.dup2(2, 1)  # print() writes to stderr; only the harness writes on `channel`
     write, dumps = os.write, json.dumps
+    sys.path[:0] = [spec["lib"], os.path.dirname(spec["evaluator"])]
+    import _ouro_protocols as protocols
 
-    def send(nonce, message):
-        write(channel, (dumps(dict(message, nonce=nonce)) + "\n").encode("utf-8"))
+    def send(message, plain=protocols.plain):
+        write(channel, (dumps(message, allow_nan=False, default=plain) + "\n").encode("utf-8"))
 
-    _undumpable()
-    requests, request_writer = os.pipe()
-    results, result_writer = os.pipe()
-    worker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "evaluation.py")
-    for fd in (requests, result_writer):
-        os.set_inheritable(fd, True)
-    # posix_spawn rather than subprocess: importing subprocess costs this process more than the spawn.
-    null = os.open(os.devnull, os.O_RDONLY)
-    child = os.posix_spawn(
-        sys.executable,
-        [sys.executable, "-I", "-B", worker, spec_text, str(requests), str(result_writer)],
-        dict(os.environ),
-        file_actions=[(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_CLOSE, channel), (os.POSIX_SPAWN_CLOSE, request_writer),
-                      (os.POSIX_SPAWN_CLOSE, results)],
-    )
-    os.close(null)
-    os.close(requests)
-    os.close(result_writer)
-    lines = os.fdopen(results, "rb")
-    first = _read(lines)
-    if first is None or first.get("type") != "ready":
-        message = first if first is not None and first.get("type") == "load-error" else None
-        error = message["error"] if message else "the evaluation process ended while loading: " + _ended(_wait(child))
-        send("", {"type": "load-error", "error": str(error)})
+    try:
+        module = protocols.load(spec["evaluator"])
+        stages = protocols.stages_of(module, spec, spec["evaluator"])
+    except protocols.LoadError as error:
+        send({"type": "load-error", "error": str(error)})
         os._exit(0)
-    names = [str(name) for name in first.get("stages", [])]
+    except BaseException:  # the evaluator's own import failed: report it, with the hint
+        send({"type": "load-error", "error": protocols.load_failure(spec["evaluator"])})
+        os._exit(0)
     if sys.argv[2:] == ["--check"]:
-        send("", {"type": "ready", "stages": names})
-        os.kill(child, signal.SIGKILL)
+        send({"type": "ready", "stages": [name for name, _, _ in stages]})
         os._exit(0)
+    # Bound now: a candidate that replaces _Watch.changes later does not change this check.
+    check = _Watch(module, protocols).changes
+    _undumpable()
     line = sys.stdin.buffer.readline()
     if not line:
-        os.kill(child, signal.SIGKILL)
         os._exit(0)  # the host discarded this sandbox unused
     request = json.loads(line)
     nonce = request.pop("nonce")
-    with os.fdopen(request_writer, "wb") as pipe:
-        pipe.write((json.dumps(request) + "\n").encode("utf-8"))
-    _relay(lines, child, names, lambda message: send(nonce, message))
-    os._exit(0)
 
+    def report(message):
+        send(dict(message, nonce=nonce))
 
-def _read(lines):
-    raw = lines.readline()
-    if not raw:
-        return None
-    try:
-        message = json.loads(raw)
-    except ValueError:
-        return {"type": "malformed"}
-    return message if isinstance(message, dict) else {"type": "malformed"}
+    _guard()
+    _evaluate(spec, stages, check, request, report, protocols)
 
 
 def _undumpable():
-    """Closes this process's /proc/<pid>/fd and /proc/<pid>/mem to processes of the same uid, so
-    that the evaluation process (same uid) cannot reach the channel or read the nonce through them."""
+    """Closes this process's /proc/<pid>/fd and /proc/<pid>/mem to other processes of the same uid,
+    such as a candidate the evaluator runs as a program of its own: it cannot write on the channel
+    or read the nonce through them."""
     try:
         import ctypes
 
         if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE, 0
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE) failed")
     except (OSError, AttributeError) as error:
-        print(f"ouro harness: cannot make the supervisor undumpable: {error}", file=sys.stderr)
+        print(f"ouro harness: cannot make the evaluation process undumpable: {error}", file=sys.stderr)
 
 
-def _relay(lines, child, names, send):
-    """Forwards the evaluation process's stage lines, in order and well formed, then says how it ended."""
-    finished = False
-    expected = 0
-    for raw in lines:
+def _evaluate(spec, stages, check, request, report, protocols):
+    """Runs the stages on the candidate, reports one line per stage, then `done`. Never returns."""
+    program = os.path.abspath(request["program"])
+    context = {
+        "candidate_id": request["candidate_id"],
+        "options": request["options"],
+        "experiment_dir": spec["experiment_dir"],
+        "genome_dir": os.getcwd(),
+        "files": request["files"],
+    }
+    merged = {}
+    for name, call, threshold in stages:
         try:
-            message = json.loads(raw)
-        except ValueError:
-            message = None
-        if finished or not isinstance(message, dict):
-            send({"type": "stage", "stage": "?", "status": "invalid", "error": "the evaluation process wrote a malformed line"})
-            return
-        if message.get("type") == "finished":
-            finished = True
-            continue
-        if message.get("type") != "stage" or expected >= len(names) or message.get("stage") != names[expected]:
-            send({"type": "stage", "stage": "?", "status": "invalid", "error": "the evaluation process reported stages out of order"})
-            return
-        expected += 1
-        send({key: message.get(key) for key in ("type", "stage", "status", "result", "error") if key in message})
-    status = _wait(child)
-    if finished and status == 0:
-        send({"type": "done"})
-    else:
-        send({"type": "crash", "error": _ended(status)})
+            result = call(program, dict(context, stage=name))
+        except protocols.Invalid as invalid:
+            report({"type": "stage", "stage": name, "status": "invalid", "error": str(invalid)})
+            break
+        except BaseException as error:  # SystemExit and KeyboardInterrupt from the candidate too
+            report({"type": "stage", "stage": name, "status": "error", "error": protocols.describe(error)})
+            break
+        changed = check()
+        if changed:
+            message = "the evaluator's code or globals changed while it ran: " + ", ".join(changed[:8])
+            report({"type": "stage", "stage": name, "status": "invalid", "error": message})
+            break
+        if spec["protocol"] == "openevolve":
+            result = protocols.merge(merged, result)  # OpenEvolve's cascade keeps earlier stages' metrics
+        try:
+            report({"type": "stage", "stage": name, "status": "ok", "result": result})
+        except (TypeError, ValueError) as error:  # NaN or infinity (JSON has neither), or a key that is not text
+            report({"type": "stage", "stage": name, "status": "invalid", "error": f"the result cannot be sent as JSON: {error}"})
+            break
+        if threshold is not None and not result["score"] >= threshold:
+            break
+    report({"type": "done"})
+    os._exit(0)
 
 
-def _wait(child):
-    """The child's exit code, or minus the number of the signal that killed it."""
-    _, status = os.waitpid(child, 0)
-    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+# Audit events (PEP 578) refused once the candidate may run: they reach other frames, every object,
+# or raw memory, and a candidate needs none of them to compute an answer.
+_REFUSED_EVENTS = frozenset(["sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace",
+                             "sys.setprofile", "sys._setprofileallthreads", "sys._settraceallthreads"])
+_GUARDED_MODULES = frozenset(["__main__", "evaluator", "builtins", "_ouro_protocols"])
 
 
-def _ended(status):
-    """How the evaluation process ended: its exit code, or minus the number of the signal that killed it."""
-    if status < 0:
-        return f"the evaluation was killed by {_signal_name(-status)}"
-    return f"the evaluation exited with code {status} before it reported a result"
+def _guard():
+    """Refuses, from now on in this process, what would let the candidate rewrite the evaluator's
+    or the harness's code (a function's `__code__` or defaults, a class's attributes) or reach
+    other frames and raw memory. An audit hook cannot be removed once added."""
+    refused, guarded = _REFUSED_EVENTS, _GUARDED_MODULES
+
+    def hook(event, args, refused=refused, guarded=guarded, error=RuntimeError, getattr=getattr, str=str, type=type, callable=callable):
+        if event in refused or event.startswith("ctypes."):
+            raise error(f"refused by the Ouroboros harness: {event}")
+        if event == "open" and args and isinstance(args[0], str) and args[0].startswith("/proc/") and args[0].endswith("/mem"):
+            raise error("refused by the Ouroboros harness: opening process memory")
+        if event == "object.__setattr__" and len(args) == 3 and getattr(args[0], "__module__", None) in guarded:
+            # A function's code or defaults, or a method, property or other callable on a class. A class
+            # attribute that holds data (a cache, a counter) may still change: evaluators do that.
+            target, value = args[0], args[2]
+            if not isinstance(target, type) or callable(value) or hasattr(type(value), "__get__"):
+                raise error(f"refused by the Ouroboros harness: changing {str(args[1])} of the evaluator's {type(target).__name__}")
+
+    sys.addaudithook(hook)
 
 
-def _signal_name(number):
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
+def _names_used(namespaces):
+    """Every global and attribute name in the code of the functions in these namespaces."""
+    names = set()
+    pending = [getattr(value, "__code__", None) for namespace in namespaces for value in namespace.values()]
+    pending = [code for code in pending if isinstance(code, types.CodeType)]
+    while pending:
+        code = pending.pop()
+        names.update(code.co_names)
+        pending.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    return names
+
+
+class _Watch:
+    """What the candidate must leave alone while the evaluator runs it in this process: the
+    evaluator's functions, classes and imported modules, its functions' code, the callables of
+    the modules it imported, and the builtins. Data globals may change (counters, caches)."""
+
+    def __init__(self, module, protocols):
+        self.module = module
+        self.protocols = protocols
+        self.snapshot = self._take()
+
+    def _take(self):
+        seen = {}
+        harness = sys.modules[__name__].__dict__
+        ours = self.protocols.__dict__
+        classes = []
+        for prefix, namespace in (("evaluator", self.module.__dict__), ("harness", harness), ("protocols", ours)):
+            for name, value in list(namespace.items()):
+                if isinstance(value, type) and value.__module__ in (self.module.__name__, __name__, self.protocols.__name__):
+                    classes.append((f"{prefix}.{name}", vars(value)))  # its methods and properties (a live view)
+        # Of the builtins and the imported modules, only the names the evaluator's and the harness's
+        # code use: checking all of numpy's would cost more than most evaluations.
+        used = _names_used([self.module.__dict__, harness, ours] + [namespace for _, namespace in classes])
+        namespaces = [("evaluator", self.module.__dict__, None), ("harness", harness, None), ("protocols", ours, None)]
+        namespaces.append(("builtins", builtins.__dict__, used))
+        namespaces += [(prefix, namespace, None) for prefix, namespace in classes]
+        for name, value in list(self.module.__dict__.items()):
+            if isinstance(value, types.ModuleType) and value is not builtins:
+                namespaces.append((name, value.__dict__, used))
+        for prefix, namespace, only in namespaces:
+            for name in list(namespace) if only is None else [name for name in only if name in namespace]:
+                value = namespace[name]
+                if not (callable(value) or isinstance(value, types.ModuleType) or hasattr(type(value), "__get__")):
+                    continue
+                seen[f"{prefix}.{name}"] = (namespace, name, id(value), value)
+                code = getattr(value, "__code__", None)
+                if isinstance(code, types.CodeType):
+                    seen[f"{prefix}.{name}.__code__"] = (value, "__code__", id(code), code)
+        return seen
+
+    # The builtins it uses are bound at definition, so that a candidate that rebinds them cannot make it lie.
+    def changes(self, id=id, isinstance=isinstance, getattr=getattr, dict=dict, proxy=types.MappingProxyType, missing=object()):
+        changed = []
+        for label, (holder, name, identity, _) in self.snapshot.items():
+            if isinstance(holder, dict):
+                current = dict.get(holder, name, missing)
+            elif isinstance(holder, proxy):
+                current = proxy.get(holder, name, missing)
+            else:
+                current = getattr(holder, name, missing)
+            if id(current) != identity:
+                changed.append(label)
+        return changed
 
 
 if __name__ == "__main__":

@@ -102,23 +102,6 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
       'ok',
     ],
     [
-      "reaches the supervisor's channel and memory through /proc",
-      [
-        'import os',
-        'parent = os.getppid()',
-        'opened = []',
-        'for path in [f"/proc/{parent}/mem"] + [f"/proc/{parent}/fd/{fd}" for fd in range(0, 16)]:',
-        '    try:',
-        '        fd = os.open(path, os.O_WRONLY)',
-        '        opened.append(path)',
-        '        os.write(fd, b\'{"type": "done", "nonce": ""}\\n\')',
-        '    except Exception: pass',
-        'assert not opened, f"opened {opened}"',
-      ].join('\n'),
-      'ok',
-    ],
-    ['kills the supervisor', 'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)', 'any'],
-    [
       'overwrites the evaluator on disk and reads the host',
       [
         'import os',
@@ -146,6 +129,53 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
       expect(await evaluators.evaluate('honest', candidate(''))).toMatchObject({ status: 'ok', score: HONEST });
     });
   }
+
+  it('a candidate the evaluator runs as a program of its own cannot reach the harness through /proc', async () => {
+    // The usual OpenEvolve way: run the program, read what it prints. The program tries to open the
+    // harness's descriptors and memory (to write a result line there); it prints 99 if it could.
+    const evaluator = [
+      'import json, subprocess, sys',
+      'def evaluate(program_path, context):',
+      '    done = subprocess.run([sys.executable, program_path], capture_output=True, text=True, timeout=20)',
+      '    return {"score": float(sum(json.loads(done.stdout))), "feedback": done.stderr[-500:]}',
+    ].join('\n');
+    const program = [
+      'import json, os',
+      'parent = os.getppid()',
+      'opened = []',
+      'for path in [f"/proc/{parent}/mem"] + [f"/proc/{parent}/fd/{fd}" for fd in range(0, 32)]:',
+      '    try:',
+      '        fd = os.open(path, os.O_WRONLY)',
+      '        opened.append(path)',
+      '        os.write(fd, b\'{"type": "done", "nonce": ""}\\n\')',
+      '    except OSError:',
+      '        pass',
+      'print(json.dumps([99.0] if opened else [1.0]))',
+    ].join('\n');
+    const evaluators = await startPython(`${evaluator}\n`, { scoreRange: { min: 0, max: 100 } });
+    const evaluation = await evaluators.evaluate('attacker', { 'main.py': `${program}\n` });
+    expect({ status: evaluation.status, score: evaluation.score, error: evaluation.error }).toMatchObject({ status: 'ok', score: HONEST });
+  });
+
+  it('KNOWN LIMIT: an imported candidate that finds the nonce on its stack and writes a well-formed result is stopped by the score range only', async () => {
+    const attack = [
+      'import json, os, sys',
+      'nonce, frame = None, sys._getframe()',
+      'while frame is not None and nonce is None:',
+      '    nonce = frame.f_locals.get("nonce")',
+      '    frame = frame.f_back',
+      'lines = [{"type": "stage", "stage": "final", "status": "ok", "result": {"score": 99.0}}, {"type": "done"}]',
+      'text = "".join(json.dumps(dict(line, nonce=nonce)) + "\\n" for line in lines).encode()',
+      'for fd in range(3, 64):',
+      '    try: os.write(fd, text)',
+      '    except OSError: pass',
+      'os._exit(0)',
+    ].join('\n');
+    const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 10 } });
+    const evaluation = await evaluators.evaluate('attacker', candidate(attack));
+    // The forged 99 reached the host as a well-formed result: only the range (max 10) made it invalid.
+    expect(evaluation).toMatchObject({ status: 'invalid', error: expect.stringMatching(/above evaluation.scoreRange.max/) });
+  });
 
   it('a ShinkaEvolve candidate that keeps rewriting metrics.json from a thread gets invalid', async () => {
     const shinka = `

@@ -1,5 +1,5 @@
 """How Ouroboros reads a Python evaluator, by protocol: its stages, and its results turned into the
-host's JSON. Part of the sandboxed evaluation process (evaluation.py); the name keeps it apart from
+host's JSON. Part of the sandboxed harness (harness.py); the name keeps it apart from
 any module of the user's.
 
 - ouro: `evaluate(program_path, context)` returns a dict (score, metrics, private_metrics, features,
