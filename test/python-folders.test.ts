@@ -109,9 +109,9 @@ afterAll(async () => {
 describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of other tools, run as they are')), () => {
   it('runs an OpenEvolve folder with the embedded operators, warning once about the settings it ignores', () => {
     const db = tempDb();
-    const run = ouro(['run', copyOf(OPENEVOLVE), '--model', 'none', '--budget', '24', '--seed', '1', '--db', db, '--json']);
+    const run = ouro(['run', copyOf(OPENEVOLVE), '--model', 'none', '--budget', '16', '--seed', '1', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    expect(lastJson(run).evaluations).toBe(24);
+    expect(lastJson(run).evaluations).toBe(16);
     expect(run.stderr.match(/have no equivalent here and are ignored/g)).toHaveLength(1);
     expect(run.stderr).toContain('database.population_size');
     const stored = rows(db);
@@ -125,9 +125,9 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
 
   it('runs a ShinkaEvolve folder: public metrics, private ones stored apart, incorrect results invalid with the reason', () => {
     const db = tempDb();
-    const run = ouro(['run', copyOf(SHINKA), '--model', 'none', '--budget', '24', '--seed', '2', '--db', db, '--json']);
+    const run = ouro(['run', copyOf(SHINKA), '--model', 'none', '--budget', '12', '--seed', '2', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    expect(lastJson(run).evaluations).toBe(24);
+    expect(lastJson(run).evaluations).toBe(12);
     const stored = rows(db);
     expect(stored[0]?.status).toBe('ok');
     expect(Object.keys(JSON.parse(stored[0]?.private_metrics ?? '{}')).length).toBeGreaterThan(0);
@@ -155,17 +155,17 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
     const child = spawn(process.execPath, [...args, '--python', NUMPY_PYTHON as string], { stdio: 'ignore' });
     for (let waited = 0; waited < 120_000; waited += 200) {
       await new Promise((done) => setTimeout(done, 200));
-      if (countRows(db) >= 12) break;
+      if (countRows(db) >= 8) break;
     }
     child.kill('SIGKILL');
     await new Promise((done) => child.once('exit', done));
     const before = rows(db);
-    expect(before.length).toBeGreaterThanOrEqual(12);
+    expect(before.length).toBeGreaterThanOrEqual(8);
     const database = new Database(db, { readonly: true });
     expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
     const runId = (database.prepare('SELECT id FROM runs').get() as { id: string }).id;
     database.close();
-    const total = before.length + 8;
+    const total = before.length + 6;
     const resumed = ouro(['resume', runId, '--budget', String(total), '--db', db, '--json']);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(lastJson(resumed).evaluations).toBe(total);
@@ -176,7 +176,7 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
 
   it('a folder converted with `ouro convert` runs the same as the folder did', () => {
     const folder = copyOf(OPENEVOLVE);
-    const run = (db: string) => ouro(['run', folder, '--model', 'none', '--budget', '12', '--seed', '5', '--concurrency', '1', '--db', db]);
+    const run = (db: string) => ouro(['run', folder, '--model', 'none', '--budget', '8', '--seed', '5', '--concurrency', '1', '--db', db]);
     const firstDb = tempDb();
     expect(run(firstDb).status).toBe(0);
     const converted = spawnSync(process.execPath, [BIN, 'convert', folder], { encoding: 'utf8' });

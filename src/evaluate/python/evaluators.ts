@@ -54,7 +54,11 @@ export class PythonEvaluators implements Evaluators {
     readonly stages: readonly string[],
   ) {
     if (options.python?.warm !== false) {
-      this.warm = new WarmPool({ size: options.concurrency, start: () => startSandbox(layout.sandbox) });
+      // Refilled when a run ends, not when it starts: starting a sandbox blocks this process for a few
+      // milliseconds (spawn), which would otherwise land in the middle of the evaluation it replaces.
+      // One more than run at once, so that back-to-back candidates still find one started.
+      const size = options.concurrency + 1;
+      this.warm = new WarmPool({ size, refill: 'run-end', start: () => startSandbox(layout.sandbox) });
     }
   }
 
