@@ -4,7 +4,7 @@
  * after `ouro convert` the same as before.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -123,7 +123,7 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
     expect(new Set(children.map((row) => row.operator)).size).toBeGreaterThan(1);
   });
 
-  it('runs a ShinkaEvolve folder: public metrics, private ones stored apart, incorrect results invalid with the reason', () => {
+  it('runs a ShinkaEvolve folder; its private metrics are stored apart from the public ones', () => {
     const db = tempDb();
     const run = ouro(['run', copyOf(SHINKA), '--model', 'none', '--budget', '12', '--seed', '2', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
@@ -174,8 +174,11 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
     expect(after).toHaveLength(total);
   });
 
-  it('a folder converted with `ouro convert` runs the same as the folder did', () => {
-    const folder = copyOf(OPENEVOLVE);
+  it.each([
+    ['OpenEvolve', OPENEVOLVE],
+    ['ShinkaEvolve', SHINKA],
+  ])('%s: a folder converted with `ouro convert` runs the same as the folder did', (_name, fixture) => {
+    const folder = copyOf(fixture);
     const run = (db: string) => ouro(['run', folder, '--model', 'none', '--budget', '8', '--seed', '5', '--concurrency', '1', '--db', db]);
     const firstDb = tempDb();
     expect(run(firstDb).status).toBe(0);
@@ -184,9 +187,60 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
     const secondDb = tempDb();
     const second = run(secondDb);
     expect(second.status, second.stderr).toBe(0);
-    expect(second.stderr).not.toMatch(/have no equivalent here/); // ouro.config.ts is read now, not config.yaml
+    expect(second.stderr).not.toMatch(/have no equivalent here/); // ouro.config.ts is read now, not the YAML
     const strip = (stored: Row[]) => stored.map(({ operator, status, score, genome }) => ({ operator, status, score, genome }));
     expect(strip(rows(secondDb))).toEqual(strip(rows(firstDb)));
+  });
+
+  it('runs an Ouroboros experiment whose evaluator is Python (evaluator: evaluate.py)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ouro-native-python-'));
+    writeFileSync(join(folder, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(folder, 'ouro.config.ts'),
+      [
+        "import { defineExperiment } from 'ouroboros';",
+        '',
+        'export default defineExperiment({',
+        "  name: 'python-native',",
+        "  genome: ['solve.py'],",
+        "  evaluator: 'evaluate.py',",
+        "  evaluation: { timeoutMs: 10_000, privateMetrics: ['held_out'] },",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(folder, 'solve.py'),
+      ['# EVOLVE-BLOCK-START', 'def solve():', '    return [0.5, 0.25, 2.0]', '# EVOLVE-BLOCK-END', ''].join('\n'),
+    );
+    writeFileSync(
+      join(folder, 'evaluate.py'),
+      [
+        'import importlib.util',
+        'import numpy as np',
+        '',
+        'def parses(program_path):',
+        '    return {"score": 1.0 if "def solve" in open(program_path).read() else 0.0}',
+        '',
+        'STAGES = [{"name": "parses", "evaluate": parses, "threshold": 1.0}]',
+        '',
+        'def evaluate(program_path, context):',
+        '    spec = importlib.util.spec_from_file_location("candidate", program_path)',
+        '    module = importlib.util.module_from_spec(spec)',
+        '    spec.loader.exec_module(module)',
+        '    values = np.asarray(module.solve(), dtype=float)',
+        '    score = -float(np.sum((values - 1.0) ** 2))',
+        '    return {"score": score, "metrics": {"count": len(values), "held_out": 3.0}, "feedback": f"{len(values)} values"}',
+        '',
+      ].join('\n'),
+    );
+    const db = tempDb();
+    const run = ouro(['run', folder, '--model', 'none', '--budget', '10', '--seed', '6', '--db', db, '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(lastJson(run).evaluations).toBe(10);
+    const stored = rows(db);
+    expect(stored[0]).toMatchObject({ operator: 'initial', status: 'ok', score: -(0.25 + 0.5625 + 1) });
+    expect(JSON.parse(stored[0]?.private_metrics ?? '{}')).toEqual({ held_out: 3 });
   });
 });
 
