@@ -157,7 +157,8 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
     expect({ status: evaluation.status, score: evaluation.score, error: evaluation.error }).toMatchObject({ status: 'ok', score: HONEST });
   });
 
-  it('KNOWN LIMIT: an imported candidate that finds the nonce on its stack and writes a well-formed result is stopped by the score range only', async () => {
+  // A known limit, not a defence: see "A candidate in the evaluator's process" in the README.
+  it('KNOWN LIMIT: an imported candidate that takes the nonce from its stack is stopped by the score range only', async () => {
     const attack = [
       'import json, os, sys',
       'nonce, frame = None, sys._getframe()',
