@@ -109,9 +109,9 @@ afterAll(async () => {
 describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of other tools, run as they are')), () => {
   it('runs an OpenEvolve folder with the embedded operators, warning once about the settings it ignores', () => {
     const db = tempDb();
-    const run = ouro(['run', copyOf(OPENEVOLVE), '--model', 'none', '--budget', '16', '--seed', '1', '--db', db, '--json']);
+    const run = ouro(['run', copyOf(OPENEVOLVE), '--model', 'none', '--budget', '10', '--seed', '1', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    expect(lastJson(run).evaluations).toBe(16);
+    expect(lastJson(run).evaluations).toBe(10);
     expect(run.stderr.match(/have no equivalent here and are ignored/g)).toHaveLength(1);
     expect(run.stderr).toContain('database.population_size');
     const stored = rows(db);
@@ -125,9 +125,9 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
 
   it('runs a ShinkaEvolve folder; its private metrics are stored apart from the public ones', () => {
     const db = tempDb();
-    const run = ouro(['run', copyOf(SHINKA), '--model', 'none', '--budget', '12', '--seed', '2', '--db', db, '--json']);
+    const run = ouro(['run', copyOf(SHINKA), '--model', 'none', '--budget', '6', '--seed', '2', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    expect(lastJson(run).evaluations).toBe(12);
+    expect(lastJson(run).evaluations).toBe(6);
     const stored = rows(db);
     expect(stored[0]?.status).toBe('ok');
     expect(Object.keys(JSON.parse(stored[0]?.private_metrics ?? '{}')).length).toBeGreaterThan(0);
@@ -136,7 +136,7 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
   it.each([
     ['OpenEvolve', OPENEVOLVE],
     ['ShinkaEvolve', SHINKA],
-  ])('runs a %s folder with a model: replies that apply become evaluated children', async (_name, fixture) => {
+  ])('runs the %s fixture with a model: replies that apply become evaluated children', async (_name, fixture) => {
     const db = tempDb();
     const model = `compat:${server.compatBaseURL}#scripted`;
     const folder = copyOf(fixture);
@@ -186,7 +186,7 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
     ['ShinkaEvolve', SHINKA],
   ])('%s: a folder converted with `ouro convert` runs the same as the folder did', (_name, fixture) => {
     const folder = copyOf(fixture);
-    const run = (db: string) => ouro(['run', folder, '--model', 'none', '--budget', '8', '--seed', '5', '--concurrency', '1', '--db', db]);
+    const run = (db: string) => ouro(['run', folder, '--model', 'none', '--budget', '5', '--seed', '5', '--concurrency', '1', '--db', db]);
     const firstDb = tempDb();
     expect(run(firstDb).status).toBe(0);
     const converted = spawnSync(process.execPath, [BIN, 'convert', folder], { encoding: 'utf8' });
@@ -242,9 +242,9 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
       ].join('\n'),
     );
     const db = tempDb();
-    const run = ouro(['run', folder, '--model', 'none', '--budget', '10', '--seed', '6', '--db', db, '--json']);
+    const run = ouro(['run', folder, '--model', 'none', '--budget', '6', '--seed', '6', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    expect(lastJson(run).evaluations).toBe(10);
+    expect(lastJson(run).evaluations).toBe(6);
     const stored = rows(db);
     expect(stored[0]).toMatchObject({ operator: 'initial', status: 'ok', score: -(0.25 + 0.5625 + 1) });
     expect(JSON.parse(stored[0]?.private_metrics ?? '{}')).toEqual({ held_out: 3 });
