@@ -44,7 +44,7 @@ describe('OpenEvolve config mapping', () => {
       name: dir.split('/').pop(),
       genome: ['initial_program.py'],
       evaluator: 'evaluator.py',
-      budget: {},
+      budget: { evaluations: 10_000 }, // OpenEvolve stops at 10,000 iterations by default
       archive: { kind: 'map-elites', islands: 5 },
       evaluation: { protocol: 'openevolve', timeoutMs: 300_000, cascadeThresholds: [0.5, 0.75, 0.9] },
     });

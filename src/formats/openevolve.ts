@@ -10,9 +10,10 @@ import type { ConfigReader, KeyPath } from './reader.ts';
 /**
  * OpenEvolve's defaults where they differ from Ouroboros's and change how a folder runs: its
  * evaluator may take five minutes, its cascade is on (for evaluators that define
- * `evaluate_stage1`) with these thresholds, and its MAP-Elites grid has five islands.
+ * `evaluate_stage1`) with these thresholds, its MAP-Elites grid has five islands, and a run stops
+ * after 10,000 iterations (Ouroboros has no evaluation limit unless one is set).
  */
-const OPENEVOLVE_DEFAULTS = { timeoutSeconds: 300, cascadeThresholds: [0.5, 0.75, 0.9], islands: 5 };
+const OPENEVOLVE_DEFAULTS = { timeoutSeconds: 300, cascadeThresholds: [0.5, 0.75, 0.9], islands: 5, iterations: 10_000 };
 
 /**
  * Maps an OpenEvolve `config.yaml` (already in `reader`; an empty reader for a folder without one)
@@ -22,6 +23,7 @@ const OPENEVOLVE_DEFAULTS = { timeoutSeconds: 300, cascadeThresholds: [0.5, 0.75
 export function mapOpenEvolve(reader: ConfigReader, context: MapContext): MappedConfig {
   const notes: string[] = [];
   const { models, llm } = mapOpenEvolveLlm(reader, notes);
+  const iterations = reader.number(['max_iterations'], { integer: true, min: 1 });
   // OpenEvolve's system message replaces its whole system prompt; here it becomes the description,
   // which the built-in system template shows as what is evolved and how it is scored, after its
   // own lines on EVOLVE blocks. What the user wrote reaches the model either way.
@@ -31,7 +33,7 @@ export function mapOpenEvolve(reader: ConfigReader, context: MapContext): Mapped
     description,
     genome: [context.initial],
     evaluator: context.evaluator,
-    budget: compact({ evaluations: reader.number(['max_iterations'], { integer: true, min: 1 }) }),
+    budget: { evaluations: iterations ?? OPENEVOLVE_DEFAULTS.iterations },
     archive: mapArchive(reader, context, notes),
     operators: operators(reader, context, models !== undefined),
     models,
@@ -39,7 +41,7 @@ export function mapOpenEvolve(reader: ConfigReader, context: MapContext): Mapped
     novelty: mapNovelty(reader),
     evaluation: mapEvaluation(reader, context),
   };
-  if (input.budget?.evaluations !== undefined) reader.origin('budget.evaluations', ['max_iterations']);
+  if (iterations !== undefined) reader.origin('budget.evaluations', ['max_iterations']);
   reader.use(['language']);
   switchedOff(reader);
   const seed =
