@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OuroError } from '../core/errors.ts';
 import type { Operator } from '../core/operator.ts';
 import { createOperators, EMBEDDED_OPERATORS } from '../propose/index.ts';
 import { createLlmOperators, LLM_OPERATORS } from '../propose/llm/index.ts';
 import { checkEditable } from './edit-check.ts';
+import { ouroErrorOf } from '../../test/support/ouro-error.ts';
 
 const noModel = { hasModels: false, llmOperators: LLM_OPERATORS };
 const withModel = { hasModels: true, llmOperators: LLM_OPERATORS };
@@ -27,16 +27,6 @@ const kotlinOnly: Operator = {
 const EMBEDDED_LANGUAGES = 'JavaScript, TypeScript, Python, C, C++, Rust and Go';
 const refusesAll: Operator = { name: 'refuses-all', arity: 1, canEdit: () => false, propose: async () => ({ failure: 'not used here' }) };
 const undeclared: Operator = { name: 'undeclared', arity: 1, propose: async () => ({ failure: 'not used here' }) };
-
-function thrown(run: () => unknown): OuroError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OuroError) return error;
-    throw error;
-  }
-  throw new Error('expected an OuroError');
-}
 
 describe('checkEditable', () => {
   it('keeps every operator when each can edit some file, and names the files nothing edits', () => {
@@ -95,7 +85,7 @@ describe('checkEditable', () => {
       'swap-statements',
       'crossover',
     ]);
-    const error = thrown(() => checkEditable([...six, refusesAll], ['main.kt', 'util.kt'], noModel));
+    const error = ouroErrorOf(() => checkEditable([...six, refusesAll], ['main.kt', 'util.kt'], noModel));
     expect(error.code).toBe('genome-uneditable');
     expect(error.field).toBe('genome');
     expect(error.message).toBe(
@@ -110,7 +100,7 @@ describe('checkEditable', () => {
   });
 
   it('suggests adding an LLM operator when the run has a model but the config names none', () => {
-    const error = thrown(() => checkEditable([pythonOnly], ['main.kt'], withModel));
+    const error = ouroErrorOf(() => checkEditable([pythonOnly], ['main.kt'], withModel));
     expect(error.message).toContain('python-only edits Python only');
     expect(error.message).toContain('Add an LLM operator (llm-diff, ');
     expect(error.message).toContain('Or write the genome in Python.');

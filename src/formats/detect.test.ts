@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OuroError } from '../core/errors.ts';
 import { detectFormat } from './detect.ts';
+import { ouroErrorOf } from '../../test/support/ouro-error.ts';
 
 /** A new folder holding these files (empty ones unless given text). */
 function folder(files: Record<string, string> | string[]): string {
@@ -11,16 +11,6 @@ function folder(files: Record<string, string> | string[]): string {
   const entries = Array.isArray(files) ? files.map((name) => [name, ''] as const) : Object.entries(files);
   for (const [name, text] of entries) writeFileSync(join(dir, name), text);
   return dir;
-}
-
-function failure(run: () => unknown): OuroError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OuroError) return error;
-    throw error;
-  }
-  throw new Error('expected an OuroError');
 }
 
 describe('detectFormat', () => {
@@ -69,7 +59,7 @@ describe('detectFormat', () => {
 
   it('refuses two initial programs, naming both', () => {
     const dir = folder(['initial_program.py', 'initial_program.js', 'evaluator.py']);
-    const error = failure(() => detectFormat(dir));
+    const error = ouroErrorOf(() => detectFormat(dir));
     expect(error.message).toContain('initial_program.js and initial_program.py');
     expect(error.file).toBe(join(dir, 'initial_program.js'));
   });
@@ -77,25 +67,25 @@ describe('detectFormat', () => {
   it('says in one message what it looked for and what the folder holds', () => {
     const dir = folder(['initial.py', 'notes.txt']);
     mkdirSync(join(dir, 'results'));
-    const error = failure(() => detectFormat(dir));
+    const error = ouroErrorOf(() => detectFormat(dir));
     expect(error.code).toBe('config-missing');
     expect(error.message).toContain(join(dir, 'ouro.config.ts'));
     expect(error.message).toContain('initial_program.<ext> + evaluator.py');
     expect(error.message).toContain('initial.<ext> + evaluate.py');
     expect(error.message).toContain('holds: initial.py, notes.txt, results/.');
     expect(error.message.split('\n')).toHaveLength(1);
-    expect(failure(() => detectFormat(folder([]))).message).toContain('holds: no files.');
+    expect(ouroErrorOf(() => detectFormat(folder([]))).message).toContain('holds: no files.');
   });
 
   it('with foreignOnly, looks past an ouro.config.ts, and fails without naming it', () => {
     const dir = folder(['ouro.config.ts', 'initial.py', 'evaluate.py']);
     expect(detectFormat(dir, { foreignOnly: true })).toMatchObject({ format: 'shinka' });
-    const error = failure(() => detectFormat(folder(['ouro.config.ts']), { foreignOnly: true }));
+    const error = ouroErrorOf(() => detectFormat(folder(['ouro.config.ts']), { foreignOnly: true }));
     expect(error.message).toMatch(/is not an OpenEvolve or ShinkaEvolve folder\. Looked for: initial_program/);
   });
 
   it('names a folder that does not exist', () => {
     const missing = join(tmpdir(), 'ouro-detect-missing', 'nope');
-    expect(failure(() => detectFormat(missing)).message).toBe(`experiment folder ${missing} does not exist`);
+    expect(ouroErrorOf(() => detectFormat(missing)).message).toBe(`experiment folder ${missing} does not exist`);
   });
 });

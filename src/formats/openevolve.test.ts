@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OuroError } from '../core/errors.ts';
 import { experimentSchema } from '../core/experiment.ts';
 import { detectFormat } from './detect.ts';
 import { type ForeignFolder, mapFolder, mappingWarning } from './foreign.ts';
+import { ouroErrorOf } from '../../test/support/ouro-error.ts';
 
 const PROGRAM = '# EVOLVE-BLOCK-START\ndef solve():\n    return 1\n# EVOLVE-BLOCK-END\n';
 const PLAIN_EVALUATOR = 'def evaluate(program_path):\n    return {"combined_score": 1.0}\n';
@@ -23,16 +23,6 @@ function openEvolve(config: string[] | undefined, evaluator = PLAIN_EVALUATOR): 
 
 function map(dir: string) {
   return mapFolder(dir, detectFormat(dir) as ForeignFolder, EMBEDDED);
-}
-
-function failure(run: () => unknown): OuroError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OuroError) return error;
-    throw error;
-  }
-  throw new Error('expected an OuroError');
 }
 
 describe('OpenEvolve config mapping', () => {
@@ -215,12 +205,12 @@ describe('OpenEvolve config mapping', () => {
 
   it('names the YAML key and its line when a value is refused', () => {
     const dir = openEvolve(['max_iterations: 10', 'llm:', '  models:', '    - name: gpt-4.1', '  temperature: 3']);
-    const error = failure(() => map(dir));
+    const error = ouroErrorOf(() => map(dir));
     expect(error.code).toBe('config-invalid');
     expect(error.file).toBe(join(dir, 'config.yaml'));
     expect(error.message).toContain('line 5: llm.temperature: ');
     expect(error.message).toContain("(as Ouroboros's models[0].temperature)");
-    const typed = failure(() => map(openEvolve(['evaluator:', '  timeout: soon'])));
+    const typed = ouroErrorOf(() => map(openEvolve(['evaluator:', '  timeout: soon'])));
     expect(typed.message).toMatch(/config\.yaml line 2: evaluator\.timeout: expected a number, got "soon"$/);
   });
 

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OuroError } from '../core/errors.ts';
 import { detectFormat } from './detect.ts';
 import { type ForeignFolder, mapFolder, mappingWarning } from './foreign.ts';
 import { shinkaModel } from './models.ts';
+import { ouroErrorOf } from '../../test/support/ouro-error.ts';
 
 const PROGRAM = '# EVOLVE-BLOCK-START\ndef solve():\n    return 1\n# EVOLVE-BLOCK-END\n';
 const EVALUATOR = 'def main(program_path, results_dir):\n    pass\n';
@@ -22,16 +22,6 @@ function shinka(files: Record<string, string[]> = {}): string {
 
 function map(dir: string) {
   return mapFolder(dir, detectFormat(dir) as ForeignFolder, EMBEDDED);
-}
-
-function failure(run: () => unknown): OuroError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OuroError) return error;
-    throw error;
-  }
-  throw new Error('expected an OuroError');
 }
 
 describe('ShinkaEvolve config mapping', () => {
@@ -153,9 +143,9 @@ describe('ShinkaEvolve config mapping', () => {
   });
 
   it('names the key and line of a time limit it cannot read, and of an unknown patch type', () => {
-    const time = failure(() => map(shinka({ 'shinka.yaml': ['job_config:', '  time: soon'] })));
+    const time = ouroErrorOf(() => map(shinka({ 'shinka.yaml': ['job_config:', '  time: soon'] })));
     expect(time.message).toMatch(/shinka\.yaml line 2: job_config\.time: expected a time limit such as "00:10:00"/);
-    const patch = failure(() =>
+    const patch = ouroErrorOf(() =>
       map(shinka({ 'shinka.yaml': ['evo_config:', '  llm_models: [gpt-4.1]', '  patch_types: [diff, rewrite]'] })),
     );
     expect(patch.message).toContain('line 3: evo_config.patch_types[1]: unknown patch type "rewrite"');

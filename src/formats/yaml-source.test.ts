@@ -2,19 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OuroError } from '../core/errors.ts';
 import { ConfigReader } from './reader.ts';
 import { parseYaml, readYaml } from './yaml-source.ts';
-
-function failure(run: () => unknown): OuroError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OuroError) return error;
-    throw error;
-  }
-  throw new Error('expected an OuroError');
-}
+import { ouroErrorOf } from '../../test/support/ouro-error.ts';
 
 const CONFIG = ['max_iterations: 100', 'llm:', '  models:', '    - name: a', '    - name: b', '  temperature: 0.7', ''].join('\n');
 
@@ -31,27 +21,27 @@ describe('YAML configs', () => {
   it('names the file, the line and the column of a syntax error', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ouro-yaml-')), 'config.yaml');
     writeFileSync(file, 'llm:\n  models: [a, b\n  temperature: 0.7\n');
-    const error = failure(() => readYaml(file));
+    const error = ouroErrorOf(() => readYaml(file));
     expect(error.code).toBe('config-invalid');
     expect(error.file).toBe(file);
     expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3, column 3: `));
   });
 
   it('refuses a key written twice, naming its line', () => {
-    expect(failure(() => parseYaml('a: 1\nb: 2\na: 3\n', 'shinka.yaml')).message).toMatch(
+    expect(ouroErrorOf(() => parseYaml('a: 1\nb: 2\na: 3\n', 'shinka.yaml')).message).toMatch(
       /^shinka\.yaml line 3, column 1: Map keys must be unique/,
     );
   });
 
   it('names the line of a value of the wrong type', () => {
     const reader = new ConfigReader(parseYaml(CONFIG.replace('0.7', 'warm'), 'config.yaml'));
-    const error = failure(() => reader.number(['llm', 'temperature']));
+    const error = ouroErrorOf(() => reader.number(['llm', 'temperature']));
     expect(error.message).toBe('config.yaml line 6: llm.temperature: expected a number, got "warm"');
     expect(error.field).toBe('llm.temperature');
   });
 
   it('refuses a file whose top is not a mapping of settings', () => {
-    expect(failure(() => new ConfigReader(parseYaml('- a\n- b\n', 'config.yaml'))).message).toContain('expected a mapping of settings');
+    expect(ouroErrorOf(() => new ConfigReader(parseYaml('- a\n- b\n', 'config.yaml'))).message).toContain('expected a mapping of settings');
   });
 
   it('lists what no mapping read: whole sections once, and keys beside read ones one by one', () => {
