@@ -22,7 +22,8 @@ import {
   sandboxPath,
 } from './bubblewrap.ts';
 import { PROCESS_DEFAULTS } from './process-limits.ts';
-import { CappedOutput, collectFiles, removeTree } from './process-output.ts';
+import { collectFiles, removeTree } from './process-output.ts';
+import { Supervisor } from './supervisor.ts';
 
 export { PROCESS_DEFAULTS } from './process-limits.ts';
 
@@ -305,130 +306,5 @@ async function chownTree(path: string, uid: number): Promise<void> {
   await chown(path, uid, uid);
   if ((await lstat(path)).isDirectory()) {
     for (const name of await readdir(path)) await chownTree(join(path, name), uid);
-  }
-}
-
-type Outcome = Omit<ProcessRunResult, 'collected' | 'unsafe'>;
-
-/** Process groups still running, killed if the host exits first. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-/**
- * Watches one sandboxed process from its spawn: collects capped output from the start, and once
- * `start` hands it its input, enforces the timeout and waits until its process group is gone.
- */
-class Supervisor {
-  exited = false;
-  readonly done: Promise<Outcome>;
-  private readonly stdout: CappedOutput;
-  private readonly stderr: CappedOutput;
-  private timer: NodeJS.Timeout | undefined;
-  private timedOut = false;
-  private started = performance.now();
-  private endEarly: (() => void) | undefined;
-
-  constructor(
-    private readonly child: ChildProcess,
-    private readonly options: SandboxedRunOptions,
-  ) {
-    const limit = options.outputLimitBytes ?? PROCESS_DEFAULTS.outputLimitBytes;
-    this.stdout = new CappedOutput(limit);
-    this.stderr = new CappedOutput(limit);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      this.stdout.add(chunk);
-      if (this.timer !== undefined && options.doneWhen?.(chunk.toString('utf8'))) this.endEarly?.();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => this.stderr.add(chunk));
-    child.stdin?.on('error', () => {}); // the program may exit without reading its input
-    const pid = child.pid;
-    if (pid !== undefined) {
-      if (!exitHookInstalled) {
-        process.once('exit', () => liveGroups.forEach(killGroup));
-        exitHookInstalled = true;
-      }
-      liveGroups.add(pid);
-    }
-    this.done = new Promise<Outcome>((resolve, reject) => {
-      this.endEarly = () => {
-        this.endEarly = undefined;
-        clearTimeout(this.timer);
-        const durationMs = performance.now() - this.started;
-        this.kill();
-        resolve({ ...this.outcome(null, null, durationMs), endedEarly: true });
-      };
-      child.once('error', (error) => {
-        this.exited = true;
-        clearTimeout(this.timer);
-        if (pid !== undefined) liveGroups.delete(pid);
-        reject(new SandboxError('error', `cannot start ${options.command[0]}: ${error.message}`));
-      });
-      child.once('exit', (exitCode, signal) => {
-        this.exited = true;
-        clearTimeout(this.timer);
-        const durationMs = performance.now() - this.started;
-        if (pid !== undefined) {
-          killGroup(pid); // stragglers that stayed in the group
-          liveGroups.delete(pid);
-        }
-        this.endEarly = undefined;
-        void this.drained().then(() => resolve(this.outcome(exitCode, signal, durationMs)));
-      });
-    });
-    this.done.catch(() => {}); // a spawn error is reported by `start`
-  }
-
-  /** Feeds stdin, starts the timeout, and resolves with how the process ended. */
-  start(stdin: string): Promise<Outcome> {
-    if (!this.exited) {
-      this.started = performance.now();
-      this.child.stdin?.end(stdin);
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.kill();
-      }, this.options.timeoutMs ?? PROCESS_DEFAULTS.timeoutMs);
-    }
-    return this.done;
-  }
-
-  kill(): void {
-    if (this.child.pid !== undefined && !this.exited) killGroup(this.child.pid);
-  }
-
-  private outcome(exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number): Outcome {
-    return {
-      exitCode,
-      signal,
-      timedOut: this.timedOut,
-      durationMs,
-      stdout: this.stdout.text(),
-      stderr: this.stderr.text(),
-      stdoutDropped: this.stdout.dropped,
-      stderrDropped: this.stderr.dropped,
-    };
-  }
-
-  /** A process that left the group may still hold the pipes open: wait briefly, then stop reading. */
-  private async drained(): Promise<void> {
-    const closed = Promise.all(
-      [this.child.stdout, this.child.stderr].map(
-        (stream) =>
-          new Promise<void>((done) => {
-            if (stream === null || stream.readableEnded || stream.destroyed) done();
-            else stream.once('close', done);
-          }),
-      ),
-    );
-    await Promise.race([closed, new Promise((done) => setTimeout(done, 1000))]);
-    this.child.stdout?.destroy();
-    this.child.stderr?.destroy();
   }
 }
