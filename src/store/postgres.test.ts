@@ -79,6 +79,16 @@ function history(store: Store, runId: string): string[] {
   );
 }
 
+/** A run for the tests that need one in the database before anything else. */
+const DEMO_RUN = {
+  id: 'r1',
+  experiment: 'demo',
+  experimentDir: '/x',
+  config: {},
+  settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
+  createdAt: 1,
+};
+
 describe('PostgresStore without a server', () => {
   it('fails fast with store-open and the URL without its password when nothing listens', () => {
     const started = Date.now();
@@ -125,14 +135,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
       expect.objectContaining({ code: 'store-open', message: expect.stringContaining('has no Ouroboros tables') }),
     );
     const writer = new PostgresStore(url);
-    writer.createRun({
-      id: 'r1',
-      experiment: 'demo',
-      experimentDir: '/x',
-      config: {},
-      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
-      createdAt: 1,
-    });
+    writer.createRun(DEMO_RUN);
     writer.close();
     const reader = new PostgresStore(url, { readonly: true });
     expect(reader.getRun('r1')?.experiment).toBe('demo');
@@ -156,14 +159,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     async () => {
       const url = await postgres.createDatabase();
       const writer = new PostgresStore(url);
-      writer.createRun({
-        id: 'r1',
-        experiment: 'demo',
-        experimentDir: '/x',
-        config: {},
-        settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
-        createdAt: 1,
-      });
+      writer.createRun(DEMO_RUN);
       writer.recordLlmCall('r1', OLD_CALL);
       writer.close();
       await postgres.execute(url, "ALTER TABLE llm_calls DROP COLUMN logprobs; UPDATE meta SET value = '3' WHERE key = 'schema'");
@@ -228,14 +224,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
   it("reads a version-4 database without private metrics, and upgrades it to store them on a writer's open", async () => {
     const url = await postgres.createDatabase();
     const writer = new PostgresStore(url);
-    writer.createRun({
-      id: 'r1',
-      experiment: 'demo',
-      experimentDir: '/x',
-      config: {},
-      settings: { seed: 1, options: {}, budget: {}, concurrency: 1 },
-      createdAt: 1,
-    });
+    writer.createRun(DEMO_RUN);
     writer.commitCandidate(candidateOf(0), evaluationOf(0, { hidden: 9 }), commitState(0));
     writer.close();
     // The column goes, and its value with it, as in a database a version-4 Ouroboros wrote.
