@@ -21,6 +21,8 @@ export interface PythonTimes {
   warmMs: number;
   /** Ouroboros with warm sandboxes, candidates back to back at concurrency 1 and 2: evaluations a second. */
   warmPerSecond: Record<number, number>;
+  /** Inside the sandbox: importing the candidate (its own process) and one call to it, against exec'ing it in the evaluator's process. */
+  calls: { importMs: number; execMs: number; apartUs: number; inProcessUs: number };
 }
 
 const EVALUATOR = `
@@ -50,6 +52,56 @@ def construct():
     return centers, np.full(len(centers), 0.5 / side)
 # EVOLVE-BLOCK-END
 `;
+
+// Times, in the sandbox, what running the candidate in a process of its own costs the evaluator.
+const CALLS_EVALUATOR = `
+import importlib.util, time
+
+def evaluate(program_path):
+    start = time.perf_counter()
+    spec = importlib.util.spec_from_file_location("program", program_path)
+    apart = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(apart)
+    import_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    shared = {}
+    exec(compile(open(program_path).read(), program_path, "exec"), shared)
+    exec_ms = (time.perf_counter() - start) * 1000
+
+    def per_call_us(step, count=2000):
+        start = time.perf_counter()
+        for index in range(count):
+            step(index)
+        return (time.perf_counter() - start) / count * 1e6
+
+    return {"combined_score": 1.0, "import_ms": import_ms, "exec_ms": exec_ms,
+            "apart_us": per_call_us(apart.step), "in_process_us": per_call_us(shared["step"])}
+`;
+
+async function measureCalls(python: string, folder: string, runs: number): Promise<PythonTimes['calls']> {
+  writeFileSync(join(folder, 'calls.py'), CALLS_EVALUATOR);
+  const evaluators = await PythonEvaluators.start({
+    evaluatorFile: join(folder, 'calls.py'),
+    experimentDir: folder,
+    options: {},
+    timeoutMs: 20_000,
+    memoryMb: 512,
+    concurrency: 1,
+    python: { protocol: 'openevolve', interpreter: python },
+  });
+  const samples: Record<string, number[]> = { import_ms: [], exec_ms: [], apart_us: [], in_process_us: [] };
+  try {
+    for (let run = 0; run < Math.max(5, Math.floor(runs / 3)); run++) {
+      const result = await evaluators.evaluate(`calls-${run}`, { 'program.py': 'def step(value):\n    return value + 1\n' });
+      if (result.status !== 'ok') throw new Error(`bench evaluation failed: ${JSON.stringify(result)}`);
+      for (const name of Object.keys(samples)) samples[name]?.push(result.metrics[name] ?? Number.NaN);
+    }
+  } finally {
+    await evaluators.close();
+  }
+  const of = (name: string) => median(samples[name] ?? []);
+  return { importMs: of('import_ms'), execMs: of('exec_ms'), apartUs: of('apart_us'), inProcessUs: of('in_process_us') };
+}
 
 export async function measurePython(runs: number): Promise<PythonTimes> {
   const folder = mkdtempSync(join(tmpdir(), 'ouro-bench-python-'));
@@ -92,7 +144,8 @@ export async function measurePython(runs: number): Promise<PythonTimes> {
       warmPerSecond[concurrency] = count / ((performance.now() - started) / 1000);
       await pool.close();
     }
-    return { version, workMs, bareMs: median(bare), coldMs: median(coldTimes), warmMs: median(warmTimes), warmPerSecond };
+    const calls = await measureCalls(python, folder, runs);
+    return { version, workMs, bareMs: median(bare), coldMs: median(coldTimes), warmMs: median(warmTimes), warmPerSecond, calls };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -235,6 +235,11 @@ if (wants('sandbox')) {
   );
 }
 
+/** One row of the candidate's-own-process table: its cost, the shared process's, and their ratio. */
+function callRow(what: string, apart: number, shared: number): string {
+  return `| ${what} | ${fixed(apart, 2)} | ${fixed(shared, 2)} | ${(apart / shared).toFixed(0)}x |`;
+}
+
 if (wants('python')) {
   const times = await measurePython(30);
   const ratio = times.coldMs / times.bareMs;
@@ -254,6 +259,13 @@ if (wants('python')) {
       '',
       `Back to back with warm sandboxes: ${fixed(times.warmPerSecond[1])} evaluations/s at concurrency 1, ` +
         `${fixed(times.warmPerSecond[2])} at concurrency 2.`,
+      '',
+      "The candidate's own process, timed inside the sandbox by an evaluator (medians of its evaluations; 2,000 calls each):",
+      '',
+      "| | candidate imported (its own process) | candidate exec'd into the evaluator | ratio |",
+      '| --- | --- | --- | --- |',
+      callRow('loading the candidate, ms', times.calls.importMs, times.calls.execMs),
+      callRow('one call to `step(i)`, µs', times.calls.apartUs, times.calls.inProcessUs),
     ].join('\n'),
   );
 }

@@ -64,7 +64,7 @@ def evaluate(program_path, context):
     const cases: [string, string, string, RegExp][] = [
       ['throws', solve('raise ValueError("no solution here")'), 'error', /ValueError: no solution here/],
       ['exits', solve('import sys\nsys.exit(3)'), 'error', /SystemExit: 3/],
-      ['leaves', solve('import os\nos._exit(0)'), 'error', /exited with code 0 before it reported a result/],
+      ['leaves', solve('import os\nos._exit(0)'), 'error', /candidate's process exited with code 0 before it answered/],
       ['crashes', solve('import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)'), 'error', /SIGSEGV/],
       ['sleeps', solve('import time\ntime.sleep(30)'), 'timeout', /timed out after 2000 ms/],
       ['hoards', solve('import numpy as np\nreturn np.ones(10**9)'), 'error', /MemoryError|memory/],

@@ -8,10 +8,10 @@ stage, then `{"type": "done"}`, each with the request's nonce, on a private copy
 evaluator's and the candidate's prints go to stderr. It exits at once after the last line, so that
 nothing the candidate left behind (threads, atexit hooks) runs after it.
 
-What this can and cannot guarantee, when the evaluator imports the candidate into this process (as
-OpenEvolve and ShinkaEvolve evaluators do): see "A candidate in the evaluator's process" in the
-README. The host trusts none of it: it enforces the time limit by killing the process group, checks
-every result again and applies the score range in its own process.
+A candidate file the evaluator imports runs in a process of its own (_ouro_apart.py); one it execs
+into this process shares it, and gets the in-process defences below: see "The candidate runs in a
+process of its own" in the README. The host trusts none of it: it enforces the time limit by
+killing the process group, checks every result again and applies the score range in its own process.
 """
 
 import builtins
@@ -27,6 +27,7 @@ def main():
     os.dup2(2, 1)  # print() writes to stderr; only the harness writes on `channel`
     write, dumps = os.write, json.dumps
     sys.path[:0] = [spec["lib"], os.path.dirname(spec["evaluator"])]
+    import _ouro_apart as apart
     import _ouro_protocols as protocols
 
     def send(message, plain=protocols.plain):
@@ -44,6 +45,7 @@ def main():
     if sys.argv[2:] == ["--check"]:
         send({"type": "ready", "stages": [name for name, _, _ in stages]})
         os._exit(0)
+    apart.install(os.getcwd())  # the candidate's files, imported, run in a process of their own
     # Bound now: a candidate that replaces _Watch.changes later does not change this check.
     check = _Watch(module, protocols).changes
     _undumpable()
@@ -57,7 +59,7 @@ def main():
         send(dict(message, nonce=nonce))
 
     _guard()
-    _evaluate(spec, stages, check, request, report, protocols)
+    _evaluate(spec, stages, check, request, report, protocols, apart)
 
 
 def _undumpable():
@@ -73,7 +75,7 @@ def _undumpable():
         print(f"ouro harness: cannot make the evaluation process undumpable: {error}", file=sys.stderr)
 
 
-def _evaluate(spec, stages, check, request, report, protocols):
+def _evaluate(spec, stages, check, request, report, protocols, apart):
     """Runs the stages on the candidate, reports one line per stage, then `done`. Never returns."""
     program = os.path.abspath(request["program"])
     context = {
@@ -86,7 +88,10 @@ def _evaluate(spec, stages, check, request, report, protocols):
     merged = {}
     for name, call, threshold in stages:
         try:
-            result = call(program, dict(context, stage=name))
+            try:
+                result = call(program, dict(context, stage=name))
+            finally:
+                apart.stop_all(f"the candidate's process was stopped at the end of stage {name!r}: load the candidate again in each stage")
         except protocols.Invalid as invalid:
             report({"type": "stage", "stage": name, "status": "invalid", "error": str(invalid)})
             break
@@ -115,7 +120,7 @@ def _evaluate(spec, stages, check, request, report, protocols):
 # or raw memory, and a candidate needs none of them to compute an answer.
 _REFUSED_EVENTS = frozenset(["sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace",
                              "sys.setprofile", "sys._setprofileallthreads", "sys._settraceallthreads"])
-_GUARDED_MODULES = frozenset(["__main__", "evaluator", "builtins", "_ouro_protocols"])
+_GUARDED_MODULES = frozenset(["__main__", "evaluator", "builtins", "_ouro_protocols", "_ouro_apart", "_ouro_wire"])
 
 
 def _guard():
@@ -124,7 +129,10 @@ def _guard():
     other frames and raw memory. An audit hook cannot be removed once added."""
     refused, guarded = _REFUSED_EVENTS, _GUARDED_MODULES
 
-    def hook(event, args, refused=refused, guarded=guarded, error=RuntimeError, getattr=getattr, str=str, type=type, callable=callable):
+    def hook(event, args, refused=refused, guarded=guarded, error=RuntimeError, getattr=getattr, str=str, type=type, callable=callable,
+             getpid=os.getpid, harness=os.getpid()):
+        if getpid() != harness:
+            return  # a candidate's own process (_ouro_apart) or one the evaluator forked: nothing of the harness is there to reach
         if event in refused or event.startswith("ctypes."):
             raise error(f"refused by the Ouroboros harness: {event}")
         if event == "open" and args and isinstance(args[0], str) and args[0].startswith("/proc/") and args[0].endswith("/mem"):

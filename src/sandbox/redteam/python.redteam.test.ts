@@ -1,7 +1,9 @@
 /**
- * Red team for Python evaluators: the candidate runs inside the evaluator's own Python process (as
- * OpenEvolve and ShinkaEvolve evaluators import it), and tries to forge its score. Each test is one
- * attack; it must end `invalid`, `error`, or with the honest score, and touch nothing on the host.
+ * Red team for Python evaluators. OpenEvolve and ShinkaEvolve evaluators import the candidate; an
+ * import runs it in a process of its own (_ouro_apart.py), so the attacks below, made at import,
+ * reach only that process. The same attacks are also made by a candidate the evaluator `exec`s into
+ * its own process, where the in-process defences (the tamper check, the audit hook) must hold. Each
+ * must end `invalid`, `error`, or with the honest score, and touch nothing on the host.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ const HONEST = 1;
 const EVALUATOR = `
 import importlib.util
 import numpy as np
+import types
 
 class Scorer:
     def total(self, values):
@@ -36,11 +39,17 @@ def load(path):
     spec.loader.exec_module(module)
     return module
 
+def run(path):
+    namespace = {"__name__": "candidate"}
+    with open(path) as handle:
+        exec(compile(handle.read(), path, "exec"), namespace)
+    return types.SimpleNamespace(**namespace)
+
 def check(values):
     return all(0 <= value <= 1 for value in values)
 
 def evaluate(program_path, context):
-    values = load(program_path).solve()
+    values = (run if context["options"].get("exec") else load)(program_path).solve()
     if not check(values):
         return {"score": 0.0, "feedback": "values must lie in [0, 1]"}
     return {"score": Scorer().total(values)}
@@ -56,16 +65,28 @@ function expectNoForgery(evaluation: Evaluation): void {
 }
 
 describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate inside a Python evaluator')), () => {
-  const attacks: [string, string, Evaluation['status'] | 'any'][] = [
-    ['rebinds an evaluator function', 'import sys\nsys.modules["evaluator"].check = lambda values: True\nsolve_values = [99.0]', 'invalid'],
+  // [attack, made at import, expected when imported (own process), expected when exec'd (same process)]
+  const attacks: [string, string, Evaluation['status'] | 'any', Evaluation['status'] | 'any'][] = [
+    [
+      'rebinds an evaluator function',
+      'import sys\nsys.modules["evaluator"].check = lambda values: True\nsolve_values = [99.0]',
+      'ok',
+      'invalid',
+    ],
     [
       'rewrites the code of an evaluator function',
       'import sys\nev = sys.modules["evaluator"]\nev.check.__code__ = (lambda values: True).__code__',
+      'ok',
       'error',
     ],
-    ['replaces a method of an evaluator class', 'import sys\nsys.modules["evaluator"].Scorer.total = lambda self, v: 99.0', 'invalid'],
-    ['rebinds a builtin', 'import builtins\nbuiltins.all = lambda values: True', 'invalid'],
-    ['patches numpy as the evaluator imported it', 'import numpy\nnumpy.sum = lambda *a, **k: 99.0', 'invalid'],
+    [
+      'replaces a method of an evaluator class',
+      'import sys\nsys.modules["evaluator"].Scorer.total = lambda self, v: 99.0',
+      'ok',
+      'invalid',
+    ],
+    ['rebinds a builtin', 'import builtins\nbuiltins.all = lambda values: True', 'ok', 'invalid'],
+    ['patches numpy as the evaluator imported it', 'import numpy\nnumpy.sum = lambda *a, **k: 99.0', 'ok', 'invalid'],
     [
       'patches the harness that reports the result',
       [
@@ -73,6 +94,7 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
         'sys.modules["__main__"]._Watch.changes = lambda self: []',
         'sys.modules["_ouro_protocols"]._ouro_result = lambda value: {"score": 99.0}',
       ].join('\n'),
+      'ok',
       'invalid',
     ],
     [
@@ -87,6 +109,7 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
         '            except OSError: pass',
         'os._exit(0)',
       ].join('\n'),
+      'error',
       'any',
     ],
     [
@@ -95,10 +118,13 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
         'import sys, gc',
         'found = []',
         'for probe in (lambda: sys._current_frames(), lambda: gc.get_objects(), lambda: gc.get_referrers(sys)):',
-        '    try: found.append(probe())',
+        '    try: found.append(len(probe()))',
         '    except RuntimeError: pass',
-        'assert not found, "introspection was allowed"',
+        'import _ouro_apart',
+        "# Allowed in the candidate's own process, where nothing of the harness is in use; refused in the evaluator's.",
+        'assert bool(found) == _ouro_apart.inside, f"introspection: {bool(found)}, in its own process: {_ouro_apart.inside}"',
       ].join('\n'),
+      'ok',
       'ok',
     ],
     [
@@ -112,13 +138,18 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
         'assert not os.path.exists("/root/.ssh")',
       ].join('\n'),
       'ok',
+      'ok',
     ],
   ];
 
-  for (const [name, attack, expected] of attacks) {
-    it(`${name}: no forged score`, async () => {
+  for (const [name, attack, imported, executed] of attacks) {
+    it.each([
+      ['imported', imported],
+      ["exec'd", executed],
+    ])(`${name}, %s: no forged score`, async (how, expected) => {
       process.env.OURO_TEST_SECRET = SECRET;
-      const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 100 } });
+      const options = { exec: how !== 'imported' };
+      const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 100 }, options });
       const evaluation = await evaluators.evaluate('attacker', candidate(attack));
       expectNoForgery(evaluation);
       if (expected !== 'any') expect({ status: evaluation.status, error: evaluation.error }).toMatchObject({ status: expected });
@@ -157,55 +188,103 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
     expect({ status: evaluation.status, score: evaluation.score, error: evaluation.error }).toMatchObject({ status: 'ok', score: HONEST });
   });
 
-  // A known limit, not a defence: see "A candidate in the evaluator's process" in the README.
-  it('KNOWN LIMIT: an imported candidate that takes the nonce from its stack is stopped by the score range only', async () => {
-    const attack = [
-      'import json, os, sys',
-      'nonce, frame = None, sys._getframe()',
-      'while frame is not None and nonce is None:',
-      '    nonce = frame.f_locals.get("nonce")',
-      '    frame = frame.f_back',
-      'lines = [{"type": "stage", "stage": "final", "status": "ok", "result": {"score": 99.0}}, {"type": "done"}]',
-      'text = "".join(json.dumps(dict(line, nonce=nonce)) + "\\n" for line in lines).encode()',
-      'for fd in range(3, 64):',
-      '    try: os.write(fd, text)',
-      '    except OSError: pass',
-      'os._exit(0)',
-    ].join('\n');
-    const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 10 } });
-    const evaluation = await evaluators.evaluate('attacker', candidate(attack));
+  const takesNonce = [
+    'import json, os, sys',
+    'nonce, frame = None, sys._getframe()',
+    'while frame is not None and nonce is None:',
+    '    nonce = frame.f_locals.get("nonce")',
+    '    frame = frame.f_back',
+    'assert nonce, "no nonce on the stack"',
+    '# Its socket to the evaluator, if it runs apart: written on, it would only make the evaluation an error.',
+    'spare, frame = set(), sys._getframe()',
+    'while frame is not None:',
+    '    if hasattr(frame.f_locals.get("sock"), "fileno"): spare.add(frame.f_locals["sock"].fileno())',
+    '    frame = frame.f_back',
+    'lines = [{"type": "stage", "stage": "final", "status": "ok", "result": {"score": 99.0}}, {"type": "done"}]',
+    'text = "".join(json.dumps(dict(line, nonce=nonce)) + "\\n" for line in lines).encode()',
+    'for fd in range(0, 64):',
+    '    try:',
+    '        if fd not in spare: os.write(fd, text)',
+    '    except OSError: pass',
+  ].join('\n');
+
+  it('an imported candidate finds the nonce in its own copy of the harness, and has nowhere to write it', async () => {
+    // Its process is forked from the harness after the request arrived, so the nonce is on its
+    // stack; but the channel was closed there before the candidate ran.
+    const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 100 } });
+    const evaluation = await evaluators.evaluate('attacker', candidate(takesNonce));
+    expect({ status: evaluation.status, score: evaluation.score, error: evaluation.error }).toMatchObject({ status: 'ok', score: HONEST });
+  });
+
+  // A known limit, not a defence: see "The candidate runs in a process of its own" in the README.
+  it("KNOWN LIMIT: a candidate exec'd into the evaluator's process that takes the nonce from its stack meets only scoreRange", async () => {
+    const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 10 }, options: { exec: true } });
+    const evaluation = await evaluators.evaluate('attacker', candidate(`${takesNonce}\nos._exit(0)`));
     // The forged 99 reached the host as a well-formed result: only the range (max 10) made it invalid.
     expect(evaluation).toMatchObject({ status: 'invalid', error: expect.stringMatching(/above evaluation.scoreRange.max/) });
   });
 
-  it('a ShinkaEvolve candidate that keeps rewriting metrics.json from a thread gets invalid', async () => {
-    const shinka = `
+  const SHINKA = `
 import json, os, importlib.util
 
 def main(program_path, results_dir):
-    spec = importlib.util.spec_from_file_location("candidate", program_path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    score = float(sum(module.solve()))
+    if os.path.exists(os.path.join(os.path.dirname(program_path), "exec.flag")):
+        module = {}
+        exec(open(program_path).read(), module)
+        solve = module["solve"]
+    else:
+        spec = importlib.util.spec_from_file_location("candidate", program_path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        solve = module.solve
+    score = float(sum(solve()))
     with open(os.path.join(results_dir, "metrics.json"), "w") as f:
         json.dump({"combined_score": score}, f)
 `;
-    const attack = [
-      'import threading, sys, json, os, time',
-      'def forge():',
-      '    frame = sys._getframe(0)',
-      '    while True:',
-      '        for folder in [d for d in ("/tmp",) if os.path.isdir(d)]:',
-      '            for name in os.listdir(folder):',
-      '                if name.startswith("results-"):',
-      '                    try: open(os.path.join(folder, name, "metrics.json"), "w").write(json.dumps({"combined_score": 99.0}))',
-      '                    except OSError: pass',
-      '        time.sleep(0.0005)',
-      'threading.Thread(target=forge, daemon=True).start()',
-    ].join('\n');
-    const evaluators = await startPython(shinka, { python: { protocol: 'shinka' } });
-    const evaluation = await evaluators.evaluate('attacker', candidate(attack));
+  const forger = [
+    'import json, os, time',
+    'def forge():',
+    '    while True:',
+    '        for name in os.listdir("/tmp"):',
+    '            if name.startswith("results-"):',
+    '                try: open(os.path.join("/tmp", name, "metrics.json"), "w").write(json.dumps({"combined_score": 99.0}))',
+    '                except OSError: pass',
+    '        time.sleep(0.0005)',
+  ].join('\n');
+
+  it("a ShinkaEvolve candidate that rewrites metrics.json from a thread: honest when imported, invalid when exec'd", async () => {
+    const attack = `${forger}\nimport threading\nthreading.Thread(target=forge, daemon=True).start()`;
+    const evaluators = await startPython(SHINKA, { python: { protocol: 'shinka' } });
+    // Its process, thread and all, is stopped whenever the evaluator is not waiting on it.
+    expect(await evaluators.evaluate('attacker', candidate(attack))).toMatchObject({ status: 'ok', score: HONEST });
+    const evaluation = await evaluators.evaluate('attacker', { ...candidate(attack), 'exec.flag': '' });
     expect(evaluation).toMatchObject({ status: 'invalid', error: expect.stringMatching(/left threads running/) });
-    expect(await evaluators.evaluate('honest', candidate(''))).toMatchObject({ status: 'ok', score: HONEST });
+    expect(await evaluators.evaluate('honest', { ...candidate(''), 'exec.flag': '' })).toMatchObject({ status: 'ok', score: HONEST });
+  });
+
+  it('an imported ShinkaEvolve candidate cannot start a process to rewrite metrics.json after it is stopped', async () => {
+    // A process of its own would run on while the candidate is stopped: fork, posix_spawn and
+    // subprocess must all fail (seccomp), or the assertion below fails the import.
+    const attack = [
+      forger,
+      'import subprocess, sys',
+      'started = []',
+      'def by_fork():',
+      '    if os.fork() == 0:',
+      '        forge()',
+      'script = ["-c", "import os, json, time\\n" + "\\n".join(open(__file__).read().split("\\n")[1:9]) + "\\nforge()"]',
+      'spawn = lambda: os.posix_spawn(sys.executable, [sys.executable] + script, os.environ)',
+      'for name, start in [("fork", by_fork), ("posix_spawn", spawn),',
+      '                    ("subprocess", lambda: subprocess.Popen([sys.executable] + script))]:',
+      '    try:',
+      '        start()',
+      '        started.append(name)',
+      '    except OSError:',
+      '        pass',
+      'assert not started, f"started: {started}"',
+    ].join('\n');
+    const evaluators = await startPython(SHINKA, { python: { protocol: 'shinka' } });
+    const evaluation = await evaluators.evaluate('attacker', candidate(attack));
+    expect({ status: evaluation.status, score: evaluation.score, error: evaluation.error }).toMatchObject({ status: 'ok', score: HONEST });
   });
 });

@@ -286,18 +286,6 @@ def describe(error):
 
 
 
-
-def load(path):
-    loader_spec = importlib.util.spec_from_file_location("evaluator", path)
-    if loader_spec is None:
-        raise LoadError(f"{path} cannot be imported as a Python module")
-    module = importlib.util.module_from_spec(loader_spec)
-    sys.modules["evaluator"] = module
-    loader_spec.loader.exec_module(module)
-    return module
-
-
-
 def load_failure(path):
     error = sys.exc_info()[1]
     text = describe(error)
