@@ -1,6 +1,6 @@
 // What the process tier keeps of a finished sandbox: capped output, the `collect` files read from
 // the host side, and the removal of its folder. Nothing here runs candidate code.
-import { constants } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { chmod, lstat, open, readdir, realpath, rm } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { PROCESS_DEFAULTS } from './process-limits.ts';
@@ -63,7 +63,38 @@ export async function collectFiles(scratch: string, names: readonly string[]): P
 }
 
 /** Removes the run's folder even when the candidate made parts of it unwritable. */
-export async function removeTree(path: string): Promise<void> {
+/** Folders of finished sandboxes still being removed, by path. */
+const removing = new Map<string, Promise<void>>();
+let exitHookInstalled = false;
+
+/**
+ * Removes a finished sandbox's folder without making its run wait for it; `removalsSettled`
+ * waits for all of them, and whatever is left when the process exits is removed then.
+ */
+export function removeInBackground(path: string): Promise<void> {
+  if (!exitHookInstalled) {
+    process.once('exit', () => {
+      for (const left of removing.keys()) {
+        try {
+          rmSync(left, { recursive: true, force: true });
+        } catch {
+          // a folder the candidate locked: the system's temporary folder cleaning takes it
+        }
+      }
+    });
+    exitHookInstalled = true;
+  }
+  const removal = removeTree(path).finally(() => removing.delete(path));
+  removing.set(path, removal);
+  return removal;
+}
+
+/** Resolves when every folder handed to `removeInBackground` so far is gone. */
+export async function removalsSettled(): Promise<void> {
+  await Promise.all(removing.values());
+}
+
+async function removeTree(path: string): Promise<void> {
   try {
     await rm(path, { recursive: true, force: true });
   } catch {

@@ -7,6 +7,7 @@ import { probes, requireService } from '../../test/support/services.ts';
 import { SandboxError } from '../core/sandbox.ts';
 import { findBubblewrap } from './bubblewrap.ts';
 import { UNSAFE_WARNING, runSandboxed, type SandboxedRunOptions } from './process.ts';
+import { removalsSettled } from './process-output.ts';
 
 const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 /** A test that needs bubblewrap says why it was skipped in its own name. */
@@ -117,6 +118,7 @@ describe('runSandboxed', () => {
     expect(result.stdout).toContain('partial\nlast-line\n');
     for (let waited = 0; waited < 2000 && processesWith(marker).length > 0; waited += 50) await new Promise((done) => setTimeout(done, 50));
     expect(processesWith(marker)).toEqual([]);
+    await removalsSettled(); // folders are removed after the result is returned
     expect(readdirSync(parent)).toEqual([]);
   });
 
@@ -128,6 +130,7 @@ describe('runSandboxed', () => {
       timeoutMs: 1000,
     });
     expect(result.timedOut).toBe(true);
+    await removalsSettled(); // folders are removed after the result is returned
     expect(readdirSync(parent)).toEqual([]);
   });
 
@@ -194,6 +197,7 @@ describe('runSandboxed', () => {
       expect(first).toMatchObject({ exitCode: 0, unsafe: true, stdout: '["hello",null,true]' });
       expect(second.unsafe).toBe(true);
       expect(write.mock.calls.filter(([text]) => text === UNSAFE_WARNING)).toHaveLength(2);
+      await removalsSettled(); // folders are removed after the result is returned
       expect(readdirSync(parent)).toEqual([]);
     } finally {
       delete process.env.OURO_TEST_UNSAFE_SECRET;

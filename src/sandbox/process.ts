@@ -22,7 +22,7 @@ import {
   sandboxPath,
 } from './bubblewrap.ts';
 import { PROCESS_DEFAULTS } from './process-limits.ts';
-import { collectFiles, removeTree } from './process-output.ts';
+import { collectFiles, removeInBackground } from './process-output.ts';
 import { Supervisor } from './supervisor.ts';
 
 export { PROCESS_DEFAULTS } from './process-limits.ts';
@@ -49,6 +49,12 @@ export interface SandboxedRunOptions extends ProcessRunOptions {
    * the sandbox to wind down. `exitCode` is then null and `endedEarly` true.
    */
   doneWhen?: (chunk: string) => boolean;
+  /**
+   * The line a launcher writes last on stdout with the program's exit code (group 1), as the Node
+   * launcher does while its program exits: seen at the very end of stdout, the run ends with that
+   * code without waiting for the sandbox to wind down, and the line is left out of stdout.
+   */
+  exitLine?: RegExp;
 }
 
 /**
@@ -62,7 +68,8 @@ export interface StartedSandbox {
   readonly exited: boolean;
   /**
    * Writes `files` into the scratch folder, feeds `stdin` and closes it, and starts the timeout.
-   * Resolves when the process group is gone, the `collect` files read and the folder removed.
+   * Resolves when the program has exited (or reported its exit line), with the `collect` files
+   * read; the process group is killed and the folder removed after that (see `removalsSettled`).
    */
   run(work?: { files?: Record<string, string>; stdin?: string }): Promise<ProcessRunResult>;
   /** Kills an unused sandbox and removes its folder. */
@@ -111,7 +118,7 @@ export async function startSandbox(options: SandboxedRunOptions): Promise<Starte
   const scratch = join(base, 'scratch');
   let cleaned: Promise<void> | undefined;
   const cleanUp = (): Promise<void> => {
-    cleaned ??= removeTree(base).finally(() => releaseUid(uid));
+    cleaned ??= removeInBackground(base).finally(() => releaseUid(uid));
     return cleaned as Promise<void>;
   };
   let child: ChildProcess;
@@ -142,7 +149,8 @@ export async function startSandbox(options: SandboxedRunOptions): Promise<Starte
         return { ...outcome, timedOut: outcome.timedOut || cpuExceeded, collected, unsafe: !isolated };
       } finally {
         supervisor.kill();
-        await cleanUp();
+        // Removed after the result is returned: `removalsSettled()` waits for it.
+        void cleanUp();
       }
     },
     async discard() {

@@ -7,7 +7,11 @@ import { CappedOutput } from './process-output.ts';
 /** What a supervisor reads of a run's options (`SupervisedOptions` in process.ts documents them). */
 export interface SupervisedOptions extends Pick<ProcessRunOptions, 'command' | 'timeoutMs' | 'outputLimitBytes'> {
   doneWhen?: (chunk: string) => boolean;
+  exitLine?: RegExp;
 }
+
+/** How much of the end of stdout is kept to find an `exitLine` split across chunks. */
+const EXIT_LINE_TAIL = 64;
 
 type Outcome = Omit<ProcessRunResult, 'collected' | 'unsafe'>;
 
@@ -36,6 +40,11 @@ export class Supervisor {
   private timedOut = false;
   private started = performance.now();
   private endEarly: (() => void) | undefined;
+  /** The end of stdout so far, and the exit line found there (undone if more output follows it). */
+  private tail = '';
+  private resolveEarly: ((outcome: Outcome) => void) | undefined;
+  private stderrChunks = 0;
+  private reported: { code: number; line: string } | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -47,8 +56,12 @@ export class Supervisor {
     child.stdout?.on('data', (chunk: Buffer) => {
       this.stdout.add(chunk);
       if (this.timer !== undefined && options.doneWhen?.(chunk.toString('utf8'))) this.endEarly?.();
+      if (options.exitLine !== undefined) this.watchExitLine(options.exitLine, chunk);
     });
-    child.stderr?.on('data', (chunk: Buffer) => this.stderr.add(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr.add(chunk);
+      this.stderrChunks++;
+    });
     child.stdin?.on('error', () => {}); // the program may exit without reading its input
     const pid = child.pid;
     if (pid !== undefined) {
@@ -59,6 +72,7 @@ export class Supervisor {
       liveGroups.add(pid);
     }
     this.done = new Promise<Outcome>((resolve, reject) => {
+      this.resolveEarly = resolve;
       this.endEarly = () => {
         this.endEarly = undefined;
         clearTimeout(this.timer);
@@ -104,15 +118,52 @@ export class Supervisor {
     if (this.child.pid !== undefined && !this.exited) killGroup(this.child.pid);
   }
 
+  /**
+   * The program wrote its exit line last: it is exiting with that code, all it wrote is in the
+   * pipes, and only the sandbox's winding down is left. Once what is already in stderr's pipe has
+   * been read, the run ends with that code, unless more stdout came after the line.
+   */
+  private watchExitLine(pattern: RegExp, chunk: Buffer): void {
+    this.tail = (this.tail + chunk.toString('latin1')).slice(-EXIT_LINE_TAIL);
+    const match = this.timer === undefined ? null : pattern.exec(this.tail);
+    this.reported = match === null ? undefined : { code: Number(match[1]), line: match[0] };
+    if (this.reported === undefined) return;
+    const reported = this.reported;
+    // Ends at the first turn of the event loop that read nothing more from stderr.
+    let stderrSeen = -1;
+    const settle = (): void => {
+      if (this.reported !== reported || this.endEarly === undefined) return;
+      if (stderrSeen !== this.stderrChunks) {
+        stderrSeen = this.stderrChunks;
+        setImmediate(settle);
+        return;
+      }
+      this.endEarly = undefined;
+      clearTimeout(this.timer);
+      const durationMs = performance.now() - this.started;
+      this.kill();
+      this.resolveEarly?.(this.outcome(reported.code, null, durationMs));
+    };
+    setImmediate(settle);
+  }
+
   private outcome(exitCode: number | null, signal: NodeJS.Signals | null, durationMs: number): Outcome {
+    let stdout = this.stdout.text();
+    let stdoutDropped = this.stdout.dropped;
+    const line = this.reported?.line;
+    if (line !== undefined) {
+      // The exit line is the launcher's, not the program's output (past the cap, it was dropped).
+      if (stdout.endsWith(line)) stdout = stdout.slice(0, -line.length);
+      else stdoutDropped = Math.max(0, stdoutDropped - line.length);
+    }
     return {
       exitCode,
       signal,
       timedOut: this.timedOut,
       durationMs,
-      stdout: this.stdout.text(),
+      stdout,
       stderr: this.stderr.text(),
-      stdoutDropped: this.stdout.dropped,
+      stdoutDropped,
       stderrDropped: this.stderr.dropped,
     };
   }

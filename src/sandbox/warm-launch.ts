@@ -15,6 +15,11 @@ export interface WarmLaunch {
   header: string;
 }
 
+/** The Node launcher's last line on stdout, with the sandbox's nonce and the program's exit code (see launchers/node.js). */
+export function nodeExitLine(nonce: string): RegExp {
+  return new RegExp(`\\0ouro-exit:${nonce}:(\\d{1,3})\\n$`);
+}
+
 /** The launchers' folder on the host: beside this file in src/ and in the built dist/. */
 export const LAUNCHERS_FOLDER = fileURLToPath(new URL('./launchers/', import.meta.url));
 /** Where the launchers' folder appears inside an isolated sandbox (read-only). */

@@ -3,6 +3,7 @@
  * work on stdin, and starts its replacement. Each sandbox serves one run and is never handed out
  * twice, so nothing a candidate leaves behind reaches the next one.
  */
+import { removalsSettled } from './process-output.ts';
 import type { StartedSandbox } from './process.ts';
 
 export interface WarmPoolOptions {
@@ -46,11 +47,12 @@ export class WarmPool {
     return refillAfterUse(await next, () => this.refill());
   }
 
-  /** Kills the sandboxes still waiting. */
+  /** Kills the sandboxes still waiting; resolves once their folders, and those of finished runs, are gone. */
   async close(): Promise<void> {
     this.closed = true;
     const waiting = this.waiting.splice(0);
     await Promise.all(waiting.map((started) => started.then((sandbox) => sandbox.discard()).catch(() => {})));
+    await removalsSettled();
   }
 
   private refill(): void {
@@ -70,7 +72,9 @@ function refillAfterUse(sandbox: StartedSandbox, refill: () => void): StartedSan
     get exited() {
       return sandbox.exited;
     },
-    run: (work) => sandbox.run(work).finally(refill),
+    // On the next turn of the event loop: whoever awaited the run goes on first, and spawning the
+    // replacement (a few milliseconds of the host's time) does not delay the result.
+    run: (work) => sandbox.run(work).finally(() => setImmediate(refill)),
     discard: () => sandbox.discard().finally(refill),
   };
 }

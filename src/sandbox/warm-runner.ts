@@ -4,9 +4,10 @@
  * command (see warm-launch.ts); any other run goes cold. Each sandbox serves one run only, so
  * nothing a candidate leaves behind (a file, a process) is seen by the next.
  */
+import { randomBytes } from 'node:crypto';
 import type { ProcessRunResult } from '../core/sandbox.ts';
 import { type SandboxedRunOptions, runSandboxed, startSandbox, willIsolate } from './process.ts';
-import { LAUNCHERS_FOLDER, type LauncherKind, SANDBOX_LAUNCHERS, launcherCommand, planLaunch } from './warm-launch.ts';
+import { LAUNCHERS_FOLDER, type LauncherKind, SANDBOX_LAUNCHERS, nodeExitLine, launcherCommand, planLaunch } from './warm-launch.ts';
 import { WarmPool } from './warm-pool.ts';
 
 export interface WarmRunnerOptions {
@@ -82,7 +83,12 @@ export class WarmRunner {
       readOnly: isolated ? [...(options.readOnly ?? []), { source: LAUNCHERS_FOLDER, target: SANDBOX_LAUNCHERS }] : options.readOnly,
       ...(isolated && this.options.scratchParent !== undefined ? { scratchParent: this.options.scratchParent } : {}),
     };
-    this.current = { key, pool: new WarmPool({ size: this.options.size ?? 1, refill: 'run-end', start: () => startSandbox(start) }) };
+    const startOne = () => {
+      if (kind !== 'node') return startSandbox(start);
+      const nonce = randomBytes(8).toString('hex'); // one per sandbox: see launchers/node.js
+      return startSandbox({ ...start, command: [...command, nonce], exitLine: nodeExitLine(nonce) });
+    };
+    this.current = { key, pool: new WarmPool({ size: this.options.size ?? 1, refill: 'run-end', start: startOne }) };
   }
 }
 

@@ -8,6 +8,7 @@ import { CandidateSandbox } from '../evaluate/candidate-sandbox.ts';
 import { runSandboxed, type SandboxedRunOptions, UNSAFE_WARNING } from './process.ts';
 import { planLaunch } from './warm-launch.ts';
 import { WarmRunner } from './warm-runner.ts';
+import { removalsSettled } from './process-output.ts';
 
 const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 const needsBubblewrap = bubblewrap.title;
@@ -149,6 +150,28 @@ describe('WarmRunner', () => {
     expect(result).toMatchObject({ exitCode: 5, stdout: 'file:///scratch/main.mjs from a file 42 undefined\n' });
   });
 
+  sandboxed(needsBubblewrap("ends a Node run at the launcher's exit line, after the program's exit listeners"), async () => {
+    // The launcher's last line carries the exit code and is left out of stdout; what the program's
+    // own 'exit' listeners print and the code they set still count, as in the cold path.
+    const listeners = await expectSameAsCold({
+      command: [
+        'node',
+        '-e',
+        "process.on('exit', () => { console.log('bye'); console.error('late'); process.exitCode = 5; }); console.log('hi')",
+      ],
+    });
+    expect(listeners).toMatchObject({ exitCode: 5, stdout: 'hi\nbye\n', stderr: 'late\n' });
+    // (Output still queued in process.stdout at process.exit() is not compared: Node itself may
+    // drop some of it, cold or warm, and the launcher writes no exit line then.)
+    const exited = await expectSameAsCold({ command: ['node', '-e', "require('fs').writeSync(1, 'x'.repeat(300000)); process.exit(3)"] });
+    expect({ code: exited.exitCode, bytes: exited.stdout.length + exited.stdoutDropped }).toEqual({ code: 3, bytes: 300000 });
+    // A program that prints the line itself, with more after it, is not ended there.
+    const printed = await expectSameAsCold({
+      command: ['node', '-e', "console.log('\\0ouro-exit:0'); setTimeout(() => console.log('more'), 50)"],
+    });
+    expect(printed.stdout).toBe('\0ouro-exit:0\nmore\n');
+  });
+
   sandboxed(needsBubblewrap('reports uncaught errors and rejections as the cold path does'), async () => {
     const programs: SandboxedRunOptions[] = [
       { command: ['node', '-e', "console.log('before'); throw new Error('boom')"] },
@@ -259,12 +282,14 @@ describe('WarmRunner', () => {
     expect((await run('b')).stdout).toBe('b\n');
     expect(runner.runs).toEqual({ cold: 2, warm: 1 });
     await until(() => processesWith(parent).length > 0);
+    await removalsSettled();
     expect(readdirSync(parent)).toHaveLength(1); // only the sandbox waiting for shape b
     await runner.close();
     expect(processesWith(parent)).toEqual([]);
     expect(readdirSync(parent)).toEqual([]);
     expect((await run('b')).stdout).toBe('b\n'); // a closed runner still runs, cold
     expect(runner.runs).toEqual({ cold: 3, warm: 1 });
+    await removalsSettled(); // a cold run's folder is removed after its result
     expect(readdirSync(parent)).toEqual([]);
   });
 

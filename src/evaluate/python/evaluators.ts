@@ -10,6 +10,7 @@ import type { Evaluation, Genome } from '../../core/types.ts';
 import { sandboxPath } from '../../sandbox/bubblewrap.ts';
 import { runSandboxed, startSandbox, willIsolate, type SandboxedRunOptions, type StartedSandbox } from '../../sandbox/process.ts';
 import { WarmPool } from '../../sandbox/warm-pool.ts';
+import { removalsSettled } from '../../sandbox/process-output.ts';
 import { checkEvaluatorFile, checkPoolOptions, type PoolOptions } from '../pool-options.ts';
 import { readEnding, readReady } from './frames.ts';
 import { resolveInterpreter } from './interpreter.ts';
@@ -119,6 +120,7 @@ export class PythonEvaluators implements Evaluators {
     this.closed = true;
     for (const wake of this.waiting.splice(0)) wake();
     await Promise.all([this.warm?.close(), ...[...this.running].map((sandbox) => sandbox.discard())]);
+    await removalsSettled();
     this.staged.dispose();
   }
 

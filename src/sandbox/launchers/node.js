@@ -9,7 +9,14 @@
 // program's own. The launcher loads only Node's own modules (and an empty one of its own), so
 // the program sees a near-normal Node: the same globals, argv, execArgv, require.main, exit code
 // and uncaught-error report (whose stack shows the launcher's frames where Node's own would be).
-const { readSync } = require('node:fs');
+//
+// When the program exits, after its own 'exit' listeners, the launcher writes one last line on
+// stdout: a NUL, "ouro-exit:", the sandbox's nonce (the launcher's argument), ":", the exit
+// code, a newline. It does so only when everything the
+// program wrote has left Node for the pipes (nothing queued, no uncaught error still to print),
+// so that the line comes last; the host then ends the run on it instead of waiting for the sandbox
+// to wind down, and leaves the line out of stdout. Otherwise the host waits for the exit, as cold.
+const { readSync, writeSync } = require('node:fs');
 const Module = require('node:module');
 const { join, resolve } = require('node:path');
 const vm = require('node:vm');
@@ -64,8 +71,34 @@ function runEval(code) {
   run(() => vm.runInThisContext(code, { filename: '[eval]', displayErrors: true }));
 }
 
+// Given by the host as the launcher's only argument, so that a program's own output cannot end its run by chance.
+const EXIT_NONCE = /^[0-9a-f]{16}$/.test(process.argv[2] ?? '') ? process.argv[2] : undefined;
+
+function reportExit() {
+  if (EXIT_NONCE === undefined) return;
+  // Node prints an uncaught error after 'exit': then there is no exit line, and the host waits.
+  let crashed = false;
+  process.on('uncaughtExceptionMonitor', () => {
+    crashed = true;
+  });
+  const emit = process.emit;
+  process.emit = function (event, ...args) {
+    const result = emit.call(this, event, ...args);
+    // Output still queued in Node would reach the pipe after the line: then there is none either.
+    if (event === 'exit' && !crashed && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
+      try {
+        writeSync(1, `\0ouro-exit:${EXIT_NONCE}:${process.exitCode ?? args[0] ?? 0}\n`);
+      } catch {
+        // stdout closed by the program: the host waits for the exit itself
+      }
+    }
+    return result;
+  };
+}
+
 function runProgram() {
   const header = readHeader();
+  reportExit();
   const args = header.args ?? [];
   // The launcher leaves no trace a program would look for: not the main module, not in require.cache.
   process.mainModule = undefined;
