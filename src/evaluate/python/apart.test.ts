@@ -30,6 +30,7 @@ def evaluate(program_path, context):
         if not ok:
             failed.append(name)
     check("runs apart", m.PID != os.getpid())
+    check("its own imports load in its process", m.HELPER_PID == m.PID)
     check("data is copied", m.SIZES == [1, 2, (3, 4)] and isinstance(m.SIZES[2], tuple))
     check("dicts, sets, bytes, complex", m.MIXED == {1: {"a"}, "b": b"\\x00\\x01", "c": 1 + 2j})
     out = m.double(np.arange(6, dtype=np.float32).reshape(2, 3))
@@ -62,10 +63,14 @@ def evaluate(program_path, context):
 `;
 
 const CANDIDATE = `
-import os
+import os, sys
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(__file__))
+import helper
+
 PID = os.getpid()
+HELPER_PID = helper.PID
 SIZES = [1, 2, (3, 4)]
 MIXED = {1: {"a"}, "b": b"\\x00\\x01", "c": 1 + 2j}
 LIMIT = 10
@@ -113,7 +118,7 @@ def leave():
 describe.skipIf(bubblewrap.missing || numpy.missing)(numpy.title(bubblewrap.title("an imported candidate's own process")), () => {
   it('behaves for the evaluator as an import into its own process would', async () => {
     const evaluators = await startPython(EVALUATOR);
-    const evaluation = await evaluators.evaluate('c1', { 'main.py': CANDIDATE });
+    const evaluation = await evaluators.evaluate('c1', { 'main.py': CANDIDATE, 'helper.py': 'import os\nPID = os.getpid()\n' });
     expect({ status: evaluation.status, feedback: evaluation.feedback, error: evaluation.error }).toEqual({
       status: 'ok',
       feedback: '',

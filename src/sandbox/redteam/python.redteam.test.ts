@@ -194,7 +194,6 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
     'while frame is not None and nonce is None:',
     '    nonce = frame.f_locals.get("nonce")',
     '    frame = frame.f_back',
-    'assert nonce, "no nonce on the stack"',
     '# Its socket to the evaluator, if it runs apart: written on, it would only make the evaluation an error.',
     'spare, frame = set(), sys._getframe()',
     'while frame is not None:',
@@ -208,18 +207,19 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
     '    except OSError: pass',
   ].join('\n');
 
-  it('an imported candidate finds the nonce in its own copy of the harness, and has nowhere to write it', async () => {
-    // Its process is forked from the harness after the request arrived, so the nonce is on its
-    // stack; but the channel was closed there before the candidate ran.
+  it('an imported candidate finds no nonce: its process was forked before the request came', async () => {
+    // It walks its stack for the nonce, and writes a forged result with whatever it found on every
+    // descriptor but its socket to the evaluator; it finds nothing.
+    const search = `${takesNonce}\nassert nonce is None, "found the nonce"`;
     const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 100 } });
-    const evaluation = await evaluators.evaluate('attacker', candidate(takesNonce));
+    const evaluation = await evaluators.evaluate('attacker', candidate(search));
     expect({ status: evaluation.status, score: evaluation.score, error: evaluation.error }).toMatchObject({ status: 'ok', score: HONEST });
   });
 
   // A known limit, not a defence: see "The candidate runs in a process of its own" in the README.
   it("KNOWN LIMIT: a candidate exec'd into the evaluator's process that takes the nonce from its stack meets only scoreRange", async () => {
     const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 10 }, options: { exec: true } });
-    const evaluation = await evaluators.evaluate('attacker', candidate(`${takesNonce}\nos._exit(0)`));
+    const evaluation = await evaluators.evaluate('attacker', candidate(`${takesNonce}\nassert nonce\nos._exit(0)`));
     // The forged 99 reached the host as a well-formed result: only the range (max 10) made it invalid.
     expect(evaluation).toMatchObject({ status: 'invalid', error: expect.stringMatching(/above evaluation.scoreRange.max/) });
   });

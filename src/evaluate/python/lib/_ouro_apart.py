@@ -17,7 +17,9 @@ by value, and each call costs a round trip between processes.
 
 import builtins
 import importlib.machinery
+import importlib.util
 import os
+import random
 import signal
 import socket
 import sys
@@ -28,6 +30,7 @@ import types
 import _ouro_wire as wire
 
 _children = []
+_spares = []  # forked ahead of time, waiting for a file to load
 inside = False  # True in a candidate's own process
 
 
@@ -35,19 +38,23 @@ class CandidateError(RuntimeError):
     """An exception of the candidate's own type, or its process ended or was stopped."""
 
 
-def install(root):
-    """From now on, a Python source file under `root` (the candidate's folder) is run apart when imported."""
+def install(root, spares=1):
+    """From now on, a Python source file under `root` (the candidate's folder) is run apart when
+    imported. `spares` processes are forked now, while the sandbox waits for its candidate, so that
+    the first imports do not pay for a fork."""
     root = os.path.join(os.path.realpath(root), "")
     loader_class = importlib.machinery.SourceFileLoader
     original = loader_class.exec_module
 
     def exec_module(loader, module):
         origin = getattr(getattr(module, "__spec__", None), "origin", None) or getattr(loader, "path", None)
-        if not isinstance(origin, str) or not os.path.realpath(origin).startswith(root):
+        # In the candidate's own process, its other files load there as usual.
+        if inside or not isinstance(origin, str) or not os.path.realpath(origin).startswith(root):
             return original(loader, module)
-        return _load_apart(loader, module, original, os.path.basename(origin))
+        return _load_apart(module, origin)
 
     loader_class.exec_module = exec_module
+    _spares.extend(_fork(original) for _ in range(spares))
 
 
 def stop_all(reason):
@@ -56,17 +63,29 @@ def stop_all(reason):
         _children.pop().end(reason)
 
 
-def _load_apart(loader, module, original, label):
+def _fork(original):
+    """A process forked from this one, ready to load a candidate file when asked."""
     ours, theirs = socket.socketpair()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child would print what is buffered here a second time
     pid = os.fork()
     if pid == 0:
-        _child_main(theirs, ours, loader, module, original)
+        _child_main(theirs, ours, original)
     theirs.close()
-    child = _Child(pid, ours, label)
+    return _Child(pid, ours, "candidate")
+
+
+def _load_apart(module, origin):
+    child = _spares.pop(0) if _spares else _fork(importlib.machinery.SourceFileLoader.exec_module)
+    child.label = label = os.path.basename(origin)
     _children.append(child)
-    names = child.exchange(None)
+    # What the evaluator set up that an import in this process would see: where imports come from,
+    # the folder, and the random generators' states (a seeded evaluator gets a seeded candidate).
+    state = {"path": [entry for entry in sys.path if isinstance(entry, str)], "cwd": os.getcwd(), "random": random.getstate()}
+    numpy_random = sys.modules.get("numpy.random")  # only once used: importing it costs tens of milliseconds
+    if numpy_random is not None:
+        state["numpy"] = numpy_random.get_state()
+    names = child.exchange({"op": "load", "ref": 0, "args": [], "name": module.__name__, "origin": origin, "state": state})
     if not isinstance(names, dict):
         child.end(f"{label}: the candidate's process sent a malformed answer")
         raise CandidateError(child.ended)
@@ -274,8 +293,9 @@ _OPERATIONS = {
 }
 
 
-def _child_main(sock, other, loader, module, original):
-    """Never returns: loads the candidate's file, then answers requests until the evaluator's end closes."""
+def _child_main(sock, other, original):
+    """Never returns: waits for the file to load, loads it, then answers requests until the
+    evaluator's end closes."""
     global inside
     inside = True
     try:
@@ -287,6 +307,8 @@ def _child_main(sock, other, loader, module, original):
             _ouro_seccomp.apply()
         except (OSError, AttributeError, ImportError) as error:
             print(f"ouro harness: the candidate's process may start others (no seccomp filter: {error})", file=sys.stderr)
+        if "numpy" in sys.modules:
+            import numpy.random  # noqa: F401 (candidates use it; imported now, while the sandbox waits)
         table, ids = {}, {}
 
         def refer(value):
@@ -300,9 +322,13 @@ def _child_main(sock, other, loader, module, original):
         def resolve(data):
             return table[data["$ref"]]
 
-        refer(module)  # ref 1
         try:
-            original(loader, module)
+            request = wire.receive(sock, resolve)
+        except EOFError:
+            os._exit(0)  # not needed: the evaluation ended without it
+        try:
+            module = _load_here(request, original)
+            refer(module)  # ref 1
             namespace = {name: value for name, value in vars(module).items() if not (name.startswith("__") and name.endswith("__"))}
             answer = {"ok": namespace}
         except BaseException as error:
@@ -323,6 +349,24 @@ def _child_main(sock, other, loader, module, original):
         os._exit(70)
     finally:
         os._exit(0)
+
+
+def _load_here(request, original):
+    state = request["state"]
+    sys.path[:] = state["path"]
+    try:
+        os.chdir(state["cwd"])
+    except OSError:
+        pass
+    random.setstate(state["random"])
+    if "numpy" in state:
+        import numpy.random
+
+        numpy.random.set_state(state["numpy"])
+    spec = importlib.util.spec_from_file_location(request["name"], request["origin"])
+    module = importlib.util.module_from_spec(spec)
+    original(spec.loader, module)
+    return module
 
 
 def _answer(sock, answer, refer):
