@@ -102,6 +102,7 @@ class _Child:
         self.lock = threading.Lock()
         self.ended = None
         self.reaped = False  # once waited for, its pid may belong to another process: never signal it again
+        self.stopped = False
 
     def exchange(self, request):
         """Sends `request` (None: only wait for the first message) and returns the answer's value."""
@@ -111,6 +112,7 @@ class _Child:
             payload = None if request is None else wire.pack(request, _reference)
             try:
                 if payload is not None:
+                    self.stopped = False
                     os.kill(self.pid, signal.SIGCONT)
                     self.sock.sendall(payload)
                 answer = wire.receive(self.sock, self._remote)
@@ -140,6 +142,8 @@ class _Child:
         if not os.WIFSTOPPED(status):  # it ended on its own right after answering
             self.reaped = True
             self.ended = f"{self.label}: the candidate's process {_describe(status)}"
+        else:
+            self.stopped = True
 
     def _status(self):
         self.reaped = True
@@ -160,7 +164,10 @@ class _Child:
             self.reaped = True
             try:
                 os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
+                # A stopped process runs nothing more once killed; only a running one is waited for
+                # (tearing down a process as large as numpy's costs milliseconds).
+                if not self.stopped:
+                    os.waitpid(self.pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
         self.sock.close()
@@ -307,8 +314,6 @@ def _child_main(sock, other, original):
             _ouro_seccomp.apply()
         except (OSError, AttributeError, ImportError) as error:
             print(f"ouro harness: the candidate's process may start others (no seccomp filter: {error})", file=sys.stderr)
-        if "numpy" in sys.modules:
-            import numpy.random  # noqa: F401 (candidates use it; imported now, while the sandbox waits)
         table, ids = {}, {}
 
         def refer(value):
