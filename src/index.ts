@@ -18,7 +18,7 @@ export type {
 export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
 export type { Archive, ArchiveContext, ArchiveFactory, FeatureAxis } from './core/archive.ts';
 /** The built-in archives, for `archive: () => new GreedyArchive({ k: 5 })` or an archive of your own built on one. */
-export { DgmArchive, GreedyArchive, MapElitesArchive } from './archive/index.ts';
+export { DgmArchive, GreedyArchive, MapElitesArchive, ParetoArchive } from './archive/index.ts';
 /** The EVOLVE regions of a genome file, for operators written outside the engine. */
 export { findRegions, type Region } from './core/genome.ts';
 export type { LearnOutcome, Operator, Proposal, ProposalContext, ProposalResult, ParentView, ParentEvaluation } from './core/operator.ts';
@@ -55,5 +55,5 @@ export async function resume(runId: string, options?: Omit<EvolveOptions, 'seed'
 export async function builtins(): Promise<{ archives: string[]; operators: readonly string[]; llmOperators: readonly string[] }> {
   const { EMBEDDED_OPERATORS } = await import('./propose/index.ts');
   const { LLM_OPERATORS } = await import('./propose/llm/index.ts');
-  return { archives: ['dgm', 'map-elites', 'greedy'], operators: EMBEDDED_OPERATORS, llmOperators: LLM_OPERATORS };
+  return { archives: ['dgm', 'map-elites', 'greedy', 'pareto'], operators: EMBEDDED_OPERATORS, llmOperators: LLM_OPERATORS };
 }

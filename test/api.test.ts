@@ -19,7 +19,7 @@ describe('the public API', () => {
     const config = { name: 'x', genome: ['a.js'] };
     expect(defineExperiment(config)).toBe(config);
     expect(await builtins()).toEqual({
-      archives: ['dgm', 'map-elites', 'greedy'],
+      archives: ['dgm', 'map-elites', 'greedy', 'pareto'],
       operators: expect.arrayContaining(['perturb-number', 'crossover']),
       llmOperators: ['llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix'],
     });

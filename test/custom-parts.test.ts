@@ -186,7 +186,7 @@ describe('operators and archives written in code', () => {
       'archive: pass a function that returns a new archive, such as `archive: () => new MyArchive()`, not an archive object',
     );
     expect((await loadFailure("archive: { kind: 'best' },")).message).toContain(
-      `archive: kind must be one of 'dgm', 'greedy', 'map-elites' (got "best")`,
+      `archive: kind must be one of 'dgm', 'greedy', 'map-elites', 'pareto' (got "best")`,
     );
     expect((await loadFailure("archive: { kind: 'greedy', k: 0 },")).field).toBe('archive.k');
     const empty = await failure(evolve(writeCustomExperiment("archive: () => ({ kind: 'half', add: () => true }),"), { db: tempDb() }));

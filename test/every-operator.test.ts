@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canEditFile } from '../src/core/operator.ts';
 import { evolve } from '../src/engine/evolve.ts';
 import { createOperators, EMBEDDED_OPERATORS } from '../src/propose/index.ts';
 import { createLlmOperators, LLM_OPERATORS } from '../src/propose/llm/index.ts';
@@ -26,7 +27,13 @@ export function solve() {
 `;
 
 const FENCE = '```';
-const ALL_OPERATORS = [...EMBEDDED_OPERATORS, ...LLM_OPERATORS];
+// Every operator that can edit a JavaScript genome (prune-tokens edits prompts: test/prompt-genome.test.ts).
+const ALL_OPERATORS = [
+  ...createOperators(EMBEDDED_OPERATORS)
+    .filter((operator) => canEditFile(operator, 'solve.js'))
+    .map((operator) => operator.name),
+  ...LLM_OPERATORS,
+];
 const TWO_PARENT = new Set(
   [...createOperators(), ...createLlmOperators()].filter((operator) => operator.arity === 2).map((operator) => operator.name),
 );

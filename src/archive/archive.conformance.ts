@@ -73,11 +73,32 @@ function ids(entries: readonly ArchiveEntry[]): string[] {
   return entries.map((entry) => entry.id);
 }
 
+/** The archive, with every entry the suite offers it rewritten by `prepare` first. */
+function preparing(archive: Archive, prepare: (entry: ArchiveEntry) => ArchiveEntry): Archive {
+  return {
+    kind: archive.kind,
+    add: (entry) => archive.add(prepare(entry)),
+    recordChild: (parentIds) => archive.recordChild(parentIds),
+    selectParents: (rng, count) => archive.selectParents(rng, count),
+    inspirations: (rng, count, exclude) => archive.inspirations(rng, count, exclude),
+    best: () => archive.best(),
+    size: () => archive.size(),
+  };
+}
+
+export interface ConformanceOptions {
+  /** Rewrites each entry before the suite offers it: gives it the data an archive keeps entries by (per-instance scores). */
+  prepareEntry?: (entry: ArchiveEntry) => ArchiveEntry;
+}
+
 /**
  * The behaviour every archive shares. The factory's archive must keep at least ten entries
- * whose feature `x` values differ (for MAP-Elites: an axis `x` over [0, 100) with 100 bins).
+ * whose feature `x` values differ (for MAP-Elites: an axis `x` over [0, 100) with 100 bins;
+ * for Pareto: `prepareEntry` scores each entry on an instance named after its `x`).
  */
-export function runArchiveConformance(name: string, factory: () => Archive): void {
+export function runArchiveConformance(name: string, create: () => Archive, options: ConformanceOptions = {}): void {
+  const prepare = options.prepareEntry;
+  const factory = prepare === undefined ? create : () => preparing(create(), prepare);
   describe(`${name} archive: conformance`, () => {
     it('is empty before any add', () => {
       const archive = factory();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { OuroError } from '../core/errors.ts';
 import { experimentSchema } from '../core/experiment.ts';
+import { checkExperiment } from '../engine/load-experiment.ts';
 import { makeEntry } from './archive.conformance.ts';
-import { createArchive, DgmArchive, GreedyArchive, MapElitesArchive } from './index.ts';
+import { createArchive, DgmArchive, GreedyArchive, MapElitesArchive, ParetoArchive } from './index.ts';
 
 /** The archive config as the schema fills it in, defaults included. */
 function parsed(archive: unknown) {
@@ -33,6 +35,31 @@ describe('createArchive', () => {
     expect(archive.cellOf(makeEntry(1, 0, { features: { length: 250, lines: 9 } }))).toEqual([4]);
     archive.add(makeEntry(0, 0));
     expect(archive.size()).toBe(2);
+  });
+
+  it('builds a Pareto archive, with scoreAsInstance off unless the config turns it on', () => {
+    expect(parsed({ kind: 'pareto' })).toEqual({ kind: 'pareto', scoreAsInstance: false });
+    const plain = createArchive(parsed({ kind: 'pareto' }), defaults);
+    expect(plain).toBeInstanceOf(ParetoArchive);
+    const withScore = createArchive(parsed({ kind: 'pareto', scoreAsInstance: true }), defaults);
+    // Better on its one instance, worse overall: only the option keeps the higher score as well.
+    for (const archive of [plain, withScore]) {
+      archive.add(makeEntry(1, 0.9, { instances: { a: 0.5 } }));
+      archive.add(makeEntry(2, 0.6, { instances: { a: 0.8 } }));
+    }
+    expect([plain.size(), withScore.size()]).toEqual([1, 2]);
+  });
+
+  it('refuses a bad Pareto option with a config error naming the field', () => {
+    let error: unknown;
+    try {
+      checkExperiment('.', 'ouro.config.ts', { name: 'test', genome: ['a.js'], archive: { kind: 'pareto', scoreAsInstance: 'yes' } });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(OuroError);
+    expect((error as OuroError).field).toBe('archive.scoreAsInstance');
+    expect((error as OuroError).message).toMatch(/archive\.scoreAsInstance: .*boolean/);
   });
 
   it('calls an archive function with the initial genome, and returns what it builds', () => {

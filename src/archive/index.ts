@@ -5,10 +5,12 @@ import type { Genome } from '../core/types.ts';
 import { DgmArchive } from './dgm.ts';
 import { GreedyArchive } from './greedy.ts';
 import { MapElitesArchive } from './map-elites.ts';
+import { ParetoArchive } from './pareto.ts';
 
 export { DgmArchive, type DgmOptions, type DgmStatistics } from './dgm.ts';
 export { GreedyArchive, type GreedyOptions } from './greedy.ts';
 export { MapElitesArchive, type MapElitesOptions } from './map-elites.ts';
+export { ParetoArchive, type ParetoOptions } from './pareto.ts';
 export { compareEntries } from './ranking.ts';
 
 const ARCHIVE_METHODS = ['add', 'recordChild', 'selectParents', 'inspirations', 'best', 'size'] as const;
@@ -39,6 +41,8 @@ export function createArchive(config: ArchiveConfig | ArchiveFactory, defaults: 
         migrationRate: config.migrationRate,
         exploitation: config.exploitation,
       });
+    case 'pareto':
+      return new ParetoArchive({ scoreAsInstance: config.scoreAsInstance });
   }
 }
 

@@ -34,9 +34,15 @@ const archiveConfig = z.discriminatedUnion('kind', [
     /** Probability of choosing the island's best elite instead of a random one. */
     exploitation: z.number().min(0).max(1).default(0.7),
   }),
+  z.object({
+    /** GEPA's archive: parents from the candidates that score best on some instance (`instances`). */
+    kind: z.literal('pareto'),
+    /** Also count each candidate's overall score as an instance, so the best-scoring one always stays. */
+    scoreAsInstance: z.boolean().default(false),
+  }),
 ]);
 
-const BUILT_IN_ARCHIVES = ['dgm', 'greedy', 'map-elites'];
+const BUILT_IN_ARCHIVES = ['dgm', 'greedy', 'map-elites', 'pareto'];
 
 /** Why a value is neither a built-in archive config nor an archive factory: the union's message. */
 function archiveProblem(value: unknown): string {

@@ -79,4 +79,9 @@ export interface ArchiveEntry {
   generation: number;
   parentIds: string[];
   features: Record<string, number>;
+  /**
+   * The evaluation's per-instance scores (instance name -> score, higher is better), for
+   * archives that select per instance (`pareto`). Absent when the evaluator gave none.
+   */
+  instances?: Record<string, number>;
 }

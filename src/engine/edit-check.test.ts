@@ -30,9 +30,9 @@ const undeclared: Operator = { name: 'undeclared', arity: 1, propose: async () =
 
 describe('checkEditable', () => {
   it('keeps every operator when each can edit some file, and names the files nothing edits', () => {
-    const { operators, notices } = checkEditable(createOperators(), ['pack.js', 'helper.py', 'notes.md'], noModel);
+    const { operators, notices } = checkEditable(createOperators(), ['pack.js', 'helper.py', 'notes.md', 'table.csv'], noModel);
     expect(operators.map((operator) => operator.name)).toEqual(EMBEDDED_OPERATORS);
-    expect(notices).toEqual(['no operator of this run can edit notes.md: it stays as it is']);
+    expect(notices).toEqual(['no operator of this run can edit table.csv: it stays as it is']);
   });
 
   it('lets the six original embedded operators edit Python, C, C++, Rust and Go genomes as well as JavaScript and TypeScript', () => {

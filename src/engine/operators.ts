@@ -8,6 +8,7 @@ import type { NoveltyFilter } from '../propose/novelty.ts';
 import { bestOfNOperator } from './compose/best-of-n-operator.ts';
 import { checkEditable } from './edit-check.ts';
 import { createOperators, EMBEDDED_OPERATORS } from '../propose/index.ts';
+import { isTextFile } from '../propose/prune-tokens.ts';
 import { createLlmOperators, LLM_OPERATORS } from '../propose/llm/index.ts';
 
 export interface OperatorChoice {
@@ -33,14 +34,16 @@ export function chooseOperators(
   const llmOptions = { templatesDir: templatesDirOf(config, experimentDir), maxOutputTokens: config.llm.maxOutputTokens };
   const advice = { hasModels, llmOperators: LLM_OPERATORS };
   if (!config.operators) {
+    // prune-tokens edits prompts: in the default set, a genome without a text file leaves it out quietly.
+    const embedded = createOperators(EMBEDDED_OPERATORS).filter((operator) => operator.name !== 'prune-tokens' || files.some(isTextFile));
     if (!hasModels) {
-      const { operators, notices } = checkEditable(createOperators(EMBEDDED_OPERATORS), files, advice);
+      const { operators, notices } = checkEditable(embedded, files, advice);
       return {
         operators,
         notices: ['no model configured: evolving with the embedded operators only (see "Use a real model" in the README)', ...notices],
       };
     }
-    return checkEditable([...createOperators(EMBEDDED_OPERATORS), ...createLlmOperators(LLM_OPERATORS, llmOptions)], files, advice);
+    return checkEditable([...embedded, ...createLlmOperators(LLM_OPERATORS, llmOptions)], files, advice);
   }
   const entries = config.operators;
   entries.forEach((entry, index) => {

@@ -183,8 +183,12 @@ export class RunState {
   }
 }
 
+/**
+ * The archive's view of a committed candidate. Per-instance scores are carried only when the
+ * evaluator gave some, so entries (and archives that never read them) stay as they were.
+ */
 export function entryOf(candidate: Omit<Candidate, 'genome'>, evaluation: Evaluation): ArchiveEntry {
-  return {
+  const entry: ArchiveEntry = {
     id: candidate.id,
     seq: candidate.seq,
     score: evaluation.score as number,
@@ -193,6 +197,8 @@ export function entryOf(candidate: Omit<Candidate, 'genome'>, evaluation: Evalua
     parentIds: candidate.parentIds,
     features: evaluation.features,
   };
+  if (Object.keys(evaluation.instances ?? {}).length > 0) entry.instances = evaluation.instances;
+  return entry;
 }
 
 export function hashGenome(genome: Genome): string {

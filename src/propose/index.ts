@@ -5,6 +5,7 @@ import { deleteStatement } from './delete-statement.ts';
 import { duplicateStatement } from './duplicate-statement.ts';
 import { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression } from './gp/index.ts';
 import { perturbNumber } from './perturb-number.ts';
+import { pruneTokens } from './prune-tokens.ts';
 import { swapOperator } from './swap-operator.ts';
 import { swapStatements } from './swap-statements.ts';
 import { tuneConstants } from './tune/tune-constants.ts';
@@ -22,6 +23,7 @@ const FACTORIES = {
   'insert-statement': () => insertStatement(),
   'subtree-crossover': () => subtreeCrossover(),
   'tune-constants': () => tuneConstants(),
+  'prune-tokens': () => pruneTokens(),
 } satisfies Record<string, () => Operator>;
 
 /** Names of the operators that need no LLM, as used in config files. */
@@ -52,4 +54,5 @@ export { OperatorBandit, improvementReward, type ArmStats, type OperatorBanditOp
 export { hoistExpression, insertStatement, replaceExpression, subtreeCrossover, wrapExpression };
 export { crossover, deleteStatement, duplicateStatement, perturbNumber, swapOperator, swapStatements };
 export type { PerturbNumberOptions } from './perturb-number.ts';
+export { isTextFile, pruneTokens, TEXT_LANGUAGES, type PruneMove, type PruneTokensOptions } from './prune-tokens.ts';
 export * from './ts/index.ts';
