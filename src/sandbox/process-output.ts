@@ -68,10 +68,11 @@ const removing = new Map<string, Promise<void>>();
 let exitHookInstalled = false;
 
 /**
- * Removes a finished sandbox's folder without making its run wait for it; `removalsSettled`
- * waits for all of them, and whatever is left when the process exits is removed then.
+ * Removes a finished sandbox's folder, once `after` (its processes' exit) has settled, without
+ * making its run wait for it; `removalsSettled` waits for all of them, processes included, and
+ * whatever is left when the host exits is removed then.
  */
-export function removeInBackground(path: string): Promise<void> {
+export function removeInBackground(path: string, after?: Promise<void>): Promise<void> {
   if (!exitHookInstalled) {
     process.once('exit', () => {
       for (const left of removing.keys()) {
@@ -84,7 +85,7 @@ export function removeInBackground(path: string): Promise<void> {
     });
     exitHookInstalled = true;
   }
-  const removal = removeTree(path).finally(() => removing.delete(path));
+  const removal = (after ?? Promise.resolve()).then(() => removeTree(path)).finally(() => removing.delete(path));
   removing.set(path, removal);
   return removal;
 }

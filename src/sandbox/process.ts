@@ -117,8 +117,9 @@ export async function startSandbox(options: SandboxedRunOptions): Promise<Starte
   const uid = isolated && tools.setpriv !== undefined ? claimUid() : 65534;
   const scratch = join(base, 'scratch');
   let cleaned: Promise<void> | undefined;
-  const cleanUp = (): Promise<void> => {
-    cleaned ??= removeInBackground(base).finally(() => releaseUid(uid));
+  /** Removes the folder once `after` (the processes' exit) has settled. */
+  const cleanUp = (after?: Promise<void>): Promise<void> => {
+    cleaned ??= removeInBackground(base, after).finally(() => releaseUid(uid));
     return cleaned as Promise<void>;
   };
   let child: ChildProcess;
@@ -149,8 +150,8 @@ export async function startSandbox(options: SandboxedRunOptions): Promise<Starte
         return { ...outcome, timedOut: outcome.timedOut || cpuExceeded, collected, unsafe: !isolated };
       } finally {
         supervisor.kill();
-        // Removed after the result is returned: `removalsSettled()` waits for it.
-        void cleanUp();
+        // Removed once the killed processes are gone, after the result is returned: `removalsSettled()` waits for it.
+        void cleanUp(supervisor.gone);
       }
     },
     async discard() {

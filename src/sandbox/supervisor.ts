@@ -44,6 +44,11 @@ export class Supervisor {
   private tail = '';
   private resolveEarly: ((outcome: Outcome) => void) | undefined;
   private stderrChunks = 0;
+  private markExited: (() => void) | undefined;
+  /** Resolves once the process has exited (its 'exit' or 'error' event), even after a run that ended early. */
+  readonly gone = new Promise<void>((resolve) => {
+    this.markExited = resolve;
+  });
   private reported: { code: number; line: string } | undefined;
 
   constructor(
@@ -82,12 +87,14 @@ export class Supervisor {
       };
       child.once('error', (error) => {
         this.exited = true;
+        this.markExited?.();
         clearTimeout(this.timer);
         if (pid !== undefined) liveGroups.delete(pid);
         reject(new SandboxError('error', `cannot start ${options.command[0]}: ${error.message}`));
       });
       child.once('exit', (exitCode, signal) => {
         this.exited = true;
+        this.markExited?.();
         clearTimeout(this.timer);
         const durationMs = performance.now() - this.started;
         if (pid !== undefined) {
