@@ -160,6 +160,8 @@ function sandboxLayout(options: PoolOptions & { evaluatorFile: string }, python:
     protocol: python.protocol,
     cascade_thresholds: python.cascadeThresholds ?? null,
     experiment_dir: at('/experiment', experimentDir),
+    // A warm sandbox forks the candidate's processes while it waits; a fresh one forks them when needed.
+    warm: python.warm !== false,
   };
   const readOnly = [
     { source: HARNESS_DIR, target: '/ouro' },

@@ -45,7 +45,8 @@ def main():
     if sys.argv[2:] == ["--check"]:
         send({"type": "ready", "stages": [name for name, _, _ in stages]})
         os._exit(0)
-    apart.install(os.getcwd(), spares=len(stages))  # the candidate's files, imported, run in a process of their own
+    # The candidate's files, imported, run in processes of their own: a warm sandbox forks them now.
+    apart.install(os.getcwd(), spares=len(stages) if spec.get("warm", True) else 0)
     # Bound now: a candidate that replaces _Watch.changes later does not change this check.
     check = _Watch(module, protocols).changes
     _undumpable()

@@ -32,6 +32,7 @@ import _ouro_wire as wire
 
 _children = []
 _spares = []  # forked ahead of time, waiting for a file to load
+_original = None  # SourceFileLoader.exec_module as it was before install()
 inside = False  # True in a candidate's own process
 
 
@@ -55,10 +56,13 @@ def install(root, spares=1):
         return _load_apart(module, origin)
 
     loader_class.exec_module = exec_module
+    global _original
+    _original = original
     _spares.extend(_fork(original) for _ in range(spares))
-    # After a fork, each page either process writes is copied on first write. A collection touches
-    # most of the heap, so those copies are made now, while the sandbox waits, not during the evaluation.
-    gc.collect()
+    if spares:
+        # After a fork, each page either process writes is copied on first write. A collection touches
+        # most of the heap, so those copies are made now, while the sandbox waits, not during the evaluation.
+        gc.collect()
 
 
 def stop_all(reason):
@@ -80,7 +84,7 @@ def _fork(original):
 
 
 def _load_apart(module, origin):
-    child = _spares.pop(0) if _spares else _fork(importlib.machinery.SourceFileLoader.exec_module)
+    child = _spares.pop(0) if _spares else _fork(_original)
     child.label = label = os.path.basename(origin)
     _children.append(child)
     # What the evaluator set up that an import in this process would see: where imports come from,
@@ -318,7 +322,6 @@ def _child_main(sock, other, original):
             _ouro_seccomp.apply()
         except (OSError, AttributeError, ImportError) as error:
             print(f"ouro harness: the candidate's process may start others (no seccomp filter: {error})", file=sys.stderr)
-        gc.collect()  # the same in this process, before it waits for its file
         table, ids = {}, {}
 
         def refer(value):
