@@ -8,8 +8,9 @@ stage, then `{"type": "done"}`, each with the request's nonce, on a private copy
 evaluator's and the candidate's prints go to stderr. It exits at once after the last line, so that
 nothing the candidate left behind (threads, atexit hooks) runs after it.
 
-A candidate file the evaluator imports runs in a process of its own (_ouro_apart.py); one it execs
-into this process shares it, and gets the in-process defences below: see "The candidate runs in a
+A candidate file the evaluator imports runs in a process of its own (_ouro_apart.py); exec, eval
+or runpy of the candidate's file or text is refused; code the evaluator derives from that text and
+execs here shares this process, with the in-process defences below: see "The candidate runs in a
 process of its own" in the README. The host trusts none of it: it enforces the time limit by
 killing the process group, checks every result again and applies the score range in its own process.
 """
@@ -59,8 +60,22 @@ def main():
     def report(message):
         send(dict(message, nonce=nonce))
 
-    _guard()
+    _guard(*_candidate_code(request))
     _evaluate(spec, stages, check, request, report, protocols, apart)
+
+
+def _candidate_code(request):
+    """The candidate's folder, and the text of its files: what must not run in this process."""
+    root = os.path.join(os.path.realpath(os.getcwd()), "")
+    sources = set()
+    for name in request.get("files", []):
+        try:
+            if os.path.getsize(name) <= 4 * 1024 * 1024:
+                with open(name, encoding="utf-8", errors="replace") as handle:
+                    sources.add(handle.read())
+        except OSError:
+            pass
+    return root, frozenset(sources)
 
 
 def _undumpable():
@@ -124,16 +139,37 @@ _REFUSED_EVENTS = frozenset(["sys._current_frames", "gc.get_objects", "gc.get_re
 _GUARDED_MODULES = frozenset(["__main__", "evaluator", "builtins", "_ouro_protocols", "_ouro_apart", "_ouro_wire"])
 
 
-def _guard():
-    """Refuses, from now on in this process, what would let the candidate rewrite the evaluator's
-    or the harness's code (a function's `__code__` or defaults, a class's attributes) or reach
-    other frames and raw memory. An audit hook cannot be removed once added."""
+_RUN_APART = (
+    "refused by the Ouroboros harness: the candidate's code cannot run in the evaluator's process (exec, eval, runpy). "
+    "Import it instead (importlib.util.spec_from_file_location, then spec.loader.exec_module), which runs it in a process "
+    "of its own, or run it as a program with subprocess"
+)
+
+
+def _guard(root, sources):
+    """Refuses, from now on in this process, running the candidate's code here (an import runs it
+    in a process of its own, _ouro_apart; exec, eval and runpy would run it here, beside the
+    harness's frames and nonce): code compiled from a file in its folder (`root`), or compiled as
+    `<string>` from the text of one of its files (`sources`). Also refuses what would let code in
+    this process rewrite the evaluator's or the harness's code (a function's `__code__` or
+    defaults, a class's attributes) or reach other frames and raw memory. An audit hook cannot be
+    removed once added."""
     refused, guarded = _REFUSED_EVENTS, _GUARDED_MODULES
 
     def hook(event, args, refused=refused, guarded=guarded, error=RuntimeError, getattr=getattr, str=str, type=type, callable=callable,
-             getpid=os.getpid, harness=os.getpid()):
+             getpid=os.getpid, harness=os.getpid(), root=root, sources=sources, realpath=os.path.realpath, bytes=bytes):
         if getpid() != harness:
             return  # a candidate's own process (_ouro_apart) or one the evaluator forked: nothing of the harness is there to reach
+        if event == "exec" and args:
+            filename = getattr(args[0], "co_filename", "")
+            if isinstance(filename, str) and filename and filename[0] != "<" and realpath(filename).startswith(root):
+                raise error(_RUN_APART)
+            return
+        if event == "compile" and len(args) == 2 and args[1] == "<string>":
+            source = args[0].decode("utf-8", "replace") if isinstance(args[0], bytes) else args[0]
+            if isinstance(source, str) and source in sources:
+                raise error(_RUN_APART)
+            return
         if event in refused or event.startswith("ctypes."):
             raise error(f"refused by the Ouroboros harness: {event}")
         if event == "open" and args and isinstance(args[0], str) and args[0].startswith("/proc/") and args[0].endswith("/mem"):

@@ -1,7 +1,8 @@
 /**
  * Red team for Python evaluators. OpenEvolve and ShinkaEvolve evaluators import the candidate; an
  * import runs it in a process of its own (_ouro_apart.py), so the attacks below, made at import,
- * reach only that process. The same attacks are also made by a candidate the evaluator `exec`s into
+ * reach only that process. Exec'ing the candidate's own file or text is refused before it runs.
+ * The same attacks are also made by a candidate whose text the evaluator changes and then execs in
  * its own process, where the in-process defences (the tamper check, the audit hook) must hold. Each
  * must end `invalid`, `error`, or with the honest score, and touch nothing on the host.
  */
@@ -39,17 +40,21 @@ def load(path):
     spec.loader.exec_module(module)
     return module
 
-def run(path):
+def run(path, wrapped):
     namespace = {"__name__": "candidate"}
     with open(path) as handle:
-        exec(compile(handle.read(), path, "exec"), namespace)
+        source = handle.read()
+    # Wrapped: the text is changed before it runs, so it is no longer the candidate's file.
+    code = compile("# wrapped by the evaluator\\n" + source, "<candidate>", "exec") if wrapped else compile(source, path, "exec")
+    exec(code, namespace)
     return types.SimpleNamespace(**namespace)
 
 def check(values):
     return all(0 <= value <= 1 for value in values)
 
 def evaluate(program_path, context):
-    values = (run if context["options"].get("exec") else load)(program_path).solve()
+    how = context["options"].get("how", "imported")
+    values = (load(program_path) if how == "imported" else run(program_path, how == "wrapped")).solve()
     if not check(values):
         return {"score": 0.0, "feedback": "values must lie in [0, 1]"}
     return {"score": Scorer().total(values)}
@@ -65,7 +70,8 @@ function expectNoForgery(evaluation: Evaluation): void {
 }
 
 describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate inside a Python evaluator')), () => {
-  // [attack, made at import, expected when imported (own process), expected when exec'd (same process)]
+  // [attack, made at import, expected when imported (own process), expected when its text, changed, is exec'd (same process)];
+  // exec'ing the candidate's own file or text is refused before it runs: `error`
   const attacks: [string, string, Evaluation['status'] | 'any', Evaluation['status'] | 'any'][] = [
     [
       'rebinds an evaluator function',
@@ -142,22 +148,26 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
     ],
   ];
 
-  for (const [name, attack, imported, executed] of attacks) {
+  for (const [name, attack, imported, wrapped] of attacks) {
     it.each([
       ['imported', imported],
-      ["exec'd", executed],
+      ["exec'd", 'error' as const],
+      ["wrapped and exec'd", wrapped],
     ])(`${name}, %s: no forged score`, async (how, expected) => {
       process.env.OURO_TEST_SECRET = SECRET;
-      const options = { exec: how !== 'imported' };
+      const options = { how: how.startsWith('wrapped') ? 'wrapped' : how.startsWith('exec') ? 'exec' : 'imported' };
       const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 100 }, options });
       const evaluation = await evaluators.evaluate('attacker', candidate(attack));
       expectNoForgery(evaluation);
       if (expected !== 'any') expect({ status: evaluation.status, error: evaluation.error }).toMatchObject({ status: expected });
+      if (how === "exec'd") expect(evaluation.error).toMatch(/the candidate's code cannot run in the evaluator's process/);
       if (expected === 'ok') expect(evaluation.score).toBe(HONEST);
       // The evaluator on the host is untouched, and the next candidate is scored honestly.
       const folder = join(evaluators.evaluatorFile, '..');
       expect(readFileSync(join(folder, 'evaluate.py'), 'utf8')).toBe(EVALUATOR);
-      expect(await evaluators.evaluate('honest', candidate(''))).toMatchObject({ status: 'ok', score: HONEST });
+      // (An honest candidate is refused too when exec'd as it is: that evaluator must import it.)
+      const honest = await evaluators.evaluate('honest', candidate(''));
+      expect(honest).toMatchObject(how === "exec'd" ? { status: 'error' } : { status: 'ok', score: HONEST });
     });
   }
 
@@ -217,8 +227,8 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('red team: a candidate ins
   });
 
   // A known limit, not a defence: see "The candidate runs in a process of its own" in the README.
-  it("KNOWN LIMIT: a candidate exec'd into the evaluator's process that takes the nonce from its stack meets only scoreRange", async () => {
-    const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 10 }, options: { exec: true } });
+  it('KNOWN LIMIT: a candidate whose text the evaluator changes and execs takes the nonce from its stack: only scoreRange', async () => {
+    const evaluators = await startPython(EVALUATOR, { scoreRange: { min: 0, max: 10 }, options: { how: 'wrapped' } });
     const evaluation = await evaluators.evaluate('attacker', candidate(`${takesNonce}\nassert nonce\nos._exit(0)`));
     // The forged 99 reached the host as a well-formed result: only the range (max 10) made it invalid.
     expect(evaluation).toMatchObject({ status: 'invalid', error: expect.stringMatching(/above evaluation.scoreRange.max/) });
@@ -230,7 +240,7 @@ import json, os, importlib.util
 def main(program_path, results_dir):
     if os.path.exists(os.path.join(os.path.dirname(program_path), "exec.flag")):
         module = {}
-        exec(open(program_path).read(), module)
+        exec("# wrapped by the evaluator\\n" + open(program_path).read(), module)
         solve = module["solve"]
     else:
         spec = importlib.util.spec_from_file_location("candidate", program_path)
@@ -252,7 +262,7 @@ def main(program_path, results_dir):
     '        time.sleep(0.0005)',
   ].join('\n');
 
-  it("a ShinkaEvolve candidate that rewrites metrics.json from a thread: honest when imported, invalid when exec'd", async () => {
+  it("a ShinkaEvolve candidate rewriting metrics.json from a thread: honest when imported, invalid when wrapped and exec'd", async () => {
     const attack = `${forger}\nimport threading\nthreading.Thread(target=forge, daemon=True).start()`;
     const evaluators = await startPython(SHINKA, { python: { protocol: 'shinka' } });
     // Its process, thread and all, is stopped whenever the evaluator is not waiting on it.
