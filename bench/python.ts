@@ -65,7 +65,8 @@ def evaluate(program_path):
     import_ms = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
     shared = {}
-    exec(compile(open(program_path).read(), program_path, "exec"), shared)
+    # Its text, changed by a line, so that the harness lets it run in this process (see the README).
+    exec(compile("# in the evaluator's process\\n" + open(program_path).read(), "<shared>", "exec"), shared)
     exec_ms = (time.perf_counter() - start) * 1000
 
     def per_call_us(step, count=2000):

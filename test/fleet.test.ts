@@ -150,10 +150,12 @@ describe.skipIf(redis.missing)(redis.title('fleet'), () => {
         'import numpy as np',
         'def evaluate_stage1(program_path):',
         '    return {"combined_score": 1.0 if "values" in open(program_path).read() else 0.0}',
+        'import importlib.util',
         'def evaluate_stage2(program_path):',
-        '    namespace = {}',
-        '    exec(open(program_path).read(), namespace)',
-        '    return {"combined_score": float(np.sum(namespace["values"])), "count": len(namespace["values"])}',
+        '    spec = importlib.util.spec_from_file_location("program", program_path)',
+        '    program = importlib.util.module_from_spec(spec)',
+        '    spec.loader.exec_module(program)',
+        '    return {"combined_score": float(np.sum(program.values)), "count": len(program.values)}',
       ].join('\n');
       writeFileSync(join(dir, 'evaluator.py'), `${evaluator}\n`);
       const started = await FleetEvaluator.start({
