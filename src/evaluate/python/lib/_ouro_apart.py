@@ -20,6 +20,7 @@ import gc
 import importlib.machinery
 import importlib.util
 import os
+import pickle
 import random
 import signal
 import socket
@@ -93,6 +94,9 @@ def _load_apart(module, origin):
     numpy_random = sys.modules.get("numpy.random")  # only once used: importing it costs tens of milliseconds
     if numpy_random is not None:
         state["numpy"] = numpy_random.get_state()
+    # Pickled: only the candidate's process unpickles it, and it comes from here. Nothing here ever
+    # unpickles what that process sends back.
+    state = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     names = child.exchange({"op": "load", "ref": 0, "args": [], "name": module.__name__, "origin": origin, "state": state})
     if not isinstance(names, dict):
         child.end(f"{label}: the candidate's process sent a malformed answer")
@@ -365,17 +369,17 @@ def _child_main(sock, other, original):
 
 
 def _load_here(request, original):
-    state = request["state"]
+    state = pickle.loads(request["state"])
     sys.path[:] = state["path"]
     try:
         os.chdir(state["cwd"])
     except OSError:
         pass
     random.setstate(state["random"])
-    if "numpy" in state:
-        import numpy.random
-
-        numpy.random.set_state(state["numpy"])
+    # Only when numpy.random is already loaded here: importing it costs tens of milliseconds. (If the
+    # evaluator loaded it after this process was forked, a candidate that seeds nothing gets fresh state.)
+    if "numpy" in state and "numpy.random" in sys.modules:
+        sys.modules["numpy.random"].set_state(state["numpy"])
     spec = importlib.util.spec_from_file_location(request["name"], request["origin"])
     module = importlib.util.module_from_spec(spec)
     original(spec.loader, module)
