@@ -11,11 +11,11 @@
 // and uncaught-error report (whose stack shows the launcher's frames where Node's own would be).
 //
 // When the program exits, after its own 'exit' listeners, the launcher writes one last line on
-// stdout: a NUL, "ouro-exit:", the sandbox's nonce (the launcher's argument), ":", the exit
-// code, a newline. It does so only when everything the
-// program wrote has left Node for the pipes (nothing queued, no uncaught error still to print),
-// so that the line comes last; the host then ends the run on it instead of waiting for the sandbox
-// to wind down, and leaves the line out of stdout. Otherwise the host waits for the exit, as cold.
+// stdout: a NUL, "ouro-exit:", the sandbox's nonce (the launcher's argument), ":", the exit code,
+// a newline. It does so only when everything the program wrote has left Node for the pipes
+// (nothing queued, no uncaught error still to print), so that the line comes last; the host then
+// ends the run on it instead of waiting for the sandbox to wind down, and leaves the line out of
+// stdout. Otherwise the host waits for the exit, as in a cold run.
 const { readSync, writeSync } = require('node:fs');
 const Module = require('node:module');
 const { join, resolve } = require('node:path');
