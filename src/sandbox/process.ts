@@ -137,7 +137,7 @@ export async function startSandbox(options: SandboxedRunOptions): Promise<Starte
   return {
     isolated,
     get exited() {
-      return supervisor.exited;
+      return supervisor.dead;
     },
     async run(work = {}) {
       if (used) throw new Error('a started sandbox runs once');

@@ -1,5 +1,6 @@
 // Watching one sandboxed process: its capped output, its timeout, and the end of its process group.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { SandboxError, type ProcessRunOptions, type ProcessRunResult } from '../core/sandbox.ts';
 import { PROCESS_DEFAULTS } from './process-limits.ts';
 import { CappedOutput } from './process-output.ts';
@@ -123,6 +124,21 @@ export class Supervisor {
 
   kill(): void {
     if (this.child.pid !== undefined && !this.exited) killGroup(this.child.pid);
+  }
+
+  /**
+   * True once the process has exited, also in the moment before Node has reaped it and emitted
+   * 'exit' (it is then a zombie in /proc): a waiting sandbox killed from outside is not handed out.
+   */
+  get dead(): boolean {
+    const pid = this.child.pid;
+    if (this.exited || pid === undefined) return true;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+    } catch {
+      return false; // no /proc here: Node's own 'exit' is all there is to go by
+    }
   }
 
   /**
