@@ -143,7 +143,9 @@ describe.skipIf(missing)(numpy.title(bubblewrap.title('experiment folders of oth
     // The ShinkaEvolve config names OpenAI's embedding model, which no test can reach: leave it out of the copy.
     const yaml = join(folder, 'shinka.yaml');
     if (existsSync(yaml)) writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^\s*embedding_model:.*$/m, ''));
-    const run = await ouroAsync(['run', folder, '--model', model, '--budget', '16', '--seed', '3', '--db', db, '--json']);
+    // Enough evaluations that the bandit reaches the LLM operators beside the twelve embedded ones,
+    // whatever order parallel evaluations finish in.
+    const run = await ouroAsync(['run', folder, '--model', model, '--budget', '40', '--seed', '3', '--db', db, '--json']);
     expect(run.status, run.stderr).toBe(0);
     const stored = rows(db);
     const fromModel = stored.filter((row) => row.operator.startsWith('llm-'));
