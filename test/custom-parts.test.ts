@@ -9,6 +9,7 @@ import { evolve, resume } from '../src/engine/evolve.ts';
 import { checkExperiment, loadExperiment } from '../src/engine/load-experiment.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
+import { ouroErrorOf } from './support/ouro-error.ts';
 
 // An operator written outside the engine, as a user would: it flips the sign of one number.
 const NEGATE_NUMBER =
@@ -81,6 +82,14 @@ async function failure(promise: Promise<unknown>): Promise<OuroError> {
 const operator: Operator = { name: 'mine', arity: 1, propose: async () => ({ failure: 'not used here' }) };
 
 describe('operators and archives written in code', () => {
+  it('refuses a bad Pareto option with a config error naming the field', () => {
+    const error = ouroErrorOf(() =>
+      checkExperiment('.', 'ouro.config.ts', { name: 'test', genome: ['a.js'], archive: { kind: 'pareto', scoreAsInstance: 'yes' } }),
+    );
+    expect(error.field).toBe('archive.scoreAsInstance');
+    expect(error.message).toMatch(/archive\.scoreAsInstance: .*boolean/);
+  });
+
   it('run, are stored by name, and resume exactly where an uninterrupted run would be', async () => {
     const dir = writeCustomExperiment();
     const whole = tempDb();

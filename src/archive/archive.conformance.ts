@@ -17,6 +17,17 @@ export function makeEntry(seq: number, score: number, fields: Partial<ArchiveEnt
   };
 }
 
+/** How often each id is drawn as the single parent. */
+export function parentCounts(archive: Archive, draws: number, seed: number): Map<string, number> {
+  const rng = Rng.fromSeed(seed);
+  const counts = new Map<string, number>();
+  for (let draw = 0; draw < draws; draw++) {
+    const [parent] = archive.selectParents(rng, 1);
+    counts.set(parent!.id, (counts.get(parent!.id) ?? 0) + 1);
+  }
+  return counts;
+}
+
 type Call = { kind: 'add'; entry: ArchiveEntry } | { kind: 'child'; parentIds: string[] };
 
 /** Drives an archive as the engine does: select, record the child, add it when it scored. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import type { ArchiveEntry } from '../core/types.ts';
-import { makeEntry, runArchiveConformance } from './archive.conformance.ts';
+import { makeEntry, parentCounts, runArchiveConformance } from './archive.conformance.ts';
 import { DgmArchive } from './dgm.ts';
 
 runArchiveConformance('dgm', () => new DgmArchive({ lambda: 10 }));
@@ -10,16 +10,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   const half = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
-}
-
-function frequencies(archive: DgmArchive, seed: number, draws: number): Map<string, number> {
-  const rng = Rng.fromSeed(seed);
-  const counts = new Map<string, number>();
-  for (let draw = 0; draw < draws; draw++) {
-    const [parent] = archive.selectParents(rng, 1);
-    counts.set(parent!.id, (counts.get(parent!.id) ?? 0) + 1);
-  }
-  return counts;
 }
 
 describe('dgm archive', () => {
@@ -81,7 +71,7 @@ describe('dgm archive', () => {
     const archive = new DgmArchive({ lambda: 10 });
     for (let seq = 0; seq < 3; seq++) archive.add(makeEntry(seq, 1));
     for (let child = 0; child < 9; child++) archive.recordChild(['c-0']);
-    const counts = frequencies(archive, 3, 21_000);
+    const counts = parentCounts(archive, 21_000, 3);
     // Weights 0.05, 0.5, 0.5: expect about 1000, 10000 and 10000.
     expect(counts.get('c-0')).toBeGreaterThan(800);
     expect(counts.get('c-0')).toBeLessThan(1200);
@@ -93,7 +83,7 @@ describe('dgm archive', () => {
     const archive = new DgmArchive({ lambda: 1 });
     for (let seq = 0; seq < 10; seq++) archive.add(makeEntry(seq, seq));
     const draws = 50_000;
-    const counts = frequencies(archive, 4, draws);
+    const counts = parentCounts(archive, draws, 4);
     // Median 4.5 and MAD 2.5; paired sigmoids sum to 1, so the weights total 5.
     for (let seq = 0; seq < 10; seq++) {
       const expected = draws / 5 / (1 + Math.exp(-(seq - 4.5) / 2.5));

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OuroError } from '../core/errors.ts';
 import { experimentSchema } from '../core/experiment.ts';
-import { checkExperiment } from '../engine/load-experiment.ts';
 import { makeEntry } from './archive.conformance.ts';
 import { createArchive, DgmArchive, GreedyArchive, MapElitesArchive, ParetoArchive } from './index.ts';
 
@@ -48,18 +46,6 @@ describe('createArchive', () => {
       archive.add(makeEntry(2, 0.6, { instances: { a: 0.8 } }));
     }
     expect([plain.size(), withScore.size()]).toEqual([1, 2]);
-  });
-
-  it('refuses a bad Pareto option with a config error naming the field', () => {
-    let error: unknown;
-    try {
-      checkExperiment('.', 'ouro.config.ts', { name: 'test', genome: ['a.js'], archive: { kind: 'pareto', scoreAsInstance: 'yes' } });
-    } catch (thrown) {
-      error = thrown;
-    }
-    expect(error).toBeInstanceOf(OuroError);
-    expect((error as OuroError).field).toBe('archive.scoreAsInstance');
-    expect((error as OuroError).message).toMatch(/archive\.scoreAsInstance: .*boolean/);
   });
 
   it('calls an archive function with the initial genome, and returns what it builds', () => {

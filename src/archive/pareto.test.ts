@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Archive } from '../core/archive.ts';
 import { Rng } from '../core/rng.ts';
 import type { ArchiveEntry } from '../core/types.ts';
-import { makeEntry, runArchiveConformance } from './archive.conformance.ts';
+import { makeEntry, parentCounts, runArchiveConformance } from './archive.conformance.ts';
 import { GreedyArchive } from './greedy.ts';
 import { ParetoArchive } from './pareto.ts';
 
@@ -14,17 +13,6 @@ function scored(seq: number, instances: Record<string, number>): ArchiveEntry {
 
 function ids(entries: readonly ArchiveEntry[]): string[] {
   return entries.map((entry) => entry.id);
-}
-
-/** How often each id is drawn as the single parent. */
-function parentCounts(archive: Archive, draws: number, seed: number): Map<string, number> {
-  const rng = Rng.fromSeed(seed);
-  const counts = new Map<string, number>();
-  for (let draw = 0; draw < draws; draw++) {
-    const [parent] = archive.selectParents(rng, 1);
-    counts.set(parent!.id, (counts.get(parent!.id) ?? 0) + 1);
-  }
-  return counts;
 }
 
 // Each entry is scored on one instance named after its feature x, so entries with different x
