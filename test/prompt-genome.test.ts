@@ -3,12 +3,13 @@
  * Pareto archive keeps the candidates that lead any instance. A real run to the SQLite store,
  * then a resume that rebuilds the front from the store.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { evolve, resume } from '../src/engine/evolve.ts';
+import { writeTinyExperiment } from '../src/testing/tiny-experiment.ts';
 
 const PROMPT = `You are a careful assistant.
 <!-- EVOLVE-BLOCK-START -->
@@ -28,33 +29,18 @@ const EVALUATOR = `export default async function evaluate(genome) {
 `;
 
 function writePromptExperiment(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'ouro-prompt-')), 'prompt');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(
-    join(dir, 'ouro.config.ts'),
-    `import { defineExperiment } from 'ouroboros';
-
-export default defineExperiment({
-  name: 'prompt',
-  genome: ['prompt.md'],
-  evaluator: 'evaluate.js',
-  archive: { kind: 'pareto' },
-  budget: { evaluations: 20 },
-  evaluation: { timeoutMs: 5000, memoryMb: 128, concurrency: 1 },
-  lessons: { every: 0 },
-});
-`,
-  );
-  writeFileSync(join(dir, 'prompt.md'), PROMPT);
-  writeFileSync(join(dir, 'evaluate.js'), EVALUATOR);
-  return dir;
+  return writeTinyExperiment({
+    genomeFile: 'prompt.md',
+    genome: PROMPT,
+    evaluator: EVALUATOR,
+    config: "archive: { kind: 'pareto' },\n  lessons: { every: 0 },",
+  });
 }
 
 describe('a prompt genome with no model', () => {
   it('evolves with prune-tokens into a Pareto archive, and resumes from the store', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ouro-prompt-db-')), 'prompt.db');
-    const first = await evolve(writePromptExperiment(), { db, seed: 7 });
+    const first = await evolve(writePromptExperiment(), { db, seed: 7, budget: { evaluations: 20 } });
     expect(first).toMatchObject({ stopReason: 'evaluations', evaluations: 20 });
     const more = await resume(first.runId, { db, budget: { evaluations: 30 } });
     expect(more.evaluations).toBe(30);

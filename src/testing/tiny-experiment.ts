@@ -7,8 +7,10 @@ export interface TinyExperimentOptions {
   config?: string;
   /** Replaces the evaluator's source. */
   evaluator?: string;
-  /** Replaces the genome file `solve.js`. */
+  /** Replaces the genome file's text. */
   genome?: string;
+  /** The genome file's name (default `solve.js`), such as `prompt.md` for a prompt genome. */
+  genomeFile?: string;
   /** Parent folder; a fresh temp folder by default. */
   parent?: string;
 }
@@ -48,7 +50,7 @@ export function writeTinyExperiment(options: TinyExperimentOptions = {}): string
 
 export default defineExperiment({
   name: 'tiny',
-  genome: ['solve.js'],
+  genome: [${JSON.stringify(options.genomeFile ?? 'solve.js')}],
   evaluator: 'evaluate.js',
   budget: { evaluations: 40 },
   evaluation: { timeoutMs: 5000, memoryMb: 128, concurrency: 1 },
@@ -56,7 +58,7 @@ export default defineExperiment({
 });
 `,
   );
-  writeFileSync(join(dir, 'solve.js'), options.genome ?? TINY_GENOME);
+  writeFileSync(join(dir, options.genomeFile ?? 'solve.js'), options.genome ?? TINY_GENOME);
   writeFileSync(join(dir, 'evaluate.js'), options.evaluator ?? TINY_EVALUATOR);
   return dir;
 }
