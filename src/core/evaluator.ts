@@ -1,3 +1,4 @@
+import type { ChatMessage, Completion } from './model.ts';
 import type { CandidateModule, ProcessRunOptions, ProcessRunResult } from './sandbox.ts';
 import type { Genome } from './types.ts';
 
@@ -20,8 +21,53 @@ export interface EvaluationResult {
   instances?: Record<string, number>;
 }
 
+/** One model call made by an evaluator (a task call, booked apart from the operators' proposal calls). */
+export interface TaskModelRequest {
+  messages: ChatMessage[];
+  /** One of `context.models.ids`; the run's first model when left out. */
+  model?: string;
+  /** Sampling temperature; the model's configured one when left out. Calls at 0 are cached. */
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+/** A model's answer to a task call. */
+export interface TaskCompletion extends Pick<Completion, 'text' | 'finishReason' | 'usage' | 'costUsd' | 'model'> {
+  /**
+   * True when the answer came from the run's temperature-0 cache: the same model, messages and
+   * settings were answered before in this run, so nothing was paid for it again.
+   */
+  cached: boolean;
+}
+
+/**
+ * The run's models as an evaluator sees them: calls go through the engine, under the run's
+ * ledger, token and money budgets, recording and replay, and are booked as operator `task`.
+ */
+export interface TaskModels {
+  /** The run's model ids, in configured order; empty when the run has no model. */
+  readonly ids: readonly string[];
+  /**
+   * One exchange. Rejects with a message naming the model when it is not configured for the
+   * run, and with the model error (budget spent, HTTP failure, missing replay) otherwise.
+   */
+  complete(request: TaskModelRequest): Promise<TaskCompletion>;
+}
+
 export interface EvaluateContext {
   candidateId: string;
+  /**
+   * The candidate's first parent, when it has one (the initial genome has none): evaluators
+   * that gate a child on doing no worse than its parent (GEPA's minibatch check) score both.
+   */
+  parent?: { id: string; genome: Genome };
+  /**
+   * `search` while a run evaluates candidates; `test` only when `ouro best <run> --test` scores
+   * the run's best on data the search must never see (a sealed test split).
+   */
+  purpose: 'search' | 'test';
+  /** The run's models, for evaluators that score a prompt by calling a model. */
+  models: TaskModels;
   /** The experiment's own options, validated by its `options` schema. */
   options: Record<string, unknown>;
   /** The experiment folder, for evaluators that read data files beside them. */

@@ -1,5 +1,6 @@
 // Where a run's work happens: the contracts through which an entry point (the fleet) hands the
 // engine its own evaluators and proposers, so that the engine never imports the fleet.
+import type { TaskCompletion, TaskModelRequest } from './evaluator.ts';
 import type { LlmConfig, ModelConfig } from './experiment.ts';
 import type { ModelHandle } from './model.ts';
 import type { RemoteProposals } from './operator.ts';
@@ -38,6 +39,8 @@ export interface PoolOptions {
    * and ledger apply, and no key or provider URL enters the sandbox.
    */
   models?: { handles: ReadonlyMap<string, ModelHandle>; defaultModel: string };
+  /** The engine's side of `context.models`: evaluators' model calls end up here. */
+  taskModels?: TaskModelHost;
   /** Scores outside this range are recorded as `invalid`. */
   scoreRange?: ScoreRange;
   /** Settings of a Python evaluator (an `evaluatorFile` ending in `.py`). */
@@ -59,9 +62,25 @@ export interface PythonEvaluatorOptions {
   featureMetrics?: readonly string[];
 }
 
+/** The engine's side of `context.models`: runs an evaluator's model call for one candidate. */
+export interface TaskModelHost {
+  /** The run's model ids, in configured order. */
+  readonly ids: readonly string[];
+  /** Rejects with an Error whose message is shown to the evaluator; `signal` aborts when the evaluation ends. */
+  complete(candidateId: string, request: TaskModelRequest, signal: AbortSignal): Promise<TaskCompletion>;
+}
+
+/** What an evaluation is told besides the candidate and its genome. */
+export interface EvaluationRequest {
+  /** The candidate's first parent (`context.parent`). */
+  parent?: { id: string; genome: Genome };
+  /** `test` only for `ouro best --test`; `search` by default. */
+  purpose?: 'search' | 'test';
+}
+
 /** What evaluates candidates: the local worker-process pool, or anything with the same two methods. */
 export interface Evaluators {
-  evaluate(candidateId: string, genome: Genome): Promise<Evaluation>;
+  evaluate(candidateId: string, genome: Genome, request?: EvaluationRequest): Promise<Evaluation>;
   close(): Promise<void>;
 }
 

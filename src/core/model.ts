@@ -123,7 +123,8 @@ export interface LlmExchange {
   model: string;
   operator: string;
   proposal?: string;
-  request: { messages: ChatMessage[]; maxOutputTokens?: number };
+  /** What was asked; `temperature` only when the caller set one (the model's configured one applied otherwise). */
+  request: { messages: ChatMessage[]; maxOutputTokens?: number; temperature?: number };
   /** The reply text, or null when the call failed. */
   reply: string | null;
   finishReason: Completion['finishReason'] | null;

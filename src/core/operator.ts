@@ -21,6 +21,14 @@ export interface ParentView {
   evaluation?: ParentEvaluation;
 }
 
+/** The run's family tree, for operators that read further back than the parents (llm-merge). */
+export interface Lineage {
+  /** The parents of a stored candidate, the primary one first; undefined for an id the run does not hold. */
+  parentIds(id: string): readonly string[] | undefined;
+  /** The genome of a stored candidate; undefined for an id the run does not hold. */
+  genome(id: string): Genome | undefined;
+}
+
 export interface ProposalContext {
   /** The first parent is the primary one: the child's diff is taken against it. */
   parents: ParentView[];
@@ -34,6 +42,8 @@ export interface ProposalContext {
   lessons?: readonly string[];
   /** The experiment's `description`: what the genome is for and how it is scored. */
   description?: string;
+  /** Ancestors beyond the parents; set by the engine for operators of arity 2. */
+  lineage?: Lineage;
 }
 
 export interface Proposal {

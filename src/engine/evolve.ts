@@ -21,6 +21,8 @@ import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
 import { modelConfigs, type RunModels } from '../llm/index.ts';
 import { setupModels } from './models.ts';
+import { storeLineage } from './lineage.ts';
+import { taskModelHost } from './task-models.ts';
 import { chooseOperators, mostNovelOfN, templatesDirOf } from './operators.ts';
 import { restoreDefinedParts, storableConfig } from './defined-parts.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
@@ -287,7 +289,12 @@ async function runSession(
     timeoutMs: config.evaluation.timeoutMs,
     memoryMb: config.evaluation.memoryMb,
     unsafe: options.unsafe ?? false,
-    ...(models ? { models: brokerModels(models) } : {}),
+    ...(models
+      ? {
+          models: brokerModels(models),
+          taskModels: taskModelHost(models, modelConfigs(config.models, settings.models), store.llmCalls(runId)),
+        }
+      : {}),
     ...(config.evaluation.scoreRange ? { scoreRange: config.evaluation.scoreRange } : {}),
     privateMetrics: config.evaluation.privateMetrics,
     ...(isPythonEvaluator(loaded.evaluatorFile) ? { python: pythonOptions(config, options.python) } : {}),
@@ -317,6 +324,7 @@ async function runSession(
       ...(models ? { models } : {}),
       ...(config.description ? { description: config.description } : {}),
       nextProposalId: () => `${sessionTag}.${++proposals}`,
+      lineage: storeLineage(store),
       ...(remote ? { remote } : {}),
     },
     lessons: lessonsStep({
@@ -328,7 +336,7 @@ async function runSession(
       models: usesModels ? models : undefined,
       description: config.description,
     }),
-    evaluate: (id, genome) => pool.evaluate(id, genome),
+    evaluate: (id, genome, request) => pool.evaluate(id, genome, request),
     ...(learners ? { teach: learners.teach } : {}),
     budget: settings.budget,
     evaluationConcurrency: settings.concurrency,

@@ -1,5 +1,13 @@
 import { checkFrozen, diffGenomes, genomeFeatures } from '../core/genome.ts';
-import { isProposalFailure, type Operator, type ParentView, type ProposalResult, type RemoteProposals } from '../core/operator.ts';
+import type { EvaluationRequest } from '../core/evaluators.ts';
+import {
+  isProposalFailure,
+  type Lineage,
+  type Operator,
+  type ParentView,
+  type ProposalResult,
+  type RemoteProposals,
+} from '../core/operator.ts';
 import type { RngState } from '../core/rng.ts';
 import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.ts';
 import { improvementReward } from '../propose/index.ts';
@@ -10,7 +18,7 @@ import type { RunModels } from '../llm/index.ts';
 import type { RunState } from './state.ts';
 import { hashGenome, parentEvaluation } from './state.ts';
 
-export type Evaluate = (candidateId: string, genome: Genome) => Promise<Evaluation>;
+export type Evaluate = (candidateId: string, genome: Genome, request?: EvaluationRequest) => Promise<Evaluation>;
 
 /** What proposing needs besides the run's state. */
 export interface ProposeDeps {
@@ -30,6 +38,8 @@ export interface ProposeDeps {
   nextProposalId: () => string;
   /** Proposes elsewhere (the fleet) for the operators it accepts. */
   remote?: RemoteProposals;
+  /** The run's family tree, handed to operators of arity 2 (llm-merge looks for a common ancestor). */
+  lineage?: Lineage;
 }
 
 /** A child ready for evaluation. */
@@ -40,6 +50,8 @@ export interface PendingChild {
   rngState: RngState;
   /** What the proposal's model calls cost, in US dollars. */
   costUsd: number;
+  /** The primary parent, shown to the evaluator as `context.parent`. */
+  parent?: { id: string; genome: Genome };
 }
 
 export type ProposeOutcome =
@@ -122,6 +134,7 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
         ...(bound ? { model: bound.handle } : {}),
         lessons: state.lessons,
         ...(deps.description ? { description: deps.description } : {}),
+        ...(deps.lineage && operator.arity === 2 ? { lineage: deps.lineage } : {}),
       });
     } catch (error) {
       // A model operator's errors carry the run's model policy (budgets, retries), so they go up;
@@ -167,7 +180,14 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   const parentScore = Number.isFinite(primary.entry.score) ? primary.entry.score : undefined;
   return {
     kind: 'child',
-    child: { candidate, parentScore, genomeHash, rngState: state.rng.state(), costUsd },
+    child: {
+      candidate,
+      parentScore,
+      genomeHash,
+      rngState: state.rng.state(),
+      costUsd,
+      parent: { id: primary.entry.id, genome: primary.genome },
+    },
   };
 }
 
@@ -247,7 +267,7 @@ export async function evaluateAndCommit(
   costScale = 0.01,
 ): Promise<{ evaluation: Evaluation; improved: boolean }> {
   const { candidate } = child;
-  const raw = await evaluate(candidate.id, candidate.genome);
+  const raw = await evaluate(candidate.id, candidate.genome, child.parent ? { parent: child.parent } : {});
   const evaluation: Evaluation = { ...raw, features: { ...genomeFeatures(candidate.genome), ...raw.features } };
   const reward = costAwareReward(child.parentScore, evaluation.score, child.costUsd, costScale, state.best?.score);
   const failures = state.takeFailures();

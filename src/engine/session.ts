@@ -177,8 +177,8 @@ export class Session {
 
   private async evaluateChild(child: PendingChild): Promise<boolean> {
     const { state, store, evaluate, events, abandonSignal, deps } = this.options;
-    const guarded: Evaluate = async (id, genome) => {
-      const result = await evaluate(id, genome);
+    const guarded: Evaluate = async (id, genome, request) => {
+      const result = await evaluate(id, genome, request);
       // A result that arrives after the user abandoned in-flight work is not committed.
       if (abandonSignal?.aborted) throw new AbandonedError();
       return result;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { OuroError } from '../core/errors.ts';
+import type { EvaluationRequest } from '../core/evaluators.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 import { startModelBroker, type ModelBroker } from '../sandbox/broker.ts';
 import { checkEvaluatorFile, checkPoolOptions, type PoolOptions } from './pool-options.ts';
@@ -28,6 +29,7 @@ const SPARE_WORKERS = 1;
 interface QueuedEvaluation {
   candidateId: string;
   genome: Genome;
+  request: EvaluationRequest;
   queuedAt: number;
   /** Counted load failures that happened while this waited with no loaded worker to take it. */
   failedLoads: number;
@@ -92,6 +94,7 @@ export class EvaluatorPool {
       ...(broker ? { brokerSocket: broker.socketPath } : {}),
       ...(options.scoreRange ? { scoreRange: options.scoreRange } : {}),
       ...(options.privateMetrics ? { privateMetrics: options.privateMetrics } : {}),
+      ...(options.taskModels ? { taskModels: options.taskModels } : {}),
     };
     if (CAN_READ_RESIDENT_MEMORY) {
       this.memoryTimer = setInterval(() => {
@@ -134,11 +137,11 @@ export class EvaluatorPool {
    * candidate's fault; rejects only when the pool is closed or the evaluator failed to load
    * MAX_CONSECUTIVE_LOAD_FAILURES times in a row.
    */
-  evaluate(candidateId: string, genome: Genome): Promise<Evaluation> {
+  evaluate(candidateId: string, genome: Genome, request: EvaluationRequest = {}): Promise<Evaluation> {
     if (this.closed) return Promise.reject(new Error('the evaluator pool is closed'));
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.queue.push({ candidateId, genome, queuedAt: performance.now(), failedLoads: 0, resolve, reject });
+      this.queue.push({ candidateId, genome, request, queuedAt: performance.now(), failedLoads: 0, resolve, reject });
       this.dispatch();
     });
   }
@@ -270,7 +273,7 @@ export class EvaluatorPool {
       if (!worker.idle) continue; // it died while idle; its exit handler starts a replacement
       const job = this.queue.shift()!;
       this.busy++;
-      worker.evaluate(job.candidateId, job.genome).then(
+      worker.evaluate(job.candidateId, job.genome, job.request).then(
         (evaluation) => {
           this.busy--;
           job.resolve(evaluation);

@@ -1,4 +1,5 @@
 // Messages between the pool (parent) and a worker process. Plain JSON over the IPC channel.
+import type { TaskCompletion, TaskModelRequest } from '../core/evaluator.ts';
 import type { Genome } from '../core/types.ts';
 import type { CheckedResult } from './result.ts';
 
@@ -12,6 +13,8 @@ export interface InitMessage {
   scratchRoot: string;
   /** Limits of the sandbox tiers, and whether isolation may be skipped (`--unsafe`). */
   sandbox: { memoryMb: number; timeoutMs: number; unsafe: boolean; brokerSocket?: string };
+  /** The run's model ids, offered to the evaluator as `context.models`; empty when it has none. */
+  models: readonly string[];
 }
 
 /** Parent -> worker: evaluate one candidate. `id` tells replies to stale jobs apart. */
@@ -20,9 +23,16 @@ export interface EvaluateMessage {
   id: number;
   candidateId: string;
   genome: Genome;
+  parent?: { id: string; genome: Genome };
+  purpose: 'search' | 'test';
 }
 
-export type ParentMessage = InitMessage | EvaluateMessage;
+/** Parent -> worker: how model call `call` of the evaluation in progress ended. */
+export type ModelReplyMessage =
+  | { type: 'model-reply'; call: number; ok: true; completion: TaskCompletion }
+  | { type: 'model-reply'; call: number; ok: false; error: string };
+
+export type ParentMessage = InitMessage | EvaluateMessage | ModelReplyMessage;
 
 /** Worker -> parent: the runtime is loaded and the worker listens for `init`. */
 export interface OnlineMessage {
@@ -62,4 +72,12 @@ export interface ResultMessage {
   exiting?: boolean;
 }
 
-export type WorkerMessage = OnlineMessage | ReadyMessage | LoadFailedMessage | StageMessage | ResultMessage;
+/** Worker -> parent: the evaluator of evaluation `id` calls a model (`context.models.complete`). */
+export interface ModelCallMessage {
+  type: 'model-call';
+  id: number;
+  call: number;
+  request: TaskModelRequest;
+}
+
+export type WorkerMessage = ModelCallMessage | OnlineMessage | ReadyMessage | LoadFailedMessage | StageMessage | ResultMessage;

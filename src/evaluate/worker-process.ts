@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { OuroError } from '../core/errors.ts';
+import type { EvaluationRequest, TaskModelHost } from '../core/evaluators.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 import { FINAL_STAGE } from './evaluator-module.ts';
 import { toEvaluation, type Ending, type ScoreRange } from './evaluation.ts';
 import { describeProcessEnd, killGroup, readResidentMb } from './process-end.ts';
-import type { WorkerMessage } from './protocol.ts';
+import type { ModelCallMessage, ModelReplyMessage, WorkerMessage } from './protocol.ts';
 
 export interface WorkerSettings {
   evaluatorFile: string;
@@ -26,6 +27,8 @@ export interface WorkerSettings {
   scoreRange?: ScoreRange;
   /** Metric names recorded as private whatever the evaluator says (`PoolOptions.privateMetrics`). */
   privateMetrics?: readonly string[];
+  /** Runs the evaluator's `context.models` calls. */
+  taskModels?: TaskModelHost;
 }
 
 /**
@@ -52,6 +55,8 @@ interface Job {
   stageIndex: number;
   startedAt: number;
   timer: NodeJS.Timeout;
+  /** Aborts the evaluator's model calls still running when the evaluation ends. */
+  calls: AbortController;
   resolve: (evaluation: Evaluation) => void;
   reject: (error: Error) => void;
 }
@@ -131,12 +136,14 @@ export class WorkerProcess {
   }
 
   /** Evaluates one candidate. Resolves for every candidate fault; rejects only if the pool closes. */
-  evaluate(candidateId: string, genome: Genome): Promise<Evaluation> {
+  evaluate(candidateId: string, genome: Genome, request: EvaluationRequest = {}): Promise<Evaluation> {
     return new Promise((resolve, reject) => {
       const id = ++this.sequence;
       const timer = setTimeout(() => this.timeOut(), this.settings.timeoutMs);
-      this.job = { id, candidateId, stageIndex: 0, startedAt: performance.now(), timer, resolve, reject };
-      this.child.send({ type: 'evaluate', id, candidateId, genome });
+      const calls = new AbortController();
+      this.job = { id, candidateId, stageIndex: 0, startedAt: performance.now(), timer, calls, resolve, reject };
+      const { parent, purpose = 'search' } = request;
+      this.child.send({ type: 'evaluate', id, candidateId, genome, purpose, ...(parent ? { parent } : {}) });
     });
   }
 
@@ -167,6 +174,7 @@ export class WorkerProcess {
     this.failStartup(new Error('the evaluator process was stopped before it was ready'));
     if (reason === 'closed' && this.job !== undefined) {
       clearTimeout(this.job.timer);
+      this.job.calls.abort();
       this.job.reject(new Error('evaluation abandoned: the evaluator pool was closed'));
       this.job = undefined;
     }
@@ -184,6 +192,9 @@ export class WorkerProcess {
       case 'stage':
         if (job?.id === message.id) job.stageIndex = message.index;
         return;
+      case 'model-call':
+        if (job?.id === message.id) this.callModel(job, message);
+        return;
       case 'online':
         this.initialise();
         return;
@@ -200,12 +211,35 @@ export class WorkerProcess {
     }
   }
 
+  /** Runs one `context.models` call for the evaluation in progress and sends the answer back, if it is still wanted. */
+  private callModel(job: Job, message: ModelCallMessage): void {
+    const host = this.settings.taskModels;
+    const answer = (reply: ModelReplyMessage): void => {
+      if (this.job !== job || !this.running) return;
+      try {
+        this.child.send(reply);
+      } catch {
+        // The worker is exiting; its exit handler ends the evaluation.
+      }
+    };
+    if (host === undefined) {
+      answer({ type: 'model-reply', call: message.call, ok: false, error: 'context.models: this run has no model' });
+      return;
+    }
+    host.complete(job.candidateId, message.request, job.calls.signal).then(
+      (completion) => answer({ type: 'model-reply', call: message.call, ok: true, completion }),
+      (error: unknown) =>
+        answer({ type: 'model-reply', call: message.call, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
   private initialise(): void {
     const { evaluatorFile, experimentDir, options, memoryMb, timeoutMs, unsafe, brokerSocket } = this.settings;
     // The isolate's heap comes out of the worker's memory allowance: half of it, at least 8 MB.
     const sandbox = { memoryMb: Math.max(8, Math.floor(memoryMb / 2)), timeoutMs, unsafe, ...(brokerSocket ? { brokerSocket } : {}) };
     try {
-      this.child.send({ type: 'init', evaluatorFile, experimentDir, options, scratchRoot: this.scratchRoot, sandbox });
+      const models = this.settings.taskModels?.ids ?? [];
+      this.child.send({ type: 'init', evaluatorFile, experimentDir, options, scratchRoot: this.scratchRoot, sandbox, models });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `experiment options cannot be sent to the evaluator as JSON: ${reason}`;
@@ -219,6 +253,7 @@ export class WorkerProcess {
     if (job === undefined) return;
     this.job = undefined;
     clearTimeout(job.timer);
+    job.calls.abort();
     const stageName = stage ?? this.stageNames[job.stageIndex] ?? FINAL_STAGE;
     const { scoreRange, privateMetrics } = this.settings;
     job.resolve(toEvaluation(job.candidateId, ending, stageName, performance.now() - job.startedAt, scoreRange, privateMetrics));

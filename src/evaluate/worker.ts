@@ -7,6 +7,7 @@ import { EvaluatorLoadError, loadEvaluator } from './evaluator-module.ts';
 import { GenomeScratch, prepareScratchRoot } from './genome-scratch.ts';
 import type { EvaluateMessage, InitMessage, Outcome, ParentMessage, WorkerMessage } from './protocol.ts';
 import { checkResult, describeThrown } from './result.ts';
+import { TaskModelsClient } from './task-models-client.ts';
 
 if (process.send === undefined) throw new Error('worker.ts must be started by EvaluatorPool, with an IPC channel');
 
@@ -14,6 +15,7 @@ let settings: InitMessage | undefined;
 let sandbox: CandidateSandbox | undefined;
 let stages: Stage[] = [];
 let current: number | undefined;
+let models: TaskModelsClient | undefined;
 
 function send(message: WorkerMessage, then?: () => void): void {
   process.send!(message, undefined, undefined, then);
@@ -21,6 +23,7 @@ function send(message: WorkerMessage, then?: () => void): void {
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'init') void initialise(message);
+  else if (message.type === 'model-reply') models?.receive(message);
   else void evaluate(message);
 });
 
@@ -42,6 +45,7 @@ process.on('uncaughtException', (error) => {
 async function initialise(message: InitMessage): Promise<void> {
   // Options are shared by every candidate this worker evaluates; one must not change what the next sees.
   settings = { ...message, options: deepFreeze(message.options) };
+  models = new TaskModelsClient(message.models, send);
   // The waiting sandbox's folder goes in the scratch root, which the pool removes even when it SIGKILLs this process.
   sandbox = new CandidateSandbox({ ...message.sandbox, warmParent: message.scratchRoot });
   try {
@@ -55,7 +59,7 @@ async function initialise(message: InitMessage): Promise<void> {
   send({ type: 'ready', stages: stages.map((stage) => stage.name) });
 }
 
-async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<void> {
+async function evaluate({ id, candidateId, genome, parent, purpose }: EvaluateMessage): Promise<void> {
   const { options, experimentDir, scratchRoot } = settings!;
   current = id;
   const scratch = new GenomeScratch(genome, scratchRoot);
@@ -65,6 +69,9 @@ async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<v
       if (index > 0) send({ type: 'stage', id, index });
       const context: EvaluateContext = {
         candidateId,
+        ...(parent ? { parent } : {}),
+        purpose,
+        models: models!.for(id),
         options,
         experimentDir,
         stage: stage.name,
@@ -86,6 +93,8 @@ async function evaluate({ id, candidateId, genome }: EvaluateMessage): Promise<v
       current = undefined;
       reply({ type: 'result', id, stage: '', outcome: { status: 'error', error: describeThrown(error) }, imported: scratch.used });
     }
+  } finally {
+    models!.end(id);
   }
 }
 

@@ -46,6 +46,7 @@ export function recordedRequest(request: CompletionRequest): LlmExchange['reques
   return {
     messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
     ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
   };
 }
 

@@ -67,3 +67,17 @@ describe('Ledger', () => {
     expect(new Ledger().exceeded({ tokens: 1, costUsd: 0.01 })).toBeNull();
   });
 });
+
+describe('Ledger.byPurpose', () => {
+  it('sets what evaluators spent on task calls apart from everything else', () => {
+    const ledger = Ledger.from([
+      exchange('m', 'llm-diff', 100, 10, 0.5),
+      exchange('m', 'task', 40, 4, 0.25),
+      exchange('m', 'task', 60, 6, 0.25, true),
+    ]);
+    const { proposal, task } = ledger.byPurpose();
+    expect(task).toMatchObject({ calls: 2, failedCalls: 1, inputTokens: 100, tokens: 110, costUsd: 0.5 });
+    expect(proposal).toMatchObject({ calls: 1, failedCalls: 0, inputTokens: 100, tokens: 110, costUsd: 0.5 });
+    expect(new Ledger().byPurpose().task.calls).toBe(0);
+  });
+});

@@ -1,5 +1,8 @@
 import type { LlmExchange } from '../core/model.ts';
 
+/** The operator evaluators' model calls are booked under (`context.models`). */
+export const TASK_OPERATOR = 'task';
+
 /** What a set of model calls cost. `tokens` is input plus output. */
 export interface LedgerTotals {
   calls: number;
@@ -82,6 +85,17 @@ export class Ledger {
 
   byOperator(): Map<string, LedgerTotals> {
     return copyGroups(this.#operators);
+  }
+
+  /**
+   * What evaluators spent (`task`, the calls they make through `context.models`) apart from what
+   * everything else spent (`proposal`: operators, lessons, embeddings, agents).
+   */
+  byPurpose(): { proposal: LedgerTotals; task: LedgerTotals } {
+    const task = { ...(this.#operators.get(TASK_OPERATOR) ?? emptyTotals()) };
+    const proposal = emptyTotals();
+    for (const key of Object.keys(proposal) as (keyof LedgerTotals)[]) proposal[key] = this.#total[key] - task[key];
+    return { proposal, task };
   }
 
   /** Which limit the spending has reached, if any; a limit counts as reached when met. */

@@ -1,7 +1,8 @@
 import { SandboxError } from '../core/sandbox.ts';
-import type { EvaluateContext } from '../core/evaluator.ts';
+import type { EvaluateContext, TaskModels } from '../core/evaluator.ts';
 import type { Genome } from '../core/types.ts';
 import { CandidateSandbox, IMPORT_REFUSED } from '../evaluate/candidate-sandbox.ts';
+import { NO_TASK_MODELS } from '../evaluate/task-models-client.ts';
 
 export interface TestContextOptions {
   experimentDir?: string;
@@ -11,6 +12,10 @@ export interface TestContextOptions {
   /** One isolate call's limit, and the process tier's default timeout (default 2,000). */
   timeoutMs?: number;
   stage?: string;
+  /** `context.models`; by default a run with no model, whose calls are refused. */
+  models?: TaskModels;
+  parent?: EvaluateContext['parent'];
+  purpose?: EvaluateContext['purpose'];
 }
 
 /**
@@ -28,6 +33,9 @@ export function testContext(genome: Genome, options: TestContextOptions = {}): E
     options: options.options ?? {},
     experimentDir: options.experimentDir ?? process.cwd(),
     stage: options.stage ?? 'final',
+    purpose: options.purpose ?? 'search',
+    models: options.models ?? NO_TASK_MODELS,
+    ...(options.parent ? { parent: options.parent } : {}),
     importGenome: async () => {
       throw new SandboxError('refused', IMPORT_REFUSED);
     },

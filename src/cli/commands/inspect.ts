@@ -177,6 +177,7 @@ function showRun(runId: string, store: Store, flags: Flags): void {
     spend: ledger.totals(),
     byModel: Object.fromEntries(ledger.byModel()),
     byOperator: Object.fromEntries(ledger.byOperator()),
+    byPurpose: ledger.byPurpose(),
     lessons: lessons.at(-1) ?? null,
   };
   emit(Boolean(flags.json), json, () => {
@@ -190,6 +191,13 @@ function showRun(runId: string, store: Store, flags: Flags): void {
           `${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out, ` +
           `${formatUsd(totals.costUsd)}`,
     ];
+    const { task } = ledger.byPurpose();
+    if (task.calls > 0) {
+      lines.push(
+        `  proposals: ${totals.calls - task.calls} calls, ${formatUsd(totals.costUsd - task.costUsd)}; ` +
+          `evaluation (task calls): ${task.calls} calls, ${formatUsd(task.costUsd)}`,
+      );
+    }
     if (totals.calls > 0) {
       lines.push(
         table([
