@@ -25,7 +25,8 @@ const EVALUATOR = `export default async function evaluate(genome, context) {
   const instances = {};
   let cached = 0;
   for (const [index, [question, target]] of questions.entries()) {
-    const reply = await context.models.complete({ messages: [{ role: 'system', content: system }, { role: 'user', content: question }], temperature: 0 });
+    const messages = [{ role: 'system', content: system }, { role: 'user', content: question }];
+    const reply = await context.models.complete({ messages, temperature: 0 });
     if (reply.cached) cached += 1;
     instances['q' + index] = reply.text.trim() === target ? 1 : 0;
   }
