@@ -21,7 +21,7 @@ describe('the public API', () => {
     expect(await builtins()).toEqual({
       archives: ['dgm', 'map-elites', 'greedy', 'pareto'],
       operators: expect.arrayContaining(['perturb-number', 'crossover']),
-      llmOperators: ['llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix'],
+      llmOperators: ['llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix', 'llm-merge'],
     });
   });
 });

@@ -51,7 +51,8 @@ function parentBlock(prompt: string): string[] {
 /**
  * A model whose every reply applies to the parent: it sets one of a, b and c to a value no reply
  * used before (so children are new genomes), and every ninth reply sets one to NaN, which the
- * evaluator rejects with an error, so that `llm-fix` has failed candidates to repair. A parent
+ * evaluator rejects with an error, so that `llm-fix` has failed candidates to repair. A merge
+ * (llm-merge) gets version A's EVOLVE block with the same kind of change. A parent
  * whose declarations an embedded operator deleted gets a new comment line instead.
  */
 function everyReplyApplies(): (request: ScriptedRequest) => { text: string } {
@@ -68,6 +69,11 @@ function everyReplyApplies(): (request: ScriptedRequest) => { text: string } {
       declarations.length > 0 ? (declarations[calls % declarations.length] as number) : block.findIndex((line) => line.trim() !== '');
     const line = block[index] as string;
     const next = declarations.length > 0 ? line.replace(/= .*;$/, `= ${value};`) : `${line}\n  // try ${calls}`;
+    if (prompt.includes("common ancestor's solve.js")) {
+      // llm-merge asks for the merged file; the EVOLVE block alone is spliced into version A.
+      const merged = block.map((text, position) => (position === index ? next : text));
+      return { text: `Rationale: merge, and try ${value}.\n\n${FENCE}\n${merged.join('\n')}\n${FENCE}\n` };
+    }
     if (prompt.includes('REGION solve.js#1')) {
       const rewritten = block.map((text, position) => (position === index ? next : text));
       return { text: `Rationale: try ${value}.\n\nREGION solve.js#1\n${FENCE}js\n${rewritten.join('\n')}\n${FENCE}\n` };

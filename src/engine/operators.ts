@@ -43,7 +43,10 @@ export function chooseOperators(
         notices: ['no model configured: evolving with the embedded operators only (see "Use a real model" in the README)', ...notices],
       };
     }
-    return checkEditable([...embedded, ...createLlmOperators(LLM_OPERATORS, llmOptions)], files, advice);
+    // llm-merge combines specialists, which only a Pareto archive keeps: by default it runs there alone.
+    const pareto = typeof config.archive !== 'function' && config.archive.kind === 'pareto';
+    const llm = LLM_OPERATORS.filter((name) => name !== 'llm-merge' || pareto);
+    return checkEditable([...embedded, ...createLlmOperators(llm, llmOptions)], files, advice);
   }
   const entries = config.operators;
   entries.forEach((entry, index) => {

@@ -21,7 +21,8 @@ export interface FleetProposerOptions extends ProposalSetup {
  * even when it calls a model.
  */
 export function fleetCanPropose(operator: Operator): boolean {
-  return operator.usesModel === true && LLM_OPERATORS.includes(operator.name);
+  // llm-merge reads the run's lineage from the store, which a worker does not have: it stays here.
+  return operator.usesModel === true && LLM_OPERATORS.includes(operator.name) && operator.name !== 'llm-merge';
 }
 
 /** A worker that cannot reach a model (no key, a refused connection) is worth retrying on another. */

@@ -6,6 +6,7 @@ import type { LlmExchange } from '../../core/model.ts';
 import { Ledger } from '../../llm/ledger.ts';
 import type { CandidateRecord, Store } from '../../store/store.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
+import { scoreBestOnTest } from '../../engine/test-split.ts';
 import { openStore } from '../../store/open.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
 
@@ -15,6 +16,25 @@ interface Flags {
   out?: string;
   lessons?: boolean;
   calls?: boolean;
+  test?: boolean;
+  model?: string[];
+}
+
+async function printTestScore(runId: string, flags: Flags): Promise<void> {
+  const result = await scoreBestOnTest(runId, { db: flags.db, ...(flags.model ? { models: flags.model } : {}) });
+  const { evaluation } = result;
+  emit(Boolean(flags.json), result, () =>
+    [
+      `candidate ${result.candidateId}: search score ${formatScore(result.searchScore)}, ` +
+        (evaluation.status === 'ok'
+          ? `test score ${formatScore(evaluation.score)}`
+          : `test evaluation ${evaluation.status}: ${evaluation.error ?? 'no message'}`),
+      ...Object.entries(evaluation.metrics).map(([name, value]) => `  ${name}: ${formatScore(value)}`),
+      `test model calls: ${result.spend.calls}, ${result.spend.tokens.toLocaleString('en-US')} tokens, ` +
+        `${formatUsd(result.spend.costUsd)} (not written into the run)`,
+    ].join('\n'),
+  );
+  if (evaluation.status !== 'ok') process.exitCode = 1;
 }
 
 function withStore<T>(flags: Flags, work: (store: Store) => T): T {
@@ -58,9 +78,15 @@ export function registerInspect(program: Command): void {
     .description('the best candidate of a run; --out writes its genome files')
     .argument('<run>', 'run id')
     .option('--out <dir>', 'write the best genome files into this folder')
+    .option('--test', "score it on the evaluator's sealed test data (context.purpose 'test'), which the search never saw")
+    .option('--model <id...>', 'with --test: models that replace the run’s own')
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
-    .action((runId: string, flags: Flags) =>
+    .action(async (runId: string, flags: Flags) => {
+      if (flags.test) {
+        await printTestScore(runId, flags);
+        return;
+      }
       withStore(flags, (store) => {
         if (!store.getRun(runId))
           throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
@@ -70,8 +96,8 @@ export function registerInspect(program: Command): void {
         emit(Boolean(flags.json), { ...describe(record), written }, () =>
           [showCandidate(record, store, false), ...written.map((path) => `wrote ${path}`)].join('\n'),
         );
-      }),
-    );
+      });
+    });
 
   program
     .command('show')

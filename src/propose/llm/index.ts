@@ -4,6 +4,7 @@ import type { LlmOperatorOptions } from './kit.ts';
 import { llmCrossover } from './llm-crossover.ts';
 import { llmDiff } from './llm-diff.ts';
 import { llmFix } from './llm-fix.ts';
+import { llmMerge } from './llm-merge.ts';
 import { llmReflect } from './llm-reflect.ts';
 import { llmRewrite } from './llm-rewrite.ts';
 import { loadTemplates } from './templates.ts';
@@ -14,6 +15,7 @@ const FACTORIES = {
   'llm-crossover': llmCrossover,
   'llm-reflect': llmReflect,
   'llm-fix': llmFix,
+  'llm-merge': llmMerge,
 } satisfies Record<string, (options: LlmOperatorOptions) => Operator>;
 
 /** Names of the operators that call a model, as used in config files. */
@@ -56,4 +58,5 @@ export { parseEditBlocks, type EditBlock } from './edit-blocks.ts';
 export { buildPrompt, type BuiltPrompt, type PromptRequest } from './prompt.ts';
 export { loadTemplates, PLACEHOLDERS, TEMPLATE_NAMES, type Templates, type TemplateName } from './templates.ts';
 export type { LlmOperatorOptions } from './kit.ts';
-export { llmCrossover, llmDiff, llmFix, llmReflect, llmRewrite };
+export { findCommonAncestor, type CommonAncestor } from './llm-merge.ts';
+export { llmCrossover, llmDiff, llmFix, llmMerge, llmReflect, llmRewrite };

@@ -184,9 +184,16 @@ describe('llm-fix', () => {
 describe('createLlmOperators', () => {
   it('builds every LLM operator by name, each using a model', () => {
     const operators = createLlmOperators(LLM_OPERATORS);
-    expect(operators.map((operator) => operator.name)).toEqual(['llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix']);
+    expect(operators.map((operator) => operator.name)).toEqual([
+      'llm-diff',
+      'llm-rewrite',
+      'llm-crossover',
+      'llm-reflect',
+      'llm-fix',
+      'llm-merge',
+    ]);
     expect(operators.every((operator) => operator.usesModel === true)).toBe(true);
-    expect(operators.map((operator) => operator.arity)).toEqual([1, 1, 2, 1, 1]);
+    expect(operators.map((operator) => operator.arity)).toEqual([1, 1, 2, 1, 1, 2]);
   });
 
   it('refuses an unknown name on the operators field', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { OuroError } from '../../core/errors.ts';
 
 /** The prompt templates, one file each: `<name>.md`. */
-export const TEMPLATE_NAMES = ['system', 'llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix'] as const;
+export const TEMPLATE_NAMES = ['system', 'llm-diff', 'llm-rewrite', 'llm-crossover', 'llm-reflect', 'llm-fix', 'llm-merge'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export type OperatorTemplateName = Exclude<TemplateName, 'system'>;
 
