@@ -11,7 +11,7 @@ import { Rng } from '../core/rng.ts';
 import type { Genome } from '../core/types.ts';
 import { createModel } from '../llm/client.ts';
 import { resolveModel } from '../llm/spec.ts';
-import { llmDiff, llmReflect, llmRewrite } from '../propose/llm/index.ts';
+import { llmDiff, llmMerge, llmReflect, llmRewrite } from '../propose/llm/index.ts';
 import { loadTemplates } from '../propose/llm/templates.ts';
 import {
   ARITHMETIC_HINT,
@@ -194,7 +194,7 @@ describe('promptSimResponder task calls', () => {
         expect(Math.abs(right / rows.length - correctProbability(prompt, kind)), `${kind} under ${prompt}`).toBeLessThan(0.04);
       }
     }
-    expect(responder.calls).toEqual({ task: prompts.length * items.length, operator: 0, judge: 0, other: 0 });
+    expect(responder.calls).toEqual({ task: prompts.length * items.length, operator: 0, merge: 0, judge: 0, other: 0 });
   });
 
   it('repeats its answers at temperature 0 (or none), across responders with the same seed', () => {
@@ -237,7 +237,7 @@ describe('classifySimCall and other calls', () => {
     expect(judge.text).toMatch(/simulated model/);
     expect(extractSimAnswer(judge.text ?? '')).toBeUndefined();
     expect(responder(request([])).text).toBe(judge.text);
-    expect(responder.calls).toEqual({ task: 0, operator: 0, judge: 0, other: 2 });
+    expect(responder.calls).toEqual({ task: 0, operator: 0, merge: 0, judge: 0, other: 2 });
   });
 
   it('grades an answer to one of its questions as a perfect judge, without mistaking it for a task call', () => {
@@ -252,7 +252,7 @@ describe('classifySimCall and other calls', () => {
       ).text ?? '';
     expect(judge(`Easy. The answer is ${item.answer}.`)).toMatch(/\nScore: 1$/);
     expect(judge(`Hmm. The answer is ${item.answer + 2}.`)).toMatch(/\nScore: 0$/);
-    expect(responder.calls).toEqual({ task: 0, operator: 0, judge: 2, other: 0 });
+    expect(responder.calls).toEqual({ task: 0, operator: 0, merge: 0, judge: 2, other: 0 });
   });
 
   it('tells the SEARCH/REPLACE format from the REGION one by which the prompt asks for last', () => {
@@ -385,6 +385,39 @@ describe('the real LLM operators against the simulation over HTTP', () => {
       genome = proposal.genome;
     }
     expect(added.size).toBeGreaterThan(2);
+  });
+
+  it("merges two versions of one file for llm-merge: A's lines, then those only B has", async () => {
+    const file = (...lines: string[]): string =>
+      `You solve problems.\n<!-- EVOLVE-BLOCK-START -->\n${lines.map((line) => `${line}\n`).join('')}<!-- EVOLVE-BLOCK-END -->\n`;
+    const genomes = new Map<string, Genome>([
+      ['run-1', { 'system.md': file('Be polite.') }],
+      ['run-2', { 'system.md': file('Be polite.', ARITHMETIC_HINT) }],
+      ['run-3', { 'system.md': file(WORD_HINT, 'Be polite.') }],
+    ]);
+    const parents = new Map([
+      ['run-1', []],
+      ['run-2', ['run-1']],
+      ['run-3', ['run-1']],
+    ]);
+    const lineage = { parentIds: (id: string) => parents.get(id), genome: (id: string) => genomes.get(id) };
+    const viewOf = (id: string): ParentView => {
+      const base = view(genomes.get(id) as Genome, id);
+      return { ...base, entry: { ...base.entry, parentIds: parents.get(id) ?? [] } };
+    };
+    const before = server.responder.calls.merge;
+    const result = await llmMerge({ templates }).propose({
+      parents: [viewOf('run-2'), viewOf('run-3')],
+      inspirations: [],
+      rng: Rng.fromSeed(1),
+      model,
+      lineage,
+    });
+    if ('failure' in result) throw new Error(result.failure);
+    expect(server.responder.calls.merge - before).toBe(1);
+    expect(result.genome['system.md']).toBe(file('Be polite.', ARITHMETIC_HINT, WORD_HINT));
+    expect(correctProbability(result.genome['system.md'] as string, 'word')).toBeGreaterThan(0.8);
+    expect(correctProbability(result.genome['system.md'] as string, 'arithmetic')).toBeGreaterThan(0.8);
   });
 
   it('gives a parent without an EVOLVE block no edit, which the operator records as a failure', async () => {

@@ -263,7 +263,11 @@ export type SimCall =
   | { kind: 'task'; prompt: string; question: Omit<SimulationItem, 'id'> }
   | { kind: 'judge'; question: Omit<SimulationItem, 'id'>; graded: number }
   | { kind: 'operator'; format: 'search-replace' | 'rewrite'; diagnosis: boolean; files: Map<string, string>; text: string }
+  | { kind: 'merge'; file: string; first: string; second: string }
   | { kind: 'other' };
+
+const MERGE_HEADING = /^### The common ancestor's (\S.*)$/m;
+const VERSION_B_HEADING = /^## Version B\b.*$/m;
 
 const SEARCH_LINE = /^\s*<{7}\s*SEARCH\s*$/gm;
 const REGION_LINE = /^REGION\s+\S+#\d+\s*$/gm;
@@ -280,9 +284,18 @@ const REGION_LINE = /^REGION\s+\S+#\d+\s*$/gm;
  * 3. Otherwise a task call holds one simulated-dataset question; its prompt is the system messages
  *    joined, or the user message itself when there is none.
  * 4. Anything else (a probe, a judge of something else) is `other`.
+ * Checked before all of these, a merge call (llm-merge) holds a `### The common ancestor's <file>`
+ * heading and shows version A of that file before a `## Version B` heading and version B after it.
  */
 export function classifySimCall(messages: readonly ChatMessage[]): SimCall {
   const user = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  const merged = MERGE_HEADING.exec(user)?.[1]?.trim();
+  const split = VERSION_B_HEADING.exec(user)?.index;
+  if (merged !== undefined && split !== undefined) {
+    const first = shownFiles(user.slice(0, split)).get(merged);
+    const second = shownFiles(user.slice(split)).get(merged);
+    if (first !== undefined && second !== undefined) return { kind: 'merge', file: merged, first, second };
+  }
   const lastOf = (pattern: RegExp): number => Math.max(-1, ...[...user.matchAll(pattern)].map((match) => match.index));
   const search = lastOf(SEARCH_LINE);
   const region = lastOf(REGION_LINE);
@@ -459,6 +472,28 @@ function proposeEdit(seed: number, call: Extract<SimCall, { kind: 'operator' }>,
   return [...prose, ...body].join('\n');
 }
 
+/**
+ * A merge as a careful model would write it: version A's first EVOLVE block, then every line of
+ * version B's first block that A's lacks, as the block's new text (llm-merge splices it into A).
+ */
+function mergeBlocks(call: Extract<SimCall, { kind: 'merge' }>): string {
+  const [first] = blocksOf(new Map([[call.file, call.first]]));
+  const [second] = blocksOf(new Map([[call.file, call.second]]));
+  if (first === undefined || second === undefined) return NO_BLOCK_REPLY;
+  const body = (block: Block): string[] => block.lines.slice(block.first, block.end);
+  const held = new Set(body(first).map(normalize));
+  const added = body(second).filter((line) => line.trim() !== '' && !held.has(normalize(line)));
+  return [
+    `Rationale: keep version A's instructions and add ${added.length} line(s) that only version B has.`,
+    '',
+    '```',
+    ...body(first),
+    ...added,
+    '```',
+    '',
+  ].join('\n');
+}
+
 /** Settings of the simulated models. */
 export interface PromptSimOptions {
   /** Mixed into every hash that decides an answer or an edit: another seed, another (equally likely) run. */
@@ -482,6 +517,7 @@ export interface PromptSimResponder {
  *   one the block does not hold yet) or one of its lines deleted, chosen from a hash of (seed,
  *   operator call index, prompt), as SEARCH/REPLACE or as REGION blocks, whichever the prompt asks for;
  * - judge calls: a perfect grader, "Score: 1" when the graded answer is right and "Score: 0" when not;
+ * - merge calls (llm-merge): version A's block plus the lines only version B's holds;
  * - other calls: a short plain reply.
  * Indices count calls in the order they arrive: with concurrent calls, which sampled answer or edit
  * a call gets depends on that order.
@@ -491,13 +527,14 @@ export interface PromptSimResponder {
  */
 export function promptSimResponder(options: PromptSimOptions): PromptSimResponder {
   const seed = wholeNumber(options.seed, 'seed', 'promptSimResponder', Number.MIN_SAFE_INTEGER);
-  const calls: Record<SimCall['kind'], number> = { task: 0, operator: 0, judge: 0, other: 0 };
+  const calls: Record<SimCall['kind'], number> = { task: 0, operator: 0, merge: 0, judge: 0, other: 0 };
   const respond = (request: ScriptedRequest): ScriptStep => {
     const call = classifySimCall(request.messages);
     calls[call.kind]++;
     if (call.kind === 'task') return { text: answerTask(seed, call, (request.temperature ?? 0) > 0 ? calls.task : undefined) };
     if (call.kind === 'operator') return { text: proposeEdit(seed, call, calls.operator) };
     if (call.kind === 'judge') return { text: judgeAnswer(call) };
+    if (call.kind === 'merge') return { text: mergeBlocks(call) };
     return { text: OTHER_REPLY };
   };
   return Object.assign(respond, { calls });
