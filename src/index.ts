@@ -15,7 +15,17 @@ export type {
   Origin,
   ArchiveEntry,
 } from './core/types.ts';
-export type { EvaluationResult, EvaluateContext, EvaluateFunction, Stage } from './core/evaluator.ts';
+export type {
+  EvaluationResult,
+  EvaluateContext,
+  EvaluateFunction,
+  Stage,
+  TaskCompletion,
+  TaskModelRequest,
+  TaskModels,
+} from './core/evaluator.ts';
+/** Evolving a prompt on a dataset (GEPA-style): splits, a sealed test split, a minibatch gate, metrics. */
+export * from './prompt/index.ts';
 export type { Archive, ArchiveContext, ArchiveFactory, FeatureAxis } from './core/archive.ts';
 /** The built-in archives, for `archive: () => new GreedyArchive({ k: 5 })` or an archive of your own built on one. */
 export { DgmArchive, GreedyArchive, MapElitesArchive, ParetoArchive } from './archive/index.ts';

@@ -9,7 +9,7 @@ const SRC = resolve(import.meta.dirname, '../src');
 
 const ENTRY_POINTS = ['cli', 'ui', 'fleet'];
 const CAPABILITIES = ['engine', 'agents', 'soup', 'flywheel', 'tasks'];
-const STRATEGIES = ['archive', 'propose', 'evaluate', 'memory', 'infer'];
+const STRATEGIES = ['archive', 'propose', 'evaluate', 'memory', 'infer', 'prompt'];
 const INFRASTRUCTURE = ['llm', 'store', 'sandbox', 'plot', 'formats'];
 /** Helpers any layer may use: tsx's registration hooks, and the public test doubles' own folder. */
 const ANYWHERE = ['core', 'runtime'];

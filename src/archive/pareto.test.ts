@@ -105,16 +105,44 @@ describe('pareto archive', () => {
     for (const id of ['c-1', 'c-2', 'c-3']) expect(Math.abs((counts.get(id) ?? 0) / 6000 - 1 / 3)).toBeLessThan(0.025);
   });
 
-  it('scores an entry without instances on its overall score alone, apart from entries with instances', () => {
+  it('scores entries without instances on their overall score alone, until one with instances arrives', () => {
     const archive = new ParetoArchive();
     expect(archive.add(makeEntry(1, 5))).toBe(true);
     expect(archive.add(makeEntry(2, 3))).toBe(false);
-    expect(archive.add(makeEntry(3, 1, { instances: { a: 1 } }))).toBe(true);
-    expect(archive.add(makeEntry(4, 5))).toBe(true);
-    // Non-finite instance scores are ignored: this one has none left, and 2 trails 5.
-    expect(archive.add(makeEntry(5, 2, { instances: { a: Number.NaN } }))).toBe(false);
-    expect(ids(archive.entries())).toEqual(['c-1', 'c-4', 'c-3']);
-    expect(archive.best()?.id).toBe('c-1');
+    expect(archive.add(makeEntry(3, 6))).toBe(true);
+    // Non-finite instance scores are ignored: this one has none left, and 2 trails 6.
+    expect(archive.add(makeEntry(4, 2, { instances: { a: Number.NaN } }))).toBe(false);
+    expect(ids(archive.entries())).toEqual(['c-3']);
+    // The first entry with instances: the bare ones lead nothing it is scored on, so they go.
+    expect(archive.add(makeEntry(5, 1, { instances: { a: 1 } }))).toBe(true);
+    expect(ids(archive.entries())).toEqual(['c-5']);
+    // And no bare entry is kept after it, however high its score: a candidate a cascade stage
+    // stopped (promptTask's minibatch gate) was never scored on the instances.
+    expect(archive.add(makeEntry(6, 9))).toBe(false);
+    expect(ids(archive.entries())).toEqual(['c-5']);
+    expect(archive.instancesLed('c-5')).toBe(1);
+  });
+
+  it('keeps the same entries whatever order bare entries and entries with instances arrive in', () => {
+    const entries = [
+      makeEntry(1, 5),
+      makeEntry(2, 0.5, { instances: { a: 1, b: 0 } }),
+      makeEntry(3, 7),
+      makeEntry(4, 0.5, { instances: { a: 0, b: 1 } }),
+    ];
+    const rng = Rng.fromSeed(4);
+    for (let trial = 0; trial < 20; trial++) {
+      const archive = new ParetoArchive();
+      for (const entry of rng.shuffle([...entries])) archive.add(entry);
+      expect(ids(archive.entries()).sort()).toEqual(['c-2', 'c-4']);
+    }
+  });
+
+  it('with scoreAsInstance, a gated entry (a negative score, no instances) is dominated by any entry scoring 0 or more', () => {
+    const archive = new ParetoArchive({ scoreAsInstance: true });
+    expect(archive.add(makeEntry(1, 0.25, { instances: { a: 0, b: 0.5 } }))).toBe(true);
+    expect(archive.add(makeEntry(2, -0.5))).toBe(false);
+    expect(ids(archive.entries())).toEqual(['c-1']);
   });
 
   it('with scoreAsInstance keeps the best score even when its instances are dominated', () => {

@@ -59,7 +59,12 @@ interface InstanceFront {
  * An entry whose evaluation gave no per-instance scores is scored on the overall-score instance
  * alone; without `scoreAsInstance` it therefore competes only with such entries, and a run
  * whose evaluator gives no instances keeps just its best score (and ties): one front member,
- * so two-parent operators find no second parent. Non-finite instance scores are ignored.
+ * so two-parent operators find no second parent. Without `scoreAsInstance`, such a bare entry
+ * is also not kept once any entry with per-instance scores has been added (those that were
+ * kept go then): it leads no instance the others are scored on. A candidate stopped by a cheap
+ * cascade stage (promptTask's minibatch gate) is such an entry. With `scoreAsInstance`, every
+ * entry is scored on the overall instance, and a bare one stays only while no entry with
+ * instances scores at least as well overall. Non-finite instance scores are ignored.
  *
  * `best()` is the best-scoring kept entry (ties: earliest seq). When an evaluator's score does
  * not rise with its instance scores, a higher-scoring but dominated candidate is not kept;
@@ -87,6 +92,8 @@ export class ParetoArchive implements Archive {
   private readonly byId = new Map<string, Member>();
   /** Kept entries, best first. */
   private ranked: ArchiveEntry[] = [];
+  /** Whether an entry with per-instance scores has been added: from then on, bare entries are not kept. */
+  private instanced = false;
 
   constructor(options: ParetoOptions = {}) {
     const { scoreAsInstance = false } = options;
@@ -101,6 +108,11 @@ export class ParetoArchive implements Archive {
   add(entry: ArchiveEntry): boolean {
     if (!Number.isFinite(entry.score) || this.byId.has(entry.id)) return false;
     const scores = this.scoresOf(entry);
+    if (!this.scoreAsInstance) {
+      const bare = scores.has(OVERALL_SCORE);
+      if (bare && this.instanced) return false;
+      if (!bare && !this.instanced) this.dropBare();
+    }
     const ties: InstanceKey[] = [];
     let leadsAlone = false;
     for (const [key, score] of scores) {
@@ -207,6 +219,16 @@ export class ParetoArchive implements Archive {
   private unlead(member: Member): void {
     for (const key of member.scores.keys()) this.fronts.get(key)?.leaders.delete(member);
     member.led = 0;
+  }
+
+  /** The first entry with per-instance scores arrived: the bare entries, which lead only the overall score, go. */
+  private dropBare(): void {
+    this.instanced = true;
+    const front = this.fronts.get(OVERALL_SCORE);
+    if (front === undefined) return;
+    for (const member of front.leaders) this.unlead(member);
+    this.fronts.delete(OVERALL_SCORE);
+    this.dropLeaderless();
   }
 
   private dropLeaderless(): void {
