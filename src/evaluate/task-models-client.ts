@@ -8,7 +8,8 @@ import type { ModelCallMessage, ModelReplyMessage } from './protocol.ts';
 export const NO_TASK_MODEL =
   'context.models: this run has no model. An evaluator that calls a model needs one: pass --model ' +
   'compat:http://127.0.0.1:11434/v1#qwen2.5:7b for Ollama (or any OpenAI-compatible server at its URL), ' +
-  'openai:gpt-4.1-mini with OPENAI_API_KEY set, or anthropic:claude-haiku-4-5 with ANTHROPIC_API_KEY set; or list it under models in ouro.config.ts';
+  'openai:gpt-4.1-mini with OPENAI_API_KEY set, or anthropic:claude-haiku-4-5 with ANTHROPIC_API_KEY set; ' +
+  'or list it under models in ouro.config.ts';
 
 interface Pending {
   evaluation: number;
