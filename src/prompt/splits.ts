@@ -89,11 +89,14 @@ export function splitDataset(instances: readonly DatasetInstance[], counts: Spli
 
 /**
  * The train instances a candidate's minibatch gate scores: `size` distinct ones drawn from a
- * generator seeded by the candidate id and the task seed, so that a replay or a resumed run draws
- * the same ones for the same candidate. Returned in train order.
+ * generator seeded by the candidate's place in its run and the task seed, so that a resumed run,
+ * and a replay (a new run whose candidates come in the same order), draw the same ones for the
+ * same candidate. The place is the number after the last `-` of an engine id (`r1a2b3c4-17`);
+ * an id without one is hashed whole. Returned in train order.
  */
 export function drawMinibatch(train: readonly DatasetInstance[], size: number, candidateId: string, seed: number): DatasetInstance[] {
-  const rng = Rng.fromSeed((hashText(candidateId) ^ Math.imul(seed, 0x9e3779b1)) >>> 0);
+  const place = /-(\d+)$/.exec(candidateId)?.[1] ?? candidateId;
+  const rng = Rng.fromSeed((hashText(place) ^ Math.imul(seed, 0x9e3779b1)) >>> 0);
   const positions = rng.shuffle(train.map((_, index) => index)).slice(0, Math.min(size, train.length));
   return positions.sort((a, b) => a - b).map((position) => train[position] as DatasetInstance);
 }

@@ -76,6 +76,60 @@ export interface Grid {
   cells: Array<{ island: number; x: number; y: number; score: number; candidate: string }>;
 }
 
+/** One front member, as a row of GET /api/runs/:run/front. */
+export interface FrontCandidate {
+  id: string;
+  seq: number;
+  score: number;
+  operator: string;
+  /** Instances it leads (ties count), the weight the Pareto archive draws it with as a parent. */
+  led: number;
+}
+
+/**
+ * GET /api/runs/:run/front: the candidates that lead at least one instance and that no other
+ * candidate dominates, over the per-instance scores of the run's ok evaluations, as the Pareto
+ * archive (src/archive/pareto.ts) defines them, whatever archive the run used. Capped at 60 rows
+ * and 200 columns (`cut` says what was left out). A run whose evaluations give no per-instance
+ * scores gets no rows and a `reason`. (404 { error } for an unknown run.)
+ */
+export interface ParetoFront {
+  /** The run's archive kind (`pareto`, `map-elites`, ...). */
+  archive: string;
+  /** Rows: front members, most instances led first, then higher score, then earlier seq. */
+  candidates: FrontCandidate[];
+  /** Columns: instance names in natural order (`case-2` before `case-10`). */
+  instances: string[];
+  /**
+   * The column that holds the overall score, when the archive counts it as one more instance:
+   * for every candidate with `scoreAsInstance`, and for a candidate it keeps without per-instance
+   * scores. Null when no row has it.
+   */
+  overallColumn: number | null;
+  /** `scores[row][column]`, null where that candidate has no score for that instance. */
+  scores: Array<Array<number | null>>;
+  /** Per column: the best score on it of any ok candidate. */
+  best: number[];
+  /** Per column: the ids of the rows that reach that best (leaders among the rows shown). */
+  leaders: string[][];
+  /** Per column: how many front members reach that best, rows cut included. */
+  leaderCount: number[];
+  totals: {
+    /** Ok evaluations read. */
+    evaluations: number;
+    /** Of those, how many gave per-instance scores. */
+    withInstances: number;
+    /** Front members, before the cap. */
+    front: number;
+    /** Instances (columns), before the cap. */
+    instances: number;
+  };
+  /** What the caps left out, such as `60 of 143 front members ...`; null when nothing was. */
+  cut: string | null;
+  /** Why there are no rows, or null. */
+  reason: string | null;
+}
+
 /** GET /api/candidates/:id  (404 { error } for an unknown candidate) */
 export interface CandidateDetail {
   id: string;

@@ -3,6 +3,7 @@ import type { DashboardQueries } from '../../store/queries.ts';
 import { candidateDetail } from './candidate.ts';
 import { dgmRoutes } from './dgm.ts';
 import { candidateEvents } from './events.ts';
+import { FrontCache } from './front.ts';
 import { GridCache } from './grid.ts';
 import { runLineage } from './lineage.ts';
 import { runOverview } from './overview.ts';
@@ -32,6 +33,7 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
   const closing = options.closing ?? new AbortController().signal;
   const cache = new RunDataCache(queries);
   const grids = new GridCache(queries);
+  const fronts = new FrontCache(queries);
   const fail = (c: Context, status: 400 | 404, error: string) => c.json({ error }, status);
   const noRun = (c: Context, runId: string) => fail(c, 404, `no run ${runId} in ${options.dbLabel}`);
 
@@ -61,6 +63,12 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
     if (grid) return c.json(grid);
     const kind = (stored.config.archive as { kind?: string } | undefined)?.kind ?? 'unknown';
     return fail(c, 404, `run ${runId} has no MAP-Elites grid: its archive is ${kind}`);
+  });
+
+  api.get('/runs/:run/front', (c) => {
+    const runId = c.req.param('run');
+    const stored = queries.runConfig(runId);
+    return stored ? c.json(fronts.read(runId, stored.config)) : noRun(c, runId);
   });
 
   api.get('/candidates/:id', (c) => {

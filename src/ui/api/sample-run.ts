@@ -49,10 +49,62 @@ export function writeSampleRun(given?: Store): { db: string; store: Store; now: 
   return { db, store, now };
 }
 
-/** Commits candidate `r1-<seq>` of the sample run, as the engine would. */
+/**
+ * Per-instance scores of the sample front run, by seq, in the order they are committed. Seq 3
+ * ties seq 1 for the lead on `c` but seq 1 dominates it; seq 2 is a specialist (best on `d`
+ * only, low mean); seq 5 fails its evaluation; seq 6 scores `b` alone; seq 7 repeats seq 4's
+ * scores, so neither dominates the other. The front is seqs 4, 7, 1, 6 and 2.
+ */
+export const SAMPLE_FRONT: ReadonlyArray<{ seq: number; score: number | undefined; instances: Record<string, number> }> = [
+  { seq: 0, score: 0.2, instances: { a: 0.2, b: 0.2, c: 0.2, d: 0.2 } },
+  { seq: 3, score: 0.575, instances: { a: 0.7, b: 0.6, c: 0.6, d: 0.4 } },
+  { seq: 2, score: 0.3, instances: { a: 0.1, b: 0.1, c: 0.1, d: 0.9 } },
+  { seq: 1, score: 0.65, instances: { a: 0.8, b: 0.7, c: 0.6, d: 0.5 } },
+  { seq: 4, score: 0.55, instances: { a: 0.9, b: 0.5, c: 0.6, d: 0.2 } },
+  { seq: 5, score: undefined, instances: { a: 1, b: 1, c: 1, d: 1 } },
+  { seq: 6, score: 0.5, instances: { b: 0.95 } },
+  { seq: 7, score: 0.55, instances: { a: 0.9, b: 0.5, c: 0.6, d: 0.2 } },
+];
+
+/**
+ * A run with a Pareto archive whose evaluations carry per-instance scores (SAMPLE_FRONT), for
+ * the front's tests and the browser test. `archive` replaces the run's archive config.
+ */
+export function writeSampleFrontRun(store: Store, runId = 'front', archive: Record<string, unknown> = { kind: 'pareto' }): void {
+  store.createRun({
+    id: runId,
+    experiment: 'front-demo',
+    experimentDir: 'front-demo',
+    config: { name: 'front-demo', archive },
+    settings: { seed: 1, options: {}, budget: { evaluations: 20 }, concurrency: 1 },
+    createdAt: Date.now(),
+  });
+  SAMPLE_FRONT.forEach(({ seq, score, instances }, order) => {
+    const operator = seq === 0 ? 'initial' : seq % 2 === 0 ? 'llm-rewrite' : 'perturb-number';
+    commitSample(store, {
+      runId,
+      seq,
+      parents: seq === 0 ? [] : [`${runId}-0`],
+      operator,
+      score,
+      reward: 0,
+      logOrder: order,
+      elapsedMs: 10 * (order + 1),
+      createdAt: Date.now(),
+      instances,
+    });
+  });
+}
+
+/**
+ * Commits candidate `<run>-<seq>` of a sample run (run `r1` unless `runId` says otherwise), as the
+ * engine would. Its per-instance scores are `{ first: seq }` unless `instances` gives them.
+ */
 export function commitSample(
   store: Store,
   options: {
+    runId?: string;
+    instances?: Record<string, number>;
     seq: number;
     parents: string[];
     operator: string;
@@ -64,11 +116,11 @@ export function commitSample(
     extra?: Partial<Candidate['origin']>;
   },
 ): void {
-  const { seq, parents, score } = options;
-  const id = `r1-${seq}`;
+  const { seq, parents, score, runId = 'r1' } = options;
+  const id = `${runId}-${seq}`;
   const candidate: Candidate = {
     id,
-    runId: 'r1',
+    runId,
     seq,
     parentIds: parents,
     generation: parents.length === 0 ? 0 : 1 + (seq % 2),
@@ -90,7 +142,7 @@ export function commitSample(
     metrics: { m: seq },
     privateMetrics: score === undefined ? {} : { 'held-out': seq / 4 },
     features: { length: 100 + 40 * seq },
-    instances: { first: seq },
+    instances: options.instances ?? { first: seq },
     feedback: `feedback ${seq}`,
     artifacts: { note: 'hi' },
     stage: 'final',

@@ -7,6 +7,7 @@ import type {
   DgmRunRow,
   Grid,
   Lineage,
+  ParetoFront,
   RunOverview,
   RunRow,
 } from '../../api-types.ts';
@@ -48,6 +49,7 @@ export const api = {
       throw error;
     }
   },
+  front: (runId: string) => getJson<ParetoFront>(`/api/runs/${encode(runId)}/front`),
   candidate: (candidateId: string) => getJson<CandidateDetail>(`/api/candidates/${encode(candidateId)}`),
   /** DGM runs; an empty list from a server without the DGM endpoints. */
   async dgmRuns(): Promise<DgmRunRow[]> {

@@ -5,6 +5,7 @@ import { resetHooks } from './hooks.ts';
 import type { ViewContext } from './view.ts';
 import { showCandidate } from './views/candidate.ts';
 import { showDgm } from './views/dgm.ts';
+import { showFront } from './views/front.ts';
 import { showGrid } from './views/grid.ts';
 import { showLineage } from './views/lineage.ts';
 import { showOverview } from './views/overview.ts';
@@ -17,6 +18,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/run\/([^/]+)$/, show: showOverview },
   { pattern: /^\/run\/([^/]+)\/lineage$/, show: showLineage },
   { pattern: /^\/run\/([^/]+)\/grid$/, show: showGrid },
+  { pattern: /^\/run\/([^/]+)\/front$/, show: showFront },
   { pattern: /^\/candidate\/([^/]+)$/, show: showCandidate },
   { pattern: /^\/dgm\/([^/]+)$/, show: showDgm },
 ];

@@ -7,9 +7,9 @@ export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge status-${status.replace(/[^a-z-]/gi, '')}` }, status);
 }
 
-export type RunTab = 'overview' | 'lineage' | 'grid';
+export type RunTab = 'overview' | 'lineage' | 'grid' | 'front';
 
-/** The run's title, key figures and tabs, shared by the overview, lineage and grid views. */
+/** The run's title, key figures and tabs, shared by the overview, lineage, grid and front views. */
 export function runHeader(run: RunRow, active: RunTab): { element: HTMLElement; update(run: RunRow): void } {
   const base = `#/run/${encodeURIComponent(run.id)}`;
   const figures = h('dl', { class: 'figures' });
@@ -38,6 +38,7 @@ export function runHeader(run: RunRow, active: RunTab): { element: HTMLElement; 
       tab('overview', 'Overview', base),
       tab('lineage', 'Lineage', `${base}/lineage`),
       tab('grid', 'MAP-Elites grid', `${base}/grid`),
+      tab('front', 'Pareto front', `${base}/front`),
     ),
   );
   return { element, update: render };
