@@ -16,8 +16,9 @@ const redis = await requireService('redis-server', probes.redis);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES_DIR = join(ROOT, 'examples');
+// The prompt examples need a model to score anything (their own tests run them against scripted ones).
 const EXAMPLES = readdirSync(EXAMPLES_DIR)
-  .filter((name) => existsSync(join(EXAMPLES_DIR, name, 'ouro.config.ts')))
+  .filter((name) => existsSync(join(EXAMPLES_DIR, name, 'ouro.config.ts')) && !name.startsWith('prompt-'))
   .sort();
 /**
  * The initial genome and three children. With seed 3 at concurrency 1 a run is reproducible, and
