@@ -1,4 +1,4 @@
-// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox python ui infer agents]: measures and rewrites
+// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox python ui infer agents prompts]: measures and rewrites
 // the figures in BENCHMARKS.md.
 // The quality section's seeds mode: npm run bench -- quality --seeds 1-5 [--budget N] [--only case,...] (bench/quality-seeds.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,9 @@ import { EMBEDDED_OPERATORS } from '../src/propose/index.ts';
 import { ESC_FILE_SHOWN, realInferReport } from './infer-report.ts';
 import { ESC_LAST_LETTERS_FILE } from './esc-samples.ts';
 import { measureDgm, measureStop, median as medianOf } from './agents.ts';
+import { PROMPT_ARCHIVES, measurePrompts } from './prompts.ts';
+
+const SPLITS_TEXT = '24 train, 40 val and 40 sealed test items and a minibatch of 4';
 
 const FILE = resolve(import.meta.dirname, '../BENCHMARKS.md');
 const { sections: requested, seeds: seedsFlags } = parseBenchArgs(process.argv.slice(2));
@@ -559,6 +562,47 @@ if (wants('agents')) {
       '',
       `The budget in the command is 20 children at the small-set figure with history, plus half again for the few that go on to larger ` +
         `sets, rounded; the run stops cleanly when it is spent and can be resumed with a larger one.`,
+    ].join('\n'),
+  );
+}
+
+if (wants('prompts')) {
+  const target = 0.75;
+  const seeds = 5;
+  const budget = 60;
+  const runs = await measurePrompts({ seeds, budget, target });
+  const rows = Object.keys(PROMPT_ARCHIVES).flatMap((archive) =>
+    [false, true].map((merge) => {
+      const mine = runs.filter((run) => run.archive === archive && run.merge === merge);
+      const hits = mine.filter((run) => run.evaluations !== undefined);
+      const evaluations = medianOf(hits.map((run) => run.evaluations as number));
+      const calls = medianOf(hits.map((run) => run.taskCalls as number));
+      const best = medianOf(mine.map((run) => run.best));
+      return (
+        `| ${archive}${merge ? ' + llm-merge' : ''} | ${hits.length} of ${mine.length} | ` +
+        `${hits.length === 0 ? '-' : fixed(evaluations, 0)} | ${hits.length === 0 ? '-' : fixed(calls, 0)} | ${fixed(best, 3)} |`
+      );
+    }),
+  );
+  const initial = medianOf(runs.map((run) => run.initial));
+  replaceSection(
+    'prompts',
+    [
+      `Command: \`npm run bench -- prompts\` on ${machine}.`,
+      '',
+      '**A SIMULATION, not a model.** The task model is scripted (src/testing/prompt-sim.ts): it answers a question right with a ' +
+        'probability set by the instructions its system prompt holds (0.35; +0.5 on arithmetic items with the arithmetic hint, +0.5 on ' +
+        'word problems with the word hint, -0.25 with the harmful phrase), and the proposer adds or deletes one instruction line per ' +
+        'call. These figures compare the archives and llm-merge on that mechanism only; they say nothing about a real model.',
+      '',
+      `A two-component prompt (system.md, style.md), promptTask with ${SPLITS_TEXT}, the LLM operators llm-diff, llm-reflect and ` +
+        `llm-rewrite (plus llm-merge where named), ${budget} evaluations a run, seeds 1-${seeds}. Target: validation accuracy ` +
+        `${target} (it needs both hints). Initial prompt's validation accuracy: ${fixed(initial, 3)} (median). Evaluations and paid ` +
+        'task calls are medians over the runs that reached the target; cache hits are free and not counted.',
+      '',
+      '| archive | reached the target | evaluations to the target | paid task calls to the target | best validation accuracy (median) |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows,
     ].join('\n'),
   );
 }
