@@ -123,7 +123,7 @@ for (const backend of await dashboardBackends()) {
       expect(body.operators.reduce((sum, operator) => sum + operator.children, 0)).toBeGreaterThanOrEqual(59);
       for (const operator of body.operators) expect(operator.failed + operator.improved).toBeLessThanOrEqual(operator.children);
       expect(body.models).toEqual([]);
-      expect(body.spend).toEqual({ elapsedMs: [], costUsd: [], tokens: [] });
+      expect(body.spend).toEqual({ elapsedMs: [], costUsd: [], tokens: [], taskCostUsd: [], taskTokens: [] });
       expect(body.bestKnown).toBeNull();
     });
 

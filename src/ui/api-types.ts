@@ -37,8 +37,11 @@ export interface RunOverview {
   };
   /** Best score so far after each evaluation (null until the first ok one). */
   bestSoFar: Array<number | null>;
-  /** Spend over time, one point per model call, cumulative. */
-  spend: { elapsedMs: number[]; costUsd: number[]; tokens: number[] };
+  /**
+   * Spend over time, one point per model call, cumulative; `taskCostUsd` and `taskTokens` are the
+   * part that evaluators spent through `context.models` (operator `task`), the rest is the search's.
+   */
+  spend: { elapsedMs: number[]; costUsd: number[]; tokens: number[]; taskCostUsd: number[]; taskTokens: number[] };
   /** Operator statistics: pulls (children proposed, failures included), mean reward, cost. */
   operators: Array<{ name: string; children: number; failed: number; improved: number; meanReward: number; costUsd: number }>;
   models: Array<{ name: string; calls: number; failedCalls: number; tokens: number; costUsd: number; meanLatencyMs: number }>;

@@ -1,8 +1,10 @@
 import type { RunOverview } from '../api-types.ts';
+import { TASK_OPERATOR } from '../../llm/ledger.ts';
 import type { CallSummary, EvaluationColumns } from '../../store/queries.ts';
 
 /**
- * Cumulative spend, one point per model call, against the run's elapsed time. Calls carry wall
+ * Cumulative spend, one point per model call, against the run's elapsed time, in total and the
+ * part evaluators spent on task calls. Calls carry wall
  * clock times and a run's clock stops between sessions, so each call is placed in the session it
  * fell in: the elapsed time that session started from, plus the time since it started.
  */
@@ -13,9 +15,11 @@ export function spendSeries(
 ): RunOverview['spend'] {
   const starts = sessionStarts.length > 0 ? sessionStarts : [calls[0]?.startedAt ?? 0];
   const startedFrom = elapsedAtSessionStarts(starts, columns);
-  const spend: RunOverview['spend'] = { elapsedMs: [], costUsd: [], tokens: [] };
+  const spend: RunOverview['spend'] = { elapsedMs: [], costUsd: [], tokens: [], taskCostUsd: [], taskTokens: [] };
   let costUsd = 0;
   let tokens = 0;
+  let taskCostUsd = 0;
+  let taskTokens = 0;
   let last = 0;
   for (const call of calls) {
     const end = call.startedAt + call.latencyMs;
@@ -24,9 +28,15 @@ export function spendSeries(
     last = Math.max(last, Math.round(elapsed));
     costUsd += call.costUsd;
     tokens += call.tokens;
+    if (call.operator === TASK_OPERATOR) {
+      taskCostUsd += call.costUsd;
+      taskTokens += call.tokens;
+    }
     spend.elapsedMs.push(last);
     spend.costUsd.push(costUsd);
     spend.tokens.push(tokens);
+    spend.taskCostUsd.push(taskCostUsd);
+    spend.taskTokens.push(taskTokens);
   }
   return spend;
 }

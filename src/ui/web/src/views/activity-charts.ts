@@ -37,6 +37,8 @@ export function throughputOption(elapsedMs: number[], status: string[]): Record<
 export function spendOption(spend: RunOverview['spend']): Record<string, unknown> {
   const cost = spend.elapsedMs.map((at, i) => [at, spend.costUsd[i]]);
   const tokens = spend.elapsedMs.map((at, i) => [at, spend.tokens[i]]);
+  // Evaluators that call a model (context.models) spend too: their share is drawn apart when there is one.
+  const tasks = spend.taskCostUsd.at(-1) ? [spend.elapsedMs.map((at, i) => [at, spend.taskCostUsd[i]])] : [];
   return {
     grid: { left: 64, right: 64, top: 36, bottom: 32 },
     legend: { top: 0, itemWidth: 10, itemHeight: 10 },
@@ -64,6 +66,17 @@ export function spendOption(spend: RunOverview['spend']): Record<string, unknown
         sampling: 'lttb',
       },
       { name: 'tokens', type: 'line', step: 'end', yAxisIndex: 1, data: tokens, showSymbol: false, color: '#7048e8', sampling: 'lttb' },
+      ...tasks.map((data) => ({
+        name: 'of which evaluation (task calls)',
+        type: 'line',
+        tooltip: { valueFormatter: (value: number) => formatUsd(value) },
+        step: 'end',
+        data,
+        showSymbol: false,
+        color: '#2b8a3e',
+        lineStyle: { type: 'dashed' },
+        sampling: 'lttb',
+      })),
     ],
   };
 }
