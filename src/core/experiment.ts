@@ -328,6 +328,29 @@ export const experimentSchema = z
          * It spends that many model calls per child to buy diversity before paying for an evaluation.
          */
         bestOfN: z.number().int().min(1).max(16).default(1),
+        /**
+         * Evolve the LLM operators' prompt templates as a second population: each built-in LLM
+         * operator keeps a few templates, a bandit picks one per proposal, and the model and
+         * prune-tokens vary the favourite every `promptEvery` proposals of that operator. Off by
+         * default (left out, nothing about a run changes).
+         */
+        evolvePrompts: z.boolean({ error: 'must be true or false' }).optional(),
+        /** With `evolvePrompts`: an operator's LLM proposals between two variations of its templates (default 20). */
+        promptEvery: z
+          .number({ error: 'must be a number of proposals, such as 20' })
+          .int({ error: 'must be a whole number of proposals' })
+          .min(1, { error: 'must be at least 1' })
+          .optional(),
+        /**
+         * With `evolvePrompts`: templates kept per operator (default 6). A variant added beyond this
+         * retires the one with the lowest mean reward; the operator's own first template is never retired.
+         */
+        maxTemplates: z
+          .number({ error: 'must be a number of templates, such as 6' })
+          .int({ error: 'must be a whole number of templates' })
+          .min(2, { error: 'must be at least 2: the first template and one variant' })
+          .max(100, { error: 'must be at most 100' })
+          .optional(),
       })
       .strict()
       .default({ concurrency: 1, maxConsecutiveFailures: 10_000, maxConsecutiveModelFailures: 50, bestOfN: 1 }),

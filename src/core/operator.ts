@@ -44,6 +44,19 @@ export interface ProposalContext {
   description?: string;
   /** Ancestors beyond the parents; set by the engine for operators of arity 2. */
   lineage?: Lineage;
+  /**
+   * A prompt template to fill instead of the operator's own, for this one call. The engine sets it
+   * when `proposal.evolvePrompts` is on; the built-in LLM operators read it, others ignore it.
+   */
+  promptTemplate?: PromptTemplateChoice;
+}
+
+/** One template of an operator's evolving population, as handed to the operator for one proposal. */
+export interface PromptTemplateChoice {
+  /** Its id in the run, such as `llm-diff.3`; the child's `origin.template`. */
+  id: string;
+  /** The template, in the syntax of the prompts folder: `{{parent}}`, `{{#feedback}}...{{/feedback}}`. */
+  text: string;
 }
 
 export interface Proposal {

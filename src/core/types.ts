@@ -17,6 +17,8 @@ export interface Origin {
   rationale?: string;
   /** The proposal id its model calls were recorded under. */
   proposal?: string;
+  /** The prompt template that prompted this child (`proposal.evolvePrompts`), such as `llm-diff.3`. */
+  template?: string;
 }
 
 export interface Candidate {

@@ -24,6 +24,7 @@ import { setupModels } from './models.ts';
 import { storeLineage } from './lineage.ts';
 import { taskModelHost } from './task-models.ts';
 import { chooseOperators, mostNovelOfN, templatesDirOf } from './operators.ts';
+import { setupPromptEvolution } from './prompt-evolution/setup.ts';
 import { restoreDefinedParts, storableConfig } from './defined-parts.ts';
 import { evaluateAndCommit, flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
@@ -271,6 +272,8 @@ async function runSession(
       candidate: `${runId}-0`,
     });
   }
+  // After the state's replay: the templates restore their own credit from the store.
+  const prompts = setupPromptEvolution({ loaded, store, state, models, operators: [...operators.keys()], resumed, events });
   events.emit('run-started', {
     runId,
     resumed,
@@ -326,6 +329,7 @@ async function runSession(
       nextProposalId: () => `${sessionTag}.${++proposals}`,
       lineage: storeLineage(store),
       ...(remote ? { remote } : {}),
+      ...(prompts ? { prompts } : {}),
     },
     lessons: lessonsStep({
       state,
@@ -395,6 +399,11 @@ async function startRemoteProposals(
     return undefined;
   }
   const { config } = loaded;
+  if (config.proposal.evolvePrompts) {
+    // A fleet worker fills its operator's own template: the one a proposal was handed would be lost.
+    notice('proposal.evolvePrompts: proposals stay in this process, where the evolving templates are');
+    return undefined;
+  }
   if (config.proposal.bestOfN > 1)
     notice(
       `proposal.bestOfN (${config.proposal.bestOfN}) applies to proposals made in this process; fleet workers propose one child per job`,

@@ -5,6 +5,7 @@ import {
   type Lineage,
   type Operator,
   type ParentView,
+  type PromptTemplateChoice,
   type ProposalResult,
   type RemoteProposals,
 } from '../core/operator.ts';
@@ -15,6 +16,7 @@ import type { NoveltyFilter } from '../propose/novelty.ts';
 import type { Store } from '../store/store.ts';
 import type { EmbeddingNovelty } from './compose/embedding-novelty.ts';
 import type { RunModels } from '../llm/index.ts';
+import type { PromptEvolution } from './prompt-evolution/prompt-evolution.ts';
 import type { RunState } from './state.ts';
 import { hashGenome, parentEvaluation } from './state.ts';
 
@@ -40,6 +42,8 @@ export interface ProposeDeps {
   remote?: RemoteProposals;
   /** The run's family tree, handed to operators of arity 2 (llm-merge looks for a common ancestor). */
   lineage?: Lineage;
+  /** The LLM operators' evolving templates (`proposal.evolvePrompts`): each LLM proposal is handed one. */
+  prompts?: Pick<PromptEvolution, 'pick'>;
 }
 
 /** A child ready for evaluation. */
@@ -54,20 +58,32 @@ export interface PendingChild {
   parent?: { id: string; genome: Genome };
 }
 
-export type ProposeOutcome =
-  | { kind: 'child'; child: PendingChild }
-  | { kind: 'failed' | 'duplicate'; operator: string; model?: string; reason: string };
+/** A proposal that yields no child to evaluate. */
+export interface ProposalMiss {
+  kind: 'failed' | 'duplicate';
+  operator: string;
+  model?: string;
+  reason: string;
+  /** The prompt template it was made with, and what its model calls cost (`proposal.evolvePrompts`). */
+  template?: { id: string; costUsd: number };
+}
+
+export type ProposeOutcome = { kind: 'child'; child: PendingChild } | ProposalMiss;
 
 /** Steps 1-5 of the loop: choose an operator (and model) and parents, propose, reject illegal and duplicate children. */
 export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: AbortSignal): Promise<ProposeOutcome> {
   const name = state.bandit.choose(state.rng);
   const operator = deps.operators.get(name) as Operator;
   const modelId = operator.usesModel && deps.models && state.modelBandit ? state.modelBandit.choose(state.rng) : undefined;
+  // Set once the operator has been handed a template: a failure from then on is that template's.
+  let template: PromptTemplateChoice | undefined;
+  let costUsd = 0;
   const fail = (kind: 'failed' | 'duplicate', reason: string): ProposeOutcome => ({
     kind,
     operator: name,
     ...(modelId ? { model: modelId } : {}),
     reason,
+    ...(template ? { template: { id: template.id, costUsd } } : {}),
   });
 
   const fromFailures = operator.parentSource === 'failures';
@@ -101,7 +117,6 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
   }
   const proposal = modelId ? deps.nextProposalId() : undefined;
   let result: ProposalResult;
-  let costUsd = 0;
   if (deps.remote?.accepts(operator)) {
     const refused = modelId ? deps.models?.admit() : null;
     if (refused) return fail('failed', `model call refused: ${refused}`);
@@ -125,6 +140,9 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
     result = remote.result;
   } else {
     const bound = modelId && proposal ? deps.models?.bind(modelId, proposal) : undefined;
+    if (modelId && deps.prompts) {
+      template = await deps.prompts.pick(name, { rng: state.rng, modelId, evaluations: state.evaluations, ...(signal ? { signal } : {}) });
+    }
     try {
       result = await operator.propose({
         parents: views,
@@ -135,6 +153,7 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
         lessons: state.lessons,
         ...(deps.description ? { description: deps.description } : {}),
         ...(deps.lineage && operator.arity === 2 ? { lineage: deps.lineage } : {}),
+        ...(template ? { promptTemplate: template } : {}),
       });
     } catch (error) {
       // A model operator's errors carry the run's model policy (budgets, retries), so they go up;
@@ -174,6 +193,7 @@ export async function proposeChild(state: RunState, deps: ProposeDeps, signal?: 
       ...(modelId ? { model: modelId } : {}),
       ...(result.rationale ? { rationale: result.rationale } : {}),
       ...(proposal ? { proposal } : {}),
+      ...(template ? { template: template.id } : {}),
     },
     createdAt: Date.now(),
   };
@@ -230,11 +250,8 @@ function distinctParents(parents: readonly ArchiveEntry[]): ArchiveEntry[] {
 }
 
 /** Counts a proposal that yields no evaluation and charges its operator a zero reward; written with the next commit. */
-export function recordFailure(
-  state: RunState,
-  outcome: { kind: 'failed' | 'duplicate'; operator: string; model?: string; reason: string },
-): void {
-  state.noteFailure(outcome.operator, outcome.kind, outcome.reason, outcome.model);
+export function recordFailure(state: RunState, outcome: ProposalMiss): void {
+  state.noteFailure(outcome.operator, outcome.kind, outcome.reason, outcome.model, outcome.template);
 }
 
 /** Writes failed proposals that no commit followed, so that a resumed run does not redo them. */
@@ -284,6 +301,6 @@ export async function evaluateAndCommit(
     failures,
   );
   state.remember(candidate.id, { genome: candidate.genome, feedback: evaluation.feedback, evaluation: parentEvaluation(evaluation) });
-  const improved = state.apply(candidate, evaluation, reward, child.genomeHash);
+  const improved = state.apply(candidate, evaluation, reward, child.genomeHash, child.costUsd);
   return { evaluation, improved };
 }

@@ -8,6 +8,7 @@ import type { ArchiveEntry, Candidate, Evaluation, Genome } from '../core/types.
 import type { OperatorBandit } from '../propose/index.ts';
 import type { FailedProposals, Store } from '../store/store.ts';
 import { Lru } from './lru.ts';
+import { beatsParent } from './prompt-evolution/population.ts';
 
 export interface ParentData {
   genome: Genome;
@@ -27,6 +28,20 @@ export function parentEvaluation(evaluation: Evaluation): ParentEvaluation {
     instances: evaluation.instances,
     artifacts: evaluation.artifacts,
   };
+}
+
+/**
+ * Told what became of each proposal made with a prompt template (`proposal.evolvePrompts`), as it
+ * happens: see `TemplatePopulations` (prompt-evolution/populations.ts), which is rebuilt from the
+ * store with the same calls in log order.
+ */
+export interface TemplateCredit {
+  /** A child of `template` was stored, with the bandits' reward it earned and what its proposal cost. */
+  child(template: string, outcome: { reward: number; beat: boolean; costUsd: number }): void;
+  /** A proposal of `template` failed or repeated a genome. */
+  failed(template: string): void;
+  /** Failed proposals of `template` were written; they cost this much together. */
+  spent(template: string, costUsd: number): void;
 }
 
 /** Everything a run holds in memory; all of it can be rebuilt from the store. */
@@ -51,6 +66,11 @@ export class RunState {
   private readonly scores = new Map<string, number>();
   /** Failed proposals not yet written: they go to the store with the next commit. */
   private pendingFailures = new Map<string, Omit<FailedProposals, 'logOrder'>>();
+  /**
+   * Credits prompt templates with what their proposals became (`proposal.evolvePrompts`). Set after
+   * `replay`, since the templates restore themselves from the store.
+   */
+  prompts: TemplateCredit | undefined;
 
   constructor(
     readonly runId: string,
@@ -81,8 +101,11 @@ export class RunState {
     return entryOf(record.candidate, record.evaluation);
   }
 
-  /** Applies a committed candidate: the one code path shared by live runs and resume. */
-  apply(candidate: Omit<Candidate, 'genome'>, evaluation: Evaluation, reward: number, genomeHash: string): boolean {
+  /**
+   * Applies a committed candidate: the one code path shared by live runs and resume. `costUsd`, what
+   * its proposal's model calls cost, is read only for a child of a prompt template.
+   */
+  apply(candidate: Omit<Candidate, 'genome'>, evaluation: Evaluation, reward: number, genomeHash: string, costUsd = 0): boolean {
     this.seen.add(genomeHash);
     this.evaluations++;
     this.nextSeq = Math.max(this.nextSeq, candidate.seq + 1);
@@ -91,6 +114,11 @@ export class RunState {
       this.bandit.update(candidate.origin.operator, reward);
       if (candidate.origin.model) this.modelBandit?.update(candidate.origin.model, reward);
       this.noteOutcome(candidate, evaluation);
+      const { template } = candidate.origin;
+      if (template !== undefined) {
+        const beat = beatsParent(this.scores.get(candidate.parentIds[0] as string), evaluation);
+        this.prompts?.child(template, { reward, beat, costUsd });
+      }
     }
     if (evaluation.status === 'error' || evaluation.status === 'timeout') {
       this.failedEntries.push({ ...entryOf(candidate, evaluation), score: Number.NaN });
@@ -121,11 +149,21 @@ export class RunState {
     if (this.outcomes.length > OUTCOME_WINDOW) this.outcomes.splice(0, this.outcomes.length - OUTCOME_WINDOW);
   }
 
-  /** A failed or duplicate proposal earns its operator (and model) nothing; it is counted for the next write. */
-  noteFailure(operator: string, kind: 'failed' | 'duplicate', reason: string, model?: string): void {
+  /**
+   * A failed or duplicate proposal earns its operator (and model, and prompt template) nothing; it
+   * is counted for the next write, apart from those of other templates, with what it cost.
+   */
+  noteFailure(
+    operator: string,
+    kind: 'failed' | 'duplicate',
+    reason: string,
+    model?: string,
+    template?: { id: string; costUsd: number },
+  ): void {
     this.bandit.update(operator, 0);
     if (model) this.modelBandit?.update(model, 0);
-    const key = `${operator}\0${model ?? ''}\0${kind}`;
+    if (template) this.prompts?.failed(template.id);
+    const key = template === undefined ? `${operator}\0${model ?? ''}\0${kind}` : `${operator}\0${model ?? ''}\0${kind}\0${template.id}`;
     const batch = this.pendingFailures.get(key) ?? {
       operator,
       ...(model ? { model } : {}),
@@ -133,8 +171,10 @@ export class RunState {
       count: 0,
       reason,
       rngState: this.rng.state(),
+      ...(template ? { template: template.id, costUsd: 0 } : {}),
     };
     batch.count++;
+    if (template) batch.costUsd = (batch.costUsd ?? 0) + template.costUsd;
     batch.reason = reason;
     batch.rngState = this.rng.state();
     this.pendingFailures.set(key, batch);
@@ -144,6 +184,7 @@ export class RunState {
   takeFailures(): FailedProposals[] {
     const batches = [...this.pendingFailures.values()].map((batch) => ({ ...batch, logOrder: this.nextLogOrder++ }));
     this.pendingFailures = new Map();
+    for (const batch of batches) if (batch.template !== undefined) this.prompts?.spent(batch.template, batch.costUsd ?? 0);
     return batches;
   }
 

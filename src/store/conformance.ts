@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LlmExchange } from '../core/model.ts';
 import type { Candidate, Evaluation } from '../core/types.ts';
-import type { CommitState, FailedProposals, Store } from './store.ts';
+import type { CommitState, FailedProposals, PromptTemplateRecord, Store } from './store.ts';
 
 export interface StoreBackend {
   /** A fresh, empty store of its own for one test. */
@@ -67,6 +67,7 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       expect(store.llmCalls('nope')).toEqual([]);
       expect(store.lessons('nope')).toEqual([]);
       expect(store.getEmbedding('model', 'nope')).toBeUndefined();
+      expect(store.promptTemplates('nope')).toEqual([]);
     });
 
     it('replays commits and failed proposals merged by log order, without genomes', async () => {
@@ -215,6 +216,72 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       expect(old?.kind === 'candidate' && old.evaluation.privateMetrics).toEqual({});
     });
 
+    it('keeps each run its prompt templates in the order they were made, and refuses an id or a seq twice', async () => {
+      const store = await open();
+      seedRun(store);
+      seedRun(store, 'r2', 2);
+      const seed = promptTemplate({ id: 'llm-diff.0', seq: 0, origin: 'built-in', detail: 'built-in', text: '{{parent}}\n{{format}}\n' });
+      const variant = promptTemplate({
+        id: 'llm-diff.1',
+        seq: 2,
+        parentId: 'llm-diff.0',
+        origin: 'model',
+        detail: 'compat:m',
+        costUsd: 0.0125,
+        retired: 'llm-diff.2',
+        text: 'Improve it ✓\n{{parent}}\n{{format}}\n',
+      });
+      const discarded = promptTemplate({
+        id: 'llm-diff.2',
+        seq: 1,
+        parentId: 'llm-diff.0',
+        origin: 'prune-tokens',
+        detail: 'delete "the"',
+        discarded: 'it drops {{format}}, which the parent template fills',
+      });
+      store.recordPromptTemplate('r1', seed);
+      store.recordPromptTemplate('r1', variant);
+      store.recordPromptTemplate('r1', discarded);
+      store.recordPromptTemplate('r2', { ...seed, createdAt: 99 });
+      expect(store.promptTemplates('r1')).toEqual([seed, discarded, variant]);
+      expect(store.promptTemplates('r1')[0]).not.toHaveProperty('parentId');
+      expect(store.promptTemplates('r2')).toEqual([{ ...seed, createdAt: 99 }]);
+      expect(() => store.recordPromptTemplate('r1', { ...seed, seq: 7 })).toThrow(
+        expect.objectContaining({ code: 'store-write', message: expect.stringMatching(/prompt template llm-diff\.0 of run r1/) }),
+      );
+      expect(() => store.recordPromptTemplate('r1', { ...seed, id: 'llm-diff.9' })).toThrow(
+        expect.objectContaining({ code: 'store-write' }),
+      );
+      expect(store.promptTemplates('r1')).toHaveLength(3);
+    });
+
+    it('keeps the template a child or a failed proposal used, and what failed proposals with a template cost', async () => {
+      const store = await open();
+      seedRun(store);
+      const child = candidate('r1', 1, ['r1-0']);
+      child.origin = { ...child.origin, operator: 'llm-diff', model: 'compat:m', proposal: 'p1', template: 'llm-diff.2' };
+      const templated: FailedProposals = {
+        ...failures('no block', 1),
+        operator: 'llm-diff',
+        model: 'compat:m',
+        template: 'llm-diff.2',
+        costUsd: 0.5,
+      };
+      store.commitCandidate(candidate('r1', 0), evaluation('r1-0', 1), state('h0', 0));
+      store.commitCandidate(child, evaluation('r1-1', 2), state('h1', 3), [failures('plain', 2), templated]);
+      store.recordFailedProposals('r1', [{ ...templated, costUsd: 0, logOrder: 4 }]);
+      expect(store.getCandidate('r1-1')?.candidate).toEqual(child);
+      expect(store.getCandidate('r1-0')?.candidate.origin).not.toHaveProperty('template');
+      const log = [...store.replay('r1')];
+      const replayed = log[3];
+      expect(log.map((row) => row.kind)).toEqual(['candidate', 'failures', 'failures', 'candidate', 'failures']);
+      expect(replayed?.kind === 'candidate' && replayed.candidate.origin.template).toBe('llm-diff.2');
+      const batches = log.flatMap((row) => (row.kind === 'failures' ? [row.failures] : []));
+      expect(batches).toEqual([templated, failures('plain', 2), { ...templated, costUsd: 0, logOrder: 4 }]);
+      expect(batches[1]).not.toHaveProperty('template');
+      expect(batches[1]).not.toHaveProperty('costUsd');
+    });
+
     it('round-trips model exchanges, all of a run or one proposal, in the order they were recorded', async () => {
       const store = await open();
       seedRun(store);
@@ -351,6 +418,7 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       });
       store.recordLessons('r1', { evaluations: 1, source: 'stats', lessons: ['x'], createdAt: 1 });
       store.putEmbedding('m', 'h', new Float32Array([1]), 1);
+      store.recordPromptTemplate('r1', promptTemplate({ id: 'llm-diff.0', seq: 0 }));
       for (const sql of [
         "UPDATE evaluations SET score = 99 WHERE candidate_id = 'r1-0'",
         'DELETE FROM candidates',
@@ -359,6 +427,8 @@ export function storeConformance(name: string, backend: StoreBackend): void {
         'UPDATE llm_calls SET cost_usd = 0',
         'DELETE FROM lessons',
         'DELETE FROM embeddings',
+        "UPDATE prompt_templates SET text = 'other'",
+        'DELETE FROM prompt_templates',
       ]) {
         await expect(
           Promise.resolve().then(() => backend.raw(store, sql)),
@@ -369,8 +439,22 @@ export function storeConformance(name: string, backend: StoreBackend): void {
       expect(store.getRun('r1')?.experiment).toBe('demo');
       expect(store.llmCalls('r1')[0]?.costUsd).toBe(1);
       expect(store.lessons('r1')).toHaveLength(1);
+      expect(store.promptTemplates('r1')[0]?.text).toBe('{{parent}}\n');
     });
   });
+}
+
+function promptTemplate(fields: Partial<PromptTemplateRecord> & Pick<PromptTemplateRecord, 'id' | 'seq'>): PromptTemplateRecord {
+  return {
+    operator: 'llm-diff',
+    text: '{{parent}}\n',
+    origin: 'built-in',
+    detail: 'built-in',
+    costUsd: 0,
+    evaluations: 1,
+    createdAt: 5,
+    ...fields,
+  };
 }
 
 function seedRun(store: Store, runId = 'r1', createdAt = 1): void {

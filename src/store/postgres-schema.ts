@@ -1,16 +1,17 @@
 /**
  * The PostgreSQL tables: SQLite's schema version 2 (schema.ts with its migration 2) in native types,
  * plus `candidates.commit_id` (version 3), the commit order that SQLite's rowid gives for free,
- * `llm_calls.logprobs` (version 4, SQLite's version 4 too) and `evaluations.private_metrics`
- * (version 5, SQLite's version 5 too).
+ * `llm_calls.logprobs` (version 4, SQLite's version 4 too), `evaluations.private_metrics`
+ * (version 5, SQLite's version 5 too) and the prompt templates (version 6, SQLite's version 6 too).
  * The soup tables (SQLite's version 3) are left out: soups are a SqliteStore-only feature for now.
  */
-export const POSTGRES_SCHEMA_VERSION = 5;
+export const POSTGRES_SCHEMA_VERSION = 6;
 
 /**
  * The oldest schema the dashboard reads: it needs `candidates.commit_id` (version 3); version 4
- * only added `llm_calls.logprobs`, which it does not show, and version 5
- * `evaluations.private_metrics`, which it reads as empty where missing.
+ * only added `llm_calls.logprobs`, which it does not show, version 5
+ * `evaluations.private_metrics`, which it reads as empty where missing, and version 6 the prompt
+ * templates, which it does not show.
  */
 export const POSTGRES_DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS candidates (
   rationale TEXT,
   proposal TEXT,
   commit_id BIGSERIAL NOT NULL,
+  template TEXT,
   UNIQUE (run_id, seq),
   UNIQUE (run_id, genome_hash)
 );
@@ -69,7 +71,9 @@ CREATE TABLE IF NOT EXISTS proposal_failures (
   reason TEXT NOT NULL,
   rng_state TEXT NOT NULL,
   created_at BIGINT NOT NULL,
-  model TEXT
+  model TEXT,
+  template TEXT,
+  cost_usd DOUBLE PRECISION
 );
 CREATE INDEX IF NOT EXISTS proposal_failures_run ON proposal_failures(run_id, log_order);
 CREATE TABLE IF NOT EXISTS candidate_parents (
@@ -133,6 +137,23 @@ CREATE TABLE IF NOT EXISTS embeddings (
   created_at BIGINT NOT NULL,
   PRIMARY KEY (model, text_hash)
 );
+CREATE TABLE IF NOT EXISTS prompt_templates (
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  parent_id TEXT,
+  text TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  discarded TEXT,
+  retired TEXT,
+  cost_usd DOUBLE PRECISION NOT NULL,
+  evaluations INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (run_id, id),
+  UNIQUE (run_id, seq)
+);
 `;
 
 const APPEND_ONLY = [
@@ -145,6 +166,7 @@ const APPEND_ONLY = [
   'llm_calls',
   'lessons',
   'embeddings',
+  'prompt_templates',
 ];
 
 // Statement-level triggers refuse even an UPDATE or DELETE that matches no row, and TRUNCATE too.
@@ -229,12 +251,32 @@ BEGIN
 END $$;
 `;
 
+/**
+ * Version 5 to 6: the prompt template of a child and of failed proposals, and what failed
+ * proposals with a template cost (the table itself comes with TABLES); NULL for the rows before.
+ * Guarded by the columns' presence, as version 4 is.
+ */
+const MIGRATE_TEMPLATES = `
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'candidates' AND column_name = 'template') THEN
+    ALTER TABLE candidates ADD COLUMN template TEXT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'proposal_failures' AND column_name = 'template') THEN
+    ALTER TABLE proposal_failures ADD COLUMN template TEXT, ADD COLUMN cost_usd DOUBLE PRECISION;
+  END IF;
+END $$;
+`;
+
 /** Every statement is idempotent, so a second controller's open changes nothing. */
 export const CREATE_SCHEMA = `${TABLES}
 ${TRIGGERS}
 ${MIGRATE_COMMIT_ID}
 ${MIGRATE_LOGPROBS}
 ${MIGRATE_PRIVATE_METRICS}
+${MIGRATE_TEMPLATES}
 INSERT INTO meta (key, value) VALUES ('schema', '${POSTGRES_SCHEMA_VERSION}')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE meta.value::integer < excluded.value::integer;
 `;

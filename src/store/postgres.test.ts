@@ -205,7 +205,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
           )
         ).rows;
       expect(await columns()).toEqual([{ column_name: 'logprobs', data_type: 'text' }]);
-      expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '5' }]);
+      expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '6' }]);
       expect((await postgres.execute(url, 'SELECT logprobs FROM llm_calls ORDER BY id')).rows).toEqual([
         { logprobs: null },
         { logprobs: '[["new",-0.25,[["new",-0.25],["old",-2]]]]' },
@@ -250,7 +250,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     const upgraded = new PostgresStore(url);
     upgraded.commitCandidate(candidateOf(1), evaluationOf(1, { hidden: 1 }), commitState(1));
     upgraded.close();
-    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '5' }]);
+    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '6' }]);
     expect((await postgres.execute(url, 'SELECT private_metrics FROM evaluations ORDER BY candidate_id')).rows).toEqual([
       { private_metrics: null },
       { private_metrics: '{"hidden":1}' },
@@ -261,6 +261,74 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresStore'),
     } finally {
       again.close();
     }
+  });
+
+  it("reads a version-5 database without prompt templates, and upgrades it to keep them on a writer's open", async () => {
+    const url = await postgres.createDatabase();
+    const writer = new PostgresStore(url);
+    writer.createRun(DEMO_RUN);
+    writer.commitCandidate(candidateOf(0), evaluationOf(0, {}), commitState(0));
+    writer.recordFailedProposals('r1', [
+      { operator: 'llm-diff', kind: 'failed', count: 2, reason: 'prose', rngState: [1, 2, 3, 4], logOrder: 1 },
+    ]);
+    writer.close();
+    // As a version-5 Ouroboros left it: no template columns, no prompt_templates table.
+    await postgres.execute(
+      url,
+      'ALTER TABLE candidates DROP COLUMN template; ALTER TABLE proposal_failures DROP COLUMN template, DROP COLUMN cost_usd; ' +
+        "DROP TABLE prompt_templates; UPDATE meta SET value = '5' WHERE key = 'schema'",
+    );
+    const seed = {
+      id: 'llm-diff.0',
+      seq: 0,
+      operator: 'llm-diff',
+      text: '{{parent}}\n{{format}}\n',
+      origin: 'built-in' as const,
+      detail: 'built-in',
+      costUsd: 0,
+      evaluations: 1,
+      createdAt: 3,
+    };
+
+    const reader = new PostgresStore(url, { readonly: true });
+    try {
+      expect(reader.promptTemplates('r1')).toEqual([]);
+      expect([...reader.replay('r1')].map((row) => row.kind)).toEqual(['candidate', 'failures']);
+      expect(() => reader.recordPromptTemplate('r1', seed)).toThrow(expect.objectContaining({ code: 'store-readonly' }));
+    } finally {
+      reader.close();
+    }
+
+    const upgraded = new PostgresStore(url);
+    try {
+      upgraded.recordPromptTemplate('r1', seed);
+      const child = { ...candidateOf(1), parentIds: ['r1-0'] };
+      child.origin = { ...child.origin, operator: 'llm-diff', template: 'llm-diff.0' };
+      upgraded.commitCandidate(child, evaluationOf(1, {}), commitState(3), [
+        {
+          operator: 'llm-diff',
+          kind: 'failed',
+          count: 1,
+          reason: 'x',
+          rngState: [1, 2, 3, 4],
+          logOrder: 2,
+          template: 'llm-diff.0',
+          costUsd: 1,
+        },
+      ]);
+      expect(upgraded.promptTemplates('r1')).toEqual([seed]);
+      const log = [...upgraded.replay('r1')];
+      expect(log.map((row) => (row.kind === 'candidate' ? row.candidate.origin.template : row.failures.template))).toEqual([
+        undefined,
+        undefined,
+        'llm-diff.0',
+        'llm-diff.0',
+      ]);
+    } finally {
+      upgraded.close();
+    }
+    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '6' }]);
+    await expect(postgres.execute(url, 'DELETE FROM prompt_templates')).rejects.toThrow(/append-only/);
   });
 
   it('lets several controllers create the schema at once', async () => {

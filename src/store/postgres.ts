@@ -18,12 +18,16 @@ import {
   evaluationFromRow,
   exchangeFromRow,
   exchangeToRow,
+  failuresFromRow,
+  promptTemplateFromRow,
+  promptTemplateToRow,
   runRecordFromRow,
   runSummaryFromRow,
   type CandidateRow,
   type EvaluationRow,
   type FailureRow,
   type LlmCallRow,
+  type PromptTemplateRow,
 } from './rows.ts';
 import type {
   CandidateRecord,
@@ -31,6 +35,7 @@ import type {
   FailedProposals,
   LessonRecord,
   NewRun,
+  PromptTemplateRecord,
   ReplayRow,
   RunEventKind,
   RunRecord,
@@ -45,9 +50,13 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
-const REPLAY_CANDIDATES = `SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
-    c.model, c.rationale, c.proposal, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
+/** The run's commits in log order; `c.template` only where the column exists (schema 6). */
+function replayCandidates(templateColumn: boolean): string {
+  return `SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
+    c.model, c.rationale, c.proposal${templateColumn ? ', c.template' : ''}, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms,
+    c.log_order, c.created_at, e.*
   FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = $1 ORDER BY c.log_order, c.seq`;
+}
 
 const LIST_RUNS = `SELECT r.id, r.experiment, r.created_at,
     (SELECT count(*) FROM candidates c WHERE c.run_id = r.id) AS evaluations,
@@ -71,6 +80,8 @@ export class PostgresStore implements Store {
   private readonly logprobsColumn: boolean = true;
   /** False only for a read-only open of a database from before schema 5, whose evaluations have no private metrics. */
   private readonly privateMetricsColumn: boolean = true;
+  /** False only for a read-only open of a database from before schema 6, which has no prompt templates. */
+  private readonly templateColumns: boolean = true;
 
   constructor(url: string, options: PostgresOptions = {}) {
     this.location = redactUrl(url);
@@ -83,6 +94,7 @@ export class PostgresStore implements Store {
         ];
         this.logprobsColumn = Number(meta[0]?.value) >= 4;
         this.privateMetricsColumn = Number(meta[0]?.value) >= 5;
+        this.templateColumns = Number(meta[0]?.value) >= 6;
       } else {
         // The advisory lock ends with the transaction, so two controllers opening at once take turns.
         this.transaction([
@@ -161,11 +173,14 @@ export class PostgresStore implements Store {
     const parentIds = [...new Set(candidate.parentIds)];
     this.transaction(
       [
-        ...failureStatements(candidate.runId, failures),
+        ...failureStatements(candidate.runId, failures, this.templateColumns),
         {
-          text: `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
-            rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+          // Without the column (a read-only store on an old database) the server still answers that the store is read-only.
+          text:
+            `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome, genome_hash,
+            rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal${this.templateColumns ? ', template' : ''})
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19` +
+            `${this.templateColumns ? ', $20' : ''})`,
           values: [
             candidate.id,
             candidate.runId,
@@ -186,6 +201,7 @@ export class PostgresStore implements Store {
             candidate.origin.model ?? null,
             candidate.origin.rationale ?? null,
             candidate.origin.proposal ?? null,
+            ...(this.templateColumns ? [candidate.origin.template ?? null] : []),
           ],
         },
         ...(parentIds.length === 0
@@ -224,13 +240,13 @@ export class PostgresStore implements Store {
   }
 
   recordFailedProposals(runId: string, failures: readonly FailedProposals[]): void {
-    if (failures.length > 0) this.transaction(failureStatements(runId, failures));
+    if (failures.length > 0) this.transaction(failureStatements(runId, failures, this.templateColumns));
   }
 
   /** Merges the candidate and failure logs by log order, as SqliteStore does; both are read in one round trip. */
   replay(runId: string): Iterable<ReplayRow> {
     const [candidates, failures] = this.batch([
-      { text: REPLAY_CANDIDATES, values: [runId] },
+      { text: replayCandidates(this.templateColumns), values: [runId] },
       { text: 'SELECT * FROM proposal_failures WHERE run_id = $1 ORDER BY log_order, id', values: [runId] },
     ]) as [Array<CandidateRow & EvaluationRow>, FailureRow[]];
     const log: ReplayRow[] = [];
@@ -319,6 +335,47 @@ export class PostgresStore implements Store {
     }));
   }
 
+  recordPromptTemplate(runId: string, record: PromptTemplateRecord): void {
+    if (!this.templateColumns) {
+      // Only a read-only store on a database from before schema 6 lacks the table.
+      throw new OuroError('store-readonly', `database ${this.location} is read-only, and from before prompt templates (schema 6)`, {
+        file: this.location,
+      });
+    }
+    const row = promptTemplateToRow(runId, record);
+    this.transaction(
+      [
+        {
+          text: `INSERT INTO prompt_templates (run_id, id, seq, operator, parent_id, text, origin, detail, discarded, retired, cost_usd,
+            evaluations, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          values: [
+            row.run_id,
+            row.id,
+            row.seq,
+            row.operator,
+            row.parent_id,
+            row.text,
+            row.origin,
+            row.detail,
+            row.discarded,
+            row.retired,
+            row.cost_usd,
+            row.evaluations,
+            row.created_at,
+          ],
+        },
+      ],
+      { what: `prompt template ${record.id} of run ${runId} (table prompt_templates)` },
+    );
+  }
+
+  promptTemplates(runId: string): PromptTemplateRecord[] {
+    if (!this.templateColumns) return [];
+    return this.query<PromptTemplateRow>('SELECT * FROM prompt_templates WHERE run_id = $1 ORDER BY seq', [runId]).map(
+      promptTemplateFromRow,
+    );
+  }
+
   getEmbedding(model: string, textHash: string): Float32Array | undefined {
     const row = this.query<{ vector: Uint8Array }>('SELECT vector FROM embeddings WHERE model = $1 AND text_hash = $2', [
       model,
@@ -383,11 +440,13 @@ export class PostgresStore implements Store {
   }
 }
 
-function failureStatements(runId: string, failures: readonly FailedProposals[]): Statement[] {
+function failureStatements(runId: string, failures: readonly FailedProposals[], templateColumns: boolean): Statement[] {
   const now = Date.now();
   return failures.map((batch) => ({
-    text: `INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    text: `INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model${
+      templateColumns ? ', template, cost_usd' : ''
+    })
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9${templateColumns ? ', $10, $11' : ''})`,
     values: [
       runId,
       batch.logOrder,
@@ -398,21 +457,11 @@ function failureStatements(runId: string, failures: readonly FailedProposals[]):
       JSON.stringify(batch.rngState),
       now,
       batch.model ?? null,
+      ...(templateColumns ? [batch.template ?? null, batch.template ? (batch.costUsd ?? 0) : null] : []),
     ],
   }));
 }
 
 function failureRow(row: FailureRow): ReplayRow {
-  return {
-    kind: 'failures',
-    failures: {
-      operator: row.operator,
-      ...(row.model ? { model: row.model } : {}),
-      kind: row.kind,
-      count: row.count,
-      reason: row.reason,
-      rngState: JSON.parse(row.rng_state),
-      logOrder: row.log_order,
-    },
-  };
+  return { kind: 'failures', failures: failuresFromRow(row) };
 }

@@ -126,7 +126,7 @@ describe.skipIf(postgresService.missing)(postgresService.title('PostgresDashboar
     expect((await postgres.execute(url, 'SELECT id, commit_id FROM candidates ORDER BY commit_id')).rows).toEqual(before);
     commit(again, 'a', 3, 3);
     again.close();
-    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '5' }]);
+    expect((await postgres.execute(url, "SELECT value FROM meta WHERE key = 'schema'")).rows).toEqual([{ value: '6' }]);
     const queries = openDashboardQueries(url);
     try {
       const columns = emptyColumns();

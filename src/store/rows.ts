@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LlmExchange, ModelCallFailure, TokenLogprob } from '../core/model.ts';
 import type { Candidate, Evaluation, EvaluationStatus } from '../core/types.ts';
-import type { RunRecord, RunStatus, RunSummary } from './store.ts';
+import type { FailedProposals, PromptTemplateOrigin, PromptTemplateRecord, RunRecord, RunStatus, RunSummary } from './store.ts';
 
 export interface CandidateRow {
   id: string;
@@ -23,6 +23,8 @@ export interface CandidateRow {
   model: string | null;
   rationale: string | null;
   proposal: string | null;
+  /** The prompt template that prompted it; absent from a database from before the column (schema 6), read without upgrading. */
+  template?: string | null;
 }
 
 export interface FailureRow {
@@ -33,6 +35,24 @@ export interface FailureRow {
   count: number;
   reason: string;
   rng_state: string;
+  /** Absent, like `cost_usd`, from a database from before the columns (schema 6) read without upgrading. */
+  template?: string | null;
+  cost_usd?: number | null;
+}
+
+/** One failed-proposals batch as replay hands it out (both stores). */
+export function failuresFromRow(row: FailureRow): FailedProposals {
+  return {
+    operator: row.operator,
+    ...(row.model ? { model: row.model } : {}),
+    kind: row.kind,
+    count: row.count,
+    reason: row.reason,
+    rngState: JSON.parse(row.rng_state),
+    logOrder: row.log_order,
+    ...(row.template ? { template: row.template } : {}),
+    ...(row.template && row.cost_usd !== null && row.cost_usd !== undefined ? { costUsd: row.cost_usd } : {}),
+  };
 }
 
 export interface EvaluationRow {
@@ -70,7 +90,60 @@ export function candidateFromRow(row: CandidateRow): Candidate {
       ...(row.model ? { model: row.model } : {}),
       ...(row.rationale ? { rationale: row.rationale } : {}),
       ...(row.proposal ? { proposal: row.proposal } : {}),
+      ...(row.template ? { template: row.template } : {}),
     },
+    createdAt: row.created_at,
+  };
+}
+
+export interface PromptTemplateRow {
+  run_id: string;
+  id: string;
+  seq: number;
+  operator: string;
+  parent_id: string | null;
+  text: string;
+  origin: string;
+  detail: string;
+  discarded: string | null;
+  retired: string | null;
+  cost_usd: number;
+  evaluations: number;
+  created_at: number;
+}
+
+/** A prompt template as a row of `prompt_templates` (both stores). */
+export function promptTemplateToRow(runId: string, record: PromptTemplateRecord): PromptTemplateRow {
+  return {
+    run_id: runId,
+    id: record.id,
+    seq: record.seq,
+    operator: record.operator,
+    parent_id: record.parentId ?? null,
+    text: record.text,
+    origin: record.origin,
+    detail: record.detail,
+    discarded: record.discarded ?? null,
+    retired: record.retired ?? null,
+    cost_usd: record.costUsd,
+    evaluations: record.evaluations,
+    created_at: record.createdAt,
+  };
+}
+
+export function promptTemplateFromRow(row: PromptTemplateRow): PromptTemplateRecord {
+  return {
+    id: row.id,
+    seq: row.seq,
+    operator: row.operator,
+    ...(row.parent_id === null ? {} : { parentId: row.parent_id }),
+    text: row.text,
+    origin: row.origin as PromptTemplateOrigin,
+    detail: row.detail,
+    ...(row.discarded === null ? {} : { discarded: row.discarded }),
+    ...(row.retired === null ? {} : { retired: row.retired }),
+    costUsd: row.cost_usd,
+    evaluations: row.evaluations,
     createdAt: row.created_at,
   };
 }

@@ -159,14 +159,44 @@ CREATE TABLE IF NOT EXISTS embeddings (
     sql: '',
     columns: [{ table: 'evaluations', name: 'private_metrics', definition: 'TEXT' }],
   },
+  {
+    // Prompt evolution (proposal.evolvePrompts): each operator's templates, the template a child or
+    // a failed proposal used, and what failed proposals with a template cost. NULL everywhere else.
+    version: 6,
+    sql: `
+CREATE TABLE IF NOT EXISTS prompt_templates (
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  parent_id TEXT,
+  text TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  discarded TEXT,
+  retired TEXT,
+  cost_usd REAL NOT NULL,
+  evaluations INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, id),
+  UNIQUE (run_id, seq)
+);
+`,
+    columns: [
+      { table: 'candidates', name: 'template', definition: 'TEXT' },
+      { table: 'proposal_failures', name: 'template', definition: 'TEXT' },
+      { table: 'proposal_failures', name: 'cost_usd', definition: 'REAL' },
+    ],
+  },
 ];
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The oldest schema the dashboard reads. Version 4 only added `llm_calls.logprobs`, which the
- * dashboard does not show, and version 5 `evaluations.private_metrics`, which it reads as empty
- * where missing, so a version-3 file opens without being upgraded (the dashboard never writes).
+ * dashboard does not show, version 5 `evaluations.private_metrics`, which it reads as empty
+ * where missing, and version 6 the prompt templates, which it does not show, so a version-3 file
+ * opens without being upgraded (the dashboard never writes).
  */
 export const DASHBOARD_MIN_SCHEMA_VERSION = 3;
 
@@ -180,6 +210,7 @@ const APPEND_ONLY = [
   'llm_calls',
   'lessons',
   'embeddings',
+  'prompt_templates',
 ];
 
 /** Triggers that refuse UPDATE and DELETE on each table: a capability's tables use them too. */

@@ -248,7 +248,7 @@ describe('SqliteStore', () => {
     expect(store.tables(SOUP_TABLES)?.listSoupRuns()).toEqual([]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '5' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '6' });
     raw.close();
   });
 
@@ -280,7 +280,7 @@ describe('SqliteStore', () => {
     expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, withLogprobs]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '5' });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: '6' });
     expect(raw.prepare('SELECT logprobs FROM llm_calls ORDER BY id').pluck().all()).toEqual([
       null,
       '[["new",-0.25,[["new",-0.25],["old",-2]]]]',
@@ -303,7 +303,7 @@ describe('SqliteStore', () => {
     expect(store.llmCalls('r0')).toStrictEqual([OLD_CALL, call]);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('5');
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('6');
     check.close();
   });
 
@@ -335,8 +335,73 @@ describe('SqliteStore', () => {
     expect(replayed).toEqual([{}, { hidden: 2 }]);
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('5');
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('6');
     expect(raw.prepare('SELECT private_metrics FROM evaluations ORDER BY candidate_id').pluck().all()).toEqual([null, '{"hidden":2}']);
+    raw.close();
+  });
+
+  it('reads a version-5 database read-only as one without prompt templates, then upgrades it to keep them', () => {
+    const path = versionThreeDb();
+    const old = new Database(path);
+    old.exec('ALTER TABLE llm_calls ADD COLUMN logprobs TEXT; ALTER TABLE evaluations ADD COLUMN private_metrics TEXT');
+    old.prepare("UPDATE meta SET value = '5' WHERE key = 'schema'").run();
+    old.exec(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description, diff, genome,
+        genome_hash, rng_state, reward, elapsed_ms, log_order, created_at)
+      VALUES ('r0-0', 'r0', 0, '[]', 0, 0, 'initial', '', '', '{}', 'h0', '[1,2,3,4]', 0, 0, 0, 1)`);
+    old.exec(`INSERT INTO evaluations (candidate_id, run_id, status, score, metrics, features, instances, feedback, artifacts,
+        stage, error, duration_ms, private_metrics) VALUES ('r0-0', 'r0', 'ok', 1, '{}', '{}', '{}', '', '{}', 'final', NULL, 1, '{}')`);
+    old.exec(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
+      VALUES ('r0', 1, 'llm-diff', 'failed', 2, 'no block', '[1,2,3,4]', 1, 'compat:m')`);
+    old.close();
+    const seed = {
+      id: 'llm-diff.0',
+      seq: 0,
+      operator: 'llm-diff',
+      text: '{{parent}}\n{{format}}\n',
+      origin: 'built-in' as const,
+      detail: 'built-in',
+      costUsd: 0,
+      evaluations: 1,
+      createdAt: 3,
+    };
+
+    const reader = new SqliteStore(path, { readonly: true });
+    expect(reader.promptTemplates('r0')).toEqual([]);
+    const oldLog = [...reader.replay('r0')];
+    expect(oldLog.map((row) => (row.kind === 'candidate' ? row.candidate.origin : row.failures))).toEqual([
+      { operator: 'initial', description: '', diff: '' },
+      { operator: 'llm-diff', model: 'compat:m', kind: 'failed', count: 2, reason: 'no block', rngState: [1, 2, 3, 4], logOrder: 1 },
+    ]);
+    expect(() => reader.recordPromptTemplate('r0', seed)).toThrow(expect.objectContaining({ code: 'store-readonly' }));
+    reader.close();
+
+    const store = new SqliteStore(path);
+    store.recordPromptTemplate('r0', seed);
+    const child = candidate('r0', 1, ['r0-0']);
+    child.origin = { ...child.origin, operator: 'llm-diff', template: 'llm-diff.0' };
+    store.commitCandidate(child, evaluation('r0-1', 2), { ...state('h1'), logOrder: 3 }, [
+      {
+        operator: 'llm-diff',
+        kind: 'failed',
+        count: 1,
+        reason: 'prose',
+        rngState: [1, 2, 3, 4],
+        logOrder: 2,
+        template: 'llm-diff.0',
+        costUsd: 0.25,
+      },
+    ]);
+    expect(store.promptTemplates('r0')).toEqual([seed]);
+    expect(
+      [...store.replay('r0')].map((row) => (row.kind === 'candidate' ? row.candidate.origin.template : row.failures.template)),
+    ).toEqual([undefined, undefined, 'llm-diff.0', 'llm-diff.0']);
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('6');
+    expect(raw.prepare('SELECT template, cost_usd FROM proposal_failures ORDER BY log_order').all()).toEqual([
+      { template: null, cost_usd: null },
+      { template: 'llm-diff.0', cost_usd: 0.25 },
+    ]);
     raw.close();
   });
 

@@ -11,6 +11,7 @@ import type {
   FailedProposals,
   LessonRecord,
   NewRun,
+  PromptTemplateRecord,
   ReplayRow,
   RunEventKind,
   RunRecord,
@@ -22,12 +23,16 @@ import {
   evaluationFromRow,
   exchangeFromRow,
   exchangeToRow,
+  failuresFromRow,
+  promptTemplateFromRow,
+  promptTemplateToRow,
   runRecordFromRow,
   runSummaryFromRow,
   type CandidateRow,
   type EvaluationRow,
   type FailureRow,
   type LlmCallRow,
+  type PromptTemplateRow,
 } from './rows.ts';
 import { storeError, type WriteTarget, writeError } from './sqlite-errors.ts';
 
@@ -124,6 +129,10 @@ export class SqliteStore implements Store {
     // cannot write anyway).
     const logprobs = this.hasColumn('llm_calls', 'logprobs');
     const privateMetrics = this.hasColumn('evaluations', 'private_metrics');
+    // Schema 6: the template columns and the prompt_templates table came in together.
+    const templates = this.hasColumn('candidates', 'template');
+    const template = templates ? { column: ', template', value: ', @template' } : { column: '', value: '' };
+    const failureTemplate = templates ? { column: ', template, cost_usd', value: ', ?, ?' } : { column: '', value: '' };
     return {
       insertRun: db.prepare('INSERT INTO runs (id, experiment, experiment_dir, config, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
@@ -134,13 +143,16 @@ export class SqliteStore implements Store {
           (SELECT max(score) FROM evaluations e WHERE e.run_id = r.id AND e.status = 'ok') AS best_score,
           (SELECT kind FROM run_events v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1) AS last_event
         FROM runs r ORDER BY r.created_at, r.id`),
-      insertCandidate: db.prepare(`INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description,
-          diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal)
+      insertCandidate: db.prepare(
+        `INSERT INTO candidates (id, run_id, seq, parent_ids, generation, island, operator, description,
+          diff, genome, genome_hash, rng_state, reward, elapsed_ms, log_order, created_at, model, rationale, proposal${template.column})
         VALUES (@id, @run_id, @seq, @parent_ids, @generation, @island, @operator, @description,
-          @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at, @model, @rationale, @proposal)`),
-      insertFailures:
-        db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at, model)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          @diff, @genome, @genome_hash, @rng_state, @reward, @elapsed_ms, @log_order, @created_at, @model, @rationale, @proposal` +
+          `${template.value})`,
+      ),
+      insertFailures: db.prepare(`INSERT INTO proposal_failures (run_id, log_order, operator, kind, count, reason, rng_state, created_at,
+          model${failureTemplate.column})
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?${failureTemplate.value})`),
       insertCall: db.prepare(
         `INSERT INTO llm_calls (run_id, proposal, operator, model, request, prompt_hash, reply, finish_reason,
           error_kind, error_message, error_status, input_tokens, output_tokens, cost_usd, latency_ms, attempts, ` +
@@ -164,7 +176,8 @@ export class SqliteStore implements Store {
           `@stage, @error, @duration_ms${privateMetrics ? ', @private_metrics' : ''})`,
       ),
       replay: db.prepare(`SELECT c.id, c.run_id, c.seq, c.parent_ids, c.generation, c.island, c.operator, c.description, c.diff,
-          c.model, c.rationale, c.proposal, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms, c.log_order, c.created_at, e.*
+          c.model, c.rationale, c.proposal${templates ? ', c.template' : ''}, c.genome_hash, c.rng_state, c.reward, c.elapsed_ms,
+          c.log_order, c.created_at, e.*
         FROM candidates c JOIN evaluations e ON e.candidate_id = c.id WHERE c.run_id = ? ORDER BY c.log_order, c.rowid`),
       getCandidate: db.prepare('SELECT * FROM candidates WHERE id = ?'),
       getEvaluation: db.prepare('SELECT * FROM evaluations WHERE candidate_id = ?'),
@@ -173,6 +186,15 @@ export class SqliteStore implements Store {
         ORDER BY score DESC, candidate_id LIMIT 1`),
       recent: db.prepare('SELECT id FROM candidates WHERE run_id = ? ORDER BY seq DESC LIMIT ?'),
       children: db.prepare('SELECT child_id FROM candidate_parents WHERE parent_id = ? ORDER BY child_id'),
+      ...(templates
+        ? {
+            insertTemplate: db.prepare(`INSERT INTO prompt_templates (run_id, id, seq, operator, parent_id, text, origin, detail, discarded,
+                retired, cost_usd, evaluations, created_at)
+              VALUES (@run_id, @id, @seq, @operator, @parent_id, @text, @origin, @detail, @discarded,
+                @retired, @cost_usd, @evaluations, @created_at)`),
+            templates: db.prepare('SELECT * FROM prompt_templates WHERE run_id = ? ORDER BY seq'),
+          }
+        : {}),
     };
   }
 
@@ -265,6 +287,8 @@ export class SqliteStore implements Store {
         model: candidate.origin.model ?? null,
         rationale: candidate.origin.rationale ?? null,
         proposal: candidate.origin.proposal ?? null,
+        // Unused by the statement of a read-only store on a file from before schema 6, which cannot write anyway.
+        template: candidate.origin.template ?? null,
       });
       table = 'candidate_parents';
       for (const parentId of parentIds) {
@@ -317,6 +341,8 @@ export class SqliteStore implements Store {
         JSON.stringify(batch.rngState),
         now,
         batch.model ?? null,
+        // The template statements are there exactly when the template columns are (schema 6).
+        ...(this.statements.insertTemplate ? [batch.template ?? null, batch.template ? (batch.costUsd ?? 0) : null] : []),
       );
     }
   }
@@ -329,19 +355,7 @@ export class SqliteStore implements Store {
     let nextFailure = failures.next();
     while (!nextCandidate.done || !nextFailure.done) {
       if (!nextFailure.done && (nextCandidate.done || nextFailure.value.log_order < nextCandidate.value.log_order)) {
-        const row = nextFailure.value;
-        yield {
-          kind: 'failures',
-          failures: {
-            operator: row.operator,
-            ...(row.model ? { model: row.model } : {}),
-            kind: row.kind,
-            count: row.count,
-            reason: row.reason,
-            rngState: JSON.parse(row.rng_state),
-            logOrder: row.log_order,
-          },
-        };
+        yield { kind: 'failures', failures: failuresFromRow(nextFailure.value) };
         nextFailure = failures.next();
         continue;
       }
@@ -390,6 +404,24 @@ export class SqliteStore implements Store {
       lessons: JSON.parse(row.lessons) as string[],
       createdAt: row.created_at,
     }));
+  }
+
+  recordPromptTemplate(runId: string, record: PromptTemplateRecord): void {
+    const insert = this.statements.insertTemplate;
+    if (!insert) {
+      // Only a read-only store on a file from before schema 6 lacks the statement.
+      throw new OuroError('store-readonly', `database ${this.location} is read-only, and from before prompt templates (schema 6)`, {
+        file: this.location,
+      });
+    }
+    this.write(
+      () => insert.run(promptTemplateToRow(runId, record)),
+      () => ({ what: `prompt template ${record.id} of run ${runId} (table prompt_templates)` }),
+    );
+  }
+
+  promptTemplates(runId: string): PromptTemplateRecord[] {
+    return ((this.statements.templates?.all(runId) ?? []) as PromptTemplateRow[]).map(promptTemplateFromRow);
   }
 
   getEmbedding(model: string, textHash: string): Float32Array | undefined {

@@ -68,6 +68,10 @@ export interface FailedProposals {
   /** RNG state right after the last of them. */
   rngState: RngState;
   logOrder: number;
+  /** The prompt template they were made with (`proposal.evolvePrompts`); such proposals are counted apart. */
+  template?: string;
+  /** What their model calls cost together, in US dollars; recorded only with a template. */
+  costUsd?: number;
 }
 
 /** One entry of a run's log as replayed on resume: a committed candidate (without its genome) or a failure. */
@@ -89,6 +93,36 @@ export interface LessonRecord {
   /** `llm:<model>` or `stats`. */
   source: string;
   lessons: string[];
+  createdAt: number;
+}
+
+/** How a prompt template of a run came to be (`proposal.evolvePrompts`). */
+export type PromptTemplateOrigin = 'built-in' | 'override' | 'model' | 'prune-tokens';
+
+/**
+ * One prompt template of an LLM operator's population, or a variant that was discarded: the
+ * population is rebuilt from these on resume, and `ouro show --prompts` lists them.
+ */
+export interface PromptTemplateRecord {
+  /** `<operator>.<n>`, such as `llm-diff.3`: n counts the operator's templates from 0, discarded ones too. */
+  id: string;
+  /** Its place among the run's templates, from 0: the order they were made in. */
+  seq: number;
+  operator: string;
+  /** The template it was made from; absent for an operator's first. */
+  parentId?: string;
+  text: string;
+  origin: PromptTemplateOrigin;
+  /** What made it: the override file, the model, the pruning moves. */
+  detail: string;
+  /** Why it did not join the population; absent for one that did. */
+  discarded?: string;
+  /** The template it took the place of in a full population. */
+  retired?: string;
+  /** What making it cost (the meta-prompt's model call), in US dollars. */
+  costUsd: number;
+  /** Evaluations the run had when it was made. */
+  evaluations: number;
   createdAt: number;
 }
 
@@ -116,6 +150,10 @@ export interface Store {
   putEmbedding(model: string, textHash: string, vector: Float32Array, tokens: number): void;
   /** Every set of lessons the run wrote, oldest first. */
   lessons(runId: string): LessonRecord[];
+  /** Appends one prompt template of a run: a member of an operator's population, or a discarded variant. */
+  recordPromptTemplate(runId: string, record: PromptTemplateRecord): void;
+  /** The run's prompt templates in the order they were made (by `seq`); none for a database from before them. */
+  promptTemplates(runId: string): PromptTemplateRecord[];
   getCandidate(id: string): CandidateRecord | undefined;
   getGenome(id: string): Genome | undefined;
   bestCandidate(runId: string): CandidateRecord | undefined;

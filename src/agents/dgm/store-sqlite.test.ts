@@ -70,7 +70,7 @@ describe('the DGM tables in SQLite', () => {
     const raw = new Database(path);
     expect(() => raw.exec('UPDATE dgm_agents SET score = 1')).toThrow(/append-only/);
     expect(() => raw.exec('DELETE FROM dgm_runs')).toThrow(/append-only/);
-    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('5');
+    expect(raw.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toBe('6');
     raw.close();
   });
 

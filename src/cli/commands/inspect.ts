@@ -6,6 +6,7 @@ import type { LlmExchange } from '../../core/model.ts';
 import { Ledger } from '../../llm/ledger.ts';
 import type { CandidateRecord, Store } from '../../store/store.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
+import { promptTemplateReport, type TemplateReport } from '../../engine/prompt-evolution/report.ts';
 import { scoreBestOnTest } from '../../engine/test-split.ts';
 import { openStore } from '../../store/open.ts';
 import { emit, formatScore, formatUsd, table } from '../output.ts';
@@ -16,6 +17,8 @@ interface Flags {
   out?: string;
   lessons?: boolean;
   calls?: boolean;
+  prompts?: boolean;
+  full?: boolean;
   test?: boolean;
   model?: string[];
 }
@@ -104,11 +107,17 @@ export function registerInspect(program: Command): void {
     .description('a run (spend, lessons) or a candidate (genome, evaluation, diff against its parent, model calls)')
     .argument('<id>', 'run id, such as r1a2b3c4, or candidate id, such as r1a2b3c4-17')
     .option('--lessons', 'every set of lessons the run wrote')
+    .option('--prompts', "the run's prompt templates (proposal.evolvePrompts) with their rates")
+    .option('--full', 'with --prompts: each template in full, not a preview')
     .option('--calls', "a candidate's model calls in full: prompt and reply")
     .option('--db <file>', 'database: a SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--json', 'print JSON')
     .action((id: string, flags: Flags) =>
       withStore(flags, (store) => {
+        if (flags.prompts) {
+          showPrompts(store.getRun(id) ? id : (store.getCandidate(id)?.candidate.runId ?? id), store, flags);
+          return;
+        }
         if (store.getRun(id)) {
           showRun(id, store, flags);
           return;
@@ -153,6 +162,9 @@ function showCandidate({ candidate, evaluation }: CandidateRecord, store: Store,
     `candidate ${candidate.id}  (run ${candidate.runId}, generation ${candidate.generation}, island ${candidate.island})`,
     `origin:    ${originLine(candidate.origin)}`,
     ...(candidate.origin.rationale ? [`rationale: ${candidate.origin.rationale}`] : []),
+    ...(candidate.origin.template
+      ? [`template:  ${candidate.origin.template} (\`ouro show ${candidate.runId} --prompts\` lists the run's)`]
+      : []),
     `parents:   ${candidate.parentIds.join(', ') || '-'}`,
     `children:  ${store.childrenOf(candidate.id).join(', ') || '-'}`,
     `status:    ${evaluation.status}${evaluation.error ? ` (${evaluation.error})` : ''}, ` +
@@ -206,6 +218,9 @@ function showRun(runId: string, store: Store, flags: Flags): void {
     byPurpose: ledger.byPurpose(),
     lessons: lessons.at(-1) ?? null,
   };
+  const templates = store.promptTemplates(runId).length;
+  // Only a run with prompt templates (proposal.evolvePrompts) says so, in its JSON as in its text.
+  if (templates > 0) Object.assign(json, { promptTemplates: templates });
   emit(Boolean(flags.json), json, () => {
     const totals = ledger.totals();
     const lines = [
@@ -240,6 +255,7 @@ function showRun(runId: string, store: Store, flags: Flags): void {
         ]),
       );
     }
+    if (templates > 0) lines.push(`prompt templates: ${templates} (\`ouro show ${runId} --prompts\` lists them with their rates)`);
     const latest = lessons.at(-1);
     if (latest)
       lines.push(
@@ -248,6 +264,65 @@ function showRun(runId: string, store: Store, flags: Flags): void {
       );
     return lines.join('\n');
   });
+}
+
+const PREVIEW_CHARS = 100;
+
+/** The run's prompt templates by operator: a table of their rates, then each one's text, in full with --full. */
+function showPrompts(runId: string, store: Store, flags: Flags): void {
+  if (!store.getRun(runId)) throw new OuroError('run-unknown', `no run ${runId} in ${store.location} (see \`ouro ls\`)`, { field: 'run' });
+  const operators = promptTemplateReport(store, runId);
+  const full = Boolean(flags.full);
+  const json = operators.map(({ operator, templates }) => ({
+    operator,
+    templates: templates.map(({ text, ...template }) => ({ ...template, ...(full ? { text } : { preview: preview(text) }) })),
+  }));
+  emit(Boolean(flags.json), { run: runId, operators: json }, () => {
+    if (operators.length === 0) return `run ${runId} has no prompt templates: a run keeps them with proposal: { evolvePrompts: true }`;
+    const lines = [`prompt templates of run ${runId}`];
+    for (const { operator, templates } of operators) {
+      const members = templates.filter((template) => template.status === 'member').length;
+      lines.push('', `${operator}: ${templates.length} template${templates.length === 1 ? '' : 's'}, ${members} in use`);
+      lines.push(
+        table([
+          ['template', 'from', 'made by', 'status', 'proposals', 'children', 'beats', 'beat rate', 'spend', 'beats/$', 'mean reward'],
+          ...templates.map((template) => [
+            template.id,
+            template.parentId ?? '-',
+            template.origin,
+            template.status === 'retired' && template.retiredBy ? `retired (${template.retiredBy})` : template.status,
+            String(template.proposals),
+            String(template.children),
+            String(template.beats),
+            template.beatRate === null ? '-' : `${(template.beatRate * 100).toFixed(1)}%`,
+            formatUsd(template.spendUsd),
+            perDollar(template),
+            template.meanReward === null ? '-' : template.meanReward.toFixed(3),
+          ]),
+        ]).replace(/^/gm, '  '),
+      );
+      for (const template of templates) {
+        const made = `${template.origin}${template.detail && template.detail !== template.origin ? `: ${template.detail}` : ''}`;
+        const note = template.reason === null ? '' : `, discarded: ${template.reason}`;
+        const header = `${template.id} (${made}; made after ${template.madeAfter} evaluations${note})`;
+        lines.push(full ? `\n--- ${header}\n${template.text.trimEnd()}` : `  ${header}\n    ${preview(template.text)}`);
+      }
+    }
+    if (!full) lines.push('', '--full prints each template in full');
+    return lines.join('\n');
+  });
+}
+
+/** Beats per dollar to four digits; `free` for a template whose proposals cost nothing. */
+function perDollar(template: TemplateReport): string {
+  if (template.beatsPerDollar !== null) return formatScore(Number(template.beatsPerDollar.toPrecision(4)));
+  return template.proposals === 0 ? '-' : 'free';
+}
+
+/** The start of a template on one line. */
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= PREVIEW_CHARS ? flat : `${flat.slice(0, PREVIEW_CHARS - 3)}...`;
 }
 
 function showCalls(calls: readonly LlmExchange[], full: boolean): string[] {

@@ -56,7 +56,28 @@ export function createLlmOperators(names: readonly string[] = LLM_OPERATORS, opt
 export { applyEditBlocks, applySearchReplace, type AppliedEdit, type ApplyOptions, type ApplyResult } from './search-replace.ts';
 export { parseEditBlocks, type EditBlock } from './edit-blocks.ts';
 export { buildPrompt, type BuiltPrompt, type PromptRequest } from './prompt.ts';
-export { loadTemplates, PLACEHOLDERS, TEMPLATE_NAMES, type Templates, type TemplateName } from './templates.ts';
+export {
+  checkVariant,
+  loadTemplates,
+  parseTemplate,
+  PLACEHOLDERS,
+  TEMPLATE_NAMES,
+  templateSource,
+  valuePlaceholders,
+  type OperatorTemplateName,
+  type Templates,
+  type TemplateName,
+} from './templates.ts';
+export {
+  parseTemplateReply,
+  PROMPT_EVOLVE,
+  rewriteTemplate,
+  templateRewritePrompt,
+  type TemplateRewrite,
+  type TemplateRewriteFailure,
+  type TemplateRewriteRequest,
+  type TemplateRewriteResult,
+} from './prompt-evolve.ts';
 export type { LlmOperatorOptions } from './kit.ts';
 export { findCommonAncestor, type CommonAncestor } from './llm-merge.ts';
 export { llmCrossover, llmDiff, llmFix, llmMerge, llmReflect, llmRewrite };

@@ -8,7 +8,7 @@ import { diffFormat } from './formats.ts';
 import { buildPrompt } from './prompt.ts';
 import { describeEdits, extractRationale } from './reply.ts';
 import { applyEditBlocks } from './search-replace.ts';
-import type { OperatorTemplateName, Templates } from './templates.ts';
+import { withTemplate, type OperatorTemplateName, type Templates } from './templates.ts';
 
 export interface LlmOperatorOptions {
   /** From `loadTemplates`, with the experiment's overrides. */
@@ -44,7 +44,19 @@ export async function askModel(
   const model: ModelHandle | undefined = context.model;
   if (model === undefined) return { failure: 'no model' };
   const maxOutputTokens = model.maxOutputTokens ?? options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
-  const prompt = await buildPrompt({ ...options, operator, context, format, contextWindow: model.contextWindow, maxOutputTokens });
+  // An evolved template (proposal.evolvePrompts) stands in for the operator's own for this call.
+  const templates =
+    context.promptTemplate === undefined ? options.templates : withTemplate(options.templates, operator, context.promptTemplate);
+  if ('failure' in templates) return templates;
+  const prompt = await buildPrompt({
+    ...options,
+    templates,
+    operator,
+    context,
+    format,
+    contextWindow: model.contextWindow,
+    maxOutputTokens,
+  });
   if ('failure' in prompt) return prompt;
   try {
     const completion = await model.complete({

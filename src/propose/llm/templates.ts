@@ -63,6 +63,86 @@ export function loadTemplates(overrideDir?: string): Templates {
   return templates;
 }
 
+/**
+ * The text of one template as a run starts from it: `<overrideDir>/<name>.md` when that file
+ * exists, else the built-in one; `source` is the file, or `built-in`.
+ *
+ * @example
+ * templateSource('llm-diff', 'experiments/packing/prompts'); // { text: '## The current version ...', source: 'built-in' }
+ */
+export function templateSource(name: TemplateName, overrideDir?: string): { text: string; source: string } {
+  const file = overrideDir === undefined ? undefined : join(overrideDir, `${name}.md`);
+  if (file !== undefined && existsSync(file)) return { text: readFileSync(file, 'utf8'), source: file };
+  return { text: readFileSync(new URL(`${name}.md`, BUILT_IN_DIR), 'utf8'), source: 'built-in' };
+}
+
+/** The placeholders a template fills as values (`{{name}}`, inside sections too), each once, in order of first use. */
+export function valuePlaceholders(template: Template): Placeholder[] {
+  const found = new Set<Placeholder>();
+  const walk = (nodes: readonly TemplateNode[]): void => {
+    for (const node of nodes) {
+      if (node.kind === 'value') found.add(node.name);
+      else if (node.kind === 'section') walk(node.children);
+    }
+  };
+  walk(template.nodes);
+  return [...found];
+}
+
+/**
+ * Checks a variant of an operator's template (one the model rewrote, or one pruned): it must
+ * parse, with known placeholders and closed sections, and still fill every placeholder value that
+ * `parentText` fills, since each carries something the operator needs (`{{format}}` the reply
+ * shape, `{{parent}}` the code). Returns the parsed variant, or why it fails.
+ *
+ * @example
+ * checkVariant('llm-diff', parentText, parentText.replace('{{format}}', ''), 'llm-diff.4');
+ * // { failure: 'it drops {{format}}, which the parent template fills' }
+ */
+export function checkVariant(name: OperatorTemplateName, parentText: string, text: string, source: string): Template | { failure: string } {
+  if (text.trim() === '') return { failure: 'the template is empty' };
+  let variant: Template;
+  try {
+    variant = parseTemplate(text, name, source);
+  } catch (error) {
+    return { failure: `the template check failed: ${(error as Error).message}` };
+  }
+  const kept = new Set(valuePlaceholders(variant));
+  const lost = valuePlaceholders(parseTemplate(parentText, name, 'the parent template')).filter((placeholder) => !kept.has(placeholder));
+  if (lost.length > 0) {
+    const names = lost.map((placeholder) => `{{${placeholder}}}`).join(', ');
+    return { failure: `it drops ${names}, which the parent template fills` };
+  }
+  return variant;
+}
+
+const CHOSEN_CACHE = 64;
+const chosen = new Map<string, Template>();
+
+/**
+ * The templates with `name`'s replaced by one given as text for a single call (an evolved
+ * template, see `ProposalContext.promptTemplate`); each text is parsed once and kept for reuse.
+ * A text that does not parse is a failure that names the template's id.
+ */
+export function withTemplate(
+  templates: Templates,
+  name: OperatorTemplateName,
+  choice: { id: string; text: string },
+): Templates | { failure: string } {
+  const key = `${name}\0${choice.text}`;
+  let template = chosen.get(key);
+  if (template === undefined) {
+    try {
+      template = parseTemplate(choice.text, name, `prompt template ${choice.id}`);
+    } catch (error) {
+      return { failure: (error as Error).message };
+    }
+    if (chosen.size >= CHOSEN_CACHE) chosen.clear();
+    chosen.set(key, template);
+  }
+  return { ...templates, [name]: template };
+}
+
 /** Parses `{{name}}` values and `{{#name}}...{{/name}}` sections, which show only when `name` is non-empty. */
 export function parseTemplate(text: string, name: TemplateName, source: string): Template {
   const root: TemplateNode[] = [];
