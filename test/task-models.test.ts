@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LlmExchange } from '../src/core/model.ts';
 import { evolve } from '../src/engine/evolve.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
@@ -67,7 +68,7 @@ describe('context.models in a run', () => {
     expect(first.bestScore).toBeCloseTo(0.75);
 
     const store = new SqliteStore(db, { readonly: true });
-    let calls;
+    let calls: LlmExchange[];
     try {
       calls = store.llmCalls(first.runId);
       const candidates = [0, 1, 2].map((seq) => store.getCandidate(`${first.runId}-${seq}`));
