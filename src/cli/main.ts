@@ -35,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     registerWorker(program);
     registerFleet(program);
     (await import('./commands/agents.ts')).registerAgents(program);
+    (await import('./commands/flywheel.ts')).registerFlywheel(program);
     await program.parseAsync(argv, { from: 'user' });
     // A command that finished but found a problem (a model that does not answer) sets the code itself.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

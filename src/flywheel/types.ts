@@ -57,6 +57,9 @@ export interface Sample {
 /** Which verifier decided, from strongest to weakest. */
 export type VerifierName = 'answer-numeric' | 'answer-normalised' | 'execution' | 'judge' | 'self-consistency';
 
+/** The verifiers from strongest to weakest, in the order `VerifierName` lists them. */
+export const VERIFIER_STRENGTH: readonly VerifierName[] = ['answer-numeric', 'answer-normalised', 'execution', 'judge', 'self-consistency'];
+
 /** How a sample was judged. */
 export interface Verdict {
   taskId: string;

@@ -36,3 +36,26 @@ export {
   type PromptSimServer,
   type PromptSimServerOptions,
 } from './prompt-sim.ts';
+export {
+  startFineTuneSim,
+  type FineTuneSim,
+  type FineTuneSimOptions,
+  type SimFault,
+  type SimRoute,
+  type SimRequest,
+  type SimJob,
+  type SimFile,
+  type SimModel,
+} from './fine-tune-sim.ts';
+export {
+  simFlywheelTasks,
+  recognizeSimTask,
+  readSimAnswer,
+  simAccuracy,
+  learnFromJsonl,
+  SIM_TOPICS,
+  type SimTopic,
+  type SimKnowledge,
+  type SimLearning,
+  type SimTaskOptions,
+} from './fine-tune-sim-model.ts';

@@ -6,7 +6,8 @@
  * loop watches for that, and what `adaptSettings` and `collapseCheck` read.
  */
 import type { FlywheelTask, Sample, SftExample, Verdict, VerifierName } from '../types.ts';
-import { answerOf, decidingVerdicts, judgeByTask, passed, responseOf, sampleKey, VERIFIER_STRENGTH, WEAK_VERIFIERS } from './judged.ts';
+import { VERIFIER_STRENGTH } from '../types.ts';
+import { answerOf, decidingVerdicts, judgeByTask, passed, responseOf, sampleKey, WEAK_VERIFIERS } from './judged.ts';
 import { passAtK } from './pass-at-k.ts';
 
 export interface RoundFigures {

@@ -18,7 +18,7 @@ export {
   type SftFormat,
   sftRecord,
 } from './formats.ts';
-export { decidingVerdicts, type JudgedSample, judgeByTask, VERIFIER_STRENGTH, WEAK_VERIFIERS } from './judged.ts';
+export { decidingVerdicts, type JudgedSample, judgeByTask, WEAK_VERIFIERS } from './judged.ts';
 export { dpoPairs, type PairOptions, spinPairs } from './pairs.ts';
 export { passAtK } from './pass-at-k.ts';
 export { acceptRationalised, type RationaleCheck, type RationaliseOptions, rationalisationPrompt } from './rationalise.ts';

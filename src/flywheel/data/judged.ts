@@ -3,10 +3,7 @@
  * this folder starts here, so they all agree on which verdict decides a sample and in which order
  * a task's samples are taken.
  */
-import type { Sample, Verdict, VerifierName } from '../types.ts';
-
-/** The verifiers from strongest to weakest, in the order `VerifierName` lists them. */
-export const VERIFIER_STRENGTH: readonly VerifierName[] = ['answer-numeric', 'answer-normalised', 'execution', 'judge', 'self-consistency'];
+import { type Sample, type Verdict, VERIFIER_STRENGTH, type VerifierName } from '../types.ts';
 
 /** Verifiers whose pass is an opinion (a judge's, the majority's) rather than a checked fact. */
 export const WEAK_VERIFIERS: ReadonlySet<VerifierName> = new Set<VerifierName>(['judge', 'self-consistency']);

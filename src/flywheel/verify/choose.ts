@@ -1,10 +1,7 @@
 /**
  * Picking the verifier for a task: the strongest of those on offer that can check it.
  */
-import type { FlywheelTask, Verifier, VerifierName } from '../types.ts';
-
-/** Every verifier, strongest first: the order of `VerifierName`. */
-export const VERIFIER_STRENGTH: readonly VerifierName[] = ['answer-numeric', 'answer-normalised', 'execution', 'judge', 'self-consistency'];
+import { type FlywheelTask, VERIFIER_STRENGTH, type Verifier } from '../types.ts';
 
 /**
  * The strongest verifier in `verifiers` that accepts `task` (in the order of `VERIFIER_STRENGTH`,

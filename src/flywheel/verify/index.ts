@@ -2,7 +2,7 @@
 // (numeric or normalised text), the code against tests in the sandbox, an LLM judge, and the
 // majority answer of a task's own samples. `chooseVerifier` picks the strongest that fits a task.
 export { type AnswerVerifierOptions, answerVerifier, RELATIVE_TOLERANCE, sameNumber } from './answer.ts';
-export { chooseVerifier, VERIFIER_STRENGTH } from './choose.ts';
+export { chooseVerifier } from './choose.ts';
 export { codeOf } from './code-of.ts';
 export { DEFAULT_TEST_TIMEOUT_MS, type ExecutionVerifierOptions, executionVerifier } from './execution.ts';
 export { normaliseAnswer, numberValue, numericAnswer, textAnswer } from './final-answer.ts';

@@ -1,0 +1,144 @@
+/**
+ * The flywheel end to end on a SIMULATION (src/testing/fine-tune-sim.ts): a scripted service that
+ * answers simulated arithmetic tasks and speaks the fine-tuning API, whose "fine-tuned" models
+ * answer tasks like their training data more often. No real model or training is involved.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkJsonl, FLYWHEEL_DEFAULTS, openFlywheel, resumeFlywheel, startFlywheel, type StoredFigures } from '../src/flywheel/index.ts';
+import { simFlywheelTasks } from '../src/testing/fine-tune-sim-model.ts';
+import { startFineTuneSim, type FineTuneSim } from '../src/testing/fine-tune-sim.ts';
+
+/** The simulated service finishes a job in a poll or two: poll it every 20 ms, not every 20 s. */
+const FAST_POLLS = { openai: { pollMs: 20 } };
+
+let sim: FineTuneSim | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+function tasksFile(count: number): { file: string; prompts: Map<string, string> } {
+  const folder = mkdtempSync(join(tmpdir(), 'ouro-flywheel-'));
+  const tasks = simFlywheelTasks({ count, seed: 4 });
+  const file = join(folder, 'tasks.jsonl');
+  writeFileSync(file, `${tasks.map((task) => JSON.stringify({ id: task.id, question: task.prompt, answer: task.answer })).join('\n')}\n`);
+  return { file, prompts: new Map(tasks.map((task) => [task.id, task.prompt])) };
+}
+
+function settingsFor(file: string, model: string, trainer: string, exportDir: string) {
+  return {
+    ...FLYWHEEL_DEFAULTS,
+    source: { kind: 'jsonl' as const, file, prompt: 'question', answer: 'answer', id: 'id' },
+    model,
+    rounds: 3,
+    k: 4,
+    heldOut: 24,
+    concurrency: 4,
+    trainer,
+    exportDir,
+    pairs: ['dpo' as const],
+  };
+}
+
+describe('the flywheel on the simulation (SIMULATED model and fine-tuning)', () => {
+  it('raises held-out accuracy over three rounds, exports valid data without a held-out task, and records every job', async () => {
+    sim = await startFineTuneSim({ runningPolls: 1, seed: 3 });
+    const { file, prompts } = tasksFile(120);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-db-')), 'f.db');
+    const exportDir = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-out-')), 'exports');
+    const result = await startFlywheel(settingsFor(file, sim.modelId('sim-base'), `openai:${sim.baseURL}`, exportDir), {
+      db,
+      probe: false,
+      trainerOptions: FAST_POLLS,
+    });
+    expect(result).toMatchObject({ rounds: 3, stopReason: 'rounds' });
+    expect(result.model).toMatch(/#ft:sim-base/);
+
+    const { store, flywheel } = openFlywheel(db, true);
+    try {
+      const rounds = flywheel.rounds(result.runId);
+      const accuracy = rounds.map((round) => (round.figures as unknown as StoredFigures).heldOutAccuracy as number);
+      expect(accuracy).toHaveLength(3);
+      expect(accuracy[2]).toBeGreaterThan((accuracy[0] as number) + 0.1);
+      // Round 1 and 2 sampled the models the jobs before them produced.
+      expect(rounds.map((round) => round.model)).toEqual([
+        sim.modelId('sim-base'),
+        expect.stringContaining('#ft:'),
+        expect.stringContaining('#ft:'),
+      ]);
+      const jobs = flywheel.jobs(result.runId);
+      expect(new Set(jobs.map((job) => job.round))).toEqual(new Set([0, 1, 2]));
+      expect(jobs.filter((job) => job.status === 'succeeded')).toHaveLength(3);
+      expect(sim.count('create-job', 'POST')).toBe(3);
+
+      // The held-out tasks are in no export, and every export validates against its format's schema.
+      const heldOut = new Set(
+        flywheel
+          .samples(result.runId, 0)
+          .filter((sample) => sample.split === 'heldout')
+          .map((sample) => sample.taskId),
+      );
+      expect(heldOut.size).toBe(24);
+      for (const round of rounds) {
+        for (const [kind, written] of Object.entries(round.exports)) {
+          const text = readFileSync(written.file, 'utf8');
+          expect(() => checkJsonl(text, kind === 'sft' ? 'openai-chat' : 'trl-dpo')).not.toThrow();
+          for (const id of heldOut) expect(text.includes(prompts.get(id) as string)).toBe(false);
+          const card = JSON.parse(readFileSync(written.file.replace(/\.jsonl$/, '.card.json'), 'utf8')) as { sha256: string };
+          expect(card.sha256).toBe(written.sha256);
+        }
+      }
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  it('stops at the collapse guard when a fine-tuned model loses its diversity', async () => {
+    sim = await startFineTuneSim({ runningPolls: 0, seed: 5, collapse: true });
+    const { file } = tasksFile(80);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-db-')), 'f.db');
+    const exportDir = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-out-')), 'exports');
+    const result = await startFlywheel(
+      { ...settingsFor(file, sim.modelId('sim-base'), `openai:${sim.baseURL}`, exportDir), guard: 'stop', minDiversity: 0.3 },
+      { db, probe: false, trainerOptions: FAST_POLLS },
+    );
+    expect(result.stopReason).toBe('collapse');
+    expect(result.rounds).toBe(2);
+    expect(result.message).toMatch(/diversity/);
+    const { store, flywheel } = openFlywheel(db, true);
+    try {
+      expect(flywheel.rounds(result.runId).map((round) => round.status)).toEqual(['complete', 'flagged']);
+      // Stopped before training on the flagged round.
+      expect(sim.count('create-job', 'POST')).toBe(1);
+      expect(flywheel.getRun(result.runId)?.status).toBe('stopped');
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  it('re-runs a failed training job on resume, without sampling again', async () => {
+    let failing = true;
+    sim = await startFineTuneSim({ runningPolls: 0, seed: 7, failJobWith: () => (failing ? 'quota exceeded' : undefined) });
+    const { file } = tasksFile(60);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-db-')), 'f.db');
+    const exportDir = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-out-')), 'exports');
+    const settings = { ...settingsFor(file, sim.modelId('sim-base'), `openai:${sim.baseURL}`, exportDir), rounds: 1 };
+    const failed = startFlywheel(settings, { db, probe: false, trainerOptions: FAST_POLLS });
+    await expect(failed).rejects.toThrow(/round 0: the openai training job .* failed: .*quota exceeded.*ouro flywheel resume/s);
+    const first = openFlywheel(db, true);
+    const runId = first.flywheel.listRuns()[0]?.id as string;
+    expect(first.flywheel.jobs(runId).at(-1)).toMatchObject({ status: 'failed', error: expect.stringContaining('quota exceeded') });
+    first.store.close();
+    const chats = sim.count('chat');
+
+    failing = false;
+    const resumed = await resumeFlywheel(runId, { db, probe: false, trainerOptions: FAST_POLLS });
+    expect(resumed).toMatchObject({ runId, rounds: 1, stopReason: 'rounds', model: expect.stringContaining('#ft:') });
+    // The round was stored whole before its job: nothing was sampled again, and one new job ran.
+    expect(sim.count('chat')).toBe(chats);
+    expect(sim.count('create-job', 'POST')).toBe(2);
+  }, 120_000);
+});
