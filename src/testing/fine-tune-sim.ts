@@ -87,6 +87,8 @@ export interface FineTuneSimOptions {
   failJobWith?: string | ((job: Pick<SimJob, 'id' | 'model' | 'trainingFile' | 'suffix'>) => string | undefined);
   /** Fine-tuned models answer one reply per prompt at every temperature. */
   collapse?: boolean;
+  /** Wait this long before answering each chat request, so that a test can stop a run mid-round. Default 0. */
+  chatLatencyMs?: number;
   /** How replies get better with training. */
   learning?: SimLearning;
   /** Mixed into every draw, so that two simulations can differ. Default 0. */
@@ -354,6 +356,7 @@ export async function startFineTuneSim(options: FineTuneSimOptions = {}): Promis
         return { status: 404, body: errorBody(`The model '${model}' does not exist`, 'model_not_found', 'model') };
       }
       const fineTuned = models.get(model);
+      if (options.chatLatencyMs) await new Promise((resolve) => setTimeout(resolve, options.chatLatencyMs));
       const reply = simChatCompletion(body, {
         knowledge: fineTuned?.knowledge ?? {},
         collapsed: options.collapse === true && fineTuned !== undefined,

@@ -33,8 +33,20 @@ interface RunFlags {
   seed?: string;
   force?: boolean;
   unsafe?: boolean;
+  trainerPoll?: string;
   db: string;
   json?: boolean;
+}
+
+/** `--trainer-poll <seconds>`: how often a fine-tuning service is asked about a job (this session only). */
+function trainerOptions(text: string | undefined) {
+  if (text === undefined) return {};
+  const seconds = number('trainer-poll', text);
+  if (!(seconds > 0))
+    throw new OuroError('option-invalid', `option --trainer-poll: "${text}" is not a positive number of seconds`, {
+      field: 'trainer-poll',
+    });
+  return { trainerOptions: { openai: { pollMs: Math.round(seconds * 1000) } } };
 }
 
 /**
@@ -75,6 +87,7 @@ export function registerFlywheel(program: Command): void {
     .option('--pairs-format <name>', 'trl-dpo, trl-dpo-conversational or openai-dpo')
     .option('--budget <limits>', 'stop at a limit: tokens=200000, $2 (money), comma-separated')
     .option('--seed <n>', 'the seed of the held-out split and the per-round task draws (default 0)')
+    .option('--trainer-poll <seconds>', 'how often a fine-tuning service is asked about a job (default 20)')
     .option('--force', 'write over an export folder that already holds files')
     .option('--unsafe', 'run code checks without bubblewrap where it is missing')
     .option('--db <file>', 'SQLite database the run is stored in', DEFAULT_DB)
@@ -110,6 +123,7 @@ export function registerFlywheel(program: Command): void {
       };
       const result = await startFlywheel(settings, {
         db: flags.db,
+        ...trainerOptions(flags.trainerPoll),
         ...(flags.force ? { force: true } : {}),
         onRound: (round) => {
           if (!flags.json) console.log(roundLine(round));
@@ -123,12 +137,14 @@ export function registerFlywheel(program: Command): void {
     .description('carry a flywheel run on: the round in progress, a training job in flight, then the rounds left')
     .argument('<run>', 'flywheel run id')
     .option('--rounds <n>', 'raise the number of rounds')
+    .option('--trainer-poll <seconds>', 'how often a fine-tuning service is asked about a job (default 20)')
     .option('--db <file>', 'SQLite database the run is stored in', DEFAULT_DB)
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, flags: { rounds?: string; db: string; json?: boolean }) => {
+    .action(async (runId: string, flags: { rounds?: string; trainerPoll?: string; db: string; json?: boolean }) => {
       const { resumeFlywheel } = await import('../../flywheel/index.ts');
       const result = await resumeFlywheel(runId, {
         db: flags.db,
+        ...trainerOptions(flags.trainerPoll),
         ...(flags.rounds === undefined ? {} : { rounds: parseInteger('rounds', flags.rounds, 1) }),
         onRound: (round) => {
           if (!flags.json) console.log(roundLine(round));
