@@ -10,7 +10,8 @@ import { promptContext, promptGenome, recordingModels } from './test-kit.ts';
 const GSM8K = join(import.meta.dirname, '../../../shared/data/gsm8k-test.jsonl');
 
 describe.skipIf(!existsSync(GSM8K))('GSM8K rows', () => {
-  const rows = readFileSync(GSM8K, 'utf8')
+  // Read only when present: a skipped describe still runs this body to collect its tests.
+  const rows = (existsSync(GSM8K) ? readFileSync(GSM8K, 'utf8') : '')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { question: string; answer: string });
