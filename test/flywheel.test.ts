@@ -3,7 +3,7 @@
  * answers simulated arithmetic tasks and speaks the fine-tuning API, whose "fine-tuned" models
  * answer tasks like their training data more often. No real model or training is involved.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -141,4 +141,22 @@ describe('the flywheel on the simulation (SIMULATED model and fine-tuning)', () 
     expect(sim.count('chat')).toBe(chats);
     expect(sim.count('create-job', 'POST')).toBe(2);
   }, 120_000);
+
+  it('refuses bad input before any call: an export folder in use, a model that does not answer, a bad dataset line', async () => {
+    const { file } = tasksFile(30);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-db-')), 'f.db');
+    const used = mkdtempSync(join(tmpdir(), 'ouro-flywheel-used-'));
+    writeFileSync(join(used, 'sft.jsonl'), '{}\n');
+    const settings = settingsFor(file, 'compat:http://127.0.0.1:9/v1#nobody', 'none', used);
+    await expect(startFlywheel(settings, { db })).rejects.toThrow(/export folder .* already holds files.*--force/);
+    // With --force the folder is accepted, and the model that does not answer is named before the first round.
+    await expect(startFlywheel(settings, { db, force: true })).rejects.toThrow(/compat:http:\/\/127\.0\.0\.1:9\/v1#nobody/);
+    const bad = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-bad-')), 'tasks.jsonl');
+    writeFileSync(bad, '{"id": "a", "question": "Compute 1 + 1.", "answer": "2"}\n{"id": "b", "answer": "3"}\n');
+    await expect(startFlywheel({ ...settings, source: { ...settings.source, file: bad } }, { db, force: true })).rejects.toThrow(
+      /tasks\.jsonl:2.*question/,
+    );
+    // None of these left a run behind: the database was never even created.
+    expect(existsSync(db)).toBe(false);
+  }, 60_000);
 });

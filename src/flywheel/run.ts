@@ -72,13 +72,22 @@ export async function startFlywheel(
   // Tasks are loaded and checked before the run exists, so a bad dataset leaves no empty run behind.
   const split = await loadSplit(checked.source, checked.heldOut, checked.seed);
   const trainer = parseTrainerSpec(checked.trainer, options.env ?? process.env, options.trainerOptions);
+  // A model that does not answer is named before the run exists (and before anything is spent).
+  if (options.probe !== false) {
+    await openRunModels({ configs: modelConfigs(checked), llm: LLM, budget: {}, ...(options.env ? { env: options.env } : {}) });
+  }
   const { store, flywheel } = openFlywheel(options.db);
   try {
     flywheel.createRun({ id: runId, settings: checked as unknown as Record<string, unknown>, createdAt: Date.now() });
-    return await runFlywheel(flywheel, runId, checked, split, trainer, options);
+    return await runFlywheel(flywheel, runId, checked, split, trainer, { ...options, probe: false });
   } finally {
     store.close();
   }
+}
+
+/** The models a run calls: the policy model, and the judge when there is one. */
+function modelConfigs(settings: FlywheelSettings): Array<{ id: string }> {
+  return [{ id: settings.model }, ...(settings.judge && settings.judge !== settings.model ? [{ id: settings.judge }] : [])];
 }
 
 /** Carries a stopped, crashed or killed flywheel run on from what its store holds. */
@@ -127,7 +136,7 @@ async function runFlywheel(
     let stored = history.find((entry) => entry.round === round);
     if (stored === undefined) {
       const models = await openRunModels({
-        configs: [{ id: model }, ...(settings.judge && settings.judge !== model ? [{ id: settings.judge }] : [])],
+        configs: modelConfigs({ ...settings, model }),
         llm: LLM,
         budget: settings.budget,
         prior: flywheel.llmCalls(runId),
