@@ -159,4 +159,33 @@ describe('the flywheel on the simulation (SIMULATED model and fine-tuning)', () 
     // None of these left a run behind: the database was never even created.
     expect(existsSync(db)).toBe(false);
   }, 60_000);
+
+  it('replays a run from its recorded replies and jobs, with the service gone, to the same figures and exports', async () => {
+    sim = await startFineTuneSim({ runningPolls: 0, seed: 9 });
+    const { file } = tasksFile(60);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-db-')), 'f.db');
+    const exportDir = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-out-')), 'exports');
+    // Concurrency 1: the replies of a task's K samples, all asked with the same prompt, come back in the recorded order.
+    const settings = { ...settingsFor(file, sim.modelId('sim-base'), `openai:${sim.baseURL}`, exportDir), rounds: 2, concurrency: 1 };
+    const first = await startFlywheel(settings, { db, probe: false, trainerOptions: FAST_POLLS });
+    await sim.close();
+    sim = undefined;
+
+    const replayDir = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-out-')), 'replay');
+    const replayed = await startFlywheel(
+      { ...FLYWHEEL_DEFAULTS, source: { kind: 'gsm8k', file: '-' }, model: '-', replayOf: first.runId, exportDir: replayDir },
+      { db },
+    );
+    expect(replayed).toMatchObject({ rounds: 2, stopReason: 'rounds', model: first.model });
+    const { store, flywheel } = openFlywheel(db, true);
+    try {
+      const [original, again] = [flywheel.rounds(first.runId), flywheel.rounds(replayed.runId)];
+      expect(again.map((round) => round.figures)).toEqual(original.map((round) => round.figures));
+      expect(again.map((round) => round.exports.sft?.sha256)).toEqual(original.map((round) => round.exports.sft?.sha256));
+      expect(again.map((round) => round.model)).toEqual(original.map((round) => round.model));
+      expect(flywheel.getRun(replayed.runId)?.settings).toMatchObject({ replayOf: first.runId, model: settings.model });
+    } finally {
+      store.close();
+    }
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { OuroError } from '../core/errors.ts';
 import type { LlmConfig } from '../core/experiment.ts';
 import type { ModelHandle } from '../core/model.ts';
-import { openRunModels } from '../llm/index.ts';
+import { openRunModels, unserved } from '../llm/index.ts';
 import { openStore } from '../store/open.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
@@ -20,6 +20,7 @@ import { FLYWHEEL_TABLES } from './store-sqlite.ts';
 import type { FlywheelStore, StoredJob, StoredRound } from './store.ts';
 import { loadSplit, type TaskSplit } from './tasks.ts';
 import { isFinished, parseTrainerSpec, type Trainer, type TrainerJob, type TrainerSpecOptions } from './train/index.ts';
+import { replayedTrainer } from './train/replayed.ts';
 import type { Verifier } from './types.ts';
 import { answerVerifier, executionVerifier, judgeVerifier, selfConsistencyVerifier } from './verify/index.ts';
 
@@ -69,6 +70,7 @@ export async function startFlywheel(
       { field: 'export' },
     );
   }
+  if (checked.replayOf !== undefined) return replayFlywheel(runId, checked, options);
   // Tasks are loaded and checked before the run exists, so a bad dataset leaves no empty run behind.
   const split = await loadSplit(checked.source, checked.heldOut, checked.seed);
   const trainer = parseTrainerSpec(checked.trainer, options.env ?? process.env, options.trainerOptions);
@@ -85,6 +87,37 @@ export async function startFlywheel(
   }
 }
 
+/**
+ * A new run that re-runs `settings.replayOf` with its recorded settings, served its recorded model
+ * replies and training jobs: no network, no service. With concurrency 1 it reproduces the
+ * recorded run's samples, figures and exports byte for byte.
+ */
+async function replayFlywheel(runId: string, settings: FlywheelSettings, options: FlywheelOptions): Promise<FlywheelResult> {
+  const { store, flywheel } = openFlywheel(options.db);
+  try {
+    const source = flywheel.getRun(settings.replayOf as string);
+    if (!source) {
+      throw new OuroError('run-unknown', `--replay: no flywheel run ${settings.replayOf} in ${store.location} (see \`ouro flywheel ls\`)`, {
+        field: 'replay',
+      });
+    }
+    const recorded = source.settings as unknown as FlywheelSettings;
+    const replayed: FlywheelSettings = { ...recorded, exportDir: settings.exportDir, replayOf: source.id };
+    const split = await loadSplit(replayed.source, replayed.heldOut, replayed.seed);
+    const trainer = trainerOfReplay(replayed, flywheel);
+    flywheel.createRun({ id: runId, settings: replayed as unknown as Record<string, unknown>, createdAt: Date.now() });
+    return await runFlywheel(flywheel, runId, replayed, split, trainer, { ...options, probe: false });
+  } finally {
+    store.close();
+  }
+}
+
+/** A replay's trainer: none when the recorded run exported only, else the recorded jobs' outcomes. */
+function trainerOfReplay(settings: FlywheelSettings, flywheel: FlywheelStore): Trainer {
+  const recorded = settings.replayOf as string;
+  return settings.trainer === 'none' ? parseTrainerSpec('none') : replayedTrainer(flywheel.jobs(recorded), recorded);
+}
+
 /** The models a run calls: the policy model, and the judge when there is one. */
 function modelConfigs(settings: FlywheelSettings): Array<{ id: string }> {
   return [{ id: settings.model }, ...(settings.judge && settings.judge !== settings.model ? [{ id: settings.judge }] : [])];
@@ -99,7 +132,10 @@ export async function resumeFlywheel(runId: string, options: FlywheelOptions & {
       throw new OuroError('run-unknown', `no flywheel run ${runId} in ${store.location} (see \`ouro flywheel ls\`)`, { field: 'run' });
     const settings = { ...(run.settings as unknown as FlywheelSettings), ...(options.rounds ? { rounds: options.rounds } : {}) };
     const split = await loadSplit(settings.source, settings.heldOut, settings.seed);
-    const trainer = parseTrainerSpec(settings.trainer, options.env ?? process.env, options.trainerOptions);
+    const trainer =
+      settings.replayOf !== undefined
+        ? trainerOfReplay(settings, flywheel)
+        : parseTrainerSpec(settings.trainer, options.env ?? process.env, options.trainerOptions);
     flywheel.appendEvent(runId, 'resumed', { rounds: settings.rounds });
     return await runFlywheel(flywheel, runId, settings, split, trainer, options);
   } finally {
@@ -141,7 +177,8 @@ async function runFlywheel(
         budget: settings.budget,
         prior: flywheel.llmCalls(runId),
         record: (exchange) => flywheel.recordLlmCall(runId, exchange),
-        probe: options.probe !== false && !probed,
+        ...(settings.replayOf === undefined ? {} : { replay: unserved(flywheel.llmCalls(settings.replayOf), flywheel.llmCalls(runId)) }),
+        probe: options.probe !== false && !probed && settings.replayOf === undefined,
         ...(options.env ? { env: options.env } : {}),
       });
       probed = true;

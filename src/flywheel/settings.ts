@@ -50,6 +50,8 @@ export interface FlywheelSettings {
   seed: number;
   /** Run code checks without bubblewrap where it is missing (never stored as a default). */
   unsafe?: boolean;
+  /** A replay: the recorded run whose model replies and training jobs this run is served, with no network. */
+  replayOf?: string;
 }
 
 export const FLYWHEEL_DEFAULTS = {

@@ -154,6 +154,28 @@ export function registerFlywheel(program: Command): void {
       emit(Boolean(flags.json), result, () => endLine(result));
     });
   flywheel
+    .command('replay')
+    .description("a new run with a recorded run's settings, served its recorded model replies and training jobs (no network)")
+    .argument('<run>', 'the flywheel run to replay')
+    .option('--export <dir>', 'folder for the exports (default .ouro/flywheel/<new run>)')
+    .option('--db <file>', 'SQLite database the runs are stored in', DEFAULT_DB)
+    .option('--json', 'print the result as JSON')
+    .action(async (runId: string, flags: { export?: string; db: string; json?: boolean }) => {
+      const { FLYWHEEL_DEFAULTS, startFlywheel } = await import('../../flywheel/index.ts');
+      // The recorded run's settings replace these; only the replay and the export folder are read.
+      const placeholder = { ...FLYWHEEL_DEFAULTS, source: { kind: 'gsm8k' as const, file: '-' }, model: '-', replayOf: runId };
+      const result = await startFlywheel(
+        { ...placeholder, ...(flags.export === undefined ? {} : { exportDir: flags.export }) },
+        {
+          db: flags.db,
+          onRound: (round) => {
+            if (!flags.json) console.log(roundLine(round));
+          },
+        },
+      );
+      emit(Boolean(flags.json), result, () => endLine(result));
+    });
+  flywheel
     .command('show')
     .description("a flywheel run's rounds: model, tasks, samples, kept, pass@1 and pass@K, held-out accuracy, diversity, spend")
     .argument('<run>', 'flywheel run id')
