@@ -188,4 +188,39 @@ describe('the flywheel on the simulation (SIMULATED model and fine-tuning)', () 
       store.close();
     }
   }, 120_000);
+
+  it('stops cleanly at a token budget mid-round, and a resume with more budget finishes the round without asking again', async () => {
+    sim = await startFineTuneSim({ runningPolls: 0, seed: 11 });
+    const { file } = tasksFile(40);
+    const db = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-db-')), 'f.db');
+    const exportDir = join(mkdtempSync(join(tmpdir(), 'ouro-flywheel-out-')), 'exports');
+    const settings = {
+      ...settingsFor(file, sim.modelId('sim-base'), 'none', exportDir),
+      rounds: 1,
+      concurrency: 1,
+      budget: { tokens: 2000 },
+    };
+    const stopped = await startFlywheel(settings, { db, probe: false });
+    expect(stopped).toMatchObject({ stopReason: 'budget', rounds: 0, message: expect.stringMatching(/token budget/) });
+    const first = openFlywheel(db, true);
+    const kept = first.flywheel.samples(stopped.runId, 0).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(first.flywheel.getRun(stopped.runId)?.status).toBe('stopped');
+    first.store.close();
+    const chats = sim.count('chat');
+
+    const done = await resumeFlywheel(stopped.runId, { db, probe: false, budget: { tokens: 1_000_000 } });
+    expect(done).toMatchObject({ stopReason: 'rounds', rounds: 1 });
+    const again = openFlywheel(db, true);
+    try {
+      const samples = again.flywheel.samples(stopped.runId, 0);
+      // 16 train tasks x 4 and 24 held-out: only the ones the first session lacked were asked for (plus rationalisations).
+      const plain = samples.filter((sample) => sample.kind === 'sample').length;
+      expect(plain).toBe(16 * 4 + 24);
+      const rationalised = samples.length - plain;
+      expect(sim.count('chat') - chats).toBe(plain - kept + rationalised);
+    } finally {
+      again.store.close();
+    }
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OuroError } from '../core/errors.ts';
 import type { LlmConfig } from '../core/experiment.ts';
-import type { ModelHandle } from '../core/model.ts';
+import { ModelCallError, type ModelHandle } from '../core/model.ts';
 import { openRunModels, unserved } from '../llm/index.ts';
 import { openStore } from '../store/open.ts';
 import { SqliteStore } from '../store/sqlite.ts';
@@ -46,7 +46,8 @@ export interface FlywheelOptions {
 export interface FlywheelResult {
   runId: string;
   rounds: number;
-  stopReason: 'rounds' | 'collapse' | 'interrupted';
+  /** `budget`: a token or money limit was reached mid-round; `resume` with a larger budget finishes the round. */
+  stopReason: 'rounds' | 'collapse' | 'interrupted' | 'budget';
   message?: string;
   /** The model the last round's job produced (or the last round's model). */
   model: string;
@@ -124,19 +125,27 @@ function modelConfigs(settings: FlywheelSettings): Array<{ id: string }> {
 }
 
 /** Carries a stopped, crashed or killed flywheel run on from what its store holds. */
-export async function resumeFlywheel(runId: string, options: FlywheelOptions & { rounds?: number } = {}): Promise<FlywheelResult> {
+export async function resumeFlywheel(
+  runId: string,
+  options: FlywheelOptions & { rounds?: number; budget?: FlywheelSettings['budget'] } = {},
+): Promise<FlywheelResult> {
   const { store, flywheel } = openFlywheel(options.db);
   try {
     const run = flywheel.getRun(runId);
     if (!run)
       throw new OuroError('run-unknown', `no flywheel run ${runId} in ${store.location} (see \`ouro flywheel ls\`)`, { field: 'run' });
-    const settings = { ...(run.settings as unknown as FlywheelSettings), ...(options.rounds ? { rounds: options.rounds } : {}) };
+    const stored = run.settings as unknown as FlywheelSettings;
+    const settings: FlywheelSettings = {
+      ...stored,
+      ...(options.rounds ? { rounds: options.rounds } : {}),
+      ...(options.budget ? { budget: { ...stored.budget, ...options.budget } } : {}),
+    };
     const split = await loadSplit(settings.source, settings.heldOut, settings.seed);
     const trainer =
       settings.replayOf !== undefined
         ? trainerOfReplay(settings, flywheel)
         : parseTrainerSpec(settings.trainer, options.env ?? process.env, options.trainerOptions);
-    flywheel.appendEvent(runId, 'resumed', { rounds: settings.rounds });
+    flywheel.appendEvent(runId, 'resumed', { rounds: settings.rounds, budget: settings.budget });
     return await runFlywheel(flywheel, runId, settings, split, trainer, options);
   } finally {
     store.close();
@@ -185,16 +194,23 @@ async function runFlywheel(
       for (const message of models.notices) options.notice?.(message);
       const handle = models.handles.get(model) as ModelHandle;
       const judge = settings.judge ? models.handles.get(settings.judge) : undefined;
-      stored = await runRound({
-        runId,
-        round,
-        settings,
-        split,
-        store: flywheel,
-        model: handle,
-        verifiers: verifiersFor(settings, judge),
-        history: history.filter((entry) => entry.round < round),
-      });
+      try {
+        stored = await runRound({
+          runId,
+          round,
+          settings,
+          split,
+          store: flywheel,
+          model: handle,
+          verifiers: verifiersFor(settings, judge),
+          history: history.filter((entry) => entry.round < round),
+        });
+      } catch (error) {
+        // A spent budget ends the run cleanly: every answered call is stored, and a resume with more finishes the round.
+        if (!(error instanceof ModelCallError && error.kind === 'budget')) throw error;
+        flywheel.appendEvent(runId, 'stopped', { reason: 'budget', round, message: error.message });
+        return { runId, rounds: round, stopReason: 'budget', message: error.message, model };
+      }
       flywheel.recordRound(runId, stored);
       options.onRound?.(stored);
     }

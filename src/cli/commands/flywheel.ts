@@ -137,13 +137,15 @@ export function registerFlywheel(program: Command): void {
     .description('carry a flywheel run on: the round in progress, a training job in flight, then the rounds left')
     .argument('<run>', 'flywheel run id')
     .option('--rounds <n>', 'raise the number of rounds')
+    .option('--budget <limits>', 'replace the token or money limit: tokens=200000, $2 (what the run spent counts)')
     .option('--trainer-poll <seconds>', 'how often a fine-tuning service is asked about a job (default 20)')
     .option('--db <file>', 'SQLite database the run is stored in', DEFAULT_DB)
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, flags: { rounds?: string; trainerPoll?: string; db: string; json?: boolean }) => {
+    .action(async (runId: string, flags: { rounds?: string; budget?: string; trainerPoll?: string; db: string; json?: boolean }) => {
       const { resumeFlywheel } = await import('../../flywheel/index.ts');
       const result = await resumeFlywheel(runId, {
         db: flags.db,
+        ...(flags.budget === undefined ? {} : { budget: budgetOf(flags.budget) }),
         ...trainerOptions(flags.trainerPoll),
         ...(flags.rounds === undefined ? {} : { rounds: parseInteger('rounds', flags.rounds, 1) }),
         onRound: (round) => {
@@ -264,7 +266,12 @@ function roundLine(round: StoredRound): string {
 }
 
 function endLine(result: { runId: string; rounds: number; stopReason: string; message?: string; model: string }): string {
-  const why = result.stopReason === 'collapse' ? `stopped by the collapse guard: ${result.message ?? ''}` : `ended: ${result.stopReason}`;
+  const why =
+    result.stopReason === 'collapse'
+      ? `stopped by the collapse guard: ${result.message ?? ''}`
+      : result.stopReason === 'budget'
+        ? `stopped at the budget (${result.message ?? ''}); \`ouro flywheel resume ${result.runId} --budget ...\` finishes the round`
+        : `ended: ${result.stopReason}`;
   return `flywheel ${result.runId}: ${result.rounds} rounds, ${why}; model ${result.model}\n  ouro flywheel show ${result.runId}`;
 }
 
