@@ -67,14 +67,7 @@ export async function askModel(
     });
     return { completion, outputTokens: completion.usage.outputTokens > 0 ? completion.usage.outputTokens : maxOutputTokens };
   } catch (error) {
-    if (error instanceof ModelCallError || (error as Error | undefined)?.name === 'ModelCallError') {
-      const failed = error as ModelCallError;
-      return { failure: `model call failed (${failed.kind}): ${failed.message}` };
-    }
-    // The handle turns aborts into ModelCallError; a bare AbortError from the signal means the same.
-    if ((error as Error | undefined)?.name === 'AbortError') return { failure: `model call failed (aborted): ${(error as Error).message}` };
-    // Anything else is a bug in the handle, not a model problem: let it surface.
-    throw error;
+    return modelFailure(error);
   }
 }
 
@@ -139,4 +132,18 @@ export function editOperator(spec: EditOperatorSpec, options: LlmOperatorOptions
       return applyReply(spec.name, parent.genome, answer, options);
     },
   };
+}
+
+/**
+ * A failed model call as a failed proposal; anything else is a bug in the handle, not a model
+ * problem, and is thrown again so that it surfaces.
+ */
+export function modelFailure(error: unknown): ProposalFailure {
+  if (error instanceof ModelCallError || (error as Error | undefined)?.name === 'ModelCallError') {
+    const failed = error as ModelCallError;
+    return { failure: `model call failed (${failed.kind}): ${failed.message}` };
+  }
+  // The handle turns aborts into ModelCallError; a bare AbortError from the signal means the same.
+  if ((error as Error | undefined)?.name === 'AbortError') return { failure: `model call failed (aborted): ${(error as Error).message}` };
+  throw error;
 }

@@ -1,6 +1,7 @@
 // The meta-prompt of `proposal.evolvePrompts`: a model rewrites one of an LLM operator's templates.
 import { readFileSync } from 'node:fs';
-import { ModelCallError, type ChatMessage, type ModelHandle } from '../../core/model.ts';
+import type { ChatMessage, ModelHandle } from '../../core/model.ts';
+import { modelFailure } from './kit.ts';
 import { extractRationale } from './reply.ts';
 import { PLACEHOLDERS, type OperatorTemplateName } from './templates.ts';
 
@@ -114,12 +115,7 @@ export async function rewriteTemplate(model: ModelHandle, request: TemplateRewri
     text = completion.text;
     finishReason = completion.finishReason;
   } catch (error) {
-    if (error instanceof ModelCallError || (error as Error | undefined)?.name === 'ModelCallError') {
-      const failed = error as ModelCallError;
-      return { failure: `model call failed (${failed.kind}): ${failed.message}` };
-    }
-    if ((error as Error | undefined)?.name === 'AbortError') return { failure: `model call failed (aborted): ${(error as Error).message}` };
-    throw error;
+    return modelFailure(error);
   }
   const parsed = parseTemplateReply(text);
   if ('failure' in parsed && finishReason === 'length') {
