@@ -269,6 +269,111 @@ export interface DgmAgentDetail extends Omit<DgmAgentRow, 'diagnosis'> {
   results: Array<{ taskId: string; set: string; status: string; attempts: string[]; reason: string | null; output: string }>;
 }
 
+/**
+ * GET /api/flywheel: the self-training flywheel runs (sample, verify, keep, export, train, repeat);
+ * SQLite databases only, [] elsewhere and in a database that never held one.
+ */
+export interface FlywheelRunRow {
+  id: string;
+  /** `finished`, `stopped` (by the collapse guard, a failed job or an interrupt), or `crashed-or-running`. */
+  status: string;
+  /** Rounds stored so far (a round is stored once it ends). */
+  rounds: number;
+  createdAt: number;
+}
+
+/** The figures of one stored round; null where the round did not measure it. */
+export interface FlywheelFigures {
+  /** Train tasks with a checked reply, replies sampled, replies checked, and the K of pass@K. */
+  tasks: number | null;
+  samples: number | null;
+  checked: number | null;
+  k: number | null;
+  passAt1: number | null;
+  passAtK: number | null;
+  /** Greedy accuracy on the held-out tasks, the figure the collapse guard watches; null without a held-out split. */
+  heldOutAccuracy: number | null;
+  heldOutTasks: number | null;
+  /** Distinct final answers over replies, summed over tasks. */
+  answerDiversity: number | null;
+  /** Mean distinct correct final answers per task. */
+  distinctCorrect: number | null;
+  /** Share of the kept examples whose deciding verdict passed. */
+  selectedAccuracy: number | null;
+  /** Set when a weak verifier (a judge, self-consistency) decided kept examples: the accuracy is then agreement. */
+  accuracyNote: string | null;
+  /** B-STaR's balance of exploration and exploitation. */
+  balance: number | null;
+  /** SFT examples kept, by origin (`sample`, `rationalised`, `human`). */
+  kept: number | null;
+  keptByOrigin: Record<string, number>;
+  /** Preference pairs made. */
+  pairs: number | null;
+  /** Human examples (reference solutions) mixed into the SFT export. */
+  human: number | null;
+  tokens: number | null;
+  costUsd: number | null;
+  temperature: number | null;
+  /** Why adaptive sampling moved K or the temperature before this round. */
+  adaptation: string | null;
+}
+
+/** One round of GET /api/flywheel/:run. */
+export interface FlywheelRoundRow {
+  round: number;
+  /** The policy model the round sampled. */
+  model: string;
+  /** `complete`, `flagged` (the collapse guard's verdict) or `failed`. */
+  status: string;
+  /** Why the round was flagged or failed. */
+  message: string | null;
+  figures: FlywheelFigures;
+  /** What the round exported (`sft`, `pairs`): the file as written on the machine that ran it, its rows and SHA-256. */
+  exports: Array<{ kind: string; file: string; rows: number; sha256: string }>;
+  /** The last update of the round's training job; null when no job was started for it (trainer `none`, or not yet). */
+  job: { id: string; trainer: string; status: string; model: string | null; error: string | null; at: number } | null;
+  createdAt: number;
+}
+
+/** GET /api/flywheel/:run  (404 { error } for an unknown flywheel run) */
+export interface FlywheelRunDetail {
+  run: FlywheelRunRow;
+  /** What the run was started with, as a reader needs it. */
+  settings: {
+    /** The task source as `--source` spells it, such as `gsm8k:train.jsonl`. */
+    source: string;
+    /** The policy model of round 0. */
+    model: string;
+    judge: string | null;
+    /** `star` or `rest`. */
+    method: string;
+    /** Pair kinds made each round (`dpo`, `spin`, `scpo`). */
+    pairs: string[];
+    /** Rounds asked for. */
+    rounds: number | null;
+    k: number | null;
+    temperature: number | null;
+    /** Whether K and the temperature adapt between rounds. */
+    adapt: boolean;
+    heldOut: number | null;
+    tasksPerRound: number | null;
+    /** `flag` (record and go on) or `stop`, with the thresholds that count as collapse. */
+    guard: { mode: string; maxHeldOutDrop: number | null; minDiversity: number | null };
+    /** `none`, `openai`, `openai:<url>` or `command:<cmd>`; a password in a URL is hidden. */
+    trainer: string;
+    /** The run this one replays, when it is a replay. */
+    replayOf: string | null;
+  };
+  /** Every stored round, oldest first. */
+  rounds: FlywheelRoundRow[];
+  /**
+   * What the run is doing when it may be live (status `crashed-or-running`): the round being
+   * sampled, or the round whose training job is in flight. Null for a finished or stopped run, and
+   * after a failed job. A run that crashed looks the same as a live one: the store cannot tell.
+   */
+  progress: { round: number; phase: 'sampling' | 'training'; job: string | null } | null;
+}
+
 /** Every error response: `{ error: "no run r123 in .ouro/ouro.db" }` with status 404 or 400. */
 export interface ApiError {
   error: string;

@@ -3,6 +3,7 @@ import type { DashboardQueries } from '../../store/queries.ts';
 import { candidateDetail } from './candidate.ts';
 import { dgmRoutes } from './dgm.ts';
 import { candidateEvents } from './events.ts';
+import { flywheelRoutes } from './flywheel.ts';
 import { FrontCache } from './front.ts';
 import { GridCache } from './grid.ts';
 import { runLineage } from './lineage.ts';
@@ -92,6 +93,7 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
   });
 
   api.route('/dgm', dgmRoutes(queries, options.dbLabel));
+  api.route('/flywheel', flywheelRoutes(queries, options.dbLabel));
 
   api.all('*', (c) => fail(c, 404, `no API endpoint ${c.req.method} ${c.req.path}: see the README's dashboard section`));
   api.onError((error, c) => c.json({ error: error.message }, 500));

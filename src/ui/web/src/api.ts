@@ -5,6 +5,8 @@ import type {
   DgmAgentDetail,
   DgmArchive,
   DgmRunRow,
+  FlywheelRunDetail,
+  FlywheelRunRow,
   Grid,
   Lineage,
   ParetoFront,
@@ -62,6 +64,16 @@ export const api = {
   },
   dgmArchive: (runId: string) => getJson<DgmArchive>(`/api/dgm/${encode(runId)}`),
   dgmAgent: (runId: string, agentId: string) => getJson<DgmAgentDetail>(`/api/dgm/${encode(runId)}/agents/${encode(agentId)}`),
+  /** Flywheel runs; an empty list from a server without the flywheel endpoints. */
+  async flywheelRuns(): Promise<FlywheelRunRow[]> {
+    try {
+      return await getJson<FlywheelRunRow[]>('/api/flywheel');
+    } catch (error) {
+      if (error instanceof ApiFailure && error.status === 404) return [];
+      throw error;
+    }
+  },
+  flywheelRun: (runId: string) => getJson<FlywheelRunDetail>(`/api/flywheel/${encode(runId)}`),
 };
 
 /**

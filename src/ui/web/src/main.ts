@@ -5,6 +5,8 @@ import { resetHooks } from './hooks.ts';
 import type { ViewContext } from './view.ts';
 import { showCandidate } from './views/candidate.ts';
 import { showDgm } from './views/dgm.ts';
+import { showFlywheel } from './views/flywheel.ts';
+import { showFlywheelRuns } from './views/flywheel-runs.ts';
 import { showFront } from './views/front.ts';
 import { showGrid } from './views/grid.ts';
 import { showLineage } from './views/lineage.ts';
@@ -21,6 +23,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/run\/([^/]+)\/front$/, show: showFront },
   { pattern: /^\/candidate\/([^/]+)$/, show: showCandidate },
   { pattern: /^\/dgm\/([^/]+)$/, show: showDgm },
+  { pattern: /^\/flywheel\/?$/, show: (context) => showFlywheelRuns(context) },
+  { pattern: /^\/flywheel\/([^/]+)$/, show: showFlywheel },
 ];
 
 const root = document.getElementById('app') as HTMLElement;

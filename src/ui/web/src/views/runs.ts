@@ -1,16 +1,21 @@
-import type { DgmRunRow } from '../../../api-types.ts';
+import type { DgmRunRow, FlywheelRunRow } from '../../../api-types.ts';
 import { api } from '../api.ts';
 import { clear, empty, h, section } from '../dom.ts';
 import { formatCount, formatDuration, formatScore, formatTime, formatUsd } from '../format.ts';
 import { markReady } from '../hooks.ts';
 import type { ViewContext } from '../view.ts';
 import { flagBadge } from './dgm-badges.ts';
+import { FLYWHEEL_TITLE, flywheelRunsTable } from './flywheel-runs.ts';
 import { statusBadge } from './run-header.ts';
 
 /** `#/`: every run in the database, newest first. */
 export async function showRuns(context: ViewContext): Promise<void> {
-  // A failing DGM listing must not hide the evolution runs.
-  const [runs, dgmRuns] = await Promise.all([api.runs(), api.dgmRuns().catch(() => [] as DgmRunRow[])]);
+  // A failing DGM or flywheel listing must not hide the evolution runs.
+  const [runs, dgmRuns, flywheelRuns] = await Promise.all([
+    api.runs(),
+    api.dgmRuns().catch(() => [] as DgmRunRow[]),
+    api.flywheelRuns().catch(() => [] as FlywheelRunRow[]),
+  ]);
   if (!context.current()) return;
   clear(context.root);
   document.title = 'Runs · Ouroboros';
@@ -48,8 +53,11 @@ export async function showRuns(context: ViewContext): Promise<void> {
       h(
         'p',
         { class: 'muted' },
-        `${sorted.length} run${sorted.length === 1 ? '' : 's'}` +
-          `${dgmRuns.length ? ` and ${dgmRuns.length} DGM run${dgmRuns.length === 1 ? '' : 's'}` : ''} in this database`,
+        `${listed([
+          plural(sorted.length, 'run'),
+          dgmRuns.length ? plural(dgmRuns.length, 'DGM run') : '',
+          flywheelRuns.length ? plural(flywheelRuns.length, 'flywheel run') : '',
+        ])} in this database`,
       ),
     ),
     section(
@@ -65,11 +73,20 @@ export async function showRuns(context: ViewContext): Promise<void> {
             ),
             body,
           )
-        : empty(dgmRuns.length ? 'No evolution runs yet.' : 'No runs yet. Start one with `ouro run <experiment>`.'),
+        : empty(dgmRuns.length || flywheelRuns.length ? 'No evolution runs yet.' : 'No runs yet. Start one with `ouro run <experiment>`.'),
     ),
   );
   if (dgmRuns.length) context.root.append(section('Agents (DGM)', dgmTable(dgmRuns)));
+  if (flywheelRuns.length) context.root.append(section(FLYWHEEL_TITLE, flywheelRunsTable(flywheelRuns)));
   markReady('runs');
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `a`, `a and b`, `a, b and c`, leaving out empty parts. */
+function listed(parts: string[]): string {
+  const kept = parts.filter(Boolean);
+  return kept.length <= 1 ? (kept[0] ?? '') : `${kept.slice(0, -1).join(', ')} and ${kept.at(-1)}`;
 }
 
 /** The Darwin Goedel Machine runs: agents that rewrite their own code. */
