@@ -66,3 +66,18 @@ export function link(href: string, text: string, className?: string): HTMLAnchor
 export function empty(text: string): HTMLElement {
   return h('p', { class: 'empty' }, text);
 }
+
+/**
+ * A table row that opens `href` when clicked anywhere but on a link of its own (which opens itself).
+ *
+ * @example
+ * linkedRow(`#/run/${id}`, { 'data-run': id }, h('td', {}, link(`#/run/${id}`, id)), h('td', {}, status));
+ */
+export function linkedRow(href: string, attributes: Attributes, ...cells: Child[]): HTMLTableRowElement {
+  const row = h('tr', { class: 'clickable', ...attributes }, ...cells);
+  row.addEventListener('click', (event) => {
+    if ((event.target as HTMLElement).closest('a')) return;
+    location.hash = href;
+  });
+  return row;
+}

@@ -1,7 +1,7 @@
 import type { FlywheelRunRow } from '../../../api-types.ts';
 import { api } from '../api.ts';
 import { markReady } from '../hooks.ts';
-import { clear, empty, h, section } from '../dom.ts';
+import { clear, empty, h, linkedRow, section } from '../dom.ts';
 import { formatCount, formatTime } from '../format.ts';
 import type { ViewContext } from '../view.ts';
 import { statusBadge } from './run-header.ts';
@@ -21,19 +21,14 @@ export function flywheelRunsTable(runs: readonly FlywheelRunRow[]): HTMLTableEle
     {},
     ...sorted.map((run) => {
       const href = `#/flywheel/${encodeURIComponent(run.id)}`;
-      const row = h(
-        'tr',
-        { class: 'clickable', 'data-flywheel-run': run.id },
+      return linkedRow(
+        href,
+        { 'data-flywheel-run': run.id },
         h('td', {}, h('a', { href, class: 'mono' }, run.id)),
         h('td', {}, statusBadge(run.status)),
         h('td', { class: 'number' }, formatCount(run.rounds)),
         h('td', {}, formatTime(run.createdAt)),
       );
-      row.addEventListener('click', (event) => {
-        if ((event.target as HTMLElement).closest('a')) return;
-        location.hash = href;
-      });
-      return row;
     }),
   );
   return h(

@@ -1,6 +1,6 @@
 import type { DgmRunRow, FlywheelRunRow } from '../../../api-types.ts';
 import { api } from '../api.ts';
-import { clear, empty, h, section } from '../dom.ts';
+import { clear, empty, h, linkedRow, section } from '../dom.ts';
 import { formatCount, formatDuration, formatScore, formatTime, formatUsd } from '../format.ts';
 import { markReady } from '../hooks.ts';
 import type { ViewContext } from '../view.ts';
@@ -26,9 +26,9 @@ export async function showRuns(context: ViewContext): Promise<void> {
     {},
     ...sorted.map((run) => {
       const href = `#/run/${encodeURIComponent(run.id)}`;
-      const row = h(
-        'tr',
-        { class: 'clickable', 'data-run': run.id },
+      return linkedRow(
+        href,
+        { 'data-run': run.id },
         h('td', {}, h('a', { href, class: 'mono' }, run.id)),
         h('td', {}, run.experiment),
         h('td', {}, statusBadge(run.status)),
@@ -38,11 +38,6 @@ export async function showRuns(context: ViewContext): Promise<void> {
         h('td', { class: 'number' }, formatCount(run.tokens)),
         h('td', {}, formatTime(run.createdAt)),
       );
-      row.addEventListener('click', (event) => {
-        if ((event.target as HTMLElement).closest('a')) return;
-        location.hash = href;
-      });
-      return row;
     }),
   );
   context.root.append(
@@ -99,9 +94,9 @@ function dgmTable(runs: DgmRunRow[]): HTMLTableElement {
     {},
     ...sorted.map((run) => {
       const href = `#/dgm/${encodeURIComponent(run.id)}`;
-      const row = h(
-        'tr',
-        { class: 'clickable', 'data-dgm-run': run.id },
+      return linkedRow(
+        href,
+        { 'data-dgm-run': run.id },
         h('td', {}, h('a', { href, class: 'mono' }, run.id)),
         h('td', { class: 'mono' }, run.bench),
         h('td', {}, statusBadge(run.status)),
@@ -122,11 +117,6 @@ function dgmTable(runs: DgmRunRow[]): HTMLTableElement {
         h('td', { class: 'number' }, formatDuration(run.wallMs)),
         h('td', {}, formatTime(run.createdAt)),
       );
-      row.addEventListener('click', (event) => {
-        if ((event.target as HTMLElement).closest('a')) return;
-        location.hash = href;
-      });
-      return row;
     }),
   );
   return h(
