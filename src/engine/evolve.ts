@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { parseDuration, type Budget } from '../core/budget.ts';
+import type { Budget } from '../core/budget.ts';
 import { OuroError } from '../core/errors.ts';
 import { Emitter, type RunEvents } from '../core/events.ts';
 import type { Evaluators, StartEvaluators, StartProposals } from '../core/evaluators.ts';
-import type { ExperimentConfig } from '../core/experiment.ts';
 import type { RemoteProposals } from '../core/operator.ts';
 import { Rng } from '../core/rng.ts';
-import type { Candidate, Genome } from '../core/types.ts';
+import type { Genome } from '../core/types.ts';
 import { createArchive } from '../archive/index.ts';
 import type { PoolOptions } from '../evaluate/pool.ts';
 import { isPythonEvaluator, startLocalEvaluators } from '../evaluate/start.ts';
@@ -19,17 +18,18 @@ import { EmbeddingNovelty } from './compose/embedding-novelty.ts';
 import { Learners } from './learners.ts';
 import { lessonsStep } from './lessons.ts';
 import { checkExperiment, loadExperiment, parseExperimentOptions, type LoadedExperiment } from './load-experiment.ts';
-import { modelConfigs, type RunModels } from '../llm/index.ts';
+import { modelConfigs } from '../llm/index.ts';
 import { setupModels } from './models.ts';
 import { storeLineage } from './lineage.ts';
 import { taskModelHost } from './task-models.ts';
-import { chooseOperators, mostNovelOfN, templatesDirOf } from './operators.ts';
+import { chooseOperators, mostNovelOfN } from './operators.ts';
 import { setupPromptEvolution } from './prompt-evolution/setup.ts';
 import { restoreDefinedParts, storableConfig } from './defined-parts.ts';
-import { evaluateAndCommit, flushFailures } from './pipeline.ts';
+import { flushFailures } from './pipeline.ts';
 import { Session, type SessionEnd } from './session.ts';
 import { RunState, hashGenome } from './state.ts';
 import { openStore } from '../store/open.ts';
+import { brokerModels, configBudget, defaultFeatures, evaluateInitial, newRunId, startRemoteProposals } from './run-setup.ts';
 
 export type { Evaluators, ProposalSetup } from '../core/evaluators.ts';
 
@@ -92,7 +92,6 @@ export interface RunResult {
 }
 
 import { DEFAULT_DB } from './defaults.ts';
-import { defaultFeatureAxes } from '../core/feature-grid.ts';
 
 export { DEFAULT_DB };
 
@@ -382,111 +381,4 @@ async function runSession(
     stopReason: end,
     store: store.location,
   };
-}
-
-/** The remote proposer the options ask for, when this session has model operators and is not a replay. */
-async function startRemoteProposals(
-  loaded: LoadedExperiment,
-  runId: string,
-  settings: RunSettings,
-  options: EvolveOptions,
-  usesModels: boolean,
-  notice: (message: string, warning?: boolean) => void,
-): Promise<RemoteProposals | undefined> {
-  if (!options.proposals || !usesModels) return undefined;
-  if (settings.replayOf) {
-    notice('replay: proposals stay in this process, where the recorded replies are');
-    return undefined;
-  }
-  const { config } = loaded;
-  if (config.proposal.evolvePrompts) {
-    // A fleet worker fills its operator's own template: the one a proposal was handed would be lost.
-    notice('proposal.evolvePrompts: proposals stay in this process, where the evolving templates are');
-    return undefined;
-  }
-  if (config.proposal.bestOfN > 1)
-    notice(
-      `proposal.bestOfN (${config.proposal.bestOfN}) applies to proposals made in this process; fleet workers propose one child per job`,
-      true,
-    );
-  const templatesDir = templatesDirOf(config, loaded.dir);
-  return await options.proposals(
-    {
-      runId,
-      experimentDir: loaded.dir,
-      models: modelConfigs(config.models, settings.models),
-      llm: config.llm,
-      ...(templatesDir ? { templatesDir } : {}),
-    },
-    notice,
-  );
-}
-
-async function evaluateInitial(
-  state: RunState,
-  store: Store,
-  genome: Genome,
-  pool: Pick<Evaluators, 'evaluate'>,
-  elapsedMs: () => number,
-  events: Emitter<RunEvents>,
-): Promise<void> {
-  const candidate: Candidate = {
-    id: `${state.runId}-0`,
-    runId: state.runId,
-    seq: 0,
-    parentIds: [],
-    generation: 0,
-    island: 0,
-    genome,
-    origin: { operator: 'initial', description: 'the initial genome', diff: '' },
-    createdAt: Date.now(),
-  };
-  state.nextSeq = 1;
-  const child = { candidate, parentScore: undefined, genomeHash: hashGenome(genome), rngState: state.rng.state(), costUsd: 0 };
-  const { evaluation } = await evaluateAndCommit(state, store, (id, g) => pool.evaluate(id, g), child, elapsedMs);
-  events.emit('candidate-recorded', { candidate, evaluation, bestScore: state.best?.score });
-  if (evaluation.status !== 'ok') {
-    throw new OuroError(
-      'initial-failed',
-      `the initial genome (candidate ${candidate.id}) was not scored: ${evaluation.status}: ${evaluation.error ?? 'no message'}. ` +
-        `Fix the genome or the evaluator; the run cannot start from it.`,
-      { candidate: candidate.id },
-    );
-  }
-}
-
-/** The run's models as the evaluator pool's broker offers them to agents; their calls are booked under proposal `broker`. */
-function brokerModels(models: RunModels) {
-  return { handles: new Map(models.ids.map((id) => [id, models.bind(id, 'broker').handle])), defaultModel: models.ids[0] as string };
-}
-
-function configBudget(loaded: LoadedExperiment): Budget {
-  const { evaluations, wallTime, targetScore, tokens, costUsd } = loaded.config.budget;
-  let wallTimeMs: number | undefined;
-  if (typeof wallTime === 'string') {
-    wallTimeMs = parseDuration(wallTime);
-    if (wallTimeMs === undefined) {
-      throw new OuroError('config-invalid', `${loaded.configFile}: budget.wallTime "${wallTime}" is not a duration such as 90s, 2m or 1h`, {
-        field: 'budget.wallTime',
-        file: loaded.configFile,
-      });
-    }
-  } else {
-    wallTimeMs = wallTime;
-  }
-  return strip({ evaluations, wallTimeMs, targetScore, tokens, costUsd });
-}
-
-function strip(budget: Budget): Budget {
-  return Object.fromEntries(Object.entries(budget).filter(([, value]) => value !== undefined)) as Budget;
-}
-
-/** MAP-Elites without configured axes bins genome length from half to twice the initial genome's. */
-function defaultFeatures(archive: ExperimentConfig['archive'], genome: Genome) {
-  if (typeof archive === 'function' || archive.kind !== 'map-elites') return [];
-  return defaultFeatureAxes(genome);
-}
-
-function newRunId(): string {
-  return `r${randomBytes(4).toString('hex')}`;
 }
