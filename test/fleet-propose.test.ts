@@ -79,7 +79,7 @@ describe.skipIf(redis.missing)(redis.title('proposals on the fleet'), () => {
     // The workers proposed (the controller never called the model itself: its calls would carry no worker line).
     expect(fleet.lines.filter((line) => /propose with llm-diff/.test(line)).length).toBeGreaterThanOrEqual(7);
     const status = await fleetStatus(fleet.url);
-    expect(status.workers.every((worker) => worker.roles.join(',') === 'evaluate,propose')).toBe(true);
+    expect(status.workers.every((worker) => worker.roles.join(',') === 'evaluate,propose,sample,verify')).toBe(true);
     expect(status.queues.find((queue) => queue.name === 'propose')?.counts.completed).toBeGreaterThanOrEqual(7);
   });
 

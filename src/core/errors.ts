@@ -27,6 +27,8 @@ export type OuroErrorCode =
   | 'fleet-version'
   | 'fleet-bundle'
   | 'fleet-unsupported'
+  // The fleet could not run a job (a worker's sandbox failed to start, a job failed its attempts).
+  | 'fleet-failed'
   // A flywheel round's training job failed (the service's message, or the command's exit and stderr).
   | 'trainer-failed'
   // A model call with no usable reply (ModelCallError): one code per ModelCallFailure, and an HTTP 429 apart.

@@ -8,6 +8,8 @@ import { OuroError } from '../core/errors.ts';
 export const PREFIX = 'ouro';
 export const EVALUATE_QUEUE = 'evaluate';
 export const PROPOSE_QUEUE = 'propose';
+export const SAMPLE_QUEUE = 'sample';
+export const VERIFY_QUEUE = 'verify';
 export const WORKER_KEY = `${PREFIX}:fleet:worker:`;
 export const BUNDLE_KEY = `${PREFIX}:bundle:`;
 

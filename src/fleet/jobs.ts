@@ -46,8 +46,8 @@ interface InFlight<Data, Result> {
 export interface FleetJobsOptions {
   url: string;
   redis: FleetRedis;
-  /** The experiment bundle the jobs refer to; uploaded again when Redis has lost it. */
-  bundle: Bundle;
+  /** The experiment bundle the jobs refer to; uploaded again when Redis has lost it. Flywheel jobs carry all they need, and have none. */
+  bundle?: Bundle;
   notice?: (message: string, warning?: boolean) => void;
 }
 
@@ -203,7 +203,7 @@ export class FleetJobs<Data, Result> {
 
   private async ensureBundle(): Promise<void> {
     const { redis, bundle } = this.options;
-    if (!(await bundleExists(redis, bundle.hash))) await uploadBundle(redis, bundle);
+    if (bundle && !(await bundleExists(redis, bundle.hash))) await uploadBundle(redis, bundle);
   }
 
   /** Warns once while no live worker of this version takes the jobs waiting, and says when one does again. */

@@ -4,9 +4,12 @@ import { z } from 'zod';
 import type { ParentView, ProposalResult } from '../core/operator.ts';
 import type { Evaluation, Genome } from '../core/types.ts';
 
-/** The job kinds a worker takes; each is also the name of its BullMQ queue. */
-export type WorkerRole = 'evaluate' | 'propose';
-export const WORKER_ROLES: readonly WorkerRole[] = ['evaluate', 'propose'];
+/**
+ * The job kinds a worker takes; each is also the name of its BullMQ queue. `sample` and `verify`
+ * are the flywheel's: one model call, and one task's code check in the sandbox.
+ */
+export type WorkerRole = 'evaluate' | 'propose' | 'sample' | 'verify';
+export const WORKER_ROLES: readonly WorkerRole[] = ['evaluate', 'propose', 'sample', 'verify'];
 
 export const EvaluateJob = z.object({
   /** The controller's Ouroboros version; a worker on another version refuses the job. */

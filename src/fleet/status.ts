@@ -1,6 +1,6 @@
 // What `ouro fleet status` shows: workers and their heartbeats, queue depths, jobs in flight.
 import { Queue } from 'bullmq';
-import { bullConnection, EVALUATE_QUEUE, FleetRedis, PREFIX, PROPOSE_QUEUE, WORKER_KEY } from './connection.ts';
+import { bullConnection, EVALUATE_QUEUE, FleetRedis, PREFIX, PROPOSE_QUEUE, SAMPLE_QUEUE, VERIFY_QUEUE, WORKER_KEY } from './connection.ts';
 import type { WorkerHeartbeat } from './protocol.ts';
 
 export interface FleetStatus {
@@ -41,7 +41,9 @@ export async function listWorkers(redis: FleetRedis): Promise<WorkerHeartbeat[]>
  */
 export async function fleetStatus(url: string): Promise<FleetStatus> {
   const redis = await FleetRedis.open(url);
-  const queues = [EVALUATE_QUEUE, PROPOSE_QUEUE].map((name) => new Queue(name, { connection: bullConnection(url), prefix: PREFIX }));
+  const queues = [EVALUATE_QUEUE, PROPOSE_QUEUE, SAMPLE_QUEUE, VERIFY_QUEUE].map(
+    (name) => new Queue(name, { connection: bullConnection(url), prefix: PREFIX }),
+  );
   for (const queue of queues) queue.on('error', () => {});
   try {
     const now = Date.now();

@@ -44,15 +44,7 @@ export function proposeProcessor(
     const operator = operatorFor(data, folder);
     const booked: Promise<unknown>[] = [];
     const model = data.model
-      ? modelFor(data, env, (exchange) => {
-          // Appended as each call ends, so the controller books it even if this process dies before replying.
-          const key = exchangesKey(job.id as string);
-          booked.push(
-            context.redis
-              .command('RPUSH', [key, JSON.stringify(exchange)])
-              .then(() => context.redis.command('EXPIRE', [key, KEEP_FINISHED.age])),
-          );
-        })
+      ? modelFor(data, env, (exchange) => booked.push(appendExchange(context, job.id as string, exchange)))
       : undefined;
     context.running.set(job.id as string, {
       job: job.id as string,
@@ -80,7 +72,11 @@ export function proposeProcessor(
  * The job's model, resolved with this worker's keys. Calls are refused once the job's allowance
  * (what the run's budget had left when the job was sent) is spent, and tagged with the proposal id.
  */
-function modelFor(data: ProposeJob, env: NodeJS.ProcessEnv, onExchange: (exchange: LlmExchange) => void): ModelHandle {
+export function modelFor(
+  data: Pick<ProposeJob, 'model' | 'allowance' | 'proposal'>,
+  env: NodeJS.ProcessEnv,
+  onExchange: (exchange: LlmExchange) => void,
+): ModelHandle {
   const llm = experimentSchema.shape.llm.parse(data.model?.llm ?? {}) as LlmConfig;
   const resolved = resolveModel(data.model?.config as ModelConfig, llm, env);
   const missing = missingKey(resolved);
@@ -114,4 +110,15 @@ function modelFor(data: ProposeJob, env: NodeJS.ProcessEnv, onExchange: (exchang
     ...(handle.maxOutputTokens === undefined ? {} : { maxOutputTokens: handle.maxOutputTokens }),
     complete: (request: CompletionRequest) => handle.complete({ ...request, proposal: data.proposal }),
   };
+}
+
+/**
+ * Appends a model exchange of job `jobId` to its Redis list as the call ends, so the controller
+ * books it even if this process dies before the job completes.
+ */
+export function appendExchange(context: WorkerContext, jobId: string, exchange: LlmExchange): Promise<unknown> {
+  const key = exchangesKey(jobId);
+  return context.redis
+    .command('RPUSH', [key, JSON.stringify(exchange)])
+    .then(() => context.redis.command('EXPIRE', [key, KEEP_FINISHED.age]));
 }

@@ -4,11 +4,22 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { ProposalResult } from '../core/operator.ts';
 import type { Evaluation } from '../core/types.ts';
-import { bullConnection, EVALUATE_QUEUE, FleetRedis, ouroVersion, PREFIX, PROPOSE_QUEUE, WORKER_KEY } from './connection.ts';
+import {
+  bullConnection,
+  EVALUATE_QUEUE,
+  FleetRedis,
+  ouroVersion,
+  PREFIX,
+  PROPOSE_QUEUE,
+  SAMPLE_QUEUE,
+  VERIFY_QUEUE,
+  WORKER_KEY,
+} from './connection.ts';
 import { WORKER_ROLES, type WorkerHeartbeat, type WorkerRole } from './protocol.ts';
 import { KEEP_FINISHED, LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } from './locks.ts';
 import { jobFailure, type WorkerContext } from './worker-context.ts';
 import { evaluateProcessor } from './worker-evaluate.ts';
+import { sampleProcessor, verifyProcessor } from './worker-flywheel.ts';
 import { proposeProcessor } from './worker-propose.ts';
 
 const HEARTBEAT_MS = 2000;
@@ -18,11 +29,11 @@ export { WORKER_ROLES, type WorkerHeartbeat, type WorkerRole } from './protocol.
 
 export interface FleetWorkerOptions {
   url: string;
-  /** Evaluations at once (pool processes). */
+  /** Evaluations, and flywheel code checks, at once (pool processes, sandboxes). */
   concurrency: number;
-  /** Proposals at once; they wait on model replies and use little CPU (default 4). */
+  /** Proposals, and flywheel model calls, at once; they wait on model replies and use little CPU (default 4). */
   proposeConcurrency?: number;
-  /** The job kinds it takes (default both). */
+  /** The job kinds it takes (default all of them). */
   roles?: readonly WorkerRole[];
   cacheDir: string;
   /** Run candidates without the isolation this machine lacks (the worker's own choice, not the controller's). */
@@ -39,7 +50,7 @@ export interface FleetWorker {
 }
 
 /**
- * Starts a worker that takes evaluate and propose jobs until closed.
+ * Starts a worker that takes evaluate and propose jobs, and the flywheel's sample and verify jobs, until closed.
  * @example
  * const worker = await startFleetWorker({ url: 'redis://10.0.0.5:6379', concurrency: 2, cacheDir: defaultCacheDir() });
  */
@@ -141,6 +152,17 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     worker.on('completed', (job, result: ProposalResult) => {
       counts.processed++;
       log(`worker ${id}: proposed (job ${job.id}) -> ${'failure' in result ? `no child: ${result.failure}` : result.description}`);
+    });
+  }
+  if (roles.includes('sample')) {
+    const worker = start(SAMPLE_QUEUE, sampleProcessor(context), options.proposeConcurrency ?? 4);
+    worker.on('completed', () => counts.processed++);
+  }
+  if (roles.includes('verify')) {
+    const worker = start(VERIFY_QUEUE, verifyProcessor(context), options.concurrency);
+    worker.on('completed', (job, verdicts: Array<{ passed: boolean }>) => {
+      counts.processed++;
+      log(`worker ${id}: verified (job ${job.id}) -> ${verdicts.filter((verdict) => verdict.passed).length} of ${verdicts.length} passed`);
     });
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));

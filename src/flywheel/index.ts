@@ -9,6 +9,7 @@ export { openFlywheel, resumeFlywheel, startFlywheel, type FlywheelOptions, type
 export type { StoredFigures } from './round.ts';
 export type { FlywheelStore, StoredJob, StoredRound, StoredSample } from './store.ts';
 export { FLYWHEEL_TABLES } from './store-sqlite.ts';
+export type { FlywheelRemote, FlywheelRemoteSetup, RemoteBooking, StartFlywheelRemote } from './remote.ts';
 export type * from './types.ts';
 export { VERIFIER_STRENGTH } from './types.ts';
 export * from './data/index.ts';

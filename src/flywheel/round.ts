@@ -27,7 +27,7 @@ import type { FlywheelStore, StoredRound, StoredSample } from './store.ts';
 import type { TaskSplit } from './tasks.ts';
 import { roundTasks } from './tasks.ts';
 import type { FlywheelTask, PreferencePair, SftExample, Verdict, Verifier } from './types.ts';
-import { chooseVerifier } from './verify/index.ts';
+import { chooseVerifier, mapWithLimit } from './verify/index.ts';
 
 export interface RoundInput {
   runId: string;
@@ -39,6 +39,8 @@ export interface RoundInput {
   verifiers: readonly Verifier[];
   /** The rounds stored before this one, oldest first. */
   history: readonly StoredRound[];
+  /** Tasks verified at once (1 by default; a fleet runs many). */
+  verifyConcurrency?: number;
 }
 
 /** The figures a round stores: B-STaR's, plus what the loop adds. */
@@ -141,19 +143,23 @@ async function verifyMissing(input: RoundInput, tasks: readonly FlywheelTask[]):
   const { runId, round, store } = input;
   const samples = store.samples(runId, round).filter((sample) => sample.kind === 'sample');
   const judged = new Set(store.verdicts(runId, round).map((verdict) => `${verdict.taskId}\0${verdict.index}`));
-  for (const task of tasks) {
-    const mine = samples.filter((sample) => sample.taskId === task.id);
-    const missing = mine.filter((sample) => !judged.has(`${sample.taskId}\0${sample.index}`));
-    if (missing.length === 0) continue;
+  const byTask = new Map<string, StoredSample[]>();
+  for (const sample of samples) byTask.set(sample.taskId, [...(byTask.get(sample.taskId) ?? []), sample]);
+  const work = tasks.flatMap((task) => {
+    const mine = byTask.get(task.id) ?? [];
     const verifier = chooseVerifier(task, input.verifiers);
-    if (verifier === undefined) continue;
+    const missing = mine.some((sample) => !judged.has(`${sample.taskId}\0${sample.index}`));
+    return missing && verifier !== undefined ? [{ task, mine, verifier }] : [];
+  });
+  // Each task's verdicts are stored as they arrive, so a crash keeps every task already checked.
+  await mapWithLimit(work, input.verifyConcurrency ?? 1, async ({ task, mine, verifier }) => {
     // Self-consistency reads all of a task's samples at once; only the verdicts still missing are written.
     const verdicts = await verifier.verify(task, mine);
     store.recordVerdicts(
       runId,
       verdicts.filter((verdict) => !judged.has(`${verdict.taskId}\0${verdict.index}`)),
     );
-  }
+  });
 }
 
 /** STaR's rationalisation: each failed task asked again with its answer as a hint; replies that reach it are kept, hint stripped. */

@@ -14,6 +14,7 @@ import { openRunModels, unserved } from '../llm/index.ts';
 import { openStore } from '../store/open.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
+import type { FlywheelRemote, StartFlywheelRemote } from './remote.ts';
 import { runRound } from './round.ts';
 import { checkSettings, type FlywheelSettings } from './settings.ts';
 import { FLYWHEEL_TABLES } from './store-sqlite.ts';
@@ -41,6 +42,11 @@ export interface FlywheelOptions {
   notice?: (message: string) => void;
   /** Trainer settings the `trainer` text cannot carry, such as how often to poll a service. */
   trainerOptions?: TrainerSpecOptions;
+  /**
+   * Sampling and code verification on a fleet (`--fleet redis://…`, see src/fleet/flywheel.ts).
+   * A replay never uses it: it calls no model and its verdicts are cheap to recompute here.
+   */
+  remote?: StartFlywheelRemote;
 }
 
 export interface FlywheelResult {
@@ -173,6 +179,28 @@ async function runFlywheel(
   trainer: Trainer,
   options: FlywheelOptions,
 ): Promise<FlywheelResult> {
+  if (options.remote === undefined || settings.replayOf !== undefined) {
+    if (options.remote) options.notice?.('a replay runs on this machine: it calls no model, so the fleet is not used');
+    return runRounds(flywheel, runId, settings, split, trainer, options, undefined);
+  }
+  const remote = await options.remote({ runId, llm: LLM, models: modelConfigs(settings) }, (message) => options.notice?.(message));
+  flywheel.appendEvent(runId, 'fleet', { url: remote.url });
+  try {
+    return await runRounds(flywheel, runId, settings, split, trainer, options, remote);
+  } finally {
+    await remote.close();
+  }
+}
+
+async function runRounds(
+  flywheel: FlywheelStore,
+  runId: string,
+  settings: FlywheelSettings,
+  split: TaskSplit,
+  trainer: Trainer,
+  options: FlywheelOptions,
+  remote: FlywheelRemote | undefined,
+): Promise<FlywheelResult> {
   let model = settings.model;
   let probed = false;
   for (let round = 0; round < settings.rounds; round++) {
@@ -192,7 +220,9 @@ async function runFlywheel(
       });
       probed = true;
       for (const message of models.notices) options.notice?.(message);
-      const handle = models.handles.get(model) as ModelHandle;
+      // On a fleet the policy model's calls run on the workers; the judge, rarely called, stays here.
+      const local = models.handles.get(model) as ModelHandle;
+      const handle = remote ? remote.model(local, models) : local;
       const judge = settings.judge ? models.handles.get(settings.judge) : undefined;
       try {
         stored = await runRound({
@@ -202,8 +232,9 @@ async function runFlywheel(
           split,
           store: flywheel,
           model: handle,
-          verifiers: verifiersFor(settings, judge),
+          verifiers: verifiersFor(settings, judge, remote),
           history: history.filter((entry) => entry.round < round),
+          ...(remote ? { verifyConcurrency: remote.verifyConcurrency } : {}),
         });
       } catch (error) {
         // A spent budget ends the run cleanly: every answered call is stored, and a resume with more finishes the round.
@@ -259,11 +290,12 @@ async function train(
   return job.model;
 }
 
-function verifiersFor(settings: FlywheelSettings, judge: ModelHandle | undefined): Verifier[] {
+function verifiersFor(settings: FlywheelSettings, judge: ModelHandle | undefined, remote: FlywheelRemote | undefined): Verifier[] {
   return [
     answerVerifier({ mode: 'numeric' }),
     answerVerifier({ mode: 'normalised' }),
-    executionVerifier({ ...(settings.unsafe ? { unsafe: true } : {}) }),
+    // On a fleet, code runs in the workers' sandboxes, isolated as each worker was started (`ouro worker --unsafe` is theirs to choose).
+    remote ? remote.verifier : executionVerifier({ ...(settings.unsafe ? { unsafe: true } : {}) }),
     ...(judge ? [judgeVerifier({ model: judge })] : []),
     selfConsistencyVerifier(),
   ];

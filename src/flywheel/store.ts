@@ -58,7 +58,8 @@ export interface FlywheelRunRecord<S> extends NewFlywheelRun<S> {
   status: RunStatus;
 }
 
-export type FlywheelEventKind = 'started' | 'resumed' | 'stopped' | 'finished';
+/** `fleet`: the run's sampling and code checks went to a fleet (its URL in the data). */
+export type FlywheelEventKind = 'started' | 'resumed' | 'stopped' | 'finished' | 'fleet';
 
 export interface FlywheelStore<S = Record<string, unknown>> {
   /** Writes the run and its `started` event in one transaction. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
-import type { FlywheelSettings, StoredFigures, StoredRound } from '../../flywheel/index.ts';
+import type { FlywheelSettings, StartFlywheelRemote, StoredFigures, StoredRound } from '../../flywheel/index.ts';
 import { parseBudget, parseInteger } from '../budget-flag.ts';
 import { emit, formatUsd, table } from '../output.ts';
 
@@ -34,8 +34,18 @@ interface RunFlags {
   force?: boolean;
   unsafe?: boolean;
   trainerPoll?: string;
+  fleet?: string;
   db: string;
   json?: boolean;
+}
+
+/** `--fleet <redis-url>`: sampling and code checks on `ouro worker` processes, the fleet code imported on first use. */
+function fleetOption(url: string | undefined) {
+  if (url === undefined) return {};
+  return {
+    remote: (async (setup, notice) =>
+      (await import('../../fleet/flywheel.ts')).fleetFlywheel({ url })(setup, notice)) as StartFlywheelRemote,
+  };
 }
 
 /** `--trainer-poll <seconds>`: how often a fine-tuning service is asked about a job (this session only). */
@@ -90,6 +100,7 @@ export function registerFlywheel(program: Command): void {
     .option('--trainer-poll <seconds>', 'how often a fine-tuning service is asked about a job (default 20)')
     .option('--force', 'write over an export folder that already holds files')
     .option('--unsafe', 'run code checks without bubblewrap where it is missing')
+    .option('--fleet <redis-url>', 'sample and check code on `ouro worker` processes through this Redis (redis://host:6379)')
     .option('--db <file>', 'SQLite database the run is stored in', DEFAULT_DB)
     .option('--json', 'print the result as JSON')
     .action(async (flags: RunFlags) => {
@@ -124,6 +135,7 @@ export function registerFlywheel(program: Command): void {
       const result = await startFlywheel(settings, {
         db: flags.db,
         ...trainerOptions(flags.trainerPoll),
+        ...fleetOption(flags.fleet),
         ...(flags.force ? { force: true } : {}),
         onRound: (round) => {
           if (!flags.json) console.log(roundLine(round));
@@ -139,12 +151,14 @@ export function registerFlywheel(program: Command): void {
     .option('--rounds <n>', 'raise the number of rounds')
     .option('--budget <limits>', 'replace the token or money limit: tokens=200000, $2 (what the run spent counts)')
     .option('--trainer-poll <seconds>', 'how often a fine-tuning service is asked about a job (default 20)')
+    .option('--fleet <redis-url>', 'sample and check code on `ouro worker` processes through this Redis (redis://host:6379)')
     .option('--db <file>', 'SQLite database the run is stored in', DEFAULT_DB)
     .option('--json', 'print the result as JSON')
-    .action(async (runId: string, flags: { rounds?: string; budget?: string; trainerPoll?: string; db: string; json?: boolean }) => {
+    .action(async (runId: string, flags: Pick<RunFlags, 'rounds' | 'budget' | 'trainerPoll' | 'fleet' | 'db' | 'json'>) => {
       const { resumeFlywheel } = await import('../../flywheel/index.ts');
       const result = await resumeFlywheel(runId, {
         db: flags.db,
+        ...fleetOption(flags.fleet),
         ...(flags.budget === undefined ? {} : { budget: budgetOf(flags.budget) }),
         ...trainerOptions(flags.trainerPoll),
         ...(flags.rounds === undefined ? {} : { rounds: parseInteger('rounds', flags.rounds, 1) }),

@@ -20,15 +20,16 @@ export function registerWorker(program: Command): Command {
   return program
     .command('worker')
     .description(
-      'run a fleet worker: evaluate candidates, and propose them with model operators, for a controller (`ouro run --fleet`) through Redis',
+      'run a fleet worker for a controller (`ouro run --fleet`, `ouro flywheel run --fleet`) through Redis: evaluate and propose ' +
+        'candidates, and sample and verify flywheel tasks',
     )
     .requiredOption('--fleet <redis-url>', "the fleet's Redis, redis://host:6379")
     .option('--concurrency <n>', 'evaluations at once on this machine', '1')
     .option('--propose-concurrency <n>', 'proposals at once (they wait on model replies)', '4')
     .option(
       '--roles <list>',
-      "job kinds to take, comma-separated: evaluate, propose (propose calls models with this machine's keys)",
-      'evaluate,propose',
+      "job kinds to take, comma-separated: evaluate, propose, sample, verify (propose and sample call models with this machine's keys)",
+      'evaluate,propose,sample,verify',
     )
     .option('--cache <dir>', `where experiment bundles are unpacked (default ${defaultCacheDir()})`)
     .option('--python <interpreter>', 'the Python for Python evaluators on this machine (default: python3 on PATH)')

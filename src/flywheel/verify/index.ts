@@ -9,3 +9,4 @@ export { normaliseAnswer, numberValue, numericAnswer, textAnswer } from './final
 export { JUDGE_OPERATOR, type JudgeVerifierOptions, judgePrompt, judgeVerifier } from './judge.ts';
 export type { TestRun } from './python-run.ts';
 export { type SelfConsistencyVerifierOptions, selfConsistencyVerifier } from './self-consistency.ts';
+export { mapWithLimit } from './verdicts.ts';
