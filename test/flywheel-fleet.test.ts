@@ -4,6 +4,7 @@
  * in their own bubblewrap sandboxes. Every call must land in the run's ledger exactly once, the
  * budget must hold across the fleet, and a resumed run must ask nothing twice.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { startFineTuneSim, type FineTuneSim } from '../src/testing/fine-tune-sim
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
 import { probes, requireService } from './support/services.ts';
 
+const ROOT = join(import.meta.dirname, '..');
 const redis = await requireService('redis-server', probes.redis);
 const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 
@@ -118,6 +120,64 @@ describe.skipIf(redis.missing)(redis.title('the flywheel on a fleet (SIMULATED m
       expect(sim.count('chat')).toBe(calls.length);
       const sampled = calls.filter((call) => call.operator === 'sample').map((call) => call.proposal);
       expect(new Set(sampled).size).toBe(sampled.length);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  it('a controller killed with SIGKILL mid-sampling resumes on the fleet, booking every call its workers made once', async () => {
+    sim = await startFineTuneSim({ seed: 6, chatLatencyMs: 150 });
+    const folder = mkdtempSync(join(temp, 'kill-'));
+    const db = join(folder, 'f.db');
+    const file = tasksFile(folder, 30);
+    const args = ['flywheel', 'run', '--source', `jsonl:${file}`, '--prompt-field', 'question', '--answer-field', 'answer'];
+    const more = ['--id-field', 'id', '--model', sim.modelId('sim-base'), '--rounds', '1', '--k', '4', '--held-out', '6'];
+    const fleetArgs = ['--concurrency', '6', '--export', join(folder, 'out'), '--db', db, '--fleet', fleet.url];
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ouro.js'), ...args, ...more, ...fleetArgs], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const runId = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`the controller ended before it could be killed:\n${stderr}`));
+          return;
+        }
+        try {
+          const { store, flywheel } = openFlywheel(db, true);
+          try {
+            const run = flywheel.listRuns()[0];
+            if (run && flywheel.samples(run.id, 0).length >= 20) {
+              clearInterval(timer);
+              child.kill('SIGKILL');
+              resolve(run.id);
+            }
+          } finally {
+            store.close();
+          }
+        } catch {
+          // The database is not there yet.
+        }
+      }, 20);
+    });
+    await new Promise((resolve) => child.once('close', resolve));
+    // The workers finish the calls in flight; their replies and ledger lines wait in Redis.
+    const resumed = await resumeFlywheel(runId, { db, probe: false, remote: fleetFlywheel({ url: fleet.url }) });
+    expect(resumed.stopReason).toBe('rounds');
+    const { store, flywheel } = openFlywheel(db, true);
+    try {
+      expect(flywheel.samples(runId, 0).filter((sample) => sample.kind === 'sample')).toHaveLength(24 * 4 + 6);
+      const calls = flywheel.llmCalls(runId);
+      const sampled = calls.filter((call) => call.operator === 'sample').map((call) => call.proposal);
+      expect(new Set(sampled).size).toBe(sampled.length);
+      // Every call the service answered is in the ledger once, those that ended after the kill included
+      // (the start-up check is a GET of the model list, not a call).
+      expect(sim.count('chat')).toBe(calls.length);
     } finally {
       store.close();
     }
