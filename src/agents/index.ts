@@ -14,7 +14,7 @@ export * from './runtime/index.ts';
 export { gradeTask, gradeTasks, resolvedRate, type GradeResult } from './coding-bench/grade.ts';
 export { importExercises } from './coding-bench/import.ts';
 export { openBenchmark } from './coding-bench/open.ts';
-export { loadBenchmark, tasksOf, type Benchmark, type CodingTask } from './coding-bench/tasks.ts';
+export { DEFAULT_TASK_TIMEOUT_MS, loadBenchmark, tasksOf, type Benchmark, type CodingTask } from './coding-bench/tasks.ts';
 export { validateBenchmark } from './coding-bench/validate.ts';
 export * from './stop/index.ts';
 export { DEFAULT_ROUND_BUDGET, runStop, SEED_IMPROVER_FILE, type StopOptions } from './stop/loop.ts';

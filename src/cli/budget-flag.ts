@@ -51,3 +51,22 @@ export function parseInteger(name: string, text: string, min: number): number {
   }
   return value;
 }
+
+/**
+ * `--budget` for a loop that spends only on model calls (the flywheel, task generation): tokens and
+ * money; an evaluation count, a duration or a target is refused, with `hint` on what to use instead.
+ *
+ * @example
+ * spendBudget('tokens=200000,$2', 'the flywheel', 'set rounds with --rounds'); // { tokens: 200000, costUsd: 2 }
+ */
+export function spendBudget(text: string | undefined, loop: string, hint: string): { tokens?: number; costUsd?: number } {
+  if (text === undefined) return {};
+  const budget = parseBudget(text);
+  if (budget.evaluations !== undefined || budget.targetScore !== undefined || budget.wallTimeMs !== undefined) {
+    throw new OuroError('option-invalid', `option --budget: ${loop} takes tokens=<n> and $<dollars>; ${hint}`, { field: 'budget' });
+  }
+  return {
+    ...(budget.tokens === undefined ? {} : { tokens: budget.tokens }),
+    ...(budget.costUsd === undefined ? {} : { costUsd: budget.costUsd }),
+  };
+}

@@ -10,6 +10,8 @@ export type SourceSpec =
   | { kind: 'gsm8k'; file: string }
   | { kind: 'jsonl'; file: string; prompt: string; answer?: string; id?: string; solution?: string }
   | { kind: 'python'; file: string }
+  /** Whole `FlywheelTask`s, one a line, as `ouro tasks export --flywheel` writes them. */
+  | { kind: 'tasks'; file: string }
   | { kind: 'coding-bench'; dir?: string; only?: string[] };
 
 export interface FlywheelSettings {
@@ -123,7 +125,7 @@ export function checkSettings(settings: FlywheelSettings): FlywheelSettings {
 
 /**
  * The `--source` flag: `gsm8k:<file>`, `jsonl:<file>` (with `--prompt-field` and `--answer-field`),
- * `python:<file>` or `coding-bench[:<dir>]`.
+ * `python:<file>`, `tasks:<file>` (whole flywheel tasks, one a line) or `coding-bench[:<dir>]`.
  */
 export function parseSourceSpec(text: string, fields: { prompt?: string; answer?: string; id?: string } = {}): SourceSpec {
   const at = text.indexOf(':');
@@ -135,6 +137,7 @@ export function parseSourceSpec(text: string, fields: { prompt?: string; answer?
   };
   if (kind === 'gsm8k') return { kind, file: needFile() };
   if (kind === 'python') return { kind, file: needFile() };
+  if (kind === 'tasks') return { kind, file: needFile() };
   if (kind === 'coding-bench') return rest.trim() === '' ? { kind } : { kind, dir: rest.trim() };
   if (kind === 'jsonl') {
     if (!fields.prompt) {
@@ -148,7 +151,11 @@ export function parseSourceSpec(text: string, fields: { prompt?: string; answer?
       ...(fields.id ? { id: fields.id } : {}),
     };
   }
-  throw new OuroError('option-invalid', `--source ${text}: expected gsm8k:<file>, jsonl:<file>, python:<file> or coding-bench[:<dir>]`, {
-    field: 'source',
-  });
+  throw new OuroError(
+    'option-invalid',
+    `--source ${text}: expected gsm8k:<file>, jsonl:<file>, python:<file>, tasks:<file> or coding-bench[:<dir>]`,
+    {
+      field: 'source',
+    },
+  );
 }

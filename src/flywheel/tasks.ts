@@ -2,7 +2,7 @@
 import { OuroError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { SourceSpec } from './settings.ts';
-import { codingBenchSource, gsm8kSource, jsonlSource, pythonTestsSource } from './sources/index.ts';
+import { codingBenchSource, gsm8kSource, jsonlSource, pythonTestsSource, tasksFileSource } from './sources/index.ts';
 import type { FlywheelTask, TaskSource } from './types.ts';
 
 export interface TaskSplit {
@@ -17,6 +17,8 @@ export function sourceOf(spec: SourceSpec): TaskSource {
       return gsm8kSource(spec.file);
     case 'python':
       return pythonTestsSource({ file: spec.file });
+    case 'tasks':
+      return tasksFileSource(spec.file);
     case 'coding-bench':
       return codingBenchSource({ ...(spec.dir ? { dir: spec.dir } : {}), ...(spec.only ? { only: spec.only } : {}) });
     case 'jsonl':

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { OuroError } from '../../core/errors.ts';
 import { DEFAULT_DB } from '../../engine/defaults.ts';
 import type { FlywheelSettings, StartFlywheelRemote, StoredFigures, StoredRound } from '../../flywheel/index.ts';
-import { parseBudget, parseInteger } from '../budget-flag.ts';
+import { parseInteger, spendBudget } from '../budget-flag.ts';
 import { emit, formatUsd, table } from '../output.ts';
 
 interface RunFlags {
@@ -72,7 +72,11 @@ export function registerFlywheel(program: Command): void {
   flywheel
     .command('run')
     .description('start a flywheel run')
-    .requiredOption('--source <spec>', 'tasks: gsm8k:<file>, jsonl:<file> (with --prompt-field), python:<file> or coding-bench[:<dir>]')
+    .requiredOption(
+      '--source <spec>',
+      'tasks: gsm8k:<file>, jsonl:<file> (with --prompt-field), python:<file>, ' +
+        'tasks:<file> (whole tasks, as `ouro tasks export --flywheel` writes them) or coding-bench[:<dir>]',
+    )
     .option('--prompt-field <name>', 'with jsonl: the field that holds the prompt')
     .option('--answer-field <name>', 'with jsonl: the field that holds the reference answer (none: unlabelled, self-consistency)')
     .option('--id-field <name>', 'with jsonl: the field that holds task ids (default: line numbers)')
@@ -255,17 +259,7 @@ function number(name: string, text: string): number {
 }
 
 function budgetOf(text: string | undefined): FlywheelSettings['budget'] {
-  if (text === undefined) return {};
-  const budget = parseBudget(text);
-  if (budget.evaluations !== undefined || budget.targetScore !== undefined || budget.wallTimeMs !== undefined) {
-    throw new OuroError('option-invalid', 'option --budget: the flywheel takes tokens=<n> and $<dollars>; set rounds with --rounds', {
-      field: 'budget',
-    });
-  }
-  return {
-    ...(budget.tokens === undefined ? {} : { tokens: budget.tokens }),
-    ...(budget.costUsd === undefined ? {} : { costUsd: budget.costUsd }),
-  };
+  return spendBudget(text, 'the flywheel', 'set rounds with --rounds');
 }
 
 const fixed = (value: number | undefined, digits = 3): string => (value === undefined ? '-' : value.toFixed(digits));
