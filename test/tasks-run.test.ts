@@ -4,16 +4,18 @@
  * task is fixed. Real bubblewrap for coding tasks, the real isolate for math and triples, a real
  * SQLite file. No model is involved.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTasks, resumeTasks, startTasks, TASKS_DEFAULTS, type TasksSettings } from '../src/tasks/index.ts';
+import { openTasks, resumeTasks, type StoredProposal, startTasks, TASKS_DEFAULTS, type TasksSettings } from '../src/tasks/index.ts';
 import { createTaskProposer } from '../src/testing/task-proposer.ts';
 import { createTaskSolver } from '../src/testing/task-solver-sim.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/testing/scripted-llm-server.ts';
 import { probes, requireService } from './support/services.ts';
 
+const ROOT = join(import.meta.dirname, '..');
 const bubblewrap = await requireService('bubblewrap', probes.bubblewrap);
 
 /** The reason each kind of served reply must be rejected with. */
@@ -137,4 +139,64 @@ describe('task generation settings', () => {
     await expect(startTasks({ ...base, generators: ['sws'] }, { db, probe: false })).rejects.toThrow(/--failures-from/);
     await expect(startTasks({ ...base, solver: 'compat:http://127.0.0.1:9/v1#solver' }, { db })).rejects.toThrow(/127\.0\.0\.1:9/);
   });
+});
+
+describe.skipIf(bubblewrap.missing)(bubblewrap.title('a task run killed with SIGKILL'), () => {
+  it('loses no validated task and resumes where it stopped, asking no proposal twice', async () => {
+    const { model } = await scripted(21, 0.25);
+    const folder = mkdtempSync(join(tmpdir(), 'ouro-tasks-kill-'));
+    const db = join(folder, 't.db');
+    const args = ['tasks', 'generate', '--proposer', model, '--generators', 'coding,math', '--proposals', '14', '--seed', '2', '--db', db];
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ouro.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const before = await new Promise<StoredProposal[]>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error('the run ended before it could be killed'));
+          return;
+        }
+        try {
+          const { store, tasks } = openTasks(db, true);
+          try {
+            const run = tasks.runs()[0];
+            const stored = run ? tasks.tasks(run.id) : [];
+            if (stored.length >= 5) {
+              child.kill('SIGKILL');
+              clearInterval(timer);
+              resolve(stored);
+            }
+          } finally {
+            store.close();
+          }
+        } catch {
+          // No database yet.
+        }
+      }, 10);
+    });
+    await new Promise((resolve) => child.once('close', resolve));
+    const runId = (() => {
+      const { store, tasks } = openTasks(db, true);
+      try {
+        return tasks.runs()[0]?.id as string;
+      } finally {
+        store.close();
+      }
+    })();
+    const resumed = await resumeTasks(runId, { db });
+    expect(resumed).toMatchObject({ stopReason: 'done', proposals: 14 });
+    const { store, tasks } = openTasks(db, true);
+    try {
+      const after = tasks.tasks(runId);
+      expect(after.map((proposal) => proposal.seq)).toEqual([...Array(14).keys()]);
+      // Every outcome stored before the kill is still there, unchanged.
+      for (const proposal of before) expect(after[proposal.seq]).toEqual(proposal);
+      const calls = tasks.llmCalls(runId);
+      const keys = calls.map((call) => `${call.operator}:${call.proposal}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      // At most the calls in flight at the kill were answered and never stored.
+      expect((server?.requests.length ?? 0) - calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
 });

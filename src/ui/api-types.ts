@@ -374,6 +374,73 @@ export interface FlywheelRunDetail {
   progress: { round: number; phase: 'sampling' | 'training'; job: string | null } | null;
 }
 
+/**
+ * GET /api/tasks: the runs that generate tasks (a proposer writes them, the sandbox validates them,
+ * a solver attempts them) or play games; SQLite databases only, [] elsewhere and in a database that
+ * never held one.
+ */
+export interface TasksRunRow {
+  id: string;
+  /** `generate` (proposed tasks) or `selfplay` (games). */
+  kind: string;
+  /** `finished`, `stopped` or `crashed-or-running`. */
+  status: string;
+  /** Proposals recorded, kept or rejected (unparseable replies included). */
+  proposals: number;
+  kept: number;
+  rejected: number;
+  createdAt: number;
+}
+
+/** A kept task of GET /api/tasks/:run, with what the solver made of it. */
+export interface TasksKeptRow {
+  /** The proposal's number in the run. */
+  seq: number;
+  id: string;
+  title: string;
+  /** `generator/difficulty/topic`. */
+  category: string;
+  /** The solver's attempts over every model, and how many passed. */
+  attempts: number;
+  passed: number;
+  /** passed / attempts; null before the first attempt. */
+  passRate: number | null;
+}
+
+/** GET /api/tasks/:run  (404 { error } for an unknown task run) */
+export interface TasksRunDetail {
+  run: TasksRunRow;
+  /** Rejected proposals by reason: every reason the validator knows, 0 when never seen, in its order. */
+  rejectedByReason: Array<{ reason: string; count: number }>;
+  /**
+   * The pass rates of the kept tasks with at least one attempt, in ten bins over [0, 1]: bin i
+   * holds [i/10, (i+1)/10), the last bin holds 1 too. `band` is the learnability band of the run's
+   * settings (`bounds`), a task being learnable strictly inside it; null when the run has none.
+   */
+  passRates: {
+    bins: Array<{ from: number; to: number; tasks: number }>;
+    tasks: number;
+    band: { low: number; high: number } | null;
+  };
+  /**
+   * The curriculum's arms' weights at each step, columnar: `steps[i]` is a step number, and each
+   * category's `weights[i]` its weight at that step (null when the step did not weigh it). `picked[i]`
+   * is the category the step chose, `rewards[i]` what that earned (null when nothing measurable).
+   */
+  curriculum: {
+    steps: number[];
+    picked: string[];
+    rewards: Array<number | null>;
+    categories: Array<{ category: string; weights: Array<number | null> }>;
+  };
+  /** Every kept task, in seq order. */
+  kept: TasksKeptRow[];
+  /** The latest rejected proposals, newest first, at most 100 of them (the run's `rejected` counts all). */
+  rejections: Array<{ seq: number; category: string; reason: string; detail: string; createdAt: number }>;
+  /** Self-play episodes by game, most played first. */
+  episodes: Array<{ game: string; count: number }>;
+}
+
 /** Every error response: `{ error: "no run r123 in .ouro/ouro.db" }` with status 404 or 400. */
 export interface ApiError {
   error: string;

@@ -9,6 +9,7 @@ import { GridCache } from './grid.ts';
 import { runLineage } from './lineage.ts';
 import { runOverview } from './overview.ts';
 import { RunDataCache } from './run-data-cache.ts';
+import { tasksRoutes } from './tasks.ts';
 
 export interface ApiOptions {
   /** The database as the user named it, for error messages. */
@@ -94,6 +95,7 @@ export function apiRoutes(queries: DashboardQueries, options: ApiOptions): Hono 
 
   api.route('/dgm', dgmRoutes(queries, options.dbLabel));
   api.route('/flywheel', flywheelRoutes(queries, options.dbLabel));
+  api.route('/tasks', tasksRoutes(queries, options.dbLabel));
 
   api.all('*', (c) => fail(c, 404, `no API endpoint ${c.req.method} ${c.req.path}: see the README's dashboard section`));
   api.onError((error, c) => c.json({ error: error.message }, 500));

@@ -12,6 +12,8 @@ import type {
   ParetoFront,
   RunOverview,
   RunRow,
+  TasksRunDetail,
+  TasksRunRow,
 } from '../../api-types.ts';
 
 /** A failed API call, with the server's message (`no run r123 in ...`). */
@@ -74,6 +76,16 @@ export const api = {
     }
   },
   flywheelRun: (runId: string) => getJson<FlywheelRunDetail>(`/api/flywheel/${encode(runId)}`),
+  /** Task-generation and self-play runs; an empty list from a server without the tasks endpoints. */
+  async tasksRuns(): Promise<TasksRunRow[]> {
+    try {
+      return await getJson<TasksRunRow[]>('/api/tasks');
+    } catch (error) {
+      if (error instanceof ApiFailure && error.status === 404) return [];
+      throw error;
+    }
+  },
+  tasksRun: (runId: string) => getJson<TasksRunDetail>(`/api/tasks/${encode(runId)}`),
 };
 
 /**

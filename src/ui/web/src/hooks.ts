@@ -6,7 +6,12 @@ import { echarts } from './charts.ts';
  * interactive (`performance.now()`), the chart library to find chart instances, and the graph.
  */
 export interface PageHooks {
-  ready: Partial<Record<'runs' | 'overview' | 'lineage' | 'grid' | 'front' | 'candidate' | 'dgm' | 'flywheel' | 'flywheelRuns', number>>;
+  ready: Partial<
+    Record<
+      'runs' | 'overview' | 'lineage' | 'grid' | 'front' | 'candidate' | 'dgm' | 'flywheel' | 'flywheelRuns' | 'tasks' | 'tasksRuns',
+      number
+    >
+  >;
   echarts: { getInstanceByDom: typeof echarts.getInstanceByDom };
   cy: Core | null;
   /** Candidate events received live since the view opened. */

@@ -12,6 +12,8 @@ import { showGrid } from './views/grid.ts';
 import { showLineage } from './views/lineage.ts';
 import { showOverview } from './views/overview.ts';
 import { showRuns } from './views/runs.ts';
+import { showTasks } from './views/tasks.ts';
+import { showTasksRuns } from './views/tasks-runs.ts';
 
 type Route = { pattern: RegExp; show: (context: ViewContext, id: string) => Promise<void> };
 
@@ -25,6 +27,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/dgm\/([^/]+)$/, show: showDgm },
   { pattern: /^\/flywheel\/?$/, show: (context) => showFlywheelRuns(context) },
   { pattern: /^\/flywheel\/([^/]+)$/, show: showFlywheel },
+  { pattern: /^\/tasks\/?$/, show: (context) => showTasksRuns(context) },
+  { pattern: /^\/tasks\/([^/]+)$/, show: showTasks },
 ];
 
 const root = document.getElementById('app') as HTMLElement;

@@ -1,4 +1,4 @@
-import type { DgmRunRow, FlywheelRunRow } from '../../../api-types.ts';
+import type { DgmRunRow, FlywheelRunRow, TasksRunRow } from '../../../api-types.ts';
 import { api } from '../api.ts';
 import { clear, empty, h, linkedRow, section } from '../dom.ts';
 import { formatCount, formatDuration, formatScore, formatTime, formatUsd } from '../format.ts';
@@ -7,14 +7,16 @@ import type { ViewContext } from '../view.ts';
 import { flagBadge } from './dgm-badges.ts';
 import { FLYWHEEL_TITLE, flywheelRunsTable } from './flywheel-runs.ts';
 import { statusBadge } from './run-header.ts';
+import { TASKS_TITLE, tasksRunsTable } from './tasks-runs.ts';
 
 /** `#/`: every run in the database, newest first. */
 export async function showRuns(context: ViewContext): Promise<void> {
-  // A failing DGM or flywheel listing must not hide the evolution runs.
-  const [runs, dgmRuns, flywheelRuns] = await Promise.all([
+  // A failing DGM, flywheel or tasks listing must not hide the evolution runs.
+  const [runs, dgmRuns, flywheelRuns, tasksRuns] = await Promise.all([
     api.runs(),
     api.dgmRuns().catch(() => [] as DgmRunRow[]),
     api.flywheelRuns().catch(() => [] as FlywheelRunRow[]),
+    api.tasksRuns().catch(() => [] as TasksRunRow[]),
   ]);
   if (!context.current()) return;
   clear(context.root);
@@ -52,6 +54,7 @@ export async function showRuns(context: ViewContext): Promise<void> {
           plural(sorted.length, 'run'),
           dgmRuns.length ? plural(dgmRuns.length, 'DGM run') : '',
           flywheelRuns.length ? plural(flywheelRuns.length, 'flywheel run') : '',
+          tasksRuns.length ? plural(tasksRuns.length, 'task run') : '',
         ])} in this database`,
       ),
     ),
@@ -68,11 +71,16 @@ export async function showRuns(context: ViewContext): Promise<void> {
             ),
             body,
           )
-        : empty(dgmRuns.length || flywheelRuns.length ? 'No evolution runs yet.' : 'No runs yet. Start one with `ouro run <experiment>`.'),
+        : empty(
+            dgmRuns.length || flywheelRuns.length || tasksRuns.length
+              ? 'No evolution runs yet.'
+              : 'No runs yet. Start one with `ouro run <experiment>`.',
+          ),
     ),
   );
   if (dgmRuns.length) context.root.append(section('Agents (DGM)', dgmTable(dgmRuns)));
   if (flywheelRuns.length) context.root.append(section(FLYWHEEL_TITLE, flywheelRunsTable(flywheelRuns)));
+  if (tasksRuns.length) context.root.append(section(TASKS_TITLE, tasksRunsTable(tasksRuns)));
   markReady('runs');
 }
 
