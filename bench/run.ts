@@ -1,4 +1,4 @@
-// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox python ui infer agents prompts flywheel]:
+// npm run bench [-- overhead syntax circle-ceiling scale quality llm sandbox python ui infer agents prompts flywheel tasks]:
 // measures and rewrites the figures in BENCHMARKS.md.
 // The quality section's seeds mode: npm run bench -- quality --seeds 1-5 [--budget N] [--only case,...] (bench/quality-seeds.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { ESC_LAST_LETTERS_FILE } from './esc-samples.ts';
 import { measureDgm, measureStop, median as medianOf } from './agents.ts';
 import { PROMPT_ARCHIVES, measurePrompts } from './prompts.ts';
 import { measureFlywheel } from './flywheel.ts';
+import { measureTasks, tasksReport } from './tasks.ts';
 
 const SPLITS_TEXT = '24 train, 40 val and 40 sealed test items and a minibatch of 4';
 
@@ -631,4 +632,8 @@ if (wants('flywheel')) {
         'p95 under 5 ms |',
     ].join('\n'),
   );
+}
+
+if (wants('tasks')) {
+  replaceSection('tasks', tasksReport(await measureTasks(), machine));
 }

@@ -11,7 +11,7 @@ export { DGM_TABLES } from './dgm/store-sqlite.ts';
 export { dgmQueries } from './dgm/open-queries.ts';
 export type { DgmAgentSummary, DgmQueries, DgmRunListing } from './dgm/queries.ts';
 export * from './runtime/index.ts';
-export { gradeTask, gradeTasks, resolvedRate, type GradeResult } from './coding-bench/grade.ts';
+export { type GradeOptions, type GradeResult, type GradeStatus, gradeTask, gradeTasks, resolvedRate } from './coding-bench/grade.ts';
 export { importExercises } from './coding-bench/import.ts';
 export { openBenchmark } from './coding-bench/open.ts';
 export { DEFAULT_TASK_TIMEOUT_MS, loadBenchmark, tasksOf, type Benchmark, type CodingTask } from './coding-bench/tasks.ts';

@@ -37,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     (await import('./commands/agents.ts')).registerAgents(program);
     (await import('./commands/flywheel.ts')).registerFlywheel(program);
     (await import('./commands/tasks.ts')).registerTasks(program);
+    (await import('./commands/selfplay.ts')).registerSelfplay(program);
     await program.parseAsync(argv, { from: 'user' });
     // A command that finished but found a problem (a model that does not answer) sets the code itself.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

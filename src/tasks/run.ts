@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { OuroError } from '../core/errors.ts';
 import type { LlmConfig } from '../core/experiment.ts';
 import { ModelCallError, type ModelHandle } from '../core/model.ts';
-import { openFlywheel } from '../flywheel/index.ts';
+import { chooseVerifier, openFlywheel } from '../flywheel/index.ts';
 import { openRunModels } from '../llm/index.ts';
 import { absoluteAdvantage, Curriculum, type CurriculumSnapshot } from './curriculum.ts';
 import { generateTask, failuresFromFlywheel, type SolverFailure } from './generate/index.ts';
@@ -18,7 +18,9 @@ import { learnabilityOf } from './learnability.ts';
 import { openTasks } from './open.ts';
 import { replyCache } from './reply-cache.ts';
 import { armsOf, checkTasksSettings, type TasksSettings } from './settings.ts';
-import { type Attempt, solveAttempts } from './solve.ts';
+import { type Attempt, solveAttempts, solverMessages, solverVerifiers } from './solve.ts';
+import { type ProposerSolverEpisode, proposerSolverEpisode } from './games/index.ts';
+import { toFlywheelTask } from './convert.ts';
 import type { ProposalOutcome, StoredProposal, TasksStore } from './store.ts';
 import { type Category, categoryKey, type GeneratedTask, type Validation } from './types.ts';
 import { KeptIndex, validateTask, type ValidateOptions } from './validate/index.ts';
@@ -295,7 +297,12 @@ async function propose(seq: number, context: ProposeContext): Promise<StoredProp
     });
   }
   if (settings.game === 'proposer-solver') {
-    tasks.recordEpisode(runId, { seq, game: 'proposer-solver', data: episodeOf(outcome, attempts, settings), createdAt: Date.now() });
+    tasks.recordEpisode(runId, {
+      seq,
+      game: 'proposer-solver',
+      data: episodeOf(outcome, attempts, settings, context.solver.id),
+      createdAt: Date.now(),
+    });
   }
   // The outcome last: the record that says this proposal is done.
   tasks.recordTask(runId, seq, outcome);
@@ -307,17 +314,33 @@ function categoryOf(key: string): Category {
   return { generator, difficulty, topic: topic.join('/') } as Category;
 }
 
-/** The proposer-solver episode: the proposer's learnability reward and the solver's verified attempts. */
-function episodeOf(outcome: ProposalOutcome, attempts: readonly Attempt[], settings: TasksSettings): Record<string, unknown> {
+/** The proposer-solver episode: the proposer's learnability reward and the solver's verified attempts (replies included). */
+function episodeOf(outcome: ProposalOutcome, attempts: readonly Attempt[], settings: TasksSettings, solver: string): ProposerSolverEpisode {
   const passed = attempts.filter((attempt) => attempt.passed).length;
-  const passRate = attempts.length > 0 ? passed / attempts.length : undefined;
-  const proposerReward = passRate === undefined ? 0 : learnabilityOf(passRate, settings.bounds).reward;
-  return {
-    ...('task' in outcome ? { taskId: outcome.task.id } : {}),
-    category: categoryKey('task' in outcome ? outcome.task.category : outcome.category),
-    valid: outcome.validation.kept || outcome.validation.reason === 'too-easy' || outcome.validation.reason === 'too-hard',
-    ...(outcome.validation.reason ? { reason: outcome.validation.reason } : {}),
+  const proposerReward = attempts.length === 0 ? 0 : learnabilityOf(passed / attempts.length, settings.bounds).reward;
+  if (!('task' in outcome)) {
+    // A reply that did not parse is an episode too: the proposer earned nothing, and the solver was not asked.
+    return proposerSolverEpisode({
+      taskId: `unparsed-${categoryKey(outcome.category)}`,
+      category: outcome.category,
+      proposerReward,
+      model: solver,
+      prompt: '',
+      replies: [],
+    });
+  }
+  const task = toFlywheelTask(outcome.task);
+  const [system, user] = solverMessages(task).length === 2 ? solverMessages(task) : [undefined, ...solverMessages(task)];
+  return proposerSolverEpisode({
+    taskId: outcome.task.id,
+    category: outcome.task.category,
     proposerReward,
-    solver: attempts.map((attempt) => ({ index: attempt.index, passed: attempt.passed, text: attempt.text, detail: attempt.detail })),
-  };
+    model: solver,
+    prompt: user?.content ?? task.prompt,
+    ...(system ? { system: system.content } : {}),
+    ...(attempts.length > 0 ? { verifier: chooseVerifier(task, solverVerifiers())?.name } : {}),
+    replies: attempts
+      .filter((attempt) => attempt.text !== '')
+      .map((attempt) => ({ index: attempt.index, passed: attempt.passed, text: attempt.text, detail: attempt.detail })),
+  });
 }

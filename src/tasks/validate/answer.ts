@@ -78,7 +78,10 @@ async function inputUsed(args: JsonValue[], output: JsonValue, run: (name: strin
   return fail(`f gives ${render(output)} for the input and after ${tried}, so it ignores its input`);
 }
 
-/** The input with numbers + 1 (booleans flipped), strings + 'x', and arrays reversed; those that change it. */
+/**
+ * The input with numbers + 1 (booleans flipped), strings + 'x', arrays reversed, numbers doubled
+ * (plus 3), and the last item of every non-empty array dropped; those that change it.
+ */
 export function perturbations(args: JsonValue[]): Array<{ how: string; args: JsonValue[] }> {
   const map = (value: JsonValue, leaf: (value: JsonValue) => JsonValue, reverse = false): JsonValue => {
     if (Array.isArray(value)) {
@@ -95,7 +98,11 @@ export function perturbations(args: JsonValue[]): Array<{ how: string; args: Jso
       args: map(args, (value) => (typeof value === 'number' ? value + 1 : typeof value === 'boolean' ? !value : value)),
     },
     { how: "strings + 'x'", args: map(args, (value) => (typeof value === 'string' ? `${value}x` : value)) },
-    { how: 'arrays reversed', args: map(args, (value) => value, true) },
+    // Each argument's arrays, not the argument list: swapping arguments would test another call.
+    { how: 'arrays reversed', args: args.map((arg) => map(arg, (value) => value, true)) },
+    // Symmetric functions (a sum of squares, a sort) can give the same output for the three above.
+    { how: 'numbers doubled', args: map(args, (value) => (typeof value === 'number' ? value * 2 + 3 : value)) },
+    { how: 'last array item dropped', args: args.map(dropLast) },
   ];
   const original = canonical(args);
   return candidates.filter((candidate) => canonical(candidate.args) !== original) as Array<{ how: string; args: JsonValue[] }>;
@@ -178,4 +185,12 @@ function normalise(text: string): string {
 function render(value: JsonValue): string {
   const text = JSON.stringify(value) ?? 'undefined';
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** The value with the last item of every non-empty array (at any depth) dropped. */
+function dropLast(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.slice(0, value.length > 1 ? -1 : value.length).map(dropLast);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, dropLast(item)]));
+  return value;
 }
