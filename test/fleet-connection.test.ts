@@ -96,7 +96,11 @@ describe.skipIf(tls.missing)(tls.title('fleet over TLS'), () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(status?.status, String(status?.stderr)).toBe(0);
-      expect(JSON.parse(String(status?.stdout))).toMatchObject({ url, workers: [], queues: [{ name: 'evaluate' }, { name: 'propose' }] });
+      expect(JSON.parse(String(status?.stdout))).toMatchObject({
+        url,
+        workers: [],
+        queues: [{ name: 'evaluate' }, { name: 'propose' }, { name: 'sample' }, { name: 'verify' }],
+      });
       const untrusted = spawnSync(process.execPath, ['bin/ouro.js', 'fleet', 'status', '--fleet', url], { encoding: 'utf8' });
       expect(untrusted.status).toBe(1);
       expect(untrusted.stderr).toMatch(/cannot reach Redis at rediss:\/\/localhost:\d+: .*certificate/i);
