@@ -26,6 +26,8 @@ describe('learnability bounds', () => {
     [{ low: Number.NaN, high: 0.5 }, 'bounds.low', 'NaN'],
     [{ low: 0.7, high: 0.3 }, 'bounds', '0.7'],
     [{ low: 0.4, high: 0.4 }, 'bounds', '0.4'],
+    [{ low: 0, high: 0.5 }, 'bounds.low', '0'],
+    [{ low: 0.5, high: 1 }, 'bounds.high', '1'],
   ])('refuses %o, naming %s', (bounds, field, shown) => {
     const error = ouroErrorOf(() => checkBounds(bounds));
     expect(error.code).toBe('option-invalid');
@@ -34,8 +36,8 @@ describe('learnability bounds', () => {
     expect(error.message).toContain(shown);
   });
 
-  it('accepts the whole of [0, 1] as a band, and learnabilityOf checks its bounds too', () => {
-    expect(checkBounds({ low: 0, high: 1 })).toEqual({ low: 0, high: 1 });
+  it('accepts a band just inside the ends, and learnabilityOf checks its bounds too', () => {
+    expect(checkBounds({ low: 0.01, high: 0.99 })).toEqual({ low: 0.01, high: 0.99 });
     expect(ouroErrorOf(() => learnabilityOf(0.5, { low: 0.9, high: 0.1 })).field).toBe('bounds');
     expect(ouroErrorOf(() => learnabilityOf(1.2, BAND)).field).toBe('passRate');
   });
@@ -51,8 +53,8 @@ describe('learnabilityOf', () => {
     expect(learnabilityOf(0.25, BAND)).toEqual({ keep: true, reward: 0.75 });
   });
 
-  it("with bounds 0 and 1 it is Absolute Zero's rule: only always- and never-solved tasks are out", () => {
-    const wide = { low: 0, high: 1 };
+  it("with bounds just inside 0 and 1 it is Absolute Zero's rule: only always- and never-solved tasks are out", () => {
+    const wide = { low: 0.01, high: 0.99 };
     expect(learnabilityOf(0, wide).keep).toBe(false);
     expect(learnabilityOf(1, wide).keep).toBe(false);
     expect(learnabilityOf(0.125, wide)).toEqual({ keep: true, reward: 0.875 });

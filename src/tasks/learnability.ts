@@ -3,7 +3,8 @@
  * attempts. Absolute Zero's learnability reward is the idea: a task the solver always solves or
  * never solves carries no learning signal, and among the rest, the harder one is worth more
  * (reward 1 - pass rate). Here the band is configurable: a task is kept only when its pass rate
- * lies strictly inside (low, high), so `{ low: 0, high: 1 }` is Absolute Zero's own rule.
+ * lies strictly inside (low, high), both strictly between 0 and 1; a band just inside the ends, such as
+ * `{ low: 0.01, high: 0.99 }`, is Absolute Zero's own rule.
  */
 import { OuroError } from '../core/errors.ts';
 import type { Attempts, LearnabilityBounds, RejectReason } from './types.ts';
@@ -18,11 +19,10 @@ export interface Learnability {
 }
 
 /**
- * Returns the bounds when both lie in [0, 1] and low < high; else throws an `option-invalid`
- * OuroError whose field is `bounds.low`, `bounds.high`, or `bounds` for a low bound not below the
- * high one. The ends 0 and 1 are allowed (rather than only (0, 1)) because the band is open:
- * `{ low: 0, high: 1 }` still refuses the always-solved and never-solved tasks, which is exactly
- * Absolute Zero's rule. Equal bounds would leave an empty band, so they are refused.
+ * Returns the bounds when both lie strictly inside (0, 1) and low < high; else throws an
+ * `option-invalid` OuroError whose field is `bounds.low`, `bounds.high`, or `bounds` for a low bound
+ * not below the high one. Absolute Zero's own rule (drop only the always- and never-solved tasks)
+ * is a band just inside the ends, such as 0.01 and 0.99. Equal bounds would leave an empty band.
  *
  * @example
  * checkBounds({ low: 0.2, high: 0.8 }); // returns it
@@ -31,8 +31,8 @@ export interface Learnability {
 export function checkBounds(bounds: LearnabilityBounds): LearnabilityBounds {
   for (const side of ['low', 'high'] as const) {
     const value = bounds[side];
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-      throw new OuroError('option-invalid', `bounds.${side} must be a number in [0, 1], got ${String(value)}`, {
+    if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+      throw new OuroError('option-invalid', `bounds.${side} must be a number strictly between 0 and 1, got ${String(value)}`, {
         field: `bounds.${side}`,
       });
     }

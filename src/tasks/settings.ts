@@ -59,7 +59,7 @@ export const TASKS_DEFAULTS = {
 } satisfies Omit<TasksSettings, 'proposer'>;
 
 /**
- * Checks settings, naming the first bad field; the learnability bounds must lie in [0, 1] with
+ * Checks settings, naming the first bad field; the learnability bounds must lie strictly inside (0, 1), with
  * low below high, and `sws` needs a flywheel run to read failures from.
  */
 export function checkTasksSettings(settings: unknown): TasksSettings {
