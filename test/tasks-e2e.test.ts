@@ -32,7 +32,12 @@ afterEach(async () => {
  * One scripted server for every part: proposer prompts, the solver's, and the DGM's (a diagnosis,
  * a self-edit, and an agent that writes the reference of the pool task it is shown).
  */
-function responder(): { respond: (messages: ChatMessage[]) => ScriptStep; newSolver: (right: number) => void } {
+function responder(): {
+  respond: (messages: ChatMessage[]) => ScriptStep;
+  newSolver: (right: number) => void;
+  giveUpOn: (statement: string) => void;
+} {
+  let hopeless = '';
   const proposer = createTaskProposer({ seed: 9, flawShare: 0, unparseableShare: 0 });
   let solver = createTaskSolver({ skill: () => 2 });
   const respond = (messages: ChatMessage[]): ScriptStep => {
@@ -43,16 +48,25 @@ function responder(): { respond: (messages: ChatMessage[]) => ScriptStep; newSol
     if (messages[0]?.content.startsWith('You diagnose a coding agent')) return { text: '<problem>Nothing to fix.</problem>' };
     if (messages[0]?.role !== 'system' || !all.includes('# Files in the workspace')) return solver.respond(request);
     if (messages.some((message) => message.role === 'assistant')) return { text: 'DONE' };
+    if (hopeless !== '' && all.includes(hopeless)) return { text: 'DONE' };
     const body = CODING_POOL.find((item) => all.includes(item.statement.slice(0, 60)));
     return body ? { text: `${fence}edit create solution.js\n${body.reference}\n${fence}\n` } : { text: 'DONE' };
   };
   // The simulated solver gets each task right its first `right` times: a later phase starts a fresh one.
-  return { respond, newSolver: (right) => (solver = createTaskSolver({ skill: () => right })) };
+  return {
+    respond,
+    newSolver: (right) => {
+      solver = createTaskSolver({ skill: () => right });
+    },
+    giveUpOn: (statement) => {
+      hopeless = statement;
+    },
+  };
 }
 
 describe.skipIf(bubblewrap.missing)(bubblewrap.title('generated tasks downstream (SCRIPTED models)'), () => {
   it('exports kept coding tasks that the DGM evaluates an agent on, and a task file the flywheel samples and verifies', async () => {
-    const { respond, newSolver } = responder();
+    const { respond, newSolver, giveUpOn } = responder();
     server = await startScriptedLlmServer({ respond: (request) => respond(request.messages) });
     const model = `compat:${server.compatBaseURL}#scripted`;
     const folder = mkdtempSync(join(tmpdir(), 'ouro-tasks-e2e-'));
@@ -67,7 +81,20 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('generated tasks downstream
     const file = join(folder, 'tasks.jsonl');
     const cli = spawnSync(
       process.execPath,
-      [join(ROOT, 'bin/ouro.js'), 'tasks', 'export', generated.runId, '--bench', bench, '--flywheel', file, '--db', db],
+      [
+        join(ROOT, 'bin/ouro.js'),
+        'tasks',
+        'export',
+        generated.runId,
+        '--bench',
+        bench,
+        '--flywheel',
+        file,
+        '--curriculum',
+        '50',
+        '--db',
+        db,
+      ],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(cli.status, cli.stderr).toBe(0);
@@ -78,6 +105,9 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('generated tasks downstream
     const { store, tasks } = openTasks(db, true);
     const keptCoding = tasks.keptTasks(generated.runId).filter((task) => task.code !== undefined);
     store.close();
+    // The agent gives up on one task, which SwS then aims at.
+    const hopeless = keptCoding[0];
+    giveUpOn(hopeless?.statement.slice(0, 60) ?? 'none');
     const dgm = await startDgm({
       agentDir: join(ROOT, 'agents/initial'),
       bench,
@@ -91,7 +121,23 @@ describe.skipIf(bubblewrap.missing)(bubblewrap.title('generated tasks downstream
     const { agents } = readRun(join(folder, 'dgm.db'), dgm.runId);
     const root = agents[0];
     expect(root?.results.length).toBe(Math.min(keptCoding.length, 6));
-    expect(root?.results.every((result) => result.status === 'resolved')).toBe(true);
+    const unresolved = root?.results.filter((result) => result.status !== 'resolved').map((result) => result.taskId) ?? [];
+    expect(unresolved).toHaveLength(1);
+    expect(unresolved[0]).toContain(hopeless?.id.slice(0, 8));
+
+    // SwS reads the DGM's failure and writes a task aimed at it.
+    const sws = await startTasks(
+      { ...TASKS_DEFAULTS, proposer: model, generators: ['sws'], failuresFrom: `dgm:${dgm.runId}`, proposals: 1, ladderDepth: 0 },
+      { db: join(folder, 'dgm.db'), probe: false },
+    );
+    const opened0 = openTasks(join(folder, 'dgm.db'), true);
+    try {
+      const [proposal] = opened0.tasks.tasks(sws.runId);
+      expect(proposal?.generator).toBe('sws');
+      expect(proposal?.task?.provenance.prompt).toContain(hopeless?.statement.slice(0, 60));
+    } finally {
+      opened0.store.close();
+    }
 
     // The flywheel takes the exported task file: its code tasks are checked in the sandbox, its math by the answer.
     newSolver(1);

@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.ts';
 import { absoluteAdvantage, Curriculum } from '../src/tasks/curriculum.ts';
+import { pickByCurriculum } from '../src/tasks/curriculum-pick.ts';
 import { attemptTask, checkBounds, learnabilityOf } from '../src/tasks/learnability.ts';
-import { type Category, categoryKey } from '../src/tasks/types.ts';
+import { type Category, categoryKey, type GeneratedTask } from '../src/tasks/types.ts';
 import { runCurriculumSim } from '../src/testing/curriculum-sim.ts';
 import { ouroErrorOf } from './support/ouro-error.ts';
 
@@ -210,5 +211,38 @@ describe('the curriculum on the simulation (SIMULATED pass rates, no model)', ()
     const peak = Math.max(...long.history.map((entry) => entry.weights[RISING]!));
     expect(peak).toBeGreaterThan(0.5);
     expect(long.history.at(-1)!.weights[RISING]).toBeCloseTo(1 / 3, 2);
+  });
+});
+
+describe('the curriculum picks what the flywheel trains on', () => {
+  const task = (id: string, generator: 'coding' | 'math' | 'ladder', topic: string): GeneratedTask => ({
+    id,
+    title: id,
+    category: { generator, difficulty: 'easy', topic },
+    statement: id,
+    answer: { value: '1', program: 'export function answer() { return 1; }' },
+    provenance: { generator, model: 'scripted', prompt: '', reply: '' },
+  });
+  const tasks = [
+    ...Array.from({ length: 20 }, (_, index) => task(`c${index}`, 'coding', 'strings')),
+    ...Array.from({ length: 20 }, (_, index) => task(`m${index}`, 'math', 'arithmetic')),
+    task('l0', 'ladder', 'strings'),
+  ];
+
+  it('draws in proportion to the category weights, without replacement, the same way for the same seed', () => {
+    const weights = { 'coding/easy/strings': 0.9, 'math/easy/arithmetic': 0.1 };
+    const chosen = pickByCurriculum(tasks, weights, 10, 3);
+    expect(chosen).toHaveLength(10);
+    expect(new Set(chosen.map((entry) => entry.id)).size).toBe(10);
+    expect(chosen.filter((entry) => entry.id.startsWith('c')).length).toBeGreaterThanOrEqual(7);
+    expect(pickByCurriculum(tasks, weights, 10, 3)).toEqual(chosen);
+    // Asking for more than there are gives every task; an unweighted category (LADDER's) is drawn too.
+    const all = pickByCurriculum(tasks, weights, 100, 1);
+    expect(all).toHaveLength(41);
+    expect(all.map((entry) => entry.id)).toContain('l0');
+  });
+
+  it('refuses a count that is not a whole number of at least 1', () => {
+    expect(ouroErrorOf(() => pickByCurriculum(tasks, {}, 0)).field).toBe('curriculum');
   });
 });

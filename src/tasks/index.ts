@@ -18,4 +18,5 @@ export { KeptIndex, validateTask, type ValidateOptions } from './validate/index.
 export { benchmarkId, generatedTasksSource, toCodingTask, toFlywheelTask } from './convert.ts';
 export { exportBench, type ExportBenchResult } from './export-bench.ts';
 export { exportFlywheelTasks } from './export-flywheel.ts';
+export { pickByCurriculum } from './curriculum-pick.ts';
 export { failuresFromDgm, failuresFromFlywheel, generateTask, parseProposal, PROPOSE_OPERATOR } from './generate/index.ts';

@@ -13,7 +13,8 @@ import { ModelCallError, type ModelHandle } from '../core/model.ts';
 import { chooseVerifier, openFlywheel } from '../flywheel/index.ts';
 import { openRunModels } from '../llm/index.ts';
 import { absoluteAdvantage, Curriculum, type CurriculumSnapshot } from './curriculum.ts';
-import { generateTask, failuresFromFlywheel, type SolverFailure } from './generate/index.ts';
+import { readDgmRun } from '../agents/index.ts';
+import { failuresFromDgm, failuresFromFlywheel, generateTask, type SolverFailure } from './generate/index.ts';
 import { learnabilityOf } from './learnability.ts';
 import { openTasks } from './open.ts';
 import { replyCache } from './reply-cache.ts';
@@ -25,6 +26,7 @@ import type { ProposalOutcome, StoredProposal, TasksStore } from './store.ts';
 import { type Category, categoryKey, type GeneratedTask, type Validation } from './types.ts';
 import { KeptIndex, validateTask, type ValidateOptions } from './validate/index.ts';
 
+const DEFAULT_DB_FILE = '.ouro/ouro.db';
 const LLM: LlmConfig = { timeoutMs: 120_000, attempts: 3, maxOutputTokens: 2048, prices: {} };
 
 export interface TasksOptions {
@@ -198,7 +200,23 @@ async function runTasks(
   return result('done');
 }
 
-function readFailures(db: string | undefined, flywheelRun: string): SolverFailure[] {
+/** The failures SwS aims at: a flywheel run's failed samples, or (`dgm:<run>`) the tasks a DGM run's agents left unresolved. */
+function readFailures(db: string | undefined, from: string): SolverFailure[] {
+  if (from.startsWith('dgm:')) {
+    const runId = from.slice('dgm:'.length);
+    const { run, agents } = readDgmRun(db ?? DEFAULT_DB_FILE, runId);
+    const failures = failuresFromDgm({ getDgmRun: () => run, agents: () => agents }, runId);
+    if (failures.length === 0) {
+      throw new OuroError('option-invalid', `--failures-from: DGM run ${runId} has no unresolved task whose statement can be read`, {
+        field: 'failuresFrom',
+      });
+    }
+    return failures;
+  }
+  return readFlywheelFailures(db, from);
+}
+
+function readFlywheelFailures(db: string | undefined, flywheelRun: string): SolverFailure[] {
   const { store, flywheel } = openFlywheel(db, true);
   try {
     if (!flywheel.getRun(flywheelRun))

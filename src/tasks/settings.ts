@@ -71,7 +71,7 @@ export function checkTasksSettings(settings: unknown): TasksSettings {
   }
   checkBounds(parsed.data.bounds);
   if (parsed.data.generators.includes('sws') && parsed.data.failuresFrom === undefined) {
-    throw new OuroError('option-invalid', 'the sws generator aims at recorded failures: name a flywheel run with --failures-from', {
+    throw new OuroError('option-invalid', 'the sws generator aims at recorded failures: give --failures-from <flywheel run> or dgm:<run>', {
       field: 'failuresFrom',
     });
   }

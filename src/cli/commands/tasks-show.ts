@@ -5,10 +5,12 @@ import {
   exportBench,
   exportFlywheelTasks,
   openTasks,
+  pickByCurriculum,
   REJECT_REASONS,
   type StoredProposal,
   type TasksStore,
 } from '../../tasks/index.ts';
+import { parseInteger } from '../budget-flag.ts';
 import { emit, table } from '../output.ts';
 
 /** Each task's attempts by the solver, as pass rates. */
@@ -78,7 +80,7 @@ export function showRun(runId: string, flags: { db: string; json?: boolean }): v
 
 export async function exportRun(
   runId: string,
-  flags: { bench?: string; flywheel?: string; force?: boolean; db: string; json?: boolean },
+  flags: { bench?: string; flywheel?: string; curriculum?: string; force?: boolean; db: string; json?: boolean },
 ): Promise<void> {
   if (flags.bench === undefined && flags.flywheel === undefined) {
     throw new OuroError('option-invalid', 'ouro tasks export: give --bench <folder>, --flywheel <file>, or both', { field: 'bench' });
@@ -98,7 +100,13 @@ export async function exportRun(
     if (flags.bench !== undefined) {
       out.bench = exportBench(flags.bench, kept, { force: flags.force === true, validations, attempts: passRates(run.tables, runId) });
     }
-    if (flags.flywheel !== undefined) out.flywheel = exportFlywheelTasks(flags.flywheel, kept, { force: flags.force === true });
+    if (flags.flywheel !== undefined) {
+      // The curriculum picks what the flywheel trains on: the categories where the solver was learning most.
+      const weights = run.tables.curriculum(runId).at(-1)?.weights ?? {};
+      const chosen =
+        flags.curriculum === undefined ? kept : pickByCurriculum(kept, weights, parseInteger('curriculum', flags.curriculum, 1));
+      out.flywheel = exportFlywheelTasks(flags.flywheel, chosen, { force: flags.force === true });
+    }
     emit(Boolean(flags.json), out, () => {
       const lines: string[] = [];
       const bench = out.bench as ReturnType<typeof exportBench> | undefined;

@@ -74,7 +74,7 @@ export function addGenerateOptions(command: Command): Command {
     .option('--attempts <n>', "the solver's attempts at each valid task (default 4)")
     .option('--bounds <low,high>', 'keep a task for training only if its pass rate lies strictly between (default 0.1,0.9)')
     .option('--ladder-depth <n>', 'easier variants of a task too hard for the solver, this deep (default 2; 0: none)')
-    .option('--failures-from <run>', 'a flywheel run whose failed samples the sws generator aims at')
+    .option('--failures-from <run>', 'what the sws generator aims at: a flywheel run (its failed samples) or dgm:<run> (unresolved tasks)')
     .option('--concurrency <n>', 'solver attempts at once (default 2)')
     .option('--seed <n>', "the curriculum's seed (default 0)")
     .option('--budget <limits>', 'stop at a limit: tokens=200000, $2 (money), comma-separated')
@@ -191,10 +191,11 @@ export function registerTasks(program: Command): void {
     .argument('<run>', 'task run id')
     .option('--bench <folder>', 'a benchmark folder that `ouro agents run --bench <folder>` accepts as it is')
     .option('--flywheel <file>', 'a JSONL file of flywheel tasks, for `ouro flywheel run --source tasks:<file>`')
+    .option('--curriculum <n>', "--flywheel: n kept tasks drawn by the curriculum's final category weights (default: every kept task)")
     .option('--force', 'write over a folder or file that already exists')
     .option('--db <file>', 'SQLite database the run is stored in', DEFAULT_DB)
     .option('--json', 'print JSON')
-    .action(async (runId: string, flags: { bench?: string; flywheel?: string; force?: boolean; db: string; json?: boolean }) => {
+    .action(async (runId: string, flags: Parameters<typeof import('./tasks-show.ts').exportRun>[1]) => {
       const { exportRun } = await import('./tasks-show.ts');
       await exportRun(runId, flags);
     });

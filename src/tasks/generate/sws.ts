@@ -70,7 +70,7 @@ export function failuresFromFlywheel(flywheel: FlywheelStore, runId: string, opt
  * const failures = failuresFromDgm(agents, 'dgm-1', undefined, { perTask: 2 });
  */
 export function failuresFromDgm(
-  agents: AgentStore,
+  agents: Pick<AgentStore, 'getDgmRun' | 'agents'>,
   runId: string,
   tasks?: ReadonlyArray<{ id: string; statement: string }>,
   options: FailureOptions = {},
