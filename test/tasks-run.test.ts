@@ -137,6 +137,9 @@ describe('task generation settings', () => {
     await expect(startTasks({ ...base, bounds: { low: -0.1, high: 0.9 } }, { db, probe: false })).rejects.toThrow(/bounds\.low/);
     await expect(startTasks({ ...base, bounds: { low: 0.8, high: 0.2 } }, { db, probe: false })).rejects.toThrow(/bounds/);
     await expect(startTasks({ ...base, generators: ['sws'] }, { db, probe: false })).rejects.toThrow(/--failures-from/);
+    await expect(startTasks({ ...base, generators: ['sws'], failuresFrom: 'dgm:nope' }, { db, probe: false })).rejects.toThrow(
+      /nope|t\.db/,
+    );
     await expect(startTasks({ ...base, solver: 'compat:http://127.0.0.1:9/v1#solver' }, { db })).rejects.toThrow(/127\.0\.0\.1:9/);
   });
 });

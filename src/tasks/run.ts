@@ -59,6 +59,8 @@ export async function startTasks(
   options: TasksOptions = {},
 ): Promise<TasksResult> {
   const checked = checkTasksSettings(settings);
+  // SwS's failures are read before the run exists, so a run that names none leaves no empty run behind.
+  if (checked.failuresFrom !== undefined) readFailures(options.db, checked.failuresFrom);
   if (options.probe !== false) {
     await openRunModels({ configs: modelConfigs(checked), llm: LLM, budget: {}, ...(options.env ? { env: options.env } : {}) });
   }
