@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { OuroError } from '../../core/errors.ts';
 import { FLYWHEEL_TABLES } from '../../flywheel/store-sqlite.ts';
+import { readOnlyTables } from './readonly-tables.ts';
 import type { FlywheelRunRecord, FlywheelStore, StoredJob, StoredRound } from '../../flywheel/store.ts';
 import type { RunStatus } from '../../store/store.ts';
 import type { DashboardQueries } from '../../store/queries.ts';
@@ -17,7 +17,7 @@ import type { FlywheelFigures, FlywheelRoundRow, FlywheelRunDetail, FlywheelRunR
  */
 export function flywheelRoutes(queries: DashboardQueries, dbLabel: string): Hono {
   const routes = new Hono();
-  const tables = flywheelTables(queries);
+  const tables = readOnlyTables(queries, FLYWHEEL_TABLES, 'flywheel runs');
   const noRun = (c: Context, runId: string) => c.json({ error: `no flywheel run ${runId} in ${dbLabel}` }, 404);
 
   routes.get('/', (c) => c.json((tables()?.listRuns() ?? []).map(runRow)));
@@ -30,25 +30,6 @@ export function flywheelRoutes(queries: DashboardQueries, dbLabel: string): Hono
   });
 
   return routes;
-}
-
-/**
- * The flywheel store over the dashboard's connection, once its tables exist: they may appear
- * after the dashboard opened the file, so an absent answer is asked again on the next request.
- */
-function flywheelTables(queries: DashboardQueries): () => FlywheelStore | undefined {
-  let opened: FlywheelStore | undefined;
-  const refuse = (): never => {
-    throw new OuroError('store-readonly', `${queries.location}: the dashboard reads flywheel runs and never writes them`);
-  };
-  return () => {
-    if (opened) return opened;
-    const connection = queries.sqliteConnection();
-    if (!connection) return undefined;
-    const present = connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(FLYWHEEL_TABLES.marker);
-    if (present) opened = FLYWHEEL_TABLES.open(connection, refuse);
-    return opened;
-  };
 }
 
 function runRow(run: { id: string; status: RunStatus; rounds: number; createdAt: number }): FlywheelRunRow {

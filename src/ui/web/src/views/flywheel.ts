@@ -8,11 +8,9 @@ import type { ViewContext } from '../view.ts';
 import { accuracyOption, keptOption, share } from './flywheel-charts.ts';
 import { FLYWHEEL_TITLE } from './flywheel-runs.ts';
 import { exportsTable, figuresTable, roundsTable, shortModel } from './flywheel-tables.ts';
+import { POLL_MS, pollWhileLive } from './poll-run.ts';
 import { statusBadge } from './run-header.ts';
 import './flywheel.css';
-
-/** How often a run that may be live is asked for again. */
-const POLL_MS = 2000;
 
 const METHOD_NAMES: Record<string, string> = { star: 'STaR', rest: 'ReST-EM' };
 
@@ -34,33 +32,7 @@ export async function showFlywheel(context: ViewContext, runId: string): Promise
     markReady('flywheel');
   });
 
-  let shown = JSON.stringify(first);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  context.onLeave(() => clearTimeout(timer));
-  const poll = async (): Promise<void> => {
-    let live = true;
-    try {
-      const next = await api.flywheelRun(runId);
-      if (!context.current()) return;
-      live = isLive(next);
-      const text = JSON.stringify(next);
-      if (text !== shown) {
-        shown = text;
-        page.update(next);
-      }
-      page.note('');
-    } catch (error) {
-      if (!context.current()) return;
-      page.note(`Could not refresh: ${error instanceof Error ? error.message : String(error)}. Trying again.`);
-    }
-    if (live && context.current()) timer = setTimeout(() => void poll(), POLL_MS);
-  };
-  if (isLive(first)) timer = setTimeout(() => void poll(), POLL_MS);
-}
-
-/** A run whose last event is a start or a resume: running, or crashed without a word. */
-function isLive(detail: FlywheelRunDetail): boolean {
-  return detail.run.status === 'crashed-or-running';
+  pollWhileLive(context, first, () => api.flywheelRun(runId), page);
 }
 
 interface FlywheelPage {

@@ -5,14 +5,12 @@ import { clear, empty, h, section } from '../dom.ts';
 import { formatCount, formatTime } from '../format.ts';
 import { markReady } from '../hooks.ts';
 import type { ViewContext } from '../view.ts';
+import { isLiveRun, POLL_MS, pollWhileLive } from './poll-run.ts';
 import { statusBadge } from './run-header.ts';
 import { curriculumOption, outcomesOption, passRateOption } from './tasks-charts.ts';
 import { kindLabel, TASKS_TITLE } from './tasks-runs.ts';
 import { bandPlace, episodesTable, keptTable, rejectionsTable } from './tasks-tables.ts';
 import './tasks.css';
-
-/** How often a run that may be live is asked for again. */
-const POLL_MS = 2000;
 
 type ChartName = 'outcomes' | 'passRates' | 'curriculum';
 
@@ -34,33 +32,7 @@ export async function showTasks(context: ViewContext, runId: string): Promise<vo
   if (drawn) whenRendered(drawn, () => markReady('tasks'));
   else markReady('tasks');
 
-  let shown = JSON.stringify(first);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  context.onLeave(() => clearTimeout(timer));
-  const poll = async (): Promise<void> => {
-    let live = true;
-    try {
-      const next = await api.tasksRun(runId);
-      if (!context.current()) return;
-      live = isLive(next);
-      const text = JSON.stringify(next);
-      if (text !== shown) {
-        shown = text;
-        page.update(next);
-      }
-      page.note('');
-    } catch (error) {
-      if (!context.current()) return;
-      page.note(`Could not refresh: ${error instanceof Error ? error.message : String(error)}. Trying again.`);
-    }
-    if (live && context.current()) timer = setTimeout(() => void poll(), POLL_MS);
-  };
-  if (isLive(first)) timer = setTimeout(() => void poll(), POLL_MS);
-}
-
-/** A run whose last event is a start or a resume: running, or crashed without a word. */
-function isLive(detail: TasksRunDetail): boolean {
-  return detail.run.status === 'crashed-or-running';
+  pollWhileLive(context, first, () => api.tasksRun(runId), page);
 }
 
 interface TasksPage {
@@ -198,7 +170,7 @@ function headerParts(detail: TasksRunDetail): HTMLElement[] {
       figure('Started', formatTime(run.createdAt), 'started'),
     ),
     h('p', { class: 'muted tasks-settings' }, `${kindLabel(run.kind)} · keeps ${keepRate} of its proposals`),
-    ...(isLive(detail)
+    ...(isLiveRun(detail)
       ? [
           h(
             'p',
