@@ -2,6 +2,7 @@
  * Sampling: K replies per task from the round's policy model, with bounded concurrency. Each reply
  * is stored the moment it arrives, so a resumed round asks only for the samples it lacks.
  */
+import { mapWithLimit } from '../core/concurrency.ts';
 import type { ChatMessage, ModelHandle } from '../core/model.ts';
 import type { Split, StoredSample } from './store.ts';
 import type { FlywheelTask } from './types.ts';
@@ -61,37 +62,26 @@ export async function runSampleJobs(
   jobs: readonly SampleJob[],
   options: { model: ModelHandle; round: number; concurrency: number; operator: string; store: (sample: StoredSample) => void },
 ): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < jobs.length) {
-      const job = jobs[next++] as SampleJob;
-      try {
-        const completion = await options.model.complete({
-          messages: job.messages ?? taskMessages(job.task),
-          operator: options.operator,
-          proposal: `${options.round}:${job.task.id}:${job.index}`,
-          temperature: job.temperature,
-        });
-        const answer = answerOfReply(job.task, completion.text);
-        options.store({
-          taskId: job.task.id,
-          round: options.round,
-          index: job.index,
-          kind: job.kind,
-          split: job.split,
-          model: options.model.id,
-          temperature: job.temperature,
-          text: completion.text,
-          ...(answer === undefined ? {} : { answer }),
-          tokens: completion.usage.inputTokens + completion.usage.outputTokens,
-          costUsd: completion.costUsd,
-        });
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, jobs.length) }, worker));
-  if (failure !== undefined) throw failure;
+  await mapWithLimit(jobs, options.concurrency, async (job) => {
+    const completion = await options.model.complete({
+      messages: job.messages ?? taskMessages(job.task),
+      operator: options.operator,
+      proposal: `${options.round}:${job.task.id}:${job.index}`,
+      temperature: job.temperature,
+    });
+    const answer = answerOfReply(job.task, completion.text);
+    options.store({
+      taskId: job.task.id,
+      round: options.round,
+      index: job.index,
+      kind: job.kind,
+      split: job.split,
+      model: options.model.id,
+      temperature: job.temperature,
+      text: completion.text,
+      ...(answer === undefined ? {} : { answer }),
+      tokens: completion.usage.inputTokens + completion.usage.outputTokens,
+      costUsd: completion.costUsd,
+    });
+  });
 }

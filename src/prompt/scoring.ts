@@ -1,4 +1,5 @@
 // Runs a prompt on instances: render, one model call each, then the metric; a few calls in flight at once.
+import { mapWithLimit } from '../core/concurrency.ts';
 import type { DatasetInstance } from './dataset.ts';
 import type { ScoreOutput } from './metric-choice.ts';
 import type { RenderFunction } from './options.ts';
@@ -46,7 +47,7 @@ export async function scoreInstances(
   plan: ScoringPlan,
 ): Promise<InstanceTrace[]> {
   const calls = { model: plan.model, complete: plan.tally.complete.bind(plan.tally) };
-  return mapLimited(instances, plan.concurrency, async (instance): Promise<InstanceTrace> => {
+  return mapWithLimit(instances, plan.concurrency, async (instance): Promise<InstanceTrace> => {
     const messages = renderMessages(components, instance.input, instance.row, plan.render, instance.id);
     const completion = await calls.complete({
       messages,
@@ -77,25 +78,5 @@ export function meanScore(traces: readonly InstanceTrace[]): number {
   return traces.reduce((sum, trace) => sum + trace.score, 0) / traces.length;
 }
 
-/**
- * `work` over every item with at most `limit` running at once, results in item order. On the
- * first failure no new item starts; it rejects with that failure once the running ones settle.
- */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure !== undefined) throw failure.error;
-  return results;
-}
+/** The project's bounded map, under the name the prompt code has used. */
+export { mapWithLimit as mapLimited } from '../core/concurrency.ts';

@@ -6,6 +6,7 @@
  * lies strictly inside (low, high), both strictly between 0 and 1; a band just inside the ends, such as
  * `{ low: 0.01, high: 0.99 }`, is Absolute Zero's own rule.
  */
+import { mapWithLimit } from '../core/concurrency.ts';
 import { OuroError } from '../core/errors.ts';
 import type { Attempts, LearnabilityBounds, RejectReason } from './types.ts';
 
@@ -85,20 +86,11 @@ export async function attemptTask(n: number, concurrency: number, attempt: (inde
       throw new OuroError('option-invalid', `${field} must be a positive whole number, got ${String(value)}`, { field });
     }
   }
-  let next = 0;
-  let passed = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async (): Promise<void> => {
-    while (failure === undefined && next < n) {
-      const index = next++;
-      try {
-        if ((await attempt(index)) === true) passed += 1;
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
-  if (failure !== undefined) throw failure.error;
+  const results = await mapWithLimit(
+    Array.from({ length: n }, (_, index) => index),
+    concurrency,
+    attempt,
+  );
+  const passed = results.filter((result) => result === true).length;
   return { attempts: n, passed, passRate: passed / n };
 }

@@ -8,16 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { OuroError } from '../core/errors.ts';
-import type { LlmConfig } from '../core/experiment.ts';
 import { ModelCallError, type ModelHandle } from '../core/model.ts';
 import { chooseVerifier, openFlywheel } from '../flywheel/index.ts';
-import { openRunModels } from '../llm/index.ts';
 import { absoluteAdvantage, Curriculum, type CurriculumSnapshot } from './curriculum.ts';
 import { readDgmRun } from '../agents/index.ts';
 import { failuresFromDgm, failuresFromFlywheel, generateTask, type SolverFailure } from './generate/index.ts';
 import { learnabilityOf } from './learnability.ts';
 import { openTasks } from './open.ts';
-import { replyCache } from './reply-cache.ts';
+import { openLoopModels, probeModels } from './loop-models.ts';
 import { armsOf, checkTasksSettings, type TasksSettings } from './settings.ts';
 import { type Attempt, solveAttempts, solverMessages, solverVerifiers } from './solve.ts';
 import { type ProposerSolverEpisode, proposerSolverEpisode } from './games/index.ts';
@@ -27,7 +25,6 @@ import { type Category, categoryKey, type GeneratedTask, type Validation } from 
 import { KeptIndex, validateTask, type ValidateOptions } from './validate/index.ts';
 
 const DEFAULT_DB_FILE = '.ouro/ouro.db';
-const LLM: LlmConfig = { timeoutMs: 120_000, attempts: 3, maxOutputTokens: 2048, prices: {} };
 
 export interface TasksOptions {
   /** A SQLite database path (default `.ouro/ouro.db`). */
@@ -61,9 +58,7 @@ export async function startTasks(
   const checked = checkTasksSettings(settings);
   // SwS's failures are read before the run exists, so a run that names none leaves no empty run behind.
   if (checked.failuresFrom !== undefined) readFailures(options.db, checked.failuresFrom);
-  if (options.probe !== false) {
-    await openRunModels({ configs: modelConfigs(checked), llm: LLM, budget: {}, ...(options.env ? { env: options.env } : {}) });
-  }
+  if (options.probe !== false) await probeModels(modelIds(checked), options.env);
   const { store, tasks } = openTasks(options.db);
   try {
     const runId = `t${randomBytes(4).toString('hex')}`;
@@ -101,9 +96,9 @@ export async function resumeTasks(
   }
 }
 
-function modelConfigs(settings: TasksSettings): Array<{ id: string }> {
-  const solver = settings.solver ?? settings.proposer;
-  return [{ id: settings.proposer }, ...(solver === settings.proposer ? [] : [{ id: solver }])];
+/** The proposer, then the solver (the proposer when unset). */
+function modelIds(settings: TasksSettings): [string, string] {
+  return [settings.proposer, settings.solver ?? settings.proposer];
 }
 
 /** What the loop carries from one proposal to the next, rebuilt from the store on resume. */
@@ -162,20 +157,13 @@ async function runTasks(
   options: TasksOptions,
   db: string | undefined,
 ): Promise<TasksResult> {
-  const models = await openRunModels({
-    configs: modelConfigs(settings),
-    llm: LLM,
+  const models = await openLoopModels(tasks, runId, modelIds(settings), {
     budget: settings.budget,
-    prior: tasks.llmCalls(runId),
-    record: (exchange) => tasks.recordLlmCall(runId, exchange),
     probe: options.probe !== false,
     ...(options.env ? { env: options.env } : {}),
   });
   for (const message of models.notices) options.notice?.(message);
-  const answered = tasks.llmCalls(runId);
-  const proposer = replyCache(models.handles.get(settings.proposer) as ModelHandle, answered);
-  const solverId = settings.solver ?? settings.proposer;
-  const solver = solverId === settings.proposer ? proposer : replyCache(models.handles.get(solverId) as ModelHandle, answered);
+  const [proposer, solver] = models.handles as [ModelHandle, ModelHandle];
   const failures = settings.failuresFrom ? readFailures(db, settings.failuresFrom) : [];
   const state = restoreState(tasks, runId, settings);
   const result = (stopReason: TasksResult['stopReason'], message?: string): TasksResult => {

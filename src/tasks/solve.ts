@@ -3,16 +3,9 @@
  * flywheel's own verifiers (tests in the sandbox for code, the final answer for math and
  * deduction), and each stored as it is checked, so that a resumed run asks only what it lacks.
  */
+import { mapWithLimit } from '../core/concurrency.ts';
 import type { ModelHandle } from '../core/model.ts';
-import {
-  answerVerifier,
-  chooseVerifier,
-  executionVerifier,
-  type FlywheelTask,
-  mapWithLimit,
-  type Sample,
-  type Verifier,
-} from '../flywheel/index.ts';
+import { answerVerifier, chooseVerifier, executionVerifier, type FlywheelTask, type Sample, type Verifier } from '../flywheel/index.ts';
 import { toFlywheelTask } from './convert.ts';
 import type { StoredAttempt, TasksStore } from './store.ts';
 import type { GeneratedTask } from './types.ts';

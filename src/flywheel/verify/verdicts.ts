@@ -2,6 +2,7 @@
  * Small pieces every verifier shares: the verdict for a sample, the check that a task's samples
  * are its own, and running work on a few samples at a time.
  */
+export { mapWithLimit } from '../../core/concurrency.ts';
 import { OuroError } from '../../core/errors.ts';
 import type { FlywheelTask, Sample, Verdict, VerifierName } from '../types.ts';
 
@@ -28,26 +29,6 @@ export function checkSamplesOf(task: FlywheelTask, samples: readonly Sample[], v
 /** The error for a task a verifier does not accept (its `accepts` said no). */
 export function notAccepted(task: FlywheelTask, verifier: VerifierName, why: string): OuroError {
   return new OuroError('option-invalid', `the ${verifier} verifier cannot check task "${task.id}": ${why}`, { field: 'verifier' });
-}
-
-/** `work` on every item, at most `limit` at a time; results follow `items`. The first failure rejects. */
-export async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index] as T, index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 /** A positive whole number option, or the fallback when it is undefined. */

@@ -7,16 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { type CodingTask, loadBenchmark } from '../../agents/index.ts';
 import { OuroError } from '../../core/errors.ts';
-import type { LlmConfig } from '../../core/experiment.ts';
 import { ModelCallError, type ModelHandle } from '../../core/model.ts';
-import { openRunModels } from '../../llm/index.ts';
 import { openTasks } from '../open.ts';
-import { replyCache } from '../reply-cache.ts';
+import { openLoopModels, probeModels } from '../loop-models.ts';
 import type { TasksStore } from '../store.ts';
 import type { GeneratedTask } from '../types.ts';
 import { playSneakyCritic, SNEAKY_CRITIC_GAME } from './sneaky-critic.ts';
-
-const LLM: LlmConfig = { timeoutMs: 120_000, attempts: 3, maxOutputTokens: 2048, prices: {} };
 
 export interface SneakyCriticSettings {
   game: typeof SNEAKY_CRITIC_GAME;
@@ -73,8 +69,8 @@ function checkSettings(settings: SneakyCriticSettings, tasks: readonly Generated
   }
 }
 
-const configsOf = (settings: SneakyCriticSettings): Array<{ id: string }> =>
-  settings.critic && settings.critic !== settings.sneaky ? [{ id: settings.sneaky }, { id: settings.critic }] : [{ id: settings.sneaky }];
+/** The sneaky model, then the critic (the sneaky one when unset). */
+const modelIds = (settings: SneakyCriticSettings): [string, string] => [settings.sneaky, settings.critic ?? settings.sneaky];
 
 /** Starts a sneaky-critic run; the tasks and models are checked before the run exists. */
 export async function startSneakyCritic(
@@ -84,9 +80,7 @@ export async function startSneakyCritic(
   const { store, tasks } = openTasks(options.db);
   try {
     checkSettings(settings, tasksOf(tasks, settings.source));
-    if (options.probe !== false) {
-      await openRunModels({ configs: configsOf(settings), llm: LLM, budget: {}, ...(options.env ? { env: options.env } : {}) });
-    }
+    if (options.probe !== false) await probeModels(modelIds(settings), options.env);
     const runId = `s${randomBytes(4).toString('hex')}`;
     tasks.createRun({ id: runId, kind: 'selfplay', settings: settings as unknown as Record<string, unknown>, createdAt: Date.now() });
     return await play(tasks, runId, settings, { ...options, probe: false });
@@ -132,19 +126,12 @@ async function play(
 ): Promise<SelfPlayResult> {
   const pool = tasksOf(tasks, settings.source);
   checkSettings(settings, pool);
-  const models = await openRunModels({
-    configs: configsOf(settings),
-    llm: LLM,
+  const models = await openLoopModels(tasks, runId, modelIds(settings), {
     budget: settings.budget,
-    prior: tasks.llmCalls(runId),
-    record: (exchange) => tasks.recordLlmCall(runId, exchange),
     probe: options.probe !== false,
     ...(options.env ? { env: options.env } : {}),
   });
-  const answered = tasks.llmCalls(runId);
-  const sneaky = replyCache(models.handles.get(settings.sneaky) as ModelHandle, answered);
-  const criticId = settings.critic ?? settings.sneaky;
-  const critic = criticId === settings.sneaky ? sneaky : replyCache(models.handles.get(criticId) as ModelHandle, answered);
+  const [sneaky, critic] = models.handles as [ModelHandle, ModelHandle];
   const result = (stopReason: SelfPlayResult['stopReason'], message?: string): SelfPlayResult => {
     const episodes = tasks.episodes(runId);
     const wins = { sneaky: 0, critic: 0 };
